@@ -1,0 +1,84 @@
+"""Every input row is accounted for: accepted, quarantined (with a reason), out of area or
+unassigned. These types carry that account from the readers to the reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reviewkit.errors import ReviewError
+
+OUTCOMES = ("accepted", "quarantined", "out_of_area", "unassigned")
+QUARANTINE_COLUMNS = ["dataset", "file", "row", "reason"]
+
+
+@dataclass
+class FileAccount:
+    """What happened to the rows of one input file."""
+
+    dataset: str
+    file: str
+    rows_read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    out_of_area: int = 0
+    unassigned: int = 0
+    note: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == (self.accepted + self.quarantined + self.out_of_area
+                                  + self.unassigned)
+
+
+@dataclass
+class Problem:
+    """Something intake found that belongs in the difficulties log."""
+
+    category: str  # unwilling to share | incompatible format | IT problem | late | quality
+    description: str
+
+
+@dataclass
+class DatasetIntake:
+    """The result of reading one data request's files."""
+
+    dataset: str
+    files: list[Path] = field(default_factory=list)
+    accounts: list[FileAccount] = field(default_factory=list)
+    quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=QUARANTINE_COLUMNS))
+    tidy: pd.DataFrame | None = None
+    periods: list[str] = field(default_factory=list)  # period labels with accepted rows
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        return {k: sum(getattr(a, k) for a in self.accounts)
+                for k in ("rows_read", *OUTCOMES)}
+
+
+def reconciliation_table(results: list[DatasetIntake]) -> pd.DataFrame:
+    """One row per input file: read = accepted + quarantined + out of area + unassigned."""
+    rows = [vars(a).copy() for r in results for a in r.accounts]
+    cols = ["dataset", "file", "rows_read", *OUTCOMES, "note"]
+    table = pd.DataFrame(rows, columns=cols)
+    for c in ("rows_read", *OUTCOMES):
+        table[c] = table[c].astype("int64")
+    table["balanced"] = table["rows_read"] == table[list(OUTCOMES)].sum(axis=1)
+    return table
+
+
+def check_reconciliation(table: pd.DataFrame) -> None:
+    """Fail loudly if any file's rows do not add up: numbers that do not add up are not used."""
+    bad = table.loc[~table["balanced"]]
+    if len(bad):
+        lines = [f"{r.file}: read {r.rows_read} rows but accounted for "
+                 f"{r.accepted + r.quarantined + r.out_of_area + r.unassigned}"
+                 for r in bad.itertuples()]
+        raise ReviewError("Row reconciliation failed; no figures were produced from these "
+                          "files:\n" + "\n".join(lines) + "\nPlease report this as a bug "
+                          "with the file attached.")

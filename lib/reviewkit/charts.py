@@ -1,0 +1,149 @@
+"""Charts for the reports: the XmR chart in Making Data Count style and a compact trend.
+
+Each chart comes back as a `Chart` holding a PNG and a text alternative that says what the
+chart shows and what it concludes, so no chart reaches a reader without one.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from reviewkit.formatting import fmt_value  # noqa: E402
+from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT  # noqa: E402
+
+# Making Data Count colours (blue improvement, orange concern, grey common cause, purple
+# neutral); each point type also has its own marker shape so colour is never the only signal.
+STYLE = {
+    "common_cause": ("#5b6770", "o", "Common cause"),
+    "special_cause_improvement": ("#005eb8", "^", "Special cause: improvement"),
+    "special_cause_concern": ("#c65d00", "s", "Special cause: concern"),
+    "special_cause_neutral": ("#6b2c91", "D", "Special cause: neither"),
+}
+
+
+@dataclass
+class Chart:
+    png: bytes
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def _png(fig: plt.Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight",
+                metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
+            assurance: str | None) -> str:
+    """Text alternative for an XmR chart: what it shows and what it concludes."""
+    if series.empty:
+        return f"No chart for {name}: no data."
+    first, last = series["period"].iloc[0], series["period"].iloc[-1]
+    mean = series["mean"].iloc[-1]
+    lpl, upl = series["lpl"].iloc[-1], series["upl"].iloc[-1]
+    n_imp = int((series["point_type"] == "special_cause_improvement").sum())
+    n_con = int((series["point_type"] == "special_cause_concern").sum())
+    parts = [
+        f"XmR chart of {name}, {len(series)} points from {first} to {last}.",
+        f"Mean {fmt_value(mean, measure)}, process limits {fmt_value(max(lpl, 0), measure)} "
+        f"to {fmt_value(upl, measure)}.",
+        f"Latest value {fmt_value(series['value'].iloc[-1], measure)} in {last}.",
+        f"{n_imp} point(s) show special-cause improvement and {n_con} special-cause concern.",
+        f"Conclusion: {VARIATION_TEXT.get(variation, variation)}.",
+    ]
+    if assurance:
+        parts.append(f"Target: {ASSURANCE_TEXT[assurance]}.")
+    if bool(series["provisional"].iloc[-1]):
+        parts.append("Limits are provisional: fewer points than needed to rely on them.")
+    return " ".join(parts)
+
+
+def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
+              assurance: str | None, target: float | None = None) -> Chart:
+    """The XmR chart: values, mean, process limits, special-cause points and target line."""
+    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    x = np.arange(len(series))
+    ax.plot(x, series["value"], color="#8a939b", linewidth=1.2, zorder=1)
+    ax.plot(x, series["mean"], color="#212b32", linewidth=1.2, label="Mean")
+    ax.plot(x, series["upl"], color="#425563", linestyle="--", linewidth=1,
+            label="Process limits")
+    ax.plot(x, series["lpl"].clip(lower=0), color="#425563", linestyle="--", linewidth=1)
+    for kind, (colour, marker, label) in STYLE.items():
+        mask = (series["point_type"] == kind).to_numpy()
+        if mask.any():
+            ax.scatter(x[mask], series["value"][mask], color=colour, marker=marker, s=28,
+                       zorder=3, label=label)
+    if target is not None and not np.isnan(target):
+        ax.axhline(target, color="#007f3b", linestyle=":", linewidth=1.5, label="Target")
+    step = max(1, len(series) // 8)
+    ax.set_xticks(x[::step])
+    ax.set_xticklabels(series["period"].iloc[::step], rotation=0, fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(name, fontsize=10, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_ylim(bottom=0)
+    fig.tight_layout()
+    return Chart(_png(fig), xmr_alt(name, series, measure, variation, assurance))
+
+
+def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str) -> Chart:
+    """A compact trend line for the scorecard, with the review period shaded."""
+    fig, ax = plt.subplots(figsize=(2.4, 0.7))
+    if len(series):
+        x = np.arange(len(series))
+        ax.plot(x, series["value"], color="#005eb8", linewidth=1.2)
+        in_review = (series["period_start"] >= review_start).to_numpy()
+        if in_review.any():
+            ax.axvspan(x[in_review][0] - 0.5, x[-1] + 0.5, color="#e8edee", zorder=0)
+    ax.axis("off")
+    fig.tight_layout(pad=0.1)
+    if series.empty:
+        alt = f"No trend for {name}: no data."
+    else:
+        alt = (f"Trend of {name} from {series['period'].iloc[0]} to {series['period'].iloc[-1]}:"
+               f" from {fmt_value(series['value'].iloc[0], measure)} to "
+               f"{fmt_value(series['value'].iloc[-1], measure)}; review period shaded.")
+    return Chart(_png(fig), alt)
+
+
+def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
+    """Funnel plot of peer rates against the group rate with 95% and 99.8% limits."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    ax.scatter(peers["denominator"], peers["rate"], color="#5b6770", s=18, label="Peers")
+    me = peers[peers["is_self"]]
+    ax.scatter(me["denominator"], me["rate"], color="#005eb8", marker="D", s=40,
+               label=name, zorder=3)
+    xs = np.linspace(peers["denominator"].min() * 0.8, peers["denominator"].max() * 1.1, 100)
+    for col, style in (("95", "--"), ("99.8", ":")):
+        ax.plot(xs, np.interp(xs, peers["denominator"].sort_values(),
+                              peers.sort_values("denominator")[f"upper_{col}"]),
+                color="#425563", linestyle=style, linewidth=1, label=f"{col}% limits")
+        ax.plot(xs, np.interp(xs, peers["denominator"].sort_values(),
+                              peers.sort_values("denominator")[f"lower_{col}"]),
+                color="#425563", linestyle=style, linewidth=1)
+    ax.axhline(peers["group_rate"].iloc[0], color="#212b32", linewidth=1, label="Group rate")
+    ax.set_xlabel("Population", fontsize=8)
+    ax.set_ylabel(measure_label, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    row = me.iloc[0] if len(me) else None
+    alt = (f"Funnel plot of {measure_label} for {len(peers)} peer partnerships. "
+           + (f"{name} is {row['position']} with {row['rate']:.1f}." if row is not None else ""))
+    return Chart(_png(fig), alt)

@@ -1,0 +1,99 @@
+"""The command line: `reviewkit run|check|sample ...` (also `python -m reviewkit ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from reviewkit import __version__
+from reviewkit.errors import ReviewError
+
+
+def _run(args: argparse.Namespace) -> int:
+    from reviewkit.runner import run_cycle
+
+    failures = 0
+    for params_file in args.params:
+        t0 = time.perf_counter()
+        try:
+            out = run_cycle(params_file, start=args.start, force=args.force,
+                            progress=not args.quiet)
+        except ReviewError as exc:
+            print(f"error: {params_file}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        print(f"{params_file}: review cycle finished in {time.perf_counter() - t0:.1f}s; "
+              f"outputs in {out}")
+    return 1 if failures else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from reviewkit.checks import check_cycle
+
+    worst = 0
+    for params_file in args.params:
+        ok, lines = check_cycle(params_file)
+        print(f"{params_file}:")
+        for line in lines:
+            print(f"  {line}")
+        worst = max(worst, 0 if ok else 1)
+    return worst
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from reviewkit.sample import generate
+
+    folder = Path(args.dir)
+    if folder.exists() and any(folder.iterdir()) and not args.force:
+        raise ReviewError(f"{folder} is not empty; choose an empty folder or use --force.")
+    summary = generate(folder, rows=args.rows, partnerships=args.partnerships, seed=args.seed)
+    print(f"wrote {summary['street_rows']:,} street records over {summary['months']} months "
+          f"for {len(summary['partnerships'])} partnership(s) to {folder}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewkit", description="Partnership Strategy Review: run a community safety "
+        "partnership's strategy review cycle.")
+    parser.add_argument("--version", action="version", version=f"reviewkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run one or more review cycles")
+    run.add_argument("params", nargs="+", help="params file(s), one per cycle or partnership")
+    run.add_argument("--from", dest="start", default="intake",
+                     choices=["intake", "progress", "report"], help="rerun from this step")
+    run.add_argument("--force", action="store_true",
+                     help="replace the outputs of a finished cycle")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(func=_run)
+
+    check = sub.add_parser("check", help="check params and data without running notebooks")
+    check.add_argument("params", nargs="+")
+    check.set_defaults(func=_check)
+
+    sample = sub.add_parser("sample", help="write synthetic demo data")
+    sample.add_argument("dir", help="folder to write into")
+    sample.add_argument("--rows", type=int, default=None,
+                        help="about how many street records in all (default ~2,000 a month "
+                        "per partnership)")
+    sample.add_argument("--partnerships", type=int, default=3)
+    sample.add_argument("--seed", type=int, default=20261126)
+    sample.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    sample.set_defaults(func=_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,75 @@
+"""HTML export with nbconvert: no code, no prompts, no stderr, no network requests.
+
+nbconvert's `basic` template gives the cells' outputs with input excluded; they are placed in
+the project's own page (lang="en-GB", inline house style, print stylesheet) instead of the
+default template, which loads require.js and MathJax from the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from traitlets import Set
+
+from reviewkit.html import esc
+
+AUDIENCES = ("board", "community", "quality")
+
+
+class KeepReportOutputs(Preprocessor):
+    """Drop markdown cells and every output that is not rich HTML (stderr, warnings, text)."""
+
+    keep_types = Set({"display_data", "execute_result"})
+
+    def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+        cells = []
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            outputs = [o for o in cell.get("outputs", [])
+                       if o.get("output_type") in self.keep_types and "text/html" in o.get(
+                           "data", {})]
+            for o in outputs:
+                o["data"] = {"text/html": o["data"]["text/html"]}
+            if outputs:
+                cell.outputs = outputs
+                cells.append(cell)
+        nb.cells = cells
+        return nb, resources
+
+
+def _template(name: str) -> str:
+    return resources.files("reviewkit").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def export_html(notebook: Path, target: Path, title: str, audience: str, footer: str) -> Path:
+    """Export the executed `notebook`'s cells for `audience` to one self-contained HTML file.
+
+    Cells tagged with another audience (board / community / quality) are left out.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}")
+    nb = nbformat.read(notebook, as_version=4)
+    exporter = HTMLExporter(template_name="basic", exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True,
+                            anchor_link_text="")
+    others = {a for a in AUDIENCES if a != audience} | {"remove"}
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=others), enabled=True)
+    exporter.register_preprocessor(KeepReportOutputs(), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    body = re.sub(r'\s+tabindex="0"', "", body)
+    page = Template(_template("page.html")).substitute(
+        title=esc(title), css=_template("report.css"), body=body, kind=audience,
+        footer=esc(footer))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".html.part")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, target)
+    return target

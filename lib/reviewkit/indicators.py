@@ -1,0 +1,388 @@
+"""The indicator engine: each indicator's series, its value for the review period against the
+baseline, the same period last year and the previous 12 months, whether the change is real,
+its SPC signal and its target status."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from reviewkit import spc, stats
+from reviewkit.params import CycleParams
+from reviewkit.periods import PERIOD_MONTHS, MonthRange, period_label, period_start
+from reviewkit.population import denominator
+from reviewkit.strategy import Indicator, Strategy
+
+TARGET_STATUSES = ("met", "on track", "off track", "not assessable")
+UNIT = {"count": "", "rate_per_1000_residents": "per 1,000 residents",
+        "rate_per_1000_households": "per 1,000 households", "proportion": "%"}
+
+
+@dataclass
+class IndicatorResult:
+    """Everything the scorecard, the charts and the narrative say about one indicator."""
+
+    id: str
+    priority: str
+    name: str
+    plain_name: str
+    measure: str
+    unit: str
+    period: str
+    better: str
+    dataset: str
+    assessable: bool
+    reason: str = ""  # why not assessable
+    review_value: float = math.nan
+    review_count: float = math.nan  # numerator count over the review period
+    baseline_value: float = math.nan
+    baseline_count: float = math.nan
+    change: float = math.nan
+    change_pct: float = math.nan
+    direction: str = ""  # improved | worsened | no real change | ...
+    p_value: float = math.nan
+    significant: bool = False
+    test: str = ""
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    last_year_value: float = math.nan
+    last_year_change_pct: float = math.nan
+    rolling_value: float = math.nan
+    rolling_previous: float = math.nan
+    rolling_change_pct: float = math.nan
+    rolling_significant: bool = False
+    target_value: float = math.nan
+    target_by: str = ""
+    trajectory_value: float = math.nan
+    target_status: str = "not assessable"
+    variation: str = ""
+    assurance: str = ""
+    spc_provisional: bool = False
+    points: int = 0
+    latest_period: str = ""
+    latest_value: float = math.nan
+    notes: list[str] = field(default_factory=list)
+
+    def row(self) -> dict[str, object]:
+        d = asdict(self)
+        d["notes"] = "; ".join(self.notes)
+        return d
+
+
+# Series -------------------------------------------------------------------------------------
+def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.DataFrame,
+                   present: list[str], period_type: str) -> pd.DataFrame:
+    """Counts per source period (`period_start`): columns num, den (den only for proportions).
+
+    Police sources: months the dataset arrived with no matching rows count as zero.
+    Partner sources: only periods the provider sent are present.
+    """
+    if ind.dataset in tidy:
+        t = tidy[ind.dataset]
+        rows = t
+        if ind.filter.crime_types is not None:
+            rows = rows[rows["crime_type"].isin(ind.filter.crime_types)]
+        if ind.filter.outcome_categories is not None:
+            rows = rows[rows["outcome_category"].isin(ind.filter.outcome_categories)]
+        den = rows.groupby("month")["n"].sum()
+        if ind.numerator is not None:
+            top = rows
+            if ind.numerator.outcome_categories is not None:
+                top = top[top["outcome_category"].isin(ind.numerator.outcome_categories)]
+            if ind.numerator.crime_types is not None:
+                top = top[top["crime_type"].isin(ind.numerator.crime_types)]
+            num = top.groupby("month")["n"].sum()
+        else:
+            num = den
+        months = sorted(present)
+        out = pd.DataFrame({"period_start": months})
+        out["num"] = out["period_start"].map(num).fillna(0).astype(float)
+        out["den"] = out["period_start"].map(den).fillna(0).astype(float)
+        return out
+    rows = partner[partner["dataset"] == ind.dataset]
+    if ind.filter.measure is not None:
+        rows = rows[rows["measure"] == ind.filter.measure]
+    grp = rows.groupby(["period_start", "period_type"], as_index=False)["value"].sum()
+    return pd.DataFrame({"period_start": grp["period_start"], "num": grp["value"].astype(float),
+                         "den": np.nan, "source_type": grp["period_type"]})
+
+
+def to_periods(counts: pd.DataFrame, source_type: str, period_type: str) -> pd.DataFrame:
+    """Aggregate source periods into the indicator's periods, keeping only complete ones."""
+    if counts.empty:
+        return pd.DataFrame(columns=["period_start", "period", "num", "den", "parts"])
+    src_len = PERIOD_MONTHS[source_type]
+    dst_len = PERIOD_MONTHS[period_type]
+    if src_len > dst_len:
+        raise ValueError(f"the source is {source_type.replace('_', ' ')}ly and cannot give "
+                         f"{period_type.replace('_', ' ')} values")
+    c = counts.copy()
+    c["start"] = [str(period_start(pd.Period(p, "M"), period_type)) for p in c["period_start"]]
+    agg = c.groupby("start", as_index=False).agg(num=("num", "sum"), den=("den", "sum"),
+                                                  parts=("num", "size"))
+    agg = agg[agg["parts"] == dst_len // src_len]
+    agg = agg.rename(columns={"start": "period_start"})
+    if counts["den"].isna().all():
+        agg["den"] = np.nan
+    agg["period"] = [period_label(pd.Period(p, "M"), period_type) for p in agg["period_start"]]
+    return agg.sort_values("period_start", ignore_index=True)
+
+
+def _within(series: pd.DataFrame, rng: MonthRange, period_type: str) -> pd.DataFrame:
+    length = PERIOD_MONTHS[period_type]
+    starts = [pd.Period(p, "M") for p in series["period_start"]]
+    keep = [rng.contains(s) and rng.contains(s + (length - 1)) for s in starts]
+    return series[keep]
+
+
+def _expected(rng: MonthRange, period_type: str) -> list[str]:
+    length = PERIOD_MONTHS[period_type]
+    out = []
+    for m in rng.months:
+        s = period_start(m, period_type)
+        if s == m and rng.contains(s + (length - 1)):
+            out.append(str(s))
+    return out
+
+
+# Values -------------------------------------------------------------------------------------
+@dataclass
+class _Window:
+    num: float
+    den: float
+    months: int
+    value: float
+    exposure: float  # person-months or months for tests
+    missing: list[str]
+
+
+def _window(series: pd.DataFrame, rng: MonthRange, ind: Indicator,
+            population: pd.DataFrame | None) -> _Window:
+    part = _within(series, rng, ind.period)
+    expected = _expected(rng, ind.period)
+    have = set(part["period_start"])
+    missing = [period_label(pd.Period(p, "M"), ind.period) for p in expected if p not in have]
+    num = float(part["num"].sum())
+    den = float(part["den"].sum()) if ind.measure == "proportion" else math.nan
+    months = rng.n_months
+    value, exposure = _value(num, den, months, rng, ind, population)
+    return _Window(num, den, months, value, exposure, missing)
+
+
+def _value(num: float, den: float, months: int, rng: MonthRange, ind: Indicator,
+           population: pd.DataFrame | None) -> tuple[float, float]:
+    if ind.measure == "count":
+        return num * 12 / months if months != 12 else num, months
+    if ind.measure == "proportion":
+        return (100 * num / den if den else math.nan), den
+    kind = "population" if ind.measure == "rate_per_1000_residents" else "households"
+    mid = rng.start + (months - 1) // 2
+    pop, _year = denominator(population, mid.year, kind)
+    if not pop:
+        return math.nan, math.nan
+    # An annual rate: events in 12 months per 1,000 of the denominator.
+    return num / pop * 1000 * 12 / months, pop * months / 12
+
+
+def _pct(new: float, old: float) -> float:
+    if old is None or math.isnan(old) or old == 0 or math.isnan(new):
+        return math.nan
+    return (new - old) / old * 100
+
+
+def _compare(a: _Window, b: _Window, ind: Indicator, alpha: float) -> stats.Comparison | None:
+    """Test review window `b` against reference window `a`."""
+    if a.num != a.num or b.num != b.num:
+        return None
+    if ind.measure == "proportion":
+        if not a.den or not b.den:
+            return None
+        return stats.compare_proportions(int(a.num), int(a.den), int(b.num), int(b.den), alpha)
+    if not a.exposure or not b.exposure or a.exposure != a.exposure or b.exposure != b.exposure:
+        return None
+    if float(a.num).is_integer() and float(b.num).is_integer():
+        return stats.compare_counts(int(a.num), a.exposure, int(b.num), b.exposure, alpha)
+    return None
+
+
+def _direction(change: float, significant: bool, better: str) -> str:
+    if math.isnan(change):
+        return "not assessable"
+    if not significant:
+        return "no real change"
+    good = (change < 0) if better == "lower" else (change > 0)
+    return "improved" if good else "worsened"
+
+
+def _period_value(row_num: float, row_den: float, start: str, ind: Indicator,
+                  population: pd.DataFrame | None) -> float:
+    if ind.measure == "count":
+        return row_num
+    if ind.measure == "proportion":
+        return 100 * row_num / row_den if row_den else math.nan
+    kind = "population" if ind.measure == "rate_per_1000_residents" else "households"
+    pop, _ = denominator(population, pd.Period(start, "M").year, kind)
+    return row_num / pop * 1000 if pop else math.nan
+
+
+def target_status(baseline: float, target: float, baseline_end: pd.Period,
+                  target_by: pd.Period, review_end: pd.Period, value: float,
+                  better: str) -> tuple[str, float]:
+    """(status, trajectory value at the review end) on a straight line from the baseline
+    (at the end of the baseline period) to the target (at the target month)."""
+    if any(math.isnan(x) for x in (baseline, target, value)):
+        return "not assessable", math.nan
+    span = (target_by - baseline_end).n
+    done = (review_end - baseline_end).n
+    frac = 1.0 if span <= 0 else min(max(done / span, 0.0), 1.0)
+    trajectory = baseline + (target - baseline) * frac
+
+    def at_least_as_good(x: float, y: float) -> bool:
+        return x <= y + 1e-9 if better == "lower" else x >= y - 1e-9
+
+    if at_least_as_good(value, target):
+        return "met", trajectory
+    if at_least_as_good(value, trajectory):
+        return "on track", trajectory
+    return "off track", trajectory
+
+
+def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.DataFrame],
+                      partner: pd.DataFrame, present: dict[str, list[str]],
+                      status: dict[str, str], population: pd.DataFrame | None,
+                      strategy_start: str | None = None
+                      ) -> tuple[IndicatorResult, pd.DataFrame]:
+    """One indicator's result and its series (with SPC columns)."""
+    res = IndicatorResult(id=ind.id, priority=ind.priority, name=ind.name,
+                          plain_name=ind.plain_name or ind.name.lower(), measure=ind.measure,
+                          unit=UNIT[ind.measure], period=ind.period, better=ind.better,
+                          dataset=ind.dataset, assessable=False)
+    empty = pd.DataFrame(columns=["period_start", "period", "num", "den", "value"])
+    st = status.get(ind.dataset, "not received")
+    if st in ("not received", "unusable"):
+        res.reason = f"not assessable: {ind.dataset} {st}"
+        return res, empty
+    if ind.measure.startswith("rate") and population is None:
+        res.reason = "not assessable: no population figures (inputs.population)"
+        return res, empty
+    source_type = "month"
+    counts = monthly_counts(ind, tidy, partner, present.get(ind.dataset, []), ind.period)
+    if "source_type" in counts:
+        if counts.empty:
+            res.reason = f"not assessable: no rows for {ind.filter.measure} in {ind.dataset}"
+            return res, empty
+        source_type = counts["source_type"].iloc[0]
+        counts = counts.drop(columns="source_type")
+    try:
+        series = to_periods(counts, source_type, ind.period)
+    except ValueError as exc:
+        res.reason = f"not assessable: {exc}"
+        return res, empty
+    series["value"] = [_period_value(n, d, s, ind, population) for n, d, s in
+                       zip(series["num"], series["den"], series["period_start"], strict=True)]
+    series = series[series["period_start"] <= str(params.review.end)].reset_index(drop=True)
+    baseline_rng = ind.baseline.range if ind.baseline else params.baseline
+    review = params.review
+    rev = _window(series, review, ind, population)
+    base = _window(series, baseline_rng, ind, population)
+    alpha = params.analysis.significance_level
+    if rev.missing:
+        rev.value = rev.num = math.nan
+        res.reason = f"not assessable: {ind.dataset} missing {', '.join(rev.missing)}"
+        res.notes.append(f"review period incomplete: {', '.join(rev.missing)} not received")
+    elif base.missing:
+        res.reason = f"not assessable: baseline missing {', '.join(base.missing)}"
+    else:
+        res.assessable = True
+    res.review_value, res.review_count = rev.value, rev.num
+    res.baseline_value, res.baseline_count = base.value, base.num
+    if ind.measure == "proportion" and rev.den == rev.den:
+        res.ci_low, res.ci_high = (100 * x for x in stats.proportion_ci(
+            int(rev.num), int(rev.den), alpha))
+    elif ind.measure.startswith("rate") and rev.exposure == rev.exposure and rev.exposure:
+        _r, lo, hi = stats.rate_ci(int(rev.num), rev.exposure, 1000, alpha)
+        res.ci_low, res.ci_high = lo, hi
+    elif ind.measure == "count" and float(rev.num).is_integer():
+        lo, hi = stats.poisson_ci(int(rev.num), alpha)
+        res.ci_low, res.ci_high = lo * 12 / rev.months, hi * 12 / rev.months
+    if res.assessable:
+        res.change = rev.value - base.value
+        res.change_pct = _pct(rev.value, base.value)
+        cmp = _compare(base, rev, ind, alpha)
+        if cmp is not None:
+            res.p_value, res.significant, res.test = cmp.p_value, cmp.significant, cmp.method
+        res.direction = _direction(res.change, res.significant, ind.better)
+        if baseline_rng.n_months != review.n_months and ind.measure == "count":
+            res.notes.append(f"baseline of {baseline_rng.n_months} months scaled to "
+                             f"{review.n_months} for comparison")
+        last_year = _window(series, review.shift(-12), ind, population)
+        if not last_year.missing:
+            res.last_year_value = last_year.value
+            res.last_year_change_pct = _pct(rev.value, last_year.value)
+        end = review.end
+        roll = _window(series, MonthRange(end - 11, end), ind, population)
+        prev = _window(series, MonthRange(end - 23, end - 12), ind, population)
+        if not roll.missing and not prev.missing:
+            res.rolling_value, res.rolling_previous = roll.value, prev.value
+            res.rolling_change_pct = _pct(roll.value, prev.value)
+            c2 = _compare(prev, roll, ind, alpha)
+            res.rolling_significant = bool(c2 and c2.significant)
+    else:
+        res.direction = "not assessable"
+    # Target
+    if ind.target is not None:
+        tv = ind.target.value if ind.target.value is not None else (
+            base.value * (1 + ind.target.change_pct / 100))
+        res.target_value, res.target_by = tv, ind.target.by_month
+        if res.assessable:
+            res.target_status, res.trajectory_value = target_status(
+                base.value, tv, baseline_rng.end, pd.Period(ind.target.by_month, "M"),
+                review.end, rev.value, ind.better)
+    # SPC over the whole series
+    improvement = "decrease" if ind.better == "lower" else "increase"
+    if len(series) >= 2 and not series["value"].isna().any():
+        opts = params.analysis.spc
+        per_period_target = None
+        if res.target_value == res.target_value:
+            per_period_target = _per_period(res.target_value, ind)
+        result = spc.xmr(series["value"], improvement=improvement,
+                         screen_outliers=opts.screen_outliers,
+                         fix_after_n_points=opts.fix_after_n_points,
+                         shift_length=opts.shift_length, trend_length=opts.trend_length,
+                         minimum_points=opts.minimum_points, target=per_period_target)
+        series = pd.concat([series.reset_index(drop=True),
+                            result.drop(columns=["value"])], axis=1)
+        res.variation = spc.variation(result, improvement)
+        res.assurance = spc.assurance(result, improvement, per_period_target) or ""
+        res.spc_provisional = bool(result["provisional"].iloc[-1])
+        res.points = len(series)
+    if len(series):
+        res.latest_period = str(series["period"].iloc[-1])
+        res.latest_value = float(series["value"].iloc[-1])
+    return res, series
+
+
+def _per_period(annual: float, ind: Indicator) -> float:
+    """A review-period target (annual) expressed per chart period (month or quarter)."""
+    if ind.measure == "proportion":
+        return annual
+    return annual * PERIOD_MONTHS[ind.period] / 12
+
+
+def compute_all(strategy: Strategy, params: CycleParams, tidy: dict[str, pd.DataFrame],
+                partner: pd.DataFrame, present: dict[str, list[str]], status: dict[str, str],
+                population: pd.DataFrame | None
+                ) -> tuple[pd.DataFrame, dict[str, IndicatorResult], dict[str, pd.DataFrame]]:
+    """Scorecard (one row per indicator), results by id, and series by id."""
+    results: dict[str, IndicatorResult] = {}
+    series: dict[str, pd.DataFrame] = {}
+    for ind in strategy.indicators:
+        res, s = compute_indicator(ind, params, tidy, partner, present, status, population,
+                                   strategy.strategy_start)
+        results[ind.id] = res
+        series[ind.id] = s
+    scorecard = pd.DataFrame([r.row() for r in results.values()])
+    return scorecard, results, series

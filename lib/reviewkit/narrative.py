@@ -1,0 +1,183 @@
+"""Drafted text: sentences built from the scorecard, and the analyst's own narrative.
+
+Every number in drafted text comes from the scorecard row it describes, formatted by the same
+functions as the tables, and is marked `data-indicator`/`data-field` so it can be checked.
+
+The analyst's narrative lives in a Markdown file (params `inputs.narrative`), one `## key`
+section per place in the reports (`executive_summary`, `priority_<id>`, `community_intro`,
+`community_priority_<id>`). Placeholders such as `{{asb_police.change_pct}}` are filled from
+this cycle's scorecard, so the text survives reruns with new data and never goes stale.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from reviewkit.errors import ReviewError
+from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, unit_suffix
+from reviewkit.html import esc
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
+FIELDS = {"review_value", "baseline_value", "change", "change_pct", "p_value", "target_value",
+          "target_status", "direction", "variation", "latest_value", "latest_period",
+          "review_count", "baseline_count", "rolling_change_pct"}
+
+
+def num(row: pd.Series | dict, field: str, text: str) -> str:
+    """A number in running text, tagged with where it came from."""
+    return (f'<span class="n" data-indicator="{esc(row["id"])}" data-field="{esc(field)}">'
+            f"{esc(text)}</span>")
+
+
+def field_text(row: pd.Series | dict, field: str) -> str:
+    m = row["measure"]
+    v = row[field]
+    if field in ("review_value", "baseline_value", "target_value", "latest_value"):
+        return fmt_value(v, m)
+    if field in ("review_count", "baseline_count"):
+        return fmt_value(v, "count")
+    if field == "change":
+        return fmt_change(v, m)
+    if field in ("change_pct", "rolling_change_pct"):
+        return fmt_pct(v)
+    if field == "p_value":
+        return fmt_p(v)
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def _p_phrase(row: pd.Series | dict) -> str:
+    text = field_text(row, "p_value")
+    return f"p {num(row, 'p_value', text)}" if text.startswith("<") else (
+        f"p = {num(row, 'p_value', text)}")
+
+
+def _realness(row: pd.Series | dict) -> str:
+    if row["direction"] == "improved":
+        return f"a real improvement ({_p_phrase(row)})"
+    if row["direction"] == "worsened":
+        return f"a real deterioration ({_p_phrase(row)})"
+    return f"within normal variation, not a real change ({_p_phrase(row)})"
+
+
+def indicator_sentence(row: pd.Series | dict, review_desc: str, baseline_desc: str) -> str:
+    """One plain sentence for the board: value, baseline, change and whether it is real."""
+    name = esc(row["name"])
+    if not row["assessable"]:
+        return f"{name}: {esc(row['reason'])}."
+    unit = esc(unit_suffix(row["measure"]))
+    return (f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
+            f"{esc(review_desc)}, against "
+            f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))}"
+            f" in {esc(baseline_desc)}: a change of "
+            f"{num(row, 'change_pct', field_text(row, 'change_pct'))}, {_realness(row)}.")
+
+
+def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,
+                      completeness: pd.DataFrame) -> list[str]:
+    """Bullet points (HTML) drafted from the numbers."""
+    out = []
+    sc = scorecard
+    imp = sc[sc["direction"] == "improved"]
+    wor = sc[sc["direction"] == "worsened"]
+    same = sc[sc["direction"] == "no real change"]
+    na = sc[~sc["assessable"].astype(bool)]
+
+    def listed(rows: pd.DataFrame) -> str:
+        return "; ".join(f"{esc(r['name'])} ({num(r, 'change_pct', field_text(r, 'change_pct'))})"
+                         for _, r in rows.iterrows())
+
+    if len(imp):
+        out.append(f"<strong>Improved</strong> (a real change, not chance): {listed(imp)}.")
+    if len(wor):
+        out.append(f"<strong>Got worse</strong> (a real change, not chance): {listed(wor)}.")
+    if len(same):
+        out.append(f"<strong>No real change</strong> in {len(same)} indicator(s): "
+                   f"{listed(same)}.")
+    counts = sc["target_status"].value_counts()
+    with_target = sc[sc["target_value"].notna()]
+    if len(with_target):
+        off = with_target[with_target["target_status"] == "off track"]
+        part = (f"<strong>Targets</strong>: {counts.get('met', 0)} met, "
+                f"{counts.get('on track', 0)} on track, {counts.get('off track', 0)} off track "
+                f"of {len(with_target)}.")
+        if len(off):
+            part += " Off track: " + "; ".join(esc(r["name"]) for _, r in off.iterrows()) + "."
+        out.append(part)
+    if len(na):
+        out.append("<strong>Cannot be assessed</strong>: " + "; ".join(
+            f"{esc(r['name'])} ({esc(r['reason'].removeprefix('not assessable: '))})"
+            for _, r in na.iterrows()) + ".")
+    if len(initiatives):
+        good = initiatives["status"].isin(["on track", "complete"]).sum()
+        flagged = initiatives[initiatives["reassess"].astype(bool)]
+        part = (f"<strong>Initiatives</strong>: {good} of {len(initiatives)} on track or "
+                "complete.")
+        if len(flagged):
+            part += (f" {len(flagged)} recommended for re-assessment: "
+                     + "; ".join(esc(n) for n in flagged["name"]) + ".")
+        out.append(part)
+    if len(completeness):
+        complete = (completeness["status"] == "complete").sum()
+        missing = completeness[completeness["status"] != "complete"]
+        part = (f"<strong>Data</strong>: {complete} of {len(completeness)} requested datasets "
+                "complete.")
+        if len(missing):
+            part += " " + "; ".join(f"{esc(r['description'])}: {esc(r['status'])}"
+                                    for _, r in missing.iterrows()) + "."
+        out.append(part)
+    return out
+
+
+# The analyst's narrative ----------------------------------------------------------------------
+def load_narrative(path: Path | None) -> dict[str, str]:
+    """Sections of the narrative file by key; empty when there is no file."""
+    if path is None:
+        return {}
+    text = path.read_text(encoding="utf-8-sig")
+    sections: dict[str, str] = {}
+    key = None
+    lines: list[str] = []
+    for line in text.splitlines():
+        m = re.match(r"^##\s+([a-z][a-z0-9_]*)\s*$", line.strip())
+        if m:
+            if key:
+                sections[key] = "\n".join(lines).strip()
+            key, lines = m.group(1), []
+        elif key:
+            lines.append(line)
+    if key:
+        sections[key] = "\n".join(lines).strip()
+    return sections
+
+
+def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
+    """Markdown-lite (paragraphs, '- ' bullets, **bold**) to HTML, placeholders filled."""
+    rows = {r["id"]: r for _, r in scorecard.iterrows()}
+
+    def fill(m: re.Match[str]) -> str:
+        ind, field = m.group(1), m.group(2)
+        if ind not in rows:
+            raise ReviewError(f"{source}: placeholder {m.group(0)} names an unknown indicator "
+                              f"'{ind}' (known: {', '.join(rows)}).")
+        if field not in FIELDS:
+            raise ReviewError(f"{source}: placeholder {m.group(0)} names an unknown field "
+                              f"'{field}' (known: {', '.join(sorted(FIELDS))}).")
+        return "\x00" + num(rows[ind], field, field_text(rows[ind], field)) + "\x01"
+
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    html = []
+    for block in blocks:
+        filled = PLACEHOLDER.sub(fill, block)
+        parts = re.split(r"(\x00.*?\x01)", filled)
+        safe = "".join(p[1:-1] if p.startswith("\x00") else esc(p) for p in parts)
+        safe = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", safe)
+        lines = safe.splitlines()
+        if all(ln.lstrip().startswith("- ") for ln in lines):
+            html.append("<ul>" + "".join(f"<li>{ln.lstrip()[2:]}</li>" for ln in lines) + "</ul>")
+        else:
+            html.append(f"<p>{' '.join(lines)}</p>")
+    return "".join(html)

@@ -1,0 +1,192 @@
+"""The review cycle's parameters: one YAML file per cycle, validated before anything runs.
+
+Unknown keys, wrong types, impossible periods and missing files are rejected with the file
+and key named. Relative paths resolve from the repository root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from reviewkit.errors import ReviewError
+from reviewkit.paths import resolve
+from reviewkit.periods import MonthRange
+from reviewkit.validation import load_yaml, validate
+
+_CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class Strict(BaseModel):
+    """Base for every params and input schema: unknown keys are errors, not warnings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(Strict):
+    """An inclusive run of whole months, written `YYYY-MM`."""
+
+    start: str
+    end: str
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> str:
+        if isinstance(value, dt.date):
+            value = f"{value.year}-{value.month:02d}"
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}", text):
+            raise ValueError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-03")
+        try:
+            pd.Period(text, "M")
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real month") from None
+        if not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"'{value}' is not a real month")
+        return text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start}); "
+                             "swap start and end")
+        return self
+
+    @property
+    def range(self) -> MonthRange:
+        return MonthRange.of(self.start, self.end)
+
+
+class Area(Strict):
+    """The partnership's area: local authority names (the LSOA name prefix) or an LSOA list."""
+
+    local_authorities: list[str] = Field(default_factory=list)
+    lsoa_file: str | None = None
+
+    @model_validator(mode="after")
+    def _one_given(self) -> Area:
+        if not self.local_authorities and not self.lsoa_file:
+            raise ValueError("give local_authorities (LSOA name prefixes) or lsoa_file "
+                             "(a CSV with an lsoa_code column)")
+        return self
+
+
+class Inputs(Strict):
+    """Files the analyst keeps for the partnership (paths from the repository root)."""
+
+    strategy: str
+    data_requests: str
+    difficulties: str
+    population: str | None = None
+    peers: str | None = None
+    narrative: str | None = None
+
+
+class SpcOptions(Strict):
+    """XmR chart options; defaults follow NHS England's Making Data Count guidance."""
+
+    shift_length: int = Field(7, ge=2, description="run of points on one side of the mean")
+    trend_length: int = Field(7, ge=2, description="run of points all rising or all falling")
+    screen_outliers: bool = Field(True, description="drop moving ranges above 3.267 x mean")
+    minimum_points: int = Field(15, ge=2, description="points needed before limits are relied on")
+    fix_after_n_points: int | None = Field(None, ge=2)
+
+
+class Analysis(Strict):
+    significance_level: float = Field(0.05, gt=0, lt=0.5)
+    spc: SpcOptions = SpcOptions()
+    reassess_after_months: int = Field(12, ge=1, description="months an initiative runs before "
+                                       "no improvement flags it for re-assessment")
+    quarantine_difficulty_share: float = Field(0.01, ge=0, le=1, description="share of a "
+                                               "dataset's rows quarantined that logs a difficulty")
+
+
+class Report(Strict):
+    suppression_threshold: int = Field(5, ge=1, description="counts from 1 to threshold - 1 are "
+                                       "shown as 'fewer than <threshold>' in the community update")
+    contact: str = "Contact your local community safety team."
+    report_crime: str = ("Report a crime online or call 101. In an emergency always call 999. "
+                         "To report anonymously call Crimestoppers on 0800 555 111.")
+
+
+class CycleParams(Strict):
+    """Everything one review cycle needs; see docs/params.md."""
+
+    cycle: str = Field(description="short id; outputs go to outputs/<cycle>/")
+    partnership: str
+    area: Area
+    review_period: Period
+    baseline_period: Period
+    review_date: dt.date = Field(description="the date the review is carried out; late data "
+                                 "and overdue milestones are judged on it")
+    inputs: Inputs
+    previous_cycle: str | None = Field(None, description="outputs folder of the last review")
+    cycle_length: Literal["quarter", "year"] = "year"
+    analysis: Analysis = Analysis()
+    report: Report = Report()
+
+    @field_validator("cycle")
+    @classmethod
+    def _cycle_id(cls, value: str) -> str:
+        if not _CYCLE_ID.fullmatch(value):
+            raise ValueError(f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
+                             "or '.', e.g. 2026-q3")
+        return value
+
+    @model_validator(mode="after")
+    def _periods(self) -> CycleParams:
+        if self.baseline_period.start > self.review_period.start:
+            raise ValueError(
+                f"baseline_period ({self.baseline_period.start} to {self.baseline_period.end}) "
+                f"starts after review_period ({self.review_period.start} to "
+                f"{self.review_period.end}); the baseline must come first")
+        end = pd.Period(self.review_period.end, "M").end_time.date()
+        if self.review_date <= end:
+            raise ValueError(f"review_date {self.review_date} is not after the review period "
+                             f"ends ({self.review_period.end}); a review looks back on a "
+                             "finished period")
+        return self
+
+    # Resolved paths -------------------------------------------------------------------------
+    def path(self, key: str) -> Path | None:
+        value = getattr(self.inputs, key)
+        return resolve(value) if value else None
+
+    @property
+    def review(self) -> MonthRange:
+        return self.review_period.range
+
+    @property
+    def baseline(self) -> MonthRange:
+        return self.baseline_period.range
+
+
+def _check_files(params: CycleParams, source: Path) -> None:
+    problems = []
+    for key in ("strategy", "data_requests", "difficulties", "population", "peers", "narrative"):
+        p = params.path(key)
+        if p is not None and not p.is_file():
+            problems.append(f"{source}: key 'inputs.{key}': file {p} not found. Check the path "
+                            "(relative paths start at the repository root).")
+    if params.area.lsoa_file and not resolve(params.area.lsoa_file).is_file():
+        problems.append(f"{source}: key 'area.lsoa_file': file {params.area.lsoa_file} not found.")
+    if params.previous_cycle and not resolve(params.previous_cycle).is_dir():
+        problems.append(f"{source}: key 'previous_cycle': folder {params.previous_cycle} not "
+                        "found. Point it at the last review's outputs folder, or remove the key.")
+    if problems:
+        raise ReviewError("\n".join(problems))
+
+
+def load_params(path: str | Path, check_files: bool = True) -> CycleParams:
+    """Read and validate a cycle's params file; raise ReviewError naming file and key."""
+    source = resolve(path)
+    data = load_yaml(source, "params")
+    params = validate(CycleParams, data, source)
+    if check_files:
+        _check_files(params, source)
+    return params

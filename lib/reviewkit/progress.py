@@ -1,0 +1,97 @@
+"""Progress: run the indicator engine and the initiative assessment over intake's tidy tables,
+and write the scorecard, the indicator series and the initiative status for the report step."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reviewkit.indicators import IndicatorResult, compute_all
+from reviewkit.initiatives import InitiativeResult, assess_all
+from reviewkit.params import CycleParams
+from reviewkit.register import load_register
+from reviewkit.strategy import Strategy, load_strategy
+from reviewkit.tables import write_table
+from reviewkit.tidy import read_tidy, write_tidy
+
+SCORECARD_COLUMNS = [
+    "id", "priority", "name", "measure", "unit", "period", "better", "dataset", "assessable",
+    "reason", "review_value", "review_count", "baseline_value", "baseline_count", "change",
+    "change_pct", "direction", "p_value", "significant", "test", "ci_low", "ci_high",
+    "last_year_value", "last_year_change_pct", "rolling_value", "rolling_previous",
+    "rolling_change_pct", "rolling_significant", "target_value", "target_by",
+    "trajectory_value", "target_status", "variation", "assurance", "spc_provisional", "points",
+    "latest_period", "latest_value", "plain_name", "notes",
+]
+
+
+@dataclass
+class ProgressResult:
+    strategy: Strategy
+    scorecard: pd.DataFrame
+    indicators: dict[str, IndicatorResult]
+    series: dict[str, pd.DataFrame]
+    initiatives: pd.DataFrame
+    initiative_results: list[InitiativeResult]
+
+
+def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
+                                                pd.DataFrame, pd.DataFrame | None]:
+    """Tidy police tables by dataset, partner measures, completeness, population."""
+    tidy_dir = run_dir / "tidy"
+    tidy = {p.stem: read_tidy(p) for p in sorted(tidy_dir.glob("*.parquet"))
+            if p.stem not in ("partner_measures", "population", "indicator_series")}
+    partner = read_tidy(tidy_dir / "partner_measures.parquet")
+    completeness = pd.read_csv(run_dir / "tables" / "completeness.csv", dtype={"received": str},
+                               keep_default_na=False)
+    pop_path = tidy_dir / "population.parquet"
+    population = read_tidy(pop_path) if pop_path.exists() else None
+    return tidy, partner, completeness, population
+
+
+def police_months(tidy: dict[str, pd.DataFrame], run_dir: Path) -> dict[str, list[str]]:
+    """Months each police dataset arrived for (from the reconciliation of files read)."""
+    present: dict[str, list[str]] = {}
+    for name, table in tidy.items():
+        present[name] = sorted(set(table["month"]))
+    return present
+
+
+def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
+    register = load_register(params.path("data_requests"))
+    strategy = load_strategy(params.path("strategy"), register.datasets)
+    tidy, partner, completeness, population = load_intake_outputs(run_dir)
+    status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
+    present = police_months(tidy, run_dir)
+    scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
+                                             population)
+    initiatives, ini_results = assess_all(strategy.initiatives, params.review_date, results,
+                                          params.analysis.reassess_after_months)
+    return ProgressResult(strategy, scorecard[SCORECARD_COLUMNS], results, series, initiatives,
+                          ini_results)
+
+
+def write_progress(result: ProgressResult, run_dir: Path) -> None:
+    tables = run_dir / "tables"
+    write_table(result.scorecard, tables / "scorecard")
+    write_table(result.initiatives, tables / "initiative_status")
+    long = []
+    for ind_id, s in result.series.items():
+        if len(s):
+            long.append(s.assign(indicator=ind_id))
+    if long:
+        frame = pd.concat(long, ignore_index=True)
+        cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
+        frame = frame[cols]
+        frame.to_csv(tables / "indicator_series.csv", index=False)
+        write_tidy(frame, run_dir / "tidy" / "indicator_series.parquet", "indicator_series")
+    (run_dir / "progress.json").write_text(json.dumps({
+        "indicators": len(result.scorecard),
+        "assessable": int(result.scorecard["assessable"].sum()),
+        "initiatives": len(result.initiatives),
+        "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
+        if len(result.initiatives) else [],
+    }, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,462 @@
+"""The two reports' sections as HTML: the board report and the community update.
+
+Everything is built from the tables the earlier steps wrote (scorecard, initiative status,
+completeness, difficulties log, indicator series), so the narrative and the tables cannot
+disagree. Every string from data or params is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reviewkit import html as H
+from reviewkit import quality as Q
+from reviewkit.charts import trend_chart, xmr_chart
+from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, unit_suffix
+from reviewkit.narrative import (
+    executive_summary,
+    indicator_sentence,
+    load_narrative,
+    render_narrative,
+)
+from reviewkit.params import CycleParams, load_params
+from reviewkit.paths import relative, resolve
+from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
+from reviewkit.strategy import Strategy, load_strategy
+from reviewkit.suppression import suppress_count, suppress_table
+from reviewkit.tidy import read_tidy
+
+DIRECTION_BADGE = {"improved": ("good", "▲", "Improved"),
+                   "worsened": ("bad", "▼", "Worsened"),
+                   "no real change": ("neutral", "●", "No real change"),
+                   "not assessable": ("none", "?", "Not assessable")}
+TARGET_BADGE = {"met": ("good", "✔", "Met"), "on track": ("good", "▲", "On track"),
+                "off track": ("bad", "✖", "Off track"),
+                "not assessable": ("none", "–", "No target or not assessable")}
+STATUS_BADGE = {"complete": ("good", "✔", "Complete"), "on track": ("good", "▲", "On track"),
+                "at risk": ("warn", "!", "At risk"), "off track": ("bad", "✖", "Off track"),
+                "not started": ("none", "○", "Not started")}
+VARIATION_BADGE = {"common_cause": ("neutral", "●", "Common cause"),
+                   "improvement_high": ("good", "▲", "Improvement"),
+                   "improvement_low": ("good", "▼", "Improvement"),
+                   "concern_high": ("bad", "▲", "Concern"),
+                   "concern_low": ("bad", "▼", "Concern"),
+                   "neutral_high": ("neutral", "▲", "Special cause (high)"),
+                   "neutral_low": ("neutral", "▼", "Special cause (low)")}
+ASSURANCE_BADGE = {"consistent_pass": ("good", "P", "Will meet target"),
+                   "consistent_fail": ("bad", "F", "Will miss target"),
+                   "inconsistent": ("neutral", "?", "May or may not meet target")}
+PLAIN_STATUS = {"complete": "finished", "on track": "going to plan",
+                "at risk": "some delays", "off track": "behind schedule",
+                "not started": "starting soon"}
+OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
+       "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
+
+
+def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> str:
+    kind, sym, text = mapping.get(str(key), ("none", "", str(key) if key else "–"))
+    return H.badge(kind, text, sym)
+
+
+@dataclass
+class ReportContext:
+    """Everything the report step reads, loaded once."""
+
+    params: CycleParams
+    run_dir: Path
+    strategy: Strategy
+    scorecard: pd.DataFrame
+    initiatives: pd.DataFrame
+    completeness: pd.DataFrame
+    reconciliation: pd.DataFrame
+    difficulties: pd.DataFrame
+    series: dict[str, pd.DataFrame]
+    intake: dict
+    narrative: dict[str, str]
+    police: pd.DataFrame | None
+    previous: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def review_desc(self) -> str:
+        return self.params.review.describe()
+
+    @property
+    def baseline_desc(self) -> str:
+        return self.params.baseline.describe()
+
+    def narrative_html(self, key: str) -> str:
+        text = self.narrative.get(key)
+        if not text:
+            return ""
+        source = relative(self.params.path("narrative")) if self.params.path("narrative") else ""
+        return ('<div class="analyst-note">' + render_narrative(text, self.scorecard, source)
+                + "</div>")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"received": str})
+
+
+def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
+    params = load_params(params_file)
+    run = resolve(run_dir)
+    tables = run / "tables"
+    scorecard = _read_csv(tables / "scorecard.csv")
+    scorecard["assessable"] = scorecard["assessable"].astype(bool)
+    scorecard["reason"] = scorecard["reason"].fillna("")
+    for col in ("variation", "assurance", "direction", "target_status", "notes", "target_by"):
+        scorecard[col] = scorecard[col].fillna("")
+    initiatives = _read_csv(tables / "initiative_status.csv").fillna("")
+    if len(initiatives):
+        initiatives["reassess"] = initiatives["reassess"].astype(str) == "True"
+    completeness = _read_csv(tables / "completeness.csv").fillna("")
+    reconciliation = _read_csv(tables / "reconciliation.csv").fillna("")
+    difficulties = pd.read_csv(run / "difficulties_log.csv", dtype=str, keep_default_na=False)
+    series_path = run / "tidy" / "indicator_series.parquet"
+    long = read_tidy(series_path) if series_path.exists() else pd.DataFrame(columns=["indicator"])
+    series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
+    intake = json.loads((run / "intake.json").read_text(encoding="utf-8"))
+    strategy = load_strategy(params.path("strategy"))
+    police_path = run / "tidy" / "police_street.parquet"
+    police = read_tidy(police_path) if police_path.exists() else None
+    previous: dict[str, pd.DataFrame] = {}
+    if params.previous_cycle:
+        prev = resolve(params.previous_cycle)
+        for name, path in (("scorecard", prev / "tables" / "scorecard.csv"),
+                           ("completeness", prev / "tables" / "completeness.csv"),
+                           ("difficulties", prev / "difficulties_log.csv")):
+            if path.exists():
+                previous[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
+                         reconciliation, difficulties, series, intake,
+                         load_narrative(params.path("narrative")), police, previous)
+
+
+# Board report -----------------------------------------------------------------------------------
+def board_title(ctx: ReportContext) -> str:
+    p = ctx.params
+    return (f'<header class="title">{H.h(1, f"{p.partnership}: strategy review")}'
+            f'<p class="subtitle">Review period {H.esc(ctx.review_desc)} · compared with '
+            f"{H.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
+            '<p class="status">Draft for the partnership board</p></header>')
+
+
+def board_summary(ctx: ReportContext) -> str:
+    bullets = executive_summary(ctx.scorecard, ctx.initiatives, ctx.completeness)
+    return H.section(H.h(2, "Executive summary", "summary") + ctx.narrative_html(
+        "executive_summary") + H.ul(bullets, raw=True))
+
+
+def scorecard_table(ctx: ReportContext) -> str:
+    rows = []
+    for _, r in ctx.scorecard.iterrows():
+        s = ctx.series.get(r["id"], pd.DataFrame())
+        trend = trend_chart(r["name"], s, r["measure"], str(ctx.params.review.start))
+        img = f'<img class="spark" src="{trend.data_uri}" alt="{H.esc(trend.alt)}">'
+        unit = unit_suffix(r["measure"]).replace(" a year", "")
+        rows.append([
+            r["name"] + (f" ({unit.strip()})" if unit else ""),
+            ctx.strategy.priority(r["priority"]).name,
+            fmt_value(r["review_value"], r["measure"]),
+            fmt_value(r["baseline_value"], r["measure"]),
+            fmt_pct(r["change_pct"]),
+            _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
+            _badge(VARIATION_BADGE, r["variation"]) if r["variation"] else "–",
+            _badge(TARGET_BADGE, r["target_status"]),
+            img,
+        ])
+    caption = (f"Scorecard: each indicator over {ctx.review_desc} against the baseline "
+               f"({ctx.baseline_desc})")
+    return H.section(H.h(2, "Scorecard", "scorecard") + H.table(
+        ["Indicator", "Priority", "Review period", "Baseline", "Change", "Real change?",
+         "Latest SPC signal", "Target", "Trend"], rows, caption,
+        raw_columns=(5, 6, 7, 8), numeric=(2, 3, 4), cls="scorecard"))
+
+
+def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
+    parts = [H.h(3, r["name"]),
+             f"<p>{indicator_sentence(r, ctx.review_desc, ctx.baseline_desc)}</p>"]
+    facts = []
+    if r["assessable"]:
+        if not math.isnan(r["last_year_change_pct"]):
+            facts.append(f"Same period last year: {fmt_value(r['last_year_value'], r['measure'])}"
+                         f" ({fmt_pct(r['last_year_change_pct'])} since).")
+        if not math.isnan(r["rolling_change_pct"]):
+            facts.append(f"Latest 12 months against the previous 12: "
+                         f"{fmt_pct(r['rolling_change_pct'])}"
+                         f"{' (a real change)' if r['rolling_significant'] else ''}.")
+        if r["target_status"] != "not assessable" and r["target_by"]:
+            facts.append(f"Target {fmt_value(r['target_value'], r['measure'])} by "
+                         f"{r['target_by']}: {r['target_status']} (trajectory at the end of the "
+                         f"review period {fmt_value(r['trajectory_value'], r['measure'])}).")
+        elif not r["target_by"]:
+            facts.append("No target is set for this indicator.")
+    if r["notes"]:
+        facts.append(f"Note: {r['notes']}.")
+    parts.append(H.ul(facts))
+    s = ctx.series.get(r["id"])
+    if s is not None and len(s) >= 2 and "point_type" in s:
+        target = s["target"].iloc[-1] if "target" in s else None
+        chart = xmr_chart(r["name"], s, r["measure"], r["variation"], r["assurance"] or None,
+                          None if target is None or pd.isna(target) else float(target))
+        label = VARIATION_TEXT.get(r["variation"], "")
+        if r["assurance"]:
+            label += ". " + ASSURANCE_TEXT[r["assurance"]]
+        caption = f"{r['name']} by {r['period'].replace('_', ' ')}: {label}."
+        if bool(s["provisional"].iloc[-1]):
+            caption += " Limits are provisional (few points)."
+        parts.append(H.figure(chart, caption))
+    return "".join(parts)
+
+
+def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
+    return [[r["name"], r["lead_agency"], _badge(STATUS_BADGE, r["status"]), r["milestones"],
+             r["next_milestone"] or "–", r["indicator_movement"] or "–",
+             "Yes: " + r["reassess_reasons"] if r["reassess"] else "No"]
+            for _, r in df.iterrows()]
+
+
+def priority_sections(ctx: ReportContext) -> str:
+    out = []
+    for pr in ctx.strategy.priorities:
+        parts = [H.h(2, f"Priority: {pr.name}", f"priority-{pr.id}")]
+        if pr.description:
+            parts.append(H.p(pr.description))
+        parts.append(ctx.narrative_html(f"priority_{pr.id}"))
+        for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows():
+            parts.append(_indicator_block(ctx, r))
+        ini = ctx.initiatives[ctx.initiatives["priority"] == pr.id] if len(
+            ctx.initiatives) else ctx.initiatives
+        if len(ini):
+            parts.append(H.h(3, f"Initiatives for {pr.name.lower()}"))
+            parts.append(H.table(["Initiative", "Lead agency", "Status", "Milestones",
+                                  "Next milestone", "Indicator movement", "Re-assess?"],
+                                 _initiative_rows(ini), f"Initiatives: {pr.name}",
+                                 raw_columns=(2,)))
+        out.append(H.section("".join(parts)))
+    return "".join(out)
+
+
+def reassessment_section(ctx: ReportContext) -> str:
+    ini = ctx.initiatives
+    flagged = ini[ini["reassess"]] if len(ini) else ini
+    body = [H.h(2, "Recommendations for re-assessment", "reassessment")]
+    body.append(H.p("An initiative is recommended for re-assessment when it is off track, when "
+                    "an indicator it is meant to move shows special-cause concern, when it has "
+                    f"run {ctx.params.analysis.reassess_after_months} months or more with no "
+                    "real improvement in its indicators, or when it cannot be judged because "
+                    "its data is missing."))
+    if len(flagged):
+        body.append(H.ul(f"{r['name']} ({r['lead_agency']}): {r['reassess_reasons']}."
+                         for _, r in flagged.iterrows()))
+    else:
+        body.append(H.p("No initiative needs re-assessment this cycle."))
+    return H.section("".join(body))
+
+
+def data_section(ctx: ReportContext) -> str:
+    return H.section(H.h(2, "Data completeness and difficulties", "data")
+                     + Q.completeness_table(ctx.completeness)
+                     + Q.reconciliation_summary(ctx.reconciliation)
+                     + Q.difficulties_tables(ctx.difficulties, ctx.params.cycle))
+
+
+def since_last_review(ctx: ReportContext) -> str:
+    body = [H.h(2, "Since the last review", "since")]
+    if not ctx.params.previous_cycle:
+        body.append(H.p("This is the first review with this tool: there is no earlier review "
+                        "to compare with. Set previous_cycle in the params file next time."))
+        return H.section("".join(body))
+    prev = ctx.previous.get("scorecard")
+    items = []
+    if prev is not None:
+        old = {r["id"]: r for _, r in prev.iterrows()}
+        for _, r in ctx.scorecard.iterrows():
+            o = old.get(r["id"])
+            if o is None:
+                items.append(f"{r['name']}: new indicator.")
+                continue
+            for col, label in (("target_status", "target status"), ("variation", "SPC signal"),
+                               ("direction", "change against baseline")):
+                if str(o.get(col, "")) != str(r[col]):
+                    items.append(f"{r['name']}: {label} was {o.get(col) or '–'}, now "
+                                 f"{r[col] or '–'}.")
+    pc = ctx.previous.get("completeness")
+    if pc is not None:
+        was = dict(zip(pc["dataset"], pc["status"], strict=True))
+        for _, r in ctx.completeness.iterrows():
+            if r["status"] == "complete" and was.get(r["dataset"]) not in (None, "complete"):
+                items.append(f"{r['description']}: now received complete "
+                             f"(was {was[r['dataset']]}).")
+    for _, r in ctx.difficulties[ctx.difficulties["resolved_cycle"] == ctx.params.cycle].iterrows():
+        items.append(f"Difficulty {r['id']} resolved: {r['description']}.")
+    for _, r in ctx.difficulties[ctx.difficulties["raised_cycle"] == ctx.params.cycle].iterrows():
+        items.append(f"Difficulty {r['id']} raised: {r['description']}.")
+    for ds, notes in ctx.intake.get("notes", {}).items():
+        for n in notes:
+            if n.startswith("Restated:"):
+                items.append(f"{ds}: figures restated by a re-sent extract. {n}")
+    body.append(H.ul(items) if items else H.p("Nothing has changed since the last review."))
+    return H.section("".join(body))
+
+
+def method_annex(ctx: ReportContext) -> str:
+    o = ctx.params.analysis
+    items = [
+        f"Review period {ctx.review_desc}; baseline {ctx.baseline_desc}. Counts are totals for "
+        "the period (scaled to 12 months where a period is not a year); rates are per 1,000 "
+        "residents or households a year, using the mid-year estimate for the year of the "
+        "period's middle month.",
+        f"Is the change real? Counts are compared with an exact Poisson test (conditional "
+        f"binomial) and proportions with Fisher's exact test, two-sided at "
+        f"{o.significance_level:g}. These hold for small counts.",
+        f"SPC (XmR) charts follow NHS England's Making Data Count rules: process limits at the "
+        f"mean ± 2.66 × the mean moving range"
+        f"{' (moving ranges above 3.267 × their mean left out)' if o.spc.screen_outliers else ''}"
+        f"; special cause is a point outside the limits, a run of {o.spc.shift_length} points "
+        f"on one side of the mean, a trend of {o.spc.trend_length} points rising or falling, or "
+        f"two of three points beyond two sigma on one side. Charts with fewer than "
+        f"{o.spc.minimum_points} points have provisional limits.",
+        "Target status compares the review value with a straight line from the baseline "
+        "value (at the end of the baseline period) to the target (at the target date): met, "
+        "on track (at or better than the line), or off track.",
+        "Police data come from data.police.uk street-level files. Locations are approximate "
+        "and anonymised; records with no location cannot be placed in an area and are "
+        "counted as unassigned. Crime type names changed over the years and are mapped to "
+        "today's names (see the method guide).",
+        "Partner data are counted as supplied by each agency; rows that could not be used are "
+        "quarantined with a reason and listed in the data quality report.",
+        OGL,
+    ]
+    return H.section(H.h(2, "Method and caveats", "method") + H.ul(items))
+
+
+# Community update ---------------------------------------------------------------------------------
+def community_title(ctx: ReportContext) -> str:
+    area = ", ".join(ctx.params.area.local_authorities) or ctx.params.partnership
+    return (f'<header class="title">{H.h(1, f"Keeping {area} safe: an update for residents")}'
+            f'<p class="subtitle">{H.esc(ctx.params.partnership)} · '
+            f"{H.esc(ctx.review_desc)}</p></header>")
+
+
+def _plain_change(r: pd.Series, threshold: int) -> str | None:
+    """One plain sentence about an indicator for residents, or None if it cannot be said."""
+    if not r["assessable"]:
+        return None
+    what = r["plain_name"]
+    now = suppress_count(float(r["review_count"]), threshold)
+    before = suppress_count(float(r["baseline_count"]), threshold)
+    if r["direction"] == "improved":
+        trend = "went down" if r["better"] == "lower" else "went up"
+        verdict = "This is a real improvement, not just the normal ups and downs."
+    elif r["direction"] == "worsened":
+        trend = "went up" if r["better"] == "lower" else "went down"
+        verdict = "This is a real change that we are working on."
+    else:
+        trend = "stayed about the same"
+        verdict = "The change is within the normal ups and downs from month to month."
+    if r["measure"] == "proportion":
+        if now is None or before is None:
+            return f"The number of {what} {trend}. {verdict}"
+        return (f"The share of {what} {trend}: {fmt_value(r['review_value'], 'proportion')} "
+                f"this year, compared with {fmt_value(r['baseline_value'], 'proportion')} "
+                "before our plan. " + verdict)
+    if now is None or before is None:
+        return f"The number of {what} {trend}. {verdict}"
+    return (f"The number of {what} {trend}: {now} in the last year, compared with {before} "
+            f"in the year before our plan started. {verdict}")
+
+
+def community_messages(ctx: ReportContext) -> str:
+    t = ctx.params.report.suppression_threshold
+    sc = ctx.scorecard
+    msgs = []
+    for mask in (sc["direction"] == "improved", sc["direction"] == "worsened"):
+        for _, r in sc[mask].iterrows():
+            s = _plain_change(r, t)
+            if s:
+                msgs.append(s)
+    if not msgs:
+        msgs.append("Most things stayed about the same as before our plan started.")
+    return H.section(H.h(2, "Key messages", "key-messages") + ctx.narrative_html(
+        "community_intro") + H.ul(msgs[:6]))
+
+
+def community_priorities(ctx: ReportContext) -> str:
+    t = ctx.params.report.suppression_threshold
+    out = []
+    for pr in ctx.strategy.priorities:
+        parts = [H.h(2, pr.name, f"c-{pr.id}")]
+        if pr.community_message:
+            parts.append(H.p(pr.community_message))
+        parts.append(ctx.narrative_html(f"community_priority_{pr.id}"))
+        facts = [s for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows()
+                 if (s := _plain_change(r, t))]
+        if facts:
+            parts.append(H.h(3, "What the figures show"))
+            parts.append(H.ul(facts))
+        ini = ctx.initiatives[ctx.initiatives["priority"] == pr.id] if len(
+            ctx.initiatives) else ctx.initiatives
+        if len(ini):
+            parts.append(H.h(3, "What we are doing"))
+            parts.append(H.ul(f"{r['name']} (led by {r['lead_agency']}): "
+                              f"{PLAIN_STATUS.get(r['status'], r['status'])}."
+                              for _, r in ini.iterrows()))
+        out.append(H.section("".join(parts)))
+    return "".join(out)
+
+
+def crime_by_type(ctx: ReportContext) -> str:
+    """Police-recorded crime and ASB by type: this year, last year, change; suppressed."""
+    if ctx.police is None or ctx.police.empty:
+        return ""
+    t = ctx.params.report.suppression_threshold
+    review = ctx.params.review
+    prev = review.shift(-12)
+    pol = ctx.police
+    this = pol[pol["month"].between(str(review.start), str(review.end))].groupby(
+        "crime_type")["n"].sum()
+    last = pol[pol["month"].between(str(prev.start), str(prev.end))].groupby(
+        "crime_type")["n"].sum()
+    table = pd.DataFrame({"this": this, "last": last}).fillna(0).astype(int).sort_index()
+    table["change"] = table["this"] - table["last"]
+    table.loc["All types"] = table.sum()
+    shown, _hidden = suppress_table(table, ["this", "last"], t, total_row="All types",
+                                    differences={"change": ("this", "last")})
+    rows = []
+    for name, r in shown.iterrows():
+        rows.append([name] + [v if isinstance(v, str) else (
+            f"{v:+,}" if col == "change" else f"{v:,}") for col, v in r.items()])
+    note = H.p(f"To protect people's privacy, numbers from 1 to {t - 1} are shown as "
+               f"“fewer than {t}”, and sometimes another number is hidden too so the hidden "
+               "one cannot be worked out.")
+    return H.section(H.h(2, "Crime and anti-social behaviour reported to the police",
+                         "crime-types") + H.table(
+        ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"], rows,
+        "Crimes and incidents reported to the police in the area, by type",
+        numeric=(1, 2, 3)) + note)
+
+
+def community_help(ctx: ReportContext) -> str:
+    r = ctx.params.report
+    return H.section(H.h(2, "How you can help", "help") + H.ul([
+        r.report_crime, r.contact,
+        "Come to a community meeting or join Neighbourhood Watch to tell us what matters "
+        "where you live."]))
+
+
+def community_about(ctx: ReportContext) -> str:
+    return H.section(H.h(2, "About these figures", "about") + H.ul([
+        "“A real change” means the change is bigger than the normal ups and downs we would "
+        "expect by chance.",
+        "Police figures come from data.police.uk. Other figures come from the council, the "
+        "fire service and the health service.",
+        OGL]))
+
+
+__all__ = ["load_context", "fmt_change", "fmt_p"]

@@ -1,0 +1,255 @@
+"""Run a review cycle: the three notebooks in fresh kernels with papermill, then the HTML exports.
+
+A run writes into a temporary folder beside `outputs/<cycle>/` and moves it into place only when
+every step succeeded, so a failed or interrupted run never leaves half a report where a good
+one was. A finished cycle is not overwritten without `force`; a lock stops two runs of the
+same cycle at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from reviewkit.errors import ReviewError
+from reviewkit.export import export_html
+from reviewkit.manifest import build_manifest, changed_inputs, write_manifest
+from reviewkit.params import CycleParams, load_params
+from reviewkit.paths import notebooks_dir, outputs_dir, relative, repo_root, resolve
+
+STEPS = ("intake", "progress", "report")
+NOTEBOOKS = {"intake": "01_intake.ipynb", "progress": "02_progress.ipynb",
+             "report": "03_report.ipynb"}
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Export:
+    file: str
+    audience: str
+    title: str
+
+
+EXPORTS = {
+    "intake": [Export("data_quality.html", "quality", "Data quality")],
+    "report": [Export("review_report.html", "board", "Strategy review"),
+               Export("community_update.html", "community", "Community safety update")],
+}
+
+
+def cycle_dir(params: CycleParams) -> Path:
+    return outputs_dir() / params.cycle
+
+
+class CycleLock:
+    """An exclusive lock file per cycle; a stale lock (its process is gone) is taken over."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> CycleLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                pid = self._holder()
+                if pid and _alive(pid):
+                    raise ReviewError(
+                        f"Another run of this cycle is in progress (process {pid}; lock file "
+                        f"{relative(self.path)}). Wait for it to finish. If no run is going, "
+                        "delete the lock file.") from None
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w") as f:
+                f.write(str(os.getpid()))
+            return self
+        raise ReviewError(f"Could not take the lock {relative(self.path)}.")
+
+    def _holder(self) -> int | None:
+        try:
+            return int(self.path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def __exit__(self, *exc: object) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _failed_cell(nb_path: Path) -> str:
+    """'cell N: ErrorName: message' for the first failing cell of an executed notebook."""
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception:  # noqa: BLE001 - the message is best effort
+        return "see the notebook"
+    number = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        number += 1
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                value = str(out.get("evalue", "")).strip().splitlines()
+                first = value[0] if value else ""
+                if out.get("ename") == "ReviewError":
+                    return f"code cell {number}: {chr(10).join(value)}"
+                return f"code cell {number}: {out.get('ename')}: {first}"
+    return "see the notebook"
+
+
+def execute_step(step: str, params_file: Path, run_dir: Path, progress: bool = True) -> Path:
+    """Run one notebook in a fresh kernel; raise ReviewError naming the failing cell."""
+    source = notebooks_dir() / NOTEBOOKS[step]
+    target = run_dir / "notebooks" / NOTEBOOKS[step]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(
+            str(source), str(target),
+            parameters={"params_file": relative(params_file), "run_dir": str(run_dir)},
+            kernel_name=KERNEL, cwd=str(repo_root()), log_output=False,
+            progress_bar={"desc": f"{NOTEBOOKS[step]:<18}", "leave": True} if progress
+            else False,
+            kernel_manager_class=LocalKernelManager,
+        )
+    except pm.PapermillExecutionError:
+        raise StepFailed(step, target, _failed_cell(target)) from None
+    return target
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """A kernel on local (IPC) sockets in a private folder where the platform has them, so
+    nothing listens on the network; TCP on localhost elsewhere (Windows)."""
+
+    _socket_dir: str | None = None
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc" if os.name == "posix" else "tcp"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        if self.transport == "ipc":
+            self._socket_dir = tempfile.mkdtemp(prefix="reviewkit-")
+            return os.path.join(self._socket_dir, "kernel")
+        return "127.0.0.1"
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._socket_dir:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources
+
+
+class StepFailed(ReviewError):
+    def __init__(self, step: str, notebook: Path, detail: str):
+        self.step, self.notebook, self.detail = step, notebook, detail
+        super().__init__(f"{NOTEBOOKS[step]} failed at {detail}")
+
+
+def run_cycle(params_file: str | Path, start: str = "intake", force: bool = False,
+              progress: bool = True, echo: Callable[[str], None] = print) -> Path:
+    """Run a cycle from `start` and return its outputs folder."""
+    if start not in STEPS:
+        raise ReviewError(f"--from must be one of {', '.join(STEPS)}, not '{start}'.")
+    pfile = resolve(params_file)
+    params = load_params(pfile)
+    final = cycle_dir(params)
+    out_root = final.parent
+    with CycleLock(out_root / f".{params.cycle}.lock"):
+        old_manifest = None
+        if (final / "manifest.json").exists():
+            old_manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+            if start == "intake" and not force:
+                raise ReviewError(
+                    f"{relative(final)} holds a finished review cycle; it is not overwritten. "
+                    "Use --force to replace it, --from progress|report to rerun later steps, "
+                    "or give the new cycle its own id (key 'cycle').")
+        elif start != "intake":
+            raise ReviewError(f"--from {start} needs a finished earlier run in "
+                              f"{relative(final)}; run the whole cycle first.")
+        tmp = out_root / f".{params.cycle}.run-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        if start != "intake":
+            shutil.copytree(final, tmp)
+        else:
+            tmp.mkdir(parents=True)
+        timings: dict[str, float] = dict(old_manifest.get("timings_seconds", {})) if (
+            old_manifest and start != "intake") else {}
+        try:
+            for step in STEPS[STEPS.index(start):]:
+                t0 = time.perf_counter()
+                nb = execute_step(step, pfile, tmp, progress)
+                timings[step] = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                for ex in EXPORTS.get(step, []):
+                    export_html(nb, tmp / ex.file, f"{ex.title}: {params.partnership}",
+                                ex.audience, footer=f"{params.partnership} · review cycle "
+                                f"{params.cycle} · {params.review.describe()}")
+                timings[f"{step}_export"] = time.perf_counter() - t0
+        except ReviewError as exc:
+            failed = out_root / f"{params.cycle}.failed"
+            shutil.rmtree(failed, ignore_errors=True)
+            tmp.rename(failed)
+            kept = (f" The previous outputs in {relative(final)} are untouched."
+                    if final.exists() else "")
+            where = ""
+            if isinstance(exc, StepFailed):
+                where = (f"\nThe executed notebook that shows the error: "
+                         f"{relative(failed / 'notebooks' / exc.notebook.name)}")
+            raise ReviewError(f"{exc}{where}\nThis run's files are in {relative(failed)}."
+                              f"{kept}") from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        warnings = _warnings(tmp)
+        manifest = build_manifest(params, pfile, tmp, timings, warnings)
+        if old_manifest:
+            changes = changed_inputs(old_manifest, manifest)
+            if changes:
+                manifest["changed_since_last_run"] = changes
+        write_manifest(manifest, tmp)
+        _swap(tmp, final)
+        shutil.rmtree(out_root / f"{params.cycle}.failed", ignore_errors=True)
+    return final
+
+
+def _warnings(run_dir: Path) -> list[str]:
+    path = run_dir / "intake.json"
+    if not path.exists():
+        return []
+    intake = json.loads(path.read_text(encoding="utf-8"))
+    out = [f"{ds}: {n}" for ds, notes in intake.get("notes", {}).items() for n in notes]
+    out += [f"{ds}: personal-looking column(s) dropped at intake: {', '.join(cols)}"
+            for ds, cols in intake.get("dropped_columns", {}).items()]
+    return out
+
+
+def _swap(tmp: Path, final: Path) -> None:
+    """Move the finished run into place; the old outputs go only once the new are there."""
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
