@@ -48,4 +48,6 @@ def notebooks_dir() -> Path:
 
 
 def outputs_dir() -> Path:
-    return repo_root() / "outputs"
+    """Where cycles' outputs go: `outputs/`, or `REVIEWKIT_OUTPUTS` when set."""
+    env = os.environ.get("REVIEWKIT_OUTPUTS")
+    return Path(env).resolve() if env else repo_root() / "outputs"

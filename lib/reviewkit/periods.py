@@ -196,10 +196,15 @@ def parse_period(value: object, period_type: str) -> pd.Period:
         return quarter_start(parse_month(value))
     if period_type == "financial_year":
         m = re.fullmatch(r"(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})", text, re.I)
-        if m:
-            _check_fy(int(m.group(1)), m.group(2), text)
+        if m and int(m.group(2)) % 100 == (int(m.group(1)) + 1) % 100:
             return pd.Period(f"{m.group(1)}-04", "M")
-        return financial_year_start(parse_month(value))
+        if m and text.upper().startswith("FY"):
+            _check_fy(int(m.group(1)), m.group(2), text)
+        try:
+            return financial_year_start(parse_month(value))
+        except ValueError:
+            raise ValueError(f"'{text}' is neither a financial year (e.g. 2025/26) nor a "
+                             "month") from None
     raise ValueError(f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}")
 
 

@@ -2,7 +2,7 @@
 
 Files are parsed with Arrow, keeping only the columns the analysis needs. Each row is classed
 as accepted (in the partnership's area), out of area, unassigned (no location) or quarantined
-with a reason. Crime IDs are used here to find duplicates and then dropped; coordinates, free
+with a reason. Crime IDs are read only to report records that share one, and then dropped; coordinates, free
 text and personal columns are never read.
 """
 
@@ -54,6 +54,7 @@ class RawFile:
 
     label: str  # how messages name it
     source: Path | bytes
+    mtime: float = 0.0  # when it arrived: the newer of two files for one month wins
 
     def key(self) -> tuple[str, str] | None:
         """(month, force) from a data.police.uk file name, for spotting re-sent months."""
@@ -75,12 +76,19 @@ def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[R
                                      f"{SUFFIX[kind]} files and were not read: {shown}")
                     for name in members:
                         if name.endswith(SUFFIX[kind]):
-                            yield RawFile(f"{relative(path)}!{name}", zf.read(name))
+                            stamp = path.stat().st_mtime + _zip_time(zf.getinfo(name))
+                            yield RawFile(f"{relative(path)}!{name}", zf.read(name), stamp)
             except zipfile.BadZipFile:
                 notes.append(f"{relative(path)}: not a readable zip file; download it again")
                 yield RawFile(relative(path), b"")
         else:
-            yield RawFile(relative(path), path)
+            yield RawFile(relative(path), path, path.stat().st_mtime)
+
+
+def _zip_time(info: zipfile.ZipInfo) -> float:
+    """A member's own timestamp as a small offset, to order members of one zip."""
+    y, mo, d, h, mi, sec = info.date_time
+    return ((((y * 12 + mo) * 31 + d) * 24 + h) * 60 + mi) * 60 * 1e-12 + sec * 1e-12
 
 
 def _count_data_lines(data: bytes) -> int:
@@ -130,7 +138,7 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
     latest: dict[tuple[str, str], int] = {}
     for i, raw in enumerate(raws):
         key = raw.key()
-        if key is not None:
+        if key is not None and (key not in latest or raw.mtime >= raws[latest[key]].mtime):
             latest[key] = i
     frames: list[pd.DataFrame] = []
     accounts: list[FileAccount] = []
@@ -197,9 +205,14 @@ def _classify(df: pd.DataFrame, kind: str, dataset: str, raws: list[RawFile],
                                            "mapping or ask the provider"))
         df["crime_type"] = standard
     if "crime_id" in df:
+        # police.uk publishes some records that share a Crime ID (and even whole rows); its own
+        # figures count every row, so they are counted here too, and reported.
         ids = df["crime_id"]
-        dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy() & (reason == "")
-        reason[dup] = "duplicate Crime ID (the first copy is kept)"
+        shared = int((ids.notna() & ids.duplicated(keep=False)).sum())
+        if shared:
+            result.notes.append(f"{shared:,} rows share a Crime ID with another row; police.uk "
+                                "publishes them as separate records and they are counted as "
+                                "such.")
     bad = reason != ""
     if kind == "police_uk_stop_search":
         no_place = df["latitude"].isna().to_numpy()

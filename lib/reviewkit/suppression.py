@@ -1,6 +1,7 @@
 """Small-number suppression for the community update.
 
 Primary: a count from 1 to `threshold - 1` is shown as "fewer than <threshold>". Zero is shown.
+Cells hidden only to protect another (secondary suppression) are shown as "not shown".
 Secondary: in a column with a total, suppressed cells must not be recoverable by subtraction,
 so while exactly one cell is suppressed, or the suppressed cells add up to less than the
 threshold, the smallest remaining non-zero cell is suppressed too. A difference (e.g. change
@@ -11,6 +12,9 @@ a rate on a suppressed count is suppressed.
 from __future__ import annotations
 
 import pandas as pd
+
+
+SECONDARY = "not shown"
 
 
 def is_small(count: float, threshold: int) -> bool:
@@ -68,8 +72,9 @@ def suppress_table(table: pd.DataFrame, counts: list[str], threshold: int = 5,
         hidden[col] = hidden[base]
     shown = table.astype(object).copy()
     for col in table.columns:
-        shown[col] = [label(threshold) if hidden.at[i, col] else v
-                      for i, v in zip(table.index, table[col], strict=True)]
+        shown[col] = [v if not hidden.at[i, col] else
+                      label(threshold) if col in counts and is_small(float(v), threshold)
+                      else SECONDARY for i, v in zip(table.index, table[col], strict=True)]
     return shown, hidden
 
 

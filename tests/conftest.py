@@ -1,0 +1,78 @@
+"""Shared fixtures. Tests that need ../shared (real police.uk files) or Chromium skip with a
+reason on a user's machine; with REVIEWKIT_REQUIRE_ALL=1 (set by .ci/run) they fail instead."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "real" / "police_uk"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REQUIRE_ALL = os.environ.get("REVIEWKIT_REQUIRE_ALL") == "1"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip (or, in CI, fail) when something a test needs is not on this machine."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI but missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_police() -> Path:
+    need(SHARED.is_dir(), f"real police.uk files not found at {SHARED} (only in CI/dev setups)")
+    return SHARED
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def reviewkit(*args: str, env: dict[str, str] | None = None,
+              cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a user would (`python -m reviewkit ...`)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "reviewkit", *args], cwd=cwd,
+                          capture_output=True, text=True, env=full_env, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Small synthetic demo data (all shapes, few rows) shared by the slower tests."""
+    folder = tmp_path_factory.mktemp("demo")
+    from reviewkit.sample import generate
+
+    generate(folder, rows=9000, partnerships=3)
+    return folder
+
+
+def write_params(path: Path, data: Path, cycle: str = "test", extra: str = "") -> Path:
+    """A params file for the demo partnership (Brackwell) reading `data`."""
+    text = f"""\
+cycle: {cycle}
+partnership: Brackwell Community Safety Partnership
+area:
+  local_authorities: [Brackwell]
+review_period: {{start: "2025-10", end: "2026-09"}}
+baseline_period: {{start: "2023-10", end: "2024-09"}}
+review_date: 2026-11-20
+inputs:
+  strategy: {data}/brackwell/strategy.yaml
+  data_requests: {data}/brackwell/data_requests.yaml
+  difficulties: {data}/brackwell/difficulties_log.csv
+  population: {data}/reference/population.csv
+{extra}"""
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,158 @@
+"""XmR results against NHSRplotthedots' published test snapshots and its rule tests."""
+
+import numpy as np
+import pytest
+
+from reviewkit.spc import (
+    _part_of,
+    _run_on_one_side,
+    _trend,
+    _two_in_three,
+    assurance,
+    variation,
+    xmr,
+)
+
+# set.seed(123); rnorm(20) in R: the series behind NHSRplotthedots' ptd_spc snapshots.
+RNORM_123 = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499,
+             0.46091621, -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383,
+             0.40077145, 0.11068272, -0.55584113, 1.78691314, 0.49785048, -1.96661716,
+             0.70135590, -0.47279141]
+
+
+def test_published_limits_whole_series():
+    # snapshot: mean 0.142, lpl -3.01, upl 3.29, 20 common cause
+    r = xmr(RNORM_123, improvement="increase")
+    assert r["mean"].iloc[0] == pytest.approx(0.142, abs=5e-4)
+    assert r["lpl"].iloc[0] == pytest.approx(-3.01, abs=5e-3)
+    assert r["upl"].iloc[0] == pytest.approx(3.29, abs=5e-3)
+    assert (r["point_type"] == "common_cause").all()
+
+
+def test_published_limits_by_facet():
+    # snapshot with a facet of two groups of ten: 0.0746/-2.60/2.75 and 0.209/-3.28/3.70
+    a, b = xmr(RNORM_123[:10]), xmr(RNORM_123[10:])
+    assert (a["mean"].iloc[0], a["lpl"].iloc[0], a["upl"].iloc[0]) == pytest.approx(
+        (0.0746, -2.60, 2.75), abs=5e-3)
+    assert (b["mean"].iloc[0], b["lpl"].iloc[0], b["upl"].iloc[0]) == pytest.approx(
+        (0.209, -3.28, 3.70), abs=5e-3)
+
+
+def test_rebase_matches_separate_groups():
+    r = xmr(RNORM_123, rebase=[10])
+    assert r["upl"].iloc[0] == pytest.approx(xmr(RNORM_123[:10])["upl"].iloc[0])
+    assert r["upl"].iloc[15] == pytest.approx(xmr(RNORM_123[10:])["upl"].iloc[0])
+    assert list(r["rebase_group"]) == [0] * 10 + [1] * 10
+
+
+def test_outlier_screening_as_ptd_tests_it():
+    y = list(RNORM_123)
+    y[14] = 10  # y[15] <- 10 in R
+    screened = xmr(y, screen_outliers=True)
+    raw = xmr(y, screen_outliers=False)
+    base = xmr(RNORM_123)
+    assert screened["lpl"].iloc[0] != base["lpl"].iloc[0]
+    assert raw["upl"].iloc[0] - raw["lpl"].iloc[0] > screened["upl"].iloc[0] - screened["lpl"].iloc[0]
+    # independent calculation of the screened limits
+    mr = np.abs(np.diff(y))
+    amr = mr.mean()
+    amr2 = mr[mr < 3.267 * amr].mean()
+    assert screened["upl"].iloc[0] == pytest.approx(np.mean(y) + 2.66 * amr2)
+    assert raw["upl"].iloc[0] == pytest.approx(np.mean(y) + 2.66 * amr)
+
+
+def test_fix_after_n_points_uses_only_the_first_points():
+    r = xmr(RNORM_123, fix_after_n_points=12)
+    first = np.array(RNORM_123[:12])
+    assert r["mean"].iloc[-1] == pytest.approx(first.mean())
+    assert r["upl"].iloc[-1] == pytest.approx(first.mean() + 2.66 * np.abs(np.diff(first)).mean())
+
+
+# The rule helpers, with the cases from NHSRplotthedots' test-ptd_calculate_point_type.R
+def test_seven_on_one_side():
+    assert list(_run_on_one_side(np.array([1] * 6), 7)) == [0] * 6
+    assert list(_run_on_one_side(np.array([1] * 6 + [-1]), 7)) == [0] * 7
+    assert list(_run_on_one_side(np.array([1] * 8 + [-1]), 7)) == [0] * 6 + [1, 1, 0]
+    assert list(_run_on_one_side(np.array([-1] * 8 + [1]), 7)) == [0] * 6 + [1, 1, 0]
+    assert list(_run_on_one_side(np.array([-1] + [1] * 8 + [-1]), 7)) == [0] * 7 + [1, 1, 0]
+
+
+def test_trend_of_seven():
+    assert list(_trend(np.arange(1, 7), 7)) == [0] * 6
+    assert list(_trend(np.array([1, 2, 3, 3, 4, 5, 6]), 7)) == [0] * 7  # a tie breaks it
+    assert list(_trend(np.arange(1, 8), 7)) == [0] * 6 + [1]
+    assert list(_trend(np.array([2, 1, 2, 3, 4, 5, 6, 7, 3]), 7)) == [0] * 7 + [1, 0]
+    assert list(_trend(np.arange(7, 0, -1), 7)) == [0] * 6 + [-1]
+    assert list(_trend(np.array([2, 7, 6, 5, 4, 3, 2, 1, 3]), 7)) == [0] * 7 + [-1, 0]
+
+
+def test_part_of_marks_the_whole_run():
+    assert list(_part_of(np.array([0] * 6 + [1]), 7)) == [1] * 7
+    assert list(_part_of(np.array([0] * 8 + [1, 0]), 7)) == [0, 0] + [1] * 7 + [0]
+
+
+def test_two_in_three():
+    same = np.ones(7, dtype=int)
+    assert list(_two_in_three(np.array([1, 0, 1]), np.ones(3))) == [1, 1, 1]
+    assert list(_two_in_three(np.array([0, 1, 1]), np.ones(3))) == [1, 1, 1]
+    assert list(_two_in_three(np.array([0, 0, 1, 0, 1, 0, 0]), same)) == [0, 0, 1, 1, 1, 0, 0]
+    assert list(_two_in_three(np.array([0, 0, 1, 1, 0, 0, 0]), same)) == [0, 1, 1, 1, 1, 0, 0]
+    v = np.array([1, 0, 0, 1])
+    assert list((_two_in_three(v, np.ones(4)) == 1) & (v == 1)) == [False] * 4
+    v = np.array([1, 0, 0, 1, 1])
+    assert list((_two_in_three(v, np.ones(5)) == 1) & (v == 1)) == [False] * 3 + [True] * 2
+
+
+def test_two_in_three_opposite_sides_is_not_special():
+    # From ptd's tests: symmetrical data with two points close to the limits on opposite sides.
+    data = [1, -1] * 8
+    data[14], data[15] = 5.5, -5.5
+    r = xmr(data, improvement="increase")
+    assert list(r["point_type"].iloc[-2:]) == ["common_cause", "common_cause"]
+
+
+def test_point_types_and_precedence():
+    base = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9]
+    r = xmr(base + [30], improvement="increase")
+    assert r["point_type"].iloc[-1] == "special_cause_improvement"
+    assert r["rule"].iloc[-1] == "outside_limits"
+    r = xmr(base + [30], improvement="decrease")
+    assert r["point_type"].iloc[-1] == "special_cause_concern"
+    assert variation(r, "decrease") == "concern_high"
+    r = xmr(base + [30], improvement="neutral")
+    assert r["point_type"].iloc[-1] == "special_cause_neutral"
+    # a run of 8 above the mean: shift
+    y = [10, 9, 11, 10, 9, 11, 10, 9, 11, 10, 12, 12, 12, 12, 12, 12, 12, 12]
+    r = xmr(y, improvement="increase", screen_outliers=False)
+    assert r["rule"].iloc[-1] in ("shift", "outside_limits", "two_in_three")
+    assert (r["point_type"].iloc[-7:] == "special_cause_improvement").all()
+    # a point on the mean (relative_to_mean 0) breaks a run
+    assert not _run_on_one_side(np.array([1] * 6 + [0] + [1] * 6), 7).any()
+    assert _run_on_one_side(np.array([1] * 13), 7).sum() == 7
+
+
+def test_trend_labels_take_precedence_over_shift():
+    y = [5, 5.2, 4.8, 5, 5.1, 4.9, 5, 5.05, 5.1, 5.2, 5.3, 5.4, 5.5, 5.6]
+    r = xmr(y, improvement="increase", screen_outliers=False)
+    assert r["rule"].iloc[-1] in ("trend", "outside_limits")
+    assert "trend" in set(r["rule"])
+
+
+def test_provisional_when_few_points():
+    assert xmr([1, 2, 3, 2, 1], minimum_points=15)["provisional"].all()
+    assert not xmr(RNORM_123, minimum_points=15)["provisional"].any()
+
+
+def test_assurance_as_ptd_defines_it():
+    r = xmr(RNORM_123)
+    assert assurance(r, "increase", 0.5) == "inconsistent"
+    assert assurance(r, "increase", 5) == "consistent_fail"
+    assert assurance(r, "decrease", 5) == "consistent_pass"
+    assert assurance(r, "increase", -5) == "consistent_pass"
+    assert assurance(r, "neutral", 5) is None
+    assert assurance(r, "increase", None) is None
+
+
+def test_gaps_are_refused():
+    with pytest.raises(ValueError, match="gaps"):
+        xmr([1, float("nan"), 2])
