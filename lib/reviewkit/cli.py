@@ -37,7 +37,10 @@ def _check(args: argparse.Namespace) -> int:
         ok, lines = check_cycle(params_file)
         print(f"{params_file}:")
         for line in lines:
-            print(f"  {line}")
+            if line.startswith("error: "):
+                print(line, file=sys.stderr)
+            else:
+                print(f"  {line}")
         worst = max(worst, 0 if ok else 1)
     return worst
 

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from reviewkit.errors import ReviewError
 from reviewkit.paths import resolve
@@ -138,19 +145,26 @@ class CycleParams(Strict):
                              "or '.', e.g. 2026-q3")
         return value
 
-    @model_validator(mode="after")
-    def _periods(self) -> CycleParams:
-        if self.baseline_period.start > self.review_period.start:
+    @field_validator("baseline_period")
+    @classmethod
+    def _baseline_first(cls, value: Period, info: ValidationInfo) -> Period:
+        review = info.data.get("review_period")
+        if review is not None and value.start > review.start:
             raise ValueError(
-                f"baseline_period ({self.baseline_period.start} to {self.baseline_period.end}) "
-                f"starts after review_period ({self.review_period.start} to "
-                f"{self.review_period.end}); the baseline must come first")
-        end = pd.Period(self.review_period.end, "M").end_time.date()
-        if self.review_date <= end:
-            raise ValueError(f"review_date {self.review_date} is not after the review period "
-                             f"ends ({self.review_period.end}); a review looks back on a "
-                             "finished period")
-        return self
+                f"the baseline ({value.start} to {value.end}) starts after the review period "
+                f"({review.start} to {review.end}); the baseline must come first")
+        return value
+
+    @field_validator("review_date")
+    @classmethod
+    def _after_review(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        review = info.data.get("review_period")
+        if review is not None:
+            end = pd.Period(review.end, "M").end_time.date()
+            if value <= end:
+                raise ValueError(f"review_date {value} is not after the review period ends "
+                                 f"({review.end}); a review looks back on a finished period")
+        return value
 
     # Resolved paths -------------------------------------------------------------------------
     def path(self, key: str) -> Path | None:

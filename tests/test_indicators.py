@@ -1,0 +1,198 @@
+"""The indicator engine on hand-built tables, with expected values worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from reviewkit.indicators import compute_indicator, target_status
+from reviewkit.params import CycleParams
+from reviewkit.strategy import Indicator
+
+PARAMS = {
+    "cycle": "t", "partnership": "P", "area": {"local_authorities": ["Brackwell"]},
+    "review_period": {"start": "2025-10", "end": "2026-09"},
+    "baseline_period": {"start": "2023-10", "end": "2024-09"},
+    "review_date": "2026-11-20",
+    "inputs": {"strategy": "s", "data_requests": "r", "difficulties": "d"},
+}
+
+
+def params(**kw) -> CycleParams:
+    return CycleParams.model_validate({**PARAMS, **kw})
+
+
+def ind(**kw) -> Indicator:
+    base = {"id": "x", "priority": "p", "name": "X", "dataset": "police_street",
+            "filter": {"crime_types": ["Burglary"]}, "better": "lower"}
+    return Indicator.model_validate({**base, **kw})
+
+
+def police(values: dict[str, int], ctype="Burglary", outcome="") -> pd.DataFrame:
+    return pd.DataFrame({"month": list(values), "lsoa_code": "E01", "local_authority": "B",
+                         "crime_type": ctype, "outcome_category": outcome,
+                         "n": list(values.values())})
+
+
+def months(start: str, end: str) -> list[str]:
+    return [str(m) for m in pd.period_range(start, end, freq="M")]
+
+
+def run(indicator, tidy, p=None, partner=None, status=None, population=None):
+    p = p or params()
+    present = {k: sorted(set(v["month"])) for k, v in tidy.items()}
+    partner = partner if partner is not None else pd.DataFrame(
+        columns=["dataset", "measure", "period_type", "period_start", "period", "area", "value"])
+    status = status or {"police_street": "complete", "partner": "complete"}
+    return compute_indicator(indicator, p, tidy, partner, present, status, population)
+
+
+def history(base: int, review: int) -> dict[str, int]:
+    out = {m: base for m in months("2023-01", "2025-09")}
+    out.update({m: review for m in months("2025-10", "2026-09")})
+    return out
+
+
+def test_count_against_baseline_with_an_exact_test():
+    res, series = run(ind(), {"police_street": police(history(10, 5))})
+    assert (res.review_value, res.baseline_value) == (60, 120)
+    assert res.change == -60 and res.change_pct == pytest.approx(-50)
+    # conditional binomial: 60 of 180 events in the review year when half are expected
+    p = sps.binomtest(60, 180, 0.5).pvalue
+    assert res.p_value == pytest.approx(p)
+    assert res.direction == "improved" and res.significant
+    assert res.last_year_value == 120 and res.last_year_change_pct == pytest.approx(-50)
+    assert res.rolling_value == 60 and res.rolling_previous == 120
+    assert len(series) == 45 and series["period"].iloc[-1] == "2026-09"
+
+
+def test_higher_is_better_flips_the_direction():
+    res, _ = run(ind(better="higher"), {"police_street": police(history(10, 5))})
+    assert res.direction == "worsened"
+
+
+def test_small_changes_are_not_real():
+    res, _ = run(ind(), {"police_street": police(history(2, 1) | {"2025-10": 2})})
+    assert res.direction == "no real change" or res.p_value >= 0.05
+
+
+def test_zero_counts_are_results_not_crashes():
+    res, series = run(ind(), {"police_street": police(history(0, 0))})
+    assert res.review_value == 0 and res.baseline_value == 0
+    assert math.isnan(res.change_pct)
+    assert res.p_value == 1.0 and res.direction == "no real change"
+    assert (series["point_type"] == "common_cause").all()
+
+
+def test_months_with_no_matching_rows_count_as_zero():
+    tidy = pd.concat([police(history(3, 3)), police({"2026-05": 9}, ctype="Drugs")])
+    tidy = tidy[~((tidy["month"] == "2026-05") & (tidy["crime_type"] == "Burglary"))]
+    res, _ = run(ind(), {"police_street": tidy})
+    assert res.review_value == 33  # 11 months of 3, May 2026 had none
+
+
+@pytest.mark.parametrize("value,status", [(60, "met"), (108, "met"), (110, "on track"),
+                                          (110.4, "on track"), (115, "off track")])
+def test_target_trajectory(value, status):
+    # baseline 120 at 2024-09; target -10% = 108 by 2027-03 (30 months later);
+    # at the review end (2026-09, 24 months on) the line is at 120 - 12 * 24/30 = 110.4
+    got, trajectory = target_status(120, 108, pd.Period("2024-09", "M"),
+                                    pd.Period("2027-03", "M"), pd.Period("2026-09", "M"),
+                                    value, "lower")
+    assert trajectory == pytest.approx(110.4)
+    assert got == status
+
+
+def test_target_in_the_indicator():
+    res, _ = run(ind(target={"change_pct": -10, "by": "2027-03"}),
+                 {"police_street": police(history(10, 9) | {"2026-09": 12})})
+    assert res.target_value == pytest.approx(108)
+    assert res.review_value == 111 and res.target_status == "off track"
+    assert res.trajectory_value == pytest.approx(110.4)
+
+
+def test_rate_per_1000_residents():
+    pop = pd.DataFrame({"year": [2023, 2024, 2025, 2026], "population": [10_000] * 3 + [12_000],
+                        "households": [4000] * 4})
+    res, series = run(ind(measure="rate_per_1000_residents"),
+                      {"police_street": police(history(10, 6))}, population=pop)
+    # review Oct 2025-Sep 2026, middle month March 2026 -> the 2026 estimate, 12,000
+    assert res.review_value == pytest.approx(72 / 12_000 * 1000)
+    assert res.baseline_value == pytest.approx(120 / 10_000 * 1000)
+    assert series["value"].iloc[-1] == pytest.approx(6 / 12_000 * 1000)
+    assert res.ci_low < res.review_value < res.ci_high
+
+
+def test_rate_without_population_is_not_assessable():
+    res, _ = run(ind(measure="rate_per_1000_residents"), {"police_street": police(history(1, 1))})
+    assert not res.assessable and "population" in res.reason
+
+
+def test_dataset_not_received():
+    res, series = run(ind(dataset="yot", filter={"measure": "fte"}), {},
+                      status={"yot": "not received"})
+    assert not res.assessable and res.reason == "not assessable: yot not received"
+    assert series.empty
+
+
+def test_quarterly_partner_data_and_a_missing_quarter():
+    starts = [str(p) for p in pd.period_range("2023-01", "2026-07", freq="M")[::3]]
+    rows = [{"dataset": "ae", "measure": "a", "period_type": "quarter", "period_start": s,
+             "period": s, "area": "B", "value": 20.0} for s in starts if s != "2026-04"]
+    partner = pd.DataFrame(rows)
+    res, series = run(ind(dataset="ae", filter={"measure": "a"}, period="quarter"), {},
+                      partner=partner, status={"ae": "partial"})
+    assert not res.assessable and "Apr-Jun 2026" in res.reason
+    assert "2026 Q2" not in set(series["period"]) and "Apr-Jun 2026" not in set(series["period"])
+    rows.append({**rows[0], "period_start": "2026-04"})
+    res, series = run(ind(dataset="ae", filter={"measure": "a"}, period="quarter"), {},
+                      partner=pd.DataFrame(rows), status={"ae": "complete"})
+    assert res.assessable and res.review_value == 80 and res.baseline_value == 80
+    assert res.direction == "no real change"
+
+
+def test_monthly_data_as_quarters_and_financial_years():
+    tidy = {"police_street": police(history(10, 5))}
+    res, series = run(ind(period="quarter"), tidy)
+    assert set(series["num"]) == {30.0, 15.0} and res.review_value == 60
+    p = params(review_period={"start": "2025-04", "end": "2026-03"},
+               baseline_period={"start": "2023-04", "end": "2024-03"})
+    tidy = {"police_street": police({m: 1 for m in months("2023-04", "2026-09")})}
+    res, series = run(ind(period="financial_year"), tidy, p=p)
+    # only whole financial years: 2023/24, 2024/25, 2025/26 (2026/27 has 6 months)
+    assert list(series["period"]) == ["2023/24", "2024/25", "2025/26"]
+    assert res.review_value == 12 and res.baseline_value == 12
+
+
+def test_quarterly_source_cannot_give_months():
+    partner = pd.DataFrame([{"dataset": "ae", "measure": "a", "period_type": "quarter",
+                             "period_start": "2025-10", "period": "x", "area": "B",
+                             "value": 1.0}])
+    res, _ = run(ind(dataset="ae", filter={"measure": "a"}, period="month"), {},
+                 partner=partner, status={"ae": "complete"})
+    assert not res.assessable and "cannot give month values" in res.reason
+
+
+def test_proportion_with_fishers_test():
+    tidy = pd.concat([
+        police(history(8, 8), outcome="Awaiting court outcome"),
+        police(history(2, 8), outcome="Unable to prosecute suspect")])
+    res, _ = run(ind(measure="proportion", better="higher",
+                     numerator={"outcome_categories": ["Awaiting court outcome"]}),
+                 {"police_street": tidy})
+    assert res.review_value == pytest.approx(50.0) and res.baseline_value == pytest.approx(80.0)
+    p = sps.fisher_exact([[96, 96], [96, 24]]).pvalue
+    assert res.p_value == pytest.approx(p)
+    assert res.direction == "worsened"
+
+
+def test_short_series_has_provisional_limits():
+    tidy = {"police_street": police({m: 3 for m in months("2025-10", "2026-09")} | {
+        m: 4 for m in months("2023-10", "2024-09")})}
+    res, series = run(ind(), tidy)
+    assert res.spc_provisional is False or len(series) < 15
+    res, series = run(ind(period="quarter"), tidy)
+    assert res.spc_provisional and series["provisional"].all()
