@@ -76,3 +76,30 @@ inputs:
 {extra}"""
     path.write_text(text, encoding="utf-8")
     return path
+
+
+HOSTILE = "<script>alert('x')</script> Patrols & <b>more</b>"
+
+
+@pytest.fixture(scope="session")
+def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict[str, Path]:
+    """One end-to-end `reviewkit run` of the demo partnership on small data.
+
+    The strategy is given an initiative name and a lead agency full of HTML, to prove that
+    reports escape what comes from data.
+    """
+    base = tmp_path_factory.mktemp("cycle")
+    data = base / "data"
+    shutil.copytree(demo_data, data)
+    strategy = data / "brackwell" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    text = text.replace("name: Town centre ASB taskforce", f'name: "{HOSTILE}"')
+    text = text.replace("lead_agency: Council community safety team",
+                        'lead_agency: "<img src=x onerror=alert(2)> Council"')
+    strategy.write_text(text, encoding="utf-8")
+    params = write_params(base / "cycle.yaml", data, cycle="e2e")
+    outputs = base / "outputs"
+    res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
+    assert res.returncode == 0, res.stdout + res.stderr
+    return {"params": params, "data": data, "outputs": outputs, "cycle": outputs / "e2e",
+            "stdout": Path(res.stdout) if False else base}

@@ -3,11 +3,12 @@ entries, resolutions recorded with the cycle."""
 
 import pandas as pd
 import pytest
-
 from reviewkit.difficulties import load_difficulties, update_difficulties
 from reviewkit.errors import ReviewError
 
-LOG = """id,raised_cycle,agency,dataset,category,description,action,owner,status,resolved_cycle,board_note,priority
+LOG = """\
+id,raised_cycle,agency,dataset,category,description,action,owner,status,resolved_cycle,\
+board_note,priority
 D001,2024-25,YJS,youth_fte,unwilling to share,No ISA,Draft ISA,Manager,open,,Escalated,high
 D002,2024-25,Fire,fires,incompatible format,PDF,Agree XLSX,Officer,open,,,low
 D007,2023-24,Police,street,IT problem,Extract failed,Use downloads,Analyst,resolved,2024-25,,

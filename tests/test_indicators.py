@@ -6,11 +6,10 @@ import math
 
 import pandas as pd
 import pytest
-from scipy import stats as sps
-
 from reviewkit.indicators import compute_indicator, target_status
 from reviewkit.params import CycleParams
 from reviewkit.strategy import Indicator
+from scipy import stats as sps
 
 PARAMS = {
     "cycle": "t", "partnership": "P", "area": {"local_authorities": ["Brackwell"]},

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from reviewkit.spc import (
     _part_of,
     _run_on_one_side,
@@ -52,7 +51,8 @@ def test_outlier_screening_as_ptd_tests_it():
     raw = xmr(y, screen_outliers=False)
     base = xmr(RNORM_123)
     assert screened["lpl"].iloc[0] != base["lpl"].iloc[0]
-    assert raw["upl"].iloc[0] - raw["lpl"].iloc[0] > screened["upl"].iloc[0] - screened["lpl"].iloc[0]
+    width = raw["upl"].iloc[0] - raw["lpl"].iloc[0]
+    assert width > screened["upl"].iloc[0] - screened["lpl"].iloc[0]
     # independent calculation of the screened limits
     mr = np.abs(np.diff(y))
     amr = mr.mean()

@@ -3,9 +3,8 @@
 import math
 
 import pytest
-from scipy import stats as sps
-
 from reviewkit import stats
+from scipy import stats as sps
 
 
 # Exact Poisson 95% limits (Garwood), as tabulated e.g. in the Public Health England technical

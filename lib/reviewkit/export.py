@@ -8,7 +8,6 @@ default template, which loads require.js and MathJax from the internet.
 from __future__ import annotations
 
 import os
-import re
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -64,7 +63,6 @@ def export_html(notebook: Path, target: Path, title: str, audience: str, footer:
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=others), enabled=True)
     exporter.register_preprocessor(KeepReportOutputs(), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
-    body = re.sub(r'\s+tabindex="0"', "", body)
     page = Template(_template("page.html")).substitute(
         title=esc(title), css=_template("report.css"), body=body, kind=audience,
         footer=esc(footer))

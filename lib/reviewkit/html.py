@@ -60,7 +60,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str
     if not body:
         return p(f"{caption}: nothing to show.")
     c = f' class="{esc(cls)}"' if cls else ""
-    return (f'<div class="table-wrap"><table{c}><caption>{esc(caption)}</caption>'
+    # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+            f"<table{c}><caption>{esc(caption)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 

@@ -2,8 +2,8 @@
 
 Files are parsed with Arrow, keeping only the columns the analysis needs. Each row is classed
 as accepted (in the partnership's area), out of area, unassigned (no location) or quarantined
-with a reason. Crime IDs are read only to report records that share one, and then dropped; coordinates, free
-text and personal columns are never read.
+with a reason. Crime IDs are read only to report records that share one, and then dropped;
+coordinates, free text and personal columns are never read.
 """
 
 from __future__ import annotations

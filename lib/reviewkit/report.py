@@ -433,8 +433,8 @@ def crime_by_type(ctx: ReportContext) -> str:
         rows.append([name] + [v if isinstance(v, str) else (
             f"{v:+,}" if col == "change" else f"{v:,}") for col, v in r.items()])
     note = H.p(f"To protect people's privacy, numbers from 1 to {t - 1} are shown as "
-               f"“fewer than {t}”, and sometimes another number is hidden too so the hidden "
-               "one cannot be worked out.")
+               f"“fewer than {t}”. Some other numbers are marked “not shown” so that a hidden "
+               "number cannot be worked out from the total.")
     return H.section(H.h(2, "Crime and anti-social behaviour reported to the police",
                          "crime-types") + H.table(
         ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"], rows,

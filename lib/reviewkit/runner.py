@@ -112,9 +112,11 @@ def _failed_cell(nb_path: Path) -> str:
             if out.get("output_type") == "error":
                 value = str(out.get("evalue", "")).strip().splitlines()
                 first = value[0] if value else ""
+                line = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
+                where = f"code cell {number} (`{line[:60]}`)"
                 if out.get("ename") == "ReviewError":
-                    return f"code cell {number}: {chr(10).join(value)}"
-                return f"code cell {number}: {out.get('ename')}: {first}"
+                    return f"{where}: {chr(10).join(value)}"
+                return f"{where}: {out.get('ename')}: {first}"
     return "see the notebook"
 
 
