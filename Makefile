@@ -23,7 +23,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (reviewkit)" >/dev/null
-	$(BIN)/nbstripout --install --keep-id >/dev/null 2>&1 || true
+	@# nbstripout: outputs and papermill's run metadata go; cell tags and the kernel name stay
+	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install --keep-id && \
+		git config filter.nbstripout.extrakeys "metadata.papermill cell.metadata.papermill"
 	@touch $@
 
 $(DEMO)/police_uk: | $(VENV)/.installed

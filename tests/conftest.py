@@ -73,6 +73,7 @@ inputs:
   data_requests: {data}/brackwell/data_requests.yaml
   difficulties: {data}/brackwell/difficulties_log.csv
   population: {data}/reference/population.csv
+  peers: {data}/reference/peers.csv
 {extra}"""
     path.write_text(text, encoding="utf-8")
     return path

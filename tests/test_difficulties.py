@@ -3,6 +3,7 @@ entries, resolutions recorded with the cycle."""
 
 import pandas as pd
 import pytest
+
 from reviewkit.difficulties import load_difficulties, update_difficulties
 from reviewkit.errors import ReviewError
 

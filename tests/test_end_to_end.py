@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+
 from conftest import ROOT, reviewkit
 
 

@@ -6,10 +6,11 @@ import math
 
 import pandas as pd
 import pytest
+from scipy import stats as sps
+
 from reviewkit.indicators import compute_indicator, target_status
 from reviewkit.params import CycleParams
 from reviewkit.strategy import Indicator
-from scipy import stats as sps
 
 PARAMS = {
     "cycle": "t", "partnership": "P", "area": {"local_authorities": ["Brackwell"]},
@@ -195,3 +196,13 @@ def test_short_series_has_provisional_limits():
     assert res.spc_provisional is False or len(series) < 15
     res, series = run(ind(period="quarter"), tidy)
     assert res.spc_provisional and series["provisional"].all()
+
+
+def test_spc_rebase_at_a_month():
+    p = params(analysis={"spc": {"rebase": ["2024-10"]}})
+    res, series = run(ind(), {"police_street": police(history(10, 5))}, p=p)
+    before = series[series["period_start"] < "2024-10"]
+    after = series[series["period_start"] >= "2024-10"]
+    assert set(before["rebase_group"]) == {0} and set(after["rebase_group"]) == {1}
+    assert before["mean"].iloc[0] == 10
+    assert after["mean"].iloc[0] == pytest.approx((12 * 10 + 12 * 5) / 24)

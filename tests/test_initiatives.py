@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from reviewkit.indicators import IndicatorResult
 from reviewkit.initiatives import assess_initiative, milestone_status
 from reviewkit.strategy import Initiative

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import reviewkit, write_params
 from reviewkit.errors import ReviewError
 from reviewkit.params import load_params

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from reviewkit.area import AreaMatcher
 from reviewkit.errors import ReviewError
 from reviewkit.partner import read_table_dataset

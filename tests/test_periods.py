@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from reviewkit.periods import (
     MonthRange,
     financial_year_start,

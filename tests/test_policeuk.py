@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from reviewkit.area import AreaMatcher
 from reviewkit.policeuk import read_police
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from conftest import HOSTILE, ROOT, chromium_path, need
 
 pytestmark = pytest.mark.browser
@@ -95,8 +96,11 @@ def test_structure_for_readers(opened, name):
 def test_charts_say_what_they_show(opened):
     page = opened["review_report.html"]["page"]
     alts = [i.get_attribute("alt") for i in page.locator("figure img").all()]
-    assert len(alts) >= 8
-    assert all("XmR chart of" in a and "Conclusion:" in a for a in alts)
+    xmr = [a for a in alts if a.startswith("XmR chart of")]
+    funnels = [a for a in alts if a.startswith("Funnel plot of")]
+    assert len(xmr) >= 8 and len(funnels) == 2 and len(xmr) + len(funnels) == len(alts)
+    assert all("Conclusion:" in a and "process limits" in a for a in xmr)
+    assert all("rank" in a and "group rate" in a for a in funnels)
 
 
 @pytest.mark.parametrize("name", ["review_report.html", "community_update.html"])

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from reviewkit.spc import (
     _part_of,
     _run_on_one_side,

@@ -3,8 +3,9 @@
 import math
 
 import pytest
-from reviewkit import stats
 from scipy import stats as sps
+
+from reviewkit import stats
 
 
 # Exact Poisson 95% limits (Garwood), as tabulated e.g. in the Public Health England technical

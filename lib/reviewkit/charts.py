@@ -123,27 +123,36 @@ def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str
 
 
 def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
-    """Funnel plot of peer rates against the group rate with 95% and 99.8% limits."""
+    """Funnel plot of peer rates against population, with the group rate and exact Poisson
+    95% and 99.8% limits."""
+    from reviewkit.peers import funnel_limits
+
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    ax.scatter(peers["denominator"], peers["rate"], color="#5b6770", s=18, label="Peers")
+    others = peers[~peers["is_self"]]
     me = peers[peers["is_self"]]
-    ax.scatter(me["denominator"], me["rate"], color="#005eb8", marker="D", s=40,
-               label=name, zorder=3)
-    xs = np.linspace(peers["denominator"].min() * 0.8, peers["denominator"].max() * 1.1, 100)
-    for col, style in (("95", "--"), ("99.8", ":")):
-        ax.plot(xs, np.interp(xs, peers["denominator"].sort_values(),
-                              peers.sort_values("denominator")[f"upper_{col}"]),
-                color="#425563", linestyle=style, linewidth=1, label=f"{col}% limits")
-        ax.plot(xs, np.interp(xs, peers["denominator"].sort_values(),
-                              peers.sort_values("denominator")[f"lower_{col}"]),
-                color="#425563", linestyle=style, linewidth=1)
-    ax.axhline(peers["group_rate"].iloc[0], color="#212b32", linewidth=1, label="Group rate")
-    ax.set_xlabel("Population", fontsize=8)
+    ax.scatter(others["denominator"], others["rate"], color="#5b6770", s=18, label="Peers")
+    ax.scatter(me["denominator"], me["rate"], color="#005eb8", marker="D", s=44, zorder=3,
+               label=name)
+    group = float(peers["group_rate"].iloc[0])
+    xs = np.linspace(peers["denominator"].min() * 0.8, peers["denominator"].max() * 1.15, 200)
+    for level, style in ((0.95, "--"), (0.998, ":")):
+        lo, hi = funnel_limits(group, xs, level)
+        ax.plot(xs, hi, color="#425563", linestyle=style, linewidth=1,
+                label=f"{level:.1%} limits".replace(".0%", "%"))
+        ax.plot(xs, lo, color="#425563", linestyle=style, linewidth=1)
+    ax.axhline(group, color="#212b32", linewidth=1, label="Group rate")
+    ax.set_xlabel("Population (denominator)", fontsize=8)
     ax.set_ylabel(measure_label, fontsize=8)
+    ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
-    row = me.iloc[0] if len(me) else None
-    alt = (f"Funnel plot of {measure_label} for {len(peers)} peer partnerships. "
-           + (f"{name} is {row['position']} with {row['rate']:.1f}." if row is not None else ""))
+    if len(me):
+        row = me.iloc[0]
+        where = (f"{name} has {row['rate']:.1f}, rank {int(row['rank'])} of {int(row['of'])} "
+                 f"(1 = lowest), {row['position']}.")
+    else:
+        where = f"{name} is not in the peer table."
+    alt = (f"Funnel plot of {measure_label} for {len(peers)} similar partnerships against "
+           f"their population. The group rate is {group:.1f}. {where}")
     return Chart(_png(fig), alt)

@@ -57,6 +57,13 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from reviewkit.bench import run_bench
+
+    run_bench(args.scale)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewkit", description="Partnership Strategy Review: run a community safety "
@@ -86,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=20261126)
     sample.add_argument("--force", action="store_true", help="write into a non-empty folder")
     sample.set_defaults(func=_sample)
+    bench = sub.add_parser("bench", help="speed and memory benchmarks (not part of the tests)")
+    bench.add_argument("--scale", choices=["partnership", "force", "national"], default="force")
+    bench.set_defaults(func=_bench)
     return parser
 
 

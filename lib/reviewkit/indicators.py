@@ -348,7 +348,10 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         per_period_target = None
         if res.target_value == res.target_value:
             per_period_target = _per_period(res.target_value, ind)
-        result = spc.xmr(series["value"], improvement=improvement,
+        starts = list(series["period_start"])
+        rebase = sorted({next((i for i, st in enumerate(starts) if st >= m), len(starts))
+                         for m in opts.rebase} - {0, len(starts)})
+        result = spc.xmr(series["value"], improvement=improvement, rebase=rebase,
                          screen_outliers=opts.screen_outliers,
                          fix_after_n_points=opts.fix_after_n_points,
                          shift_length=opts.shift_length, trend_length=opts.trend_length,

@@ -102,6 +102,16 @@ class SpcOptions(Strict):
     screen_outliers: bool = Field(True, description="drop moving ranges above 3.267 x mean")
     minimum_points: int = Field(15, ge=2, description="points needed before limits are relied on")
     fix_after_n_points: int | None = Field(None, ge=2)
+    rebase: list[str] = Field(default_factory=list, description="months (YYYY-MM) where the "
+                              "limits are recalculated, e.g. when the strategy started")
+
+    @field_validator("rebase")
+    @classmethod
+    def _months(cls, value: list[str]) -> list[str]:
+        for m in value:
+            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)):
+                raise ValueError(f"'{m}' is not a month; write it as YYYY-MM")
+        return [str(m) for m in value]
 
 
 class Analysis(Strict):

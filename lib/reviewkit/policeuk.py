@@ -2,16 +2,18 @@
 
 Files are parsed with Arrow, keeping only the columns the analysis needs. Each row is classed
 as accepted (in the partnership's area), out of area, unassigned (no location) or quarantined
-with a reason. Crime IDs are read only to report records that share one, and then dropped;
-coordinates, free text and personal columns are never read.
+with a reason. Crime IDs, coordinates, free text and personal columns are never read: police.uk
+publishes some records that share a Crime ID, and its own figures count every row, as we do.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +29,10 @@ from reviewkit.paths import relative
 
 # Columns read per kind: file header name -> tidy name. Everything else is never parsed.
 COLUMNS: dict[str, dict[str, str]] = {
-    "police_uk_street": {"Crime ID": "crime_id", "Month": "month", "LSOA code": "lsoa_code",
+    "police_uk_street": {"Month": "month", "LSOA code": "lsoa_code",
                          "LSOA name": "lsoa_name", "Crime type": "crime_type",
                          "Last outcome category": "outcome_category"},
-    "police_uk_outcomes": {"Crime ID": "crime_id", "Month": "month", "LSOA code": "lsoa_code",
+    "police_uk_outcomes": {"Month": "month", "LSOA code": "lsoa_code",
                            "LSOA name": "lsoa_name", "Outcome type": "outcome_type"},
     "police_uk_stop_search": {"Type": "search_type", "Date": "date",
                               "Object of search": "object_of_search", "Outcome": "outcome",
@@ -45,6 +47,7 @@ TIDY_KEYS: dict[str, list[str]] = {
 }
 SUFFIX = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
           "police_uk_stop_search": "-stop-and-search.csv"}
+_DICT = pa.dictionary(pa.int32(), pa.string())  # categories: small, fast to classify
 _MONTH_IN_NAME = re.compile(r"(\d{4}-\d{2})-(.+?)-(street|outcomes|stop-and-search)\.csv$")
 
 
@@ -96,35 +99,48 @@ def _count_data_lines(data: bytes) -> int:
     return max(len(lines) - 1, 0)
 
 
-def _read_arrow(raw: RawFile, kind: str) -> tuple[pa.Table | None, int, str]:
+def _head(raw: RawFile, size: int = 4096) -> tuple[bytes, int]:
+    """The first bytes of a file, and its total size."""
+    if isinstance(raw.source, bytes):
+        return raw.source[:size], len(raw.source)
+    with raw.source.open("rb") as f:
+        return f.read(size), raw.source.stat().st_size
+
+
+def _all_bytes(raw: RawFile) -> bytes:
+    return raw.source if isinstance(raw.source, bytes) else raw.source.read_bytes()
+
+
+def _read_arrow(raw: RawFile, kind: str, threads: bool = True
+                ) -> tuple[pa.Table | None, int, str]:
     """Parse one file; return (table or None, rows in file, problem text or '')."""
-    data = raw.source if isinstance(raw.source, bytes) else raw.source.read_bytes()
-    if not data.strip():
+    head, size = _head(raw)
+    if not head.strip() and size <= len(head):
         return None, 0, "empty file (no header, no rows)"
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    head = data[:4096]
     if b"\x00" in head:
         return None, 0, "not a CSV text file (binary content); download it again"
-    first = head.splitlines()[0].decode("utf-8", "replace") if head.splitlines() else ""
+    lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()
+    first = lines[0].decode("utf-8", "replace") if lines else ""
     wanted = COLUMNS[kind]
     header = [h.strip().strip('"') for h in first.split(",")]
     missing = [c for c in wanted if c not in header]
     if missing:
-        rows = _count_data_lines(data)
+        rows = _count_data_lines(_all_bytes(raw))
         hint = ("; the file looks like it uses ';' or tabs between columns"
                 if len(header) == 1 and (";" in first or "\t" in first) else "")
         return None, rows, (f"missing column(s) {', '.join(missing)}{hint}: this is not a "
                             f"data.police.uk {kind.removeprefix('police_uk_')} file")
+    source = io.BytesIO(raw.source) if isinstance(raw.source, bytes) else raw.source
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            source, read_options=pacsv.ReadOptions(use_threads=threads),
             convert_options=pacsv.ConvertOptions(
-                include_columns=list(wanted), column_types={c: pa.string() for c in wanted},
+                include_columns=list(wanted),
+                column_types={c: pa.string() if c == "Latitude" else _DICT for c in wanted},
                 strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except pa.ArrowInvalid as exc:
-        rows = _count_data_lines(data)
+        rows = _count_data_lines(_all_bytes(raw))
         detail = str(exc).split("\n")[0]
         return None, rows, f"could not be parsed as CSV ({detail}); check the file is complete"
     return table.rename_columns([wanted[c] for c in table.column_names]), table.num_rows, ""
@@ -140,12 +156,16 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
         key = raw.key()
         if key is not None and (key not in latest or raw.mtime >= raws[latest[key]].mtime):
             latest[key] = i
-    frames: list[pd.DataFrame] = []
+    # Many files: one file per thread (Arrow parses without the GIL). Few: Arrow's own threads.
+    workers = max(1, min(4, os.cpu_count() or 1))
+    many = len(raws) >= 2 * workers
+    with ThreadPoolExecutor(max_workers=workers if many else 1) as pool:
+        parsed = list(pool.map(lambda r: _read_arrow(r, kind, threads=not many), raws))
+    tables: list[pa.Table] = []
     accounts: list[FileAccount] = []
     quarantine: list[pd.DataFrame] = []
-    for i, raw in enumerate(raws):
+    for i, (raw, (table, n_rows, problem)) in enumerate(zip(raws, parsed, strict=True)):
         label = raw.label
-        table, n_rows, problem = _read_arrow(raw, kind)
         acc = FileAccount(dataset=dataset, file=label, rows_read=n_rows)
         accounts.append(acc)
         if table is None:
@@ -157,101 +177,131 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
                                                 "row": np.arange(2, n_rows + 2),
                                                 "reason": problem}))
             continue
-        frame = table.to_pandas()
-        frame["_file"] = i
-        frame["_row"] = np.arange(2, len(frame) + 2)  # line number, header on line 1
         key = raw.key()
         if key is not None and latest[key] != i:
             newer = raws[latest[key]].label
-            acc.quarantined = len(frame)
+            acc.quarantined = n_rows
             acc.note = f"superseded by {newer} (re-sent {key[0]})"
             result.notes.append(f"{label}: {key[0]} was sent again as {newer}; the newer file "
                                 "is used")
-            q = frame[[c for c in frame.columns if c in ("month", "crime_type", "lsoa_code")]]
-            quarantine.append(q.assign(dataset=dataset, file=label, row=frame["_row"],
-                                       reason=f"superseded by re-sent file {newer}"))
+            quarantine.append(pd.DataFrame({"dataset": dataset, "file": label,
+                                            "row": np.arange(2, n_rows + 2),
+                                            "reason": f"superseded by re-sent file {newer}"}))
             continue
-        frames.append(frame)
-    if frames:
-        _classify(pd.concat(frames, ignore_index=True), kind, dataset, raws, accounts, area,
-                  result, quarantine)
+        tables.append(table.append_column("_file", pa.array(np.full(n_rows, i, np.int32))))
+    if tables:
+        combined = pa.concat_tables(tables).unify_dictionaries()
+        _classify(combined, kind, dataset, raws, accounts, area, result, quarantine)
     result.accounts = accounts
     if quarantine:
         result.quarantine = pd.concat(quarantine, ignore_index=True)
     return result
 
 
-def _classify(df: pd.DataFrame, kind: str, dataset: str, raws: list[RawFile],
+def _remap(cat: pd.Categorical, values: list[object | None]) -> pd.Categorical:
+    """A categorical whose category i becomes `values[i]` (None: missing), by codes alone."""
+    new_cats = sorted({v for v in values if v is not None}, key=str)
+    index = {v: k for k, v in enumerate(new_cats)}
+    lookup = np.array([index[v] if v is not None else -1 for v in values] + [-1], dtype=np.int32)
+    codes = np.asarray(cat.codes)
+    return pd.Categorical.from_codes(lookup[np.where(codes >= 0, codes, len(values))],
+                                     categories=new_cats)
+
+
+def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.ndarray:
+    """A boolean per row from a boolean per category (`missing` for empty cells)."""
+    lookup = np.append(np.asarray(per_category, dtype=bool), missing)
+    codes = np.asarray(cat.codes)
+    return lookup[np.where(codes >= 0, codes, len(per_category))]
+
+
+def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
               accounts: list[FileAccount], area: AreaMatcher, result: DatasetIntake,
               quarantine: list[pd.DataFrame]) -> None:
-    n = len(df)
-    reason = np.full(n, "", dtype=object)
+    """Class every row, deciding per category (few) and spreading by codes (many)."""
+    n = table.num_rows
+    file_idx = table["_file"].to_numpy()
+    df = table.drop_columns(["_file"]).to_pandas()
+    reasons = [""]
+    reason = np.zeros(n, dtype=np.int32)  # index into `reasons`; 0 = none
     if kind == "police_uk_stop_search":
-        month = df["date"].str.slice(0, 7)
-    else:
-        month = df["month"].str.strip()
-    month_ok = month.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).to_numpy(bool)
-    reason[~month_ok] = "month missing or not YYYY-MM"
-    df["month"] = month
+        dates = df["date"].cat
+        df["month"] = _remap(dates, [str(d)[:7] for d in dates.categories])
+    month = df["month"].cat
+    good = pd.Series(month.categories, dtype=object).astype(str).str.strip().str.fullmatch(
+        r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
+    reasons.append("month missing or not YYYY-MM")
+    reason[~_flag(month, good, False)] = len(reasons) - 1
     if kind == "police_uk_street":
-        standard = df["crime_type"].map(HISTORY)
-        unknown = standard.isna().to_numpy() & (reason == "")
-        names_seen = df.loc[unknown, "crime_type"].fillna("(empty)").astype(str)
-        reason[unknown] = ("unknown crime type '" + names_seen + "'").to_numpy()
+        ctype = df["crime_type"].cat
+        names = [str(c) for c in ctype.categories]
+        standard = [HISTORY.get(c.strip()) for c in names]
+        known = _flag(ctype, np.array([x is not None for x in standard]), False)
+        unknown = ~known & (reason == 0)
         if unknown.any():
-            names = sorted(set(df.loc[unknown, "crime_type"].fillna("(empty)")))
-            result.problems.append(Problem("quality", f"{unknown.sum()} row(s) with unknown crime "
-                                           f"type(s): {', '.join(names)}; update the crime type "
-                                           "mapping or ask the provider"))
-        df["crime_type"] = standard
-    if "crime_id" in df:
-        # police.uk publishes some records that share a Crime ID (and even whole rows); its own
-        # figures count every row, so they are counted here too, and reported.
-        ids = df["crime_id"]
-        shared = int((ids.notna() & ids.duplicated(keep=False)).sum())
-        if shared:
-            result.notes.append(f"{shared:,} rows share a Crime ID with another row; police.uk "
-                                "publishes them as separate records and they are counted as "
-                                "such.")
-    bad = reason != ""
+            codes = np.asarray(ctype.codes)[unknown]
+            seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(codes)})
+            for name in seen:
+                reasons.append(f"unknown crime type '{name}'")
+                code = names.index(name) if name in names else -1
+                reason[unknown & (np.asarray(ctype.codes) == code)] = len(reasons) - 1
+            result.problems.append(Problem("quality", f"{int(unknown.sum())} row(s) with "
+                                           f"unknown crime type(s): {', '.join(seen)}; update "
+                                           "the crime type mapping or ask the provider"))
+        df["crime_type"] = _remap(ctype, standard)
+    bad = reason != 0
     if kind == "police_uk_stop_search":
         no_place = df["latitude"].isna().to_numpy()
-        unassigned = ~bad & no_place
         in_area = ~bad & ~no_place
+        unassigned = ~bad & no_place
         out = np.zeros(n, dtype=bool)
-        df["local_authority"] = None
         result.notes.append("Stop and search records carry coordinates but no LSOA, so they "
                             "are counted force-wide; rows with no location are unassigned.")
     else:
-        codes = df["lsoa_code"].fillna("").str.strip()
-        no_place = (codes == "").to_numpy()
-        la = area.local_authority(df["lsoa_code"], df["lsoa_name"])
-        df["local_authority"] = la
-        member = area.contains(codes, df["lsoa_name"]).to_numpy(bool)
+        codes_cat = df["lsoa_code"].cat
+        pairs = pd.DataFrame({"c": np.asarray(codes_cat.codes),
+                              "n": np.asarray(df["lsoa_name"].cat.codes)})
+        pairs = pairs[(pairs["c"] >= 0) & (pairs["n"] >= 0)].drop_duplicates()
+        code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[pairs["c"]])
+        name_values = pd.Series(np.asarray(df["lsoa_name"].cat.categories,
+                                           dtype=object)[pairs["n"]])
+        member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
+        la_map = dict(zip(code_names, area.local_authority(code_names, name_values),
+                          strict=True))
+        cats = [str(c) for c in codes_cat.categories]
+        no_place = _flag(codes_cat, np.array([not c.strip() for c in cats]), True)
+        member = _flag(codes_cat, np.array([c in member_codes for c in cats]), False)
+        df["local_authority"] = _remap(codes_cat, [la_map.get(c) if isinstance(
+            la_map.get(c), str) else None for c in cats])
         unassigned = ~bad & no_place
         in_area = ~bad & ~no_place & member
         out = ~bad & ~no_place & ~member
+    counts = {name: np.bincount(file_idx[mask], minlength=len(raws))
+              for name, mask in (("quarantined", bad), ("unassigned", unassigned),
+                                 ("out_of_area", out), ("accepted", in_area))}
     for i, acc in enumerate(accounts):
-        rows = (df["_file"] == i).to_numpy()
-        if not rows.any():
-            continue
-        acc.quarantined += int((bad & rows).sum())
-        acc.unassigned += int((unassigned & rows).sum())
-        acc.out_of_area += int((out & rows).sum())
-        acc.accepted += int((in_area & rows).sum())
+        for name, per_file in counts.items():
+            setattr(acc, name, getattr(acc, name) + int(per_file[i]))
     if bad.any():
+        row_no = np.zeros(n, dtype=np.int64)  # line numbers: the header is line 1
+        for i in np.unique(file_idx):
+            where = np.flatnonzero(file_idx == i)
+            row_no[where] = np.arange(2, len(where) + 2)
         keep = [c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type")
                 if c in df]
-        q = df.loc[bad, keep].copy()
-        q.insert(0, "reason", reason[bad])
-        q.insert(0, "row", df.loc[bad, "_row"].to_numpy())
-        q.insert(0, "file", [raws[i].label for i in df.loc[bad, "_file"]])
+        q = df.loc[bad, keep].astype(object)
+        q.insert(0, "reason", np.asarray(reasons, dtype=object)[reason[bad]])
+        q.insert(0, "row", row_no[bad])
+        q.insert(0, "file", [raws[i].label for i in file_idx[bad]])
         q.insert(0, "dataset", dataset)
         quarantine.append(q)
     keys = TIDY_KEYS[kind]
     accepted = df.loc[in_area, keys]
-    tidy = (accepted.fillna({k: "" for k in keys if k != "month"})
-            .groupby(keys, observed=True, dropna=False).size().rename("n").reset_index())
+    tidy = (accepted.groupby(keys, observed=True, dropna=False).size().rename("n")
+            .reset_index())
+    tidy = tidy[tidy["n"] > 0]
+    for k in keys:
+        tidy[k] = tidy[k].astype(object).where(tidy[k].notna(), "").astype(str)
     tidy["n"] = tidy["n"].astype("int64")
     result.tidy = tidy.sort_values(keys, ignore_index=True)
-    result.periods = sorted(set(accepted["month"]))
+    result.periods = sorted(tidy["month"].unique()) if len(tidy) else []

@@ -12,6 +12,7 @@ import pandas as pd
 from reviewkit.indicators import IndicatorResult, compute_all
 from reviewkit.initiatives import InitiativeResult, assess_all
 from reviewkit.params import CycleParams
+from reviewkit.peers import benchmark_all, load_peers
 from reviewkit.register import load_register
 from reviewkit.strategy import Strategy, load_strategy
 from reviewkit.tables import write_table
@@ -36,6 +37,7 @@ class ProgressResult:
     series: dict[str, pd.DataFrame]
     initiatives: pd.DataFrame
     initiative_results: list[InitiativeResult]
+    benchmarking: pd.DataFrame | None = None
 
 
 def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
@@ -70,14 +72,22 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
                                              population)
     initiatives, ini_results = assess_all(strategy.initiatives, params.review_date, results,
                                           params.analysis.reassess_after_months)
+    bench = None
+    peers_path = params.path("peers")
+    if peers_path is not None:
+        peers = load_peers(peers_path)
+        bench = benchmark_all(peers, params.partnership, [i.id for i in strategy.indicators],
+                              str(params.review.end))
     return ProgressResult(strategy, scorecard[SCORECARD_COLUMNS], results, series, initiatives,
-                          ini_results)
+                          ini_results, bench)
 
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
     tables = run_dir / "tables"
     write_table(result.scorecard, tables / "scorecard")
     write_table(result.initiatives, tables / "initiative_status")
+    if result.benchmarking is not None:
+        write_table(result.benchmarking, tables / "benchmarking")
     long = []
     for ind_id, s in result.series.items():
         if len(s):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from reviewkit import html as H
 from reviewkit import quality as Q
-from reviewkit.charts import trend_chart, xmr_chart
+from reviewkit.charts import funnel_chart, trend_chart, xmr_chart
 from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, unit_suffix
 from reviewkit.narrative import (
     executive_summary,
@@ -80,6 +80,7 @@ class ReportContext:
     narrative: dict[str, str]
     police: pd.DataFrame | None
     previous: dict[str, pd.DataFrame] = field(default_factory=dict)
+    benchmarking: pd.DataFrame | None = None
 
     @property
     def review_desc(self) -> str:
@@ -132,9 +133,14 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
                            ("difficulties", prev / "difficulties_log.csv")):
             if path.exists():
                 previous[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+    bench_path = tables / "benchmarking.csv"
+    bench = None
+    if bench_path.exists():
+        bench = pd.read_csv(bench_path)
+        bench["is_self"] = bench["is_self"].astype(str) == "True"
     return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
                          reconciliation, difficulties, series, intake,
-                         load_narrative(params.path("narrative")), police, previous)
+                         load_narrative(params.path("narrative")), police, previous, bench)
 
 
 # Board report -----------------------------------------------------------------------------------
@@ -196,6 +202,11 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
                          f"review period {fmt_value(r['trajectory_value'], r['measure'])}).")
         elif not r["target_by"]:
             facts.append("No target is set for this indicator.")
+    peer = _peer_row(ctx, r["id"])
+    if peer is not None:
+        facts.append(f"Against {int(peer['of']) - 1} similar partnerships: rank "
+                     f"{int(peer['rank'])} of {int(peer['of'])} (1 = lowest rate), "
+                     f"{peer['position']} around the group rate of {peer['group_rate']:.1f}.")
     if r["notes"]:
         facts.append(f"Note: {r['notes']}.")
     parts.append(H.ul(facts))
@@ -240,6 +251,39 @@ def priority_sections(ctx: ReportContext) -> str:
                                  raw_columns=(2,)))
         out.append(H.section("".join(parts)))
     return "".join(out)
+
+
+def _peer_row(ctx: ReportContext, indicator: str) -> pd.Series | None:
+    b = ctx.benchmarking
+    if b is None or b.empty:
+        return None
+    mine = b[(b["indicator"] == indicator) & b["is_self"]]
+    return mine.iloc[0] if len(mine) else None
+
+
+def benchmarking_section(ctx: ReportContext) -> str:
+    """Funnel plots against the most-similar group, when a peer table is given."""
+    b = ctx.benchmarking
+    if b is None or b.empty:
+        return ""
+    parts = [H.h(2, "Benchmarking against similar partnerships", "benchmarking"),
+             H.p("Rates for the 12 months to the end of the review period, against the group "
+                 "of most similar partnerships. Points outside the funnel limits differ from "
+                 "the group rate by more than chance would explain (95% and 99.8% limits).")]
+    for ind_id, peers in b.groupby("indicator", sort=False):
+        row = ctx.scorecard[ctx.scorecard["id"] == ind_id]
+        name = row["name"].iloc[0] if len(row) else ind_id
+        label = "Rate per 1,000" if not len(row) else (
+            "Rate per 1,000 households" if row["measure"].iloc[0] == "rate_per_1000_households"
+            else "Rate per 1,000 residents")
+        chart = funnel_chart(peers, ctx.params.partnership, label)
+        parts.append(H.h(3, name))
+        parts.append(H.figure(chart, f"{name}: funnel plot against similar partnerships."))
+        rows = [[p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), p["position"]]
+                for _, p in peers.iterrows()]
+        parts.append(H.table(["Partnership", label, "Rank (1 = lowest)", "Against the group"],
+                             rows, f"{name}: similar partnerships", numeric=(1, 2)))
+    return H.section("".join(parts))
 
 
 def reassessment_section(ctx: ReportContext) -> str:

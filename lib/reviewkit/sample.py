@@ -226,6 +226,42 @@ def write_population(authorities: list[str], path: Path) -> None:
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
+PEER_NAMES = ["Ashbourne", "Cranmoor", "Eastmere", "Fenwick", "Galloway Vale", "Highcombe",
+              "Ironbridge", "Juniper Dales", "Kingsholme", "Larkspur", "Millbrook", "Northwold",
+              "Oakhaven", "Pennington", "Queensferry"]
+
+
+def write_peers(rng: np.random.Generator, street: pd.DataFrame, authorities: list[str],
+                path: Path) -> None:
+    """A most-similar-group table (15 partnerships) for the 12 months to September 2026: each
+    generated partnership's own counts, and fictional peers around them."""
+    pop = {la: 120_000 + 15_000 * (k % 4) for k, la in enumerate(authorities + [NEIGHBOUR])}
+    window = street[(street["Month"] >= "2025-10") & (street["Month"] <= "2026-09")]
+    authority = window["LSOA name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
+    rows = []
+    measures = {"violence_rate": ("Violence and sexual offences", 1.0),
+                "burglary_rate": ("Burglary", 1 / 2.35)}  # households: residents / 2.35
+    for measure, (ctype, share) in measures.items():
+        own = window[window["Crime type"] == ctype].groupby(authority).size()
+        for la in authorities:
+            residents = int(pop[la] * 1.004 ** 4)  # the 2026 estimate, as write_population
+            denominator = residents if share == 1.0 else int(residents / 2.35)
+            rows.append({"partnership": f"{la} Community Safety Partnership", "period": "2026-09",
+                         "measure": measure, "count": int(own.get(la, 0)),
+                         "population": denominator})
+        base = float(np.mean([r["count"] / r["population"] for r in rows
+                              if r["measure"] == measure]))
+        for name in [n for n in PEER_NAMES if n not in authorities][: 15 - len(authorities)]:
+            denominator = int(rng.integers(80_000, 260_000) * share)
+            rate = base * rng.lognormal(0, 0.18)
+            rows.append({"partnership": f"{name} Community Safety Partnership",
+                         "period": "2026-09", "measure": measure,
+                         "count": int(rng.poisson(rate * denominator)),
+                         "population": denominator})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
 def _template(name: str) -> str:
     return resources.files("reviewkit").joinpath("templates", "demo", name).read_text(
         encoding="utf-8")
@@ -262,6 +298,7 @@ def generate(folder: Path, rows: int | None = None, partnerships: int = 3,
     write_ae(rng, authorities, folder / "health" / "ae_assault_attendances.csv",
              max(scale, 0.05))
     write_population(authorities, folder / "reference" / "population.csv")
+    write_peers(rng, street, authorities, folder / "reference" / "peers.csv")
     lsoas[lsoas["authority"] != NEIGHBOUR][["lsoa_code", "lsoa_name"]].to_csv(
         folder / "reference" / "lsoas.csv", index=False)
     rel = folder.as_posix()
