@@ -92,6 +92,8 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     base = tmp_path_factory.mktemp("cycle")
     data = base / "data"
     shutil.copytree(demo_data, data)
+    for register in data.glob("*/data_requests.yaml"):
+        register.write_text(register.read_text().replace(str(demo_data), str(data)))
     strategy = data / "brackwell" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8")
     text = text.replace("name: Town centre ASB taskforce", f'name: "{HOSTILE}"')
@@ -102,5 +104,4 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     outputs = base / "outputs"
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stdout + res.stderr
-    return {"params": params, "data": data, "outputs": outputs, "cycle": outputs / "e2e",
-            "stdout": Path(res.stdout) if False else base}
+    return {"params": params, "data": data, "outputs": outputs, "cycle": outputs / "e2e"}

@@ -66,6 +66,28 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
+def grouped_table(headers: Sequence[str], groups: Iterable[tuple[str, list[Sequence[object]]]],
+                  caption: str, raw_columns: Sequence[int] = (),
+                  numeric: Sequence[int] = (), cls: str = "") -> str:
+    """A data table whose rows come in labelled groups (one `tbody` each)."""
+    head = "".join(f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>'
+                   for i, t in enumerate(headers))
+    bodies = []
+    for label, rows in groups:
+        trs = [f'<tr class="group"><th scope="rowgroup" colspan="{len(headers)}">'
+               f"{esc(label)}</th></tr>"]
+        for row in rows:
+            cells = [f'<th scope="row">{row[0] if 0 in raw_columns else esc(row[0])}</th>']
+            cells += [f"<td{_num(i, numeric)}>{v if i in raw_columns else esc(v)}</td>"
+                      for i, v in enumerate(row) if i > 0]
+            trs.append("<tr>" + "".join(cells) + "</tr>")
+        bodies.append("<tbody>" + "".join(trs) + "</tbody>")
+    c = f' class="{esc(cls)}"' if cls else ""
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+            f"<table{c}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"{''.join(bodies)}</table></div>")
+
+
 def _num(i: int, numeric: Sequence[int]) -> str:
     return ' class="num"' if i in numeric else ""
 

@@ -37,7 +37,8 @@ DIRECTION_BADGE = {"improved": ("good", "▲", "Improved"),
                    "not assessable": ("none", "?", "Not assessable")}
 TARGET_BADGE = {"met": ("good", "✔", "Met"), "on track": ("good", "▲", "On track"),
                 "off track": ("bad", "✖", "Off track"),
-                "not assessable": ("none", "–", "No target or not assessable")}
+                "not assessable": ("none", "?", "Not assessable"),
+                "no target": ("none", "–", "No target")}
 STATUS_BADGE = {"complete": ("good", "✔", "Complete"), "on track": ("good", "▲", "On track"),
                 "at risk": ("warn", "!", "At risk"), "off track": ("bad", "✖", "Off track"),
                 "not started": ("none", "○", "Not started")}
@@ -159,29 +160,36 @@ def board_summary(ctx: ReportContext) -> str:
 
 
 def scorecard_table(ctx: ReportContext) -> str:
-    rows = []
-    for _, r in ctx.scorecard.iterrows():
-        s = ctx.series.get(r["id"], pd.DataFrame())
-        trend = trend_chart(r["name"], s, r["measure"], str(ctx.params.review.start))
-        img = f'<img class="spark" src="{trend.data_uri}" alt="{H.esc(trend.alt)}">'
-        unit = unit_suffix(r["measure"]).replace(" a year", "")
-        rows.append([
-            r["name"] + (f" ({unit.strip()})" if unit else ""),
-            ctx.strategy.priority(r["priority"]).name,
-            fmt_value(r["review_value"], r["measure"]),
-            fmt_value(r["baseline_value"], r["measure"]),
-            fmt_pct(r["change_pct"]),
-            _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
-            _badge(VARIATION_BADGE, r["variation"]) if r["variation"] else "–",
-            _badge(TARGET_BADGE, r["target_status"]),
-            img,
-        ])
+    groups = []
+    for pr in ctx.strategy.priorities:
+        rows = []
+        for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows():
+            s = ctx.series.get(r["id"], pd.DataFrame())
+            trend = trend_chart(r["name"], s, r["measure"], str(ctx.params.review.start))
+            img = f'<img class="spark" src="{trend.data_uri}" alt="{H.esc(trend.alt)}">'
+            unit = unit_suffix(r["measure"]).replace(" a year", "").strip()
+            name = r["name"] if (not unit or "per 1,000" in r["name"]) else (
+                f"{r['name']} ({unit})")
+            target = r["target_status"] if r["target_by"] or r["target_status"] != (
+                "not assessable") else "no target"
+            rows.append([
+                name,
+                fmt_value(r["review_value"], r["measure"]),
+                fmt_value(r["baseline_value"], r["measure"]),
+                fmt_pct(r["change_pct"]),
+                _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
+                _badge(VARIATION_BADGE, r["variation"]) if r["variation"] else "–",
+                _badge(TARGET_BADGE, target),
+                img,
+            ])
+        if rows:
+            groups.append((f"Priority: {pr.name}", rows))
     caption = (f"Scorecard: each indicator over {ctx.review_desc} against the baseline "
                f"({ctx.baseline_desc})")
-    return H.section(H.h(2, "Scorecard", "scorecard") + H.table(
-        ["Indicator", "Priority", "Review period", "Baseline", "Change", "Real change?",
-         "Latest SPC signal", "Target", "Trend"], rows, caption,
-        raw_columns=(5, 6, 7, 8), numeric=(2, 3, 4), cls="scorecard"))
+    return H.section(H.h(2, "Scorecard", "scorecard") + H.grouped_table(
+        ["Indicator", "Review period", "Baseline", "Change", "Real change?",
+         "Latest SPC signal", "Target", "Trend"], groups, caption,
+        raw_columns=(4, 5, 6, 7), numeric=(1, 2, 3), cls="scorecard"))
 
 
 def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:

@@ -191,6 +191,7 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         elif start != "intake":
             raise ReviewError(f"--from {start} needs a finished earlier run in "
                               f"{relative(final)}; run the whole cycle first.")
+        _keep_interrupted(out_root, params.cycle, echo)
         tmp = out_root / f".{params.cycle}.run-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         if start != "intake":
@@ -235,6 +236,20 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         _swap(tmp, final)
         shutil.rmtree(out_root / f"{params.cycle}.failed", ignore_errors=True)
     return final
+
+
+def _keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) -> None:
+    """A run killed midway leaves its temporary folder: keep it as `<cycle>.failed` to look at
+    (the finished outputs were never touched), and say so."""
+    for stale in sorted(out_root.glob(f".{cycle}.run-*")):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        failed = out_root / f"{cycle}.failed"
+        shutil.rmtree(failed, ignore_errors=True)
+        stale.rename(failed)
+        echo(f"An earlier run of cycle '{cycle}' was interrupted; its files are in "
+             f"{relative(failed)}. The finished outputs were not touched.")
 
 
 def _warnings(run_dir: Path) -> list[str]:

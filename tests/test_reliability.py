@@ -1,0 +1,152 @@
+"""Reruns, interruptions, locks and privacy: nothing is lost, nothing leaks."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, reviewkit
+
+STABLE = ("tidy/*.parquet", "tables/*.csv", "tables/*.xlsx", "difficulties_log.csv",
+          "quarantine/*.csv", "tidy/data_dictionary.csv")
+
+
+def _copy_outputs(cycle_run, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    outputs = tmp_path / "outputs"
+    shutil.copytree(cycle_run["outputs"], outputs)
+    return outputs, {"REVIEWKIT_OUTPUTS": str(outputs)}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for pattern in STABLE
+            for p in sorted(folder.glob(pattern))}
+
+
+def test_reruns_are_byte_identical_and_changes_are_named(cycle_run, tmp_path):
+    outputs, env = _copy_outputs(cycle_run, tmp_path)
+    first = _snapshot(outputs / "e2e")
+    assert len(first) > 10
+    res = reviewkit("run", str(cycle_run["params"]), "--force", "--quiet", env=env)
+    assert res.returncode == 0, res.stderr
+    second = _snapshot(outputs / "e2e")
+    assert second.keys() == first.keys()
+    differ = [k for k in first if first[k] != second[k]]
+    assert differ == []
+    m1 = json.loads((cycle_run["cycle"] / "manifest.json").read_text())
+    m2 = json.loads((outputs / "e2e" / "manifest.json").read_text())
+    assert [i["sha256"] for i in m1["inputs"]] == [i["sha256"] for i in m2["inputs"]]
+    assert "changed_since_last_run" not in m2
+
+
+def test_a_changed_input_file_is_detected_and_named(cycle_run, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(cycle_run["data"], data)
+    for register in data.glob("*/data_requests.yaml"):
+        register.write_text(register.read_text().replace(str(cycle_run["data"]), str(data)))
+    params = tmp_path / "p.yaml"
+    params.write_text(cycle_run["params"].read_text().replace(str(cycle_run["data"]), str(data)))
+    outputs, env = _copy_outputs(cycle_run, tmp_path)
+    # the manifest paths must match: rerun once on the copy, then change a file
+    assert reviewkit("run", str(params), "--force", "--quiet", env=env).returncode == 0
+    asb = sorted((data / "brackwell" / "council_asb").glob("*.csv"))[-1]
+    asb.write_bytes(asb.read_bytes().replace(b",Brackwell,", b",Brackwell,1", 1))
+    res = reviewkit("run", str(params), "--force", "--quiet", env=env)
+    assert res.returncode == 0, res.stderr
+    manifest = json.loads((outputs / "e2e" / "manifest.json").read_text())
+    assert manifest["changed_since_last_run"] == [f"{asb} changed"]
+
+
+def test_a_second_run_of_the_same_cycle_is_refused(cycle_run, tmp_path):
+    outputs, env = _copy_outputs(cycle_run, tmp_path)
+    lock = outputs / ".e2e.lock"
+    lock.write_text(str(os.getpid()))  # this test process is alive: the lock is held
+    res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
+    assert res.returncode == 1
+    assert "Another run of this cycle is in progress" in res.stderr and ".e2e.lock" in res.stderr
+    lock.write_text("999999999")  # a lock left by a process that is gone is taken over
+    res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
+    assert res.returncode == 0, res.stderr
+    assert not lock.exists()
+
+
+def test_a_killed_run_leaves_the_finished_outputs_untouched(cycle_run, tmp_path):
+    outputs, env = _copy_outputs(cycle_run, tmp_path)
+    before = {str(p.relative_to(outputs)): p.read_bytes()
+              for p in (outputs / "e2e").rglob("*") if p.is_file()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewkit", "run", str(cycle_run["params"]), "--force",
+         "--quiet"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    try:
+        while time.time() < deadline:
+            running = list(outputs.glob(".e2e.run-*/notebooks/02_progress.ipynb"))
+            if running:
+                break
+            time.sleep(0.1)
+        assert running, "the run never reached the progress step"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernels, mid-run
+        proc.wait()
+    after = {str(p.relative_to(outputs)): p.read_bytes()
+             for p in (outputs / "e2e").rglob("*") if p.is_file()}
+    assert after == before
+    assert list(outputs.glob(".e2e.run-*"))  # the interrupted run's files are still there
+    res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
+    assert res.returncode == 0, res.stderr
+    assert "was interrupted; its files are in" in res.stdout
+    assert not list(outputs.glob(".e2e.run-*"))
+
+
+# Privacy ---------------------------------------------------------------------------------------
+CRIME_ID = re.compile(rb"\b[0-9a-f]{64}\b")
+COORDINATE = re.compile(rb"(?<![\d.])-?\d{1,3}\.\d{6}(?!\d)")
+
+
+def test_no_crime_ids_coordinates_or_free_text_leave_intake(cycle_run):
+    out = cycle_run["cycle"]
+    files = [*out.glob("tidy/*"), *out.glob("tables/*"), *out.glob("*.html"),
+             *out.glob("quarantine/*"), out / "difficulties_log.csv"]
+    assert len(files) > 10
+    for f in files:
+        data = f.read_bytes()
+        if f.suffix == ".parquet":
+            data = pd.read_parquet(f).to_csv().encode()
+        if f.suffix == ".xlsx":
+            data = pd.read_excel(f).to_csv().encode()
+        assert not CRIME_ID.search(data), f
+        if f.suffix != ".html":  # charts are images; HTML text is checked below
+            assert not COORDINATE.search(data), f
+        for text in (b"see case system", b"Provisional \xe2\x80\x93 North"):  # free text
+            assert text not in data, (f, text)
+        if f.name != "data_quality.html":  # which names a dropped column, never its contents
+            assert b"Case officer notes" not in data, f
+    for html in out.glob("*.html"):
+        body = re.sub(rb'src="data:[^"]*"', b"", html.read_bytes())
+        assert not COORDINATE.search(body), html
+    # the personal-looking columns are named (never their contents) in the data quality report
+    assert "Case officer notes" in json.loads((out / "intake.json").read_text())[
+        "dropped_columns"]["council_asb"]
+
+
+@pytest.mark.parametrize("path,ignored", [("data/raw/x/file.csv", True),
+                                          ("outputs/e2e/report.html", True),
+                                          ("data/raw/.gitkeep", False),
+                                          ("outputs/.gitkeep", False),
+                                          ("lib/reviewkit/__init__.py", False),
+                                          ("tests/fixtures/bad_inputs/empty.csv", False)])
+def test_raw_data_and_outputs_are_ignored_by_git(path, ignored):
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    res = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT)
+    assert (res.returncode == 0) == ignored
