@@ -25,6 +25,10 @@ import pandas as pd
 from reviewkit.indicators import IndicatorResult
 from reviewkit.strategy import Initiative
 
+COLUMNS = ["id", "name", "priority", "lead_agency", "start", "end", "status",
+           "milestone_status", "reported_status", "milestones", "overdue_milestones",
+           "next_milestone", "indicators", "indicator_movement", "latest_update", "reassess",
+           "reassess_reasons"]
 ORDER = {"complete": 0, "not started": 0, "on track": 1, "at risk": 2, "off track": 3}
 
 
@@ -137,4 +141,4 @@ def assess_all(initiatives: list[Initiative], as_of: dt.date,
                ) -> tuple[pd.DataFrame, list[InitiativeResult]]:
     results = [assess_initiative(i, as_of, indicators, reassess_after_months)
                for i in initiatives]
-    return pd.DataFrame([r.row() for r in results]), results
+    return pd.DataFrame([r.row() for r in results], columns=COLUMNS), results

@@ -24,10 +24,16 @@ from reviewkit.area import AreaMatcher
 from reviewkit.completeness import completeness_row
 from reviewkit.params import CycleParams
 from reviewkit.partner import TIDY_COLUMNS, read_table_dataset
-from reviewkit.paths import resolve
+from reviewkit.paths import relative, resolve
 from reviewkit.policeuk import read_police
 from reviewkit.population import load_population
-from reviewkit.register import DataRequest, Register, load_register, source_files
+from reviewkit.register import (
+    DataRequest,
+    Register,
+    load_register,
+    source_files,
+    stray_files,
+)
 from reviewkit.tables import write_table
 from reviewkit.tidy import write_tidy
 
@@ -63,13 +69,20 @@ class IntakeResult:
 
 def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -> DatasetIntake:
     files = source_files(request)
+    stray = stray_files(request)
     if not files:
-        return DatasetIntake(dataset=request.dataset)
-    if request.is_police:
-        return read_police(request.dataset, request.source.kind, files, area)
-    return read_table_dataset(request.dataset, request.source, files, area, params.review_date,
-                              area_values=request.source.area_values
-                              or params.area.local_authorities)
+        result = DatasetIntake(dataset=request.dataset)
+    elif request.is_police:
+        result = read_police(request.dataset, request.source.kind, files, area)
+    else:
+        return read_table_dataset(request.dataset, request.source, files, area,
+                                  params.review_date, area_values=request.source.area_values
+                                  or params.area.local_authorities)
+    if stray:
+        shown = ", ".join(relative(f) for f in stray[:5]) + (" ..." if len(stray) > 5 else "")
+        result.notes.append(f"{len(stray)} file(s) in {request.source.path} are not "
+                            f"data.police.uk files and were not read: {shown}")
+    return result
 
 
 def _found_difficulties(request: DataRequest, intake: DatasetIntake, row: dict[str, object],

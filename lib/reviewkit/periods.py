@@ -155,7 +155,7 @@ def _ym(year: int, month: int, text: str, day: int = 1) -> pd.Period:
     try:
         dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"'{text}' is not a real date") from None
+        raise ValueError(f"'{text}' is not a real month or date") from None
     return pd.Period(year=year, month=month, freq="M")
 
 

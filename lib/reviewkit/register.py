@@ -123,3 +123,18 @@ def source_files(request: DataRequest) -> list[Path]:
     return sorted((Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file()),
                   key=lambda p: p.name)
 
+
+
+POLICE_SUFFIXES = ("-street.csv", "-outcomes.csv", "-stop-and-search.csv", ".zip")
+
+
+def stray_files(request: DataRequest) -> list[Path]:
+    """Files in a police.uk folder that are not data.police.uk files of any kind (so a
+    misnamed file is reported rather than silently passed over)."""
+    if not request.is_police:
+        return []
+    root = resolve(request.source.path)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and not p.name.lower().endswith(POLICE_SUFFIXES))

@@ -124,30 +124,33 @@ class Strategy(Strict):
         for kind, ids in (("priority", pids), ("indicator", iids), ("initiative", nids)):
             dups = sorted({x for x in ids if ids.count(x) > 1})
             if dups:
-                problems.append(f"{kind} id(s) {', '.join(dups)} used more than once")
+                problems.append(f"{kind} id(s) {', '.join(dups)} used more than once: give each "
+                                "its own id")
         for k, ind in enumerate(self.indicators):
             if ind.priority not in pids:
-                problems.append(f"indicators.{k}.priority: '{ind.priority}' is not a priority id "
-                                f"(known: {', '.join(pids)})")
+                problems.append(f"key 'indicators.{k}.priority': '{ind.priority}' is not a "
+                                f"priority id (known: {', '.join(pids)})")
             if ind.target and ind.baseline and ind.target.by_month < ind.baseline.end:
-                problems.append(f"indicators.{k}.target.by: {ind.target.by_month} is before the "
-                                f"baseline ends ({ind.baseline.end})")
+                problems.append(f"key 'indicators.{k}.target.by': {ind.target.by_month} is "
+                                f"before the baseline ends ({ind.baseline.end})")
         for k, ini in enumerate(self.initiatives):
             if ini.priority not in pids:
-                problems.append(f"initiatives.{k}.priority: '{ini.priority}' is not a priority id")
+                problems.append(f"key 'initiatives.{k}.priority': '{ini.priority}' is not a "
+                                "priority id")
             for ref in ini.indicators:
                 if ref not in iids:
-                    problems.append(f"initiatives.{k}.indicators: '{ref}' is not an indicator id "
-                                    f"(known: {', '.join(iids)})")
+                    problems.append(f"key 'initiatives.{k}.indicators': '{ref}' is not an "
+                                    f"indicator id (known: {', '.join(iids)})")
             for ref in ini.depends_on:
                 if ref not in nids:
-                    problems.append(f"initiatives.{k}.depends_on: '{ref}' is not an initiative id")
+                    problems.append(f"key 'initiatives.{k}.depends_on': '{ref}' is not an "
+                                    "initiative id")
         cycle = _find_cycle({n.id: n.depends_on for n in self.initiatives})
         if cycle:
-            problems.append("initiatives depend on each other in a circle: "
-                            + " -> ".join(cycle))
+            problems.append("key 'initiatives': they depend on each other in a circle ("
+                            + " -> ".join(cycle) + "); remove one of the depends_on links")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     def indicator(self, ind_id: str) -> Indicator:

@@ -84,7 +84,9 @@ def describe_errors(exc: ValidationError, model: type[BaseModel], path: Path) ->
             lines.append(f"{path}: key '{key}' is required but missing. Add it.")
         else:
             msg = msg.removeprefix("Value error, ")
-            lines.append(f"{path}: key '{key}': {msg}.".replace("..", "."))
+            where = f"key '{key}': " if loc else ""
+            for part in msg.split("\n"):
+                lines.append(f"{path}: {where}{part}.".replace("..", "."))
     return "\n".join(lines)
 
 

@@ -1,0 +1,149 @@
+"""The bad-input corpus (tests/fixtures/bad_inputs/cases.yaml) through the entry points the
+command line uses: `reviewkit check` and the intake step; a handful through `reviewkit run`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, reviewkit
+from reviewkit.errors import ReviewError
+from reviewkit.intake import run_intake
+from reviewkit.params import load_params
+
+CORPUS = FIXTURES / "bad_inputs"
+CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+LOG = ("id,raised_cycle,agency,dataset,category,description,action,owner,status,"
+       "resolved_cycle\n")
+
+
+def make_project(tmp: Path, cases: list[dict]) -> Path:
+    """Params, a register with one data request per case, a strategy and an empty log."""
+    data = tmp / "data"
+    requests, indicators = [], []
+    for k, case in enumerate(cases):
+        folder = data / f"case{k}"
+        folder.mkdir(parents=True)
+        for name in case["files"]:
+            shutil.copy(CORPUS / name, folder / Path(name).name)
+        kind = case.get("kind", "table")
+        dataset = f"case{k}"
+        if kind == "table":
+            source = {"kind": "table", "path": f"{folder}/*", "period_column": "Month",
+                      "measures": {"Reports": "reports"}, **case.get("source", {})}
+            filt = {"measure": "reports"}
+        else:
+            single = len(case["files"]) == 1 and case["files"][0].endswith(".csv")
+            target = folder / Path(case["files"][0]).name if single else folder
+            source = {"kind": kind, "path": str(target)}
+            filt = {"crime_types": ["Burglary"]}
+        requests.append({"dataset": dataset, "description": case["name"],
+                         "provider": "Agency", "gatherer": "Analyst", "analyst": "Analyst",
+                         "due": "2026-10-31", "received": "2026-10-30", "source": source})
+        indicators.append({"id": f"i{k}", "priority": "p", "name": case["name"],
+                           "dataset": dataset, "filter": filt, "better": "lower"})
+    (tmp / "register.yaml").write_text(yaml.safe_dump({"data_requests": requests}))
+    (tmp / "strategy.yaml").write_text(yaml.safe_dump({
+        "partnership": "Brackwell CSP", "priorities": [{"id": "p", "name": "P"}],
+        "indicators": indicators}))
+    (tmp / "log.csv").write_text(LOG)
+    params = tmp / "params.yaml"
+    params.write_text(yaml.safe_dump({
+        "cycle": "bad", "partnership": "Brackwell CSP",
+        "area": {"local_authorities": ["Brackwell"]},
+        "review_period": {"start": "2025-10", "end": "2026-09"},
+        "baseline_period": {"start": "2023-10", "end": "2024-09"},
+        "review_date": "2026-11-20",
+        "inputs": {"strategy": str(tmp / "strategy.yaml"),
+                   "data_requests": str(tmp / "register.yaml"),
+                   "difficulties": str(tmp / "log.csv")}}))
+    return params
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case(tmp_path, case):
+    params = make_project(tmp_path, [case])
+    expect = case["expect"]
+    # through the command line: a clear answer, never a traceback
+    res = reviewkit("check", str(params))
+    assert "Traceback" not in res.stdout + res.stderr
+    assert res.returncode in (0, 1)
+    assert f"case0: {expect.get('status', 'partial' if expect['accepted'] else 'unusable')}" in (
+        res.stdout) or expect.get("status") is None
+    # the intake step itself
+    result = run_intake(load_params(params))
+    intake = result.datasets["case0"]
+    t = intake.totals()
+    assert t["rows_read"] == expect["read"]
+    for key in ("accepted", "quarantined", "out_of_area", "unassigned"):
+        assert t[key] == expect.get(key, 0 if key != "accepted" else t[key]), key
+    assert result.reconciliation["balanced"].all()
+    reasons = list(intake.quarantine["reason"].astype(str)) if len(intake.quarantine) else []
+    for fragment in expect.get("reasons", []):
+        assert any(fragment in r for r in reasons), (fragment, reasons)
+    notes = " ".join(a.note for a in intake.accounts) + " ".join(intake.notes)
+    if "note" in expect:
+        assert expect["note"] in notes, notes
+    for fragment in expect.get("notes", []):
+        assert any(fragment in n for n in intake.notes), intake.notes
+    if "dropped" in expect:
+        assert intake.dropped_columns == expect["dropped"]
+    if "periods" in expect:
+        assert intake.periods == expect["periods"]
+    if "status" in expect:
+        assert result.completeness.loc[0, "status"] == expect["status"]
+    if "difficulty" in expect:
+        added = result.difficulties_added
+        assert expect["difficulty"] in set(added["category"]), added
+
+
+def test_strategy_mistakes_are_named(tmp_path):
+    params = make_project(tmp_path, [CASES[4]])
+    strategy = yaml.safe_load((tmp_path / "strategy.yaml").read_text())
+    strategy["initiatives"] = [
+        {"id": "a", "name": "A", "priority": "p", "lead_agency": "x", "start": "2025-01-01",
+         "end": "2026-01-01", "indicators": ["nope"], "depends_on": ["b"]},
+        {"id": "b", "name": "B", "priority": "p", "lead_agency": "x", "start": "2025-01-01",
+         "end": "2026-01-01", "depends_on": ["a"]}]
+    strategy["indicators"].append({"id": "j", "priority": "p", "name": "J", "dataset": "nowhere",
+                                   "better": "lower"})
+    (tmp_path / "strategy.yaml").write_text(yaml.safe_dump(strategy))
+    res = reviewkit("check", str(params))
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    err = res.stderr
+    assert "key 'initiatives.0.indicators': 'nope' is not an indicator id" in err
+    assert "depend on each other in a circle (a -> b -> a)" in err
+    strategy["initiatives"] = []
+    (tmp_path / "strategy.yaml").write_text(yaml.safe_dump(strategy))
+    res = reviewkit("check", str(params))
+    assert "key 'indicators.1.dataset': 'nowhere' is not in the data request register" in (
+        res.stderr)
+
+
+def test_a_bad_register_is_named(tmp_path):
+    params = make_project(tmp_path, [CASES[4]])
+    reg = (tmp_path / "register.yaml").read_text().replace("period_column:", "period_colum:")
+    (tmp_path / "register.yaml").write_text(reg)
+    with pytest.raises(ReviewError, match=r"key 'data_requests\.0\.source\.table\.period_colum'"):
+        run_intake(load_params(params))
+
+
+def test_a_handful_end_to_end(tmp_path):
+    """Several bad datasets at once through `reviewkit run`: the review still completes."""
+    chosen = [c for c in CASES if c["name"] in (
+        "empty file", "binary junk with a .csv name", "two extracts for the same month (re-sent)",
+        "XLSX with several sheets, merged header cells and notes above and below",
+        "police.uk zip with unexpected contents")]
+    params = make_project(tmp_path, chosen)
+    outputs = tmp_path / "outputs"
+    res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
+    assert res.returncode == 0, res.stderr
+    quality = (outputs / "bad" / "data_quality.html").read_text(encoding="utf-8")
+    for case in chosen:
+        assert case["name"] in quality.replace("&amp;", "&")
+    assert "not a text file" in quality and "superseded by re-sent file" in quality
+    report = (outputs / "bad" / "review_report.html").read_text(encoding="utf-8")
+    assert "not assessable: case0 unusable" in report

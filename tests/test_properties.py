@@ -1,0 +1,104 @@
+"""Property-based tests: for generated tables, every row is accounted for and totals are kept
+through aggregation."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewkit.area import AreaMatcher
+from reviewkit.indicators import to_periods
+from reviewkit.partner import read_table_dataset
+from reviewkit.policeuk import read_police
+from reviewkit.register import TableSource
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+MONTHS = [str(m) for m in pd.period_range("2023-01", "2027-03", freq="M")]
+periods = st.one_of(st.sampled_from(MONTHS), st.sampled_from(["", "soon", "2026-13", "Jan-26"]))
+values = st.one_of(st.integers(0, 500).map(str), st.sampled_from(["", "x", "-1", "1,200"]))
+areas = st.sampled_from(["Brackwell", "Dunmere", "", "Total", "BRACKWELL"])
+rows = st.lists(st.tuples(periods, areas, values), max_size=40)
+
+
+@SETTINGS
+@given(rows)
+def test_partner_rows_are_all_accounted_for(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "x.csv"
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["Month", "Area", "Reports"])
+        w.writerows(data)
+        f.write_text(buf.getvalue())
+        source = TableSource.model_validate({"kind": "table", "path": "x", "period_column":
+                                             "Month", "area_column": "Area",
+                                             "measures": {"Reports": "r"}})
+        res = read_table_dataset("d", source, [f], AreaMatcher(["Brackwell"]),
+                                 dt.date(2026, 11, 20))
+    (acc,) = res.accounts
+    nonblank = sum(1 for r in data if any(c.strip() for c in r))
+    assert acc.rows_read == nonblank
+    assert acc.balanced
+    assert acc.accepted == len(res.tidy)
+    assert len(res.quarantine) == acc.quarantined
+    # nothing accepted is outside the area, negative or after the review date
+    assert (res.tidy["value"] >= 0).all()
+    assert (res.tidy["period_start"] <= "2026-11").all()
+    assert set(res.tidy["area"].str.lower()) <= {"brackwell"}
+
+
+HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+          "LSOA name,Crime type,Last outcome category,Context")
+street_rows = st.lists(st.tuples(
+    st.sampled_from(["2026-01", "2026-02", "", "bad"]),
+    st.sampled_from([("E01", "Brackwell 001A"), ("E02", "The Brackwell 002A"),
+                     ("E09", "Dunmere 001A"), ("", "")]),
+    st.sampled_from(["Burglary", "Drugs", "Violent crime", "Anti-social behaviour", "Zzz", ""]),
+), max_size=60)
+
+
+@SETTINGS
+@given(street_rows)
+def test_police_rows_are_all_accounted_for(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "2026-01-x-street.csv"
+        lines = [HEADER] + [f",{m},F,F,,,,{code},{name},{t},," for m, (code, name), t in data]
+        f.write_text("\r\n".join(lines) + "\r\n")
+        res = read_police("s", "police_uk_street", [f], AreaMatcher(["Brackwell"]))
+    t = res.totals()
+    assert t["rows_read"] == len(data)
+    assert all(a.balanced for a in res.accounts)
+    assert (int(res.tidy["n"].sum()) if len(res.tidy) else 0) == t["accepted"]
+    inside = sum(1 for m, (code, _), ct in data
+                 if m in ("2026-01", "2026-02") and code in ("E01", "E02")
+                 and ct in ("Burglary", "Drugs", "Violent crime", "Anti-social behaviour"))
+    assert t["accepted"] == inside
+
+
+monthly = st.dictionaries(st.sampled_from(MONTHS[:36]), st.integers(0, 1000), min_size=1)
+
+
+@SETTINGS
+@given(monthly, st.sampled_from(["quarter", "financial_year"]))
+def test_aggregation_keeps_totals(counts, period_type):
+    frame = pd.DataFrame({"period_start": sorted(counts), "num": [float(counts[m]) for m in
+                                                                  sorted(counts)],
+                          "den": float("nan")})
+    out = to_periods(frame, "month", period_type)
+    length = 3 if period_type == "quarter" else 12
+    # every whole period's total is the sum of its months; partial periods are left out
+    used = 0.0
+    for start, total in zip(out["period_start"], out["num"], strict=True):
+        months = [str(p) for p in pd.period_range(start, periods=length, freq="M")]
+        assert all(m in counts for m in months)
+        assert total == sum(counts[m] for m in months)
+        used += total
+    assert used <= sum(counts.values())
