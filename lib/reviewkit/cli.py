@@ -57,6 +57,31 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    from reviewkit.cycles import init_partnership
+    from reviewkit.paths import relative
+
+    written = init_partnership(args.name, authority=args.authority)
+    print(f"Set up {args.name}:")
+    for path in written:
+        print(f"  {relative(path)}")
+    print(f"Next: fill in the files above (each is commented), put the raw extracts under "
+          f"{relative(written[-1].parent)}/, then run: reviewkit check {relative(written[0])}")
+    return 0
+
+
+def _new_cycle(args: argparse.Namespace) -> int:
+    from reviewkit.cycles import new_cycle
+    from reviewkit.paths import relative
+
+    target, notes = new_cycle(args.new_id, args.previous)
+    print(f"wrote {relative(target)}")
+    for note in notes:
+        print(f"  {note}")
+    print(f"Next: add the new extracts, then run: reviewkit check {relative(target)}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from reviewkit.bench import run_bench
 
@@ -93,6 +118,19 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=20261126)
     sample.add_argument("--force", action="store_true", help="write into a non-empty folder")
     sample.set_defaults(func=_sample)
+    init = sub.add_parser("init", help="set a new partnership up from commented templates")
+    init.add_argument("name", help="the partnership's name, e.g. 'Newport Community Safety "
+                      "Partnership'")
+    init.add_argument("--authority", help="local authority name (LSOA name prefix); default "
+                      "the partnership's name without 'Community Safety Partnership'")
+    init.set_defaults(func=_init)
+
+    nc = sub.add_parser("new-cycle", help="write the next cycle's params from the last one")
+    nc.add_argument("new_id", help="id of the new cycle, e.g. 2026-27")
+    nc.add_argument("--from", dest="previous", required=True,
+                    help="the previous cycle's params file")
+    nc.set_defaults(func=_new_cycle)
+
     bench = sub.add_parser("bench", help="speed and memory benchmarks (not part of the tests)")
     bench.add_argument("--scale", choices=["partnership", "force", "national"], default="force")
     bench.set_defaults(func=_bench)

@@ -19,7 +19,7 @@ from traitlets import Set
 
 from reviewkit.html import esc
 
-AUDIENCES = ("board", "community", "quality")
+AUDIENCES = ("board", "community", "quality", "planning")
 
 
 class KeepReportOutputs(Preprocessor):
@@ -51,7 +51,7 @@ def _template(name: str) -> str:
 def export_html(notebook: Path, target: Path, title: str, audience: str, footer: str) -> Path:
     """Export the executed `notebook`'s cells for `audience` to one self-contained HTML file.
 
-    Cells tagged with another audience (board / community / quality) are left out.
+    Cells tagged with another audience (board / community / quality / planning) are left out.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}")

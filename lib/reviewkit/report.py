@@ -134,6 +134,9 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
                            ("difficulties", prev / "difficulties_log.csv")):
             if path.exists():
                 previous[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+        prev_series = prev / "tidy" / "indicator_series.parquet"
+        if prev_series.exists():
+            previous["series"] = read_tidy(prev_series)
     bench_path = tables / "benchmarking.csv"
     bench = None
     if bench_path.exists():
@@ -349,12 +352,34 @@ def since_last_review(ctx: ReportContext) -> str:
         items.append(f"Difficulty {r['id']} resolved: {r['description']}.")
     for _, r in ctx.difficulties[ctx.difficulties["raised_cycle"] == ctx.params.cycle].iterrows():
         items.append(f"Difficulty {r['id']} raised: {r['description']}.")
-    for ds, notes in ctx.intake.get("notes", {}).items():
-        for n in notes:
-            if n.startswith("Restated:"):
-                items.append(f"{ds}: figures restated by a re-sent extract. {n}")
+    items += restatements(ctx)
     body.append(H.ul(items) if items else H.p("Nothing has changed since the last review."))
     return H.section("".join(body))
+
+
+def restatements(ctx: ReportContext) -> list[str]:
+    """Indicator figures for periods both reviews cover that changed (e.g. a partner re-sent
+    corrected data), with the size of the change."""
+    prev = ctx.previous.get("series")
+    if prev is None or prev.empty:
+        return []
+    out = []
+    names = dict(zip(ctx.scorecard["id"], ctx.scorecard["name"], strict=True))
+    measures = dict(zip(ctx.scorecard["id"], ctx.scorecard["measure"], strict=True))
+    for ind, now in ctx.series.items():
+        before = prev[prev["indicator"] == ind]
+        if before.empty or now.empty:
+            continue
+        both = before.merge(now, on="period_start", suffixes=("_old", "_new"))
+        changed = both[(both["value_old"] - both["value_new"]).abs() > 1e-9]
+        for _, r in changed.iterrows():
+            m = measures.get(ind, "count")
+            size = fmt_change(r["value_new"] - r["value_old"], m)
+            out.append(f"Restated: {names.get(ind, ind)} for {r['period_new']} was "
+                       f"{fmt_value(r['value_old'], m)} at the last review and is now "
+                       f"{fmt_value(r['value_new'], m)} ({size}), because the data were "
+                       "re-sent or corrected.")
+    return out
 
 
 def method_annex(ctx: ReportContext) -> str:
@@ -512,3 +537,69 @@ def community_about(ctx: ReportContext) -> str:
 
 
 __all__ = ["load_context", "fmt_change", "fmt_p"]
+
+
+# Planning pack ------------------------------------------------------------------------------------
+def planning_title(ctx: ReportContext) -> str:
+    months = 12 if ctx.params.cycle_length == "year" else 3
+    nxt = ctx.params.review.shift(months)
+    return (f'<header class="title">'
+            f'{H.h(1, f"{ctx.params.partnership}: planning pack for the next review")}'
+            f'<p class="subtitle">For the core audit team · next review period '
+            f"{H.esc(nxt.describe())} · prepared after the review of "
+            f"{H.esc(ctx.review_desc)}</p></header>")
+
+
+def planning_requests(ctx: ReportContext) -> str:
+    """What information is needed next time, who provides, gathers and analyses it, when."""
+    from reviewkit.cycles import add_months
+    from reviewkit.register import load_register
+
+    months = 12 if ctx.params.cycle_length == "year" else 3
+    register = load_register(ctx.params.path("data_requests"))
+    status = dict(zip(ctx.completeness["dataset"], ctx.completeness["status"], strict=True))
+    rows = [[r.description, r.provider, r.gatherer, r.analyst, r.frequency,
+             add_months(r.due, months).strftime("%d %b %Y"), r.expected_format or "–",
+             status.get(r.dataset, "–")] for r in register.data_requests]
+    return H.section(H.h(2, "Information required for the next review", "requests")
+                     + H.table(["Dataset", "Provided by", "Gathered by", "Analysed by",
+                                "Frequency", "Due", "Format", "This review"], rows,
+                               "Data requests for the next review, with due dates"))
+
+
+def planning_difficulties(ctx: ReportContext) -> str:
+    log = ctx.difficulties
+    open_ = log[log["status"] == "open"]
+    rows = [[r["id"], r["agency"], r["dataset"], r["category"], r["description"], r["action"],
+             r["owner"], r["raised_cycle"]] for _, r in open_.iterrows()]
+    gaps = ctx.completeness[ctx.completeness["status"] != "complete"]
+    gap_items = [f"{r['description']} ({r['provider']}): {r['status']}"
+                 + (f", missing {r['missing_periods']}" if r["missing_periods"] else "")
+                 for _, r in gaps.iterrows()]
+    return H.section(
+        H.h(2, "Open difficulties", "open-difficulties")
+        + H.table(["Id", "Agency", "Dataset", "Category", "Difficulty", "Action", "Owner",
+                   "Raised"], rows, "Difficulties still open, with their owners and actions")
+        + H.h(2, "Data gaps still open", "gaps")
+        + (H.ul(gap_items) if gap_items else H.p("None: every requested dataset arrived "
+                                                 "complete.")))
+
+
+def planning_milestones(ctx: ReportContext) -> str:
+    """Milestones overdue or falling due before the next review."""
+    from reviewkit.cycles import add_months
+
+    months = 12 if ctx.params.cycle_length == "year" else 3
+    start = ctx.params.review_date
+    end = add_months(start, months)
+    rows = []
+    for ini in ctx.strategy.initiatives:
+        for m in ini.milestones:
+            if m.done is None and m.due <= end:
+                when = "overdue" if m.due < start else "due"
+                rows.append([ini.name, ini.lead_agency, m.name, m.due.strftime("%d %b %Y"),
+                             when])
+    rows.sort(key=lambda r: pd.to_datetime(r[3], format="%d %b %Y"))
+    return H.section(H.h(2, "Initiative milestones falling due", "milestones") + H.table(
+        ["Initiative", "Lead agency", "Milestone", "Due", "State"], rows,
+        f"Milestones not done that are overdue or due by {end:%d %B %Y}"))

@@ -44,7 +44,8 @@ class Export:
 EXPORTS = {
     "intake": [Export("data_quality.html", "quality", "Data quality")],
     "report": [Export("review_report.html", "board", "Strategy review"),
-               Export("community_update.html", "community", "Community safety update")],
+               Export("community_update.html", "community", "Community safety update"),
+               Export("planning_pack.html", "planning", "Planning pack")],
 }
 
 
