@@ -55,6 +55,8 @@ class DatasetIntake:
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
+    parse_seconds: float = 0.0  # time spent reading and parsing files (or the cache)
+    parsed_from_cache: int = 0  # files whose parse came from the cache
 
     def totals(self) -> dict[str, int]:
         return {k: sum(getattr(a, k) for a in self.accounts)

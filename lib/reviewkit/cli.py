@@ -12,21 +12,15 @@ from reviewkit.errors import ReviewError
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reviewkit.runner import run_cycle
+    from reviewkit.runner import run_cycle, run_many
 
-    failures = 0
-    for params_file in args.params:
-        t0 = time.perf_counter()
-        try:
-            out = run_cycle(params_file, start=args.start, force=args.force,
-                            progress=not args.quiet)
-        except ReviewError as exc:
-            print(f"error: {params_file}: {exc}", file=sys.stderr)
-            failures += 1
-            continue
-        print(f"{params_file}: review cycle finished in {time.perf_counter() - t0:.1f}s; "
-              f"outputs in {out}")
-    return 1 if failures else 0
+    if len(args.params) > 1:
+        return run_many(args.params, start=args.start, force=args.force, jobs=args.jobs)
+    t0 = time.perf_counter()
+    out = run_cycle(args.params[0], start=args.start, force=args.force, progress=not args.quiet)
+    print(f"{args.params[0]}: review cycle finished in {time.perf_counter() - t0:.1f}s; "
+          f"outputs in {out}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -103,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true",
                      help="replace the outputs of a finished cycle")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.add_argument("--jobs", type=int, default=None,
+                     help="cycles run at once when several params files are given "
+                     "(default: the number of cores)")
     run.set_defaults(func=_run)
 
     check = sub.add_parser("check", help="check params and data without running notebooks")
@@ -143,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ReviewError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        where = f"{args.params[0]}: " if getattr(args, "params", None) and len(
+            args.params) == 1 and args.command == "run" else ""
+        print(f"error: {where}{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

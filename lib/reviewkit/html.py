@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
-from reviewkit.charts import Chart
+if TYPE_CHECKING:  # matplotlib is only imported where charts are drawn
+    from reviewkit.charts import Chart
 
 
 def esc(text: object) -> str:

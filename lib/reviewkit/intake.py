@@ -168,6 +168,8 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
                             if d.dropped_columns},
         "difficulties_added": result.difficulties_added["id"].tolist(),
         "difficulties_resolved": result.difficulties_resolved["id"].tolist(),
+        "parse_seconds": {n: round(d.parse_seconds, 3) for n, d in result.datasets.items()},
+        "parsed_from_cache": {n: d.parsed_from_cache for n, d in result.datasets.items()},
     }
     (run_dir / "intake.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
                                          encoding="utf-8")

@@ -3,7 +3,6 @@ versions, git commit, step timings and warnings — what an auditor needs to tru
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -12,20 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewkit.cache import content_hash
 from reviewkit.params import CycleParams
 from reviewkit.paths import relative, repo_root
 from reviewkit.register import load_register, source_files
 
 PACKAGES = ("reviewkit", "pandas", "pyarrow", "numpy", "scipy", "matplotlib", "papermill",
             "nbconvert", "nbclient", "ipykernel", "pydantic", "pandera", "openpyxl")
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def input_files(params: CycleParams) -> list[tuple[str, Path]]:
@@ -74,7 +66,7 @@ def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
     for role, path in [("params", params_file), *input_files(params)]:
         rel = relative(path)
         inputs.append({"role": role, "path": rel, "bytes": path.stat().st_size,
-                       "rows": rows.get(rel), "sha256": sha256(path)})
+                       "rows": rows.get(rel), "sha256": content_hash(path)})
     return {
         "cycle": params.cycle,
         "partnership": params.partnership,

@@ -8,9 +8,11 @@ publishes some records that share a Crime ID, and its own figures count every ro
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +26,14 @@ import pyarrow.csv as pacsv
 
 from reviewkit.accounting import DatasetIntake, FileAccount, Problem
 from reviewkit.area import AreaMatcher
+from reviewkit.cache import (
+    bytes_hash,
+    content_hash,
+    load_bundle,
+    load_parsed,
+    store_bundle,
+    store_parsed,
+)
 from reviewkit.crime_types import HISTORY
 from reviewkit.paths import relative
 
@@ -56,8 +66,18 @@ class RawFile:
     """One CSV to read: a file on disk or a member of a zip."""
 
     label: str  # how messages name it
-    source: Path | bytes
+    source: Path | bytes | tuple[Path, str]  # a file, bytes, or (zip, member) read when needed
     mtime: float = 0.0  # when it arrived: the newer of two files for one month wins
+    parsed: bool = False  # parsed this run (False: taken from the cache)
+    stamp: str = ""  # path, size and modification time: unchanged files are not read again
+
+    def data(self) -> bytes:
+        if isinstance(self.source, bytes):
+            return self.source
+        if isinstance(self.source, tuple):
+            with zipfile.ZipFile(self.source[0]) as zf:
+                return zf.read(self.source[1])
+        return self.source.read_bytes()
 
     def key(self) -> tuple[str, str] | None:
         """(month, force) from a data.police.uk file name, for spotting re-sent months."""
@@ -77,15 +97,19 @@ def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[R
                         shown = ", ".join(ignored[:5]) + (" ..." if len(ignored) > 5 else "")
                         notes.append(f"{path.name}: {len(ignored)} file(s) in the zip are not "
                                      f"{SUFFIX[kind]} files and were not read: {shown}")
+                    st = path.stat()
                     for name in members:
                         if name.endswith(SUFFIX[kind]):
-                            stamp = path.stat().st_mtime + _zip_time(zf.getinfo(name))
-                            yield RawFile(f"{relative(path)}!{name}", zf.read(name), stamp)
+                            mtime = st.st_mtime + _zip_time(zf.getinfo(name))
+                            yield RawFile(f"{relative(path)}!{name}", (path, name), mtime,
+                                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}")
             except zipfile.BadZipFile:
                 notes.append(f"{relative(path)}: not a readable zip file; download it again")
                 yield RawFile(relative(path), b"")
         else:
-            yield RawFile(relative(path), path, path.stat().st_mtime)
+            st = path.stat()
+            yield RawFile(relative(path), path, st.st_mtime,
+                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}")
 
 
 def _zip_time(info: zipfile.ZipInfo) -> float:
@@ -101,14 +125,32 @@ def _count_data_lines(data: bytes) -> int:
 
 def _head(raw: RawFile, size: int = 4096) -> tuple[bytes, int]:
     """The first bytes of a file, and its total size."""
-    if isinstance(raw.source, bytes):
-        return raw.source[:size], len(raw.source)
+    if not isinstance(raw.source, Path):
+        data = raw.data()
+        return data[:size], len(data)
     with raw.source.open("rb") as f:
         return f.read(size), raw.source.stat().st_size
 
 
 def _all_bytes(raw: RawFile) -> bytes:
-    return raw.source if isinstance(raw.source, bytes) else raw.source.read_bytes()
+    return raw.data()
+
+
+def _read_cached(raw: RawFile, kind: str, threads: bool = True
+                 ) -> tuple[pa.Table | None, int, str]:
+    """`_read_arrow` through the content-keyed cache of parsed files."""
+    if isinstance(raw.source, tuple):  # a zip member: read it once, keep the bytes
+        raw.source = raw.data()
+    digest = (bytes_hash(raw.source) if isinstance(raw.source, bytes)
+              else content_hash(raw.source))
+    key = f"{digest}-{hashlib.sha1(repr(COLUMNS[kind]).encode()).hexdigest()[:8]}"
+    hit = load_parsed(kind, key)
+    if hit is not None:
+        return hit
+    raw.parsed = True
+    table, rows, problem = _read_arrow(raw, kind, threads)
+    store_parsed(kind, key, table, rows, problem)
+    return table, rows, problem
 
 
 def _read_arrow(raw: RawFile, kind: str, threads: bool = True
@@ -130,7 +172,7 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True
                 if len(header) == 1 and (";" in first or "\t" in first) else "")
         return None, rows, (f"missing column(s) {', '.join(missing)}{hint}: this is not a "
                             f"data.police.uk {kind.removeprefix('police_uk_')} file")
-    source = io.BytesIO(raw.source) if isinstance(raw.source, bytes) else raw.source
+    source = raw.source if isinstance(raw.source, Path) else io.BytesIO(raw.data())
     try:
         table = pacsv.read_csv(
             source, read_options=pacsv.ReadOptions(use_threads=threads),
@@ -156,11 +198,21 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
         key = raw.key()
         if key is not None and (key not in latest or raw.mtime >= raws[latest[key]].mtime):
             latest[key] = i
-    # Many files: one file per thread (Arrow parses without the GIL). Few: Arrow's own threads.
-    workers = max(1, min(4, os.cpu_count() or 1))
-    many = len(raws) >= 2 * workers
-    with ThreadPoolExecutor(max_workers=workers if many else 1) as pool:
-        parsed = list(pool.map(lambda r: _read_arrow(r, kind, threads=not many), raws))
+    started = time.perf_counter()
+    bundle = hashlib.sha1("\n".join([kind, repr(COLUMNS[kind]), *(r.stamp for r in raws)])
+                          .encode()).hexdigest()
+    hit = load_bundle(kind, bundle)
+    if hit is not None:  # nothing changed since the last run: no file is read or parsed
+        combined, meta = hit
+        parsed = [(None if not m["has_table"] else True, m["rows"], m["problem"]) for m in meta]
+    else:
+        # Many files: one per thread (Arrow parses without the GIL). Few: Arrow's own threads.
+        workers = max(1, min(4, os.cpu_count() or 1))
+        many = len(raws) >= 2 * workers
+        with ThreadPoolExecutor(max_workers=workers if many else 1) as pool:
+            parsed = list(pool.map(lambda r: _read_cached(r, kind, threads=not many), raws))
+        combined = None
+    result.parsed_from_cache = sum(1 for r in raws if not r.parsed)
     tables: list[pa.Table] = []
     accounts: list[FileAccount] = []
     quarantine: list[pd.DataFrame] = []
@@ -188,9 +240,15 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
                                             "row": np.arange(2, n_rows + 2),
                                             "reason": f"superseded by re-sent file {newer}"}))
             continue
-        tables.append(table.append_column("_file", pa.array(np.full(n_rows, i, np.int32))))
-    if tables:
+        if combined is None:
+            tables.append(table.append_column("_file", pa.array(np.full(n_rows, i, np.int32))))
+    if combined is None and tables:
         combined = pa.concat_tables(tables).unify_dictionaries()
+    if hit is None:
+        store_bundle(kind, bundle, combined, [
+            {"has_table": t is not None, "rows": n, "problem": pr} for t, n, pr in parsed])
+    result.parse_seconds = time.perf_counter() - started
+    if combined is not None:
         _classify(combined, kind, dataset, raws, accounts, area, result, quarantine)
     result.accounts = accounts
     if quarantine:

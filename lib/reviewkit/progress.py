@@ -4,6 +4,7 @@ and write the scorecard, the indicator series and the initiative status for the 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
 
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
+    shutil.rmtree(run_dir / "charts", ignore_errors=True)  # drawn again from the new series
     tables = run_dir / "tables"
     write_table(result.scorecard, tables / "scorecard")
     write_table(result.initiatives, tables / "initiative_status")

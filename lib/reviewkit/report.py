@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from reviewkit import html as H
 from reviewkit import quality as Q
-from reviewkit.charts import funnel_chart, trend_chart, xmr_chart
+from reviewkit.charts import Chart, funnel_chart, trend_chart, xmr_chart
 from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, unit_suffix
 from reviewkit.narrative import (
     executive_summary,
@@ -90,6 +91,18 @@ class ReportContext:
     @property
     def baseline_desc(self) -> str:
         return self.params.baseline.describe()
+
+    def chart(self, key: str, make: Callable[[], Chart]) -> Chart:
+        """A chart drawn once per run: the progress step draws it, the report reuses it."""
+        folder = self.run_dir / "charts"
+        png, alt = folder / f"{key}.png", folder / f"{key}.txt"
+        if png.exists() and alt.exists():
+            return Chart(png.read_bytes(), alt.read_text(encoding="utf-8"))
+        chart = make()
+        folder.mkdir(exist_ok=True)
+        png.write_bytes(chart.png)
+        alt.write_text(chart.alt, encoding="utf-8")
+        return chart
 
     def narrative_html(self, key: str) -> str:
         text = self.narrative.get(key)
@@ -168,7 +181,8 @@ def scorecard_table(ctx: ReportContext) -> str:
         rows = []
         for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows():
             s = ctx.series.get(r["id"], pd.DataFrame())
-            trend = trend_chart(r["name"], s, r["measure"], str(ctx.params.review.start))
+            trend = ctx.chart(f"{r['id']}-trend", lambda r=r, s=s: trend_chart(
+                r["name"], s, r["measure"], str(ctx.params.review.start)))
             img = f'<img class="spark" src="{trend.data_uri}" alt="{H.esc(trend.alt)}">'
             unit = unit_suffix(r["measure"]).replace(" a year", "").strip()
             name = r["name"] if (not unit or "per 1,000" in r["name"]) else (
@@ -224,8 +238,9 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
         target = s["target"].iloc[-1] if "target" in s else None
-        chart = xmr_chart(r["name"], s, r["measure"], r["variation"], r["assurance"] or None,
-                          None if target is None or pd.isna(target) else float(target))
+        chart = ctx.chart(f"{r['id']}-xmr", lambda: xmr_chart(
+            r["name"], s, r["measure"], r["variation"], r["assurance"] or None,
+            None if target is None or pd.isna(target) else float(target)))
         label = VARIATION_TEXT.get(r["variation"], "")
         if r["assurance"]:
             label += ". " + ASSURANCE_TEXT[r["assurance"]]
@@ -287,7 +302,8 @@ def benchmarking_section(ctx: ReportContext) -> str:
         label = "Rate per 1,000" if not len(row) else (
             "Rate per 1,000 households" if row["measure"].iloc[0] == "rate_per_1000_households"
             else "Rate per 1,000 residents")
-        chart = funnel_chart(peers, ctx.params.partnership, label)
+        chart = ctx.chart(f"{ind_id}-funnel", lambda peers=peers, label=label: funnel_chart(
+            peers, ctx.params.partnership, label))
         parts.append(H.h(3, name))
         parts.append(H.figure(chart, f"{name}: funnel plot against similar partnerships."))
         rows = [[p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), p["position"]]

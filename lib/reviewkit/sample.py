@@ -75,29 +75,29 @@ def _crime_ids(seed: int, n: int, salt: str) -> list[str]:
     return [hashlib.sha256(f"{seed}-{salt}-{i}".encode()).hexdigest() for i in range(n)]
 
 
-def generate_street(rng: np.random.Generator, lsoas: pd.DataFrame, months: pd.PeriodIndex,
-                    per_month: float, n_partnerships: int) -> pd.DataFrame:
-    """Street-level rows for the whole force, one frame, in police.uk's column order."""
+def generate_street_month(rng: np.random.Generator, lsoas: pd.DataFrame, month: pd.Period,
+                          per_month: float, n_partnerships: int, seed: int) -> pd.DataFrame:
+    """One month of street-level rows for the whole force, in police.uk's column order."""
     frames = []
     volume = {la: 1.0 + 0.15 * ((k % 3) - 1) for k, la in enumerate(AUTHORITIES)}
     volume[NEIGHBOUR] = 0.06 * n_partnerships  # a strip of a neighbouring area
+    months = pd.PeriodIndex([month])
     for la in AUTHORITIES[:n_partnerships] + [NEIGHBOUR]:
         area = lsoas[lsoas["authority"] == la]
         p = area["weight"].to_numpy() / area["weight"].sum()
         for ctype, share in MIX.items():
             expected = _monthly_expected(months, per_month * volume[la] * share,
                                          TREND.get(ctype, 0.0))
-            counts = rng.poisson(expected)
-            total = int(counts.sum())
+            total = int(rng.poisson(expected)[0])
             idx = rng.choice(len(area), size=total, p=p)
             frames.append(pd.DataFrame({
-                "Month": np.repeat(months.astype(str).to_numpy(), counts),
                 "lsoa": area["lsoa_code"].to_numpy()[idx],
                 "LSOA name": area["lsoa_name"].to_numpy()[idx],
                 "Crime type": ctype,
             }))
     df = pd.concat(frames, ignore_index=True)
     n = len(df)
+    df["Month"] = str(month)
     no_loc = rng.random(n) < 0.03
     df["LSOA code"] = np.where(no_loc, "", df["lsoa"])
     df["LSOA name"] = np.where(no_loc, "", df["LSOA name"])
@@ -114,8 +114,8 @@ def generate_street(rng: np.random.Generator, lsoas: pd.DataFrame, months: pd.Pe
     probs = np.array(probs) / sum(probs)
     df["Last outcome category"] = np.where(asb, "", np.array(names)[rng.choice(len(names), n,
                                                                               p=probs)])
-    df = df.sort_values(["Month", "Crime type", "lsoa"], kind="stable", ignore_index=True)
-    ids = _crime_ids(int(rng.integers(1 << 30)), n, "street")
+    df = df.sort_values(["Crime type", "lsoa"], kind="stable", ignore_index=True)
+    ids = _crime_ids(seed, n, f"street-{month}")
     df["Crime ID"] = np.where(df["Crime type"] == "Anti-social behaviour", "", ids)
     df["Reported by"] = FORCE_NAME
     df["Falls within"] = FORCE_NAME
@@ -126,18 +126,18 @@ def generate_street(rng: np.random.Generator, lsoas: pd.DataFrame, months: pd.Pe
     return df[cols]
 
 
-def write_police(street: pd.DataFrame, rng: np.random.Generator, folder: Path) -> None:
-    for month, rows in street.groupby("Month", sort=True):
-        d = folder / month
-        d.mkdir(parents=True, exist_ok=True)
-        rows.to_csv(d / f"{month}-{FORCE}-street.csv", index=False, lineterminator="\r\n")
-        crimes = rows[rows["Crime ID"] != ""]
-        out = crimes.sample(frac=0.6, random_state=int(rng.integers(1 << 30)))
-        out = out.assign(**{"Outcome type": out["Last outcome category"]})
-        out[["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
-             "Location", "LSOA code", "LSOA name", "Outcome type"]].assign(
-            Location=lambda f: f["Location"].str.replace("No Location", "No location")
-        ).to_csv(d / f"{month}-{FORCE}-outcomes.csv", index=False)
+def write_police_month(rows: pd.DataFrame, rng: np.random.Generator, folder: Path) -> None:
+    month = rows["Month"].iloc[0]
+    d = folder / month
+    d.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(d / f"{month}-{FORCE}-street.csv", index=False, lineterminator="\r\n")
+    crimes = rows[rows["Crime ID"] != ""]
+    out = crimes.sample(frac=0.6, random_state=int(rng.integers(1 << 30)))
+    out = out.assign(**{"Outcome type": out["Last outcome category"]})
+    out[["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
+         "Location", "LSOA code", "LSOA name", "Outcome type"]].assign(
+        Location=lambda f: f["Location"].str.replace("No Location", "No location")
+    ).to_csv(d / f"{month}-{FORCE}-outcomes.csv", index=False)
 
 
 def _partner_series(rng: np.random.Generator, months: pd.PeriodIndex, base: float,
@@ -231,23 +231,21 @@ PEER_NAMES = ["Ashbourne", "Cranmoor", "Eastmere", "Fenwick", "Galloway Vale", "
               "Oakhaven", "Pennington", "Queensferry"]
 
 
-def write_peers(rng: np.random.Generator, street: pd.DataFrame, authorities: list[str],
-                path: Path) -> None:
+def write_peers(rng: np.random.Generator, window: dict[tuple[str, str], int],
+                authorities: list[str], path: Path) -> None:
     """A most-similar-group table (15 partnerships) for the 12 months to September 2026: each
-    generated partnership's own counts, and fictional peers around them."""
+    generated partnership's own counts (`window`: (authority, crime type) -> records), and
+    fictional peers around them."""
     pop = {la: 120_000 + 15_000 * (k % 4) for k, la in enumerate(authorities + [NEIGHBOUR])}
-    window = street[(street["Month"] >= "2025-10") & (street["Month"] <= "2026-09")]
-    authority = window["LSOA name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
     rows = []
     measures = {"violence_rate": ("Violence and sexual offences", 1.0),
                 "burglary_rate": ("Burglary", 1 / 2.35)}  # households: residents / 2.35
     for measure, (ctype, share) in measures.items():
-        own = window[window["Crime type"] == ctype].groupby(authority).size()
         for la in authorities:
             residents = int(pop[la] * 1.004 ** 4)  # the 2026 estimate, as write_population
             denominator = residents if share == 1.0 else int(residents / 2.35)
             rows.append({"partnership": f"{la} Community Safety Partnership", "period": "2026-09",
-                         "measure": measure, "count": int(own.get(la, 0)),
+                         "measure": measure, "count": int(window.get((la, ctype), 0)),
                          "population": denominator})
         base = float(np.mean([r["count"] / r["population"] for r in rows
                               if r["measure"] == measure]))
@@ -291,14 +289,23 @@ def generate(folder: Path, rows: int | None = None, partnerships: int = 3,
     scale = per_month / 2000.0
     authorities = AUTHORITIES[:partnerships]
     lsoas = _lsoas(rng, partnerships)
-    street = generate_street(rng, lsoas, months, per_month, partnerships)
-    write_police(street, rng, folder / "police_uk")
+    window: dict[tuple[str, str], int] = {}  # the peers' 12 months, by authority and type
+    street_rows = 0
+    id_seed = int(rng.integers(1 << 30))
+    for month in months:  # one month at a time: national volumes never sit in memory at once
+        rows = generate_street_month(rng, lsoas, month, per_month, partnerships, id_seed)
+        write_police_month(rows, rng, folder / "police_uk")
+        street_rows += len(rows)
+        if pd.Period("2025-10", "M") <= month <= pd.Period("2026-09", "M"):
+            la = rows["LSOA name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
+            for (a, t), n in rows.groupby([la, rows["Crime type"]]).size().items():
+                window[(a, t)] = window.get((a, t), 0) + int(n)
     write_fire(rng, authorities + [NEIGHBOUR], months, folder / "fire" /
                "deliberate_fires_2023-01_to_2026-09.xlsx", max(scale, 0.05))
     write_ae(rng, authorities, folder / "health" / "ae_assault_attendances.csv",
              max(scale, 0.05))
     write_population(authorities, folder / "reference" / "population.csv")
-    write_peers(rng, street, authorities, folder / "reference" / "peers.csv")
+    write_peers(rng, window, authorities, folder / "reference" / "peers.csv")
     lsoas[lsoas["authority"] != NEIGHBOUR][["lsoa_code", "lsoa_name"]].to_csv(
         folder / "reference" / "lsoas.csv", index=False)
     rel = folder.as_posix()
@@ -309,5 +316,5 @@ def generate(folder: Path, rows: int | None = None, partnerships: int = 3,
                                          encoding="utf-8")
         (d / "data_requests.yaml").write_text(register_yaml(rel, la), encoding="utf-8")
         (d / "difficulties_log.csv").write_text(difficulties_csv(), encoding="utf-8")
-    return {"folder": str(folder), "street_rows": len(street), "months": len(months),
+    return {"folder": str(folder), "street_rows": street_rows, "months": len(months),
             "partnerships": authorities}
