@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 PY      = $(BIN)/python
 PARAMS ?= params/example.yaml
 DEMO    = data/raw/demo
-SCALE  ?= force
+SCALE  ?= partnership force
 
 .DEFAULT_GOAL := help
 .PHONY: help setup review test lint lab clean lock bench
@@ -43,8 +43,8 @@ lint: setup ## check the code with ruff
 lab: setup ## open JupyterLab in this environment
 	$(BIN)/jupyter lab
 
-bench: setup ## speed and memory benchmarks (SCALE=partnership|force|national)
-	$(PY) -m reviewkit bench --scale $(SCALE)
+bench: setup $(DEMO)/police_uk ## speed and memory benchmarks (default partnership and force; SCALE=national too)
+	@for scale in $(SCALE); do $(PY) -m reviewkit bench --scale $$scale || exit 1; done
 
 lock: ## refresh requirements.lock from pyproject.toml in a fresh environment
 	rm -rf .venv-lock

@@ -25,7 +25,12 @@ VERSION = "1"  # bump when what a parsed file holds changes
 
 def cache_dir() -> Path:
     env = os.environ.get("REVIEWKIT_CACHE")
-    return Path(env).resolve() if env else outputs_dir() / ".cache"
+    return Path(env).resolve() if env and env != "off" else outputs_dir() / ".cache"
+
+
+def enabled() -> bool:
+    """`REVIEWKIT_CACHE=off` turns the cache off (every run parses every file)."""
+    return os.environ.get("REVIEWKIT_CACHE") != "off"
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -54,6 +59,8 @@ def content_hash(path: Path) -> str:
     except OSError:
         pass
     digest = sha256_file(path)
+    if not enabled():
+        return digest
     try:
         _atomic_write(entry, digest.encode())
     except OSError:
@@ -71,6 +78,8 @@ def _entry(kind: str, key: str) -> Path:
 
 def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str] | None:
     """A cached parse result: (table or None, rows, problem), or None when not cached."""
+    if not enabled():
+        return None
     base = _entry(kind, key)
     try:
         meta = json.loads(base.with_suffix(".json").read_text())
@@ -87,6 +96,8 @@ def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str] | None:
 
 
 def store_parsed(kind: str, key: str, table: pa.Table | None, rows: int, problem: str) -> None:
+    if not enabled():
+        return
     base = _entry(kind, key)
     try:
         if table is not None:
@@ -103,6 +114,8 @@ def store_parsed(kind: str, key: str, table: pa.Table | None, rows: int, problem
 
 def load_bundle(kind: str, key: str) -> tuple[pa.Table | None, list[dict]] | None:
     """A whole dataset's files, parsed and combined, when none of them has changed."""
+    if not enabled():
+        return None
     base = cache_dir() / "bundles" / VERSION / kind / key
     try:
         meta = json.loads(base.with_suffix(".json").read_text())
@@ -116,6 +129,8 @@ def load_bundle(kind: str, key: str) -> tuple[pa.Table | None, list[dict]] | Non
 
 
 def store_bundle(kind: str, key: str, table: pa.Table | None, files: list[dict]) -> None:
+    if not enabled():
+        return
     base = cache_dir() / "bundles" / VERSION / kind / key
     try:
         if table is not None:

@@ -34,6 +34,7 @@ from reviewkit.cache import (
     store_bundle,
     store_parsed,
 )
+from reviewkit.cache import enabled as cache_enabled
 from reviewkit.crime_types import HISTORY
 from reviewkit.paths import relative
 
@@ -139,6 +140,9 @@ def _all_bytes(raw: RawFile) -> bytes:
 def _read_cached(raw: RawFile, kind: str, threads: bool = True
                  ) -> tuple[pa.Table | None, int, str]:
     """`_read_arrow` through the content-keyed cache of parsed files."""
+    if not cache_enabled():
+        raw.parsed = True
+        return _read_arrow(raw, kind, threads)
     if isinstance(raw.source, tuple):  # a zip member: read it once, keep the bytes
         raw.source = raw.data()
     digest = (bytes_hash(raw.source) if isinstance(raw.source, bytes)
@@ -317,12 +321,13 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
                             "are counted force-wide; rows with no location are unassigned.")
     else:
         codes_cat = df["lsoa_code"].cat
-        pairs = pd.DataFrame({"c": np.asarray(codes_cat.codes),
-                              "n": np.asarray(df["lsoa_name"].cat.codes)})
-        pairs = pairs[(pairs["c"] >= 0) & (pairs["n"] >= 0)].drop_duplicates()
-        code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[pairs["c"]])
+        c = np.asarray(codes_cat.codes, dtype=np.int64)
+        nm = np.asarray(df["lsoa_name"].cat.codes, dtype=np.int64)
+        width = len(df["lsoa_name"].cat.categories) + 1
+        both = np.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
+        code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
         name_values = pd.Series(np.asarray(df["lsoa_name"].cat.categories,
-                                           dtype=object)[pairs["n"]])
+                                           dtype=object)[both % width])
         member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
         la_map = dict(zip(code_names, area.local_authority(code_names, name_values),
                           strict=True))

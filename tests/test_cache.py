@@ -1,0 +1,80 @@
+"""The cache of parsed police.uk files: unchanged files are not parsed again; changed ones are;
+results are the same either way; several partnerships share it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import reviewkit, write_params
+from reviewkit.area import AreaMatcher
+from reviewkit.policeuk import read_police
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REVIEWKIT_CACHE", str(folder))
+    return folder
+
+
+def _files(demo_data: Path, tmp: Path) -> list[Path]:
+    police = tmp / "police_uk"
+    shutil.copytree(demo_data / "police_uk", police)
+    return sorted(police.glob("*/*-street.csv"))
+
+
+def test_unchanged_files_come_from_the_cache(demo_data, tmp_path, cache):
+    files = _files(demo_data, tmp_path)
+    area = AreaMatcher(["Brackwell"])
+    first = read_police("s", "police_uk_street", files, area)
+    second = read_police("s", "police_uk_street", files, area)
+    assert first.parsed_from_cache == 0
+    assert second.parsed_from_cache == len(files)
+    pd.testing.assert_frame_equal(first.tidy, second.tidy)
+    assert [vars(a) for a in first.accounts] == [vars(a) for a in second.accounts]
+    # one file changes: only that file is parsed again, and its new rows count
+    f = files[-1]
+    lines = f.read_bytes().splitlines(keepends=True)
+    f.write_bytes(b"".join(lines) + lines[1])  # a record re-sent in the newest month
+    third = read_police("s", "police_uk_street", files, area)
+    assert third.parsed_from_cache == len(files) - 1
+    assert third.totals()["rows_read"] == first.totals()["rows_read"] + 1
+
+
+def test_same_results_without_the_cache(demo_data, tmp_path, monkeypatch):
+    files = _files(demo_data, tmp_path)
+    monkeypatch.setenv("REVIEWKIT_CACHE", "off")
+    plain = read_police("s", "police_uk_street", files, AreaMatcher(["Brackwell"]))
+    assert plain.parsed_from_cache == 0
+    monkeypatch.setenv("REVIEWKIT_CACHE", str(tmp_path / "c"))
+    read_police("s", "police_uk_street", files, AreaMatcher(["Brackwell"]))
+    cached = read_police("s", "police_uk_street", files, AreaMatcher(["Brackwell"]))
+    pd.testing.assert_frame_equal(plain.tidy, cached.tidy)
+    assert not (tmp_path / "off").exists()
+
+
+def test_several_partnerships_at_once_share_the_force_files(demo_data, tmp_path):
+    first = write_params(tmp_path / "b.yaml", demo_data, cycle="b")
+    second = write_params(tmp_path / "a.yaml", demo_data, cycle="a")
+    second.write_text(second.read_text().replace("[Brackwell]", "[Ashbourne]")
+                      .replace("brackwell/", "ashbourne/")
+                      .replace("Brackwell Community", "Ashbourne Community"))
+    outputs = tmp_path / "outputs"
+    env = {"REVIEWKIT_OUTPUTS": str(outputs), "REVIEWKIT_CACHE": str(tmp_path / "cache")}
+    res = reviewkit("run", str(first), str(second), "--jobs", "2", env=env)
+    assert res.returncode == 0, res.stderr
+    assert "2 of 2 cycles finished" in res.stdout
+    n_files = len(list((demo_data / "police_uk").glob("*/*-street.csv")))
+    assert f"police.uk files parsed once for all cycles: {n_files}" in res.stdout
+    for cycle, name in (("b", "Brackwell"), ("a", "Ashbourne")):
+        intake = json.loads((outputs / cycle / "intake.json").read_text())
+        assert intake["parsed_from_cache"]["police_street"] == n_files
+        report = (outputs / cycle / "review_report.html").read_text(encoding="utf-8")
+        assert f"{name} Community Safety Partnership: strategy review" in report
+    assert os.listdir(outputs / "b" / "tidy")
