@@ -14,7 +14,7 @@ from reviewkit import spc, stats
 from reviewkit.params import CycleParams
 from reviewkit.periods import PERIOD_MONTHS, MonthRange, period_label, period_start
 from reviewkit.population import denominator
-from reviewkit.strategy import Indicator, Strategy
+from reviewkit.strategy import Filter, Indicator, Strategy
 
 TARGET_STATUSES = ("met", "on track", "off track", "not assessable")
 UNIT = {"count": "", "rate_per_1000_residents": "per 1,000 residents",
@@ -81,22 +81,10 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
     Partner sources: only periods the provider sent are present.
     """
     if ind.dataset in tidy:
-        t = tidy[ind.dataset]
-        rows = t
-        if ind.filter.crime_types is not None:
-            rows = rows[rows["crime_type"].isin(ind.filter.crime_types)]
-        if ind.filter.outcome_categories is not None:
-            rows = rows[rows["outcome_category"].isin(ind.filter.outcome_categories)]
+        rows = _police_rows(tidy[ind.dataset], ind.filter)
         den = rows.groupby("month")["n"].sum()
-        if ind.numerator is not None:
-            top = rows
-            if ind.numerator.outcome_categories is not None:
-                top = top[top["outcome_category"].isin(ind.numerator.outcome_categories)]
-            if ind.numerator.crime_types is not None:
-                top = top[top["crime_type"].isin(ind.numerator.crime_types)]
-            num = top.groupby("month")["n"].sum()
-        else:
-            num = den
+        num = den if ind.numerator is None else _police_rows(rows, ind.numerator).groupby(
+            "month")["n"].sum()
         months = sorted(present)
         out = pd.DataFrame({"period_start": months})
         out["num"] = out["period_start"].map(num).fillna(0).astype(float)
@@ -108,6 +96,15 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
     grp = rows.groupby(["period_start", "period_type"], as_index=False)["value"].sum()
     return pd.DataFrame({"period_start": grp["period_start"], "num": grp["value"].astype(float),
                          "den": np.nan, "source_type": grp["period_type"]})
+
+
+def _police_rows(rows: pd.DataFrame, flt: Filter) -> pd.DataFrame:
+    """The police rows a filter keeps (crime types and outcome categories)."""
+    if flt.crime_types is not None:
+        rows = rows[rows["crime_type"].isin(flt.crime_types)]
+    if flt.outcome_categories is not None:
+        rows = rows[rows["outcome_category"].isin(flt.outcome_categories)]
+    return rows
 
 
 def to_periods(counts: pd.DataFrame, source_type: str, period_type: str) -> pd.DataFrame:

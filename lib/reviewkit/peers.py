@@ -9,36 +9,20 @@ and 99.8%.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reviewkit.errors import ReviewError
-from reviewkit.textfiles import read_text
+from reviewkit.textfiles import read_reference_table
 
 COLUMNS = ["partnership", "period", "measure", "count", "population"]
 
 
 def load_peers(path: Path) -> pd.DataFrame:
-    text, _ = read_text(path)
-    table = pd.read_csv(io.StringIO(text), dtype=str)
-    table.columns = [c.strip().lower() for c in table.columns]
-    missing = [c for c in COLUMNS if c not in table.columns]
-    if missing:
-        raise ReviewError(f"{path}: missing column(s) {', '.join(missing)}; the peer file needs "
-                          f"{', '.join(COLUMNS)}.")
-    for col in ("count", "population"):
-        nums = pd.to_numeric(table[col].str.replace(",", ""), errors="coerce")
-        bad = nums.isna() | (nums < 0) | ((nums == 0) & (col == "population"))
-        if bad.any():
-            row = int(bad.idxmax()) + 2
-            raise ReviewError(f"{path}: row {row}, column '{col}': "
-                              f"'{table.loc[bad.idxmax(), col]}' is not a usable number.")
-        table[col] = nums
-    return table
+    return read_reference_table(path, COLUMNS, {"count": True, "population": False},
+                                "peer file")
 
 
 def funnel_limits(group_rate: float, population: np.ndarray, level: float,

@@ -7,35 +7,21 @@ is not in the file the latest earlier year is used and the report says so.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from reviewkit.area import normalise_authority
 from reviewkit.errors import ReviewError
-from reviewkit.textfiles import read_text
+from reviewkit.textfiles import read_reference_table
 
 COLUMNS = ["area", "year", "population", "households"]
 
 
 def load_population(path: Path, authorities: list[str]) -> pd.DataFrame:
     """Population and households per year for the partnership (its authorities summed)."""
-    text, _ = read_text(path)
-    table = pd.read_csv(io.StringIO(text), dtype=str)
-    table.columns = [c.strip().lower() for c in table.columns]
-    missing = [c for c in COLUMNS if c not in table.columns]
-    if missing:
-        raise ReviewError(f"{path}: missing column(s) {', '.join(missing)}; the population file "
-                          f"needs {', '.join(COLUMNS)}.")
-    for col in ("year", "population", "households"):
-        nums = pd.to_numeric(table[col].str.replace(",", ""), errors="coerce")
-        bad = nums.isna() | (nums < 0)
-        if bad.any():
-            row = int(bad.idxmax()) + 2
-            raise ReviewError(f"{path}: row {row}, column '{col}': '{table.loc[bad.idxmax(), col]}'"
-                              " is not a non-negative number.")
-        table[col] = nums
+    table = read_reference_table(path, COLUMNS, {"year": False, "population": True,
+                                                 "households": True}, "population file")
     wanted = {normalise_authority(a) for a in authorities}
     mine = table[table["area"].map(lambda a: normalise_authority(str(a)) in wanted)]
     if mine.empty:

@@ -11,6 +11,8 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
+
 from reviewkit.errors import ReviewError
 
 
@@ -66,3 +68,27 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]],
     text, enc = read_text(path, encoding)
     delim = sniff_delimiter(text)
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)], enc
+
+
+def read_reference_table(path: Path, columns: list[str], numeric: dict[str, bool],
+                         what: str) -> pd.DataFrame:
+    """A small reference CSV (population, peers): required columns checked, numeric columns
+    read as numbers; an error names the file, row and column. `numeric` maps each numeric
+    column to whether zero is allowed."""
+    text, _ = read_text(path)
+    table = pd.read_csv(io.StringIO(text), dtype=str)
+    table.columns = [c.strip().lower() for c in table.columns]
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ReviewError(f"{path}: missing column(s) {', '.join(missing)}; the {what} needs "
+                          f"{', '.join(columns)}.")
+    for col, zero_ok in numeric.items():
+        nums = pd.to_numeric(table[col].str.replace(",", ""), errors="coerce")
+        bad = nums.isna() | (nums < 0) | ((nums == 0) & (not zero_ok))
+        if bad.any():
+            first = bad.idxmax()
+            raise ReviewError(f"{path}: row {int(first) + 2}, column '{col}': "
+                              f"'{table.loc[first, col]}' is not a usable number "
+                              f"({'zero or more' if zero_ok else 'more than zero'}).")
+        table[col] = nums
+    return table
