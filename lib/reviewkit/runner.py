@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import papermill as pm
@@ -158,10 +159,22 @@ class LocalKernelManager(AsyncKernelManager):
             return os.path.join(self._socket_dir, "kernel")
         return "127.0.0.1"
 
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        # The kernel's own log lines (not the notebook's output, which the notebook keeps)
+        # go to outputs/.kernels.log, not into the analyst's terminal.
+        if "stderr" not in kw:
+            log = outputs_dir() / ".kernels.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            self._log = log.open("ab")
+            kw["stderr"] = self._log
+        return await super()._async_pre_start_kernel(**kw)
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart and self._socket_dir:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
+        if not restart and getattr(self, "_log", None) is not None:
+            self._log.close()
 
     cleanup_resources = _async_cleanup_resources
 
