@@ -324,7 +324,7 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         c = np.asarray(codes_cat.codes, dtype=np.int64)
         nm = np.asarray(df["lsoa_name"].cat.codes, dtype=np.int64)
         width = len(df["lsoa_name"].cat.categories) + 1
-        both = np.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
+        both = pd.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
         code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
         name_values = pd.Series(np.asarray(df["lsoa_name"].cat.categories,
                                            dtype=object)[both % width])
