@@ -48,6 +48,7 @@ def _span(html: str, indicator: str, field: str) -> list[str]:
 def test_outputs_are_complete(cycle_run):
     out = cycle_run["cycle"]
     for name in ("review_report.html", "community_update.html", "data_quality.html",
+                 "planning_pack.html",
                  "manifest.json", "difficulties_log.csv", "notebooks/01_intake.ipynb",
                  "notebooks/02_progress.ipynb", "notebooks/03_report.ipynb",
                  "tables/scorecard.csv", "tables/scorecard.xlsx",

@@ -10,7 +10,8 @@ import pytest
 from conftest import HOSTILE, ROOT, chromium_path, need
 
 pytestmark = pytest.mark.browser
-REPORTS = ("review_report.html", "community_update.html", "data_quality.html")
+REPORTS = ("review_report.html", "community_update.html", "data_quality.html",
+           "planning_pack.html")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 from reviewkit.manifest import package_versions
@@ -114,14 +113,11 @@ def _floor_project(work: Path) -> Path:
         (root / name).symlink_to(repo_root() / name)
     for nb_name in ("01_intake", "02_progress", "03_report"):
         real = nbformat.read(repo_root() / "notebooks" / f"{nb_name}.ipynb", as_version=4)
-        params = next(c for c in real.cells if "parameters" in c.metadata.get("tags", []))
+        real.cells = [c for c in real.cells if "parameters" in c.metadata.get("tags", [])]
         body = nbformat.v4.new_code_cell(FLOOR_CELL)
         del body["id"]  # the notebooks are nbformat 4.4, without cell ids
-        nb = nbformat.v4.new_notebook(cells=[params, body], metadata=real.metadata)
-        nb.nbformat_minor = 4
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # nbformat 4.4 cells have no ids, by design
-            nbformat.write(nb, root / "notebooks" / f"{nb_name}.ipynb")
+        real.cells.append(body)
+        nbformat.write(real, root / "notebooks" / f"{nb_name}.ipynb")
     return root
 
 

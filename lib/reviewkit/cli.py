@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--jobs", type=int, default=None,
                      help="cycles run at once when several params files are given "
-                     "(default: the number of cores)")
+                     "(default: the number of cores plus one)")
     run.set_defaults(func=_run)
 
     check = sub.add_parser("check", help="check params and data without running notebooks")

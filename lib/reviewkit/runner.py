@@ -337,7 +337,8 @@ def run_many(params_files: list[str], start: str = "intake", force: bool = False
         parsed = warm_cache(params_files)
         print(f"police.uk files parsed once for all cycles: {parsed} "
               f"({time.perf_counter() - t0:.1f}s)")
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(params_files)))
+    # Kernels spend part of their start waiting, so one more cycle than cores keeps them busy.
+    workers = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(params_files)))
     failures = 0
     ctx = multiprocessing.get_context("spawn")  # no fork of a process running Arrow threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
