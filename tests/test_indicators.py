@@ -206,3 +206,12 @@ def test_spc_rebase_at_a_month():
     assert set(before["rebase_group"]) == {0} and set(after["rebase_group"]) == {1}
     assert before["mean"].iloc[0] == 10
     assert after["mean"].iloc[0] == pytest.approx((12 * 10 + 12 * 5) / 24)
+
+
+def test_a_baseline_outside_the_data_names_the_key():
+    res, _ = run(ind(baseline={"start": "2019-01", "end": "2019-12"}),
+                 {"police_street": police(history(10, 5))})
+    assert not res.assessable
+    assert res.reason == ("not assessable: the baseline (January 2019 to December 2019) is "
+                          "outside the data (first period 2023-01); check key 'baseline' of "
+                          "this indicator")

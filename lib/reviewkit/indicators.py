@@ -291,7 +291,15 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         res.reason = f"not assessable: {ind.dataset} missing {', '.join(rev.missing)}"
         res.notes.append(f"review period incomplete: {', '.join(rev.missing)} not received")
     elif base.missing:
-        res.reason = f"not assessable: baseline missing {', '.join(base.missing)}"
+        expected = _expected(baseline_rng, ind.period)
+        if len(base.missing) == len(expected):
+            first = series["period"].iloc[0] if len(series) else "none"
+            where = "key 'baseline' of this indicator" if ind.baseline else (
+                "key 'baseline_period' in the params")
+            res.reason = (f"not assessable: the baseline ({baseline_rng.describe()}) is outside "
+                          f"the data (first period {first}); check {where}")
+        else:
+            res.reason = f"not assessable: baseline missing {', '.join(base.missing)}"
     else:
         res.assessable = True
     res.review_value, res.review_count = rev.value, rev.num

@@ -98,7 +98,7 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
         frame = pd.concat(long, ignore_index=True)
         cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
         frame = frame[cols]
-        frame.to_csv(tables / "indicator_series.csv", index=False)
+        write_table(frame, tables / "indicator_series")
         write_tidy(frame, run_dir / "tidy" / "indicator_series.parquet", "indicator_series")
     (run_dir / "progress.json").write_text(json.dumps({
         "indicators": len(result.scorecard),
