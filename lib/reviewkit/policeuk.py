@@ -260,6 +260,17 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
     return result
 
 
+def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A dictionary column as a pandas Categorical, sharing its codes (no per-row strings)."""
+    if column.num_chunks == 0:
+        arr = pa.array([], type=column.type)
+    else:
+        arr = column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks)
+    codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(
+        arr.dictionary.to_pylist(), dtype=object), validate=False)
+
+
 def _remap(cat: pd.Categorical, values: list[object | None]) -> pd.Categorical:
     """A categorical whose category i becomes `values[i]` (None: missing), by codes alone."""
     new_cats = sorted({v for v in values if v is not None}, key=str)
@@ -282,20 +293,22 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
               quarantine: list[pd.DataFrame]) -> None:
     """Class every row, deciding per category (few) and spreading by codes (many)."""
     n = table.num_rows
+    table = table.combine_chunks()
     file_idx = table["_file"].to_numpy()
-    df = table.drop_columns(["_file"]).to_pandas()
+    df = {name: _categorical(table[name]) for name in table.column_names
+          if pa.types.is_dictionary(table[name].type)}
     reasons = [""]
     reason = np.zeros(n, dtype=np.int32)  # index into `reasons`; 0 = none
     if kind == "police_uk_stop_search":
-        dates = df["date"].cat
+        dates = df["date"]
         df["month"] = _remap(dates, [str(d)[:7] for d in dates.categories])
-    month = df["month"].cat
+    month = df["month"]
     good = pd.Series(month.categories, dtype=object).astype(str).str.strip().str.fullmatch(
         r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
     reasons.append("month missing or not YYYY-MM")
     reason[~_flag(month, good, False)] = len(reasons) - 1
     if kind == "police_uk_street":
-        ctype = df["crime_type"].cat
+        ctype = df["crime_type"]
         names = [str(c) for c in ctype.categories]
         standard = [HISTORY.get(c.strip()) for c in names]
         known = _flag(ctype, np.array([x is not None for x in standard]), False)
@@ -313,20 +326,20 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         df["crime_type"] = _remap(ctype, standard)
     bad = reason != 0
     if kind == "police_uk_stop_search":
-        no_place = df["latitude"].isna().to_numpy()
+        no_place = table["latitude"].is_null().to_numpy(zero_copy_only=False)
         in_area = ~bad & ~no_place
         unassigned = ~bad & no_place
         out = np.zeros(n, dtype=bool)
         result.notes.append("Stop and search records carry coordinates but no LSOA, so they "
                             "are counted force-wide; rows with no location are unassigned.")
     else:
-        codes_cat = df["lsoa_code"].cat
+        codes_cat = df["lsoa_code"]
         c = np.asarray(codes_cat.codes, dtype=np.int64)
-        nm = np.asarray(df["lsoa_name"].cat.codes, dtype=np.int64)
-        width = len(df["lsoa_name"].cat.categories) + 1
+        nm = np.asarray(df["lsoa_name"].codes, dtype=np.int64)
+        width = len(df["lsoa_name"].categories) + 1
         both = pd.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
         code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
-        name_values = pd.Series(np.asarray(df["lsoa_name"].cat.categories,
+        name_values = pd.Series(np.asarray(df["lsoa_name"].categories,
                                            dtype=object)[both % width])
         member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
         la_map = dict(zip(code_names, area.local_authority(code_names, name_values),
@@ -352,14 +365,14 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
             row_no[where] = np.arange(2, len(where) + 2)
         keep = [c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type")
                 if c in df]
-        q = df.loc[bad, keep].astype(object)
+        q = pd.DataFrame({k: np.asarray(df[k][bad], dtype=object) for k in keep})
         q.insert(0, "reason", np.asarray(reasons, dtype=object)[reason[bad]])
         q.insert(0, "row", row_no[bad])
         q.insert(0, "file", [raws[i].label for i in file_idx[bad]])
         q.insert(0, "dataset", dataset)
         quarantine.append(q)
     keys = TIDY_KEYS[kind]
-    accepted = df.loc[in_area, keys]
+    accepted = pd.DataFrame({k: df[k][in_area] for k in keys})
     tidy = (accepted.groupby(keys, observed=True, dropna=False).size().rename("n")
             .reset_index())
     tidy = tidy[tidy["n"] > 0]
