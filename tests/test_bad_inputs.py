@@ -147,3 +147,14 @@ def test_a_handful_end_to_end(tmp_path):
     assert "not a text file" in quality and "superseded by re-sent file" in quality
     report = (outputs / "bad" / "review_report.html").read_text(encoding="utf-8")
     assert "not assessable: case0 unusable" in report
+
+
+def test_a_misnamed_file_in_a_police_folder_is_named(tmp_path):
+    case = next(c for c in CASES if c["name"] == "police.uk zip with unexpected contents")
+    params = make_project(tmp_path, [case])
+    folder = tmp_path / "data" / "case0"
+    (folder / "street_january_final.csv").write_text("Crime ID,Month\n,2026-01\n")
+    result = run_intake(load_params(params))
+    notes = result.datasets["case0"].notes
+    assert any("are not data.police.uk files and were not read" in n
+               and "street_january_final.csv" in n for n in notes), notes
