@@ -72,6 +72,20 @@ def bytes_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _write_table(path: Path, table: pa.Table) -> None:
+    """An Arrow IPC file, written atomically (one dictionary per column, as IPC requires)."""
+    table = table.unify_dictionaries()
+    sink = pa.BufferOutputStream()
+    with ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    _atomic_write(path, sink.getvalue().to_pybytes())
+
+
+def _read_table(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return ipc.open_file(source).read_all()
+
+
 def _entry(kind: str, key: str) -> Path:
     return cache_dir() / "parsed" / VERSION / kind / key
 
@@ -85,13 +99,10 @@ def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str] | None:
         meta = json.loads(base.with_suffix(".json").read_text())
     except (OSError, ValueError):
         return None
-    table = None
-    if meta["has_table"]:
-        try:
-            with pa.memory_map(str(base.with_suffix(".arrow"))) as source:
-                table = ipc.open_file(source).read_all()
-        except (OSError, pa.ArrowInvalid):
-            return None
+    try:
+        table = _read_table(base.with_suffix(".arrow")) if meta["has_table"] else None
+    except (OSError, pa.ArrowInvalid):
+        return None
     return table, int(meta["rows"]), str(meta["problem"])
 
 
@@ -101,11 +112,7 @@ def store_parsed(kind: str, key: str, table: pa.Table | None, rows: int, problem
     base = _entry(kind, key)
     try:
         if table is not None:
-            table = table.unify_dictionaries()  # an IPC file holds one dictionary per column
-            sink = pa.BufferOutputStream()
-            with ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table)
-            _atomic_write(base.with_suffix(".arrow"), sink.getvalue().to_pybytes())
+            _write_table(base.with_suffix(".arrow"), table)
         meta = {"has_table": table is not None, "rows": rows, "problem": problem}
         _atomic_write(base.with_suffix(".json"), json.dumps(meta).encode())
     except OSError:
@@ -119,10 +126,7 @@ def load_bundle(kind: str, key: str) -> tuple[pa.Table | None, list[dict]] | Non
     base = cache_dir() / "bundles" / VERSION / kind / key
     try:
         meta = json.loads(base.with_suffix(".json").read_text())
-        table = None
-        if meta["has_table"]:
-            with pa.memory_map(str(base.with_suffix(".arrow"))) as source:
-                table = ipc.open_file(source).read_all()
+        table = _read_table(base.with_suffix(".arrow")) if meta["has_table"] else None
     except (OSError, ValueError, KeyError, pa.ArrowInvalid):
         return None
     return table, meta["files"]
@@ -134,11 +138,7 @@ def store_bundle(kind: str, key: str, table: pa.Table | None, files: list[dict])
     base = cache_dir() / "bundles" / VERSION / kind / key
     try:
         if table is not None:
-            table = table.unify_dictionaries()
-            sink = pa.BufferOutputStream()
-            with ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table)
-            _atomic_write(base.with_suffix(".arrow"), sink.getvalue().to_pybytes())
+            _write_table(base.with_suffix(".arrow"), table)
         _atomic_write(base.with_suffix(".json"), json.dumps(
             {"has_table": table is not None, "files": files}).encode())
     except OSError:

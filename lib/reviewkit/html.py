@@ -40,6 +40,29 @@ def figure(chart: Chart, caption: str, cls: str = "chart") -> str:
             f"<figcaption>{esc(caption)}</figcaption></figure>")
 
 
+def _row(row: Sequence[object], raw_columns: Sequence[int], numeric: Sequence[int],
+         row_header: bool = True) -> str:
+    cells = []
+    for i, v in enumerate(row):
+        content = str(v) if i in raw_columns else esc(v)
+        if i == 0 and row_header:
+            cells.append(f'<th scope="row">{content}</th>')
+        else:
+            cells.append(f"<td{_num(i, numeric)}>{content}</td>")
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _table(headers: Sequence[str], bodies: str, caption: str, numeric: Sequence[int],
+           cls: str) -> str:
+    head = "".join(f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>'
+                   for i, t in enumerate(headers))
+    c = f' class="{esc(cls)}"' if cls else ""
+    # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+            f"<table{c}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"{bodies}</table></div>")
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str,
           raw_columns: Sequence[int] = (), numeric: Sequence[int] = (),
           row_header: bool = True, cls: str = "") -> str:
@@ -47,47 +70,23 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str
 
     Cells are escaped unless their column index is in `raw_columns` (already-built HTML).
     """
-    head = "".join(f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>'
-                   for i, t in enumerate(headers))
-    body = []
-    for row in rows:
-        cells = []
-        for i, v in enumerate(row):
-            content = str(v) if i in raw_columns else esc(v)
-            if i == 0 and row_header:
-                cells.append(f'<th scope="row">{content}</th>')
-            else:
-                cells.append(f"<td{_num(i, numeric)}>{content}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+    body = [_row(row, raw_columns, numeric, row_header) for row in rows]
     if not body:
         return p(f"{caption}: nothing to show.")
-    c = f' class="{esc(cls)}"' if cls else ""
-    # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
-    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-            f"<table{c}><caption>{esc(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+    return _table(headers, f"<tbody>{''.join(body)}</tbody>", caption, numeric, cls)
 
 
 def grouped_table(headers: Sequence[str], groups: Iterable[tuple[str, list[Sequence[object]]]],
                   caption: str, raw_columns: Sequence[int] = (),
                   numeric: Sequence[int] = (), cls: str = "") -> str:
     """A data table whose rows come in labelled groups (one `tbody` each)."""
-    head = "".join(f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>'
-                   for i, t in enumerate(headers))
     bodies = []
     for label, rows in groups:
         trs = [f'<tr class="group"><th scope="rowgroup" colspan="{len(headers)}">'
                f"{esc(label)}</th></tr>"]
-        for row in rows:
-            cells = [f'<th scope="row">{row[0] if 0 in raw_columns else esc(row[0])}</th>']
-            cells += [f"<td{_num(i, numeric)}>{v if i in raw_columns else esc(v)}</td>"
-                      for i, v in enumerate(row) if i > 0]
-            trs.append("<tr>" + "".join(cells) + "</tr>")
+        trs += [_row(row, raw_columns, numeric) for row in rows]
         bodies.append("<tbody>" + "".join(trs) + "</tbody>")
-    c = f' class="{esc(cls)}"' if cls else ""
-    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-            f"<table{c}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"{''.join(bodies)}</table></div>")
+    return _table(headers, "".join(bodies), caption, numeric, cls)
 
 
 def _num(i: int, numeric: Sequence[int]) -> str:

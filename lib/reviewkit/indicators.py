@@ -74,7 +74,7 @@ class IndicatorResult:
 
 # Series -------------------------------------------------------------------------------------
 def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.DataFrame,
-                   present: list[str], period_type: str) -> pd.DataFrame:
+                   present: list[str]) -> pd.DataFrame:
     """Counts per source period (`period_start`): columns num, den (den only for proportions).
 
     Police sources: months the dataset arrived with no matching rows count as zero.
@@ -249,8 +249,7 @@ def target_status(baseline: float, target: float, baseline_end: pd.Period,
 
 def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.DataFrame],
                       partner: pd.DataFrame, present: dict[str, list[str]],
-                      status: dict[str, str], population: pd.DataFrame | None,
-                      strategy_start: str | None = None
+                      status: dict[str, str], population: pd.DataFrame | None
                       ) -> tuple[IndicatorResult, pd.DataFrame]:
     """One indicator's result and its series (with SPC columns)."""
     res = IndicatorResult(id=ind.id, priority=ind.priority, name=ind.name,
@@ -266,7 +265,7 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         res.reason = "not assessable: no population figures (inputs.population)"
         return res, empty
     source_type = "month"
-    counts = monthly_counts(ind, tidy, partner, present.get(ind.dataset, []), ind.period)
+    counts = monthly_counts(ind, tidy, partner, present.get(ind.dataset, []))
     if "source_type" in counts:
         if counts.empty:
             res.reason = f"not assessable: no rows for {ind.filter.measure} in {ind.dataset}"
@@ -388,8 +387,7 @@ def compute_all(strategy: Strategy, params: CycleParams, tidy: dict[str, pd.Data
     results: dict[str, IndicatorResult] = {}
     series: dict[str, pd.DataFrame] = {}
     for ind in strategy.indicators:
-        res, s = compute_indicator(ind, params, tidy, partner, present, status, population,
-                                   strategy.strategy_start)
+        res, s = compute_indicator(ind, params, tidy, partner, present, status, population)
         results[ind.id] = res
         series[ind.id] = s
     scorecard = pd.DataFrame([r.row() for r in results.values()])

@@ -15,7 +15,6 @@ import pandas as pd
 from reviewkit import difficulties as dlog
 from reviewkit.accounting import (
     DatasetIntake,
-    FileAccount,
     Problem,
     check_reconciliation,
     reconciliation_table,
@@ -174,5 +173,3 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     (run_dir / "intake.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
                                          encoding="utf-8")
 
-
-__all__ = ["IntakeResult", "run_intake", "write_intake", "FileAccount"]

@@ -133,10 +133,6 @@ def _head(raw: RawFile, size: int = 4096) -> tuple[bytes, int]:
         return f.read(size), raw.source.stat().st_size
 
 
-def _all_bytes(raw: RawFile) -> bytes:
-    return raw.data()
-
-
 def _read_cached(raw: RawFile, kind: str, threads: bool = True
                  ) -> tuple[pa.Table | None, int, str]:
     """`_read_arrow` through the content-keyed cache of parsed files."""
@@ -171,7 +167,7 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True
     header = [h.strip().strip('"') for h in first.split(",")]
     missing = [c for c in wanted if c not in header]
     if missing:
-        rows = _count_data_lines(_all_bytes(raw))
+        rows = _count_data_lines(raw.data())
         hint = ("; the file looks like it uses ';' or tabs between columns"
                 if len(header) == 1 and (";" in first or "\t" in first) else "")
         return None, rows, (f"missing column(s) {', '.join(missing)}{hint}: this is not a "
@@ -186,7 +182,7 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True
                 strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except pa.ArrowInvalid as exc:
-        rows = _count_data_lines(_all_bytes(raw))
+        rows = _count_data_lines(raw.data())
         detail = str(exc).split("\n")[0]
         return None, rows, f"could not be parsed as CSV ({detail}); check the file is complete"
     return table.rename_columns([wanted[c] for c in table.column_names]), table.num_rows, ""
@@ -314,12 +310,13 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         known = _flag(ctype, np.array([x is not None for x in standard]), False)
         unknown = ~known & (reason == 0)
         if unknown.any():
-            codes = np.asarray(ctype.codes)[unknown]
-            seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(codes)})
+            all_codes = np.asarray(ctype.codes)
+            seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(
+                all_codes[unknown])})
             for name in seen:
                 reasons.append(f"unknown crime type '{name}'")
                 code = names.index(name) if name in names else -1
-                reason[unknown & (np.asarray(ctype.codes) == code)] = len(reasons) - 1
+                reason[unknown & (all_codes == code)] = len(reasons) - 1
             result.problems.append(Problem("quality", f"{int(unknown.sum())} row(s) with "
                                            f"unknown crime type(s): {', '.join(seen)}; update "
                                            "the crime type mapping or ask the provider"))
@@ -347,8 +344,8 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         cats = [str(c) for c in codes_cat.categories]
         no_place = _flag(codes_cat, np.array([not c.strip() for c in cats]), True)
         member = _flag(codes_cat, np.array([c in member_codes for c in cats]), False)
-        df["local_authority"] = _remap(codes_cat, [la_map.get(c) if isinstance(
-            la_map.get(c), str) else None for c in cats])
+        df["local_authority"] = _remap(codes_cat, [
+            la if isinstance(la := la_map.get(c), str) else None for c in cats])
         unassigned = ~bad & no_place
         in_area = ~bad & ~no_place & member
         out = ~bad & ~no_place & ~member

@@ -55,12 +55,10 @@ def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.Data
     return tidy, partner, completeness, population
 
 
-def police_months(tidy: dict[str, pd.DataFrame], run_dir: Path) -> dict[str, list[str]]:
-    """Months each police dataset arrived for (from the reconciliation of files read)."""
-    present: dict[str, list[str]] = {}
-    for name, table in tidy.items():
-        present[name] = sorted(set(table["month"]))
-    return present
+def police_months(tidy: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Months each police dataset has accepted rows for (a month there counts zero for an
+    indicator with no matching rows; a month absent is missing)."""
+    return {name: sorted(set(table["month"])) for name, table in tidy.items()}
 
 
 def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
@@ -68,7 +66,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     strategy = load_strategy(params.path("strategy"), register.datasets)
     tidy, partner, completeness, population = load_intake_outputs(run_dir)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
-    present = police_months(tidy, run_dir)
+    present = police_months(tidy)
     scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
                                              population)
     initiatives, ini_results = assess_all(strategy.initiatives, params.review_date, results,

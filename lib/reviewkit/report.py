@@ -18,7 +18,7 @@ import pandas as pd
 from reviewkit import html as H
 from reviewkit import quality as Q
 from reviewkit.charts import Chart, funnel_chart, trend_chart, xmr_chart
-from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, unit_suffix
+from reviewkit.formatting import fmt_change, fmt_pct, fmt_value, unit_suffix
 from reviewkit.narrative import (
     executive_summary,
     indicator_sentence,
@@ -551,8 +551,6 @@ def community_about(ctx: ReportContext) -> str:
         "fire service and the health service.",
         OGL]))
 
-
-__all__ = ["load_context", "fmt_change", "fmt_p"]
 
 
 # Planning pack ------------------------------------------------------------------------------------
