@@ -8,24 +8,39 @@ PY      = $(BIN)/python
 PARAMS ?= params/example.yaml
 DEMO    = data/raw/demo
 SCALE  ?= partnership force
+INSTALLER ?= uv
 
 .DEFAULT_GOAL := help
-.PHONY: help setup review test lint lab clean lock bench
+.PHONY: help setup setup-dev review test lint lab clean lock bench
 
 help: ## list the targets
-	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed ## create .venv (standard venv + pip) from the pinned lock
+setup: $(VENV)/.installed ## create .venv from requirements.lock (what a user needs; uv where it can be had, else pip)
+
+setup-dev: $(VENV)/.installed-dev ## add requirements-dev.lock (tests and development) to .venv
+
+# Installs into .venv with uv when it can be installed from PyPI (several times faster), and with
+# pip otherwise (or with INSTALLER=pip): the same lock either way.
+define install
+	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(PY) $(1); \
+	else $(PY) -m pip install --quiet $(1); fi
+endef
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	@[ "$(INSTALLER)" != uv ] || $(PY) -m pip install --quiet uv >/dev/null 2>&1 \
+		|| echo "uv could not be installed: installing with pip (slower)"
+	$(call install,-r requirements.lock)
+	$(call install,--no-deps -e .)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (reviewkit)" >/dev/null
 	@# nbstripout: outputs and papermill's run metadata go; cell tags and the kernel name stay
 	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install --keep-id && \
 		git config filter.nbstripout.extrakeys "metadata.papermill cell.metadata.papermill"
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(call install,-r requirements-dev.lock)
 	@touch $@
 
 $(DEMO)/police_uk: | $(VENV)/.installed
@@ -34,26 +49,29 @@ $(DEMO)/police_uk: | $(VENV)/.installed
 review: setup $(DEMO)/police_uk ## run the demo review cycle (params/example.yaml)
 	$(PY) -m reviewkit run $(PARAMS) --force
 
-test: setup ## run the whole test suite
+test: setup-dev ## run the whole test suite
 	$(PY) -m pytest
 
-lint: setup ## check the code with ruff
+lint: setup-dev ## check the code with ruff
 	$(BIN)/ruff check lib tests
 
 lab: setup ## open JupyterLab in this environment
 	$(BIN)/jupyter lab
 
-bench: setup $(DEMO)/police_uk ## speed and memory benchmarks (default partnership and force; SCALE=national too)
+bench: setup $(DEMO)/police_uk ## speed and memory benchmarks (default partnership and force; SCALE="national setup" too)
 	@for scale in $(SCALE); do $(PY) -m reviewkit bench --scale $$scale || exit 1; done
 
-lock: ## refresh requirements.lock from pyproject.toml in a fresh environment
-	rm -rf .venv-lock
-	$(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
-	@echo "# Exact versions installed by 'make setup'. Refresh with 'make lock'." > requirements.lock
-	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^reviewkit' >> requirements.lock
-	rm -rf .venv-lock
+lock: setup ## refresh requirements.lock and requirements-dev.lock from pyproject.toml (needs uv)
+	@[ -x $(BIN)/uv ] || { echo "make lock needs uv in .venv ($(PY) -m pip install uv)"; exit 1; }
+	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --upgrade -o .lock-user.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --extra dev \
+		--constraint .lock-user.txt -o .lock-all.txt
+	@{ echo "# Exact versions of what a user needs ('make setup', 'make review'). Refresh with 'make lock'."; \
+	   cat .lock-user.txt; } > requirements.lock
+	@{ echo "# Exact versions of what tests and development add ('make test', 'make lint'). Refresh with"; \
+	   echo "# 'make lock'."; echo "-r requirements.lock"; \
+	   grep -vxF -f .lock-user.txt .lock-all.txt; } > requirements-dev.lock
+	rm -f .lock-user.txt .lock-all.txt
 
 clean: ## remove outputs, the demo data and caches (keeps .venv)
 	rm -rf outputs/* $(DEMO) .pytest_cache .ruff_cache

@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     nc.set_defaults(func=_new_cycle)
 
     bench = sub.add_parser("bench", help="speed and memory benchmarks (not part of the tests)")
-    bench.add_argument("--scale", choices=["partnership", "force", "national"], default="force")
+    bench.add_argument("--scale", choices=["partnership", "force", "national", "setup"],
+                       default="force")
     bench.set_defaults(func=_bench)
     return parser
 
