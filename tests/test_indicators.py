@@ -191,7 +191,7 @@ def test_proportion_with_fishers_test():
 
 def test_short_series_has_provisional_limits():
     tidy = {"police_street": police({m: 3 for m in months("2025-10", "2026-09")} | {
-        m: 4 for m in months("2023-10", "2024-09")})}
+        m: 4 for m in months("2023-10", "2025-09")})}
     res, series = run(ind(), tidy)
     assert res.spc_provisional is False or len(series) < 15
     res, series = run(ind(period="quarter"), tidy)
@@ -215,3 +215,22 @@ def test_a_baseline_outside_the_data_names_the_key():
     assert res.reason == ("not assessable: the baseline (January 2019 to December 2019) is "
                           "outside the data (first period 2023-01); check key 'baseline' of "
                           "this indicator")
+
+
+@pytest.mark.parametrize("measure", ["count", "rate_per_1000_residents", "proportion"])
+def test_a_month_missing_from_the_review_period_is_named_not_fatal(measure):
+    """A police.uk month absent (never published, cut short, mislabelled): every measure says
+    which month is missing; no interval, change or SPC limits are made up across the gap."""
+    values = history(10, 5)
+    del values["2026-03"]
+    extra = {"numerator": {"crime_types": ["Burglary"]}} if measure == "proportion" else {}
+    pop = pd.DataFrame({"year": [2023, 2024, 2025, 2026], "population": [1000] * 4,
+                        "households": [400] * 4})
+    res, series = run(ind(measure=measure, **extra), {"police_street": police(values)},
+                      population=pop)
+    assert not res.assessable
+    assert res.reason == "not assessable: police_street missing 2026-03"
+    assert math.isnan(res.ci_low) and math.isnan(res.change) and res.direction == (
+        "not assessable")
+    assert res.variation == "" and any("2026-03 missing from the series" in n for n in res.notes)
+    assert "2026-03" not in set(series["period_start"])

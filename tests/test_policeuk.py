@@ -201,3 +201,144 @@ def test_tidy_is_sorted_and_typed(tmp_path):
     assert list(res.tidy["lsoa_code"]) == ["E01", "E02"]
     assert res.tidy["n"].dtype == "int64"
     assert isinstance(res.tidy, pd.DataFrame)
+
+
+# Months: missing, cut short, mislabelled, copied, linked -----------------------------------------
+def _month(folder: Path, month: str, n: int, said: str | None = None, force: str = "northshire",
+           ) -> Path:
+    return _write(folder / month / f"{month}-{force}-street.csv",
+                  [_row(f"{month}-{k}", said or month, "E01", "Brackwell 001A", "Drugs")
+                   for k in range(n)], newline="\r\n")
+
+
+def _read(files: list[Path]):
+    return read_police("police_street", "police_uk_street", files, AreaMatcher(["Brackwell"]))
+
+
+def _per_month(res) -> dict[str, int]:
+    return res.tidy.groupby("month")["n"].sum().to_dict()
+
+
+def test_a_month_whose_rows_say_another_month_is_not_counted(tmp_path):
+    jan = _month(tmp_path, "2026-01", 3)
+    feb = _month(tmp_path, "2026-02", 4, said="2026-01")  # February's file holds January
+    res = _read([jan, feb])
+    assert _per_month(res) == {"2026-01": 3}  # never 7 in January
+    acc = next(a for a in res.accounts if "2026-02" in a.file)
+    assert (acc.accepted, acc.quarantined) == (0, 4) and "Month column says 2026-01" in acc.note
+    assert any("named for 2026-02" in p.description for p in res.problems)
+    assert all(a.balanced for a in res.accounts)
+
+
+def test_a_few_rows_of_another_month_are_set_aside_alone(tmp_path):
+    f = _write(tmp_path / "2026-02" / "2026-02-northshire-street.csv", [
+        _row("a", "2026-02", "E01", "Brackwell 001A", "Drugs"),
+        _row("b", "2026-01", "E01", "Brackwell 001A", "Drugs"),
+        _row("c", "2026-02", "E01", "Brackwell 001A", "Drugs")])
+    res = _read([f])
+    assert _per_month(res) == {"2026-02": 2}
+    assert list(res.quarantine["row"]) == [3]
+    assert "not 2026-02, the month its file is named for" in res.quarantine["reason"].iloc[0]
+
+
+@pytest.mark.parametrize("where", ["extra/2026-03-northshire_b-street.csv",
+                                   "2026-04/2026-04-northshire-street.csv",
+                                   "copies/Copy of 2026-03-northshire-street.csv"])
+def test_a_copy_of_a_month_is_never_counted_twice(tmp_path, where):
+    mar = _month(tmp_path, "2026-03", 5)
+    copy = tmp_path / where
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(mar.read_bytes())
+    res = _read([mar, copy])
+    assert _per_month(res) == {"2026-03": 5}
+    acc = next(a for a in res.accounts if a.file.endswith(copy.name))
+    assert acc.accepted == 0 and acc.quarantined == 5
+    assert any(copy.name in n and "2026-03-northshire-street.csv" in n for n in res.notes)
+
+
+def test_a_file_in_another_months_folder_is_not_counted(tmp_path):
+    mar = _month(tmp_path, "2026-03", 2)
+    stray = _write(tmp_path / "2026-04" / "2026-03-northshire-street.csv",
+                   [_row("z", "2026-03", "E01", "Brackwell 001A", "Robbery")])
+    res = _read([mar, stray])
+    assert _per_month(res) == {"2026-03": 2}
+    assert any("in the 2026-04 folder but its name says 2026-03" in n for n in res.notes)
+
+
+def test_files_without_a_month_in_their_name_never_repeat_a_month(tmp_path):
+    mar = _month(tmp_path, "2026-03", 2)
+    other = _write(tmp_path / "odd-street.csv",
+                   [_row("z", "2026-03", "E01", "Brackwell 001A", "Robbery")])
+    res = _read([mar, other])
+    assert _per_month(res) == {"2026-03": 2}
+    assert any("already given by" in n for n in res.notes)
+
+
+def test_a_file_cut_short_is_set_aside_whole(tmp_path):
+    f = _month(tmp_path, "2026-03", 6)
+    f.write_bytes(f.read_bytes()[:-40])  # an interrupted download: ends mid-row
+    res = _read([f])
+    (acc,) = res.accounts
+    assert acc.accepted == 0 and acc.quarantined == acc.rows_read == 6
+    assert "ends part-way through a row" in acc.note
+    assert res.periods == []
+
+
+def test_a_malformed_row_is_set_aside_alone_and_never_quoted(tmp_path):
+    secret = "c0ffee1234abcdef"
+    f = _write(tmp_path / "2026-03" / "2026-03-northshire-street.csv", [
+        _row("a", "2026-03", "E01", "Brackwell 001A", "Drugs"),
+        f"{secret},2026-03,Force,Force,-1.2345,51.9876,On or near Secret Lane,E01",
+        _row("b", "2026-03", "E01", "Brackwell 001A", "Drugs"),
+        _row("c", "2026-03", "E01", "Brackwell 001A", "Secret Lane, On or near 4"),
+        _row("d", "2026-03", "E01", "Brackwell 001A", "On or near Hidden Road")])
+    res = _read([f])
+    (acc,) = res.accounts
+    assert (acc.rows_read, acc.accepted, acc.quarantined) == (5, 2, 3) and acc.balanced
+    assert sorted(res.quarantine["row"]) == [3, 5, 6]  # line numbers, header is line 1
+    everything = " ".join([res.quarantine.to_csv(), *res.notes, acc.note,
+                           *(p.description for p in res.problems)])
+    for leaked in (secret, "Secret Lane", "Hidden Road", "-1.2345", "51.9876"):
+        assert leaked not in everything
+
+
+def test_a_month_folder_that_is_a_link_is_read(tmp_path):
+    from reviewkit.register import walk_files
+
+    real = _month(tmp_path / "elsewhere", "2026-03", 2).parent
+    root = tmp_path / "police"
+    root.mkdir()
+    (root / "2026-03").symlink_to(real, target_is_directory=True)
+    (root / "loop").symlink_to(root, target_is_directory=True)  # a loop ends
+    files = walk_files(root)
+    assert [f.name for f in files] == ["2026-03-northshire-street.csv"]
+    assert _per_month(_read(files)) == {"2026-03": 2}
+
+
+@pytest.mark.parametrize("make", ["corrupt", "encrypted_member", "cut_short"])
+def test_an_unreadable_zip_is_named_and_the_rest_is_read(tmp_path, make):
+    good = _month(tmp_path, "2026-01", 2)
+    z = tmp_path / "download.zip"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("2026-02/2026-02-northshire-street.csv",
+                    STREET_HEADER + "\n" + _row("x", "2026-02", "E01", "Brackwell 001A",
+                                                "Drugs") + "\n")
+    data = buf.getvalue()
+    if make == "corrupt":
+        data = b"PK\x03\x04" + b"\x00garbage" * 20
+    elif make == "cut_short":
+        data = data[: len(data) // 2]
+    else:  # flag the member as encrypted, as a password-protected zip does
+        data = bytearray(data)
+        data[6] |= 1
+        cd = data.rfind(b"PK\x01\x02")
+        data[cd + 8] |= 1
+        data = bytes(data)
+    z.write_bytes(data)
+    res = _read([good, z])
+    assert _per_month(res) == {"2026-01": 2}
+    said = " ".join(res.notes + [f"{a.file}: {a.note}" for a in res.accounts])
+    assert "download.zip" in said and ("not a readable zip" in said
+                                       or "could not be read from its zip" in said)
+    assert all(a.balanced for a in res.accounts)

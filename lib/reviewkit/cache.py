@@ -20,7 +20,7 @@ import pyarrow.ipc as ipc
 
 from reviewkit.paths import outputs_dir
 
-VERSION = "1"  # bump when what a parsed file holds changes
+VERSION = "2"  # bump when what a parsed file holds changes
 
 
 def cache_dir() -> Path:
@@ -90,8 +90,9 @@ def _entry(kind: str, key: str) -> Path:
     return cache_dir() / "parsed" / VERSION / kind / key
 
 
-def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str] | None:
-    """A cached parse result: (table or None, rows, problem), or None when not cached."""
+def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str, list[int]] | None:
+    """A cached parse result: (table or None, rows, problem, malformed line numbers), or None
+    when not cached."""
     if not enabled():
         return None
     base = _entry(kind, key)
@@ -101,19 +102,21 @@ def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str] | None:
         return None
     try:
         table = _read_table(base.with_suffix(".arrow")) if meta["has_table"] else None
-    except (OSError, pa.ArrowInvalid):
+        return table, int(meta["rows"]), str(meta["problem"]), list(meta["bad_lines"])
+    except (OSError, KeyError, pa.ArrowInvalid):
         return None
-    return table, int(meta["rows"]), str(meta["problem"])
 
 
-def store_parsed(kind: str, key: str, table: pa.Table | None, rows: int, problem: str) -> None:
+def store_parsed(kind: str, key: str, table: pa.Table | None, rows: int, problem: str,
+                 bad_lines: list[int]) -> None:
     if not enabled():
         return
     base = _entry(kind, key)
     try:
         if table is not None:
             _write_table(base.with_suffix(".arrow"), table)
-        meta = {"has_table": table is not None, "rows": rows, "problem": problem}
+        meta = {"has_table": table is not None, "rows": rows, "problem": problem,
+                "bad_lines": bad_lines}
         _atomic_write(base.with_suffix(".json"), json.dumps(meta).encode())
     except OSError:
         pass

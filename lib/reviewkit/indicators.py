@@ -303,15 +303,7 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         res.assessable = True
     res.review_value, res.review_count = rev.value, rev.num
     res.baseline_value, res.baseline_count = base.value, base.num
-    if ind.measure == "proportion" and rev.den == rev.den:
-        res.ci_low, res.ci_high = (100 * x for x in stats.proportion_ci(
-            int(rev.num), int(rev.den), alpha))
-    elif ind.measure.startswith("rate") and rev.exposure == rev.exposure and rev.exposure:
-        _r, lo, hi = stats.rate_ci(int(rev.num), rev.exposure, 1000, alpha)
-        res.ci_low, res.ci_high = lo, hi
-    elif ind.measure == "count" and float(rev.num).is_integer():
-        lo, hi = stats.poisson_ci(int(rev.num), alpha)
-        res.ci_low, res.ci_high = lo * 12 / rev.months, hi * 12 / rev.months
+    res.ci_low, res.ci_high = _review_interval(rev, ind, alpha)
     if res.assessable:
         res.change = rev.value - base.value
         res.change_pct = _pct(rev.value, base.value)
@@ -345,9 +337,12 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
             res.target_status, res.trajectory_value = target_status(
                 base.value, tv, baseline_rng.end, pd.Period(ind.target.by_month, "M"),
                 review.end, rev.value, ind.better)
-    # SPC over the whole series
+    # SPC over the whole series, never across a gap (limits would join months apart)
     improvement = "decrease" if ind.better == "lower" else "increase"
-    if len(series) >= 2 and not series["value"].isna().any():
+    gaps = series_gaps(series, ind.period)
+    if gaps:
+        res.notes.append(f"no SPC limits: {', '.join(gaps)} missing from the series")
+    if len(series) >= 2 and not series["value"].isna().any() and not gaps:
         opts = params.analysis.spc
         per_period_target = None
         if res.target_value == res.target_value:
@@ -370,6 +365,44 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         res.latest_period = str(series["period"].iloc[-1])
         res.latest_value = float(series["value"].iloc[-1])
     return res, series
+
+
+def _review_interval(rev: _Window, ind: Indicator, alpha: float) -> tuple[float, float]:
+    """The exact interval of the review value, or (nan, nan) when a count is missing or not
+    a whole number (a missing month leaves the review count undefined)."""
+    nan = (math.nan, math.nan)
+    if not math.isfinite(rev.num) or not float(rev.num).is_integer() or rev.num < 0:
+        return nan
+    if ind.measure == "proportion":
+        if not math.isfinite(rev.den) or not float(rev.den).is_integer() or rev.den <= 0 or (
+                rev.num > rev.den):
+            return nan
+        lo, hi = stats.proportion_ci(int(rev.num), int(rev.den), alpha)
+        return 100 * lo, 100 * hi
+    if ind.measure.startswith("rate"):
+        if not math.isfinite(rev.exposure) or rev.exposure <= 0:
+            return nan
+        _r, lo, hi = stats.rate_ci(int(rev.num), rev.exposure, 1000, alpha)
+        return lo, hi
+    lo, hi = stats.poisson_ci(int(rev.num), alpha)
+    return lo * 12 / rev.months, hi * 12 / rev.months
+
+
+def series_gaps(series: pd.DataFrame, period_type: str) -> list[str]:
+    """Labels of the periods missing between the first and last period of a series."""
+    if len(series) < 2:
+        return []
+    step = PERIOD_MONTHS[period_type]
+    have = set(series["period_start"])
+    first = pd.Period(series["period_start"].iloc[0], "M")
+    last = pd.Period(series["period_start"].iloc[-1], "M")
+    out = []
+    p = first
+    while p <= last:
+        if str(p) not in have:
+            out.append(period_label(p, period_type))
+        p += step
+    return out
 
 
 def _per_period(annual: float, ind: Indicator) -> float:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from reviewkit.accounting import DatasetIntake, FileAccount, Problem
@@ -59,6 +60,7 @@ TIDY_KEYS: dict[str, list[str]] = {
 SUFFIX = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
           "police_uk_stop_search": "-stop-and-search.csv"}
 _DICT = pa.dictionary(pa.int32(), pa.string())  # categories: small, fast to classify
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _MONTH_IN_NAME = re.compile(r"(\d{4}-\d{2})-(.+?)-(street|outcomes|stop-and-search)\.csv$")
 
 
@@ -71,6 +73,7 @@ class RawFile:
     mtime: float = 0.0  # when it arrived: the newer of two files for one month wins
     parsed: bool = False  # parsed this run (False: taken from the cache)
     stamp: str = ""  # path, size and modification time: unchanged files are not read again
+    size: int = -1  # bytes (files of one size are compared for identical content)
 
     def data(self) -> bytes:
         if isinstance(self.source, bytes):
@@ -84,6 +87,17 @@ class RawFile:
         """(month, force) from a data.police.uk file name, for spotting re-sent months."""
         m = _MONTH_IN_NAME.search(self.label.replace("\\", "/").rsplit("/", 1)[-1])
         return (m.group(1), m.group(2)) if m else None
+
+    def folder_month(self) -> str | None:
+        """The month its folder names (`2026-03/...`), if the folder is a month folder."""
+        parts = self.label.replace("\\", "/").replace("!", "/").split("/")
+        return parts[-2] if len(parts) > 1 and _MONTH.fullmatch(parts[-2]) else None
+
+    def digest(self) -> str:
+        """sha256 of its bytes (remembered against path, size and time for files on disk)."""
+        if isinstance(self.source, Path):
+            return content_hash(self.source)
+        return bytes_hash(self.data())
 
 
 def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[RawFile]:
@@ -103,14 +117,18 @@ def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[R
                         if name.endswith(SUFFIX[kind]):
                             mtime = st.st_mtime + _zip_time(zf.getinfo(name))
                             yield RawFile(f"{relative(path)}!{name}", (path, name), mtime,
-                                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}")
-            except zipfile.BadZipFile:
-                notes.append(f"{relative(path)}: not a readable zip file; download it again")
-                yield RawFile(relative(path), b"")
+                                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}",
+                                          size=zf.getinfo(name).file_size)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+                    ValueError, OSError, EOFError):
+                # corrupt, cut short, encrypted or an unsupported compression: name the zip
+                notes.append(f"{relative(path)}: not a readable zip file (damaged, cut short or "
+                             "password-protected); download it again")
+                yield RawFile(relative(path), b"", size=0)
         else:
             st = path.stat()
             yield RawFile(relative(path), path, st.st_mtime,
-                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}")
+                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}", size=st.st_size)
 
 
 def _zip_time(info: zipfile.ZipInfo) -> float:
@@ -133,14 +151,20 @@ def _head(raw: RawFile, size: int = 4096) -> tuple[bytes, int]:
         return f.read(size), raw.source.stat().st_size
 
 
-def _read_cached(raw: RawFile, kind: str, threads: bool = True
-                 ) -> tuple[pa.Table | None, int, str]:
+Parsed = tuple[pa.Table | None, int, str, list[int]]  # table, rows in file, problem, bad lines
+
+
+def _read_cached(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     """`_read_arrow` through the content-keyed cache of parsed files."""
     if not cache_enabled():
         raw.parsed = True
         return _read_arrow(raw, kind, threads)
-    if isinstance(raw.source, tuple):  # a zip member: read it once, keep the bytes
-        raw.source = raw.data()
+    try:
+        if isinstance(raw.source, tuple):  # a zip member: read it once, keep the bytes
+            raw.source = raw.data()
+    except _ZIP_ERRORS:
+        raw.parsed = True
+        return None, 0, _UNREADABLE_MEMBER, []
     digest = (bytes_hash(raw.source) if isinstance(raw.source, bytes)
               else content_hash(raw.source))
     key = f"{digest}-{hashlib.sha1(repr(COLUMNS[kind]).encode()).hexdigest()[:8]}"
@@ -148,19 +172,28 @@ def _read_cached(raw: RawFile, kind: str, threads: bool = True
     if hit is not None:
         return hit
     raw.parsed = True
-    table, rows, problem = _read_arrow(raw, kind, threads)
-    store_parsed(kind, key, table, rows, problem)
-    return table, rows, problem
+    table, rows, problem, bad = _read_arrow(raw, kind, threads)
+    store_parsed(kind, key, table, rows, problem, bad)
+    return table, rows, problem, bad
 
 
-def _read_arrow(raw: RawFile, kind: str, threads: bool = True
-                ) -> tuple[pa.Table | None, int, str]:
-    """Parse one file; return (table or None, rows in file, problem text or '')."""
-    head, size = _head(raw)
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+               EOFError, OSError, ValueError)
+_UNREADABLE_MEMBER = ("could not be read from its zip (damaged, cut short or password-"
+                      "protected); download it again")
+
+
+def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
+    """Parse one file; return (table or None, rows in file, problem text or '', line numbers
+    of malformed rows). Malformed rows are set aside one by one and never quoted."""
+    try:
+        head, size = _head(raw)
+    except _ZIP_ERRORS:
+        return None, 0, _UNREADABLE_MEMBER, []
     if not head.strip() and size <= len(head):
-        return None, 0, "empty file (no header, no rows)"
+        return None, 0, "empty file (no header, no rows)", []
     if b"\x00" in head:
-        return None, 0, "not a CSV text file (binary content); download it again"
+        return None, 0, "not a CSV text file (binary content); download it again", []
     lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()
     first = lines[0].decode("utf-8", "replace") if lines else ""
     wanted = COLUMNS[kind]
@@ -171,52 +204,187 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True
         hint = ("; the file looks like it uses ';' or tabs between columns"
                 if len(header) == 1 and (";" in first or "\t" in first) else "")
         return None, rows, (f"missing column(s) {', '.join(missing)}{hint}: this is not a "
-                            f"data.police.uk {kind.removeprefix('police_uk_')} file")
-    source = raw.source if isinstance(raw.source, Path) else io.BytesIO(raw.data())
-    try:
-        table = pacsv.read_csv(
-            source, read_options=pacsv.ReadOptions(use_threads=threads),
+                            f"data.police.uk {kind.removeprefix('police_uk_')} file"), []
+    bad: list[int | None] = []
+
+    def parse(use_threads: bool) -> pa.Table:
+        bad.clear()
+        source = raw.source if isinstance(raw.source, Path) else io.BytesIO(raw.data())
+        return pacsv.read_csv(
+            source, read_options=pacsv.ReadOptions(use_threads=use_threads),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=_skip_into(bad)),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(wanted),
                 column_types={c: pa.string() if c == "Latitude" else _DICT for c in wanted},
                 strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
-    except pa.ArrowInvalid as exc:
+
+    try:
+        table = parse(threads)
+        if any(n is None for n in bad):  # line numbers are only known to one thread
+            table = parse(False)
+    except pa.ArrowInvalid:
         rows = _count_data_lines(raw.data())
-        detail = str(exc).split("\n")[0]
-        return None, rows, f"could not be parsed as CSV ({detail}); check the file is complete"
-    return table.rename_columns([wanted[c] for c in table.column_names]), table.num_rows, ""
+        return None, rows, ("could not be parsed as CSV (a quoted value is not closed or the "
+                            "file is damaged); check the file is complete"), []
+    lines_bad = sorted(int(n) for n in bad if n is not None)
+    rows = table.num_rows + len(lines_bad)
+    if lines_bad and _ends_mid_row(raw, lines_bad[-1]):
+        return None, rows, ("the file ends part-way through a row, as an interrupted download "
+                            "leaves it; download it again"), []
+    table = table.rename_columns([wanted[c] for c in table.column_names])
+    return table, rows, "", lines_bad
+
+
+def _skip_into(bad: list[int | None]):  # noqa: ANN202 - Arrow's callback type is private
+    def handler(row: pacsv.InvalidRow) -> str:
+        bad.append(row.number)  # the line number only: a malformed row is never quoted
+        return "skip"
+    return handler
+
+
+def _ends_mid_row(raw: RawFile, last_bad_line: int) -> bool:
+    """True when the file's last line is a malformed row with no line end (cut short)."""
+    data = raw.data()
+    if not data or data.endswith((b"\n", b"\r")):
+        return False
+    return data.count(b"\n") + 1 == last_bad_line or (
+        b"\n" not in data and last_bad_line == 1)
+
+
+# What to do with each file, decided once all are parsed (and remembered with the bundle):
+# {"reason": quarantine reason for all its rows ("" = use it), "note": for its reconciliation
+#  row, "notice": for the dataset's notes, "category": difficulty category or ""}.
+FilePlan = dict[str, str]
+
+
+def _file_months(table: pa.Table, kind: str) -> list[str]:
+    """The well-formed months a parsed file's rows say they are for."""
+    column = table["date" if kind == "police_uk_stop_search" else "month"]
+    values = pc.unique(column)
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    out = {str(v).strip()[:7] for v in values.to_pylist() if v is not None}
+    return sorted(m for m in out if _MONTH.fullmatch(m))
+
+
+def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[FilePlan]:
+    """Decide which files count, so that no month is ever counted twice or as another month.
+
+    A file is set aside whole when it could not be read; when it lies in a month folder that
+    is not the month its name gives; when every row's Month says another month than its name
+    (mislabelled); when its bytes are those of another file (a copy); when a newer file for
+    the same month and force was sent (re-sent); or, for a file whose name gives no month,
+    when its months are already given by another file.
+    """
+    plans: list[FilePlan] = [{"reason": "", "note": "", "notice": "", "category": ""}
+                             for _ in raws]
+
+    def aside(i: int, reason: str, notice: str, category: str = "quality",
+              note: str | None = None) -> None:
+        plans[i].update(reason=reason, note=note or reason, notice=f"{raws[i].label}: {notice}",
+                        category=category)
+
+    months = [_file_months(t, kind) if t is not None else [] for t, *_ in parsed]
+    live = [i for i, (t, *_rest) in enumerate(parsed) if t is not None]
+    for i in list(live):
+        name, folder = raws[i].key(), raws[i].folder_month()
+        if name and folder and name[0] != folder:
+            aside(i, f"in folder {folder} but named for {name[0]}",
+                  f"the file is in the {folder} folder but its name says {name[0]}; it was not "
+                  "counted. Put it in its own month's folder (or remove the copy).")
+            live.remove(i)
+    for i in list(live):
+        name = raws[i].key()
+        if name and months[i] and name[0] not in months[i]:
+            said = ", ".join(months[i][:3]) + (" ..." if len(months[i]) > 3 else "")
+            aside(i, f"its Month column says {said}, not {name[0]} as its name says",
+                  f"named for {name[0]} but its Month column says {said}; it was not counted "
+                  f"(a month is never guessed). Download {name[0]} again.")
+            live.remove(i)
+    by_size: dict[int, list[int]] = {}
+    for i in live:
+        by_size.setdefault(raws[i].size, []).append(i)
+    first_of: dict[str, int] = {}
+    for group in by_size.values():
+        if len(group) < 2:
+            continue
+        for i in group:
+            digest = raws[i].digest()
+            if digest in first_of:
+                keep = raws[first_of[digest]].label
+                aside(i, f"same content as {keep}",
+                      f"the same file as {keep} (a copy); it was not counted, so no month is "
+                      "counted twice. Remove the copy.")
+                live.remove(i)
+            else:
+                first_of[digest] = i
+    latest: dict[tuple[str, str], int] = {}
+    for i in live:
+        key = raws[i].key()
+        if key is not None and (key not in latest or raws[i].mtime >= raws[latest[key]].mtime):
+            latest[key] = i
+    for i in list(live):
+        key = raws[i].key()
+        if key is not None and latest[key] != i:
+            newer = raws[latest[key]].label
+            aside(i, f"superseded by re-sent file {newer}",
+                  f"{key[0]} was sent again as {newer}; the newer file is used",
+                  category="", note=f"superseded by {newer} (re-sent {key[0]})")
+            live.remove(i)
+    given: dict[str, str] = {}
+    for i in live:
+        if raws[i].key() is not None:
+            for m in months[i]:
+                given.setdefault(m, raws[i].label)
+    for i in live:
+        if raws[i].key() is None:
+            twice = [m for m in months[i] if m in given]
+            if twice:
+                aside(i, f"gives months already given by {given[twice[0]]}",
+                      f"holds {', '.join(twice[:3])}, already given by {given[twice[0]]}; it "
+                      "was not counted, so no month is counted twice. Name police.uk files as "
+                      "they are published (YYYY-MM-force-street.csv).")
+            else:
+                for m in months[i]:
+                    given.setdefault(m, raws[i].label)
+    return plans
 
 
 def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -> DatasetIntake:
     """Read every file of one police.uk dataset and account for every row."""
     result = DatasetIntake(dataset=dataset, files=list(paths))
     raws = list(iter_raw_files(paths, kind, result.notes))
-    # A later file for the same month and force replaces an earlier one (a re-sent extract).
-    latest: dict[tuple[str, str], int] = {}
-    for i, raw in enumerate(raws):
-        key = raw.key()
-        if key is not None and (key not in latest or raw.mtime >= raws[latest[key]].mtime):
-            latest[key] = i
     started = time.perf_counter()
     bundle = hashlib.sha1("\n".join([kind, repr(COLUMNS[kind]), *(r.stamp for r in raws)])
                           .encode()).hexdigest()
     hit = load_bundle(kind, bundle)
+    plans: list[FilePlan]
     if hit is not None:  # nothing changed since the last run: no file is read or parsed
         combined, meta = hit
-        parsed = [(None if not m["has_table"] else True, m["rows"], m["problem"]) for m in meta]
+        parsed = [(None if not m["has_table"] else True, m["rows"], m["problem"],
+                   m["bad_lines"]) for m in meta]
+        plans = [m["plan"] for m in meta]
     else:
         # Many files: one per thread (Arrow parses without the GIL). Few: Arrow's own threads.
         workers = max(1, min(4, os.cpu_count() or 1))
         many = len(raws) >= 2 * workers
         with ThreadPoolExecutor(max_workers=workers if many else 1) as pool:
             parsed = list(pool.map(lambda r: _read_cached(r, kind, threads=not many), raws))
-        combined = None
+        plans = plan_files(raws, parsed, kind)
+        tables = [t.append_column("_file", pa.array(np.full(t.num_rows, i, np.int32)))
+                  for i, ((t, *_rest), plan) in enumerate(zip(parsed, plans, strict=True))
+                  if t is not None and not plan["reason"]]
+        combined = pa.concat_tables(tables).unify_dictionaries() if tables else None
+        store_bundle(kind, bundle, combined, [
+            {"has_table": t is not None, "rows": n, "problem": pr, "bad_lines": bl, "plan": pl}
+            for (t, n, pr, bl), pl in zip(parsed, plans, strict=True)])
     result.parsed_from_cache = sum(1 for r in raws if not r.parsed)
-    tables: list[pa.Table] = []
     accounts: list[FileAccount] = []
     quarantine: list[pd.DataFrame] = []
-    for i, (raw, (table, n_rows, problem)) in enumerate(zip(raws, parsed, strict=True)):
+    bad_lines: dict[int, list[int]] = {}
+    for i, (raw, (table, n_rows, problem, bad), plan) in enumerate(
+            zip(raws, parsed, plans, strict=True)):
         label = raw.label
         acc = FileAccount(dataset=dataset, file=label, rows_read=n_rows)
         accounts.append(acc)
@@ -225,35 +393,94 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
             acc.note = problem
             result.problems.append(Problem("incompatible format", f"{label}: {problem}"))
             if n_rows:
-                quarantine.append(pd.DataFrame({"dataset": dataset, "file": label,
-                                                "row": np.arange(2, n_rows + 2),
-                                                "reason": problem}))
+                quarantine.append(_whole_file(dataset, label, n_rows, problem))
             continue
-        key = raw.key()
-        if key is not None and latest[key] != i:
-            newer = raws[latest[key]].label
+        if plan["reason"]:
             acc.quarantined = n_rows
-            acc.note = f"superseded by {newer} (re-sent {key[0]})"
-            result.notes.append(f"{label}: {key[0]} was sent again as {newer}; the newer file "
-                                "is used")
-            quarantine.append(pd.DataFrame({"dataset": dataset, "file": label,
-                                            "row": np.arange(2, n_rows + 2),
-                                            "reason": f"superseded by re-sent file {newer}"}))
+            acc.note = plan["note"]
+            result.notes.append(plan["notice"])
+            if plan["category"]:
+                result.problems.append(Problem(plan["category"], plan["notice"]))
+            quarantine.append(_whole_file(dataset, label, n_rows, plan["reason"]))
             continue
-        if combined is None:
-            tables.append(table.append_column("_file", pa.array(np.full(n_rows, i, np.int32))))
-    if combined is None and tables:
-        combined = pa.concat_tables(tables).unify_dictionaries()
-    if hit is None:
-        store_bundle(kind, bundle, combined, [
-            {"has_table": t is not None, "rows": n, "problem": pr} for t, n, pr in parsed])
+        if bad:
+            acc.quarantined += len(bad)
+            bad_lines[i] = bad
+            quarantine.append(pd.DataFrame({
+                "dataset": dataset, "file": label, "row": bad,
+                "reason": "malformed row (wrong number of columns); row not quoted"}))
+    if bad_lines:
+        n_bad = sum(len(b) for b in bad_lines.values())
+        result.problems.append(Problem("quality", f"{n_bad} malformed row(s) (wrong number of "
+                                       "columns) set aside in " + ", ".join(
+                                           raws[i].label for i in bad_lines)))
     result.parse_seconds = time.perf_counter() - started
     if combined is not None:
-        _classify(combined, kind, dataset, raws, accounts, area, result, quarantine)
+        _classify(combined, kind, dataset, raws, accounts, area, result, quarantine, bad_lines)
+    elif raws:  # files came but none could be counted: an empty table, not a missing one
+        result.tidy = pd.DataFrame({**{k: pd.Series(dtype=object) for k in TIDY_KEYS[kind]},
+                                    "n": pd.Series(dtype="int64")})
     result.accounts = accounts
     if quarantine:
         result.quarantine = pd.concat(quarantine, ignore_index=True)
     return result
+
+
+def _whole_file(dataset: str, label: str, n_rows: int, reason: str) -> pd.DataFrame:
+    return pd.DataFrame({"dataset": dataset, "file": label, "row": np.arange(2, n_rows + 2),
+                         "reason": reason})
+
+
+
+_CATEGORY = re.compile(r"[A-Za-z][A-Za-z ,&'()/-]{0,59}")
+_NOT_CATEGORY = ("on or near", "no location")
+
+
+def safe_category(value: object) -> str:
+    """A category value as messages may quote it: in quotes when it looks like a category
+    (short words, no digits, not a place), otherwise a description that quotes nothing."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return "(empty)"
+    if _CATEGORY.fullmatch(text) and not text.lower().startswith(_NOT_CATEGORY):
+        return f"'{text}'"
+    return "(a value that is not a category name; not quoted)"
+
+
+def _safe_pattern(pattern: str):  # noqa: ANN202
+    rx = re.compile(pattern)
+    return lambda v: str(v).strip() if v is not None and rx.fullmatch(str(v).strip()) else ""
+
+
+_SAFE_VALUE = {
+    "month": _safe_pattern(r"\d{4}-\d{2}(-\d{2}.*)?"),
+    "lsoa_code": _safe_pattern(r"[EWSN]\d{8}"),
+    "crime_type": lambda v: s.strip("'") if (s := safe_category(v)).startswith("'") else "",
+    "outcome_type": lambda v: s.strip("'") if (s := safe_category(v)).startswith("'") else "",
+    "search_type": lambda v: s.strip("'") if (s := safe_category(v)).startswith("'") else "",
+}
+
+
+def _check_month_against_name(month: pd.Categorical, file_idx: np.ndarray,
+                              raws: list[RawFile], reason: np.ndarray, reasons: list[str],
+                              result: DatasetIntake) -> None:
+    """Rows whose Month is not the month their file is named for are set aside (a month is
+    never counted as another)."""
+    cats = [str(c).strip()[:7] for c in month.categories]
+    named = np.array([k[0] if (k := r.key()) else "" for r in raws], dtype=object)[file_idx]
+    said = np.array([*cats, ""], dtype=object)[np.asarray(month.codes, dtype=np.int64)]
+    wrong = (named != "") & (reason == 0) & (said != named)
+    if not wrong.any():
+        return
+    for i in np.unique(file_idx[wrong]):
+        rows = wrong & (file_idx == i)
+        name_month = raws[int(i)].key()[0]  # type: ignore[index]
+        reasons.append(f"Month column is not {name_month}, the month its file is named for")
+        reason[rows] = len(reasons) - 1
+        result.problems.append(Problem("quality", (
+            f"{raws[int(i)].label}: {int(rows.sum())} row(s) whose Month column is not "
+            f"{name_month} were not counted (a month is never counted as another); ask the "
+            "provider or download the month again")))
 
 
 def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
@@ -286,7 +513,7 @@ def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.nd
 
 def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
               accounts: list[FileAccount], area: AreaMatcher, result: DatasetIntake,
-              quarantine: list[pd.DataFrame]) -> None:
+              quarantine: list[pd.DataFrame], bad_lines: dict[int, list[int]]) -> None:
     """Class every row, deciding per category (few) and spreading by codes (many)."""
     n = table.num_rows
     table = table.combine_chunks()
@@ -303,6 +530,7 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
     reasons.append("month missing or not YYYY-MM")
     reason[~_flag(month, good, False)] = len(reasons) - 1
+    _check_month_against_name(month, file_idx, raws, reason, reasons, result)
     if kind == "police_uk_street":
         ctype = df["crime_type"]
         names = [str(c) for c in ctype.categories]
@@ -313,10 +541,11 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
             all_codes = np.asarray(ctype.codes)
             seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(
                 all_codes[unknown])})
+            seen = [safe_category(name) for name in seen]
             for name in seen:
-                reasons.append(f"unknown crime type '{name}'")
-                code = names.index(name) if name in names else -1
-                reason[unknown & (all_codes == code)] = len(reasons) - 1
+                reasons.append(f"unknown crime type {name}")
+                codes = [k for k, c in enumerate(names) if safe_category(c) == name] or [-1]
+                reason[unknown & np.isin(all_codes, codes)] = len(reasons) - 1
             result.problems.append(Problem("quality", f"{int(unknown.sum())} row(s) with "
                                            f"unknown crime type(s): {', '.join(seen)}; update "
                                            "the crime type mapping or ask the provider"))
@@ -359,10 +588,16 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         row_no = np.zeros(n, dtype=np.int64)  # line numbers: the header is line 1
         for i in np.unique(file_idx):
             where = np.flatnonzero(file_idx == i)
-            row_no[where] = np.arange(2, len(where) + 2)
+            lines = np.arange(2, len(where) + 2)
+            for skipped in bad_lines.get(int(i), []):  # malformed rows were set aside first
+                lines[lines >= skipped] += 1
+            row_no[where] = lines
         keep = [c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type")
                 if c in df]
-        q = pd.DataFrame({k: np.asarray(df[k][bad], dtype=object) for k in keep})
+        # Only values that look like what the column holds are kept: a shifted row could
+        # put an ID, a place or free text in any column.
+        q = pd.DataFrame({k: [_SAFE_VALUE[k](v) for v in np.asarray(df[k][bad], dtype=object)]
+                          for k in keep})
         q.insert(0, "reason", np.asarray(reasons, dtype=object)[reason[bad]])
         q.insert(0, "row", row_no[bad])
         q.insert(0, "file", [raws[i].label for i in file_idx[bad]])

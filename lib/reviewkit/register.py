@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -116,8 +117,8 @@ def source_files(request: DataRequest) -> list[Path]:
         if root.is_dir():
             suffix = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
                       "police_uk_stop_search": "-stop-and-search.csv"}[request.source.kind]
-            files = [p for p in root.rglob("*") if p.is_file()
-                     and (p.name.endswith(suffix) or p.suffix.lower() == ".zip")]
+            files = [p for p in walk_files(root)
+                     if p.name.endswith(suffix) or p.suffix.lower() == ".zip"]
             return sorted(files, key=lambda p: p.relative_to(root).as_posix())
         return sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file())
     return sorted((Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file()),
@@ -136,5 +137,22 @@ def stray_files(request: DataRequest) -> list[Path]:
     root = resolve(request.source.path)
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
+    return sorted(p for p in walk_files(root) if not p.name.startswith(".")
                   and not p.name.lower().endswith(POLICE_SUFFIXES))
+
+
+def walk_files(root: Path) -> list[Path]:
+    """Every file under `root`, following folders that are symbolic links (a month folder
+    linked from elsewhere is read like any other) but never visiting one folder twice, so a
+    link loop ends."""
+    out: list[Path] = []
+    seen: set[str] = set()
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        out += [Path(folder) / n for n in sorted(names) if (Path(folder) / n).is_file()]
+    return out
