@@ -33,6 +33,7 @@ from reviewkit.register import (
     source_files,
     stray_files,
 )
+from reviewkit.spreadsheet import write_csv
 from reviewkit.tables import write_table
 from reviewkit.tidy import write_tidy
 
@@ -159,8 +160,8 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     for name, d in result.datasets.items():
         if len(d.quarantine):
             qdir.mkdir(parents=True, exist_ok=True)
-            d.quarantine.to_csv(qdir / f"{name}.csv", index=False)
-    result.difficulties.to_csv(run_dir / "difficulties_log.csv", index=False)
+            write_csv(d.quarantine, qdir / f"{name}.csv")
+    write_csv(result.difficulties, run_dir / "difficulties_log.csv")
     summary = {
         "notes": result.notes,
         "dropped_columns": {n: d.dropped_columns for n, d in result.datasets.items()

@@ -28,6 +28,7 @@ from reviewkit.narrative import (
 from reviewkit.params import CycleParams, load_params
 from reviewkit.paths import relative, resolve
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
+from reviewkit.spreadsheet import read_csv
 from reviewkit.strategy import Strategy, load_strategy
 from reviewkit.suppression import suppress_count, suppress_table
 from reviewkit.tidy import read_tidy
@@ -114,7 +115,7 @@ class ReportContext:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"received": str})
+    return read_csv(path, keep_default_na=False, na_values=[""], dtype={"received": str})
 
 
 def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
@@ -131,7 +132,7 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         initiatives["reassess"] = initiatives["reassess"].astype(str) == "True"
     completeness = _read_csv(tables / "completeness.csv").fillna("")
     reconciliation = _read_csv(tables / "reconciliation.csv").fillna("")
-    difficulties = pd.read_csv(run / "difficulties_log.csv", dtype=str, keep_default_na=False)
+    difficulties = read_csv(run / "difficulties_log.csv", dtype=str, keep_default_na=False)
     series_path = run / "tidy" / "indicator_series.parquet"
     long = read_tidy(series_path) if series_path.exists() else pd.DataFrame(columns=["indicator"])
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
@@ -146,14 +147,14 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
                            ("completeness", prev / "tables" / "completeness.csv"),
                            ("difficulties", prev / "difficulties_log.csv")):
             if path.exists():
-                previous[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+                previous[name] = read_csv(path, dtype=str, keep_default_na=False)
         prev_series = prev / "tidy" / "indicator_series.parquet"
         if prev_series.exists():
             previous["series"] = read_tidy(prev_series)
     bench_path = tables / "benchmarking.csv"
     bench = None
     if bench_path.exists():
-        bench = pd.read_csv(bench_path)
+        bench = read_csv(bench_path)
         bench["is_self"] = bench["is_self"].astype(str) == "True"
     return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
                          reconciliation, difficulties, series, intake,

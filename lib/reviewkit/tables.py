@@ -1,4 +1,5 @@
-"""Tables for partners: each written as CSV and XLSX with the same content, byte-stable."""
+"""Tables for partners: each written as CSV and XLSX with the same content, byte-stable, and
+safe to open in a spreadsheet (no cell runs as a formula)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+
+from reviewkit.spreadsheet import text_cells_as_text, write_csv, xlsx_frame
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -33,8 +36,10 @@ def _stable_xlsx(data: bytes) -> bytes:
 def write_table(table: pd.DataFrame, base: Path, sheet: str | None = None) -> None:
     """Write `table` to `<base>.csv` and `<base>.xlsx`."""
     base.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(base.with_suffix(".csv"), index=False)
+    write_csv(table, base.with_suffix(".csv"))
     buf = io.BytesIO()
+    name = (sheet or base.name)[:31]
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=(sheet or base.name)[:31])
+        xlsx_frame(table).to_excel(writer, index=False, sheet_name=name)
+        text_cells_as_text(writer.sheets[name])
     base.with_suffix(".xlsx").write_bytes(_stable_xlsx(buf.getvalue()))

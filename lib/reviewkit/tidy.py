@@ -8,6 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from reviewkit.spreadsheet import write_csv
+
 # column -> (meaning, source); types come from the files themselves.
 DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
     "police_street": {
@@ -78,7 +80,7 @@ def _update_dictionary(folder: Path, name: str, schema: pa.Schema) -> None:
             "source": meanings.get(f.name, ("", ""))[1]} for f in schema]
     out = pd.concat([rows, pd.DataFrame(new)], ignore_index=True).sort_values(
         ["table"], kind="stable")
-    out.to_csv(target, index=False)
+    write_csv(out, target)
 
 
 def read_tidy(path: Path) -> pd.DataFrame:
