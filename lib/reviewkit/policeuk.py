@@ -272,8 +272,9 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
     """Decide which files count, so that no month is ever counted twice or as another month.
 
     A file is set aside whole when it could not be read; when it lies in a month folder that
-    is not the month its name gives; when every row's Month says another month than its name
-    (mislabelled); when its bytes are those of another file (a copy); when a newer file for
+    is not the month its name gives; when its bytes are those of another file (a copy; the
+    one whose rows agree with its name is kept); when every row's Month says another month
+    than its name (mislabelled); when a newer file for
     the same month and force was sent (re-sent); or, for a file whose name gives no month,
     when its months are already given by another file.
     """
@@ -294,31 +295,36 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
                   f"the file is in the {folder} folder but its name says {name[0]}; it was not "
                   "counted. Put it in its own month's folder (or remove the copy).")
             live.remove(i)
-    for i in list(live):
+    def mislabelled(i: int) -> bool:
         name = raws[i].key()
-        if name and months[i] and name[0] not in months[i]:
-            said = ", ".join(months[i][:3]) + (" ..." if len(months[i]) > 3 else "")
-            aside(i, f"its Month column says {said}, not {name[0]} as its name says",
-                  f"named for {name[0]} but its Month column says {said}; it was not counted "
-                  f"(a month is never guessed). Download {name[0]} again.")
-            live.remove(i)
+        return bool(name and months[i] and name[0] not in months[i])
+
+    # Copies: of files with the same bytes, one whose name agrees with its rows is kept.
     by_size: dict[int, list[int]] = {}
     for i in live:
         by_size.setdefault(raws[i].size, []).append(i)
-    first_of: dict[str, int] = {}
     for group in by_size.values():
         if len(group) < 2:
             continue
+        same: dict[str, list[int]] = {}
         for i in group:
-            digest = raws[i].digest()
-            if digest in first_of:
-                keep = raws[first_of[digest]].label
-                aside(i, f"same content as {keep}",
-                      f"the same file as {keep} (a copy); it was not counted, so no month is "
-                      "counted twice. Remove the copy.")
-                live.remove(i)
-            else:
-                first_of[digest] = i
+            same.setdefault(raws[i].digest(), []).append(i)
+        for members in same.values():
+            keep = next((i for i in members if not mislabelled(i)), members[0])
+            for i in members:
+                if i != keep:
+                    aside(i, f"same content as {raws[keep].label}",
+                          f"the same file as {raws[keep].label} (a copy); it was not counted, "
+                          "so no month is counted twice. Remove the copy.")
+                    live.remove(i)
+    for i in list(live):
+        if mislabelled(i):
+            name = raws[i].key()[0]  # type: ignore[index]
+            said = ", ".join(months[i][:3]) + (" ..." if len(months[i]) > 3 else "")
+            aside(i, f"its Month column says {said}, not {name} as its name says",
+                  f"named for {name} but its Month column says {said}; it was not counted "
+                  f"(a month is never guessed). Download {name} again.")
+            live.remove(i)
     latest: dict[tuple[str, str], int] = {}
     for i in live:
         key = raws[i].key()
