@@ -83,7 +83,8 @@ def test_zero_counts_are_results_not_crashes():
     res, series = run(ind(), {"police_street": police(history(0, 0))})
     assert res.review_value == 0 and res.baseline_value == 0
     assert math.isnan(res.change_pct)
-    assert res.p_value == 1.0 and res.direction == "no real change"
+    # no events at all: nothing rules out a rise or a fall, so the figures cannot tell
+    assert res.p_value == 1.0 and res.direction == "cannot tell"
     assert (series["point_type"] == "common_cause").all()
 
 
@@ -151,7 +152,10 @@ def test_quarterly_partner_data_and_a_missing_quarter():
     res, series = run(ind(dataset="ae", filter={"measure": "a"}, period="quarter"), {},
                       partner=pd.DataFrame(rows), status={"ae": "complete"})
     assert res.assessable and res.review_value == 80 and res.baseline_value == 80
-    assert res.direction == "no real change"
+    # 80 against 80: the exact 95% interval of the ratio (about 0.73 to 1.37) still allows a
+    # 10% rise or fall, so the figures cannot tell yet whether anything changed
+    assert res.ratio_low < 0.9 and res.ratio_high > 1.1
+    assert res.direction == "cannot tell"
 
 
 def test_monthly_data_as_quarters_and_financial_years():

@@ -58,3 +58,76 @@ def test_fisher_matches_the_tea_tasting_example():
 def test_proportion_ci_clopper_pearson():
     lo, hi = stats.proportion_ci(0, 10)
     assert lo == 0.0 and hi == pytest.approx(0.3085, abs=1e-4)  # 1 - 0.025 ** (1/10)
+
+
+# Over-dispersion: quasi-Poisson rate ratio, worked from first principles -------------------------
+def test_dispersion_is_pearson_chi2_over_df():
+    # window means 20 and 20: X2 = (100 + 0 + 100) / 20 = 10 on 6 - 2 = 4 df
+    assert stats.dispersion([10, 20, 30], [20, 20, 20]) == (pytest.approx(2.5), 4)
+    # with month-of-year effects: fitted = row x column / total of the 3 x 2 table
+    # rows 30, 40, 50; columns 60, 60; total 120 -> fitted 15, 20, 25 in each column
+    # X2 = 2 x 25/15 + 0 + 2 x 25/25 = 5.333 on (3 - 1)(2 - 1) = 2 df
+    phi, df = stats.dispersion([10, 20, 30], [20, 20, 20], same_months=True)
+    assert df == 2 and phi == pytest.approx((50 / 15 + 2) / 2)
+
+
+def test_seasonal_ups_and_downs_are_not_counted_as_noise():
+    season = [10, 14, 20, 26, 30, 26, 20, 14, 10, 8, 6, 8]
+    phi_plain, _ = stats.dispersion(season, season)
+    phi_seasonal, _ = stats.dispersion(season, season, same_months=True)
+    assert phi_plain > 3 and phi_seasonal == pytest.approx(0)
+
+
+def test_quasi_poisson_rate_ratio_by_hand():
+    ref, rev = [10, 20, 30], [20, 20, 20]
+    res = stats.compare_monthly_counts(ref, 3, rev, 3)
+    se = math.sqrt(2.5 * (1 / 60 + 1 / 60))
+    t = 2.776445  # t(4) 97.5th percentile, from tables
+    assert res.ratio == pytest.approx(1.0) and res.p_value == pytest.approx(1.0)
+    assert res.ratio_low == pytest.approx(math.exp(-t * se), rel=1e-5)
+    assert res.ratio_high == pytest.approx(math.exp(t * se), rel=1e-5)
+    assert res.dispersion == pytest.approx(2.5) and "quasi-Poisson" in res.method
+
+
+def test_over_dispersion_widens_the_interval_and_can_remove_significance():
+    ref = [40, 60, 50, 70, 30, 50]  # 300 in six months, very uneven
+    rev = [30, 20, 45, 25, 35, 25]  # 180
+    exact = stats.compare_counts(300, 6, 180, 6)
+    quasi = stats.compare_monthly_counts(ref, 6, rev, 6)
+    # X2 = sum (x - 50)^2 / 50 + sum (x - 30)^2 / 30 = 1000/50 + 400/30 on 12 - 2 = 10 df
+    phi = (1000 / 50 + 400 / 30) / 10
+    assert quasi.dispersion == pytest.approx(phi)
+    se = math.sqrt(phi * (1 / 300 + 1 / 180))
+    tstat = abs(math.log(0.6)) / se
+    assert quasi.p_value == pytest.approx(2 * sps.t.sf(tstat, 10))
+    assert exact.p_value < 1e-6 and quasi.p_value > exact.p_value
+    assert quasi.ratio_high - quasi.ratio_low > exact.ratio_high - exact.ratio_low
+
+
+def test_poisson_like_months_keep_the_exact_test():
+    res = stats.compare_monthly_counts([10, 10, 10], 3, [5, 5, 5], 3)
+    exact = stats.compare_counts(30, 3, 15, 3)
+    assert res.p_value == exact.p_value and res.ratio_low == exact.ratio_low
+    assert res.method.startswith("exact Poisson")
+
+
+@pytest.mark.parametrize("low,high,kind,words", [
+    (0.7315, 1.0592, "count", "between 27% fewer and 6% more"),
+    (1.12, 1.53, "count", "between 12% more and 53% more"),
+    (0.76, 0.86, "rate", "between 24% lower and 14% lower"),
+    (0.0, math.inf, "count", "between 100% fewer and any amount more"),
+])
+def test_interval_words(low, high, kind, words):
+    assert stats.interval_words(low, high, kind) == words
+
+
+@pytest.mark.parametrize("ratio,low,high,sig,better,want", [
+    (0.88, 0.73, 1.06, False, "lower", "cannot tell"),  # fires: -27% to +6%
+    (0.98, 0.93, 1.03, False, "lower", "no real change"),  # narrow: rules out 10% either way
+    (0.80, 0.76, 0.86, True, "lower", "improved"),
+    (0.80, 0.76, 0.86, True, "higher", "worsened"),
+    (1.20, 1.11, 1.28, True, "lower", "worsened"),
+])
+def test_verdict(ratio, low, high, sig, better, want):
+    cmp = stats.Comparison(0.01 if sig else 0.3, ratio, low, high, sig, "m")
+    assert stats.verdict(cmp, better, 10) == want

@@ -123,9 +123,9 @@ def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str
 
 
 def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
-    """Funnel plot of peer rates against population, with the group rate and exact Poisson
-    95% and 99.8% limits."""
-    from reviewkit.peers import funnel_limits
+    """Funnel plot of peer rates against population, with the group rate and 95% and 99.8%
+    limits (exact Poisson, or widened for over-dispersion as the benchmark table says)."""
+    from reviewkit.peers import dispersion_of, funnel_limits
 
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
     others = peers[~peers["is_self"]]
@@ -134,11 +134,14 @@ def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
     ax.scatter(me["denominator"], me["rate"], color="#005eb8", marker="D", s=44, zorder=3,
                label=name)
     group = float(peers["group_rate"].iloc[0])
+    od = dispersion_of(peers) if "od_method" in peers else None
+    widened = od is not None and od.overdispersed
     xs = np.linspace(peers["denominator"].min() * 0.8, peers["denominator"].max() * 1.15, 200)
     for level, style in ((0.95, "--"), (0.998, ":")):
-        lo, hi = funnel_limits(group, xs, level)
+        lo, hi = funnel_limits(group, xs, level, dispersion=od)
         ax.plot(xs, hi, color="#425563", linestyle=style, linewidth=1,
-                label=f"{level:.1%} limits".replace(".0%", "%"))
+                label=f"{level:.1%} limits".replace(".0%", "%")
+                + (" (over-dispersion)" if widened else ""))
         ax.plot(xs, lo, color="#425563", linestyle=style, linewidth=1)
     ax.axhline(group, color="#212b32", linewidth=1, label="Group rate")
     ax.set_xlabel("Population (denominator)", fontsize=8)
@@ -153,6 +156,8 @@ def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
                  f"(1 = lowest), {row['position']}.")
     else:
         where = f"{name} is not in the peer table."
+    how = (f" The limits are widened for over-dispersion (dispersion factor {od.phi:.1f}, "
+           f"{od.method} random effects)." if widened and od is not None else "")
     alt = (f"Funnel plot of {measure_label} for {len(peers)} similar partnerships against "
-           f"their population. The group rate is {group:.1f}. {where}")
+           f"their population. The group rate is {group:.1f}.{how} {where}")
     return Chart(_png(fig), alt)

@@ -42,10 +42,14 @@ class IndicatorResult:
     baseline_count: float = math.nan
     change: float = math.nan
     change_pct: float = math.nan
-    direction: str = ""  # improved | worsened | no real change | ...
+    direction: str = ""  # improved | worsened | no real change | cannot tell | not assessable
     p_value: float = math.nan
     significant: bool = False
     test: str = ""
+    ratio: float = math.nan  # rate ratio (odds ratio for proportions), review / baseline
+    ratio_low: float = math.nan
+    ratio_high: float = math.nan
+    dispersion: float = math.nan  # month-to-month dispersion the test allowed for
     ci_low: float = math.nan
     ci_high: float = math.nan
     last_year_value: float = math.nan
@@ -154,6 +158,8 @@ class _Window:
     value: float
     exposure: float  # person-months or months for tests
     missing: list[str]
+    start: pd.Period | None = None
+    counts: list[float] = field(default_factory=list)  # numerator per period, in order
 
 
 def _window(series: pd.DataFrame, rng: MonthRange, ind: Indicator,
@@ -166,7 +172,8 @@ def _window(series: pd.DataFrame, rng: MonthRange, ind: Indicator,
     den = float(part["den"].sum()) if ind.measure == "proportion" else math.nan
     months = rng.n_months
     value, exposure = _value(num, den, months, rng, ind, population)
-    return _Window(num, den, months, value, exposure, missing)
+    return _Window(num, den, months, value, exposure, missing, rng.start,
+                   [float(x) for x in part["num"]])
 
 
 def _value(num: float, den: float, months: int, rng: MonthRange, ind: Indicator,
@@ -200,18 +207,21 @@ def _compare(a: _Window, b: _Window, ind: Indicator, alpha: float) -> stats.Comp
         return stats.compare_proportions(int(a.num), int(a.den), int(b.num), int(b.den), alpha)
     if not a.exposure or not b.exposure or a.exposure != a.exposure or b.exposure != b.exposure:
         return None
-    if float(a.num).is_integer() and float(b.num).is_integer():
-        return stats.compare_counts(int(a.num), a.exposure, int(b.num), b.exposure, alpha)
-    return None
+    if not all(float(x).is_integer() for x in (*a.counts, *b.counts)):
+        return None
+    same_months = (len(a.counts) == len(b.counts) and a.start is not None
+                   and b.start is not None and (b.start - a.start).n % 12 == 0)
+    return stats.compare_monthly_counts(a.counts, a.exposure, b.counts, b.exposure, alpha,
+                                        same_months)
 
 
-def _direction(change: float, significant: bool, better: str) -> str:
+def _direction(change: float, cmp: stats.Comparison | None, better: str,
+               meaningful_pct: float) -> str:
     if math.isnan(change):
         return "not assessable"
-    if not significant:
-        return "no real change"
-    good = (change < 0) if better == "lower" else (change > 0)
-    return "improved" if good else "worsened"
+    if cmp is None:
+        return "no real change" if change == 0 else "cannot tell"
+    return stats.verdict(cmp, better, meaningful_pct)
 
 
 def _period_value(row_num: float, row_den: float, start: str, ind: Indicator,
@@ -310,7 +320,10 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         cmp = _compare(base, rev, ind, alpha)
         if cmp is not None:
             res.p_value, res.significant, res.test = cmp.p_value, cmp.significant, cmp.method
-        res.direction = _direction(res.change, res.significant, ind.better)
+            res.ratio, res.ratio_low, res.ratio_high = cmp.ratio, cmp.ratio_low, cmp.ratio_high
+            res.dispersion = cmp.dispersion
+        res.direction = _direction(res.change, cmp, ind.better,
+                                   params.analysis.meaningful_change_pct)
         if baseline_rng.n_months != review.n_months and ind.measure == "count":
             res.notes.append(f"baseline of {baseline_rng.n_months} months scaled to "
                              f"{review.n_months} for comparison")

@@ -121,6 +121,11 @@ class Analysis(Strict):
                                        "no improvement flags it for re-assessment")
     quarantine_difficulty_share: float = Field(0.01, ge=0, le=1, description="share of a "
                                                "dataset's rows quarantined that logs a difficulty")
+    meaningful_change_pct: float = Field(10.0, gt=0, lt=100, description="a change this large "
+                                         "(%) matters: a non-significant change whose interval "
+                                         "still allows it is 'cannot tell yet'")
+    funnel_adjustment: Literal["additive", "multiplicative", "none"] = Field(
+        "additive", description="how funnel limits allow for over-dispersion between peers")
 
 
 class Report(Strict):

@@ -22,7 +22,8 @@ from reviewkit.tidy import read_tidy, write_tidy
 SCORECARD_COLUMNS = [
     "id", "priority", "name", "measure", "unit", "period", "better", "dataset", "assessable",
     "reason", "review_value", "review_count", "baseline_value", "baseline_count", "change",
-    "change_pct", "direction", "p_value", "significant", "test", "ci_low", "ci_high",
+    "change_pct", "direction", "p_value", "significant", "test", "ratio", "ratio_low",
+    "ratio_high", "dispersion", "ci_low", "ci_high",
     "last_year_value", "last_year_change_pct", "rolling_value", "rolling_previous",
     "rolling_change_pct", "rolling_significant", "target_value", "target_by",
     "trajectory_value", "target_status", "variation", "assurance", "spc_provisional", "points",
@@ -76,7 +77,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     if peers_path is not None:
         peers = load_peers(peers_path)
         bench = benchmark_all(peers, params.partnership, [i.id for i in strategy.indicators],
-                              str(params.review.end))
+                              str(params.review.end), params.analysis.funnel_adjustment)
     return ProgressResult(strategy, scorecard[SCORECARD_COLUMNS], results, series, initiatives,
                           ini_results, bench)
 

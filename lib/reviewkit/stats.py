@@ -1,16 +1,22 @@
-"""Exact tests and intervals that hold for small counts.
+"""Tests and intervals for counts, rates and proportions.
 
 - Two counts over two exposures (e.g. crimes in the baseline year and the review year): the
   conditional binomial test of equal rates (exact Poisson rate ratio), with an exact
   (Clopper-Pearson based) interval for the rate ratio.
 - A count's rate per 1,000: exact Poisson (Garwood) interval from the chi-squared distribution.
 - Two proportions: Fisher's exact test; each proportion with a Clopper-Pearson interval.
+- Two windows of monthly counts that vary more than Poisson (crime is clustered): the
+  quasi-Poisson rate ratio, with the dispersion estimated from the monthly counts.
+- The interval of a rate ratio in words, and a verdict that says when the figures cannot tell.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+import numpy as np
 from scipy import stats
 
 
@@ -24,6 +30,7 @@ class Comparison:
     ratio_high: float
     significant: bool
     method: str
+    dispersion: float = 1.0  # the dispersion the test allowed for (1 = Poisson)
 
 
 def poisson_ci(count: int, alpha: float = 0.05) -> tuple[float, float]:
@@ -90,3 +97,107 @@ def compare_proportions(ref_successes: int, ref_trials: int, successes: int, tri
     ci = stats.contingency.odds_ratio(table, kind="conditional").confidence_interval(1 - alpha)
     return Comparison(float(res.pvalue), float(res.statistic), float(ci.low), float(ci.high),
                       bool(res.pvalue < alpha), "Fisher's exact test")
+
+
+# Over-dispersion ------------------------------------------------------------------------------
+def dispersion(reference: Sequence[float], review: Sequence[float],
+               same_months: bool = False) -> tuple[float, int]:
+    """(Pearson chi-squared / degrees of freedom, degrees of freedom) of per-period counts.
+
+    Each window's counts are compared with the window's own mean (a Poisson model with one
+    rate per window). With `same_months` (two windows covering the same months of the year,
+    in the same order) the model also has a month-of-year effect, so seasonal ups and downs
+    are not counted as noise: the fitted value is row total x column total / grand total of
+    the months x windows table. A value near 1 means Poisson variation; above 1,
+    over-dispersion (quasi-Poisson's dispersion parameter, McCullagh and Nelder 1989, 4.5).
+    Returns (nan, 0) when there are too few periods.
+    """
+    a = np.asarray(reference, dtype=float)
+    b = np.asarray(review, dtype=float)
+    if same_months and len(a) == len(b) and len(a) >= 3:
+        table = np.column_stack([a, b])
+        total = table.sum()
+        if total <= 0:
+            return math.nan, 0
+        fitted = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
+        keep = fitted > 0
+        chi2 = float((((table - fitted) ** 2)[keep] / fitted[keep]).sum())
+        df = len(a) - 1
+        return chi2 / df, df
+    chi2, df = 0.0, -2
+    for w in (a, b):
+        df += len(w)
+        m = w.mean() if len(w) else 0.0
+        if m > 0:
+            chi2 += float(((w - m) ** 2).sum() / m)
+    if df < 1:
+        return math.nan, 0
+    return chi2 / df, df
+
+
+def compare_monthly_counts(reference: Sequence[float], reference_exposure: float,
+                           review: Sequence[float], review_exposure: float,
+                           alpha: float = 0.05, same_months: bool = False) -> Comparison:
+    """Rate ratio of two windows of per-period counts, allowing for over-dispersion.
+
+    The dispersion phi is estimated from the per-period counts (`dispersion`). When phi is
+    at most 1 (Poisson variation or less) the exact conditional test of `compare_counts` is
+    used. Otherwise the quasi-Poisson test: log rate ratio with standard error
+    sqrt(phi x (1/A + 1/B)), A and B the window totals, a t distribution on the dispersion's
+    degrees of freedom for the p-value and the interval. Exposures are months (counts) or
+    person-years (rates), as for `compare_counts`. Reusable for any two windows of counts,
+    e.g. a crime type the strategy does not cover.
+    """
+    a_total, b_total = float(np.sum(reference)), float(np.sum(review))
+    if not (a_total.is_integer() and b_total.is_integer()):
+        raise ValueError("counts must be whole numbers")
+    phi, df = dispersion(reference, review, same_months)
+    exact = compare_counts(int(a_total), reference_exposure, int(b_total), review_exposure,
+                           alpha)
+    if math.isnan(phi) or phi <= 1 or a_total == 0 or b_total == 0:
+        note = "" if math.isnan(phi) else f", dispersion {phi:.2f}"
+        return replace(exact, dispersion=1.0 if math.isnan(phi) else phi,
+                       method=exact.method + note)
+    log_rr = math.log((b_total / review_exposure) / (a_total / reference_exposure))
+    se = math.sqrt(phi * (1 / a_total + 1 / b_total))
+    t = stats.t.ppf(1 - alpha / 2, df)
+    p = float(2 * stats.t.sf(abs(log_rr) / se, df))
+    return Comparison(p, math.exp(log_rr), math.exp(log_rr - t * se), math.exp(log_rr + t * se),
+                      bool(p < alpha),
+                      f"quasi-Poisson (dispersion {phi:.2f} from {len(reference) + len(review)} "
+                      "periods' counts)", phi)
+
+
+# Words ------------------------------------------------------------------------------------------
+def interval_words(low: float, high: float, kind: str = "count") -> str:
+    """A rate ratio's interval in words: "between 27% fewer and 6% more" (counts) or
+    "between 27% lower and 6% higher" (rates and other values)."""
+    less, more = ("fewer", "more") if kind == "count" else ("lower", "higher")
+
+    def side(r: float) -> str:
+        if math.isinf(r):
+            return f"any amount {more}"
+        pct = (r - 1) * 100
+        if abs(pct) < 0.5:
+            return "no change"
+        return f"{abs(pct):.0f}% {less if pct < 0 else more}"
+
+    if math.isnan(low) or math.isnan(high):
+        return "an interval that cannot be worked out"
+    return f"between {side(low)} and {side(high)}"
+
+
+def verdict(cmp: Comparison, better: str, meaningful_pct: float = 10.0) -> str:
+    """improved | worsened | no real change | cannot tell.
+
+    A significant change is improved or worsened by its direction. Otherwise the change is
+    "no real change" only when its interval rules out a change of `meaningful_pct` either way;
+    when the interval still allows a meaningful rise or fall, the figures cannot tell yet.
+    """
+    if cmp.significant and not math.isnan(cmp.ratio):
+        good = cmp.ratio < 1 if better == "lower" else cmp.ratio > 1
+        return "improved" if good else "worsened"
+    m = meaningful_pct / 100
+    if cmp.ratio_low >= 1 - m and cmp.ratio_high <= 1 + m:
+        return "no real change"
+    return "cannot tell"
