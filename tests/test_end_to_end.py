@@ -173,3 +173,27 @@ def test_a_failing_notebook_stops_the_run_and_keeps_the_good_outputs(cycle_run, 
              if p.is_file()}
     assert after == {k: v for k, v in before.items() if k.parts[0] == "e2e"}
     assert "untouched" in res.stderr
+
+
+def test_the_board_report_says_only_what_the_statistics_allow(cycle_run):
+    out = cycle_run["cycle"]
+    report = (out / "review_report.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", report))
+    for overclaim in ("a real change, not chance", "real deterioration", "real improvement",
+                      "Indicator movement", "These hold for small counts"):
+        assert overclaim not in text, overclaim
+    assert "Glossary" in text and "Process limits" in text and "Trajectory" in text
+    assert re.search(r"This report tests \d+ indicator\(s\) at the 0.05 level", text)
+    scorecard = pd.read_csv(out / "tables" / "scorecard.csv").set_index("id")
+    # first-time entrants: the strategy sets a target; the data did not arrive
+    assert scorecard.at["first_time_entrants", "target_by"] == "2027-03"
+    table = report.split('id="scorecard"')[1].split("</table>")[0]
+    row = next(tr for tr in table.split("<tr") if "First-time entrants" in tr)
+    assert "No target" not in row and "Not assessable" in row
+    # every tested count or rate carries its interval in words
+    for ind in scorecard.index[scorecard["ratio_low"].notna()
+                               & (scorecard["measure"] != "proportion")]:
+        opening = (rf'<span(?=[^>]*data-field="review_value")(?=[^>]*data-indicator="{ind}")'
+                   r"[^>]*>")
+        sentence = re.split(opening, report)[1]
+        assert "95% interval: between" in sentence.split("</p>")[0], ind

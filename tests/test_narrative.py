@@ -4,7 +4,13 @@ import pandas as pd
 import pytest
 
 from reviewkit.errors import ReviewError
-from reviewkit.narrative import executive_summary, load_narrative, render_narrative
+from reviewkit.narrative import (
+    executive_summary,
+    indicator_sentence,
+    load_narrative,
+    multiple_testing_note,
+    render_narrative,
+)
 
 SC = pd.DataFrame([{
     "id": "asb", "name": "ASB <incidents>", "measure": "count", "review_value": 3205.0,
@@ -39,3 +45,46 @@ def test_summary_escapes_names():
     html = " ".join(executive_summary(SC, pd.DataFrame(), pd.DataFrame()))
     assert "ASB &lt;incidents&gt;" in html and "<incidents>" not in html
     assert "Improved" in html
+
+
+def _row(**kw):
+    base = SC.iloc[0].to_dict() | {"ratio": 0.88, "ratio_low": 0.7315, "ratio_high": 1.0592,
+                                   "p_value": 0.182, "direction": "cannot tell"}
+    return base | kw
+
+
+def test_an_interval_spanning_a_rise_and_a_fall_cannot_tell():
+    html = indicator_sentence(_row(), "Oct 2025 to Sep 2026", "Oct 2023 to Sep 2024")
+    assert "cannot tell yet whether it rose or fell" in html
+    assert "between 27% fewer and 6% more" in html
+    assert "stayed about the same" not in html and "not a real change" not in html
+
+
+def test_a_change_beyond_chance_names_no_cause():
+    html = indicator_sentence(_row(direction="worsened", ratio=1.31, ratio_low=1.12,
+                                   ratio_high=1.53, p_value=0.0004), "r", "b")
+    assert "worse by more than the month-to-month variation would explain" in html
+    assert "does not say what caused it" in html and "real" not in html
+
+
+def test_a_proportion_changes_in_percentage_points():
+    # 9.0% to 8.72%: a fall of 0.28 points, which is -3.1% of 9.0 and must not be shown so
+    row = _row(measure="proportion", review_value=8.72, baseline_value=9.0, change=-0.28,
+               change_pct=-3.11, ratio_low=float("nan"), ratio_high=float("nan"))
+    html = indicator_sentence(row, "r", "b")
+    assert "−0.3 points" in html and "-3.1%" not in html
+    summary = " ".join(executive_summary(pd.DataFrame([row]), pd.DataFrame(), pd.DataFrame()))
+    assert "−0.3 points" in summary and "-3.1%" not in summary
+
+
+def test_the_number_of_tests_is_stated():
+    sc = pd.DataFrame([_row(id=f"i{k}") for k in range(17)])
+    text = multiple_testing_note(sc, 0.05)
+    assert "tests 17 indicator(s)" in text and "about 0.9 of them" in text
+    assert text in " ".join(executive_summary(sc, pd.DataFrame(), pd.DataFrame()))
+
+
+def test_target_met_on_a_change_within_normal_variation_says_so():
+    sc = pd.DataFrame([_row(target_status="met", direction="no real change")])
+    html = " ".join(executive_summary(sc, pd.DataFrame(), pd.DataFrame()))
+    assert "Met, but on a change within normal variation" in html

@@ -7,7 +7,6 @@ from scipy import stats
 
 from reviewkit.errors import ReviewError
 from reviewkit.peers import (
-    Dispersion,
     adjusted_z,
     benchmark,
     dispersion_test,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 DIRECTION_WORDS = {"improved": "Improved", "worsened": "Worsened",
-                   "no real change": "No real change", "not assessable": "Not assessable"}
+                   "no real change": "About the same", "cannot tell": "Cannot tell yet",
+                   "not assessable": "Not assessable"}
 
 
 def is_missing(x: object) -> bool:
@@ -52,3 +53,21 @@ def fmt_p(p: object) -> str:
 def unit_suffix(measure: str) -> str:
     return {"rate_per_1000_residents": " per 1,000 residents a year",
             "rate_per_1000_households": " per 1,000 households a year"}.get(measure, "")
+
+
+def fmt_change_for(x_change: object, x_pct: object, measure: str) -> str:
+    """A change as a table shows it: % for counts and rates, percentage points for
+    proportions (a fall from 9.0% to 8.7% is -0.3 points, not -3.3%)."""
+    if measure == "proportion":
+        return fmt_change(x_change, measure)
+    return fmt_pct(x_pct)
+
+
+def series_unit(measure: str, period: str) -> str:
+    """What one point of an indicator's chart is: rates per chart period, not per year."""
+    per = {"month": "month", "quarter": "quarter", "financial_year": "financial year"}.get(
+        period, period.replace("_", " "))
+    return {"rate_per_1000_residents": f"rate per 1,000 residents in each {per}",
+            "rate_per_1000_households": f"rate per 1,000 households in each {per}",
+            "proportion": f"% in each {per}", "count": f"count in each {per}"}.get(
+        measure, f"value in each {per}")

@@ -267,6 +267,10 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
                           unit=UNIT[ind.measure], period=ind.period, better=ind.better,
                           dataset=ind.dataset, assessable=False)
     empty = pd.DataFrame(columns=["period_start", "period", "num", "den", "value"])
+    if ind.target is not None:  # known even when the indicator cannot be assessed
+        res.target_by = ind.target.by_month
+        if ind.target.value is not None:
+            res.target_value = ind.target.value
     st = status.get(ind.dataset, "not received")
     if st in ("not received", "unusable"):
         res.reason = f"not assessable: {ind.dataset} {st}"

@@ -11,8 +11,8 @@ The status shown is the worse of this and the lead agency's latest reported stat
 
 An initiative is flagged for re-assessment when it is off track; when any indicator it is meant
 to move shows special-cause concern; or when it has run at least `reassess_after_months` and
-none of its indicators has improved (a real change in the right direction). An indicator that
-cannot be assessed is named, since the initiative cannot be judged on it.
+none of its indicators has improved (a change beyond chance in the right direction). An
+indicator that cannot be assessed is named, since the initiative cannot be judged on it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from reviewkit.formatting import DIRECTION_WORDS
 from reviewkit.indicators import IndicatorResult
 from reviewkit.strategy import Initiative
 
@@ -118,7 +119,7 @@ def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, Ind
             moves.append(f"{r.name}: {r.reason}")
             res.reasons.append(f"cannot be judged on {r.name} ({r.reason})")
             continue
-        moves.append(f"{r.name}: {r.direction}")
+        moves.append(f"{r.name}: {DIRECTION_WORDS.get(r.direction, r.direction).lower()}")
         improved = improved or r.direction == "improved"
         if r.variation.startswith("concern"):
             res.reasons.append(f"{r.name} shows special-cause concern")
@@ -130,7 +131,8 @@ def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, Ind
     assessable = [i for i in ini.indicators if i in indicators and indicators[i].assessable]
     if (status not in ("complete", "not started") and months_running >= reassess_after_months
             and assessable and not improved):
-        res.reasons.append(f"no real improvement in its indicators after {months_running} months")
+        res.reasons.append("no improvement beyond chance in its indicators after "
+                           f"{months_running} months")
     res.reassess = status == "off track" or (
         bool(res.reasons) and status not in ("complete", "not started"))
     return res

@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from reviewkit.errors import ReviewError
-from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, unit_suffix
+from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, is_missing, unit_suffix
 from reviewkit.html import esc
+from reviewkit.stats import interval_words
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
 FIELDS = {"review_value", "baseline_value", "change", "change_pct", "p_value", "target_value",
@@ -55,16 +56,37 @@ def _p_phrase(row: pd.Series | dict) -> str:
         f"p = {num(row, 'p_value', text)}")
 
 
+def _interval(row: pd.Series | dict) -> str:
+    """'95% interval: between 27% fewer and 6% more' for counts and rates; '' otherwise."""
+    if row["measure"] == "proportion" or is_missing(row.get("ratio_low")):
+        return ""
+    kind = "count" if row["measure"] == "count" else "rate"
+    return "95% interval: " + esc(interval_words(float(row["ratio_low"]),
+                                                 float(row["ratio_high"]), kind))
+
+
 def _realness(row: pd.Series | dict) -> str:
-    if row["direction"] == "improved":
-        return f"a real improvement ({_p_phrase(row)})"
-    if row["direction"] == "worsened":
-        return f"a real deterioration ({_p_phrase(row)})"
-    return f"within normal variation, not a real change ({_p_phrase(row)})"
+    """What the test allows us to say, with its interval, and no more."""
+    detail = "; ".join(x for x in (_interval(row), _p_phrase(row)) if x)
+    d = row["direction"]
+    if d in ("improved", "worsened"):
+        word = "better" if d == "improved" else "worse"
+        return (f"{word} by more than the month-to-month variation would explain ({detail}); "
+                "this does not say what caused it")
+    if d == "cannot tell":
+        return f"the figures cannot tell yet whether it rose or fell ({detail})"
+    return f"about the same: the interval rules out a meaningful rise or fall ({detail})"
+
+
+def change_text(row: pd.Series | dict) -> str:
+    """The change as the reader should read it: percentage points for proportions."""
+    if row["measure"] == "proportion":
+        return num(row, "change", field_text(row, "change"))
+    return num(row, "change_pct", field_text(row, "change_pct"))
 
 
 def indicator_sentence(row: pd.Series | dict, review_desc: str, baseline_desc: str) -> str:
-    """One plain sentence for the board: value, baseline, change and whether it is real."""
+    """One plain sentence for the board: value, baseline, change and what the test allows."""
     name = esc(row["name"])
     if not row["assessable"]:
         return f"{name}: {esc(row['reason'])}."
@@ -72,40 +94,66 @@ def indicator_sentence(row: pd.Series | dict, review_desc: str, baseline_desc: s
     return (f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
             f"{esc(review_desc)}, against "
             f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))}"
-            f" in {esc(baseline_desc)}: a change of "
-            f"{num(row, 'change_pct', field_text(row, 'change_pct'))}, {_realness(row)}.")
+            f" in {esc(baseline_desc)}: a change of {change_text(row)}, {_realness(row)}.")
+
+
+def multiple_testing_note(scorecard: pd.DataFrame, alpha: float) -> str:
+    """How many tests the report makes and what that means for a single 'significant' one."""
+    n = int(scorecard["p_value"].notna().sum())
+    if n == 0:
+        return ""
+    expected = n * alpha
+    return (f"This report tests {n} indicator(s) at the {alpha:g} level. Even if nothing had "
+            f"changed, about {expected:.1f} of them could come out significant by chance "
+            "alone, so read a single borderline result with caution and look for the same "
+            "pattern in the chart and in other indicators.")
 
 
 def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,
-                      completeness: pd.DataFrame) -> list[str]:
+                      completeness: pd.DataFrame, alpha: float = 0.05) -> list[str]:
     """Bullet points (HTML) drafted from the numbers."""
     out = []
     sc = scorecard
     imp = sc[sc["direction"] == "improved"]
     wor = sc[sc["direction"] == "worsened"]
     same = sc[sc["direction"] == "no real change"]
+    unclear = sc[sc["direction"] == "cannot tell"]
     na = sc[~sc["assessable"].astype(bool)]
 
     def listed(rows: pd.DataFrame) -> str:
-        return "; ".join(f"{esc(r['name'])} ({num(r, 'change_pct', field_text(r, 'change_pct'))})"
-                         for _, r in rows.iterrows())
+        return "; ".join(f"{esc(r['name'])} ({change_text(r)})" for _, r in rows.iterrows())
 
     if len(imp):
-        out.append(f"<strong>Improved</strong> (a real change, not chance): {listed(imp)}.")
+        out.append("<strong>Improved</strong> by more than month-to-month variation would "
+                   f"explain: {listed(imp)}.")
     if len(wor):
-        out.append(f"<strong>Got worse</strong> (a real change, not chance): {listed(wor)}.")
+        out.append("<strong>Got worse</strong> by more than month-to-month variation would "
+                   f"explain: {listed(wor)}.")
     if len(same):
-        out.append(f"<strong>No real change</strong> in {len(same)} indicator(s): "
+        out.append(f"<strong>About the same</strong> in {len(same)} indicator(s): "
                    f"{listed(same)}.")
+    if len(unclear):
+        out.append(f"<strong>Cannot tell yet</strong> in {len(unclear)} indicator(s): the "
+                   f"figures allow a meaningful rise or fall: {listed(unclear)}.")
+    if len(imp) or len(wor):
+        out.append("These are comparisons of two periods, not evaluations: they do not show "
+                   "that any initiative caused a change.")
     counts = sc["target_status"].value_counts()
-    with_target = sc[sc["target_value"].notna()]
+    target_by = sc["target_by"].fillna("") if "target_by" in sc else pd.Series("", sc.index)
+    with_target = sc[sc["target_value"].notna() | (target_by != "")]
     if len(with_target):
         off = with_target[with_target["target_status"] == "off track"]
         part = (f"<strong>Targets</strong>: {counts.get('met', 0)} met, "
-                f"{counts.get('on track', 0)} on track, {counts.get('off track', 0)} off track "
-                f"of {len(with_target)}.")
+                f"{counts.get('on track', 0)} on track, {counts.get('off track', 0)} off track"
+                f", {int((with_target['target_status'] == 'not assessable').sum())} cannot be "
+                f"assessed, of {len(with_target)}.")
         if len(off):
             part += " Off track: " + "; ".join(esc(r["name"]) for _, r in off.iterrows()) + "."
+        soft = with_target[(with_target["target_status"] == "met")
+                           & ~with_target["direction"].isin(["improved"])]
+        if len(soft):
+            part += (" Met, but on a change within normal variation (it may not last): "
+                     + "; ".join(esc(r["name"]) for _, r in soft.iterrows()) + ".")
         out.append(part)
     if len(na):
         out.append("<strong>Cannot be assessed</strong>: " + "; ".join(
@@ -129,6 +177,9 @@ def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,
             part += " " + "; ".join(f"{esc(r['description'])}: {esc(r['status'])}"
                                     for _, r in missing.iterrows()) + "."
         out.append(part)
+    caveat = multiple_testing_note(sc, alpha)
+    if caveat:
+        out.append(esc(caveat))
     return out
 
 

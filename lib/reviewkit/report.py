@@ -18,11 +18,19 @@ import pandas as pd
 from reviewkit import html as H
 from reviewkit import quality as Q
 from reviewkit.charts import Chart, funnel_chart, trend_chart, xmr_chart
-from reviewkit.formatting import fmt_change, fmt_pct, fmt_value, unit_suffix
+from reviewkit.formatting import (
+    fmt_change,
+    fmt_change_for,
+    fmt_pct,
+    fmt_value,
+    series_unit,
+    unit_suffix,
+)
 from reviewkit.narrative import (
     executive_summary,
     indicator_sentence,
     load_narrative,
+    multiple_testing_note,
     render_narrative,
 )
 from reviewkit.params import CycleParams, load_params
@@ -35,7 +43,8 @@ from reviewkit.tidy import read_tidy
 
 DIRECTION_BADGE = {"improved": ("good", "▲", "Improved"),
                    "worsened": ("bad", "▼", "Worsened"),
-                   "no real change": ("neutral", "●", "No real change"),
+                   "no real change": ("neutral", "●", "About the same"),
+                   "cannot tell": ("none", "?", "Cannot tell yet"),
                    "not assessable": ("none", "?", "Not assessable")}
 TARGET_BADGE = {"met": ("good", "✔", "Met"), "on track": ("good", "▲", "On track"),
                 "off track": ("bad", "✖", "Off track"),
@@ -171,7 +180,8 @@ def board_title(ctx: ReportContext) -> str:
 
 
 def board_summary(ctx: ReportContext) -> str:
-    bullets = executive_summary(ctx.scorecard, ctx.initiatives, ctx.completeness)
+    bullets = executive_summary(ctx.scorecard, ctx.initiatives, ctx.completeness,
+                                ctx.params.analysis.significance_level)
     return H.section(H.h(2, "Executive summary", "summary") + ctx.narrative_html(
         "executive_summary") + H.ul(bullets, raw=True))
 
@@ -194,7 +204,7 @@ def scorecard_table(ctx: ReportContext) -> str:
                 name,
                 fmt_value(r["review_value"], r["measure"]),
                 fmt_value(r["baseline_value"], r["measure"]),
-                fmt_pct(r["change_pct"]),
+                fmt_change_for(r["change"], r["change_pct"], r["measure"]),
                 _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
                 _badge(VARIATION_BADGE, r["variation"]) if r["variation"] else "–",
                 _badge(TARGET_BADGE, target),
@@ -205,7 +215,7 @@ def scorecard_table(ctx: ReportContext) -> str:
     caption = (f"Scorecard: each indicator over {ctx.review_desc} against the baseline "
                f"({ctx.baseline_desc})")
     return H.section(H.h(2, "Scorecard", "scorecard") + H.grouped_table(
-        ["Indicator", "Review period", "Baseline", "Change", "Real change?",
+        ["Indicator", "Review period", "Baseline", "Change", "Beyond chance?",
          "Latest SPC signal", "Target", "Trend"], groups, caption,
         raw_columns=(4, 5, 6, 7), numeric=(1, 2, 3), cls="scorecard"))
 
@@ -214,6 +224,8 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
     parts = [H.h(3, r["name"]),
              f"<p>{indicator_sentence(r, ctx.review_desc, ctx.baseline_desc)}</p>"]
     facts = []
+    if r["assessable"] and r["test"]:
+        facts.append(f"Test: {r['test']}.")
     if r["assessable"]:
         if not math.isnan(r["last_year_change_pct"]):
             facts.append(f"Same period last year: {fmt_value(r['last_year_value'], r['measure'])}"
@@ -221,18 +233,23 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
         if not math.isnan(r["rolling_change_pct"]):
             facts.append(f"Latest 12 months against the previous 12: "
                          f"{fmt_pct(r['rolling_change_pct'])}"
-                         f"{' (a real change)' if r['rolling_significant'] else ''}.")
+                         f"{' (beyond chance variation)' if r['rolling_significant'] else ''}.")
         if r["target_status"] != "not assessable" and r["target_by"]:
             facts.append(f"Target {fmt_value(r['target_value'], r['measure'])} by "
                          f"{r['target_by']}: {r['target_status']} (trajectory at the end of the "
-                         f"review period {fmt_value(r['trajectory_value'], r['measure'])}).")
+                         f"review period {fmt_value(r['trajectory_value'], r['measure'])})"
+                         + ("; met on a change within normal variation, so it may not last"
+                            if r["target_status"] == "met" and r["direction"] != "improved"
+                            else "") + ".")
         elif not r["target_by"]:
             facts.append("No target is set for this indicator.")
+        facts += _test_and_chart(r)
+    elif r["target_by"]:
+        facts.append(f"The strategy sets a target by {r['target_by']}; it cannot be assessed "
+                     f"this review ({r['reason'].removeprefix('not assessable: ')}).")
     peer = _peer_row(ctx, r["id"])
     if peer is not None:
-        facts.append(f"Against {int(peer['of']) - 1} similar partnerships: rank "
-                     f"{int(peer['rank'])} of {int(peer['of'])} (1 = lowest rate), "
-                     f"{peer['position']} around the group rate of {peer['group_rate']:.1f}.")
+        facts.append(_peer_sentence(peer))
     if r["notes"]:
         facts.append(f"Note: {r['notes']}.")
     parts.append(H.ul(facts))
@@ -245,11 +262,43 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
         label = VARIATION_TEXT.get(r["variation"], "")
         if r["assurance"]:
             label += ". " + ASSURANCE_TEXT[r["assurance"]]
-        caption = f"{r['name']} by {r['period'].replace('_', ' ')}: {label}."
+        caption = (f"{r['name']}, {series_unit(r['measure'], r['period'])} (the headline "
+                   f"figure above is for the whole review period): {label}.")
         if bool(s["provisional"].iloc[-1]):
             caption += " Limits are provisional (few points)."
         parts.append(H.figure(chart, caption))
     return "".join(parts)
+
+
+def _test_and_chart(r: pd.Series) -> list[str]:
+    """A plain explanation when the two-period test and the SPC chart seem to disagree."""
+    beyond = r["direction"] in ("improved", "worsened")
+    common = r["variation"] == "common_cause"
+    if beyond and common:
+        return ["The test and the chart answer different questions: the test compares the "
+                "whole review period with the baseline, the chart asks whether the latest "
+                "point is unusual for the series. A change between two periods can be "
+                "larger than chance while no single point stands out."]
+    if not beyond and r["variation"] and not common:
+        return ["The test and the chart answer different questions: the chart flags a "
+                "recent unusual point or run, the test compares the whole review period with "
+                "the baseline and finds no difference beyond chance. Watch the next points."]
+    return []
+
+
+def _peer_sentence(peer: pd.Series) -> str:
+    """Where the partnership sits among its peers, against the limits actually drawn."""
+    text = (f"Against {int(peer['of']) - 1} similar partnerships: rank {int(peer['rank'])} of "
+            f"{int(peer['of'])} (1 = lowest rate), {peer['position']} around the group rate "
+            f"of {peer['group_rate']:.1f}")
+    method = str(peer.get("od_method", "none"))
+    if method != "none":
+        text += (f" (limits widened for over-dispersion between areas, dispersion factor "
+                 f"{float(peer['od_phi']):.1f})")
+    elif str(peer.get("od_p", "")) not in ("", "nan") and float(peer["od_p"]) < 0.05:
+        text += (" (Poisson limits, although the areas differ by more than chance: "
+                 "treat a position outside the limits with caution)")
+    return text + "."
 
 
 def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
@@ -273,9 +322,15 @@ def priority_sections(ctx: ReportContext) -> str:
         if len(ini):
             parts.append(H.h(3, f"Initiatives for {pr.name.lower()}"))
             parts.append(H.table(["Initiative", "Lead agency", "Status", "Milestones",
-                                  "Next milestone", "Indicator movement", "Re-assess?"],
+                                  "Next milestone", "Its indicators against the baseline",
+                                  "Re-assess?"],
                                  _initiative_rows(ini), f"Initiatives: {pr.name}",
                                  raw_columns=(2,)))
+            parts.append(H.p("What an initiative's indicators did is shown beside it, not "
+                             "measured as its effect: a before-and-after comparison with no "
+                             "comparison area cannot separate the initiative from everything "
+                             "else that changed, and a baseline year that was unusually high "
+                             "tends to be followed by a lower one (regression to the mean)."))
         out.append(H.section("".join(parts)))
     return "".join(out)
 
@@ -295,8 +350,10 @@ def benchmarking_section(ctx: ReportContext) -> str:
         return ""
     parts = [H.h(2, "Benchmarking against similar partnerships", "benchmarking"),
              H.p("Rates for the 12 months to the end of the review period, against the group "
-                 "of most similar partnerships. Points outside the funnel limits differ from "
-                 "the group rate by more than chance would explain (95% and 99.8% limits).")]
+                 "of most similar partnerships, with 95% and 99.8% funnel limits. Areas often "
+                 "differ by more than chance (Spiegelhalter's dispersion test); where they do, "
+                 "the limits are widened for that over-dispersion, so only a partnership "
+                 "outside the widened limits is called different from its peers.")]
     for ind_id, peers in b.groupby("indicator", sort=False):
         row = ctx.scorecard[ctx.scorecard["id"] == ind_id]
         name = row["name"].iloc[0] if len(row) else ind_id
@@ -307,11 +364,31 @@ def benchmarking_section(ctx: ReportContext) -> str:
             peers, ctx.params.partnership, label))
         parts.append(H.h(3, name))
         parts.append(H.figure(chart, f"{name}: funnel plot against similar partnerships."))
+        parts.append(H.p(_dispersion_sentence(peers)))
         rows = [[p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), p["position"]]
                 for _, p in peers.iterrows()]
         parts.append(H.table(["Partnership", label, "Rank (1 = lowest)", "Against the group"],
                              rows, f"{name}: similar partnerships", numeric=(1, 2)))
     return H.section("".join(parts))
+
+
+def _dispersion_sentence(peers: pd.DataFrame) -> str:
+    """The dispersion test's result and the adjustment chosen, in words."""
+    r = peers.iloc[0]
+    if "od_phi" not in peers or pd.isna(r["od_phi"]):
+        return "Too few partnerships to test for over-dispersion; exact Poisson limits."
+    phi, method = float(r["od_phi"]), str(r["od_method"])
+    base = (f"Dispersion factor {phi:.1f} across {len(peers)} partnerships (1 would mean they "
+            "differ only by chance; Winsorised z-scores, Spiegelhalter 2005).")
+    if method == "additive":
+        return base + (f" Limits widened by an additive random effect (between-area variance "
+                       f"τ² = {float(r['od_tau2']):.4f} on the square-root scale).")
+    if method == "multiplicative":
+        return base + f" Limits widened by a factor of √{phi:.1f} (multiplicative)."
+    if float(r["od_p"]) < 0.05:
+        return base + (" The limits were not widened (analysis.funnel_adjustment is 'none'): "
+                       "most partnerships may fall outside them by chance and place alone.")
+    return base + " No over-dispersion: exact Poisson limits."
 
 
 def reassessment_section(ctx: ReportContext) -> str:
@@ -321,8 +398,8 @@ def reassessment_section(ctx: ReportContext) -> str:
     body.append(H.p("An initiative is recommended for re-assessment when it is off track, when "
                     "an indicator it is meant to move shows special-cause concern, when it has "
                     f"run {ctx.params.analysis.reassess_after_months} months or more with no "
-                    "real improvement in its indicators, or when it cannot be judged because "
-                    "its data is missing."))
+                    "improvement beyond chance in its indicators, or when it cannot be judged "
+                    "because its data is missing."))
     if len(flagged):
         body.append(H.ul(f"{r['name']} ({r['lead_agency']}): {r['reassess_reasons']}."
                          for _, r in flagged.iterrows()))
@@ -406,9 +483,21 @@ def method_annex(ctx: ReportContext) -> str:
         "the period (scaled to 12 months where a period is not a year); rates are per 1,000 "
         "residents or households a year, using the mid-year estimate for the year of the "
         "period's middle month.",
-        f"Is the change real? Counts are compared with an exact Poisson test (conditional "
-        f"binomial) and proportions with Fisher's exact test, two-sided at "
-        f"{o.significance_level:g}. These hold for small counts.",
+        f"Is the change beyond chance? Counts and rates compare the review period with the "
+        f"baseline as a rate ratio with its 95% interval. Crime is clustered, so monthly "
+        f"counts often vary more than chance alone (over-dispersion): the dispersion is "
+        f"estimated from the monthly counts (allowing for the month of the year when both "
+        f"periods cover the same months) and, where above 1, the quasi-Poisson test widens "
+        f"the interval accordingly; otherwise the exact Poisson test (conditional binomial) "
+        f"is used. Proportions use Fisher's exact test, which does not allow for "
+        f"over-dispersion. Two-sided at {o.significance_level:g}. A change that is not "
+        f"significant is 'about the same' only when its interval rules out a change of "
+        f"{o.meaningful_change_pct:g}% either way; otherwise the figures cannot tell yet.",
+        multiple_testing_note(ctx.scorecard, o.significance_level)
+        or "No indicator could be tested.",
+        "These comparisons describe what happened, not why: they are not evaluations of any "
+        "initiative, and a baseline year that was unusually high or low tends to be followed "
+        "by a more ordinary one (regression to the mean).",
         f"SPC (XmR) charts follow NHS England's Making Data Count rules: process limits at the "
         f"mean ± 2.66 × the mean moving range"
         f"{' (moving ranges above 3.267 × their mean left out)' if o.spc.screen_outliers else ''}"
@@ -427,7 +516,39 @@ def method_annex(ctx: ReportContext) -> str:
         "quarantined with a reason and listed in the data quality report.",
         OGL,
     ]
-    return H.section(H.h(2, "Method and caveats", "method") + H.ul(items))
+    return H.section(H.h(2, "Method and caveats", "method") + H.ul(items)) + glossary()
+
+
+GLOSSARY = [
+    ("Baseline", "the period the strategy measures change against."),
+    ("Rate ratio and 95% interval", "the review period's rate divided by the baseline's; the "
+     "interval is the range of ratios the data are consistent with."),
+    ("Beyond chance", "a change larger than the usual month-to-month ups and downs would "
+     "explain (significant at the stated level); it does not say what caused it."),
+    ("Cannot tell yet", "the change is not beyond chance, but the interval still allows a "
+     "meaningful rise or fall; more data are needed."),
+    ("Over-dispersion", "counts that vary more than pure chance would give, as clustered "
+     "crime does; tests and funnel limits allow for it."),
+    ("Common cause variation", "the normal ups and downs of a stable process; no point "
+     "stands out on the SPC chart."),
+    ("Special cause variation", "a point or pattern on the SPC chart unlikely under the "
+     "normal ups and downs: outside the process limits, a run of points on one side of the "
+     "mean, a trend, or two of three points near a limit."),
+    ("Process limits", "the lines on an SPC chart, mean ± 2.66 × the average moving range, "
+     "within which nearly all points of a stable process fall."),
+    ("Funnel plot and limits", "each similar partnership's rate against its population; "
+     "the limits show how far from the group rate an area of that size can be by chance."),
+    ("Trajectory", "a straight line from the baseline to the target; on track means at or "
+     "better than the line at the end of the review period."),
+    ("Percentage points", "the difference between two percentages (9.0% to 8.7% is 0.3 "
+     "points), not a percentage change."),
+]
+
+
+def glossary() -> str:
+    """Plain meanings of the statistical words the board report uses."""
+    items = [f"<strong>{H.esc(t)}</strong>: {H.esc(d)}" for t, d in GLOSSARY]
+    return H.section(H.h(2, "Glossary", "glossary") + H.ul(items, raw=True))
 
 
 # Community update ---------------------------------------------------------------------------------
@@ -447,10 +568,15 @@ def _plain_change(r: pd.Series, threshold: int) -> str | None:
     before = suppress_count(float(r["baseline_count"]), threshold)
     if r["direction"] == "improved":
         trend = "went down" if r["better"] == "lower" else "went up"
-        verdict = "This is a real improvement, not just the normal ups and downs."
+        verdict = "This is more than the normal ups and downs from month to month."
     elif r["direction"] == "worsened":
         trend = "went up" if r["better"] == "lower" else "went down"
-        verdict = "This is a real change that we are working on."
+        verdict = ("This is more than the normal ups and downs from month to month, and we "
+                   "are working on it.")
+    elif r["direction"] == "cannot tell":
+        trend = "may have changed"
+        verdict = ("The figures cannot tell yet whether it went up or down: the change is "
+                   "within the normal ups and downs.")
     else:
         trend = "stayed about the same"
         verdict = "The change is within the normal ups and downs from month to month."
@@ -546,8 +672,8 @@ def community_help(ctx: ReportContext) -> str:
 
 def community_about(ctx: ReportContext) -> str:
     return H.section(H.h(2, "About these figures", "about") + H.ul([
-        "“A real change” means the change is bigger than the normal ups and downs we would "
-        "expect by chance.",
+        "“More than the normal ups and downs” means the change is bigger than we would "
+        "expect by chance from month to month. It does not tell us what caused it.",
         "Police figures come from data.police.uk. Other figures come from the council, the "
         "fire service and the health service.",
         OGL]))
