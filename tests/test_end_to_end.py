@@ -197,3 +197,19 @@ def test_the_board_report_says_only_what_the_statistics_allow(cycle_run):
                    r"[^>]*>")
         sentence = re.split(opening, report)[1]
         assert "95% interval: between" in sentence.split("</p>")[0], ind
+
+
+def test_a_recording_change_is_flagged_and_not_read_as_a_real_change(cycle_run):
+    # the generator raises criminal damage threefold force-wide from April 2025
+    out = cycle_run["cycle"]
+    found = pd.read_csv(out / "tables" / "recording_changes.csv")
+    assert list(found["crime_type"]) == ["Criminal damage and arson"]
+    assert list(found["month"]) == ["2025-04"]
+    quality = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (
+        out / "data_quality.html").read_text(encoding="utf-8")))
+    assert "Possible recording change: Criminal damage and arson" in quality
+    assert "in the rest of the force at the same time" in quality
+    community = (out / "community_update.html").read_text(encoding="utf-8")
+    table = community.split('id="crime-types"')[1].split("</table>")[0]
+    row = next(tr for tr in table.split("<tr") if "Criminal damage and arson" in tr)
+    assert "not comparable" in row

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from reviewkit.indicators import compute_indicator, target_status
+from reviewkit.indicators import compute_indicator, recording_changes, target_status
 from reviewkit.params import CycleParams
 from reviewkit.strategy import Indicator
 
@@ -238,3 +238,78 @@ def test_a_month_missing_from_the_review_period_is_named_not_fatal(measure):
         "not assessable")
     assert res.variation == "" and any("2026-03 missing from the series" in n for n in res.notes)
     assert "2026-03" not in set(series["period_start"])
+
+
+# Recording changes ------------------------------------------------------------------------------
+def _tripled() -> dict[str, int]:
+    """Burglary at 10 a month, tripling from January 2025 (a change in recording)."""
+    return {m: (30 if m >= "2025-01" else 10) for m in months("2023-01", "2026-09")}
+
+
+def _run_with_changes(indicator, tidy, decisions=()):
+    p = params(analysis={"recording_changes": list(decisions)})
+    found = pd.DataFrame([{"crime_type": "Burglary", "month": "2025-01"}])
+    changes = recording_changes(found, p)
+    present = {k: sorted(set(v["month"])) for k, v in tidy.items()}
+    partner = pd.DataFrame(columns=["dataset", "measure", "period_type", "period_start",
+                                    "period", "area", "value"])
+    return compute_indicator(indicator, p, tidy, partner, present,
+                             {"police_street": "complete"}, None, changes)
+
+
+def test_a_recording_change_makes_comparisons_not_comparable():
+    tidy = {"police_street": police(_tripled())}
+    plain, _ = run(ind(target={"change_pct": -10, "by": "2027-03"}), tidy)
+    assert plain.direction == "worsened"  # what the board was told before
+    res, series = _run_with_changes(ind(target={"change_pct": -10, "by": "2027-03"}), tidy)
+    assert res.direction == "not comparable" and math.isnan(res.p_value)
+    assert res.not_comparable == "possible recording change in Burglary from January 2025"
+    assert res.target_status == "not assessable"
+    assert res.review_value == 360 and res.baseline_value == 120  # the values are still shown
+    # the limits start again at the change, so the new level is not read as special cause
+    assert series.loc[series["period_start"] == "2025-01", "rebase_group"].item() == 1
+    assert not series["special_cause"].any()
+
+
+def test_an_indicator_over_other_crime_types_is_not_affected():
+    tidy = {"police_street": pd.concat([police(_tripled()),
+                                        police(history(10, 10), ctype="Robbery")])}
+    res, _ = _run_with_changes(ind(filter={"crime_types": ["Robbery"]}), tidy)
+    assert res.direction != "not comparable" and not res.not_comparable
+
+
+@pytest.mark.parametrize("decision,direction", [("real", "worsened"),
+                                                ("rebase", "not comparable")])
+def test_the_analysts_decision(decision, direction):
+    tidy = {"police_street": police(_tripled())}
+    res, _ = _run_with_changes(ind(), tidy, [{"crime_type": "Burglary", "month": "2025-01",
+                                              "decision": decision}])
+    assert res.direction == direction
+
+
+def test_excluding_a_type_leaves_the_others():
+    tidy = {"police_street": pd.concat([police(_tripled()),
+                                        police(history(10, 5), ctype="Robbery")])}
+    two = ind(filter={"crime_types": ["Burglary", "Robbery"]})
+    res, _ = _run_with_changes(two, tidy, [{"crime_type": "Burglary", "month": "2025-01",
+                                            "decision": "exclude"}])
+    assert res.review_value == 60 and res.baseline_value == 120  # robbery alone
+    assert res.direction == "improved" and "excludes Burglary" in "; ".join(res.notes)
+    res, _ = _run_with_changes(ind(), tidy, [{"crime_type": "Burglary", "month": "2025-01",
+                                              "decision": "exclude"}])
+    assert not res.assessable and "excluded" in res.reason
+
+
+def test_seasonal_monthly_data_are_charted_seasonally_adjusted():
+    season = [0.75, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.25, 1.1, 1.0, 0.85, 0.75]
+    values = {m: round(100 * season[int(m[5:]) - 1]) for m in months("2023-01", "2026-09")}
+    res, series = run(ind(), {"police_street": police(values)})
+    assert res.seasonal == "adjusted" and not series["special_cause"].any()
+    # the same series with the review ending in winter or in summer: the same signal
+    short = {m: v for m, v in values.items() if m <= "2026-03"}
+    p = params(review_period={"start": "2025-04", "end": "2026-03"},
+               baseline_period={"start": "2023-04", "end": "2024-03"})
+    winter, _ = run(ind(), {"police_street": police(short)}, p)
+    assert winter.variation == res.variation == "common_cause"
+    raw = __import__("reviewkit.spc", fromlist=["xmr"]).xmr(list(values.values()))
+    assert raw["special_cause"].any()  # unadjusted, the seasons alone raise flags

@@ -81,3 +81,12 @@ def test_reassessment_rule():
     done = ini(end="2026-09-30", updates=[{"cycle": "c", "date": "2026-10-01",
                                            "status": "complete"}])
     assert not assess_initiative(done, AS_OF, {"a": result()}).reassess
+
+
+def test_a_recording_change_is_no_reason_to_re_assess():
+    # burglary "rose 31%" because recording changed: the initiative is not to blame
+    r = result(direction="not comparable", variation="concern_high")
+    r.not_comparable = "possible recording change in Burglary from January 2025"
+    out = assess_initiative(ini(), AS_OF, {"a": r}, reassess_after_months=12)
+    assert not out.reassess and out.reasons == []
+    assert "not comparable (possible recording change" in out.movement

@@ -9,6 +9,9 @@ from reviewkit.spc import (
     _trend,
     _two_in_three,
     assurance,
+    seasonal_indices,
+    seasonally_adjusted,
+    sustained_shift_start,
     variation,
     xmr,
 )
@@ -157,3 +160,82 @@ def test_assurance_as_ptd_defines_it():
 def test_gaps_are_refused():
     with pytest.raises(ValueError, match="gaps"):
         xmr([1, float("nan"), 2])
+
+
+# NHSRplotthedots pull request #180 (issues #171, #122): trend points take the trend's direction
+def _falling_above_the_mean():
+    # alternating 8/12 (mean about 10, wide limits), then a strictly falling run from 12 at
+    # position 9 to 8 at position 17 (nine points, most of them above the mean), then 12, 8
+    return [8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 11.9, 11.5, 11.2, 11.0, 10.8, 10.6, 10.4, 8,
+            12, 8]
+
+
+def test_a_falling_trend_above_the_mean_is_a_concern_when_higher_is_better():
+    y = _falling_above_the_mean()
+    r = xmr(y, improvement="increase", screen_outliers=False)
+    run = range(9, 18)
+    assert not r["outside_limits"].any()
+    assert all(r["rule"].iloc[i] == "trend" for i in run)
+    assert all(r["point_type"].iloc[i] == "special_cause_concern" for i in run)
+    # the same points are an improvement when lower is better, whatever their side
+    r = xmr(y, improvement="decrease", screen_outliers=False)
+    assert all(r["point_type"].iloc[i] == "special_cause_improvement" for i in run)
+    assert r["relative_to_mean"].iloc[10] == 1  # above the mean, yet coloured as falling
+
+
+def test_a_rising_trend_below_the_mean_is_an_improvement_when_higher_is_better():
+    y = [-v for v in _falling_above_the_mean()]
+    r = xmr(y, improvement="increase", screen_outliers=False)
+    assert r["relative_to_mean"].iloc[10] == -1
+    assert all(r["point_type"].iloc[i] == "special_cause_improvement" for i in range(9, 18))
+
+
+def test_rule_precedence_outside_limits_then_trend_then_two_in_three_then_shift():
+    # a rising run of seven whose last point leaves the limits: that point is outside_limits,
+    # the others trend; an eighth point above the mean after the trend is shift
+    base = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9]
+    y = base + [9.1, 9.5, 10.2, 10.6, 11.0, 11.4, 30, 10.5, 10.6, 10.5]
+    r = xmr(y, improvement="increase", screen_outliers=True)
+    assert r["rule"].iloc[21] == "outside_limits"
+    assert list(r["rule"].iloc[15:21]) == ["trend"] * 6
+    assert r["special_direction"].iloc[21] == 1 and r["special_direction"].iloc[15] == 1
+
+
+def test_the_variation_icon_follows_the_trend_direction():
+    y = _falling_above_the_mean()[:18]
+    r = xmr(y, improvement="decrease", screen_outliers=False)
+    assert variation(r, "decrease") == "improvement_low"
+
+
+# Seasonality ------------------------------------------------------------------------------------
+def _seasonal(years=3, amplitude=0.25, seed=1):
+    rng = np.random.default_rng(seed)
+    months = np.tile(np.arange(1, 13), years)
+    expected = 400 * (1 + amplitude * np.sin(2 * np.pi * (months - 4) / 12))
+    return rng.poisson(expected).astype(float), months, expected
+
+
+def test_seasonality_found_in_monthly_data_with_a_season():
+    y, months, expected = _seasonal()
+    idx, p = seasonal_indices(y, months)
+    assert p < 0.001 and idx is not None
+    truth = expected[:12] / expected[:12].mean()
+    assert np.abs(idx - truth).max() < 0.05
+    raw = xmr(y, improvement="decrease")
+    adjusted = xmr(seasonally_adjusted(y, months, idx), improvement="decrease")
+    assert (adjusted["special_cause"]).sum() < (raw["special_cause"]).sum()
+
+
+def test_no_seasonality_without_a_season_or_two_whole_years():
+    y, months, _ = _seasonal(amplitude=0.0)
+    idx, p = seasonal_indices(y, months)
+    assert idx is None and p > 0.05
+    y, months, _ = _seasonal(years=3)
+    assert seasonal_indices(y[:23], months[:23])[0] is None
+
+
+def test_a_sustained_shift_at_the_end_is_found():
+    y = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9, 14, 15, 14, 15, 14, 15, 14, 15]
+    r = xmr(y)
+    assert sustained_shift_start(r, 7) == 12
+    assert sustained_shift_start(xmr(RNORM_123), 7) is None

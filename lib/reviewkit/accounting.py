@@ -51,6 +51,7 @@ class DatasetIntake:
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=QUARANTINE_COLUMNS))
     tidy: pd.DataFrame | None = None
+    rest_of_force: pd.DataFrame | None = None  # street rows outside the area: month, type, n
     periods: list[str] = field(default_factory=list)  # period labels with accepted rows
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -48,6 +48,13 @@ def _png(fig: plt.Figure) -> bytes:
     return buf.getvalue()
 
 
+def _spc_values(series: pd.DataFrame) -> pd.Series:
+    """The values the XmR chart was computed on (seasonally adjusted where they were)."""
+    if "spc_value" in series and series["spc_value"].notna().all():
+        return series["spc_value"].astype(float)
+    return series["value"].astype(float)
+
+
 def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
             assurance: str | None) -> str:
     """Text alternative for an XmR chart: what it shows and what it concludes."""
@@ -62,7 +69,9 @@ def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
         f"XmR chart of {name}, {len(series)} points from {first} to {last}.",
         f"Mean {fmt_value(mean, measure)}, process limits {fmt_value(max(lpl, 0), measure)} "
         f"to {fmt_value(upl, measure)}.",
-        f"Latest value {fmt_value(series['value'].iloc[-1], measure)} in {last}.",
+        f"Latest value {fmt_value(series['value'].iloc[-1], measure)} in {last}"
+        + (" (the chart's points are seasonally adjusted)."
+           if not _spc_values(series).equals(series["value"].astype(float)) else "."),
         f"{n_imp} point(s) show special-cause improvement and {n_con} special-cause concern.",
         f"Conclusion: {VARIATION_TEXT.get(variation, variation)}.",
     ]
@@ -78,7 +87,11 @@ def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
     """The XmR chart: values, mean, process limits, special-cause points and target line."""
     fig, ax = plt.subplots(figsize=(7.2, 3.0))
     x = np.arange(len(series))
-    ax.plot(x, series["value"], color="#8a939b", linewidth=1.2, zorder=1)
+    y = _spc_values(series)
+    if not y.equals(series["value"]):
+        ax.plot(x, series["value"], color="#c8cdd0", linewidth=1, linestyle=":", zorder=0,
+                label="As recorded (before seasonal adjustment)")
+    ax.plot(x, y, color="#8a939b", linewidth=1.2, zorder=1)
     ax.plot(x, series["mean"], color="#212b32", linewidth=1.2, label="Mean")
     ax.plot(x, series["upl"], color="#425563", linestyle="--", linewidth=1,
             label="Process limits")
@@ -86,7 +99,7 @@ def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
     for kind, (colour, marker, label) in STYLE.items():
         mask = (series["point_type"] == kind).to_numpy()
         if mask.any():
-            ax.scatter(x[mask], series["value"][mask], color=colour, marker=marker, s=28,
+            ax.scatter(x[mask], y[mask], color=colour, marker=marker, s=28,
                        zorder=3, label=label)
     if target is not None and not np.isnan(target):
         ax.axhline(target, color="#007f3b", linestyle=":", linewidth=1.5, label="Target")

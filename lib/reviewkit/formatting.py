@@ -6,6 +6,7 @@ import math
 
 DIRECTION_WORDS = {"improved": "Improved", "worsened": "Worsened",
                    "no real change": "About the same", "cannot tell": "Cannot tell yet",
+                   "not comparable": "Not comparable",
                    "not assessable": "Not assessable"}
 
 

@@ -50,6 +50,8 @@ class IndicatorResult:
     ratio_low: float = math.nan
     ratio_high: float = math.nan
     dispersion: float = math.nan  # month-to-month dispersion the test allowed for
+    not_comparable: str = ""  # why the comparisons cannot be made (a recording change)
+    seasonal: str = ""  # "adjusted" (XmR on seasonally adjusted values), "too short" or ""
     ci_low: float = math.nan
     ci_high: float = math.nan
     last_year_value: float = math.nan
@@ -257,11 +259,62 @@ def target_status(baseline: float, target: float, baseline_end: pd.Period,
     return "off track", trajectory
 
 
+@dataclass(frozen=True)
+class Change:
+    """A possible recording change in one crime type, and the analyst's decision if any."""
+
+    crime_type: str
+    month: str  # YYYY-MM, first month at the new level
+    decision: str = ""  # "", exclude, rebase or real
+
+    @property
+    def label(self) -> str:
+        return pd.Period(self.month, "M").strftime("%B %Y")
+
+
+def recording_changes(found: pd.DataFrame | None, params: CycleParams) -> dict[str, Change]:
+    """Changes by crime type: those intake found, with the analyst's decisions (a decision
+    names its own month, so a change the analyst has recorded applies even if not found)."""
+    out: dict[str, Change] = {}
+    if found is not None:
+        for _, r in found.iterrows():
+            out[str(r["crime_type"])] = Change(str(r["crime_type"]), str(r["month"]))
+    for d in params.analysis.recording_changes:
+        out[d.crime_type] = Change(d.crime_type, d.month, d.decision)
+    return out
+
+
+def _affecting(ind: Indicator, tidy: dict[str, pd.DataFrame],
+               changes: dict[str, Change]) -> list[Change]:
+    """The recording changes in the crime types an indicator counts."""
+    table = tidy.get(ind.dataset)
+    if not changes or table is None or "crime_type" not in table:
+        return []
+    types = ind.filter.crime_types
+    if types is None:
+        types = sorted(set(table["crime_type"]))
+    return [changes[t] for t in types if t in changes]
+
+
+def _straddles(rng_start: pd.Period, rng_end: pd.Period, change: Change) -> bool:
+    return str(rng_start) < change.month <= str(rng_end)
+
+
 def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.DataFrame],
                       partner: pd.DataFrame, present: dict[str, list[str]],
-                      status: dict[str, str], population: pd.DataFrame | None
+                      status: dict[str, str], population: pd.DataFrame | None,
+                      changes: dict[str, Change] | None = None
                       ) -> tuple[IndicatorResult, pd.DataFrame]:
     """One indicator's result and its series (with SPC columns)."""
+    changes = changes or {}
+    affecting = _affecting(ind, tidy, changes)
+    excluded = [c for c in affecting if c.decision == "exclude"]
+    if excluded:
+        keep = [t for t in (ind.filter.crime_types or sorted(set(tidy[ind.dataset][
+            "crime_type"]))) if t not in {c.crime_type for c in excluded}]
+        ind = ind.model_copy(update={"filter": ind.filter.model_copy(
+            update={"crime_types": keep})})
+    pending = [c for c in affecting if c.decision in ("", "rebase")]
     res = IndicatorResult(id=ind.id, priority=ind.priority, name=ind.name,
                           plain_name=ind.plain_name or ind.name.lower(), measure=ind.measure,
                           unit=UNIT[ind.measure], period=ind.period, better=ind.better,
@@ -354,6 +407,31 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
             res.target_status, res.trajectory_value = target_status(
                 base.value, tv, baseline_rng.end, pd.Period(ind.target.by_month, "M"),
                 review.end, rev.value, ind.better)
+    for c in excluded:
+        res.notes.append(f"excludes {c.crime_type} (recording change from {c.label}; the "
+                         "analyst's decision)")
+    for c in affecting:
+        if c.decision == "real":
+            res.notes.append(f"the change in {c.crime_type} from {c.label} was confirmed as "
+                             "real by the analyst, not a change in recording")
+    straddling = [c for c in pending if _straddles(baseline_rng.start, review.end, c)]
+    if res.assessable and straddling:
+        c = straddling[0]
+        res.not_comparable = (f"possible recording change in {c.crime_type} from {c.label}"
+                              if not c.decision else
+                              f"recording change in {c.crime_type} from {c.label} (rebased)")
+        res.direction = "not comparable"
+        res.p_value, res.significant, res.test = math.nan, False, ""
+        res.ratio = res.ratio_low = res.ratio_high = math.nan
+        res.target_status, res.trajectory_value = "not assessable", math.nan
+        for c2 in straddling:
+            if _straddles(review.shift(-12).start, review.end, c2):
+                res.last_year_value = res.last_year_change_pct = math.nan
+                res.rolling_value = res.rolling_previous = res.rolling_change_pct = math.nan
+                res.rolling_significant = False
+    if excluded and not ind.filter.crime_types:
+        res.assessable, res.direction = False, "not assessable"
+        res.reason = "not assessable: every crime type it counts is excluded (recording change)"
     # SPC over the whole series, never across a gap (limits would join months apart)
     improvement = "decrease" if ind.better == "lower" else "increase"
     gaps = series_gaps(series, ind.period)
@@ -365,15 +443,44 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         if res.target_value == res.target_value:
             per_period_target = _per_period(res.target_value, ind)
         starts = list(series["period_start"])
+        rebase_months = [*opts.rebase, *(c.month for c in pending)]
         rebase = sorted({next((i for i, st in enumerate(starts) if st >= m), len(starts))
-                         for m in opts.rebase} - {0, len(starts)})
-        result = spc.xmr(series["value"], improvement=improvement, rebase=rebase,
+                         for m in rebase_months} - {0, len(starts)})
+        for c in pending:
+            if not starts[0] < c.month <= starts[-1]:
+                continue
+            res.notes.append(f"SPC limits recalculated from {c.label}, where a "
+                             f"{'' if c.decision else 'possible '}recording change in "
+                             f"{c.crime_type} starts")
+        spc_values = series["value"].to_numpy(dtype=float)
+        per_year = {"month": 12, "quarter": 4}.get(ind.period)
+        if per_year:
+            pos = [(pd.Period(p, "M").month - 1) // (12 // per_year) + 1 for p in starts]
+            idx, _p = spc.seasonal_indices(spc_values, pos, per_year=per_year)
+            if idx is not None:
+                spc_values = spc.seasonally_adjusted(spc_values, pos, idx)
+                res.seasonal = "adjusted"
+                res.notes.append("SPC chart on seasonally adjusted values (a clear "
+                                 f"{ind.period}-of-year pattern); the headline figures are "
+                                 "not adjusted")
+            elif len(series) < 2 * per_year:
+                res.seasonal = "too short"
+                res.notes.append(f"fewer than two years of {ind.period.replace('_', ' ')}ly "
+                                 "data: seasonality cannot be checked, so SPC flags may be "
+                                 "seasonal")
+        result = spc.xmr(spc_values, improvement=improvement, rebase=rebase,
                          screen_outliers=opts.screen_outliers,
                          fix_after_n_points=opts.fix_after_n_points,
                          shift_length=opts.shift_length, trend_length=opts.trend_length,
                          minimum_points=opts.minimum_points, target=per_period_target)
         series = pd.concat([series.reset_index(drop=True),
-                            result.drop(columns=["value"])], axis=1)
+                            result.rename(columns={"value": "spc_value"})], axis=1)
+        shift = spc.sustained_shift_start(result, opts.shift_length)
+        if shift is not None and shift > 0 and shift not in rebase:
+            when = series["period"].iloc[shift]
+            res.notes.append(f"a sustained shift since {when}: if the way of working changed "
+                             f"then, set analysis.spc.rebase to {starts[shift]} to recalculate "
+                             "the limits from there")
         res.variation = spc.variation(result, improvement)
         res.assurance = spc.assurance(result, improvement, per_period_target) or ""
         res.spc_provisional = bool(result["provisional"].iloc[-1])
@@ -431,13 +538,14 @@ def _per_period(annual: float, ind: Indicator) -> float:
 
 def compute_all(strategy: Strategy, params: CycleParams, tidy: dict[str, pd.DataFrame],
                 partner: pd.DataFrame, present: dict[str, list[str]], status: dict[str, str],
-                population: pd.DataFrame | None
+                population: pd.DataFrame | None, changes: dict[str, Change] | None = None
                 ) -> tuple[pd.DataFrame, dict[str, IndicatorResult], dict[str, pd.DataFrame]]:
     """Scorecard (one row per indicator), results by id, and series by id."""
     results: dict[str, IndicatorResult] = {}
     series: dict[str, pd.DataFrame] = {}
     for ind in strategy.indicators:
-        res, s = compute_indicator(ind, params, tidy, partner, present, status, population)
+        res, s = compute_indicator(ind, params, tidy, partner, present, status, population,
+                                   changes)
         results[ind.id] = res
         series[ind.id] = s
     scorecard = pd.DataFrame([r.row() for r in results.values()])

@@ -119,6 +119,9 @@ def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, Ind
             moves.append(f"{r.name}: {r.reason}")
             res.reasons.append(f"cannot be judged on {r.name} ({r.reason})")
             continue
+        if r.not_comparable:  # not a reason to re-assess: the figures changed, not the work
+            moves.append(f"{r.name}: not comparable ({r.not_comparable})")
+            continue
         moves.append(f"{r.name}: {DIRECTION_WORDS.get(r.direction, r.direction).lower()}")
         improved = improved or r.direction == "improved"
         if r.variation.startswith("concern"):
@@ -128,7 +131,8 @@ def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, Ind
         res.reasons.insert(0, "off track: " + ("; ".join(overdue) if overdue else
                                               "reported off track"))
     months_running = (as_of.year - ini.start.year) * 12 + as_of.month - ini.start.month
-    assessable = [i for i in ini.indicators if i in indicators and indicators[i].assessable]
+    assessable = [i for i in ini.indicators if i in indicators and indicators[i].assessable
+                  and not indicators[i].not_comparable]
     if (status not in ("complete", "not started") and months_running >= reassess_after_months
             and assessable and not improved):
         res.reasons.append("no improvement beyond chance in its indicators after "

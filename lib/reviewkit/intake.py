@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewkit import difficulties as dlog
+from reviewkit import recording
 from reviewkit.accounting import (
     DatasetIntake,
     Problem,
@@ -52,6 +53,8 @@ class IntakeResult:
     difficulties_resolved: pd.DataFrame
     population: pd.DataFrame | None
     notes: dict[str, list[str]] = field(default_factory=dict)
+    recording_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["dataset", *recording.COLUMNS]))
 
     @property
     def partner_measures(self) -> pd.DataFrame:
@@ -139,9 +142,29 @@ def run_intake(params: CycleParams) -> IntakeResult:
     pop_path = params.path("population")
     population = load_population(pop_path, params.area.local_authorities) if (
         pop_path and params.area.local_authorities) else None
+    changes = recording_changes(register, datasets)
     notes = {name: d.notes for name, d in datasets.items() if d.notes}
     return IntakeResult(register, datasets, recon, completeness, log, added, resolved,
-                        population, notes)
+                        population, notes, changes)
+
+
+def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) -> pd.DataFrame:
+    """Possible recording changes in each police street dataset, each also noted on the
+    dataset for the data quality page."""
+    frames = []
+    for request in register.data_requests:
+        d = datasets.get(request.dataset)
+        if request.source.kind != "police_uk_street" or d is None or d.tidy is None:
+            continue
+        rest = d.rest_of_force
+        months = sorted(set(d.periods) | (set(rest["month"]) if rest is not None else set()))
+        found = recording.detect(d.tidy, rest, months)
+        d.notes.extend(recording.describe(r) for _, r in found.iterrows())
+        frames.append(found.assign(dataset=request.dataset))
+    if not frames:
+        return pd.DataFrame(columns=["dataset", *recording.COLUMNS])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["dataset", *recording.COLUMNS]]
 
 
 def write_intake(result: IntakeResult, run_dir: Path) -> None:
@@ -156,6 +179,7 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     tables = run_dir / "tables"
     write_table(result.reconciliation, tables / "reconciliation")
     write_table(result.completeness, tables / "completeness")
+    write_table(result.recording_changes, tables / "recording_changes")
     qdir = run_dir / "quarantine"
     for name, d in result.datasets.items():
         if len(d.quarantine):

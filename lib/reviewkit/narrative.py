@@ -91,6 +91,12 @@ def indicator_sentence(row: pd.Series | dict, review_desc: str, baseline_desc: s
     if not row["assessable"]:
         return f"{name}: {esc(row['reason'])}."
     unit = esc(unit_suffix(row["measure"]))
+    if row["direction"] == "not comparable":
+        return (f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
+                f"{esc(review_desc)}, against "
+                f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))} in "
+                f"{esc(baseline_desc)}: not comparable: {esc(row['not_comparable'])} (see the "
+                "data quality section; the analyst can record a decision in the params).")
     return (f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
             f"{esc(review_desc)}, against "
             f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))}"
@@ -118,6 +124,7 @@ def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,
     wor = sc[sc["direction"] == "worsened"]
     same = sc[sc["direction"] == "no real change"]
     unclear = sc[sc["direction"] == "cannot tell"]
+    apart = sc[sc["direction"] == "not comparable"]
     na = sc[~sc["assessable"].astype(bool)]
 
     def listed(rows: pd.DataFrame) -> str:
@@ -135,6 +142,10 @@ def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,
     if len(unclear):
         out.append(f"<strong>Cannot tell yet</strong> in {len(unclear)} indicator(s): the "
                    f"figures allow a meaningful rise or fall: {listed(unclear)}.")
+    if len(apart):
+        out.append("<strong>Not comparable</strong> with the baseline: " + "; ".join(
+            f"{esc(r['name'])} ({esc(r['not_comparable'])})" for _, r in apart.iterrows())
+            + ".")
     if len(imp) or len(wor):
         out.append("These are comparisons of two periods, not evaluations: they do not show "
                    "that any initiative caused a change.")

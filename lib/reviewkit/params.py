@@ -114,6 +114,24 @@ class SpcOptions(Strict):
         return [str(m) for m in value]
 
 
+class RecordingDecision(Strict):
+    """The analyst's decision on a possible recording change the data quality page flagged."""
+
+    crime_type: str = Field(description="police.uk crime type, as the data quality page names it")
+    month: str = Field(description="first month at the new level (YYYY-MM)")
+    decision: Literal["exclude", "rebase", "real"] = Field(
+        description="exclude the type from indicators; rebase (compare only from that month); "
+                    "or real (a real change: compare as usual)")
+    reason: str = Field("", description="why, in a sentence, for the method annex")
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(value)):
+            raise ValueError(f"'{value}' is not a month; write it as YYYY-MM")
+        return str(value)
+
+
 class Analysis(Strict):
     significance_level: float = Field(0.05, gt=0, lt=0.5)
     spc: SpcOptions = SpcOptions()
@@ -124,6 +142,8 @@ class Analysis(Strict):
     meaningful_change_pct: float = Field(10.0, gt=0, lt=100, description="a change this large "
                                          "(%) matters: a non-significant change whose interval "
                                          "still allows it is 'cannot tell yet'")
+    recording_changes: list[RecordingDecision] = Field(default_factory=list, description=(
+        "decisions on possible recording changes (crime_type, month, decision)"))
     funnel_adjustment: Literal["additive", "multiplicative", "none"] = Field(
         "additive", description="how funnel limits allow for over-dispersion between peers")
 

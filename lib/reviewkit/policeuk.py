@@ -609,6 +609,11 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         q.insert(0, "file", [raws[i].label for i in file_idx[bad]])
         q.insert(0, "dataset", dataset)
         quarantine.append(q)
+    if kind == "police_uk_street":
+        rest = pd.DataFrame({k: df[k][out] for k in ("month", "crime_type")})
+        rest = rest.groupby(["month", "crime_type"], observed=True).size().rename("n")
+        result.rest_of_force = rest[rest > 0].reset_index().astype({"month": str,
+                                                                     "crime_type": str})
     keys = TIDY_KEYS[kind]
     accepted = pd.DataFrame({k: df[k][in_area] for k in keys})
     tidy = (accepted.groupby(keys, observed=True, dropna=False).size().rename("n")

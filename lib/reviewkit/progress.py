@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewkit.indicators import IndicatorResult, compute_all
+from reviewkit.indicators import IndicatorResult, compute_all, recording_changes
 from reviewkit.initiatives import InitiativeResult, assess_all
 from reviewkit.params import CycleParams
 from reviewkit.peers import benchmark_all, load_peers
@@ -23,10 +23,11 @@ SCORECARD_COLUMNS = [
     "id", "priority", "name", "measure", "unit", "period", "better", "dataset", "assessable",
     "reason", "review_value", "review_count", "baseline_value", "baseline_count", "change",
     "change_pct", "direction", "p_value", "significant", "test", "ratio", "ratio_low",
-    "ratio_high", "dispersion", "ci_low", "ci_high",
+    "ratio_high", "dispersion", "not_comparable", "ci_low", "ci_high",
     "last_year_value", "last_year_change_pct", "rolling_value", "rolling_previous",
     "rolling_change_pct", "rolling_significant", "target_value", "target_by",
-    "trajectory_value", "target_status", "variation", "assurance", "spc_provisional", "points",
+    "trajectory_value", "target_status", "variation", "assurance", "spc_provisional", "seasonal",
+    "points",
     "latest_period", "latest_value", "plain_name", "notes",
 ]
 
@@ -68,8 +69,11 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     tidy, partner, completeness, population = load_intake_outputs(run_dir)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
     present = police_months(tidy)
+    found_path = run_dir / "tables" / "recording_changes.csv"
+    found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
+    changes = recording_changes(found, params)
     scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
-                                             population)
+                                             population, changes)
     initiatives, ini_results = assess_all(strategy.initiatives, params.review_date, results,
                                           params.analysis.reassess_after_months)
     bench = None

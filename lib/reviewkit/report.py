@@ -26,6 +26,7 @@ from reviewkit.formatting import (
     series_unit,
     unit_suffix,
 )
+from reviewkit.indicators import Change, recording_changes
 from reviewkit.narrative import (
     executive_summary,
     indicator_sentence,
@@ -45,6 +46,7 @@ DIRECTION_BADGE = {"improved": ("good", "▲", "Improved"),
                    "worsened": ("bad", "▼", "Worsened"),
                    "no real change": ("neutral", "●", "About the same"),
                    "cannot tell": ("none", "?", "Cannot tell yet"),
+                   "not comparable": ("warn", "!", "Not comparable"),
                    "not assessable": ("none", "?", "Not assessable")}
 TARGET_BADGE = {"met": ("good", "✔", "Met"), "on track": ("good", "▲", "On track"),
                 "off track": ("bad", "✖", "Off track"),
@@ -93,6 +95,7 @@ class ReportContext:
     police: pd.DataFrame | None
     previous: dict[str, pd.DataFrame] = field(default_factory=dict)
     benchmarking: pd.DataFrame | None = None
+    recording: dict[str, Change] = field(default_factory=dict)
 
     @property
     def review_desc(self) -> str:
@@ -134,7 +137,10 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     scorecard = _read_csv(tables / "scorecard.csv")
     scorecard["assessable"] = scorecard["assessable"].astype(bool)
     scorecard["reason"] = scorecard["reason"].fillna("")
-    for col in ("variation", "assurance", "direction", "target_status", "notes", "target_by"):
+    for col in ("variation", "assurance", "direction", "target_status", "notes", "target_by",
+                "not_comparable", "seasonal"):
+        if col not in scorecard:
+            scorecard[col] = ""
         scorecard[col] = scorecard[col].fillna("")
     initiatives = _read_csv(tables / "initiative_status.csv").fillna("")
     if len(initiatives):
@@ -165,9 +171,12 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     if bench_path.exists():
         bench = read_csv(bench_path)
         bench["is_self"] = bench["is_self"].astype(str) == "True"
+    found_path = tables / "recording_changes.csv"
+    found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
     return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
                          reconciliation, difficulties, series, intake,
-                         load_narrative(params.path("narrative")), police, previous, bench)
+                         load_narrative(params.path("narrative")), police, previous, bench,
+                         recording_changes(found, params))
 
 
 # Board report -----------------------------------------------------------------------------------
@@ -204,6 +213,7 @@ def scorecard_table(ctx: ReportContext) -> str:
                 name,
                 fmt_value(r["review_value"], r["measure"]),
                 fmt_value(r["baseline_value"], r["measure"]),
+                "not comparable" if r["direction"] == "not comparable" else
                 fmt_change_for(r["change"], r["change_pct"], r["measure"]),
                 _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
                 _badge(VARIATION_BADGE, r["variation"]) if r["variation"] else "–",
@@ -266,6 +276,13 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
                    f"figure above is for the whole review period): {label}.")
         if bool(s["provisional"].iloc[-1]):
             caption += " Limits are provisional (few points)."
+        if r.get("seasonal") == "adjusted":
+            caption += (" Points are seasonally adjusted (each divided by its month-of-year "
+                        "index) so that winter and summer are not read as signals; the dotted "
+                        "line shows the values as recorded.")
+        elif r.get("seasonal") == "too short":
+            caption += (" Fewer than two years of data: flags may reflect the season rather "
+                        "than a change.")
         parts.append(H.figure(chart, caption))
     return "".join(parts)
 
@@ -408,8 +425,20 @@ def reassessment_section(ctx: ReportContext) -> str:
     return H.section("".join(body))
 
 
+def recording_notes(ctx: ReportContext) -> str:
+    """Possible recording changes, as the data quality page lists them."""
+    notes = [n for ns in ctx.intake.get("notes", {}).values() for n in ns
+             if n.startswith("Possible recording change")]
+    decided = [f"{d.crime_type} from {d.month}: {d.decision}"
+               + (f" ({d.reason})" if d.reason else "")
+               for d in ctx.params.analysis.recording_changes]
+    items = notes + [f"The analyst's decision on a recording change: {x}." for x in decided]
+    return H.ul(items) if items else ""
+
+
 def data_section(ctx: ReportContext) -> str:
     return H.section(H.h(2, "Data completeness and difficulties", "data")
+                     + recording_notes(ctx)
                      + Q.completeness_table(ctx.completeness)
                      + Q.reconciliation_summary(ctx.reconciliation)
                      + Q.difficulties_tables(ctx.difficulties, ctx.params.cycle))
@@ -564,6 +593,9 @@ def _plain_change(r: pd.Series, threshold: int) -> str | None:
     if not r["assessable"]:
         return None
     what = r["plain_name"]
+    if r["direction"] == "not comparable":
+        return (f"The figures for {what} cannot be compared with the year before our plan "
+                "started: the way they are recorded appears to have changed in between.")
     now = suppress_count(float(r["review_count"]), threshold)
     before = suppress_count(float(r["baseline_count"]), threshold)
     if r["direction"] == "improved":
@@ -648,6 +680,12 @@ def crime_by_type(ctx: ReportContext) -> str:
     table.loc["All types"] = table.sum()
     shown, _hidden = suppress_table(table, ["this", "last"], t, total_row="All types",
                                     differences={"change": ("this", "last")})
+    apart = {c.crime_type: c for c in ctx.recording.values()
+             if c.decision != "real" and str(prev.start) < c.month <= str(review.end)}
+    shown["change"] = shown["change"].astype(object)
+    for name in shown.index:
+        if name in apart or (name == "All types" and apart):
+            shown.at[name, "change"] = "not comparable"
     rows = []
     for name, r in shown.iterrows():
         rows.append([name] + [v if isinstance(v, str) else (
@@ -655,6 +693,11 @@ def crime_by_type(ctx: ReportContext) -> str:
     note = H.p(f"To protect people's privacy, numbers from 1 to {t - 1} are shown as "
                f"“fewer than {t}”. Some other numbers are marked “not shown” so that a hidden "
                "number cannot be worked out from the total.")
+    if apart:
+        note += H.p("“Not comparable”: the way the police record "
+                    + ", ".join(c.crime_type.lower() for c in apart.values())
+                    + " appears to have changed between the two years, so the change would "
+                    "mislead.")
     return H.section(H.h(2, "Crime and anti-social behaviour reported to the police",
                          "crime-types") + H.table(
         ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"], rows,

@@ -34,6 +34,9 @@ MIX = {
 }
 # Yearly change after the strategy started, by crime type (the demo's "story").
 TREND = {"Anti-social behaviour": -0.14, "Shoplifting": 0.12, "Burglary": -0.05}
+# A change in recording, force-wide from one month (as police.uk data show when a force
+# changes how it records or publishes a type): the demo's data quality page flags it.
+RECORDING_CHANGE = ("Criminal damage and arson", pd.Period("2025-04", "M"), 3.0)
 OUTCOMES = [
     ("Investigation complete; no suspect identified", 0.44),
     ("Unable to prosecute suspect", 0.24),
@@ -88,6 +91,8 @@ def generate_street_month(rng: np.random.Generator, lsoas: pd.DataFrame, month: 
         for ctype, share in MIX.items():
             expected = _monthly_expected(months, per_month * volume[la] * share,
                                          TREND.get(ctype, 0.0))
+            if ctype == RECORDING_CHANGE[0] and month >= RECORDING_CHANGE[1]:
+                expected = expected * RECORDING_CHANGE[2]
             total = int(rng.poisson(expected)[0])
             idx = rng.choice(len(area), size=total, p=p)
             frames.append(pd.DataFrame({

@@ -4,8 +4,14 @@ Limits are mean +/- 2.66 x mean moving range; the "near" limits (2 sigma) are me
 2.66) x mean moving range. A point is special cause when it is outside the limits, part of a
 run of `shift_length` points on one side of the mean (a point on the mean breaks the run),
 part of a trend of `trend_length` points all rising or all falling (ties break it), or one of
-two out of three consecutive points beyond 2 sigma on the same side of the mean. Whether a
-special-cause point is an improvement or a concern depends on its side of the mean.
+two out of three consecutive points beyond 2 sigma on the same side of the mean.
+
+Each special-cause point is labelled by one rule, in NHSRplotthedots' order (pull request #180,
+October 2023, fixing issues #171 and #122): outside limits, trend, two-in-three, shift. Its
+direction comes from that rule: the side of the mean for outside limits, two-in-three and
+shift, and the trend's own direction for a trend (a point in a rising trend below the mean is
+an improvement when higher is better). `seasonal_adjustment` divides monthly values by
+month-of-year indices so that XmR flags are not winter and summer.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sp_stats
 
 LIMIT = 2.66
 SCREEN = 3.267
@@ -87,6 +94,22 @@ def _two_in_three(close: np.ndarray, rtm: np.ndarray) -> np.ndarray:
     return out
 
 
+def _trend_direction(y: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """Direction (+1/-1) of the trend each trend point belongs to: the step to the next point
+    when that point is in the trend too, else the step from the previous one."""
+    n = len(y)
+    d = np.sign(np.diff(y)).astype(int)
+    out = np.zeros(n, dtype=int)
+    for i in range(n):
+        if not part[i]:
+            continue
+        if i + 1 < n and part[i + 1]:
+            out[i] = d[i]
+        elif i > 0:
+            out[i] = d[i - 1]
+    return out
+
+
 def xmr(
     values: Sequence[float] | pd.Series | np.ndarray,
     *,
@@ -137,6 +160,7 @@ def xmr(
     outside_all = np.zeros(n, dtype=bool)
     close_all = np.zeros(n, dtype=bool)
     provisional = np.zeros(n, dtype=bool)
+    sdir = np.zeros(n, dtype=int)  # direction of the special cause: +1 high/rising, -1 low
     for g in np.unique(group):
         idx = np.flatnonzero(group == g)
         yg = y[idx]
@@ -164,18 +188,21 @@ def xmr(
         for name in reversed(RULES):  # the first rule in RULES wins the label
             rule[idx[flags[name]]] = name
         special[idx] = outside | (shift == 1) | (trend == 1) | two3
+        tdir = _trend_direction(yg, trend == 1)
+        sdir[idx] = np.where(rule[idx] == "trend", tdir, np.where(rule[idx] != "", rtm, 0))
         rtm_all[idx], outside_all[idx], close_all[idx] = rtm, outside, close
         provisional[idx] = len(idx) < minimum_points
     direction = DIRECTION[improvement]
     point_type = np.where(
-        ~special, "common_cause",
+        ~special | (sdir == 0), "common_cause",
         np.where(direction == 0, "special_cause_neutral",
-                 np.where(rtm_all == direction, "special_cause_improvement",
+                 np.where(sdir == direction, "special_cause_improvement",
                           "special_cause_concern")))
     return pd.DataFrame({
         "value": y, "rebase_group": group, **cols, "outside_limits": outside_all,
         "relative_to_mean": rtm_all, "close_to_limits": close_all, "special_cause": special,
-        "rule": rule, "point_type": point_type, "provisional": provisional,
+        "rule": rule, "special_direction": sdir, "point_type": point_type,
+        "provisional": provisional,
         "target": np.full(n, np.nan if target is None else float(target)),
     })
 
@@ -188,7 +215,9 @@ def variation(result: pd.DataFrame, improvement: Improvement) -> str:
     last = result.iloc[-1]
     if last["point_type"] == "common_cause":
         return "common_cause"
-    side = "high" if last["relative_to_mean"] > 0 else "low"
+    way = last["special_direction"] if "special_direction" in result else (
+        last["relative_to_mean"])
+    side = "high" if way > 0 else "low"
     if improvement == "neutral" or last["point_type"] == "special_cause_neutral":
         return f"neutral_{side}"
     kind = "improvement" if last["point_type"] == "special_cause_improvement" else "concern"
@@ -208,3 +237,60 @@ def assurance(result: pd.DataFrame, improvement: Improvement,
     if target < last["lpl"]:
         return "consistent_pass" if increasing else "consistent_fail"
     return "inconsistent"
+
+
+# Seasonality and shifts ------------------------------------------------------------------------
+def seasonal_indices(values: Sequence[float], months: Sequence[int],
+                     alpha: float = 0.05, per_year: int = 12
+                     ) -> tuple[np.ndarray | None, float]:
+    """(month-of-year indices, p-value) when monthly values show seasonality, else (None, p).
+
+    `months` are positions in the year, 1..`per_year` (12 for months, 4 for quarters).
+    Needs at least two whole years. The series is cut into whole years counted back from the
+    latest period; each value is divided by its block's mean (removing the level and
+    slow trend); a one-way analysis of variance of these ratios by calendar month tests for
+    seasonality. Where significant at `alpha`, the index of a month is its mean ratio, scaled
+    to average 1 (classical multiplicative decomposition, e.g. Makridakis, Wheelwright and
+    Hyndman, *Forecasting*, 1998, chapter 3).
+    """
+    y = np.asarray(values, dtype=float)
+    m = np.asarray(months, dtype=int)
+    k = per_year
+    blocks = len(y) // k
+    if blocks < 2:
+        return None, float("nan")
+    yb, mb = y[len(y) - k * blocks:], m[len(y) - k * blocks:]
+    means = yb.reshape(blocks, k).mean(axis=1)
+    if (means <= 0).any():
+        return None, float("nan")
+    ratio = yb / np.repeat(means, k)
+    groups = [ratio[mb == j] for j in range(1, k + 1)]
+    if any(len(g) < 2 for g in groups) or np.allclose(ratio, ratio[0]):
+        return None, float("nan")
+    p = float(sp_stats.f_oneway(*groups).pvalue)
+    if not p < alpha:
+        return None, p
+    idx = np.array([g.mean() for g in groups])
+    return idx / idx.mean(), p
+
+
+def seasonally_adjusted(values: Sequence[float], months: Sequence[int],
+                        indices: np.ndarray) -> np.ndarray:
+    """Each value divided by its calendar month's index."""
+    return np.asarray(values, dtype=float) / indices[np.asarray(months, dtype=int) - 1]
+
+
+def sustained_shift_start(result: pd.DataFrame, shift_length: int = 7) -> int | None:
+    """Position where a run of `shift_length` or more points on one side of the mean, still
+    running at the latest point, began (a candidate for recalculating the limits)."""
+    if result.empty:
+        return None
+    rtm = result["relative_to_mean"].to_numpy()
+    group = result["rebase_group"].to_numpy()
+    last = rtm[-1]
+    if last == 0:
+        return None
+    i = len(rtm) - 1
+    while i > 0 and rtm[i - 1] == last and group[i - 1] == group[-1]:
+        i -= 1
+    return i if len(rtm) - i >= shift_length else None
