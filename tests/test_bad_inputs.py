@@ -11,7 +11,7 @@ import yaml
 
 from conftest import FIXTURES, reviewkit
 from reviewkit.errors import ReviewError
-from reviewkit.intake import run_intake
+from reviewkit.intake import run_intake, write_intake
 from reviewkit.params import load_params
 
 CORPUS = FIXTURES / "bad_inputs"
@@ -27,11 +27,16 @@ def make_project(tmp: Path, cases: list[dict]) -> Path:
     for k, case in enumerate(cases):
         folder = data / f"case{k}"
         folder.mkdir(parents=True)
-        for name in case["files"]:
+        for name in case.get("files", []):
             shutil.copy(CORPUS / name, folder / Path(name).name)
+        if "police_months" in case:
+            police_months(folder, case["police_months"])
         kind = case.get("kind", "table")
         dataset = f"case{k}"
-        if kind == "table":
+        if "police_months" in case:
+            source = {"kind": kind, "path": str(folder)}
+            filt = {"crime_types": ["Burglary"]}
+        elif kind == "table":
             source = {"kind": "table", "path": f"{folder}/*", "period_column": "Month",
                       "measures": {"Reports": "reports"}, **case.get("source", {})}
             filt = {"measure": "reports"}
@@ -61,6 +66,59 @@ def make_project(tmp: Path, cases: list[dict]) -> Path:
                    "data_requests": str(tmp / "register.yaml"),
                    "difficulties": str(tmp / "log.csv")}}))
     return params
+
+
+STREET = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+          "LSOA name,Crime type,Last outcome category,Context")
+REVIEW_MONTHS = [f"{y}-{m:02d}" for y, m in [(2025, 10), (2025, 11), (2025, 12)]
+                 + [(2026, m) for m in range(1, 10)]]
+
+
+def police_months(folder: Path, damage: dict[str, str]) -> None:
+    """data.police.uk monthly folders for the review period (2 Burglary records a month in
+    Brackwell), damaged as `damage` says: a month missing, cut short, mislabelled, copied,
+    linked from elsewhere, holding a malformed row; or a corrupt zip beside them."""
+    (how, what), = damage.items()
+    for month in REVIEW_MONTHS:
+        if how == "missing" and month == what:
+            continue
+        said = "2026-02" if how == "mislabelled" and month == what else month
+        rows = [f"{month}{k:060d},{said},Northshire Police,Northshire Police,-1.100000,"
+                f"52.100000,On or near High Street,E01000001,Brackwell 001A,Burglary,"
+                "Under investigation," for k in range(2)]
+        if how == "malformed_row" and month == what:
+            rows.insert(1, "deadbeefcafe,2026-03,Force,Force,-1.234567,51.5,"
+                           "On or near Secret Lane,E01000001")
+        base = folder.parent / "elsewhere" if how == "linked" and month == what else folder
+        target = base / month / f"{month}-northshire-street.csv"
+        target.parent.mkdir(parents=True)
+        data = ("\r\n".join([STREET, *rows]) + "\r\n").encode()
+        target.write_bytes(data[:-12] if how == "cut_short" and month == what else data)
+        if how == "linked" and month == what:
+            (folder / month).symlink_to(target.parent, target_is_directory=True)
+        if how == "copied" and month == what:
+            (folder / "extra").mkdir()
+            shutil.copy(target, folder / "extra" / f"{month}-northshire_copy-street.csv")
+    if how == "corrupt_zip":
+        (folder / what).write_bytes(b"PK\x03\x04" + b"\x00not a zip" * 40)
+
+
+def written_cells_are_safe(folder: Path) -> list[str]:
+    """Cells in the CSVs under `folder` that a spreadsheet would run, and XLSX formulas."""
+    import csv
+    import zipfile
+
+    bad = []
+    for f in folder.rglob("*.csv"):
+        with f.open(newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                bad += [f"{f.name}: {c}" for c in row if c[:1] in ("=", "+", "@", "\t", "\r")
+                        or (c[:1] == "-" and not c[1:2].isdigit())]
+    for f in folder.rglob("*.xlsx"):
+        with zipfile.ZipFile(f) as z:
+            bad += [f"{f.name}: formula" for n in z.namelist() if n.startswith("xl/worksheets")
+                    and b"<f>" in z.read(n)]
+    return bad
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -98,6 +156,16 @@ def test_case(tmp_path, case):
     if "difficulty" in expect:
         added = result.difficulties_added
         assert expect["difficulty"] in set(added["category"]), added
+    if "missing" in expect:
+        assert result.completeness.loc[0, "missing_periods"] == expect["missing"]
+    if expect.get("formula_safe") or expect.get("not_quoted"):
+        out = tmp_path / "out"
+        write_intake(result, out)
+        assert written_cells_are_safe(out) == []
+        text = " ".join(p.read_text(encoding="utf-8") for p in out.rglob("*")
+                        if p.suffix in (".csv", ".json")) + res.stdout + res.stderr
+        for secret in expect.get("not_quoted", []):
+            assert secret not in text
 
 
 def test_strategy_mistakes_are_named(tmp_path):
@@ -132,21 +200,48 @@ def test_a_bad_register_is_named(tmp_path):
 
 
 def test_a_handful_end_to_end(tmp_path):
-    """Several bad datasets at once through `reviewkit run`: the review still completes."""
+    """Several bad datasets at once through `reviewkit run`: the review still completes, each
+    damaged police.uk month makes its indicator not assessable with the month named, no cell
+    written can run as a formula, and no raw police row reaches any output."""
     chosen = [c for c in CASES if c["name"] in (
         "empty file", "binary junk with a .csv name", "two extracts for the same month (re-sent)",
         "XLSX with several sheets, merged header cells and notes above and below",
-        "police.uk zip with unexpected contents")]
+        "police.uk zip with unexpected contents", "cells that a spreadsheet would run as formulas",
+        "counts that are not whole, finite or believable", "XLSX formula saved without its result",
+        "a police.uk month missing", "a police.uk month cut short by an interrupted download",
+        "a police.uk month whose Month column says another month",
+        "a copy of a police.uk month under another folder and name",
+        "a police.uk month folder that is a symbolic link",
+        "a malformed police.uk row is set aside alone and never quoted")]
     params = make_project(tmp_path, chosen)
+    strategy = tmp_path / "strategy.yaml"
+    strategy.write_text(strategy.read_text().replace(
+        "name: cells that a spreadsheet", "name: Fraud ($\\pounds$) cells that a spreadsheet"))
+    (tmp_path / "log.csv").write_text(LOG + '"=HYPERLINK(""http://evil.example/x"",""x"")",c0,'
+                                      "@Agency,case0,late,=cmd|' /C calc'!A0,-act,+own,open,\n")
+    narrative = tmp_path / "narrative.md"
+    narrative.write_text("## executive_summary\n\n\x00<script>alert(1)</script>\x01 text\n")
+    params.write_text(params.read_text().replace("  strategy:", f"  narrative: {narrative}\n"
+                                                 "  strategy:"))
     outputs = tmp_path / "outputs"
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stdout + res.stderr
     quality = (outputs / "bad" / "data_quality.html").read_text(encoding="utf-8")
     for case in chosen:
         assert case["name"] in quality.replace("&amp;", "&")
     assert "not a text file" in quality and "superseded by re-sent file" in quality
     report = (outputs / "bad" / "review_report.html").read_text(encoding="utf-8")
     assert "not assessable: case0 unusable" in report
+    for k, case in enumerate(chosen):
+        if case["expect"].get("missing"):
+            assert f"not assessable: case{k} missing 2026-03" in report, case["name"]
+    assert written_cells_are_safe(outputs / "bad") == []
+    everything = b" ".join(p.read_bytes() for p in (outputs / "bad").rglob("*") if p.is_file())
+    for secret in (b"deadbeefcafe", b"Secret Lane", b"-1.234567"):
+        assert secret not in everything, secret
+    for page in ("review_report.html", "community_update.html"):
+        assert "<script>alert" not in (outputs / "bad" / page).read_text(encoding="utf-8")
 
 
 def test_a_misnamed_file_in_a_police_folder_is_named(tmp_path):

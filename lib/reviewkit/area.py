@@ -17,13 +17,14 @@ import pandas as pd
 from reviewkit.errors import ReviewError
 
 _SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def authority_of(lsoa_name: str | None) -> str | None:
     """`Newport 014B` -> `Newport`; None when the name is empty or not in that form."""
     if not lsoa_name or not isinstance(lsoa_name, str):
         return None
-    name = lsoa_name.strip()
+    name = _CONTROL.sub("", lsoa_name).strip()  # a stray NUL or tab is not part of a name
     if not _SUFFIX.search(name):
         return None
     return _SUFFIX.sub("", name)

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
+# Chart text comes from the strategy and partner files: '$' is a pound sign or a dollar, never
+# the start of mathematical notation (which would fail on text such as '$\\pounds$').
+matplotlib.rcParams["text.parse_math"] = False
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -141,10 +141,37 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ReviewError as exc:
-        where = f"{args.params[0]}: " if getattr(args, "params", None) and len(
-            args.params) == 1 and args.command == "run" else ""
-        print(f"error: {where}{exc}", file=sys.stderr)
+        print(f"error: {_where(args, str(exc))}{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the disk, not the data: a full disk or a folder we cannot write
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _where(args: argparse.Namespace, message: str) -> str:
+    """`<params file>: ` before a run's message, unless the message already names a file."""
+    params = getattr(args, "params", None)
+    if args.command != "run" or not params or len(params) != 1:
+        return ""
+    from reviewkit.paths import resolve
+
+    first = message.split("\n", 1)[0]
+    names = (params[0], str(resolve(params[0])), Path(params[0]).name)
+    return "" if any(n in first for n in names) else f"{params[0]}: "
+
+
+def describe_os_error(exc: OSError) -> str:
+    """What went wrong writing or reading a file, and what to do, without a traceback."""
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return (f"the disk is full{where}. Free some space (or set REVIEWKIT_OUTPUTS to a "
+                "folder on another disk) and run again; finished outputs were not touched.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"permission denied{where}: the folder cannot be written. Make it writable "
+                "(or set REVIEWKIT_OUTPUTS to a folder you can write) and run again.")
+    return f"{exc.strerror or exc}{where}. Check the file or folder and run again."

@@ -14,7 +14,7 @@ import pandas as pd
 from ruamel.yaml import YAML
 
 from reviewkit.errors import ReviewError
-from reviewkit.params import load_params
+from reviewkit.params import CYCLE_ID, load_params
 from reviewkit.paths import outputs_dir, relative, repo_root, resolve
 
 
@@ -88,6 +88,10 @@ def _yaml() -> YAML:
 
 def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     """Write `params/<new_id>.yaml` from the previous cycle's params; return it and notes."""
+    if not CYCLE_ID.fullmatch(new_id or ""):
+        raise ReviewError(f"'{new_id}' cannot be a cycle id: use letters, digits, '-', '_' or "
+                          "'.', starting with a letter or digit (e.g. 2026-27). Nothing was "
+                          "written.")
     prev_path = resolve(previous_file)
     prev = load_params(prev_path, check_files=False)
     target = prev_path.with_name(f"{new_id}.yaml")

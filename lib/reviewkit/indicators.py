@@ -100,8 +100,18 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
     if ind.filter.measure is not None:
         rows = rows[rows["measure"] == ind.filter.measure]
     grp = rows.groupby(["period_start", "period_type"], as_index=False)["value"].sum()
-    return pd.DataFrame({"period_start": grp["period_start"], "num": grp["value"].astype(float),
-                         "den": np.nan, "source_type": grp["period_type"]})
+    out = pd.DataFrame({"period_start": grp["period_start"], "num": grp["value"].astype(float),
+                        "den": np.nan, "source_type": grp["period_type"]})
+    if ind.measure == "proportion" and ind.numerator is not None:
+        # A proportion of partner measures: numerator measure over the filter's measure,
+        # for the periods that hold both.
+        top = partner[(partner["dataset"] == ind.dataset)
+                      & (partner["measure"] == ind.numerator.measure)]
+        num = top.groupby("period_start")["value"].sum()
+        out = out[out["period_start"].isin(num.index)].reset_index(drop=True)
+        out["den"] = out["num"]
+        out["num"] = out["period_start"].map(num).astype(float)
+    return out
 
 
 def _police_rows(rows: pd.DataFrame, flt: Filter) -> pd.DataFrame:

@@ -228,14 +228,18 @@ def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
         if field not in FIELDS:
             raise ReviewError(f"{source}: placeholder {m.group(0)} names an unknown field "
                               f"'{field}' (known: {', '.join(sorted(FIELDS))}).")
-        return "\x00" + num(rows[ind], field, field_text(rows[ind], field)) + "\x01"
+        return num(rows[ind], field, field_text(rows[ind], field))
 
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     html = []
     for block in blocks:
-        filled = PLACEHOLDER.sub(fill, block)
-        parts = re.split(r"(\x00.*?\x01)", filled)
-        safe = "".join(p[1:-1] if p.startswith("\x00") else esc(p) for p in parts)
+        # The analyst's text is escaped piece by piece around each placeholder, so nothing
+        # the text holds (any character at all) can turn into markup.
+        pieces, at = [], 0
+        for m in PLACEHOLDER.finditer(block):
+            pieces += [esc(block[at:m.start()]), fill(m)]
+            at = m.end()
+        safe = "".join([*pieces, esc(block[at:])])
         safe = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", safe)
         lines = safe.splitlines()
         if all(ln.lstrip().startswith("- ") for ln in lines):

@@ -26,7 +26,7 @@ from reviewkit.paths import resolve
 from reviewkit.periods import MonthRange
 from reviewkit.validation import load_yaml, validate
 
-_CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # a folder name, never ../
 
 
 class Strict(BaseModel):
@@ -175,7 +175,7 @@ class CycleParams(Strict):
     @field_validator("cycle")
     @classmethod
     def _cycle_id(cls, value: str) -> str:
-        if not _CYCLE_ID.fullmatch(value):
+        if not CYCLE_ID.fullmatch(value):
             raise ValueError(f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
                              "or '.', e.g. 2026-q3")
         return value

@@ -10,6 +10,7 @@ report. A later file that covers the same periods replaces an earlier one (a re-
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import warnings
 from pathlib import Path
@@ -81,14 +82,63 @@ def _load_rows(path: Path, source: TableSource) -> tuple[list[list[object]], str
                 ws = wb[source.sheet]
             else:
                 ws = wb.worksheets[0]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            return rows, f"sheet '{ws.title}'"
+            title = ws.title
+            rows = _sheet_rows(ws, path)
         finally:
             wb.close()
+        _mark_uncalculated(path, title, rows)
+        return rows, f"sheet '{title}'"
+
     if suffix == ".xls":
         raise ReviewError(f"{path}: old Excel .xls files are not read; save it as .xlsx or CSV.")
     rows, enc = read_rows(path, source.encoding)
     return rows, f"encoding {enc}"
+
+
+MAX_COLUMNS = 200  # columns of a sheet that are read (a mapped column lies within them)
+MAX_ROWS = 500_000  # rows of a sheet that are read: far more than any partner extract
+
+
+def _sheet_rows(ws: object, path: Path) -> list[list[object]]:
+    """A sheet's rows, each cut to its last non-empty cell, read in bounded memory: a stray
+    cell far to the right or below never makes every row that wide."""
+    rows: list[list[object]] = []
+    for r in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):  # type: ignore[attr-defined]
+        row = list(r)
+        while row and (row[-1] is None or row[-1] == ""):
+            row.pop()
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise ReviewError(f"{path}: the sheet has more than {MAX_ROWS:,} rows; a partner "
+                              "extract is expected to hold counts by period and area. Ask the "
+                              "provider for the agreed format, or delete the stray rows.")
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _mark_uncalculated(path: Path, title: str, rows: list[list[object]]) -> None:
+    """Empty cells that hold a formula (saved without its result) become `Uncalculated`, so
+    the message can say to save the workbook in Excel rather than 'value missing'."""
+    import openpyxl
+
+    if not rows:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = wb[title]
+        for i, r in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS,
+                                           max_row=len(rows))):
+            row = rows[i]
+            for j, c in enumerate(r):
+                if isinstance(c, str) and c.startswith("=") and (
+                        j >= len(row) or row[j] is None):
+                    row.extend([None] * (j + 1 - len(row)))
+                    row[j] = Uncalculated()
+    finally:
+        wb.close()
 
 
 def _find_header(rows: list[list[object]], wanted: list[str], path: Path,
@@ -129,6 +179,41 @@ def _number(value: object) -> float:
     if text.startswith("(") and text.endswith(")"):
         text = "-" + text[1:-1]
     return float(text)
+
+
+MAX_COUNT = 10_000_000  # no partner measure counts more in one period for one partnership
+
+
+def count_problem(value: float, column: str) -> str:
+    """Why `value` cannot be a count ('' when it can): counts are finite, whole, not negative
+    and below an absurd size."""
+    if not math.isfinite(value):
+        return f"value {_fmt(value)} in column '{column}' is not a finite number"
+    if value < 0:
+        return f"negative count {_fmt(value)} in column '{column}'"
+    if not float(value).is_integer():
+        return f"count {_fmt(value)} in column '{column}' is not a whole number"
+    if value > MAX_COUNT:
+        return (f"count {_fmt(value)} in column '{column}' is implausibly large (more than "
+                f"{MAX_COUNT:,} in one period); check the file with the provider")
+    return ""
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if math.isfinite(value) else str(value)
+
+
+def quote_value(value: object, limit: int = 30) -> str:
+    """A cell value as messages quote it: short, on one line, without control characters."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", _cell_text(value))
+    return f"'{text[:limit]}...'" if len(text) > limit else f"'{text}'"
+
+
+class Uncalculated:
+    """An XLSX formula cell saved without its result (the workbook was never saved by Excel)."""
+
+    def __repr__(self) -> str:
+        return "formula without a saved result"
 
 
 def read_table_dataset(dataset: str, source: TableSource, paths: list[Path], area: AreaMatcher,
@@ -203,13 +288,18 @@ def read_table_dataset(dataset: str, source: TableSource, paths: list[Path], are
                 if _cell_text(raw) == "":
                     problem = f"value missing in column '{col}'"
                     break
+                if isinstance(raw, Uncalculated):
+                    problem = (f"value in column '{col}' is a formula with no saved result; "
+                               "open the workbook in Excel and save it (Excel stores formula "
+                               "results when it saves), or ask the provider to")
+                    break
                 try:
                     v = _number(raw)
                 except ValueError:
-                    problem = f"value '{_cell_text(raw)}' in column '{col}' is not a number"
+                    problem = (f"value {quote_value(raw)} in column '{col}' is not a number")
                     break
-                if v < 0:
-                    problem = f"negative count {_cell_text(raw)} in column '{col}'"
+                problem = count_problem(v, col)
+                if problem:
                     break
                 values[measure] = v
             if problem:

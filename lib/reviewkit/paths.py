@@ -1,7 +1,8 @@
 """The one anchor for paths: everything resolves from the repository root.
 
-The root is the nearest folder above the working directory (or this package) that holds
-`pyproject.toml` and a `notebooks/` folder; `REVIEWKIT_ROOT` overrides it.
+The root is the nearest folder above this package (or, for an installed copy, above the
+working directory) that holds `pyproject.toml` and a `notebooks/` folder; `REVIEWKIT_ROOT`
+overrides it. Another project in the working directory is never taken for ours.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ def repo_root() -> Path:
     env = os.environ.get("REVIEWKIT_ROOT")
     if env:
         return Path(env).resolve()
-    for start in (Path.cwd(), Path(__file__).resolve().parent):
+    # The package's own repository first: the working directory may hold another project.
+    for start in (Path(__file__).resolve().parent, Path.cwd()):
         for folder in (start, *start.parents):
             if _looks_like_root(folder):
                 return folder
@@ -44,7 +46,14 @@ def relative(path: Path, root: Path | None = None) -> str:
 
 
 def notebooks_dir() -> Path:
-    return repo_root() / "notebooks"
+    """The review notebooks, or a ReviewError saying where they were looked for."""
+    folder = repo_root() / "notebooks"
+    if not folder.is_dir():
+        from reviewkit.errors import ReviewError
+
+        raise ReviewError(f"the review notebooks were not found in {folder}. Run reviewkit "
+                          "from the review repository (or set REVIEWKIT_ROOT to it).")
+    return folder
 
 
 def outputs_dir() -> Path:

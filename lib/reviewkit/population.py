@@ -20,8 +20,8 @@ COLUMNS = ["area", "year", "population", "households"]
 
 def load_population(path: Path, authorities: list[str]) -> pd.DataFrame:
     """Population and households per year for the partnership (its authorities summed)."""
-    table = read_reference_table(path, COLUMNS, {"year": False, "population": True,
-                                                 "households": True}, "population file")
+    table = read_reference_table(path, COLUMNS, {"year": False, "population": False,
+                                                 "households": False}, "population file")
     wanted = {normalise_authority(a) for a in authorities}
     mine = table[table["area"].map(lambda a: normalise_authority(str(a)) in wanted)]
     if mine.empty:

@@ -206,6 +206,8 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         elif start != "intake":
             raise ReviewError(f"--from {start} needs a finished earlier run in "
                               f"{relative(final)}; run the whole cycle first.")
+        if old_manifest and start != "intake":
+            refuse_stale_start(old_manifest, params, pfile, start)
         _keep_interrupted(out_root, params.cycle, echo)
         tmp = out_root / f".{params.cycle}.run-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -227,8 +229,9 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
                                 f"{params.cycle} · {params.review.describe()}")
                 timings[f"{step}_export"] = time.perf_counter() - t0
         except ReviewError as exc:
-            failed = out_root / f"{params.cycle}.failed"
+            failed = failed_dir(out_root, params.cycle)
             shutil.rmtree(failed, ignore_errors=True)
+            failed.parent.mkdir(parents=True, exist_ok=True)
             tmp.rename(failed)
             kept = (f" The previous outputs in {relative(final)} are untouched."
                     if final.exists() else "")
@@ -249,22 +252,68 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
                 manifest["changed_since_last_run"] = changes
         write_manifest(manifest, tmp)
         _swap(tmp, final)
-        shutil.rmtree(out_root / f"{params.cycle}.failed", ignore_errors=True)
+        shutil.rmtree(failed_dir(out_root, params.cycle), ignore_errors=True)
     return final
 
 
+def failed_dir(out_root: Path, cycle: str) -> Path:
+    """Where a failed or interrupted run of `cycle` is kept: `_failed/<cycle>`. No cycle id
+    can start with '_', so this never names (and never deletes) another cycle's outputs."""
+    return out_root / "_failed" / cycle
+
+
 def _keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) -> None:
-    """A run killed midway leaves its temporary folder: keep it as `<cycle>.failed` to look at
+    """A run killed midway leaves its temporary folder: keep it as `_failed/<cycle>` to look at
     (the finished outputs were never touched), and say so."""
     for stale in sorted(out_root.glob(f".{cycle}.run-*")):
         pid = stale.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
             continue
-        failed = out_root / f"{cycle}.failed"
+        failed = failed_dir(out_root, cycle)
         shutil.rmtree(failed, ignore_errors=True)
+        failed.parent.mkdir(parents=True, exist_ok=True)
         stale.rename(failed)
         echo(f"An earlier run of cycle '{cycle}' was interrupted; its files are in "
              f"{relative(failed)}. The finished outputs were not touched.")
+
+
+# The inputs each step reads (by manifest role); data request datasets are intake's.
+STEP_INPUTS = {"progress": ("strategy", "peers"),
+               "report": ("strategy", "narrative")}
+
+
+def stale_step(old_manifest: dict, params: CycleParams, pfile: Path) -> tuple[str, list[str]]:
+    """(the first step whose inputs changed since the finished run, what changed); ('', [])
+    when nothing did. The params file itself is compared by its values."""
+    from reviewkit.cache import content_hash
+    from reviewkit.manifest import input_files
+
+    old = {(i["role"], i["path"]): i["sha256"] for i in old_manifest.get("inputs", [])
+           if i["role"] != "params"}
+    new = {(role, relative(path)): content_hash(path) for role, path in input_files(params)}
+    changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+    what = sorted(f"{path} ({role})" for role, path in changed)
+    if old_manifest.get("params") not in (None, params.model_dump(mode="json")):
+        return "intake", [f"{relative(pfile)} (params)", *what]
+    roles = {role for role, _ in changed}
+    if roles - {r for rs in STEP_INPUTS.values() for r in rs}:
+        return "intake", what
+    for step in ("progress", "report"):
+        if roles & set(STEP_INPUTS[step]):
+            return step, what
+    return "", []
+
+
+def refuse_stale_start(old_manifest: dict, params: CycleParams, pfile: Path,
+                       start: str) -> None:
+    """`--from progress|report` must not publish results made from inputs that have changed
+    since: refuse, naming the files and the step to run from."""
+    step, what = stale_step(old_manifest, params, pfile)
+    if step and STEPS.index(step) < STEPS.index(start):
+        how = "the whole cycle with --force" if step == "intake" else f"--from {step}"
+        raise ReviewError(
+            f"--from {start} would reuse results made before these inputs changed: "
+            f"{', '.join(what)}. Run {how} instead, so the report matches its inputs.")
 
 
 def _warnings(run_dir: Path) -> list[str]:

@@ -4,10 +4,11 @@ initiatives (with milestones and status updates), validated with errors that nam
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from reviewkit.errors import ReviewError
 from reviewkit.params import Period, Strict
@@ -37,7 +38,23 @@ class Target(Strict):
     def _one(self) -> Target:
         if (self.value is None) == (self.change_pct is None):
             raise ValueError("give exactly one of value or change_pct")
+        for key in ("value", "change_pct"):
+            v = getattr(self, key)
+            if v is not None and not math.isfinite(v):
+                raise ValueError(f"{key} is {v}; give a number (e.g. -10 for a 10% fall)")
+        if self.value is not None and self.value < 0:
+            raise ValueError(f"value {self.value:g} is negative; a target is a count, rate or "
+                             "percentage of zero or more")
+        if self.change_pct is not None and self.change_pct < -100:
+            raise ValueError(f"change_pct {self.change_pct:g} is a fall of more than 100%")
         return self
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value
+        return Period._month(value)
 
     @property
     def by_month(self) -> str:
@@ -71,6 +88,11 @@ class Indicator(Strict):
     def _shape(self) -> Indicator:
         if self.measure == "proportion" and self.numerator is None:
             raise ValueError("a proportion needs 'numerator' (the rows counted on top)")
+        if self.measure == "proportion" and (self.filter.measure is None) != (
+                self.numerator is None or self.numerator.measure is None):
+            raise ValueError("a proportion of partner measures needs 'filter.measure' (the "
+                             "whole) and 'numerator.measure' (the part); a police proportion "
+                             "needs neither")
         return self
 
 
@@ -118,6 +140,9 @@ class Strategy(Strict):
     @model_validator(mode="after")
     def _references(self) -> Strategy:
         problems = []
+        if not self.priorities or not self.indicators:
+            raise ValueError("the strategy needs at least one priority and one indicator "
+                             "(keys 'priorities' and 'indicators'); see docs/inputs.md")
         pids = [p.id for p in self.priorities]
         iids = [i.id for i in self.indicators]
         nids = [n.id for n in self.initiatives]

@@ -11,6 +11,7 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reviewkit.errors import ReviewError
@@ -84,7 +85,7 @@ def read_reference_table(path: Path, columns: list[str], numeric: dict[str, bool
                           f"{', '.join(columns)}.")
     for col, zero_ok in numeric.items():
         nums = pd.to_numeric(table[col].str.replace(",", ""), errors="coerce")
-        bad = nums.isna() | (nums < 0) | ((nums == 0) & (not zero_ok))
+        bad = ~np.isfinite(nums) | (nums < 0) | ((nums == 0) & (not zero_ok))
         if bad.any():
             first = bad.idxmax()
             raise ReviewError(f"{path}: row {int(first) + 2}, column '{col}': "

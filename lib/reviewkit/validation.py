@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +27,11 @@ def load_yaml(path: Path, what: str) -> Any:
         raise ReviewError(f"{path}: {what} file is not UTF-8 text. Save it as UTF-8.") from None
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise ReviewError(f"{path}: nested too deeply to be a {what} file (lists or mappings "
+                          "inside each other thousands of levels down). Check the file.") from None
+    except ValueError:  # YAML reads 2026-11-31 as a date, and no such day exists
+        raise ReviewError(_bad_dates(path, text)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -37,6 +44,22 @@ def load_yaml(path: Path, what: str) -> Any:
         raise ReviewError(f"{path}: {what} file must be a mapping of keys to values, "
                           f"not a {type(data).__name__}.")
     return data
+
+
+def _bad_dates(path: Path, text: str) -> str:
+    """Name every date in a YAML text that looks like a date but is not a real day."""
+    found = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        for m in re.finditer(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])", line):
+            try:
+                dt.date(*(int(g) for g in m.groups()))
+            except ValueError:
+                key = line.split(":", 1)[0].strip(" -") if ":" in line else ""
+                where = f", key '{key}'" if key else ""
+                found.append(f"{path}: line {n}{where}: {m.group(0)} is not a real date. "
+                             "Write a day that exists (YYYY-MM-DD).")
+    return "\n".join(found) or (f"{path}: a value could not be read as a date or number. "
+                                 "Check the dates (YYYY-MM-DD) in the file.")
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
