@@ -285,3 +285,43 @@ def test_from_report_after_the_strategy_changed_is_refused(cycle_run, tmp_path):
     assert "strategy.yaml (strategy)" in res.stderr and "Run --from progress" in res.stderr
     assert (outputs / "e2e" / "manifest.json").read_bytes() == (
         cycle_run["outputs"] / "e2e" / "manifest.json").read_bytes()
+
+
+# Sibling cases --------------------------------------------------------------------------------
+def test_outcomes_and_stop_search_months_are_checked_against_their_names(tmp_path):
+    from reviewkit.area import AreaMatcher
+    from reviewkit.policeuk import read_police
+
+    out = tmp_path / "2026-03" / "2026-03-northshire-outcomes.csv"
+    out.parent.mkdir()
+    out.write_text("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+                   "LSOA code,LSOA name,Outcome type\n"
+                   "a,2026-02,F,F,,,,E01000001,Brackwell 001A,Local resolution\n")
+    res = read_police("o", "police_uk_outcomes", [out], AreaMatcher(["Brackwell"]))
+    assert res.totals()["accepted"] == 0 and "Month column says 2026-02" in res.accounts[0].note
+    ss = tmp_path / "2026-03" / "2026-03-northshire-stop-and-search.csv"
+    ss.write_text("Type,Date,Part of a policing operation,Latitude,Longitude,Gender,Outcome,"
+                  "Object of search\n"
+                  "Person search,2026-03-04T10:00:00+00:00,,51.5,-1.1,Male,Arrest,Drugs\n"
+                  "Person search,2026-04-01T10:00:00+00:00,,51.5,-1.1,Male,Arrest,Drugs\n")
+    res = read_police("s", "police_uk_stop_search", [ss], AreaMatcher(["Brackwell"]))
+    t = res.totals()
+    assert (t["accepted"], t["quarantined"]) == (1, 1)
+    assert "not 2026-03, the month its file is named for" in res.quarantine["reason"].iloc[0]
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1"])
+def test_peer_counts_are_finite_and_not_negative(tmp_path, value):
+    from reviewkit.peers import load_peers
+
+    f = tmp_path / "peers.csv"
+    f.write_text(f"partnership,period,measure,count,population\nA,2026-09,x,{value},1000\n")
+    with pytest.raises(ReviewError, match=f"row 2, column 'count': '{value}' is not a usable"):
+        load_peers(f)
+
+
+def test_a_long_cell_is_never_quoted_in_full():
+    from reviewkit.partner import quote_value
+
+    text = "Mr A Smith, 12 Long Road, called about noise\x00 on 3 March"
+    assert quote_value(text) == "'Mr A Smith, 12 Long Road, call...'"
