@@ -1,8 +1,9 @@
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewkit.suppression import suppress_table
+from reviewkit.suppression import disclosed, suppress_table
 
 
 def test_primary_and_secondary_on_a_hand_built_table():
@@ -53,8 +54,130 @@ def test_no_small_count_can_be_seen_or_recovered(values, threshold):
     n_hidden = int(hidden.loc[body, "n"].sum())
     hidden_sum = int(t.loc[body, "n"][hidden.loc[body, "n"]].sum())
     nonzero_visible = ((t.loc[body, "n"] != 0) & ~hidden.loc[body, "n"]).sum()
+    total_hidden = bool(hidden.at["Total", "n"])
     if n_hidden:
-        assert n_hidden >= 2 or nonzero_visible == 0
-        assert hidden_sum >= threshold or nonzero_visible == 0
-    # the total is always exact
-    assert shown.at["Total", "n"] == sum(values)
+        assert n_hidden >= 2 or total_hidden
+        assert hidden_sum >= threshold or nonzero_visible == 0 or total_hidden
+    # a total is shown exactly, or hidden when it is small or would give a cell away
+    if total_hidden:
+        assert 0 < sum(values) < threshold or n_hidden == 1 or nonzero_visible == 0
+    else:
+        assert shown.at["Total", "n"] == sum(values)
+
+
+# One disclosure check over the page ------------------------------------------------------------
+def test_a_small_total_is_hidden():
+    t = pd.DataFrame({"n": [3, 0, 0]}, index=list("abc"))
+    t.loc["Total"] = t.sum()
+    shown, hidden = suppress_table(t, ["n"], 5, total_row="Total")
+    # the single non-zero cell equals the total: both go
+    assert hidden.at["a", "n"] and hidden.at["Total", "n"]
+    assert shown.at["Total", "n"] == "fewer than 5"
+
+
+def test_a_change_column_cannot_give_a_hidden_count_away():
+    # this year 3 (hidden), last year 10; the change (-7) would give it away, and so would the
+    # total change when the other rows are shown
+    t = pd.DataFrame({"this": [3, 40, 50], "last": [10, 41, 52]}, index=list("abc"))
+    t["change"] = t["this"] - t["last"]
+    t.loc["Total"] = t.sum()
+    shown, hidden = suppress_table(t, ["this", "last"], 5, total_row="Total",
+                                   differences={"change": ("this", "last")})
+    hidden_set = {(i, c) for i in t.index for c in t.columns if hidden.at[i, c]}
+    assert ("a", "this") in hidden_set and not _determined(t, hidden_set, ("a", "this"))
+    # without the page-wide check, the change column alone gave it away
+    leaky = {("a", "this"), ("b", "this")}
+    assert _determined(t, leaky, ("a", "this"))
+
+
+def test_disclosed_finds_a_hidden_cell_from_two_relations():
+    # a + b = T (shown), a - c = d (shown), c shown: a follows, b follows
+    rels = [("T", ["a", "b"], []), ("d", ["a"], ["c"])]
+    assert disclosed({"a", "b"}, rels) == {"a", "b"}
+    assert disclosed({"a", "b", "c"}, rels) == set()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=6),
+       st.integers(3, 6))
+def test_no_hidden_count_can_be_recovered_from_all_numbers_shown(rows, threshold):
+    t = pd.DataFrame(rows, columns=["this", "last"], index=[f"r{i}" for i in range(len(rows))])
+    t["change"] = t["this"] - t["last"]
+    t.loc["Total"] = t.sum()
+    shown, hidden = suppress_table(t, ["this", "last"], threshold, total_row="Total",
+                                   differences={"change": ("this", "last")})
+    keys = [(i, c) for i in t.index for c in t.columns]
+    hidden_set = {k for k in keys if hidden.at[k[0], k[1]]}
+    for i in t.index:
+        for c in ("this", "last"):
+            v = int(t.at[i, c])
+            if 0 < v < threshold:  # every small count is hidden ...
+                assert (i, c) in hidden_set
+                # ... and no sum or difference of the numbers shown gives it back
+                assert not _determined(t, hidden_set, (i, c))
+    # a shown number is the true number
+    for i, c in keys:
+        if (i, c) not in hidden_set:
+            assert shown.at[i, c] == t.at[i, c]
+
+
+def _determined(t, hidden_set, key):
+    """Independent of the code under test: the equations (column totals, change = this -
+    last) restricted to the hidden cells; the cell is determined by the shown numbers exactly
+    when every null-space direction leaves it unchanged."""
+    from scipy.linalg import null_space
+
+    unknown = sorted(hidden_set)
+    col = {k: j for j, k in enumerate(unknown)}
+    eqs = []
+    body = [i for i in t.index if i != "Total"]
+    for c in t.columns:
+        e = np.zeros(len(unknown))
+        for i in body:
+            if (i, c) in col:
+                e[col[(i, c)]] += 1
+        if ("Total", c) in col:
+            e[col[("Total", c)]] -= 1
+        eqs.append(e)
+    for i in t.index:
+        e = np.zeros(len(unknown))
+        for c, sign in (("change", -1), ("this", 1), ("last", -1)):
+            if (i, c) in col:
+                e[col[(i, c)]] += sign
+        eqs.append(e)
+    ns = null_space(np.array(eqs)) if eqs else np.eye(len(unknown))
+    return bool(np.all(np.abs(ns[col[key]]) < 1e-9))
+
+
+def test_a_key_message_cannot_print_a_count_the_table_hid():
+    # robbery 3 (fewer than 5) hides burglary's 40 too; a key message printing burglary's 40
+    # would give robbery back as the total minus the rest, so it is left out
+    from types import SimpleNamespace
+
+    from reviewkit.params import CycleParams
+    from reviewkit.report import community_numbers
+    from reviewkit.strategy import Indicator
+
+    params = CycleParams.model_validate({
+        "cycle": "t", "partnership": "P", "area": {"local_authorities": ["B"]},
+        "review_period": {"start": "2025-10", "end": "2026-09"},
+        "baseline_period": {"start": "2024-10", "end": "2025-09"},
+        "review_date": "2026-11-20",
+        "inputs": {"strategy": "s", "data_requests": "r", "difficulties": "d"}})
+    rows = []
+    for ctype, this, last in (("Robbery", 3, 10), ("Burglary", 40, 41),
+                              ("Shoplifting", 50, 52)):
+        rows += [{"month": "2026-01", "crime_type": ctype, "n": this},
+                 {"month": "2025-01", "crime_type": ctype, "n": last}]
+    indicators = [Indicator.model_validate({
+        "id": t.lower(), "priority": "p", "name": t, "dataset": "police_street",
+        "filter": {"crime_types": [t]}, "better": "lower"}) for t in ("Burglary", "Shoplifting")]
+    scorecard = pd.DataFrame([{"id": "burglary", "review_count": 40.0, "baseline_count": 41.0},
+                              {"id": "shoplifting", "review_count": 50.0,
+                               "baseline_count": 52.0}])
+    ctx = SimpleNamespace(params=params, police=pd.DataFrame(rows), scorecard=scorecard,
+                          strategy=SimpleNamespace(indicators=indicators))
+    allowed = community_numbers(ctx)
+    assert ("burglary", "review_count") not in allowed
+    assert ("shoplifting", "review_count") in allowed  # shown in the table anyway
+    assert ("burglary", "baseline_count") in allowed  # last year's cells are all shown

@@ -109,10 +109,14 @@ def multiple_testing_note(scorecard: pd.DataFrame, alpha: float) -> str:
     if n == 0:
         return ""
     expected = n * alpha
+    charts = int((scorecard["variation"].fillna("") != "").sum()) if "variation" in (
+        scorecard) else 0
+    spc = (f" Each of the {charts} SPC chart(s) applies four rules to every point, so an "
+           "occasional special-cause flag can also be a false alarm." if charts else "")
     return (f"This report tests {n} indicator(s) at the {alpha:g} level. Even if nothing had "
             f"changed, about {expected:.1f} of them could come out significant by chance "
             "alone, so read a single borderline result with caution and look for the same "
-            "pattern in the chart and in other indicators.")
+            f"pattern in the chart and in other indicators.{spc}")
 
 
 def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,

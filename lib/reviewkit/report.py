@@ -39,7 +39,13 @@ from reviewkit.paths import relative, resolve
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.spreadsheet import read_csv
 from reviewkit.strategy import Strategy, load_strategy
-from reviewkit.suppression import suppress_count, suppress_table
+from reviewkit.suppression import (
+    disclosed,
+    is_small,
+    suppress_count,
+    suppress_table,
+    table_relations,
+)
 from reviewkit.tidy import read_tidy
 
 DIRECTION_BADGE = {"improved": ("good", "▲", "Improved"),
@@ -588,8 +594,10 @@ def community_title(ctx: ReportContext) -> str:
             f"{H.esc(ctx.review_desc)}</p></header>")
 
 
-def _plain_change(r: pd.Series, threshold: int) -> str | None:
-    """One plain sentence about an indicator for residents, or None if it cannot be said."""
+def _plain_change(r: pd.Series, threshold: int,
+                  allowed: set[tuple[str, str]] | None = None) -> str | None:
+    """One plain sentence about an indicator for residents, or None if it cannot be said.
+    Counts not in `allowed` (see `community_numbers`) are left out of the sentence."""
     if not r["assessable"]:
         return None
     what = r["plain_name"]
@@ -598,6 +606,9 @@ def _plain_change(r: pd.Series, threshold: int) -> str | None:
                 "started: the way they are recorded appears to have changed in between.")
     now = suppress_count(float(r["review_count"]), threshold)
     before = suppress_count(float(r["baseline_count"]), threshold)
+    if allowed is not None:
+        now = now if (r["id"], "review_count") in allowed else None
+        before = before if (r["id"], "baseline_count") in allowed else None
     if r["direction"] == "improved":
         trend = "went down" if r["better"] == "lower" else "went up"
         verdict = "This is more than the normal ups and downs from month to month."
@@ -624,13 +635,85 @@ def _plain_change(r: pd.Series, threshold: int) -> str | None:
             f"in the year before our plan started. {verdict}")
 
 
+def _crime_table(ctx: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """(numbers, shown, hidden) of the community update's crime table, or None."""
+    if ctx.police is None or ctx.police.empty:
+        return None
+    t = ctx.params.report.suppression_threshold
+    review = ctx.params.review
+    prev = review.shift(-12)
+    pol = ctx.police
+    this = pol[pol["month"].between(str(review.start), str(review.end))].groupby(
+        "crime_type")["n"].sum()
+    last = pol[pol["month"].between(str(prev.start), str(prev.end))].groupby(
+        "crime_type")["n"].sum()
+    table = pd.DataFrame({"this": this, "last": last}).fillna(0).astype(int).sort_index()
+    table["change"] = table["this"] - table["last"]
+    table.loc["All types"] = table.sum()
+    shown, hidden = suppress_table(table, ["this", "last"], t, total_row="All types",
+                                   differences={"change": ("this", "last")})
+    return table, shown, hidden
+
+
+def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
+    """(indicator, field) counts the community update may print.
+
+    One disclosure check over the page: the crime table's cells and relations, plus each
+    key-message count written as the sum of the table cells it covers (a police indicator
+    over the review year or the year before). A count is left out when printing it would let
+    a hidden small count be worked out by addition or subtraction, or when it is small.
+    """
+    t = ctx.params.report.suppression_threshold
+    built = _crime_table(ctx)
+    hidden: set = set()
+    relations: list = []
+    primary: set = set()
+    rows: list[str] = []
+    if built is not None:
+        table, _shown, mask = built
+        cols = ["this", "last", "change"]
+        hidden = {(i, c) for i in table.index for c in cols if mask.at[i, c]}
+        relations = table_relations(table, ["this", "last"], "All types",
+                                    {"change": ("this", "last")})
+        primary = {(i, c) for i in table.index for c in ("this", "last")
+                   if is_small(float(table.at[i, c]), t)}
+        rows = [i for i in table.index if i != "All types"]
+    indicators = {i.id: i for i in ctx.strategy.indicators}
+    prev = ctx.params.review.shift(-12)
+    allowed: set[tuple[str, str]] = set()
+    for _, r in ctx.scorecard.iterrows():
+        ind = indicators.get(r["id"])
+        for fld in ("review_count", "baseline_count"):
+            value = float(r[fld]) if not pd.isna(r[fld]) else math.nan
+            if math.isnan(value) or is_small(value, t):
+                continue
+            rel = None
+            baseline = ind.baseline.range if ind is not None and ind.baseline else (
+                ctx.params.baseline)
+            col = "this" if fld == "review_count" else (
+                "last" if (baseline.start, baseline.end) == (prev.start, prev.end) else None)
+            if (ind is not None and built is not None and col and ind.dataset == "police_street"
+                    and ind.filter.outcome_categories is None and ind.numerator is None):
+                types = ind.filter.crime_types
+                cells = [("All types", col)] if types is None else [
+                    (x, col) for x in types if x in rows]
+                rel = (("message", r["id"], fld), cells, [])
+            trial = relations + ([rel] if rel else [])
+            if disclosed(hidden, trial) & primary:
+                continue
+            relations = trial
+            allowed.add((r["id"], fld))
+    return allowed
+
+
 def community_messages(ctx: ReportContext) -> str:
     t = ctx.params.report.suppression_threshold
     sc = ctx.scorecard
+    allowed = community_numbers(ctx)
     msgs = []
     for mask in (sc["direction"] == "improved", sc["direction"] == "worsened"):
         for _, r in sc[mask].iterrows():
-            s = _plain_change(r, t)
+            s = _plain_change(r, t, allowed)
             if s:
                 msgs.append(s)
     if not msgs:
@@ -641,6 +724,7 @@ def community_messages(ctx: ReportContext) -> str:
 
 def community_priorities(ctx: ReportContext) -> str:
     t = ctx.params.report.suppression_threshold
+    allowed = community_numbers(ctx)
     out = []
     for pr in ctx.strategy.priorities:
         parts = [H.h(2, pr.name, f"c-{pr.id}")]
@@ -648,7 +732,7 @@ def community_priorities(ctx: ReportContext) -> str:
             parts.append(H.p(pr.community_message))
         parts.append(ctx.narrative_html(f"community_priority_{pr.id}"))
         facts = [s for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows()
-                 if (s := _plain_change(r, t))]
+                 if (s := _plain_change(r, t, allowed))]
         if facts:
             parts.append(H.h(3, "What the figures show"))
             parts.append(H.ul(facts))
@@ -665,21 +749,13 @@ def community_priorities(ctx: ReportContext) -> str:
 
 def crime_by_type(ctx: ReportContext) -> str:
     """Police-recorded crime and ASB by type: this year, last year, change; suppressed."""
-    if ctx.police is None or ctx.police.empty:
+    built = _crime_table(ctx)
+    if built is None:
         return ""
     t = ctx.params.report.suppression_threshold
     review = ctx.params.review
     prev = review.shift(-12)
-    pol = ctx.police
-    this = pol[pol["month"].between(str(review.start), str(review.end))].groupby(
-        "crime_type")["n"].sum()
-    last = pol[pol["month"].between(str(prev.start), str(prev.end))].groupby(
-        "crime_type")["n"].sum()
-    table = pd.DataFrame({"this": this, "last": last}).fillna(0).astype(int).sort_index()
-    table["change"] = table["this"] - table["last"]
-    table.loc["All types"] = table.sum()
-    shown, _hidden = suppress_table(table, ["this", "last"], t, total_row="All types",
-                                    differences={"change": ("this", "last")})
+    _table, shown, _hidden = built
     apart = {c.crime_type: c for c in ctx.recording.values()
              if c.decision != "real" and str(prev.start) < c.month <= str(review.end)}
     shown["change"] = shown["change"].astype(object)
