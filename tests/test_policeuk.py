@@ -342,3 +342,19 @@ def test_an_unreadable_zip_is_named_and_the_rest_is_read(tmp_path, make):
     assert "download.zip" in said and ("not a readable zip" in said
                                        or "could not be read from its zip" in said)
     assert all(a.balanced for a in res.accounts)
+
+
+def test_a_copy_saved_again_under_another_force_name_is_not_counted_twice(tmp_path):
+    mar = _month(tmp_path, "2026-03", 12)
+    again = tmp_path / "extra" / "2026-03-northshire_copy-street.csv"
+    again.parent.mkdir()
+    lines = mar.read_bytes().decode().split("\r\n")
+    again.write_text("\n".join([lines[0], *reversed(lines[1:-1])]) + "\n")  # LF, reordered
+    res = _read([mar, again])
+    assert _per_month(res) == {"2026-03": 12}
+    assert any("holds the same records as" in n and again.name in n for n in res.notes)
+    # another force's file for the same month with other records is counted
+    btp = _write(tmp_path / "2026-03b" / "2026-03-btp-street.csv",
+                 [_row(f"t{k}", "2026-03", "E01", "Brackwell 001A", "Robbery")
+                  for k in range(12)])
+    assert _per_month(_read([mar, btp])) == {"2026-03": 24}

@@ -20,7 +20,7 @@ import pyarrow.ipc as ipc
 
 from reviewkit.paths import outputs_dir
 
-VERSION = "2"  # bump when what a parsed file holds changes
+VERSION = "3"  # bump when what a parsed file holds changes
 
 
 def cache_dir() -> Path:

@@ -268,14 +268,24 @@ def _file_months(table: pa.Table, kind: str) -> list[str]:
     return sorted(m for m in out if _MONTH.fullmatch(m))
 
 
+_MIN_ROWS_FOR_COPY = 10
+
+
+def _records_signature(table: pa.Table) -> int:
+    """A hash of a file's records (the columns read) that ignores their order and bytes."""
+    frame = table.to_pandas().astype(object).where(lambda f: f.notna(), "")
+    return int(pd.util.hash_pandas_object(frame, index=False).sum())
+
+
 def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[FilePlan]:
     """Decide which files count, so that no month is ever counted twice or as another month.
 
     A file is set aside whole when it could not be read; when it lies in a month folder that
     is not the month its name gives; when its bytes are those of another file (a copy; the
     one whose rows agree with its name is kept); when every row's Month says another month
-    than its name (mislabelled); when a newer file for
-    the same month and force was sent (re-sent); or, for a file whose name gives no month,
+    than its name (mislabelled); when it holds the same records as another force's file for
+    the month (a copy saved again); when a newer file for the same month and force was sent
+    (re-sent); or, for a file whose name gives no month,
     when its months are already given by another file.
     """
     plans: list[FilePlan] = [{"reason": "", "note": "", "notice": "", "category": ""}
@@ -325,6 +335,27 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
                   f"named for {name} but its Month column says {said}; it was not counted "
                   f"(a month is never guessed). Download {name} again.")
             live.remove(i)
+    # Copies saved again (other bytes: line ends, quoting) under another force's name: the same
+    # records for the same month. Small files are left alone (two short files can agree).
+    by_month: dict[tuple[object, ...], list[int]] = {}  # only files of one size are compared
+    for i in live:
+        rows = parsed[i][0].num_rows if parsed[i][0] is not None else 0
+        if rows >= _MIN_ROWS_FOR_COPY:
+            by_month.setdefault((rows, *months[i]), []).append(i)
+    for members in by_month.values():
+        if len(members) < 2:
+            continue
+        seen: dict[int, int] = {}
+        for i in members:
+            sig = _records_signature(parsed[i][0])  # type: ignore[arg-type]
+            if sig in seen and raws[i].key() != raws[seen[sig]].key():
+                keep = raws[seen[sig]].label
+                aside(i, f"same records as {keep}",
+                      f"holds the same records as {keep} (a copy saved again); it was not "
+                      "counted, so no month is counted twice. Remove the copy.")
+                live.remove(i)
+            else:
+                seen.setdefault(sig, i)
     latest: dict[tuple[str, str], int] = {}
     for i in live:
         key = raws[i].key()
