@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "real" / "police_uk"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REQUIRE_ALL = os.environ.get("REVIEWKIT_REQUIRE_ALL") == "1"
+BRACKWELL = "brackwell_community_safety_partnership"  # the demo partnership's outputs folder
 
 
 def need(condition: bool, reason: str) -> None:
@@ -126,4 +127,5 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     outputs = base / "outputs"
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stdout + res.stderr
-    return {"params": params, "data": data, "outputs": outputs, "cycle": outputs / "e2e"}
+    return {"params": params, "data": data, "outputs": outputs,
+            "cycle": outputs / BRACKWELL / "e2e"}

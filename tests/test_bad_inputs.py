@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, reviewkit
+from conftest import BRACKWELL, FIXTURES, reviewkit
 from reviewkit.errors import ReviewError
 from reviewkit.intake import run_intake, write_intake
 from reviewkit.params import load_params
@@ -227,11 +227,11 @@ def test_a_handful_end_to_end(tmp_path):
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stdout + res.stderr
-    quality = (outputs / "bad" / "data_quality.html").read_text(encoding="utf-8")
+    quality = (outputs / BRACKWELL / "bad" / "data_quality.html").read_text(encoding="utf-8")
     for case in chosen:
         assert case["name"] in quality.replace("&amp;", "&")
     assert "not a text file" in quality and "superseded by re-sent file" in quality
-    report = (outputs / "bad" / "review_report.html").read_text(encoding="utf-8")
+    report = (outputs / BRACKWELL / "bad" / "review_report.html").read_text(encoding="utf-8")
     assert "not assessable: case0 unusable" in report
     for k, case in enumerate(chosen):
         if case["expect"].get("missing"):

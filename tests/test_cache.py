@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import reviewkit, write_params
+from conftest import BRACKWELL, reviewkit, write_params
 from reviewkit.area import AreaMatcher
 from reviewkit.policeuk import read_police
 
@@ -73,8 +73,8 @@ def test_several_partnerships_at_once_share_the_force_files(demo_data, tmp_path)
     n_files = len(list((demo_data / "police_uk").glob("*/*-street.csv")))
     assert f"police.uk files parsed once for all cycles: {n_files}" in res.stdout
     for cycle, name in (("b", "Brackwell"), ("a", "Ashbourne")):
-        intake = json.loads((outputs / cycle / "intake.json").read_text())
+        intake = json.loads((outputs / BRACKWELL / cycle / "intake.json").read_text())
         assert intake["parsed_from_cache"]["police_street"] == n_files
-        report = (outputs / cycle / "review_report.html").read_text(encoding="utf-8")
+        report = (outputs / BRACKWELL / cycle / "review_report.html").read_text(encoding="utf-8")
         assert f"{name} Community Safety Partnership: strategy review" in report
-    assert os.listdir(outputs / "b" / "tidy")
+    assert os.listdir(outputs / BRACKWELL / "b" / "tidy")

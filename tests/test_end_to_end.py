@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from conftest import ROOT, reviewkit
+from conftest import BRACKWELL, ROOT, reviewkit
 
 
 def _count(data: Path, crime_type: str, start: str, end: str, authority: str = "Brackwell"):
@@ -59,6 +59,8 @@ def test_outputs_are_complete(cycle_run):
         assert (out / name).is_file(), name
     # nothing is left beside the finished cycle: no temporary or failed run folders
     assert sorted(p.name for p in cycle_run["outputs"].iterdir()
+                  if not p.name.startswith(".")) == [BRACKWELL]
+    assert sorted(p.name for p in (cycle_run["outputs"] / BRACKWELL).iterdir()
                   if not p.name.startswith(".")) == ["e2e"]
 
 
@@ -130,15 +132,16 @@ def test_a_finished_cycle_is_not_overwritten_and_later_steps_rerun(cycle_run, tm
     outputs = tmp_path / "outputs"
     shutil.copytree(cycle_run["outputs"], outputs)
     env = {"REVIEWKIT_OUTPUTS": str(outputs)}
-    before = (outputs / "e2e" / "manifest.json").read_text()
+    before = (outputs / BRACKWELL / "e2e" / "manifest.json").read_text()
     res = reviewkit("run", str(cycle_run["params"]), "--quiet", env=env)
     assert res.returncode == 1 and "--force" in res.stderr and "Traceback" not in res.stderr
-    assert (outputs / "e2e" / "manifest.json").read_text() == before
-    intake_nb = (outputs / "e2e" / "notebooks" / "01_intake.ipynb").read_bytes()
+    assert (outputs / BRACKWELL / "e2e" / "manifest.json").read_text() == before
+    intake_nb = (outputs / BRACKWELL / "e2e" / "notebooks" / "01_intake.ipynb").read_bytes()
     res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
-    assert (outputs / "e2e" / "notebooks" / "01_intake.ipynb").read_bytes() == intake_nb
-    assert (outputs / "e2e" / "review_report.html").is_file()
+    assert (outputs / BRACKWELL / "e2e" / "notebooks" / "01_intake.ipynb").read_bytes() == (
+        intake_nb)
+    assert (outputs / BRACKWELL / "e2e" / "review_report.html").is_file()
 
 
 def test_a_failing_notebook_stops_the_run_and_keeps_the_good_outputs(cycle_run, tmp_path):
@@ -169,9 +172,9 @@ def test_a_failing_notebook_stops_the_run_and_keeps_the_good_outputs(cycle_run, 
               if o.get("output_type") == "error"]
     assert errors and errors[0]["evalue"] == "deliberate failure"
     # the previous good outputs are exactly as they were
-    after = {p.relative_to(outputs): p.read_bytes() for p in (outputs / "e2e").rglob("*")
-             if p.is_file()}
-    assert after == {k: v for k, v in before.items() if k.parts[0] == "e2e"}
+    after = {p.relative_to(outputs): p.read_bytes()
+             for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
+    assert after == {k: v for k, v in before.items() if k.parts[:2] == (BRACKWELL, "e2e")}
     assert "untouched" in res.stderr
 
 

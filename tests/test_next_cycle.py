@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import reviewkit, write_params
+from conftest import BRACKWELL, reviewkit, write_params
 from reviewkit.cycles import add_months, init_partnership, new_cycle
 from reviewkit.errors import ReviewError
 from reviewkit.params import load_params
@@ -83,7 +83,8 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     env = {"REVIEWKIT_OUTPUTS": str(outputs)}
     res = reviewkit("run", str(first), "--quiet", env=env)
     assert res.returncode == 0, res.stderr
-    log1 = pd.read_csv(outputs / "c1" / "difficulties_log.csv", dtype=str, keep_default_na=False)
+    log1 = pd.read_csv(outputs / BRACKWELL / "c1" / "difficulties_log.csv", dtype=str,
+                       keep_default_na=False)
     youth_late = log1[(log1["dataset"] == "youth_fte") & (log1["category"] == "late")]
     assert len(youth_late) == 1 and youth_late["raised_cycle"].item() == "c1"
 
@@ -95,8 +96,8 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     assert (p2.review_period.start, p2.review_period.end) == ("2025-10", "2026-09")
     assert p2.review_date == dt.date(2026, 11, 20)
     assert (p2.baseline_period.start, p2.baseline_period.end) == ("2023-10", "2024-09")
-    assert Path(p2.previous_cycle) == outputs / "c1"
-    assert Path(p2.inputs.difficulties) == outputs / "c1" / "difficulties_log.csv"
+    assert Path(p2.previous_cycle) == outputs / BRACKWELL / "c1"
+    assert Path(p2.inputs.difficulties) == outputs / BRACKWELL / "c1" / "difficulties_log.csv"
     reg2 = yaml.safe_load(Path(p2.inputs.data_requests).read_text())
     assert {str(r["due"]) for r in reg2["data_requests"]} == {"2026-10-31"}
     assert all("received" not in r for r in reg2["data_requests"])
@@ -113,7 +114,7 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     res = reviewkit("run", str(second), "--quiet", env=env)
     assert res.returncode == 0, res.stderr
 
-    out = outputs / "c2"
+    out = outputs / BRACKWELL / "c2"
     log2 = pd.read_csv(out / "difficulties_log.csv", dtype=str, keep_default_na=False)
     # carried over: every row of the first cycle's log is still there, with its extra column
     assert set(log1["id"]) <= set(log2["id"]) and "board_note" in log2.columns

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, reviewkit
+from conftest import BRACKWELL, ROOT, reviewkit
 
 STABLE = ("tidy/*.parquet", "tables/*.csv", "tables/*.xlsx", "difficulties_log.csv",
           "quarantine/*.csv", "tidy/data_dictionary.csv")
@@ -34,16 +34,16 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_reruns_are_byte_identical_and_changes_are_named(cycle_run, tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
-    first = _snapshot(outputs / "e2e")
+    first = _snapshot(outputs / BRACKWELL / "e2e")
     assert len(first) > 10
     res = reviewkit("run", str(cycle_run["params"]), "--force", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
-    second = _snapshot(outputs / "e2e")
+    second = _snapshot(outputs / BRACKWELL / "e2e")
     assert second.keys() == first.keys()
     differ = [k for k in first if first[k] != second[k]]
     assert differ == []
     m1 = json.loads((cycle_run["cycle"] / "manifest.json").read_text())
-    m2 = json.loads((outputs / "e2e" / "manifest.json").read_text())
+    m2 = json.loads((outputs / BRACKWELL / "e2e" / "manifest.json").read_text())
     assert [i["sha256"] for i in m1["inputs"]] == [i["sha256"] for i in m2["inputs"]]
     assert "changed_since_last_run" not in m2
 
@@ -62,13 +62,13 @@ def test_a_changed_input_file_is_detected_and_named(cycle_run, tmp_path):
     asb.write_bytes(asb.read_bytes().replace(b",Brackwell,", b",Brackwell,1", 1))
     res = reviewkit("run", str(params), "--force", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
-    manifest = json.loads((outputs / "e2e" / "manifest.json").read_text())
+    manifest = json.loads((outputs / BRACKWELL / "e2e" / "manifest.json").read_text())
     assert manifest["changed_since_last_run"] == [f"{asb} changed"]
 
 
 def test_a_second_run_of_the_same_cycle_is_refused(cycle_run, tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
-    lock = outputs / ".e2e.lock"
+    lock = outputs / BRACKWELL / ".e2e.lock"
     lock.write_text(str(os.getpid()))  # this test process is alive: the lock is held
     res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
     assert res.returncode == 1
@@ -82,7 +82,7 @@ def test_a_second_run_of_the_same_cycle_is_refused(cycle_run, tmp_path):
 def test_a_killed_run_leaves_the_finished_outputs_untouched(cycle_run, tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
     before = {str(p.relative_to(outputs)): p.read_bytes()
-              for p in (outputs / "e2e").rglob("*") if p.is_file()}
+              for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "reviewkit", "run", str(cycle_run["params"]), "--force",
          "--quiet"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
@@ -90,7 +90,7 @@ def test_a_killed_run_leaves_the_finished_outputs_untouched(cycle_run, tmp_path)
     deadline = time.time() + 120
     try:
         while time.time() < deadline:
-            running = list(outputs.glob(".e2e.run-*/notebooks/02_progress.ipynb"))
+            running = list(outputs.glob(f"{BRACKWELL}/.e2e.run-*/notebooks/02_progress.ipynb"))
             if running:
                 break
             time.sleep(0.1)
@@ -99,13 +99,13 @@ def test_a_killed_run_leaves_the_finished_outputs_untouched(cycle_run, tmp_path)
         os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernels, mid-run
         proc.wait()
     after = {str(p.relative_to(outputs)): p.read_bytes()
-             for p in (outputs / "e2e").rglob("*") if p.is_file()}
+             for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
     assert after == before
-    assert list(outputs.glob(".e2e.run-*"))  # the interrupted run's files are still there
+    assert list(outputs.glob(f"{BRACKWELL}/.e2e.run-*"))  # the interrupted run's files stay
     res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
     assert "was interrupted; its files are in" in res.stdout
-    assert not list(outputs.glob(".e2e.run-*"))
+    assert not list(outputs.glob(f"{BRACKWELL}/.e2e.run-*"))
 
 
 # Privacy ---------------------------------------------------------------------------------------

@@ -14,15 +14,9 @@ import pandas as pd
 from ruamel.yaml import YAML
 
 from reviewkit.errors import ReviewError
+from reviewkit.identity import cycle_dir, slugify
 from reviewkit.params import CYCLE_ID, load_params
-from reviewkit.paths import outputs_dir, relative, repo_root, resolve
-
-
-def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    if not slug:
-        raise ReviewError(f"'{name}' has no letters or digits to name its files by.")
-    return slug
+from reviewkit.paths import relative, repo_root, resolve
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -94,7 +88,12 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
                           "written.")
     prev_path = resolve(previous_file)
     prev = load_params(prev_path, check_files=False)
-    target = prev_path.with_name(f"{new_id}.yaml")
+    # params/<old id>.yaml -> params/<new id>.yaml; a file named otherwise (e.g. by `init`
+    # after the partnership) gets the new id added, so partnerships never share a file.
+    stem = prev_path.stem
+    name = (stem.replace(prev.cycle, new_id) if prev.cycle in stem
+            else f"{stem}_{new_id}")
+    target = prev_path.with_name(f"{name}.yaml")
     if target.exists():
         raise ReviewError(f"{relative(target)} already exists; it is not overwritten. Choose "
                           "another cycle id or remove the file.")
@@ -106,7 +105,7 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     for key in ("start", "end"):
         data["review_period"][key] = str(pd.Period(data["review_period"][key], "M") + months)
     data["review_date"] = add_months(prev.review_date, months)
-    prev_out = outputs_dir() / prev.cycle
+    prev_out = cycle_dir(prev)
     data["previous_cycle"] = relative(prev_out)
     if not (prev_out / "manifest.json").exists():
         notes.append(f"{relative(prev_out)} has no finished outputs yet: run the previous "

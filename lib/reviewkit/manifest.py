@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewkit.cache import content_hash
+from reviewkit.identity import fingerprint, params_record
 from reviewkit.params import CycleParams
 from reviewkit.paths import relative, repo_root
 from reviewkit.register import load_register, source_files
@@ -71,7 +72,8 @@ def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
         "cycle": params.cycle,
         "partnership": params.partnership,
         "params_file": relative(params_file),
-        "params": params.model_dump(mode="json"),
+        "params_sha256": fingerprint(params),
+        "params": params_record(params),
         "inputs": inputs,
         "packages": package_versions(),
         "git_commit": git_commit(),

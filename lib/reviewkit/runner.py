@@ -1,9 +1,11 @@
 """Run a review cycle: the three notebooks in fresh kernels with papermill, then the HTML exports.
 
-A run writes into a temporary folder beside `outputs/<cycle>/` and moves it into place only when
-every step succeeded, so a failed or interrupted run never leaves half a report where a good
-one was. A finished cycle is not overwritten without `force`; a lock stops two runs of the
-same cycle at once.
+A run writes into a temporary folder beside `outputs/<partnership>/<cycle>/` and moves it into
+place only when every step succeeded, so a failed or interrupted run never leaves half a report
+where a good one was. A finished cycle is not overwritten without `force`; `--from` reruns only
+a finished cycle of the same partnership, params file and params (see `identity`); a lock
+stops two runs of the same cycle at once; a batch refuses two params files that would write to
+one folder.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from traitlets import default
 
 from reviewkit.errors import ReviewError
 from reviewkit.export import export_html
+from reviewkit.identity import check_finished, check_previous, cycle_dir
 from reviewkit.manifest import build_manifest, changed_inputs, write_manifest
 from reviewkit.params import CycleParams, load_params
 from reviewkit.paths import notebooks_dir, outputs_dir, relative, repo_root, resolve
@@ -49,10 +52,6 @@ EXPORTS = {
                Export("community_update.html", "community", "Community safety update"),
                Export("planning_pack.html", "planning", "Planning pack")],
 }
-
-
-def cycle_dir(params: CycleParams) -> Path:
-    return outputs_dir() / params.cycle
 
 
 class CycleLock:
@@ -192,6 +191,7 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         raise ReviewError(f"--from must be one of {', '.join(STEPS)}, not '{start}'.")
     pfile = resolve(params_file)
     params = load_params(pfile)
+    check_previous(params)
     final = cycle_dir(params)
     out_root = final.parent
     with CycleLock(out_root / f".{params.cycle}.lock"):
@@ -199,10 +199,14 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         if (final / "manifest.json").exists():
             old_manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
             if start == "intake" and not force:
+                made = (f" (made from {old_manifest.get('params_file')})"
+                        if old_manifest.get("params_file") != relative(pfile) else "")
                 raise ReviewError(
-                    f"{relative(final)} holds a finished review cycle; it is not overwritten. "
-                    "Use --force to replace it, --from progress|report to rerun later steps, "
-                    "or give the new cycle its own id (key 'cycle').")
+                    f"{relative(final)} holds a finished review cycle{made}; it is not "
+                    "overwritten. Use --force to replace it, --from progress|report to rerun "
+                    "later steps, or give the new cycle its own id (key 'cycle').")
+            if start != "intake":
+                check_finished(final, params, pfile, start)
         elif start != "intake":
             raise ReviewError(f"--from {start} needs a finished earlier run in "
                               f"{relative(final)}; run the whole cycle first.")
@@ -213,6 +217,7 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         shutil.rmtree(tmp, ignore_errors=True)
         if start != "intake":
             shutil.copytree(final, tmp)
+            (tmp / "manifest.json").unlink()  # unfinished again until this run succeeds
         else:
             tmp.mkdir(parents=True)
         timings: dict[str, float] = dict(old_manifest.get("timings_seconds", {})) if (
@@ -374,6 +379,25 @@ def warm_cache(params_files: list[str]) -> int:
     return parsed
 
 
+def check_batch(params_files: list[str]) -> None:
+    """Refuse a batch, before anything runs, when two params files would write to one folder
+    (or one params file is given twice)."""
+    by_folder: dict[Path, list[str]] = {}
+    for pf in params_files:
+        try:
+            params = load_params(pf)
+        except ReviewError:
+            continue  # reported when that cycle runs
+        by_folder.setdefault(cycle_dir(params).resolve(), []).append(pf)
+    clashes = [f"{relative(folder)}: {' and '.join(files)}"
+               for folder, files in by_folder.items() if len(files) > 1]
+    if clashes:
+        raise ReviewError(
+            "Nothing was run: these params files would write to the same outputs folder (the "
+            "same partnership and cycle id):\n" + "\n".join(clashes)
+            + "\nGive each its own cycle id (key 'cycle'), or run only one of them.")
+
+
 def run_many(params_files: list[str], start: str = "intake", force: bool = False,
              jobs: int | None = None) -> int:
     """Run several cycles (e.g. every partnership in a force) with at most `jobs` at once,
@@ -382,6 +406,7 @@ def run_many(params_files: list[str], start: str = "intake", force: bool = False
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     t0 = time.perf_counter()
+    check_batch(params_files)
     if start == "intake":
         parsed = warm_cache(params_files)
         print(f"police.uk files parsed once for all cycles: {parsed} "
