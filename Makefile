@@ -73,7 +73,8 @@ lock: setup ## refresh requirements.lock and requirements-dev.lock from pyprojec
 	   grep -vxF -f .lock-user.txt .lock-all.txt; } > requirements-dev.lock
 	rm -f .lock-user.txt .lock-all.txt
 
-clean: ## remove outputs, the demo data and caches (keeps .venv)
-	rm -rf outputs/* $(DEMO) .pytest_cache .ruff_cache
+clean: ## remove outputs, the demo data and caches (keeps .venv and outputs/receipts.csv)
+	find outputs -mindepth 1 -maxdepth 1 ! -name receipts.csv ! -name .gitkeep -exec rm -rf {} +
+	rm -rf $(DEMO) .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	@touch outputs/.gitkeep

@@ -129,3 +129,97 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     assert res.returncode == 0, res.stdout + res.stderr
     return {"params": params, "data": data, "outputs": outputs,
             "cycle": outputs / BRACKWELL / "e2e"}
+
+
+FY_INDICATOR = """\
+  - id: violence_fy
+    priority: violence
+    name: Violence and sexual offences by financial year
+    plain_name: violent crimes in a financial year
+    dataset: police_street
+    filter: {crime_types: ["Violence and sexual offences"]}
+    measure: count
+    period: financial_year
+    better: lower
+"""
+LATE_SEEN = "2026-11-25"  # Ashbourne's council extract: first seen after the review date
+
+
+@pytest.fixture(scope="session")
+def batch_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict[str, object]:
+    """One batch of two partnerships with the same cycle id (`2025-26`, as `init` gives
+    every partnership), shaped as the silent-wrong cases a new user met:
+
+    - Brackwell has a financial-year indicator over an October-to-September review period;
+    - Ashbourne's review period ends in June 2026, so police and partner rows after it
+      arrive; its council extract has no `received` in the register and was first seen
+      (receipt record) after the review date.
+    """
+    import hashlib
+
+    base = tmp_path_factory.mktemp("batch")
+    data = base / "data"
+    shutil.copytree(demo_data, data)
+    for register in data.glob("*/data_requests.yaml"):
+        register.write_text(register.read_text().replace(str(demo_data), str(data)))
+    strategy = data / "brackwell" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    strategy.write_text(text.replace("\ninitiatives:", FY_INDICATOR + "\ninitiatives:", 1),
+                        encoding="utf-8")
+    register = data / "ashbourne" / "data_requests.yaml"
+    register.write_text(register.read_text().replace("    received: 2026-10-25\n", "", 1))
+    receipts = base / "receipts.csv"
+    lines = ["sha256,first_seen,file,source"]
+    for f in sorted((data / "ashbourne" / "council_asb").glob("*.csv")):
+        lines.append(f"{hashlib.sha256(f.read_bytes()).hexdigest()},{LATE_SEEN},{f},test")
+    receipts.write_text("\n".join(lines) + "\n")
+    params = {
+        "Brackwell": write_params(base / "brackwell.yaml", data, cycle="2025-26"),
+        "Ashbourne": write_params(base / "ashbourne.yaml", data, cycle="2025-26"),
+    }
+    a = params["Ashbourne"]
+    a.write_text(a.read_text().replace("Brackwell", "Ashbourne").replace("brackwell",
+                                                                         "ashbourne")
+                 .replace('{start: "2025-10", end: "2026-09"}', '{start: "2025-07", end: '
+                          '"2026-06"}')
+                 .replace('{start: "2023-10", end: "2024-09"}', '{start: "2023-07", end: '
+                          '"2024-06"}'))
+    outputs = base / "outputs"
+    env = {"REVIEWKIT_OUTPUTS": str(outputs), "REVIEWKIT_RECEIPTS": str(receipts)}
+    res = reviewkit("run", *(str(p) for p in params.values()), "--jobs", "2", env=env)
+    assert res.returncode == 0, res.stdout + res.stderr
+    folders = {la: outputs / f"{la.lower()}_community_safety_partnership" / "2025-26"
+               for la in params}
+    return {"params": params, "data": data, "outputs": outputs, "env": env,
+            "folders": folders, "stdout": res.stdout, "receipts": receipts}
+
+
+def visible_text(html: str) -> str:
+    """What a reader gets from an HTML page: its text and image alt texts, without markup,
+    scripts or styles (so codes in attributes, read by no one, are not counted)."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style"):
+                self.skip += 1
+            for key, value in attrs:
+                if key in ("alt", "title", "aria-label") and value:
+                    self.parts.append(value)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())

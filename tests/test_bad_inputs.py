@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BRACKWELL, FIXTURES, reviewkit
+from conftest import FIXTURES, reviewkit
 from reviewkit.errors import ReviewError
 from reviewkit.intake import run_intake, write_intake
 from reviewkit.params import load_params
@@ -136,7 +136,7 @@ def test_case(tmp_path, case):
     intake = result.datasets["case0"]
     t = intake.totals()
     assert t["rows_read"] == expect["read"]
-    for key in ("accepted", "quarantined", "out_of_area", "unassigned"):
+    for key in ("accepted", "quarantined", "out_of_area", "unassigned", "after_review_period"):
         assert t[key] == expect.get(key, 0 if key != "accepted" else t[key]), key
     assert result.reconciliation["balanced"].all()
     reasons = list(intake.quarantine["reason"].astype(str)) if len(intake.quarantine) else []
@@ -227,21 +227,22 @@ def test_a_handful_end_to_end(tmp_path):
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stdout + res.stderr
-    quality = (outputs / BRACKWELL / "bad" / "data_quality.html").read_text(encoding="utf-8")
+    bad = outputs / "brackwell_csp" / "bad"
+    quality = (bad / "data_quality.html").read_text(encoding="utf-8")
     for case in chosen:
         assert case["name"] in quality.replace("&amp;", "&")
     assert "not a text file" in quality and "superseded by re-sent file" in quality
-    report = (outputs / BRACKWELL / "bad" / "review_report.html").read_text(encoding="utf-8")
+    report = (bad / "review_report.html").read_text(encoding="utf-8")
     assert "not assessable: case0 unusable" in report
     for k, case in enumerate(chosen):
         if case["expect"].get("missing"):
             assert f"not assessable: case{k} missing 2026-03" in report, case["name"]
-    assert written_cells_are_safe(outputs / "bad") == []
-    everything = b" ".join(p.read_bytes() for p in (outputs / "bad").rglob("*") if p.is_file())
+    assert written_cells_are_safe(bad) == []
+    everything = b" ".join(p.read_bytes() for p in (bad).rglob("*") if p.is_file())
     for secret in (b"deadbeefcafe", b"Secret Lane", b"-1.234567"):
         assert secret not in everything, secret
     for page in ("review_report.html", "community_update.html"):
-        assert "<script>alert" not in (outputs / "bad" / page).read_text(encoding="utf-8")
+        assert "<script>alert" not in (bad / page).read_text(encoding="utf-8")
 
 
 def test_a_misnamed_file_in_a_police_folder_is_named(tmp_path):

@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import BRACKWELL, reviewkit, write_params
 from reviewkit.area import AreaMatcher
 from reviewkit.policeuk import read_police
 
@@ -59,22 +58,16 @@ def test_same_results_without_the_cache(demo_data, tmp_path, monkeypatch):
     assert not (tmp_path / "off").exists()
 
 
-def test_several_partnerships_at_once_share_the_force_files(demo_data, tmp_path):
-    first = write_params(tmp_path / "b.yaml", demo_data, cycle="b")
-    second = write_params(tmp_path / "a.yaml", demo_data, cycle="a")
-    second.write_text(second.read_text().replace("[Brackwell]", "[Ashbourne]")
-                      .replace("brackwell/", "ashbourne/")
-                      .replace("Brackwell Community", "Ashbourne Community"))
-    outputs = tmp_path / "outputs"
-    env = {"REVIEWKIT_OUTPUTS": str(outputs), "REVIEWKIT_CACHE": str(tmp_path / "cache")}
-    res = reviewkit("run", str(first), str(second), "--jobs", "2", env=env)
-    assert res.returncode == 0, res.stderr
-    assert "2 of 2 cycles finished" in res.stdout
-    n_files = len(list((demo_data / "police_uk").glob("*/*-street.csv")))
-    assert f"police.uk files parsed once for all cycles: {n_files}" in res.stdout
-    for cycle, name in (("b", "Brackwell"), ("a", "Ashbourne")):
-        intake = json.loads((outputs / BRACKWELL / cycle / "intake.json").read_text())
+def test_several_partnerships_at_once_share_the_force_files(batch_run):
+    """The shared batch of two partnerships (conftest): force files parsed once, before the
+    cycles start, and each cycle reads them from the cache."""
+    stdout, data = batch_run["stdout"], batch_run["data"]
+    assert "2 of 2 cycles finished" in stdout
+    n_files = len(list((data / "police_uk").glob("*/*-street.csv")))
+    assert f"police.uk files parsed once for all cycles: {n_files}" in stdout
+    for name, folder in batch_run["folders"].items():
+        intake = json.loads((folder / "intake.json").read_text())
         assert intake["parsed_from_cache"]["police_street"] == n_files
-        report = (outputs / BRACKWELL / cycle / "review_report.html").read_text(encoding="utf-8")
+        report = (folder / "review_report.html").read_text(encoding="utf-8")
         assert f"{name} Community Safety Partnership: strategy review" in report
-    assert os.listdir(outputs / BRACKWELL / "b" / "tidy")
+        assert os.listdir(folder / "tidy")

@@ -313,3 +313,31 @@ def test_seasonal_monthly_data_are_charted_seasonally_adjusted():
     assert winter.variation == res.variation == "common_cause"
     raw = __import__("reviewkit.spc", fromlist=["xmr"]).xmr(list(values.values()))
     assert raw["special_cause"].any()  # unadjusted, the seasons alone raise flags
+
+
+@pytest.mark.parametrize("period,review,baseline,reason", [
+    # Case 6: October to September holds no April-to-March year.
+    ("financial_year", ("2025-10", "2026-09"), ("2023-10", "2024-09"),
+     "review period (October 2025 to September 2026) holds no whole financial year"),
+    ("financial_year", ("2025-04", "2026-03"), ("2023-10", "2024-09"),
+     "baseline (October 2023 to September 2024) holds no whole financial year"),
+    ("quarter", ("2025-11", "2026-01"), ("2024-11", "2025-01"),
+     "review period (November 2025 to January 2026) holds no whole quarter"),
+])
+def test_a_whole_period_measure_with_no_whole_period_is_not_assessable(period, review,
+                                                                       baseline, reason):
+    """Never '0 against 0, no real change': nothing to count is missing, not zero."""
+    p = params(review_period={"start": review[0], "end": review[1]},
+               baseline_period={"start": baseline[0], "end": baseline[1]})
+    res, _ = run(ind(period=period), {"police_street": police(history(10, 5))}, p)
+    assert not res.assessable and reason in res.reason
+    assert res.direction == "not assessable" and res.target_status == "not assessable"
+    assert math.isnan(res.review_value) and math.isnan(res.p_value)
+
+
+def test_a_financial_year_measure_over_whole_years_is_assessed():
+    p = params(review_period={"start": "2025-04", "end": "2026-03"},
+               baseline_period={"start": "2023-04", "end": "2024-03"})
+    res, _ = run(ind(period="financial_year"), {"police_street": police(history(10, 5))}, p)
+    # April 2025 to March 2026: 6 months at 10 then 6 at 5; the baseline year is all 10s
+    assert res.assessable and (res.review_value, res.baseline_value) == (90, 120)

@@ -88,3 +88,23 @@ def test_target_met_on_a_change_within_normal_variation_says_so():
     sc = pd.DataFrame([_row(target_status="met", direction="no real change")])
     html = " ".join(executive_summary(sc, pd.DataFrame(), pd.DataFrame()))
     assert "Met, but on a change within normal variation" in html
+
+
+def test_an_spc_code_placeholder_is_filled_with_words():
+    """`{{asb.variation}}` never puts `common_cause` in a report."""
+    html = render_narrative("The chart shows {{asb.variation}}.", SC, "n.md")
+    assert "common cause variation: no significant change" in html
+    assert "common_cause" not in html.replace('data-field="variation"', "")
+
+
+@pytest.mark.parametrize("column,code,words", [
+    ("variation", "concern_high", "special cause concern (values are high)"),
+    ("variation", "common_cause", "common cause variation (no significant change)"),
+    ("assurance", "consistent_fail", "the target will be consistently missed"),
+    ("direction", "no real change", "no real change"),
+    ("variation", "", "–"),
+])
+def test_since_the_last_review_says_codes_in_words(column, code, words):
+    from reviewkit.report import plain_code
+
+    assert plain_code(column, code) == words

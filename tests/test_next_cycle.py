@@ -91,6 +91,8 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     # The next cycle's params, written by new-cycle
     res = reviewkit("new-cycle", "c2", "--from", str(first), env=env)
     assert res.returncode == 0, res.stderr
+    # the first register's received dates stay with the files already there
+    assert "received dates of the last register kept in the receipt record" in res.stdout
     second = params_dir / "c2.yaml"
     p2 = load_params(second, check_files=False)
     assert (p2.review_period.start, p2.review_period.end) == ("2025-10", "2026-09")
@@ -111,6 +113,10 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
         shutil.move(month, data / "police_uk" / month.name)
     shutil.move(later / "council_asb.csv", asb / "council_asb_2025-09_to_2026-09.csv")
     _youth_file(data / "brackwell" / "youth_justice")
+    # the analyst notes when this cycle's data arrived (the files were copied in just now)
+    reg2_path = Path(p2.inputs.data_requests)
+    reg2_path.write_text(reg2_path.read_text().replace(
+        "    due: 2026-10-31\n", "    due: 2026-10-31\n    received: 2026-10-28\n"))
     res = reviewkit("run", str(second), "--quiet", env=env)
     assert res.returncode == 0, res.stderr
 
@@ -126,6 +132,8 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     assert "First-time entrants to the youth justice system: now received complete (was not " \
            "received)" in since
     assert "Difficulty D001 resolved" in since
+    assert not re.search(r"\b(common_cause|concern_high|concern_low|improvement_high|"
+                         r"improvement_low|neutral_high|neutral_low)\b", since)
     restated = [line for line in since.split("<li>") if line.startswith("Restated: ASB reports")]
     assert len(restated) == 1 and "2025-09" in restated[0] and "(+7)" in restated[0]
     assert "Restated: Anti-social behaviour incidents" not in since  # police data unchanged

@@ -38,7 +38,7 @@ def test_utf8_bom_crlf_and_free_text_column(tmp_path):
               "Oct-25,10,called back,AB1 2CD\r\nNov-25,12,,\r\n", "utf-8")
     res = read([f], src())
     assert res.totals() == {"rows_read": 2, "accepted": 2, "quarantined": 0, "out_of_area": 0,
-                            "unassigned": 0}
+                            "unassigned": 0, "after_review_period": 0}
     assert list(res.tidy["period_start"]) == ["2025-10", "2025-11"]
     assert list(res.tidy["value"]) == [10.0, 12.0]
     assert res.dropped_columns == ["Officer notes", "Postcode"]

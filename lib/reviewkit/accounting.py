@@ -1,5 +1,10 @@
-"""Every input row is accounted for: accepted, quarantined (with a reason), out of area or
-unassigned. These types carry that account from the readers to the reports."""
+"""Every input row is accounted for: accepted, quarantined (with a reason), out of area,
+unassigned or after the review period. These types carry that account from the readers to the
+reports.
+
+One rule for every dataset: a row dated after the review period (but not after the review
+date) is counted as `after_review_period`, never as data of the review; a row dated after the
+review date cannot be real and is quarantined."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import pandas as pd
 
 from reviewkit.errors import ReviewError
 
-OUTCOMES = ("accepted", "quarantined", "out_of_area", "unassigned")
+OUTCOMES = ("accepted", "quarantined", "out_of_area", "unassigned", "after_review_period")
 QUARANTINE_COLUMNS = ["dataset", "file", "row", "reason"]
 
 
@@ -25,12 +30,12 @@ class FileAccount:
     quarantined: int = 0
     out_of_area: int = 0
     unassigned: int = 0
+    after_review_period: int = 0
     note: str = ""
 
     @property
     def balanced(self) -> bool:
-        return self.rows_read == (self.accepted + self.quarantined + self.out_of_area
-                                  + self.unassigned)
+        return self.rows_read == sum(getattr(self, k) for k in OUTCOMES)
 
 
 @dataclass
@@ -65,7 +70,8 @@ class DatasetIntake:
 
 
 def reconciliation_table(results: list[DatasetIntake]) -> pd.DataFrame:
-    """One row per input file: read = accepted + quarantined + out of area + unassigned."""
+    """One row per input file: read = accepted + quarantined + out of area + unassigned +
+    after the review period."""
     rows = [vars(a).copy() for r in results for a in r.accounts]
     cols = ["dataset", "file", "rows_read", *OUTCOMES, "note"]
     table = pd.DataFrame(rows, columns=cols)
@@ -80,7 +86,7 @@ def check_reconciliation(table: pd.DataFrame) -> None:
     bad = table.loc[~table["balanced"]]
     if len(bad):
         lines = [f"{r.file}: read {r.rows_read} rows but accounted for "
-                 f"{r.accepted + r.quarantined + r.out_of_area + r.unassigned}"
+                 f"{sum(getattr(r, k) for k in OUTCOMES)}"
                  for r in bad.itertuples()]
         raise ReviewError("Row reconciliation failed; no figures were produced from these "
                           "files:\n" + "\n".join(lines) + "\nPlease report this as a bug "

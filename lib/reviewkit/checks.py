@@ -1,7 +1,8 @@
 """Preflight: are the params valid, is every requested dataset there, what is missing or late?
 
-Nothing is written and no notebook runs; the same readers as intake are used, so what `check`
-says is what the run will find.
+No outputs are written and no notebook runs (only files seen for the first time are added to
+the receipt record, so their received date is the day `check` first saw them); the same readers
+as intake are used, so what `check` says is what the run will find.
 """
 
 from __future__ import annotations
@@ -13,16 +14,22 @@ from reviewkit.errors import ReviewError
 
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     """(all good, lines to print)."""
+    from reviewkit.identity import load_checked
     from reviewkit.intake import run_intake
-    from reviewkit.params import load_params
     from reviewkit.register import load_register
     from reviewkit.strategy import load_strategy
+    from reviewkit.vocabulary import check_filters, outcomes_in
 
     try:
-        params = load_params(params_file)
+        params = load_checked(params_file)
         register = load_register(params.path("data_requests"))
         strategy = load_strategy(params.path("strategy"), register.datasets)
+        check_filters(strategy, register, str(params.path("strategy")))
         result = run_intake(params)
+        tidy = {name: d.tidy for name, d in result.datasets.items()
+                if d.tidy is not None and "crime_type" in d.tidy.columns}
+        check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy),
+                      tidy)
     except ReviewError as exc:
         return False, [f"error: {line}" for line in str(exc).splitlines()]
     lines = [f"params valid: cycle '{params.cycle}', {params.partnership}, review period "
@@ -36,11 +43,20 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         late = f" ({row['timeliness']}, due {row['due']})" if row["timeliness"] in (
             "late", "overdue") else ""
         mark = "ok  " if state == "complete" else "MISSING" if state == "not received" else "WARN"
-        if state != "complete":
+        if state != "complete" or row["received_after_review_date"]:
             ok = False
-        lines.append(f"{mark:<7} {row['dataset']}: {state}{late}{extra}; "
+        if row["received_after_review_date"]:
+            mark = "WARN"
+        after = (f"; received {row['received']} (from the {row['received_from']}) is AFTER the "
+                 f"review date {params.review_date}: data used in a review cannot arrive after "
+                 "it; if the files were copied later than they arrived, set 'received' in the "
+                 "register") if row["received_after_review_date"] else (
+            f"; received {row['received']} (from the {row['received_from']})"
+            if row["received"] else "")
+        lines.append(f"{mark:<7} {row['dataset']}: {state}{late}{extra}{after}; "
                      f"{row['files']} file(s), {row['accepted']:,} rows accepted, "
-                     f"{row['quarantined']:,} quarantined")
+                     f"{row['quarantined']:,} quarantined, {row['after_review_period']:,} after "
+                     "the review period")
     for ds, notes in result.notes.items():
         lines += [f"note    {ds}: {n}" for n in notes]
     lines.append("all requested data present" if ok else

@@ -9,6 +9,7 @@ import pandas as pd
 
 from reviewkit.accounting import DatasetIntake
 from reviewkit.periods import MonthRange, period_label, period_start
+from reviewkit.receipts import received
 from reviewkit.register import DataRequest
 
 STATUSES = ("complete", "partial", "unusable", "not received")
@@ -26,13 +27,10 @@ def expected_periods(review: MonthRange, period_type: str) -> list[str]:
     return starts
 
 
-def received_date(request: DataRequest, files: list[Path]) -> dt.date | None:
-    if request.received:
-        return request.received
-    real = [f for f in files if f.exists()]
-    if not real:
-        return None
-    return dt.date.fromtimestamp(max(f.stat().st_mtime for f in real))
+def received_date(request: DataRequest, files: list[Path]) -> tuple[dt.date | None, str]:
+    """(date received, where the date came from): the register's `received`, else the receipt
+    record (never a file's modification time)."""
+    return received(request.received, files)
 
 
 def completeness_row(request: DataRequest, intake: DatasetIntake, review: MonthRange,
@@ -49,11 +47,12 @@ def completeness_row(request: DataRequest, intake: DatasetIntake, review: MonthR
         status = "partial"
     else:
         status = "complete"
-    got = received_date(request, intake.files) if intake.files else None
+    got, source = received_date(request, intake.files) if intake.files else (None, "")
     if got is None:
         timeliness = "overdue" if review_date > request.due else "not yet due"
     else:
         timeliness = "late" if got > request.due else "on time"
+    after_review = got is not None and got > review_date
     labels = [period_label(pd.Period(p, "M"), request.period_type) for p in missing]
     return {
         "dataset": request.dataset,
@@ -64,6 +63,8 @@ def completeness_row(request: DataRequest, intake: DatasetIntake, review: MonthR
         "frequency": request.frequency,
         "due": request.due.isoformat(),
         "received": got.isoformat() if got else "",
+        "received_from": source,
+        "received_after_review_date": after_review,
         "status": status,
         "timeliness": timeliness,
         "files": len(intake.files),

@@ -34,6 +34,8 @@ CRIME_TYPES: tuple[str, ...] = (
 )
 
 LEGACY_TYPES: tuple[str, ...] = ("Public disorder and weapons",)
+# Every name a tidy table can hold: today's types and the legacy one kept as it was.
+ALL_NAMES: tuple[str, ...] = (*CRIME_TYPES, *LEGACY_TYPES)
 
 HISTORY: dict[str, str] = {
     "Violent crime": "Violence and sexual offences",

@@ -17,6 +17,7 @@ from reviewkit.errors import ReviewError
 from reviewkit.identity import cycle_dir, slugify
 from reviewkit.params import CYCLE_ID, load_params
 from reviewkit.paths import relative, repo_root, resolve
+from reviewkit.receipts import receipts_file, record_dates
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -123,12 +124,17 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     if new_register.exists():
         raise ReviewError(f"{relative(new_register)} already exists; it is not overwritten.")
     register = y.load(register_path.read_text(encoding="utf-8"))
+    kept = _keep_received(register_path)
+    if kept:
+        notes.append(f"received dates of the last register kept in the receipt record for "
+                     f"{kept} file(s) already there ({relative(receipts_file())}); new files "
+                     "get the date they are first seen, or a 'received' you add")
     for req in register["data_requests"]:
         due = req["due"]
         due = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due))
         req["due"] = add_months(due, months)
         if "received" in req:
-            del req["received"]
+            del req["received"]  # this cycle's data has not arrived yet
     new_register.write_text(_dump(y, register), encoding="utf-8")
     data["inputs"]["data_requests"] = relative(new_register)
     notes.append(f"data request register with due dates moved on {months} months: "
@@ -136,6 +142,19 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     target.write_text(_dump(y, data), encoding="utf-8")
     load_params(target, check_files=False)  # what was written must validate
     return target, notes
+
+
+def _keep_received(register_path: Path) -> int:
+    """Write the last register's `received` dates into the receipt record for the files
+    there now, so that data carried into the next cycle keeps its date."""
+    from reviewkit.register import load_register, source_files
+
+    try:
+        register = load_register(register_path)
+    except ReviewError:
+        return 0
+    return sum(record_dates(source_files(r), r.received, f"register {relative(register_path)}")
+               for r in register.data_requests if r.received is not None)
 
 
 def _dump(y: YAML, data: object) -> str:

@@ -116,8 +116,9 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
 
 def _police_rows(rows: pd.DataFrame, flt: Filter) -> pd.DataFrame:
     """The police rows a filter keeps (crime types and outcome categories)."""
-    if flt.crime_types is not None:
-        rows = rows[rows["crime_type"].isin(flt.crime_types)]
+    crime_types = flt.crime_type_set()
+    if crime_types is not None:
+        rows = rows[rows["crime_type"].isin(crime_types)]
     if flt.outcome_categories is not None:
         rows = rows[rows["outcome_category"].isin(flt.outcome_categories)]
     return rows
@@ -159,6 +160,26 @@ def _expected(rng: MonthRange, period_type: str) -> list[str]:
         if s == m and rng.contains(s + (length - 1)):
             out.append(str(s))
     return out
+
+
+PERIOD_WORDS = {"quarter": "quarter (January to March, April to June, July to September or "
+                "October to December)", "financial_year": "financial year (April to March)"}
+
+
+def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -> str:
+    """Why a whole-period measure cannot be compared ('' when it can): a review period or
+    baseline that holds no whole quarter or financial year has nothing to count, which is
+    missing, not zero."""
+    if ind.period == "month":
+        return ""
+    for label, rng, key in (("review period", review, "review_period in the params"),
+                            ("baseline", baseline, "key 'baseline' of this indicator"
+                             if ind.baseline else "baseline_period in the params")):
+        if not _expected(rng, ind.period):
+            return (f"the {label} ({rng.describe()}) holds no whole "
+                    f"{PERIOD_WORDS[ind.period]}; set the indicator's period to month, or "
+                    f"change {key}")
+    return ""
 
 
 # Values -------------------------------------------------------------------------------------
@@ -300,7 +321,7 @@ def _affecting(ind: Indicator, tidy: dict[str, pd.DataFrame],
     table = tidy.get(ind.dataset)
     if not changes or table is None or "crime_type" not in table:
         return []
-    types = ind.filter.crime_types
+    types = ind.filter.crime_type_set()  # 'all' and {all_except: ...} as names
     if types is None:
         types = sorted(set(table["crime_type"]))
     return [changes[t] for t in types if t in changes]
@@ -320,7 +341,7 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
     affecting = _affecting(ind, tidy, changes)
     excluded = [c for c in affecting if c.decision == "exclude"]
     if excluded:
-        keep = [t for t in (ind.filter.crime_types or sorted(set(tidy[ind.dataset][
+        keep = [t for t in (ind.filter.crime_type_set() or sorted(set(tidy[ind.dataset][
             "crime_type"]))) if t not in {c.crime_type for c in excluded}]
         ind = ind.model_copy(update={"filter": ind.filter.model_copy(
             update={"crime_types": keep})})
@@ -359,6 +380,11 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
     series = series[series["period_start"] <= str(params.review.end)].reset_index(drop=True)
     baseline_rng = ind.baseline.range if ind.baseline else params.baseline
     review = params.review
+    whole = _no_whole_period(ind, review, baseline_rng)
+    if whole:
+        res.reason = f"not assessable: {whole}"
+        res.direction = "not assessable"
+        return res, series
     rev = _window(series, review, ind, population)
     base = _window(series, baseline_rng, ind, population)
     alpha = params.analysis.significance_level

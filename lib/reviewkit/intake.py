@@ -76,11 +76,14 @@ def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -
     if not files:
         result = DatasetIntake(dataset=request.dataset)
     elif request.is_police:
-        result = read_police(request.dataset, request.source.kind, files, area)
+        result = read_police(request.dataset, request.source.kind, files, area,
+                             review_end=str(params.review.end),
+                             review_date=params.review_date)
     else:
         return read_table_dataset(request.dataset, request.source, files, area,
                                   params.review_date, area_values=request.source.area_values
-                                  or params.area.local_authorities)
+                                  or params.area.local_authorities,
+                                  review_end=params.review.end)
     if stray:
         shown = ", ".join(relative(f) for f in stray[:5]) + (" ..." if len(stray) > 5 else "")
         result.notes.append(f"{len(stray)} file(s) in {request.source.path} are not "
@@ -98,6 +101,10 @@ def _found_difficulties(request: DataRequest, intake: DatasetIntake, row: dict[s
     elif row["status"] == "partial":
         out.append(Problem("late", f"{request.description}: periods missing from the review "
                                    f"period: {row['missing_periods']}."))
+    elif row["timeliness"] == "late":
+        out.append(Problem("late", f"{request.description}: received {row['received']} "
+                                   f"(date from the {row['received_from']}), after it was due "
+                                   f"({request.due:%d %B %Y})."))
     seen = {p.category for p in out}
     for p in intake.problems:
         if p.category not in seen:

@@ -20,6 +20,7 @@ import pandas as pd
 from reviewkit.errors import ReviewError
 from reviewkit.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, is_missing, unit_suffix
 from reviewkit.html import esc
+from reviewkit.spc import VARIATION_TEXT
 from reviewkit.stats import interval_words
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
@@ -47,6 +48,8 @@ def field_text(row: pd.Series | dict, field: str) -> str:
         return fmt_pct(v)
     if field == "p_value":
         return fmt_p(v)
+    if field == "variation":  # a code such as `concern_high` never reaches a report
+        return VARIATION_TEXT.get(str(v), "").lower() if isinstance(v, str) else ""
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 

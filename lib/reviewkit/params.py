@@ -159,7 +159,7 @@ class Report(Strict):
 class CycleParams(Strict):
     """Everything one review cycle needs; see docs/params.md."""
 
-    cycle: str = Field(description="short id; outputs go to outputs/<cycle>/")
+    cycle: str = Field(description="short id; outputs go to outputs/<partnership>/<cycle>/")
     partnership: str
     area: Area
     review_period: Period

@@ -217,9 +217,10 @@ class Uncalculated:
 
 
 def read_table_dataset(dataset: str, source: TableSource, paths: list[Path], area: AreaMatcher,
-                       review_date: dt.date, area_values: list[str] | None = None
-                       ) -> DatasetIntake:
-    """Read every file of one partner dataset and account for every row."""
+                       review_date: dt.date, area_values: list[str] | None = None,
+                       review_end: pd.Period | None = None) -> DatasetIntake:
+    """Read every file of one partner dataset and account for every row (rows of periods
+    starting after `review_end` are counted as after the review period, never used)."""
     result = DatasetIntake(dataset=dataset, files=list(paths))
     wanted = [source.period_column, *source.measures]
     if source.area_column:
@@ -280,6 +281,9 @@ def read_table_dataset(dataset: str, source: TableSource, paths: list[Path], are
                 quarantine.append({**base, "reason": f"period {start} is after the review date "
                                    f"({review_date}); check the period column"})
                 acc.quarantined += 1
+                continue
+            if review_end is not None and start > review_end:
+                acc.after_review_period += 1
                 continue
             values: dict[str, float] = {}
             problem = ""

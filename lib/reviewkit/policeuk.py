@@ -8,6 +8,7 @@ publishes some records that share a Crime ID, and its own figures count every ro
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -388,8 +389,12 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
     return plans
 
 
-def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -> DatasetIntake:
-    """Read every file of one police.uk dataset and account for every row."""
+def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
+                review_end: str | None = None, review_date: dt.date | None = None
+                ) -> DatasetIntake:
+    """Read every file of one police.uk dataset and account for every row. Months after
+    `review_end` (YYYY-MM) are counted as after the review period and used nowhere; months
+    after `review_date` cannot be real and are quarantined (the same rule as partner data)."""
     result = DatasetIntake(dataset=dataset, files=list(paths))
     raws = list(iter_raw_files(paths, kind, result.notes))
     started = time.perf_counter()
@@ -453,7 +458,8 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher) -
                                            raws[i].label for i in bad_lines)))
     result.parse_seconds = time.perf_counter() - started
     if combined is not None:
-        _classify(combined, kind, dataset, raws, accounts, area, result, quarantine, bad_lines)
+        _classify(combined, kind, dataset, raws, accounts, area, result, quarantine, bad_lines,
+                  review_end, review_date)
     elif raws:  # files came but none could be counted: an empty table, not a missing one
         result.tidy = pd.DataFrame({**{k: pd.Series(dtype=object) for k in TIDY_KEYS[kind]},
                                     "n": pd.Series(dtype="int64")})
@@ -550,7 +556,8 @@ def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.nd
 
 def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
               accounts: list[FileAccount], area: AreaMatcher, result: DatasetIntake,
-              quarantine: list[pd.DataFrame], bad_lines: dict[int, list[int]]) -> None:
+              quarantine: list[pd.DataFrame], bad_lines: dict[int, list[int]],
+              review_end: str | None = None, review_date: dt.date | None = None) -> None:
     """Class every row, deciding per category (few) and spreading by codes (many)."""
     n = table.num_rows
     table = table.combine_chunks()
@@ -568,6 +575,16 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
     reasons.append("month missing or not YYYY-MM")
     reason[~_flag(month, good, False)] = len(reasons) - 1
     _check_month_against_name(month, file_idx, raws, reason, reasons, result)
+    names = pd.Series(month.categories, dtype=object).astype(str).str.strip()
+    if review_date is not None:
+        future = (good & (names > f"{review_date:%Y-%m}")).to_numpy(bool)
+        if future.any():
+            reasons.append(f"month after the review date ({review_date}); check the file")
+            reason[_flag(month, future, False) & (reason == 0)] = len(reasons) - 1
+    later = np.zeros(n, dtype=bool)
+    if review_end is not None:
+        later = _flag(month, (good & (names > review_end)).to_numpy(bool), False) & (
+            reason == 0)
     if kind == "police_uk_street":
         ctype = df["crime_type"]
         names = [str(c) for c in ctype.categories]
@@ -588,6 +605,8 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
                                            "the crime type mapping or ask the provider"))
         df["crime_type"] = _remap(ctype, standard)
     bad = reason != 0
+    unknown_after = later & bad
+    later &= ~unknown_after
     if kind == "police_uk_stop_search":
         no_place = table["latitude"].is_null().to_numpy(zero_copy_only=False)
         in_area = ~bad & ~no_place
@@ -615,9 +634,13 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         unassigned = ~bad & no_place
         in_area = ~bad & ~no_place & member
         out = ~bad & ~no_place & ~member
+    in_area &= ~later  # after the review period: counted once, as such, and used nowhere
+    unassigned &= ~later
+    out &= ~later
     counts = {name: np.bincount(file_idx[mask], minlength=len(raws))
               for name, mask in (("quarantined", bad), ("unassigned", unassigned),
-                                 ("out_of_area", out), ("accepted", in_area))}
+                                 ("out_of_area", out), ("accepted", in_area),
+                                 ("after_review_period", later))}
     for i, acc in enumerate(accounts):
         for name, per_file in counts.items():
             setattr(acc, name, getattr(acc, name) + int(per_file[i]))

@@ -18,6 +18,7 @@ from reviewkit.register import load_register
 from reviewkit.strategy import Strategy, load_strategy
 from reviewkit.tables import write_table
 from reviewkit.tidy import read_tidy, write_tidy
+from reviewkit.vocabulary import check_filters, outcomes_in
 
 SCORECARD_COLUMNS = [
     "id", "priority", "name", "measure", "unit", "period", "better", "dataset", "assessable",
@@ -67,6 +68,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     register = load_register(params.path("data_requests"))
     strategy = load_strategy(params.path("strategy"), register.datasets)
     tidy, partner, completeness, population = load_intake_outputs(run_dir)
+    check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
     present = police_months(tidy)
     found_path = run_dir / "tables" / "recording_changes.csv"

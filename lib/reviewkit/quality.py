@@ -8,33 +8,50 @@ import pandas as pd
 from reviewkit import html as H
 from reviewkit.difficulties import GAP_CATEGORIES
 
-OUTCOME_COLS = ["rows_read", "accepted", "quarantined", "out_of_area", "unassigned"]
+OUTCOME_COLS = ["rows_read", "accepted", "quarantined", "out_of_area", "unassigned",
+                "after_review_period"]
+OUTCOME_HEADERS = ["Accepted", "Quarantined", "Out of area", "Unassigned (no location)",
+                   "After the review period"]
+UNASSIGNED_NOTE = ("Unassigned rows have no location, so they cannot be placed in any area: "
+                   "for police.uk data they are the whole force's, not this partnership's. Rows "
+                   "dated after the review period are counted here and used in no figure.")
 
 
 def completeness_table(completeness: pd.DataFrame) -> str:
     rows = [[r["description"], r["provider"], r["gatherer"], r["analyst"], r["due"],
-             r["received"] or "–", r["timeliness"], r["status"],
+             _received(r), r["timeliness"], r["status"],
              r["missing_periods"] or "–"] for _, r in completeness.fillna("").iterrows()]
     return H.table(["Dataset", "Provided by", "Gathered by", "Analysed by", "Due", "Received",
                     "On time?", "Status", "Missing periods"], rows,
                    "Data requested for this review and what arrived")
 
 
+def _received(r: pd.Series) -> str:
+    """The received date and where it came from; flagged when after the review date."""
+    if not r["received"]:
+        return "–"
+    source = r.get("received_from", "")
+    text = f"{r['received']} ({source})" if source else str(r["received"])
+    if str(r.get("received_after_review_date", "")) == "True":
+        text += " ⚠ after the review date: check it"
+    return text
+
+
 def reconciliation_summary(reconciliation: pd.DataFrame) -> str:
     agg = reconciliation.groupby("dataset", as_index=False, sort=False)[OUTCOME_COLS].sum()
     rows = [[r["dataset"], *(f"{int(r[c]):,}" for c in OUTCOME_COLS)] for _, r in agg.iterrows()]
-    return H.table(["Dataset", "Rows read", "Accepted", "Quarantined", "Out of area",
-                    "Unassigned"], rows, "Every row accounted for: read = accepted + "
-                   "quarantined + out of area + unassigned", numeric=(1, 2, 3, 4, 5))
+    return H.table(["Dataset", "Rows read", *OUTCOME_HEADERS], rows,
+                   "Every row accounted for: read = accepted + quarantined + out of area + "
+                   "unassigned + after the review period", numeric=(1, 2, 3, 4, 5, 6)) + H.p(
+        UNASSIGNED_NOTE)
 
 
 def reconciliation_by_file(reconciliation: pd.DataFrame) -> str:
     rows = [[r["file"], r["dataset"], *(f"{int(r[c]):,}" for c in OUTCOME_COLS),
              "Yes" if r["balanced"] else "NO", r["note"]]
             for _, r in reconciliation.fillna("").iterrows()]
-    return H.table(["File", "Dataset", "Read", "Accepted", "Quarantined", "Out of area",
-                    "Unassigned", "Adds up?", "Note"], rows, "Rows by input file",
-                   numeric=(2, 3, 4, 5, 6), cls="small")
+    return H.table(["File", "Dataset", "Read", *OUTCOME_HEADERS, "Adds up?", "Note"], rows,
+                   "Rows by input file", numeric=(2, 3, 4, 5, 6, 7), cls="small")
 
 
 def quarantine_summary(quarantine: dict[str, pd.DataFrame]) -> str:

@@ -468,8 +468,8 @@ def since_last_review(ctx: ReportContext) -> str:
             for col, label in (("target_status", "target status"), ("variation", "SPC signal"),
                                ("direction", "change against baseline")):
                 if str(o.get(col, "")) != str(r[col]):
-                    items.append(f"{r['name']}: {label} was {o.get(col) or '–'}, now "
-                                 f"{r[col] or '–'}.")
+                    items.append(f"{r['name']}: {label} was {plain_code(col, o.get(col))}, "
+                                 f"now {plain_code(col, r[col])}.")
     pc = ctx.previous.get("completeness")
     if pc is not None:
         was = dict(zip(pc["dataset"], pc["status"], strict=True))
@@ -484,6 +484,20 @@ def since_last_review(ctx: ReportContext) -> str:
     items += restatements(ctx)
     body.append(H.ul(items) if items else H.p("Nothing has changed since the last review."))
     return H.section("".join(body))
+
+
+def plain_code(column: str, value: object) -> str:
+    """A scorecard code as readers say it: SPC and assurance codes (`concern_high`) become
+    their words; '–' for none. Codes never reach a report."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(
+        value)
+    if not text:
+        return "–"
+    if column == "variation":
+        return VARIATION_TEXT.get(text, text).lower().replace(": ", " (", 1) + ")"
+    if column == "assurance":
+        return ASSURANCE_TEXT.get(text, text).lower()
+    return text.replace("_", " ")
 
 
 def restatements(ctx: ReportContext) -> list[str]:
@@ -543,14 +557,21 @@ def method_annex(ctx: ReportContext) -> str:
         "Target status compares the review value with a straight line from the baseline "
         "value (at the end of the baseline period) to the target (at the target date): met, "
         "on track (at or better than the line), or off track.",
-        "Police data come from data.police.uk street-level files. Locations are approximate "
-        "and anonymised; records with no location cannot be placed in an area and are "
-        "counted as unassigned. Crime type names changed over the years and are mapped to "
-        "today's names (see the method guide).",
-        "Partner data are counted as supplied by each agency; rows that could not be used are "
-        "quarantined with a reason and listed in the data quality report.",
-        OGL,
     ]
+    used = sources_used(ctx, community=False)
+    if any(police for _name, _provider, police in used):
+        items.append(
+            "Police data come from data.police.uk street-level files. Locations are "
+            "approximate and anonymised; records with no location cannot be placed in an area "
+            "and are counted as unassigned (force-wide, not this partnership's). Crime type "
+            "names changed over the years and are mapped to today's names (see the method "
+            "guide).")
+    if any(not police for _name, _provider, police in used):
+        items.append("Partner data are counted as supplied by each agency; rows that could not "
+                     "be used are quarantined with a reason and listed in the data quality "
+                     "report.")
+    items.append(_sources_sentence(used))
+    items.append(OGL)
     return H.section(H.h(2, "Method and caveats", "method") + H.ul(items)) + glossary()
 
 
@@ -584,6 +605,28 @@ def glossary() -> str:
     """Plain meanings of the statistical words the board report uses."""
     items = [f"<strong>{H.esc(t)}</strong>: {H.esc(d)}" for t, d in GLOSSARY]
     return H.section(H.h(2, "Glossary", "glossary") + H.ul(items, raw=True))
+
+
+def sources_used(ctx: ReportContext, community: bool) -> list[tuple[str, str, bool]]:
+    """(description, provider, is police) of each dataset this cycle's figures came from: the
+    datasets of the indicators that could be assessed, and the police street data behind the
+    crime-by-type table of the community update."""
+    from reviewkit.register import load_register
+
+    sc = ctx.scorecard
+    used = set(sc.loc[sc["assessable"].astype(bool), "dataset"])
+    if community and ctx.police is not None and not ctx.police.empty:
+        used.add("police_street")
+    register = load_register(ctx.params.path("data_requests"))
+    return [(r.description, r.provider, r.is_police) for r in register.data_requests
+            if r.dataset in used]
+
+
+def _sources_sentence(used: list[tuple[str, str, bool]]) -> str:
+    if not used:
+        return "No dataset gave figures this review."
+    return "Figures in this report come from: " + "; ".join(
+        f"{description}, from {provider}" for description, provider, _p in used) + "."
 
 
 # Community update ---------------------------------------------------------------------------------
@@ -793,8 +836,7 @@ def community_about(ctx: ReportContext) -> str:
     return H.section(H.h(2, "About these figures", "about") + H.ul([
         "“More than the normal ups and downs” means the change is bigger than we would "
         "expect by chance from month to month. It does not tell us what caused it.",
-        "Police figures come from data.police.uk. Other figures come from the council, the "
-        "fire service and the health service.",
+        _sources_sentence(sources_used(ctx, community=True)),
         OGL]))
 
 

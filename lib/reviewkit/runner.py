@@ -192,6 +192,7 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
     pfile = resolve(params_file)
     params = load_params(pfile)
     check_previous(params)
+    _check_strategy(params)
     final = cycle_dir(params)
     out_root = final.parent
     with CycleLock(out_root / f".{params.cycle}.lock"):
@@ -265,6 +266,17 @@ def failed_dir(out_root: Path, cycle: str) -> Path:
     """Where a failed or interrupted run of `cycle` is kept: `_failed/<cycle>`. No cycle id
     can start with '_', so this never names (and never deletes) another cycle's outputs."""
     return out_root / "_failed" / cycle
+
+
+def _check_strategy(params: CycleParams) -> None:
+    """Before any notebook: the strategy is valid and every filter value can match."""
+    from reviewkit.register import load_register
+    from reviewkit.strategy import load_strategy
+    from reviewkit.vocabulary import check_filters
+
+    register = load_register(params.path("data_requests"))
+    strategy = load_strategy(params.path("strategy"), register.datasets)
+    check_filters(strategy, register, str(params.path("strategy")))
 
 
 def _keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) -> None:

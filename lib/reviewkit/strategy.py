@@ -19,12 +19,43 @@ MEASURES = ("count", "rate_per_1000_residents", "rate_per_1000_households", "pro
 INITIATIVE_STATUSES = ("not started", "on track", "at risk", "off track", "complete")
 
 
+class AllExcept(Strict):
+    """Every police.uk crime type except some: `{all_except: [Anti-social behaviour]}` is
+    "all crime excluding anti-social behaviour", the usual headline measure."""
+
+    all_except: list[str] = Field(min_length=1)
+
+
 class Filter(Strict):
     """Which rows of the source dataset an indicator counts."""
 
-    crime_types: list[str] | None = None
+    crime_types: list[str] | Literal["all"] | AllExcept | None = Field(
+        None, description="police.uk crime types: a list, 'all', or {all_except: [...]}")
     outcome_categories: list[str] | None = None
     measure: str | None = Field(None, description="partner datasets: the tidy measure name")
+
+    def crime_type_names(self) -> list[str] | None:
+        """The crime types as written (for checking): a list, every type, or all but some."""
+        if self.crime_types is None:
+            return None
+        if self.crime_types == "all":
+            return []
+        if isinstance(self.crime_types, AllExcept):
+            return list(self.crime_types.all_except)
+        return list(self.crime_types)
+
+    def crime_type_set(self) -> list[str] | None:
+        """The tidy crime type names this filter keeps (legacy names mapped as at intake)."""
+        from reviewkit.crime_types import ALL_NAMES, standard_crime_type
+
+        if self.crime_types is None:
+            return None
+        if self.crime_types == "all":
+            return list(ALL_NAMES)
+        if isinstance(self.crime_types, AllExcept):
+            drop = {standard_crime_type(c) or c for c in self.crime_types.all_except}
+            return [c for c in ALL_NAMES if c not in drop]
+        return sorted({standard_crime_type(c) or c for c in self.crime_types})
 
 
 class Target(Strict):
