@@ -59,7 +59,7 @@ def test_outputs_are_complete(cycle_run):
         assert (out / name).is_file(), name
     # nothing is left beside the finished cycle: no temporary or failed run folders
     assert sorted(p.name for p in cycle_run["outputs"].iterdir()
-                  if not p.name.startswith(".")) == [BRACKWELL]
+                  if not p.name.startswith(".")) == [BRACKWELL, "receipts.csv"]
     assert sorted(p.name for p in (cycle_run["outputs"] / BRACKWELL).iterdir()
                   if not p.name.startswith(".")) == ["e2e"]
 

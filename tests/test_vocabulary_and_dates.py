@@ -222,3 +222,23 @@ def test_police_months_after_the_review_period_are_counted_as_such(real_police):
     assert all(a.balanced for a in res.accounts)
     assert "month after the review date (2025-02-15); check the file" in set(
         res.quarantine["reason"])
+
+
+@pytest.mark.parametrize("flt,numerator,expected", [
+    ({"crime_types": ["Burglary"]}, None, "Counts the police.uk crime type Burglary."),
+    ({"crime_types": {"all_except": ["Anti-social behaviour"]}}, None,
+     "Counts every police.uk crime type except Anti-social behaviour."),
+    ({"crime_types": "all"}, None,
+     "Counts every police.uk crime type, anti-social behaviour included."),
+    ({"crime_types": ["Burglary", "Robbery"]}, {"outcome_categories": ["Suspect charged"]},
+     "Counts the police.uk crime types Burglary, Robbery. The share is of those whose last "
+     "outcome is Suspect charged."),
+])
+def test_the_report_states_what_a_police_indicator_counts(flt, numerator, expected):
+    from reviewkit.report import what_is_counted
+
+    extra = {"measure": "proportion", "numerator": numerator} if numerator else {}
+    s = strategy({"dataset": "police_street", "filter": flt, **extra})
+    assert what_is_counted(s, "i0") == expected
+    assert what_is_counted(strategy({"dataset": "council_asb", "filter": {
+        "measure": "asb_reports"}}), "i0") == ""

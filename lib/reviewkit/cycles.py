@@ -153,8 +153,13 @@ def _keep_received(register_path: Path) -> int:
         register = load_register(register_path)
     except ReviewError:
         return 0
-    return sum(record_dates(source_files(r), r.received, f"register {relative(register_path)}")
-               for r in register.data_requests if r.received is not None)
+    kept = 0
+    for r in register.data_requests:
+        if r.received is not None:
+            files = source_files(r)
+            record_dates(files, r.received, f"register {relative(register_path)}")
+            kept += len(files)
+    return kept
 
 
 def _dump(y: YAML, data: object) -> str:

@@ -76,6 +76,13 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     changes = recording_changes(found, params)
     scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
                                              population, changes)
+    force_wide = {r.dataset for r in register.data_requests
+                  if r.source.kind == "police_uk_stop_search"}
+    for ind in strategy.indicators:  # stop and search has no LSOA: say whose figure it is
+        if ind.dataset in force_wide:
+            results[ind.id].notes.append("force-wide figures (stop and search records carry no "
+                                         "area), not this partnership's alone")
+    scorecard = pd.DataFrame([r.row() for r in results.values()])
     initiatives, ini_results = assess_all(strategy.initiatives, params.review_date, results,
                                           params.analysis.reassess_after_months)
     bench = None

@@ -38,7 +38,7 @@ from reviewkit.params import CycleParams, load_params
 from reviewkit.paths import relative, resolve
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.spreadsheet import read_csv
-from reviewkit.strategy import Strategy, load_strategy
+from reviewkit.strategy import AllExcept, Strategy, load_strategy
 from reviewkit.suppression import (
     disclosed,
     is_small,
@@ -268,6 +268,9 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
         facts.append(_peer_sentence(peer))
     if r["notes"]:
         facts.append(f"Note: {r['notes']}.")
+    counted = what_is_counted(ctx.strategy, str(r["id"]))
+    if counted:
+        facts.insert(0, counted)
     parts.append(H.ul(facts))
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
@@ -322,6 +325,25 @@ def _peer_sentence(peer: pd.Series) -> str:
         text += (" (Poisson limits, although the areas differ by more than chance: "
                  "treat a position outside the limits with caution)")
     return text + "."
+
+
+def what_is_counted(strategy: Strategy, indicator: str) -> str:
+    """The police.uk crime types (and outcomes) an indicator counts, stated in the report."""
+    ind = next((i for i in strategy.indicators if i.id == indicator), None)
+    if ind is None or ind.filter.crime_types is None:
+        return ""
+    given = ind.filter.crime_types
+    if given == "all":
+        text = "Counts every police.uk crime type, anti-social behaviour included."
+    elif isinstance(given, AllExcept):
+        text = f"Counts every police.uk crime type except {', '.join(given.all_except)}."
+    else:
+        text = f"Counts the police.uk crime type{'s' if len(given) > 1 else ''} " \
+               f"{', '.join(given)}."
+    if ind.numerator is not None and ind.numerator.outcome_categories:
+        text += (" The share is of those whose last outcome is "
+                 + " or ".join(ind.numerator.outcome_categories) + ".")
+    return text
 
 
 def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
