@@ -341,3 +341,19 @@ def test_a_financial_year_measure_over_whole_years_is_assessed():
     res, _ = run(ind(period="financial_year"), {"police_street": police(history(10, 5))}, p)
     # April 2025 to March 2026: 6 months at 10 then 6 at 5; the baseline year is all 10s
     assert res.assessable and (res.review_value, res.baseline_value) == (90, 120)
+
+
+def test_all_crime_excluding_asb_counts_every_other_type_and_follows_recording_changes():
+    """`{all_except: [...]}` names every other type, so a recording change in one of them is
+    found and an excluded type leaves the rest (never a silent zero or a silent whole)."""
+    tidy = {"police_street": pd.concat([police(_tripled()),
+                                        police(history(10, 5), ctype="Robbery"),
+                                        police(history(7, 7), ctype="Anti-social behaviour")])}
+    headline = ind(filter={"crime_types": {"all_except": ["Anti-social behaviour"]}})
+    res, _ = run(headline, tidy)
+    assert (res.review_value, res.baseline_value) == (360 + 60, 120 + 120)
+    res, _ = _run_with_changes(headline, tidy)
+    assert res.direction == "not comparable"
+    res, _ = _run_with_changes(headline, tidy, [{"crime_type": "Burglary", "month": "2025-01",
+                                                 "decision": "exclude"}])
+    assert (res.review_value, res.baseline_value) == (60, 120)  # robbery alone
