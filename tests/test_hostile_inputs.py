@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import ROOT, reviewkit
+from conftest import BRACKWELL, ROOT, reviewkit
 from reviewkit.cli import describe_os_error, main
 from reviewkit.errors import ReviewError
 from test_bad_inputs import CASES, make_project
@@ -143,7 +143,7 @@ def test_a_full_disk_during_a_run_is_a_message(project, capsys, monkeypatch):
     code = main(["run", str(project), "--quiet"])
     err = capsys.readouterr().err
     assert code == 1 and "the disk is full" in err and "Traceback" not in err
-    assert not (project.parent / "outputs" / "bad").exists()  # nothing half-written
+    assert not list((project.parent / "outputs").glob("*/bad"))  # nothing half-written
 
 
 # Paths the tool owns --------------------------------------------------------------------------
@@ -283,8 +283,8 @@ def test_from_report_after_the_strategy_changed_is_refused(cycle_run, tmp_path):
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "--from report would reuse results made before these inputs changed" in res.stderr
     assert "strategy.yaml (strategy)" in res.stderr and "Run --from progress" in res.stderr
-    assert (outputs / "e2e" / "manifest.json").read_bytes() == (
-        cycle_run["outputs"] / "e2e" / "manifest.json").read_bytes()
+    assert (outputs / BRACKWELL / "e2e" / "manifest.json").read_bytes() == (
+        cycle_run["cycle"] / "manifest.json").read_bytes()
 
 
 # Sibling cases --------------------------------------------------------------------------------
