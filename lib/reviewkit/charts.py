@@ -7,21 +7,23 @@ chart shows and what it concludes, so no chart reaches a reader without one.
 from __future__ import annotations
 
 import base64
+import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-# Chart text comes from the strategy and partner files: '$' is a pound sign or a dollar, never
-# the start of mathematical notation (which would fail on text such as '$\\pounds$').
-matplotlib.rcParams["text.parse_math"] = False
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from reviewkit.formatting import fmt_value
+from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
 
-from reviewkit.formatting import fmt_value  # noqa: E402
-from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT  # noqa: E402
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Making Data Count colours (blue improvement, orange concern, grey common cause, purple
 # neutral); each point type also has its own marker shape so colour is never the only signal.
@@ -43,11 +45,44 @@ class Chart:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def _png(fig: plt.Figure) -> bytes:
+def _plain_text(draw: Callable[P, R]) -> Callable[P, R]:
+    """Draw with text as plain text: chart text comes from the strategy and partner files, and
+    '$' there is a pound sign or a dollar, never the start of mathematical notation (which
+    fails on text such as '$\\pounds$'). Set for these charts only, never globally, so the
+    analyst's own figures are as matplotlib makes them."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+class ChartFigure(Figure):
+    """A matplotlib Figure that shows itself inline in Jupyter whatever the backend.
+
+    Charts are drawn without pyplot, so importing the library never switches the analyst's
+    backend and a figure never lingers in pyplot's state.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return _png(self, dpi=100)
+
+
+def new_figure(width: float, height: float) -> ChartFigure:
+    """An empty figure (no pyplot, no backend switch)."""
+    return ChartFigure(figsize=(width, height))
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (the size the reports embed by default)."""
+    return _png(fig, dpi)
+
+
+def _png(fig: Figure, dpi: int = 110) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight",
-                metadata={"Software": None})
-    plt.close(fig)
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -56,6 +91,16 @@ def _spc_values(series: pd.DataFrame) -> pd.Series:
     if "spc_value" in series and series["spc_value"].notna().all():
         return series["spc_value"].astype(float)
     return series["value"].astype(float)
+
+
+def save_figure(fig: Figure, base: Path, dpi: int = 300) -> list[Path]:
+    """Write `fig` as `<base>.png` (at `dpi`) and `<base>.svg`, the same bytes on every rerun."""
+    base.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    png.write_bytes(_png(fig, dpi=dpi))
+    with matplotlib.rc_context({"svg.hashsalt": "reviewkit", "svg.fonttype": "none"}):
+        fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return [png, svg]
 
 
 def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
@@ -87,8 +132,16 @@ def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
 
 def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
               assurance: str | None, target: float | None = None) -> Chart:
+    """The XmR chart as a PNG with its text alternative."""
+    return Chart(_png(xmr_figure(name, series, target)),
+                 xmr_alt(name, series, measure, variation, assurance))
+
+
+@_plain_text
+def xmr_figure(name: str, series: pd.DataFrame, target: float | None = None) -> ChartFigure:
     """The XmR chart: values, mean, process limits, special-cause points and target line."""
-    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    fig = new_figure(7.2, 3.0)
+    ax = fig.subplots()
     x = np.arange(len(series))
     y = _spc_values(series)
     if not y.equals(series["value"]):
@@ -115,12 +168,14 @@ def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylim(bottom=0)
     fig.tight_layout()
-    return Chart(_png(fig), xmr_alt(name, series, measure, variation, assurance))
+    return fig
 
 
+@_plain_text
 def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str) -> Chart:
     """A compact trend line for the scorecard, with the review period shaded."""
-    fig, ax = plt.subplots(figsize=(2.4, 0.7))
+    fig = new_figure(2.4, 0.7)
+    ax = fig.subplots()
     if len(series):
         x = np.arange(len(series))
         ax.plot(x, series["value"], color="#005eb8", linewidth=1.2)
@@ -138,12 +193,14 @@ def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str
     return Chart(_png(fig), alt)
 
 
+@_plain_text
 def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
     """Funnel plot of peer rates against population, with the group rate and 95% and 99.8%
     limits (exact Poisson, or widened for over-dispersion as the benchmark table says)."""
     from reviewkit.peers import dispersion_of, funnel_limits
 
-    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    fig = new_figure(6.5, 3.2)
+    ax = fig.subplots()
     others = peers[~peers["is_self"]]
     me = peers[peers["is_self"]]
     ax.scatter(others["denominator"], others["rate"], color="#5b6770", s=18, label="Peers")
@@ -177,3 +234,10 @@ def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
     alt = (f"Funnel plot of {measure_label} for {len(peers)} similar partnerships against "
            f"their population. The group rate is {group:.1f}.{how} {where}")
     return Chart(_png(fig), alt)
+
+
+def indicator_figure(row: pd.Series, series: pd.DataFrame) -> ChartFigure:
+    """An indicator's XmR chart from its scorecard row and series (as in the board report)."""
+    target = series["target"].iloc[-1] if "target" in series else None
+    return xmr_figure(row["name"], series,
+                      None if target is None or pd.isna(target) else float(target))

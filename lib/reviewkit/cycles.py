@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 
 from reviewkit.errors import ReviewError
 from reviewkit.identity import cycle_dir, slugify
+from reviewkit.layout import CycleLayout
 from reviewkit.params import CYCLE_ID, load_params
 from reviewkit.paths import relative, repo_root, resolve
 from reviewkit.receipts import receipts_file, record_dates
@@ -108,10 +109,10 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     data["review_date"] = add_months(prev.review_date, months)
     prev_out = cycle_dir(prev)
     data["previous_cycle"] = relative(prev_out)
-    if not (prev_out / "manifest.json").exists():
+    if not CycleLayout(prev_out).finished:
         notes.append(f"{relative(prev_out)} has no finished outputs yet: run the previous "
                      "cycle first, or the report cannot say what changed since it.")
-    log = prev_out / "difficulties_log.csv"
+    log = CycleLayout(prev_out).difficulties_log
     if log.exists():
         data["inputs"]["difficulties"] = relative(log)
         notes.append(f"difficulties log carried over from {relative(log)} (open items stay "

@@ -19,3 +19,19 @@ def format_location(path: object, key: str | None = None, row: int | None = None
     if detail:
         parts.append(", ".join(detail))
     return ": ".join(parts)
+
+
+def _show_briefly(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 - IPython's hook
+    """In a notebook a ReviewError is shown as its message, not as a traceback."""
+    shell._showtraceback(etype, value, [f"{etype.__name__}: {value}"])
+
+
+def brief_in_notebooks() -> None:
+    """Show ReviewError in IPython/Jupyter as one message (the run still stops there)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and ReviewError not in getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((ReviewError,), _show_briefly)

@@ -15,7 +15,7 @@ from string import Template
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
-from traitlets import Set
+from traitlets import Set, Unicode
 
 from reviewkit.html import esc
 
@@ -23,23 +23,51 @@ AUDIENCES = ("board", "community", "quality", "planning")
 
 
 class KeepReportOutputs(Preprocessor):
-    """Drop markdown cells and every output that is not rich HTML (stderr, warnings, text)."""
+    """Keep only the code cells tagged for this report's audience, and of those only rich HTML
+    outputs (no stderr, warnings, text, figures drawn for the analyst, or empty output).
 
+    A cell reaches a report only when tagged for it, so whatever an analyst adds to a notebook
+    (a DataFrame, a figure, a cell tagged `explore`) stays out of the reports.
+    """
+
+    audience = Unicode("")
     keep_types = Set({"display_data", "execute_result"})
 
     def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
         cells = []
         for cell in nb.cells:
-            if cell.cell_type != "code":
+            if cell.cell_type != "code" or self.audience not in cell.get("metadata", {}).get(
+                    "tags", []):
                 continue
             outputs = [o for o in cell.get("outputs", [])
-                       if o.get("output_type") in self.keep_types and "text/html" in o.get(
-                           "data", {})]
+                       if o.get("output_type") in self.keep_types and str(
+                           o.get("data", {}).get("text/html", "")).strip()]
             for o in outputs:
                 o["data"] = {"text/html": o["data"]["text/html"]}
             if outputs:
                 cell.outputs = outputs
                 cells.append(cell)
+        nb.cells = cells
+        return nb, resources
+
+
+class KeepAnalysisOutputs(Preprocessor):
+    """For an analyst's own notebook: its markdown and its outputs (tables, figures, text),
+    without code, errors, stderr or cells tagged `remove`."""
+
+    def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+        cells = []
+        for cell in nb.cells:
+            if "remove" in cell.get("metadata", {}).get("tags", []):
+                continue
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.get("outputs", [])
+                                if o.get("output_type") in ("display_data", "execute_result")
+                                or (o.get("output_type") == "stream" and o.get("name") ==
+                                    "stdout")]
+                if not cell.outputs:
+                    continue
+            cells.append(cell)
         nb.cells = cells
         return nb, resources
 
@@ -51,20 +79,38 @@ def _template(name: str) -> str:
 def export_html(notebook: Path, target: Path, title: str, audience: str, footer: str) -> Path:
     """Export the executed `notebook`'s cells for `audience` to one self-contained HTML file.
 
-    Cells tagged with another audience (board / community / quality / planning) are left out.
+    Only cells tagged with `audience` (board / community / quality / planning) are kept.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}")
     nb = nbformat.read(notebook, as_version=4)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True,
-                            anchor_link_text="")
-    others = {a for a in AUDIENCES if a != audience} | {"remove"}
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=others), enabled=True)
-    exporter.register_preprocessor(KeepReportOutputs(), enabled=True)
+    exporter = _exporter()
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove"}),
+                                   enabled=True)
+    exporter.register_preprocessor(KeepReportOutputs(audience=audience), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
+    return _write_page(target, title, audience, body, footer)
+
+
+def export_analysis(notebook: Path, target: Path, title: str, footer: str) -> Path:
+    """Export an analyst's own executed notebook (markdown, tables, figures; no code) to one
+    self-contained HTML file in the house style."""
+    nb = nbformat.read(notebook, as_version=4)
+    exporter = _exporter()
+    exporter.register_preprocessor(KeepAnalysisOutputs(), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return _write_page(target, title, "analysis",
+                       f'<header class="title"><h1>{esc(title)}</h1></header>{body}', footer)
+
+
+def _exporter() -> HTMLExporter:
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="")
+
+
+def _write_page(target: Path, title: str, kind: str, body: str, footer: str) -> Path:
     page = Template(_template("page.html")).substitute(
-        title=esc(title), css=_template("report.css"), body=body, kind=audience,
+        title=esc(title), css=_template("report.css"), body=body, kind=kind,
         footer=esc(footer))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".html.part")

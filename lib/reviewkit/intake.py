@@ -22,6 +22,7 @@ from reviewkit.accounting import (
 )
 from reviewkit.area import AreaMatcher
 from reviewkit.completeness import completeness_row
+from reviewkit.layout import CycleLayout
 from reviewkit.params import CycleParams
 from reviewkit.partner import TIDY_COLUMNS, read_table_dataset
 from reviewkit.paths import relative, resolve
@@ -176,23 +177,21 @@ def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) ->
 
 def write_intake(result: IntakeResult, run_dir: Path) -> None:
     """Write everything later steps and readers need; raw files are never touched."""
-    tidy_dir = run_dir / "tidy"
+    layout = CycleLayout(run_dir)
     for name, d in result.datasets.items():
         if d.tidy is not None and "measure" not in d.tidy.columns:
-            write_tidy(d.tidy, tidy_dir / f"{name}.parquet", name)
-    write_tidy(result.partner_measures, tidy_dir / "partner_measures.parquet", "partner_measures")
+            write_tidy(d.tidy, layout.tidy(name))
+    write_tidy(result.partner_measures, layout.tidy("partner_measures"))
     if result.population is not None:
-        write_tidy(result.population, tidy_dir / "population.parquet", "population")
-    tables = run_dir / "tables"
-    write_table(result.reconciliation, tables / "reconciliation")
-    write_table(result.completeness, tables / "completeness")
-    write_table(result.recording_changes, tables / "recording_changes")
-    qdir = run_dir / "quarantine"
+        write_tidy(result.population, layout.tidy("population"))
+    write_table(result.reconciliation, layout.table("reconciliation"))
+    write_table(result.completeness, layout.table("completeness"))
+    write_table(result.recording_changes, layout.table("recording_changes"))
     for name, d in result.datasets.items():
         if len(d.quarantine):
-            qdir.mkdir(parents=True, exist_ok=True)
-            write_csv(d.quarantine, qdir / f"{name}.csv")
-    write_csv(result.difficulties, run_dir / "difficulties_log.csv")
+            layout.quarantine_dir.mkdir(parents=True, exist_ok=True)
+            write_csv(d.quarantine, layout.quarantine(name))
+    write_csv(result.difficulties, layout.difficulties_log)
     summary = {
         "notes": result.notes,
         "dropped_columns": {n: d.dropped_columns for n, d in result.datasets.items()
@@ -202,6 +201,6 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
         "parse_seconds": {n: round(d.parse_seconds, 3) for n, d in result.datasets.items()},
         "parsed_from_cache": {n: d.parsed_from_cache for n, d in result.datasets.items()},
     }
-    (run_dir / "intake.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
-                                         encoding="utf-8")
+    layout.intake_summary.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
+                                     encoding="utf-8")
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from reviewkit.cache import content_hash
 from reviewkit.identity import fingerprint, params_record
+from reviewkit.layout import CycleLayout
 from reviewkit.params import CycleParams
 from reviewkit.paths import relative, repo_root
 from reviewkit.register import load_register, source_files
@@ -58,7 +59,7 @@ def git_commit() -> str | None:
 def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
                    timings: dict[str, float], warnings: list[str]) -> dict:
     rows: dict[str, int] = {}
-    rec_path = run_dir / "tables" / "reconciliation.csv"
+    rec_path = CycleLayout(run_dir).table("reconciliation")
     if rec_path.exists():
         rec = pd.read_csv(rec_path, keep_default_na=False)
         for f, n in zip(rec["file"], rec["rows_read"], strict=True):
@@ -83,7 +84,7 @@ def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
 
 
 def write_manifest(manifest: dict, run_dir: Path) -> None:
-    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
+    CycleLayout(run_dir).manifest.write_text(json.dumps(manifest, indent=2) + "\n",
                                            encoding="utf-8")
 
 

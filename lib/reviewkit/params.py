@@ -26,6 +26,7 @@ from reviewkit.paths import resolve
 from reviewkit.periods import MonthRange
 from reviewkit.validation import load_yaml, validate
 
+STEP_NOTEBOOKS = ("01_intake", "02_progress", "03_report", "explore")
 CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # a folder name, never ../
 
 
@@ -156,6 +157,30 @@ class Report(Strict):
                          "To report anonymously call Crimestoppers on 0800 555 111.")
 
 
+class OwnNotebook(Strict):
+    """An analyst's own notebook, run in the sequence with the cycle's parameters and exported
+    to `analysis/<name>.html`, linked from the board report."""
+
+    file: str = Field(description="the notebook, from the repository root, e.g. "
+                      "notebooks/own/hotspots.ipynb")
+    after: Literal["intake", "progress"] = Field(
+        "progress", description="the step it runs after (the report step comes last and "
+        "links to it)")
+    title: str | None = Field(None, description="link text in the board report (default: the "
+                              "notebook's first heading)")
+
+    @field_validator("file")
+    @classmethod
+    def _ipynb(cls, value: str) -> str:
+        if not value.lower().endswith(".ipynb"):
+            raise ValueError(f"'{value}' is not a notebook; give an .ipynb file")
+        return value
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).stem
+
+
 class CycleParams(Strict):
     """Everything one review cycle needs; see docs/params.md."""
 
@@ -171,6 +196,8 @@ class CycleParams(Strict):
     cycle_length: Literal["quarter", "year"] = "year"
     analysis: Analysis = Analysis()
     report: Report = Report()
+    own_notebooks: list[OwnNotebook] = Field(
+        default_factory=list, description="the analyst's own notebooks, run in the sequence")
 
     @field_validator("cycle")
     @classmethod
@@ -178,6 +205,19 @@ class CycleParams(Strict):
         if not CYCLE_ID.fullmatch(value):
             raise ValueError(f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
                              "or '.', e.g. 2026-q3")
+        return value
+
+    @field_validator("own_notebooks")
+    @classmethod
+    def _distinct(cls, value: list[OwnNotebook]) -> list[OwnNotebook]:
+        names = [nb.name for nb in value]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two notebooks are named '{name}'; their reports would share "
+                                 f"analysis/{name}.html. Rename one")
+            if name in STEP_NOTEBOOKS:
+                raise ValueError(f"'{name}' is one of the review's own steps; give your "
+                                 "notebook another name")
         return value
 
     @field_validator("baseline_period")
@@ -224,11 +264,45 @@ def _check_files(params: CycleParams, source: Path) -> None:
                             "(relative paths start at the repository root).")
     if params.area.lsoa_file and not resolve(params.area.lsoa_file).is_file():
         problems.append(f"{source}: key 'area.lsoa_file': file {params.area.lsoa_file} not found.")
+    for i, nb in enumerate(params.own_notebooks):
+        problem = own_notebook_problem(resolve(nb.file))
+        if problem:
+            problems.append(f"{source}: key 'own_notebooks[{i}].file': {problem}")
     if params.previous_cycle and not resolve(params.previous_cycle).is_dir():
         problems.append(f"{source}: key 'previous_cycle': folder {params.previous_cycle} not "
                         "found. Point it at the last review's outputs folder, or remove the key.")
     if problems:
         raise ReviewError("\n".join(problems))
+
+
+def own_notebook_problem(path: Path) -> str | None:
+    """What stops `path` from running as an own notebook, or None: it must exist, be a
+    notebook, and have one cell tagged `parameters` setting only params_file and run_dir."""
+    import ast
+
+    import nbformat
+
+    if not path.is_file():
+        return (f"file {path} not found. Copy notebooks/own_template.ipynb to start one "
+                "(paths start at the repository root).")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - any unreadable notebook gets the same message
+        return f"{path} is not a readable Jupyter notebook."
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        return (f"{path} needs exactly one cell tagged 'parameters' (it has {len(cells)}); "
+                "start from notebooks/own_template.ipynb.")
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError:
+        return f"{path}: the parameters cell is not valid Python."
+    names = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+             if isinstance(t, ast.Name)}
+    if names != {"params_file", "run_dir"}:
+        return (f"{path}: the parameters cell must set params_file and run_dir only (it sets "
+                f"{', '.join(sorted(names)) or 'nothing'}).")
+    return None
 
 
 def load_params(path: str | Path, check_files: bool = True) -> CycleParams:

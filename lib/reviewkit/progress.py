@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewkit.charts import indicator_figure, save_figure, xmr_alt
 from reviewkit.indicators import IndicatorResult, compute_all, recording_changes
 from reviewkit.initiatives import InitiativeResult, assess_all
+from reviewkit.layout import CycleLayout
 from reviewkit.params import CycleParams
 from reviewkit.peers import benchmark_all, load_peers
 from reviewkit.register import load_register
@@ -47,13 +49,13 @@ class ProgressResult:
 def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
                                                 pd.DataFrame, pd.DataFrame | None]:
     """Tidy police tables by dataset, partner measures, completeness, population."""
-    tidy_dir = run_dir / "tidy"
-    tidy = {p.stem: read_tidy(p) for p in sorted(tidy_dir.glob("*.parquet"))
+    layout = CycleLayout(run_dir)
+    tidy = {p.stem: read_tidy(p) for p in sorted(layout.tidy_dir.glob("*.parquet"))
             if p.stem not in ("partner_measures", "population", "indicator_series")}
-    partner = read_tidy(tidy_dir / "partner_measures.parquet")
-    completeness = pd.read_csv(run_dir / "tables" / "completeness.csv", dtype={"received": str},
+    partner = read_tidy(layout.tidy("partner_measures"))
+    completeness = pd.read_csv(layout.table("completeness"), dtype={"received": str},
                                keep_default_na=False)
-    pop_path = tidy_dir / "population.parquet"
+    pop_path = layout.tidy("population")
     population = read_tidy(pop_path) if pop_path.exists() else None
     return tidy, partner, completeness, population
 
@@ -71,7 +73,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
     present = police_months(tidy)
-    found_path = run_dir / "tables" / "recording_changes.csv"
+    found_path = CycleLayout(run_dir).table("recording_changes")
     found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
     changes = recording_changes(found, params)
     scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
@@ -96,12 +98,14 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
 
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
-    shutil.rmtree(run_dir / "charts", ignore_errors=True)  # drawn again from the new series
-    tables = run_dir / "tables"
-    write_table(result.scorecard, tables / "scorecard")
-    write_table(result.initiatives, tables / "initiative_status")
+    layout = CycleLayout(run_dir)
+    # drawn again from the new series
+    shutil.rmtree(layout.chart_cache_dir, ignore_errors=True)
+    shutil.rmtree(layout.charts_dir, ignore_errors=True)
+    write_table(result.scorecard, layout.table("scorecard"))
+    write_table(result.initiatives, layout.table("initiative_status"))
     if result.benchmarking is not None:
-        write_table(result.benchmarking, tables / "benchmarking")
+        write_table(result.benchmarking, layout.table("benchmarking"))
     long = []
     for ind_id, s in result.series.items():
         if len(s):
@@ -110,12 +114,30 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
         frame = pd.concat(long, ignore_index=True)
         cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
         frame = frame[cols]
-        write_table(frame, tables / "indicator_series")
-        write_tidy(frame, run_dir / "tidy" / "indicator_series.parquet", "indicator_series")
-    (run_dir / "progress.json").write_text(json.dumps({
+        write_table(frame, layout.table("indicator_series"))
+        write_tidy(frame, layout.tidy("indicator_series"))
+    write_charts(result, layout)
+    layout.progress_summary.write_text(json.dumps({
         "indicators": len(result.scorecard),
         "assessable": int(result.scorecard["assessable"].sum()),
         "initiatives": len(result.initiatives),
         "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
         if len(result.initiatives) else [],
     }, indent=2) + "\n", encoding="utf-8")
+
+
+def write_charts(result: ProgressResult, layout: CycleLayout) -> list[Path]:
+    """Each indicator's XmR chart for slides: `charts/<indicator>.png` (300 dpi) and `.svg`,
+    with `.txt` saying what the chart shows."""
+    written: list[Path] = []
+    for _, row in result.scorecard.iterrows():
+        series = result.series.get(row["id"])
+        if series is None or len(series) < 2 or "point_type" not in series:
+            continue
+        fig = indicator_figure(row, series)
+        written += save_figure(fig, layout.chart(row["id"], "png"))
+        alt = layout.chart(row["id"], "txt")
+        alt.write_text(xmr_alt(row["name"], series, row["measure"], row["variation"],
+                               row["assurance"] or None) + "\n", encoding="utf-8")
+        written.append(alt)
+    return written

@@ -17,7 +17,14 @@ import pandas as pd
 
 from reviewkit import html as H
 from reviewkit import quality as Q
-from reviewkit.charts import Chart, funnel_chart, trend_chart, xmr_chart
+from reviewkit.charts import (
+    Chart,
+    funnel_chart,
+    indicator_figure,
+    png_bytes,
+    trend_chart,
+    xmr_alt,
+)
 from reviewkit.formatting import (
     fmt_change,
     fmt_change_for,
@@ -27,6 +34,7 @@ from reviewkit.formatting import (
     unit_suffix,
 )
 from reviewkit.indicators import Change, recording_changes
+from reviewkit.layout import CycleLayout
 from reviewkit.narrative import (
     executive_summary,
     indicator_sentence,
@@ -34,6 +42,7 @@ from reviewkit.narrative import (
     multiple_testing_note,
     render_narrative,
 )
+from reviewkit.own import own_title
 from reviewkit.params import CycleParams, load_params
 from reviewkit.paths import relative, resolve
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
@@ -113,12 +122,12 @@ class ReportContext:
 
     def chart(self, key: str, make: Callable[[], Chart]) -> Chart:
         """A chart drawn once per run: the progress step draws it, the report reuses it."""
-        folder = self.run_dir / "charts"
+        folder = CycleLayout(self.run_dir).chart_cache_dir
         png, alt = folder / f"{key}.png", folder / f"{key}.txt"
         if png.exists() and alt.exists():
             return Chart(png.read_bytes(), alt.read_text(encoding="utf-8"))
         chart = make()
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         png.write_bytes(chart.png)
         alt.write_text(chart.alt, encoding="utf-8")
         return chart
@@ -139,8 +148,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     params = load_params(params_file)
     run = resolve(run_dir)
-    tables = run / "tables"
-    scorecard = _read_csv(tables / "scorecard.csv")
+    layout = CycleLayout(run)
+    scorecard = _read_csv(layout.table("scorecard"))
     scorecard["assessable"] = scorecard["assessable"].astype(bool)
     scorecard["reason"] = scorecard["reason"].fillna("")
     for col in ("variation", "assurance", "direction", "target_status", "notes", "target_by",
@@ -148,36 +157,36 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         if col not in scorecard:
             scorecard[col] = ""
         scorecard[col] = scorecard[col].fillna("")
-    initiatives = _read_csv(tables / "initiative_status.csv").fillna("")
+    initiatives = _read_csv(layout.table("initiative_status")).fillna("")
     if len(initiatives):
         initiatives["reassess"] = initiatives["reassess"].astype(str) == "True"
-    completeness = _read_csv(tables / "completeness.csv").fillna("")
-    reconciliation = _read_csv(tables / "reconciliation.csv").fillna("")
-    difficulties = read_csv(run / "difficulties_log.csv", dtype=str, keep_default_na=False)
-    series_path = run / "tidy" / "indicator_series.parquet"
+    completeness = _read_csv(layout.table("completeness")).fillna("")
+    reconciliation = _read_csv(layout.table("reconciliation")).fillna("")
+    difficulties = read_csv(layout.difficulties_log, dtype=str, keep_default_na=False)
+    series_path = layout.tidy("indicator_series")
     long = read_tidy(series_path) if series_path.exists() else pd.DataFrame(columns=["indicator"])
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
-    intake = json.loads((run / "intake.json").read_text(encoding="utf-8"))
+    intake = json.loads(layout.intake_summary.read_text(encoding="utf-8"))
     strategy = load_strategy(params.path("strategy"))
-    police_path = run / "tidy" / "police_street.parquet"
+    police_path = layout.tidy("police_street")
     police = read_tidy(police_path) if police_path.exists() else None
     previous: dict[str, pd.DataFrame] = {}
     if params.previous_cycle:
-        prev = resolve(params.previous_cycle)
-        for name, path in (("scorecard", prev / "tables" / "scorecard.csv"),
-                           ("completeness", prev / "tables" / "completeness.csv"),
-                           ("difficulties", prev / "difficulties_log.csv")):
+        prev = CycleLayout(resolve(params.previous_cycle))
+        for name, path in (("scorecard", prev.table("scorecard")),
+                           ("completeness", prev.table("completeness")),
+                           ("difficulties", prev.difficulties_log)):
             if path.exists():
                 previous[name] = read_csv(path, dtype=str, keep_default_na=False)
-        prev_series = prev / "tidy" / "indicator_series.parquet"
+        prev_series = prev.tidy("indicator_series")
         if prev_series.exists():
             previous["series"] = read_tidy(prev_series)
-    bench_path = tables / "benchmarking.csv"
+    bench_path = layout.table("benchmarking")
     bench = None
     if bench_path.exists():
         bench = read_csv(bench_path)
         bench["is_self"] = bench["is_self"].astype(str) == "True"
-    found_path = tables / "recording_changes.csv"
+    found_path = layout.table("recording_changes")
     found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
     return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
                          reconciliation, difficulties, series, intake,
@@ -274,10 +283,9 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
     parts.append(H.ul(facts))
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
-        target = s["target"].iloc[-1] if "target" in s else None
-        chart = ctx.chart(f"{r['id']}-xmr", lambda: xmr_chart(
-            r["name"], s, r["measure"], r["variation"], r["assurance"] or None,
-            None if target is None or pd.isna(target) else float(target)))
+        chart = ctx.chart(f"{r['id']}-xmr", lambda: Chart(
+            png_bytes(indicator_figure(r, s)),
+            xmr_alt(r["name"], s, r["measure"], r["variation"], r["assurance"] or None)))
         label = VARIATION_TEXT.get(r["variation"], "")
         if r["assurance"]:
             label += ". " + ASSURANCE_TEXT[r["assurance"]]
@@ -545,6 +553,19 @@ def restatements(ctx: ReportContext) -> list[str]:
                        f"{fmt_value(r['value_new'], m)} ({size}), because the data were "
                        "re-sent or corrected.")
     return out
+
+
+def own_analyses(ctx: ReportContext) -> str:
+    """Links to the analyst's own notebooks run in this cycle (empty when there are none)."""
+    items = []
+    for own in ctx.params.own_notebooks:
+        href = CycleLayout(ctx.run_dir).analysis_html(own.file).relative_to(ctx.run_dir)
+        items.append(f'<a href="{H.esc(href.as_posix())}">{H.esc(own_title(own))}</a>')
+    if not items:
+        return ""
+    return H.section(H.h(2, "Further analysis", "further-analysis")
+                     + "<p>The analyst's own analyses for this review cycle, run with the same "
+                     "data and parameters (files beside this report):</p>" + H.ul(items, raw=True))
 
 
 def method_annex(ctx: ReportContext) -> str:

@@ -27,16 +27,43 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 from reviewkit.errors import ReviewError
-from reviewkit.export import export_html
+from reviewkit.export import export_analysis, export_html
 from reviewkit.identity import check_finished, check_previous, cycle_dir
+from reviewkit.layout import CycleLayout
 from reviewkit.manifest import build_manifest, changed_inputs, write_manifest
-from reviewkit.params import CycleParams, load_params
+from reviewkit.own import own_title
+from reviewkit.params import CycleParams, OwnNotebook, load_params
 from reviewkit.paths import notebooks_dir, outputs_dir, relative, repo_root, resolve
+from reviewkit.publish import write_for_people
 
 STEPS = ("intake", "progress", "report")
 NOTEBOOKS = {"intake": "01_intake.ipynb", "progress": "02_progress.ipynb",
              "report": "03_report.ipynb"}
 KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One notebook of the sequence: a review step, or an analyst's own notebook."""
+
+    name: str  # intake, progress, report, or own:<notebook name>
+    source: Path
+    own: OwnNotebook | None = None
+
+    @property
+    def notebook(self) -> str:
+        return self.source.name
+
+
+def sequence(params: CycleParams, start: str = "intake") -> list[Step]:
+    """The notebooks a run executes from `start`, in order: the three steps, each followed by
+    the own notebooks declared to run after it."""
+    steps: list[Step] = []
+    for step in STEPS[STEPS.index(start):]:
+        steps.append(Step(step, notebooks_dir() / NOTEBOOKS[step]))
+        steps += [Step(f"own:{nb.name}", resolve(nb.file), nb) for nb in params.own_notebooks
+                  if nb.after == step]
+    return steps
 
 
 @dataclass(frozen=True)
@@ -122,17 +149,16 @@ def _failed_cell(nb_path: Path) -> str:
     return "see the notebook"
 
 
-def execute_step(step: str, params_file: Path, run_dir: Path, progress: bool = True) -> Path:
+def execute_step(step: Step, params_file: Path, run_dir: Path, progress: bool = True) -> Path:
     """Run one notebook in a fresh kernel; raise ReviewError naming the failing cell."""
-    source = notebooks_dir() / NOTEBOOKS[step]
-    target = run_dir / "notebooks" / NOTEBOOKS[step]
+    target = CycleLayout(run_dir).executed(step.notebook)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(
-            str(source), str(target),
+            str(step.source), str(target),
             parameters={"params_file": relative(params_file), "run_dir": str(run_dir)},
             kernel_name=KERNEL, cwd=str(repo_root()), log_output=False,
-            progress_bar={"desc": f"{NOTEBOOKS[step]:<18}", "leave": True} if progress
+            progress_bar={"desc": f"{step.notebook:<18}", "leave": True} if progress
             else False,
             kernel_manager_class=LocalKernelManager,
         )
@@ -179,9 +205,9 @@ class LocalKernelManager(AsyncKernelManager):
 
 
 class StepFailed(ReviewError):
-    def __init__(self, step: str, notebook: Path, detail: str):
+    def __init__(self, step: Step, notebook: Path, detail: str):
         self.step, self.notebook, self.detail = step, notebook, detail
-        super().__init__(f"{NOTEBOOKS[step]} failed at {detail}")
+        super().__init__(f"{step.notebook} failed at {detail}")
 
 
 def run_cycle(params_file: str | Path, start: str = "intake", force: bool = False,
@@ -197,8 +223,8 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
     out_root = final.parent
     with CycleLock(out_root / f".{params.cycle}.lock"):
         old_manifest = None
-        if (final / "manifest.json").exists():
-            old_manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+        if CycleLayout(final).finished:
+            old_manifest = json.loads(CycleLayout(final).manifest.read_text(encoding="utf-8"))
             if start == "intake" and not force:
                 made = (f" (made from {old_manifest.get('params_file')})"
                         if old_manifest.get("params_file") != relative(pfile) else "")
@@ -217,23 +243,31 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         tmp = out_root / f".{params.cycle}.run-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         if start != "intake":
-            shutil.copytree(final, tmp)
-            (tmp / "manifest.json").unlink()  # unfinished again until this run succeeds
+            # the run in progress is not a finished cycle until its new manifest is written
+            shutil.copytree(final, tmp, ignore=shutil.ignore_patterns("manifest.json"))
         else:
             tmp.mkdir(parents=True)
         timings: dict[str, float] = dict(old_manifest.get("timings_seconds", {})) if (
             old_manifest and start != "intake") else {}
         try:
-            for step in STEPS[STEPS.index(start):]:
+            footer = (f"{params.partnership} · review cycle {params.cycle} · "
+                      f"{params.review.describe()}")
+            for step in sequence(params, start):
                 t0 = time.perf_counter()
                 nb = execute_step(step, pfile, tmp, progress)
-                timings[step] = time.perf_counter() - t0
+                timings[step.name] = time.perf_counter() - t0
                 t0 = time.perf_counter()
-                for ex in EXPORTS.get(step, []):
+                for ex in EXPORTS.get(step.name, []):
                     export_html(nb, tmp / ex.file, f"{ex.title}: {params.partnership}",
-                                ex.audience, footer=f"{params.partnership} · review cycle "
-                                f"{params.cycle} · {params.review.describe()}")
-                timings[f"{step}_export"] = time.perf_counter() - t0
+                                ex.audience, footer=footer)
+                if step.own is not None:
+                    export_analysis(nb, CycleLayout(tmp).analysis_html(step.notebook),
+                                    own_title(step.own), footer=footer)
+                timings[f"{step.name}_export"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            write_for_people(tmp, f"{params.partnership}: review cycle {params.cycle} "
+                             f"({params.review.describe()})")
+            timings["workbook"] = time.perf_counter() - t0
         except ReviewError as exc:
             failed = failed_dir(out_root, params.cycle)
             shutil.rmtree(failed, ignore_errors=True)
@@ -244,7 +278,7 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
             where = ""
             if isinstance(exc, StepFailed):
                 where = (f"\nThe executed notebook that shows the error: "
-                         f"{relative(failed / 'notebooks' / exc.notebook.name)}")
+                         f"{relative(CycleLayout(failed).executed(exc.notebook.name))}")
             raise ReviewError(f"{exc}{where}\nThis run's files are in {relative(failed)}."
                               f"{kept}") from None
         except BaseException:
@@ -334,7 +368,7 @@ def refuse_stale_start(old_manifest: dict, params: CycleParams, pfile: Path,
 
 
 def _warnings(run_dir: Path) -> list[str]:
-    path = run_dir / "intake.json"
+    path = CycleLayout(run_dir).intake_summary
     if not path.exists():
         return []
     intake = json.loads(path.read_text(encoding="utf-8"))

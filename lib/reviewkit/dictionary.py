@@ -1,0 +1,354 @@
+"""The data dictionary: for every column of every table a cycle writes, a plain label, its
+meaning, where it comes from and how many decimals people are shown.
+
+One source for the data dictionary file, the Excel workbook's headers and rounding, and the
+DataFrames the notebooks show, so a column is described once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+REGISTER = "data request register"
+STRATEGY = "strategy file"
+SCORE = "computed at progress from the tidy tables"
+SPC = "XmR chart (Making Data Count rules, docs/method.md)"
+INTAKE = "computed at intake"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    meaning: str
+    source: str
+    decimals: int | None = None  # None: shown as it is (text, whole numbers)
+
+
+def C(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
+    return Column(label, meaning, source, decimals)
+
+
+_POLICE = "data.police.uk"
+
+TABLES: dict[str, dict[str, Column]] = {
+    "police_street": {
+        "month": C("Month", "month the crime or incident was recorded (YYYY-MM)",
+                   f"{_POLICE} street"),
+        "lsoa_code": C("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} street"),
+        "local_authority": C("Local authority", "local authority, from the LSOA name",
+                             f"{_POLICE} street"),
+        "crime_type": C("Crime type", "police.uk crime type, older names mapped "
+                        "(docs/method.md)", f"{_POLICE} street"),
+        "outcome_category": C("Last outcome", "last outcome category (empty for anti-social "
+                              "behaviour)", f"{_POLICE} street"),
+        "n": C("Count", "number of crimes or incidents", "count of accepted rows"),
+    },
+    "police_outcomes": {
+        "month": C("Month", "month of the outcome (YYYY-MM)", f"{_POLICE} outcomes"),
+        "lsoa_code": C("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} outcomes"),
+        "local_authority": C("Local authority", "local authority, from the LSOA name",
+                             f"{_POLICE} outcomes"),
+        "outcome_type": C("Outcome", "outcome type", f"{_POLICE} outcomes"),
+        "n": C("Count", "number of outcomes", "count of accepted rows"),
+    },
+    "police_stop_search": {
+        "month": C("Month", "month of the search (YYYY-MM)", f"{_POLICE} stop and search"),
+        "search_type": C("Search type", "person, vehicle or both", f"{_POLICE} stop and search"),
+        "object_of_search": C("Object of search", "what was searched for",
+                              f"{_POLICE} stop and search"),
+        "outcome": C("Outcome", "outcome of the search", f"{_POLICE} stop and search"),
+        "n": C("Count", "number of searches", "count of accepted rows"),
+    },
+    "partner_measures": {
+        "dataset": C("Data request", "data request id", REGISTER),
+        "measure": C("Measure", "tidy measure name", "data request register mapping"),
+        "period_type": C("Period type", "month, quarter or financial_year", REGISTER),
+        "period_start": C("Period start", "first month of the period (YYYY-MM)",
+                          "partner extract"),
+        "period": C("Period", "period label (2026-01, Jan-Mar 2026, 2025/26)", "partner extract"),
+        "area": C("Area", "area as named in the extract", "partner extract"),
+        "value": C("Value", "count reported for the period", "partner extract", 0),
+    },
+    "population": {
+        "year": C("Year", "mid-year estimate year", "population file"),
+        "population": C("Residents", "residents", "population file", 0),
+        "households": C("Households", "households", "population file", 0),
+    },
+    "indicator_series": {
+        "indicator": C("Indicator", "indicator id", STRATEGY),
+        "period_start": C("Period start", "first month of the chart period (YYYY-MM)", SCORE),
+        "num": C("Count", "count for the period (numerator of a rate or proportion)", SCORE, 0),
+        "den": C("Denominator", "denominator for a proportion (empty for counts and rates)",
+                 SCORE, 0),
+        "parts": C("Parts", "source periods summed into this chart period (e.g. 3 months make "
+                   "a quarter)", SCORE),
+        "period": C("Period", "period label", SCORE),
+        "value": C("Value", "the indicator's value for the period, in its unit", SCORE, 2),
+        "rebase_group": C("Limits group", "which run of limits the point belongs to (limits are "
+                          "recalculated at each rebase month)", SPC),
+        "mean": C("Mean", "process mean of the point's limits group", SPC, 2),
+        "lpl": C("Lower process limit", "mean - 2.66 x mean moving range", SPC, 2),
+        "upl": C("Upper process limit", "mean + 2.66 x mean moving range", SPC, 2),
+        "nlpl": C("Lower 2-sigma line", "mean - 2/3 of the distance to the lower process limit",
+                  SPC, 2),
+        "nupl": C("Upper 2-sigma line", "mean + 2/3 of the distance to the upper process limit",
+                  SPC, 2),
+        "outside_limits": C("Outside limits", "the point lies outside the process limits", SPC),
+        "relative_to_mean": C("Side of mean", "1 above the mean, -1 below, 0 on it", SPC),
+        "close_to_limits": C("Beyond 2 sigma", "the point lies between the 2-sigma line and "
+                             "the process limit", SPC),
+        "special_cause": C("Special cause", "a special-cause rule flags the point", SPC),
+        "rule": C("Rule", "the special-cause rule that flags the point (outside limits, trend, "
+                  "two in three, shift)", SPC),
+        "point_type": C("Point type", "common cause, or special cause improvement, concern or "
+                        "neither", SPC),
+        "provisional": C("Provisional limits", "fewer points than analysis.spc.minimum_points: "
+                         "the limits are not yet relied on", SPC),
+        "target": C("Target per period", "the target expressed per chart period (empty when "
+                    "there is none)", STRATEGY, 2),
+    },
+    "scorecard": {
+        "id": C("Indicator id", "indicator id", STRATEGY),
+        "priority": C("Priority", "priority id the indicator belongs to", STRATEGY),
+        "name": C("Indicator", "indicator name", STRATEGY),
+        "measure": C("Measure", "count, rate per 1,000 residents or households, or proportion",
+                     STRATEGY),
+        "unit": C("Unit", "unit the values are in", STRATEGY),
+        "period": C("Chart period", "month or quarter: the period of the XmR chart", STRATEGY),
+        "better": C("Better is", "whether a higher or a lower value is better", STRATEGY),
+        "dataset": C("Data request", "the dataset the indicator is computed from", STRATEGY),
+        "assessable": C("Assessable", "both the review period and the baseline are complete",
+                        SCORE),
+        "reason": C("Why not assessable", "what is missing when the indicator is not assessable",
+                    SCORE),
+        "review_value": C("Review period", "value over the review period", SCORE, 2),
+        "review_count": C("Review period count", "count over the review period", SCORE, 0),
+        "baseline_value": C("Baseline", "value over the baseline period (scaled to the review "
+                            "period's length for counts)", SCORE, 2),
+        "baseline_count": C("Baseline count", "count over the baseline period", SCORE, 0),
+        "change": C("Change", "review period minus baseline, in the indicator's unit", SCORE, 2),
+        "change_pct": C("Change %", "change as a percentage of the baseline", SCORE, 1),
+        "direction": C("Real change?", "improved or worsened (a real change by the test), or no "
+                       "real change", SCORE),
+        "p_value": C("p-value", "p-value of the test comparing review period and baseline",
+                     "exact test named in column 'test' (docs/method.md)", 4),
+        "significant": C("Significant", "p-value below analysis.significance_level", SCORE),
+        "test": C("Test", "the test used to compare the two periods", SCORE),
+        "ci_low": C("Interval low", "lower end of the confidence interval of the review "
+                    "period's value", "exact interval (docs/method.md)", 2),
+        "ci_high": C("Interval high", "upper end of the confidence interval of the review "
+                     "period's value", "exact interval (docs/method.md)", 2),
+        "last_year_value": C("Same period last year", "value over the same months a year "
+                             "earlier", SCORE, 2),
+        "last_year_change_pct": C("Change since last year %", "review period against the same "
+                                  "period last year, in percent", SCORE, 1),
+        "rolling_value": C("Latest 12 months", "value over the 12 months to the end of the "
+                           "review period", SCORE, 2),
+        "rolling_previous": C("Previous 12 months", "value over the 12 months before those",
+                              SCORE, 2),
+        "rolling_change_pct": C("Rolling change %", "latest 12 months against the previous 12, "
+                                "in percent", SCORE, 1),
+        "rolling_significant": C("Rolling change real?", "the rolling change passes the same "
+                                 "test", SCORE),
+        "target_value": C("Target", "target value for the indicator", STRATEGY, 2),
+        "target_by": C("Target by", "month the target is to be met (YYYY-MM)", STRATEGY),
+        "trajectory_value": C("Trajectory", "where a straight line from baseline to target "
+                              "stands at the end of the review period", SCORE, 2),
+        "target_status": C("Target status", "met, on track, off track, not assessable or no "
+                           "target", SCORE),
+        "variation": C("SPC variation", "Making Data Count variation icon for the latest point",
+                       SPC),
+        "assurance": C("SPC assurance", "Making Data Count assurance icon against the target",
+                       SPC),
+        "spc_provisional": C("SPC provisional", "the chart's limits are provisional (few points)",
+                             SPC),
+        "points": C("Chart points", "number of points on the XmR chart", SPC),
+        "latest_period": C("Latest period", "last period on the chart", SCORE),
+        "latest_value": C("Latest value", "value of the last period on the chart", SCORE, 2),
+        "plain_name": C("Plain name", "the name used in the community update", STRATEGY),
+        "notes": C("Notes", "caveats on this indicator's figures", SCORE),
+    },
+    "initiative_status": {
+        "id": C("Initiative id", "initiative id", STRATEGY),
+        "name": C("Initiative", "initiative name", STRATEGY),
+        "priority": C("Priority", "priority id the initiative serves", STRATEGY),
+        "lead_agency": C("Lead agency", "agency leading the initiative", STRATEGY),
+        "start": C("Start", "start date", STRATEGY),
+        "end": C("End", "planned end date", STRATEGY),
+        "status": C("Status", "on track, at risk, off track, complete or not started, from "
+                    "milestones and updates", "computed at progress from dates and updates"),
+        "milestone_status": C("Status from milestones", "status the milestone dates alone give",
+                              "computed at progress from the milestones"),
+        "reported_status": C("Reported status", "status in the latest update", STRATEGY),
+        "milestones": C("Milestones", "milestones done of all milestones", STRATEGY),
+        "overdue_milestones": C("Overdue milestones", "milestones past due and not done, as of "
+                                "the review date", "computed at progress from the milestones"),
+        "next_milestone": C("Next milestone", "the next milestone not yet done", STRATEGY),
+        "indicators": C("Indicators", "indicators the initiative is meant to move", STRATEGY),
+        "indicator_movement": C("Indicator movement", "how those indicators moved (no causal "
+                                "link is drawn)", SCORE),
+        "latest_update": C("Latest update", "date and text of the latest status update",
+                           STRATEGY),
+        "reassess": C("Re-assess", "the initiative is flagged for re-assessment",
+                      "computed at progress (analysis.reassess_after_months)"),
+        "reassess_reasons": C("Why re-assess", "reasons for the re-assessment flag",
+                              "computed at progress"),
+    },
+    "benchmarking": {
+        "partnership": C("Partnership", "partnership in the peer group", "peer table"),
+        "period": C("Period", "period of the peer figures", "peer table"),
+        "measure": C("Measure", "peer measure", "peer table"),
+        "count": C("Count", "count for the period", "peer table", 0),
+        "population": C("Population", "residents", "peer table", 0),
+        "rate": C("Rate per 1,000", "count per 1,000 residents", "computed from the peer table",
+                  2),
+        "group_rate": C("Group rate", "the peer group's pooled rate per 1,000",
+                        "computed from the peer table", 2),
+        "lower_95": C("Lower 95% limit", "funnel limit at this population (exact Poisson)",
+                      "funnel plot (docs/method.md)", 2),
+        "upper_95": C("Upper 95% limit", "funnel limit at this population (exact Poisson)",
+                      "funnel plot (docs/method.md)", 2),
+        "lower_99.8": C("Lower 99.8% limit", "funnel limit at this population (exact Poisson)",
+                        "funnel plot (docs/method.md)", 2),
+        "upper_99.8": C("Upper 99.8% limit", "funnel limit at this population (exact Poisson)",
+                        "funnel plot (docs/method.md)", 2),
+        "rank": C("Rank", "rank by rate, 1 = lowest", "computed from the peer table"),
+        "of": C("Of", "partnerships ranked", "computed from the peer table"),
+        "position": C("Position", "within, above or below the funnel limits",
+                      "funnel plot (docs/method.md)"),
+        "is_self": C("This partnership", "the row is this partnership", "params (partnership)"),
+        "denominator": C("Denominator", "population the rate is per", "peer table", 0),
+        "indicator": C("Indicator", "indicator id the peer measure is compared for", STRATEGY),
+    },
+    "completeness": {
+        "dataset": C("Data request", "data request id", REGISTER),
+        "description": C("What", "what the dataset is", REGISTER),
+        "provider": C("Provider", "agency that provides it", REGISTER),
+        "gatherer": C("Gathered by", "who gathers it", REGISTER),
+        "analyst": C("Analysed by", "who analyses it", REGISTER),
+        "frequency": C("Frequency", "how often it is requested", REGISTER),
+        "due": C("Due", "date it was due", REGISTER),
+        "received": C("Received", "date it arrived (from the files on disk)", INTAKE),
+        "status": C("Status", "received, partial or missing", INTAKE),
+        "timeliness": C("Timeliness", "on time or late, against the due date", INTAKE),
+        "files": C("Files", "number of files read", INTAKE),
+        "periods_expected": C("Periods expected", "periods the review needs", INTAKE),
+        "periods_present": C("Periods present", "periods found in the files", INTAKE),
+        "missing_periods": C("Missing periods", "periods the review needs that did not arrive",
+                             INTAKE),
+        "rows_read": C("Rows read", "rows read from the files", INTAKE),
+        "accepted": C("Accepted", "rows accepted into the tidy tables", INTAKE),
+        "quarantined": C("Quarantined", "rows held back with a reason", INTAKE),
+        "out_of_area": C("Out of area", "rows outside the partnership's area", INTAKE),
+        "unassigned": C("Unassigned", "rows with no area (e.g. police.uk 'No Location')", INTAKE),
+    },
+    "reconciliation": {
+        "dataset": C("Data request", "data request id", REGISTER),
+        "file": C("File", "file read (relative to the repository root; sheet after '!')",
+                  INTAKE),
+        "rows_read": C("Rows read", "rows read from the file", INTAKE),
+        "accepted": C("Accepted", "rows accepted", INTAKE),
+        "quarantined": C("Quarantined", "rows held back with a reason", INTAKE),
+        "out_of_area": C("Out of area", "rows outside the partnership's area", INTAKE),
+        "unassigned": C("Unassigned", "rows with no area", INTAKE),
+        "note": C("Note", "what intake noticed about the file", INTAKE),
+        "balanced": C("Balanced", "rows read = accepted + quarantined + out of area + "
+                      "unassigned", INTAKE),
+    },
+    "difficulties_log": {
+        "id": C("Id", "difficulty id", "difficulties log"),
+        "raised_cycle": C("Raised in cycle", "review cycle the difficulty was raised in",
+                          "difficulties log"),
+        "agency": C("Agency", "agency concerned", "difficulties log"),
+        "dataset": C("Data request", "data request concerned", "difficulties log"),
+        "category": C("Category", "unwilling to share, incompatible format, IT problem, late or "
+                      "quality", "difficulties log"),
+        "description": C("Description", "what the difficulty is", "difficulties log"),
+        "action": C("Action", "what is being done about it", "difficulties log"),
+        "owner": C("Owner", "who owns the action", "difficulties log"),
+        "status": C("Status", "open or resolved", "difficulties log, updated at intake"),
+        "resolved_cycle": C("Resolved in cycle", "review cycle it was resolved in",
+                            "difficulties log, updated at intake"),
+        "board_note": C("Board note", "note for the partnership board", "difficulties log"),
+    },
+    "quarantine": {
+        "dataset": C("Data request", "data request id", REGISTER),
+        "file": C("File", "file the row came from", INTAKE),
+        "row": C("Row", "row number in the file (the row's text is never copied)", INTAKE),
+        "reason": C("Reason", "why the row was held back", INTAKE),
+        "period": C("Period", "period of the row, when it could be read", INTAKE),
+        "area": C("Area", "area of the row, when it could be read", INTAKE),
+    },
+}
+
+# What each table is, for the workbook's first sheet and the guide.
+DESCRIPTIONS: dict[str, str] = {
+    "scorecard": "Every indicator: review period against baseline, change, test, target, SPC.",
+    "initiative_status": "Every initiative: status, milestones, re-assessment flag.",
+    "indicator_series": "Every indicator's series by period with its XmR chart columns.",
+    "benchmarking": "Peer comparison: rates, funnel limits and rank.",
+    "completeness": "Every data request: received, late or missing; rows accounted for.",
+    "reconciliation": "Every file read: rows read, accepted, quarantined, out of area.",
+    "difficulties_log": "The difficulties log after this cycle's intake.",
+    "quarantine": "Rows held back at intake, with their reasons.",
+    "police_street": "police.uk street crimes and ASB in the area, counted by month and LSOA.",
+    "police_outcomes": "police.uk outcomes in the area, counted by month and LSOA.",
+    "police_stop_search": "police.uk stop and search, counted by month.",
+    "partner_measures": "Partner agencies' measures by period, as mapped by the register.",
+    "population": "Residents and households by year.",
+}
+
+
+def kind(table: str) -> str:
+    """The dictionary entry a table uses (a police dataset id such as 'police_street_2' uses
+    'police_street')."""
+    if table in TABLES:
+        return table
+    for key in sorted(TABLES, key=len, reverse=True):
+        if table.startswith(key):
+            return key
+    return table
+
+
+def column(table: str, name: str) -> Column | None:
+    return TABLES.get(kind(table), {}).get(name)
+
+
+def describe(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Dictionary rows for `frame`'s columns: table, column, label, type, meaning, source.
+
+    A column the dictionary does not know gets an empty meaning, which the tests catch."""
+    rows = []
+    for name in frame.columns:
+        c = column(table, str(name))
+        rows.append({"table": table, "column": str(name), "label": c.label if c else str(name),
+                     "type": str(frame[name].dtype), "meaning": c.meaning if c else "",
+                     "source": c.source if c else ""})
+    return pd.DataFrame(rows, columns=["table", "column", "label", "type", "meaning", "source"])
+
+
+def for_people(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with plain column labels and numbers rounded as people read them."""
+    out = frame.copy()
+    for name in frame.columns:
+        c = column(table, str(name))
+        if c and c.decimals is not None and pd.api.types.is_numeric_dtype(out[name]) and not (
+                pd.api.types.is_bool_dtype(out[name])):
+            out[name] = out[name].round(c.decimals)
+    return out.rename(columns={n: column(table, str(n)).label for n in frame.columns
+                               if column(table, str(n))})
+
+
+def styled(table: str, frame: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """`frame` for reading in a notebook: plain labels, numbers with thousands separators and
+    the table's decimals, no index, empty cells blank."""
+    people = for_people(table, frame)
+    formats = {}
+    for name in frame.columns:
+        c = column(table, str(name))
+        if c and c.decimals is not None and pd.api.types.is_numeric_dtype(frame[name]) and not (
+                pd.api.types.is_bool_dtype(frame[name])):
+            formats[c.label] = f"{{:,.{c.decimals}f}}"
+    return people.style.format(formats, na_rep="").hide(axis="index")
