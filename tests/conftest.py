@@ -33,6 +33,11 @@ def real_police() -> Path:
     return SHARED
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
 def chromium_path() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
@@ -101,6 +106,12 @@ def _keep_only(data: Path, crime_type: str, authority: str, months: tuple[str, s
     assert kept == keep, f"the demo data had only {kept} {crime_type} records"
 
 
+# The analyst's own notebook in the shared end-to-end run: the commented template.
+OWN_NOTEBOOK = """\
+own_notebooks:
+  - file: notebooks/own_template.ipynb
+    after: progress
+"""
 HOSTILE = "<script>alert('x')</script> Patrols & <b>more</b>"
 
 
@@ -123,7 +134,7 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     text = text.replace("lead_agency: Council community safety team",
                         'lead_agency: "<img src=x onerror=alert(2)> Council"')
     strategy.write_text(text, encoding="utf-8")
-    params = write_params(base / "cycle.yaml", data, cycle="e2e")
+    params = write_params(base / "cycle.yaml", data, cycle="e2e", extra=OWN_NOTEBOOK)
     outputs = base / "outputs"
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stdout + res.stderr

@@ -51,9 +51,10 @@ def test_outputs_are_complete(cycle_run):
                  "planning_pack.html",
                  "manifest.json", "difficulties_log.csv", "notebooks/01_intake.ipynb",
                  "notebooks/02_progress.ipynb", "notebooks/03_report.ipynb",
-                 "tables/scorecard.csv", "tables/scorecard.xlsx",
-                 "tables/initiative_status.csv", "tables/initiative_status.xlsx",
+                 "notebooks/own_template.ipynb", "analysis/own_template.html",
+                 "tables/scorecard.csv", "tables/initiative_status.csv",
                  "tables/completeness.csv", "tables/reconciliation.csv",
+                 "review_tables.xlsx", "charts/asb_police.png", "charts/asb_police.svg",
                  "tidy/police_street.parquet", "tidy/partner_measures.parquet",
                  "tidy/data_dictionary.csv"):
         assert (out / name).is_file(), name
@@ -153,8 +154,7 @@ def test_a_failing_notebook_stops_the_run_and_keeps_the_good_outputs(cycle_run, 
         shutil.copy(nb, root / "notebooks")
     nb = nbformat.read(root / "notebooks" / "02_progress.ipynb", as_version=4)
     cell = nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')")
-    del cell["id"]  # the notebooks are nbformat 4.4, without cell ids
-    nb.cells.insert(3, cell)
+    nb.cells.insert(4, cell)  # after the cell that computes and writes
     nbformat.write(nb, root / "notebooks" / "02_progress.ipynb")
     outputs = tmp_path / "outputs"
     shutil.copytree(cycle_run["outputs"], outputs)

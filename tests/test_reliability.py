@@ -17,7 +17,8 @@ import pytest
 
 from conftest import BRACKWELL, ROOT, reviewkit
 
-STABLE = ("tidy/*.parquet", "tables/*.csv", "tables/*.xlsx", "difficulties_log.csv",
+STABLE = ("tidy/*.parquet", "tables/*.csv", "review_tables.xlsx", "charts/*.png", "charts/*.svg",
+          "charts/*.txt", "difficulties_log.csv",
           "quarantine/*.csv", "tidy/data_dictionary.csv")
 
 

@@ -7,14 +7,11 @@ import re
 
 import pytest
 
-from conftest import HOSTILE, ROOT, chromium_path, need
+from conftest import CHROMIUM_ARGS, HOSTILE, ROOT, chromium_path, need
 
 pytestmark = pytest.mark.browser
 REPORTS = ("review_report.html", "community_update.html", "data_quality.html",
            "planning_pack.html")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
