@@ -14,6 +14,8 @@ NBSTRIP_KEYS = metadata.language_info metadata.papermill metadata.vscode metadat
 	cell.metadata.papermill cell.metadata.jupyter cell.metadata.trusted
 # JupyterLab refuses to start as root unless told; in a container the user often is root.
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/labhooks.py).
+LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save
 
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-dev review test lint lab clean lock bench
@@ -40,8 +42,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(call install,--no-deps -e .)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (reviewkit)" >/dev/null
 	@# nbstripout: outputs, papermill's run metadata and what JupyterLab adds on save go; cell
-	@# tags, cell ids and the kernel name stay. Opening, running and saving leaves git clean.
-	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install --keep-id && \
+	@# tags and the kernel name stay, cell ids are numbered 0, 1, 2... (the same every time).
+	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install && \
 		git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)"
 	@touch $@
 
@@ -62,7 +64,7 @@ lint: setup-dev ## check the code with ruff
 	$(BIN)/ruff check lib tests
 
 lab: setup ## open JupyterLab in this environment (http://127.0.0.1:$(LAB_PORT); notebooks/explore.ipynb to start)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) $(ALLOW_ROOT)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) $(LAB_FLAGS) $(ALLOW_ROOT)
 
 bench: setup $(DEMO)/police_uk ## speed and memory benchmarks (default partnership and force; SCALE="national setup" too)
 	@for scale in $(SCALE); do $(PY) -m reviewkit bench --scale $$scale || exit 1; done

@@ -42,10 +42,11 @@ def _git(project: Path, *args: str) -> str:
     return res.stdout
 
 
-def _strip_keys() -> str:
-    """The nbstripout extra keys `make setup` configures, read from the Makefile."""
+def _make_variable(name: str) -> list[str]:
+    """A variable of the Makefile (the nbstripout keys `make setup` configures, the flags
+    `make lab` starts JupyterLab with)."""
     text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    return " ".join(re.search(r"^NBSTRIP_KEYS = (.*)$", text, re.M).group(1).split())
+    return re.search(rf"^{name} = (.*)$", text, re.M).group(1).split()
 
 
 def _copy_project(target: Path) -> None:
@@ -60,9 +61,9 @@ def _copy_project(target: Path) -> None:
     _git(target, "init", "-q")
     _git(target, "config", "user.email", "lab-test@example.invalid")
     _git(target, "config", "user.name", "lab test")
-    subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--install", "--keep-id"],
+    subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--install"],
                    cwd=target, check=True, capture_output=True)
-    _git(target, "config", "filter.nbstripout.extrakeys", _strip_keys())
+    _git(target, "config", "filter.nbstripout.extrakeys", " ".join(_make_variable("NBSTRIP_KEYS")))
 
 
 def _free_port() -> int:
@@ -101,7 +102,7 @@ def lab(cycle_run, tmp_path_factory):
     cmd = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={project}",
            "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={settings}",
-           f"--LabApp.workspaces_dir={base / 'workspaces'}"]
+           f"--LabApp.workspaces_dir={base / 'workspaces'}", *_make_variable("LAB_FLAGS")]
     if hasattr(os, "getuid") and os.getuid() == 0:
         cmd.append("--allow-root")
     log = (base / "lab.log").open("wb")

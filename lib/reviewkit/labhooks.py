@@ -1,11 +1,12 @@
 """JupyterLab for this project: a notebook under `notebooks/` is saved the way git keeps it.
 
-`jupyter_server_config.py` at the repository root (read when JupyterLab starts there, as
-`make lab` does) sets `strip_on_save` as the contents manager's pre-save hook: outputs,
-execution counts and the metadata JupyterLab adds are left out of the file, and cell ids, tags
-and the kernel name stay. Opening, running and saving a notebook without editing its code then
-leaves `git status` clean. (The nbstripout git filter strips the same keys on commit, but a
-clean filter alone leaves `git status` reporting a notebook whose size changed as modified.)
+`make lab` sets `strip_on_save` as the contents manager's pre-save hook
+(`--ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save`): outputs, execution
+counts and the metadata JupyterLab adds are left out of the file, cell ids are numbered as the
+nbstripout filter numbers them, and tags and the kernel name stay. Opening, running and saving
+a notebook without editing its code then leaves `git status` clean. (The nbstripout git filter
+strips the same keys on commit, but a clean filter alone leaves `git status` reporting a
+notebook whose size changed as modified.)
 The open notebook keeps its outputs on screen; the executed copies of a run are in
 `outputs/<cycle>/notebooks/`.
 """
@@ -27,7 +28,9 @@ def strip_notebook(nb: dict[str, Any]) -> dict[str, Any]:
     meta = nb.get("metadata", {})
     for key in NOTEBOOK_KEYS:
         meta.pop(key, None)
-    for cell in nb.get("cells", []):
+    for number, cell in enumerate(nb.get("cells", [])):
+        if "id" in cell:
+            cell["id"] = str(number)  # as nbstripout numbers them
         cell_meta = cell.get("metadata", {})
         for key in CELL_KEYS:
             cell_meta.pop(key, None)
