@@ -117,14 +117,16 @@ COORDINATE = re.compile(rb"(?<![\d.])-?\d{1,3}\.\d{6}(?!\d)")
 def test_no_crime_ids_coordinates_or_free_text_leave_intake(cycle_run):
     out = cycle_run["cycle"]
     files = [*out.glob("tidy/*"), *out.glob("tables/*"), *out.glob("*.html"),
-             *out.glob("quarantine/*"), out / "difficulties_log.csv"]
+             *out.glob("analysis/*.html"), *out.glob("quarantine/*"),
+             out / "difficulties_log.csv", out / "review_tables.xlsx"]
     assert len(files) > 10
     for f in files:
         data = f.read_bytes()
         if f.suffix == ".parquet":
             data = pd.read_parquet(f).to_csv().encode()
         if f.suffix == ".xlsx":
-            data = pd.read_excel(f).to_csv().encode()
+            data = b"".join(sheet.to_csv().encode()
+                            for sheet in pd.read_excel(f, sheet_name=None).values())
         assert not CRIME_ID.search(data), f
         if f.suffix != ".html":  # charts are images; HTML text is checked below
             assert not COORDINATE.search(data), f
@@ -132,7 +134,7 @@ def test_no_crime_ids_coordinates_or_free_text_leave_intake(cycle_run):
             assert text not in data, (f, text)
         if f.name != "data_quality.html":  # which names a dropped column, never its contents
             assert b"Case officer notes" not in data, f
-    for html in out.glob("*.html"):
+    for html in [*out.glob("*.html"), *out.glob("analysis/*.html")]:
         body = re.sub(rb'src="data:[^"]*"', b"", html.read_bytes())
         assert not COORDINATE.search(body), html
     # the personal-looking columns are named (never their contents) in the data quality report

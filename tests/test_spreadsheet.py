@@ -38,17 +38,26 @@ def _first_chars_safe(path) -> list[str]:
             or (c[:1] == "-" and not c[1:].replace(".", "", 1).isdigit())]
 
 
-def test_tables_csv_and_xlsx_hold_no_live_formula(tmp_path):
+def test_tables_csv_and_the_workbook_hold_no_live_formula(tmp_path):
+    from reviewkit.layout import CycleLayout
+    from reviewkit.publish import build_workbook, cycle_tables
+
     frame = pd.DataFrame({"name": HOSTILE, "change": [-3.5, -1, 0, 2, -0.25, 1, 2, 3],
                           HOSTILE[0]: ["a\x00b\x1f", "x", "y", "z", "", "", "", ""]})
-    write_table(frame, tmp_path / "t")
-    assert _first_chars_safe(tmp_path / "t.csv") == []
-    back = read_csv(tmp_path / "t.csv")
+    write_table(frame, tmp_path / "tables" / "scorecard.csv")
+    path = tmp_path / "tables" / "scorecard.csv"
+    assert _first_chars_safe(path) == []
+    back = read_csv(path)
     assert list(back["name"]) == [h.replace("\r", "\n") for h in HOSTILE]
     assert list(back["change"]) == list(frame["change"])
-    xml = zipfile.ZipFile(tmp_path / "t.xlsx").read("xl/worksheets/sheet1.xml").decode()
-    assert "<f>" not in xml and "<f " not in xml  # no formula element anywhere
-    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    # the workbook reads the tables back and writes their text as text
+    tables = cycle_tables(CycleLayout(tmp_path))
+    (tmp_path / "t.xlsx").write_bytes(build_workbook(tables, pd.DataFrame(
+        columns=["file", "table", "column", "label", "type", "meaning", "source"]), "t"))
+    for sheet in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        xml = zipfile.ZipFile(tmp_path / "t.xlsx").read(sheet).decode()
+        assert "<f>" not in xml and "<f " not in xml  # no formula element anywhere
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["Scorecard"]
     assert [c.value for c in ws["A"][1:]] == [h.replace("\r", "\n") for h in HOSTILE]
     assert all(c.data_type == "s" for c in ws["A"][1:])
     assert [c.value for c in ws["B"][1:]] == list(frame["change"])  # numbers stay numbers

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from reviewkit import dictionary
 from reviewkit.explore import read_table
 from reviewkit.layout import CycleLayout
-from reviewkit.spreadsheet import read_csv, write_csv, xlsx_text
+from reviewkit.spreadsheet import read_csv, text_cells_as_text, write_csv, xlsx_text
 from reviewkit.tidy import read_tidy
 
 # (table, sheet title) in the order partners read them.
@@ -96,8 +96,9 @@ def _write_sheet(ws, table: str, frame: pd.DataFrame) -> None:  # noqa: ANN001 -
     for name in columns:
         c = dictionary.column(table, name)
         labels.append(c.label if c else name)
-    ws.append(labels)
+    ws.append([xlsx_text(label) for label in labels])
     for cell in ws[1]:
+        cell.data_type = "s"
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -152,7 +153,7 @@ def build_workbook(tables: dict[str, pd.DataFrame], dictionary_rows: pd.DataFram
     wb = Workbook()
     about = wb.active
     about.title = "About"
-    about.append([title])
+    about.append([xlsx_text(title)])
     about["A1"].font = Font(bold=True, size=13)
     about.append([])
     about.append(["Sheet", "What it holds", "Rows"])
@@ -174,6 +175,8 @@ def build_workbook(tables: dict[str, pd.DataFrame], dictionary_rows: pd.DataFram
     about.freeze_panes = "A4"
     dd = wb.create_sheet("Data dictionary")
     _write_sheet(dd, "data_dictionary", dictionary_rows.rename(columns=str.capitalize))
+    for sheet in wb.worksheets:
+        text_cells_as_text(sheet)  # titles and labels too: nothing is ever a formula
     buf = io.BytesIO()
     wb.save(buf)
     return _stable_xlsx(buf.getvalue())
