@@ -127,3 +127,17 @@ def test_the_git_filter_and_the_save_hook_strip_the_same_keys():
     assert keys <= {f"metadata.{k}" for k in NOTEBOOK_KEYS} | {
         f"cell.metadata.{k}" for k in CELL_KEYS}
     assert "metadata.language_info" in keys
+
+
+def test_make_lab_listens_on_localhost_saves_as_git_keeps_and_allows_root_only_as_root():
+    import os
+    import shutil
+
+    if shutil.which("make") is None or not hasattr(os, "getuid"):
+        pytest.skip("make is not installed (Windows users run jupyter lab themselves)")
+    res = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    line = res.stdout.strip().splitlines()[-1]
+    assert "jupyter lab" in line and "--ip=127.0.0.1" in line
+    assert "--ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save" in line
+    assert ("--allow-root" in line) == (os.getuid() == 0)
