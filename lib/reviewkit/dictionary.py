@@ -130,10 +130,20 @@ TABLES: dict[str, dict[str, Column]] = {
         "baseline_count": C("Baseline count", "count over the baseline period", SCORE, 0),
         "change": C("Change", "review period minus baseline, in the indicator's unit", SCORE, 2),
         "change_pct": C("Change %", "change as a percentage of the baseline", SCORE, 1),
-        "direction": C("Real change?", "improved or worsened (a real change by the test), or no "
-                       "real change", SCORE),
+        "direction": C("Real change?", "improved or worsened (a real change by the test), no real "
+                       "change, or cannot tell (the interval allows both)", SCORE),
         "p_value": C("p-value", "p-value of the test comparing review period and baseline",
                      "exact test named in column 'test' (docs/method.md)", 4),
+        "ratio": C("Rate ratio", "review period against the baseline as a ratio (the odds "
+                   "ratio for proportions); 1 = no change", "the test named in column 'test' "
+                   "(docs/method.md)", 3),
+        "ratio_low": C("Rate ratio low", "lower end of the ratio's confidence interval",
+                       "the test named in column 'test' (docs/method.md)", 3),
+        "ratio_high": C("Rate ratio high", "upper end of the ratio's confidence interval",
+                        "the test named in column 'test' (docs/method.md)", 3),
+        "dispersion": C("Dispersion", "month-to-month over-dispersion the test allowed for "
+                        "(1 = Poisson)", "estimated from the monthly counts (docs/method.md)",
+                        2),
         "significant": C("Significant", "p-value below analysis.significance_level", SCORE),
         "test": C("Test", "the test used to compare the two periods", SCORE),
         "ci_low": C("Interval low", "lower end of the confidence interval of the review "
@@ -221,6 +231,18 @@ TABLES: dict[str, dict[str, Column]] = {
         "is_self": C("This partnership", "the row is this partnership", "params (partnership)"),
         "denominator": C("Denominator", "population the rate is per", "peer table", 0),
         "indicator": C("Indicator", "indicator id the peer measure is compared for", STRATEGY),
+        "expected": C("Expected count", "count at the group rate for this population",
+                      "computed from the peer table", 1),
+        "z": C("z-score", "standardised difference from the group rate on the square-root "
+               "scale, allowing for over-dispersion", "funnel plot (docs/method.md)", 2),
+        "od_phi": C("Over-dispersion phi", "the peer group's over-dispersion factor",
+                    "dispersion test (Spiegelhalter 2005; docs/method.md)", 2),
+        "od_tau2": C("Over-dispersion tau squared", "between-partnership variance added to the "
+                     "limits (additive adjustment)", "dispersion test (docs/method.md)", 4),
+        "od_p": C("Over-dispersion p-value", "p-value of the test for over-dispersion",
+                  "dispersion test (docs/method.md)", 4),
+        "od_method": C("Limits", "how the funnel limits allow for over-dispersion (none, "
+                       "additive or multiplicative)", "dispersion test (docs/method.md)"),
     },
     "completeness": {
         "dataset": C("Data request", "data request id", REGISTER),
