@@ -86,6 +86,9 @@ TABLES: dict[str, dict[str, Column]] = {
                    "a quarter)", SCORE),
         "period": C("Period", "period label", SCORE),
         "value": C("Value", "the indicator's value for the period, in its unit", SCORE, 2),
+        "spc_value": C("Value charted", "the value the XmR chart uses: the value, or the "
+                       "seasonally adjusted value when the series has a clear seasonal pattern",
+                       SPC, 2),
         "rebase_group": C("Limits group", "which run of limits the point belongs to (limits are "
                           "recalculated at each rebase month)", SPC),
         "mean": C("Mean", "process mean of the point's limits group", SPC, 2),
@@ -102,6 +105,8 @@ TABLES: dict[str, dict[str, Column]] = {
         "special_cause": C("Special cause", "a special-cause rule flags the point", SPC),
         "rule": C("Rule", "the special-cause rule that flags the point (outside limits, trend, "
                   "two in three, shift)", SPC),
+        "special_direction": C("Special cause direction", "1 when a special-cause rule "
+                               "flags the point as high, -1 as low, 0 when none does", SPC),
         "point_type": C("Point type", "common cause, or special cause improvement, concern or "
                         "neither", SPC),
         "provisional": C("Provisional limits", "fewer points than analysis.spc.minimum_points: "
@@ -178,6 +183,12 @@ TABLES: dict[str, dict[str, Column]] = {
         "latest_period": C("Latest period", "last period on the chart", SCORE),
         "latest_value": C("Latest value", "value of the last period on the chart", SCORE, 2),
         "plain_name": C("Plain name", "the name used in the community update", STRATEGY),
+        "not_comparable": C("Not comparable", "why the periods cannot be compared (a "
+                            "possible recording change between them); empty when they can",
+                            "computed at progress from the recording changes found at intake"),
+        "seasonal": C("Seasonality", "'adjusted' when the XmR chart is on seasonally adjusted "
+                      "values, 'too short' when the series is too short to tell",
+                      SPC),
         "notes": C("Notes", "caveats on this indicator's figures", SCORE),
     },
     "initiative_status": {
@@ -295,6 +306,22 @@ TABLES: dict[str, dict[str, Column]] = {
                             "difficulties log, updated at intake"),
         "board_note": C("Board note", "note for the partnership board", "difficulties log"),
     },
+    "recording_changes": {
+        "dataset": C("Data request", "police dataset the change was found in", REGISTER),
+        "crime_type": C("Crime type", "crime type whose monthly level stepped", INTAKE),
+        "month": C("From month", "first month at the new level (YYYY-MM)", INTAKE),
+        "before": C("Before", "mean monthly count in the partnership before the step", INTAKE,
+                    1),
+        "after": C("After", "mean monthly count in the partnership from the step", INTAKE, 1),
+        "ratio": C("Ratio", "after / before", INTAKE, 2),
+        "p_value": C("p-value", "exact Poisson test of the two levels", INTAKE, 4),
+        "rest_before": C("Rest of force before", "mean monthly count in the rest of the force "
+                         "before its step", INTAKE, 1),
+        "rest_after": C("Rest of force after", "mean monthly count in the rest of the force "
+                        "from its step", INTAKE, 1),
+        "confirmed_by": C("Seen in", "where else the step was seen (a change in recording "
+                          "shows force-wide)", INTAKE),
+    },
     "quarantine": {
         "dataset": C("Data request", "data request id", REGISTER),
         "file": C("File", "file the row came from", INTAKE),
@@ -315,6 +342,7 @@ DESCRIPTIONS: dict[str, str] = {
     "reconciliation": "Every file read: rows read, accepted, quarantined, out of area.",
     "difficulties_log": "The difficulties log after this cycle's intake.",
     "quarantine": "Rows held back at intake, with their reasons.",
+    "recording_changes": "Possible changes in police recording found force-wide at intake.",
     "police_street": "police.uk street crimes and ASB in the area, counted by month and LSOA.",
     "police_outcomes": "police.uk outcomes in the area, counted by month and LSOA.",
     "police_stop_search": "police.uk stop and search, counted by month.",

@@ -31,6 +31,7 @@ from reviewkit.tidy import read_tidy
 SHEETS = (("scorecard", "Scorecard"), ("initiative_status", "Initiatives"),
           ("indicator_series", "Indicator series"), ("benchmarking", "Benchmarking"),
           ("completeness", "Data completeness"), ("reconciliation", "Rows accounted for"),
+          ("recording_changes", "Recording changes"),
           ("difficulties_log", "Difficulties log"), ("quarantine", "Quarantined rows"))
 # Number formats beyond plain rounding: tiny p-values read "<0.0001", not 0.0000.
 SPECIAL_FORMATS = {("scorecard", "p_value"): '[<0.0001]"<0.0001";0.0000'}
