@@ -97,8 +97,7 @@ def lab(cycle_run, tmp_path_factory):
     started = time.time()
     env = {**os.environ, "REVIEWKIT_OUTPUTS": str(outputs),
            "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "rt"),
-           "MPLCONFIGDIR": str(base / "mpl")}
-    env.pop("REVIEWKIT_ROOT", None)
+           "MPLCONFIGDIR": str(base / "mpl"), "REVIEWKIT_ROOT": str(project)}
     cmd = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={project}",
            "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={settings}",
