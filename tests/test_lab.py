@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, ROOT, chromium_path, need
+from conftest import BRACKWELL, CHROMIUM_ARGS, ROOT, chromium_path, need
 
 pytestmark = [pytest.mark.lab, pytest.mark.browser]
 SHOTS = ROOT / "outputs" / "test-screenshots"
@@ -122,7 +122,7 @@ def lab(cycle_run, tmp_path_factory):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(120_000)
             yield {"page": page, "url": url, "token": token, "project": project,
-                   "outputs": outputs, "browser": browser, "cycle": outputs / "e2e",
+                   "outputs": outputs, "browser": browser, "cycle": outputs / BRACKWELL / "e2e",
                    "started": started}
             browser.close()
     finally:

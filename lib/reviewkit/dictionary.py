@@ -263,7 +263,11 @@ TABLES: dict[str, dict[str, Column]] = {
         "analyst": C("Analysed by", "who analyses it", REGISTER),
         "frequency": C("Frequency", "how often it is requested", REGISTER),
         "due": C("Due", "date it was due", REGISTER),
-        "received": C("Received", "date it arrived (from the files on disk)", INTAKE),
+        "received": C("Received", "date it arrived", INTAKE),
+        "received_from": C("Received date from", "where the received date comes from (the "
+                           "receipt record, or the files on disk)", INTAKE),
+        "received_after_review_date": C("Received after review date", "the data arrived "
+                                        "after the review date", INTAKE),
         "status": C("Status", "received, partial or missing", INTAKE),
         "timeliness": C("Timeliness", "on time or late, against the due date", INTAKE),
         "files": C("Files", "number of files read", INTAKE),
@@ -276,6 +280,8 @@ TABLES: dict[str, dict[str, Column]] = {
         "quarantined": C("Quarantined", "rows held back with a reason", INTAKE),
         "out_of_area": C("Out of area", "rows outside the partnership's area", INTAKE),
         "unassigned": C("Unassigned", "rows with no area (e.g. police.uk 'No Location')", INTAKE),
+        "after_review_period": C("After review period", "rows dated after the review period "
+                                 "(never counted as data of the review)", INTAKE),
     },
     "reconciliation": {
         "dataset": C("Data request", "data request id", REGISTER),
@@ -286,6 +292,8 @@ TABLES: dict[str, dict[str, Column]] = {
         "quarantined": C("Quarantined", "rows held back with a reason", INTAKE),
         "out_of_area": C("Out of area", "rows outside the partnership's area", INTAKE),
         "unassigned": C("Unassigned", "rows with no area", INTAKE),
+        "after_review_period": C("After review period", "rows dated after the review period",
+                                 INTAKE),
         "note": C("Note", "what intake noticed about the file", INTAKE),
         "balanced": C("Balanced", "rows read = accepted + quarantined + out of area + "
                       "unassigned", INTAKE),
