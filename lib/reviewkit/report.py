@@ -402,9 +402,10 @@ def benchmarking_section(ctx: ReportContext) -> str:
     for ind_id, peers in b.groupby("indicator", sort=False):
         row = ctx.scorecard[ctx.scorecard["id"] == ind_id]
         name = row["name"].iloc[0] if len(row) else ind_id
-        label = "Rate per 1,000" if not len(row) else (
-            "Rate per 1,000 households" if row["measure"].iloc[0] == "rate_per_1000_households"
-            else "Rate per 1,000 residents")
+        label = "Rate per 1,000 in 12 months" if not len(row) else (
+            "Rate per 1,000 households in 12 months"
+            if row["measure"].iloc[0] == "rate_per_1000_households"
+            else "Rate per 1,000 residents in 12 months")
         chart = ctx.chart(f"{ind_id}-funnel", lambda peers=peers, label=label: funnel_chart(
             peers, ctx.params.partnership, label))
         parts.append(H.h(3, name))
