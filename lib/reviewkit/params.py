@@ -154,6 +154,28 @@ class Report(Strict):
     contact: str = "Contact your local community safety team."
     report_crime: str = ("Report a crime online or call 101. In an emergency always call 999. "
                          "To report anonymously call Crimestoppers on 0800 555 111.")
+    status: Literal["draft", "final"] = Field("draft", description="draft while the board "
+                                              "paper is reviewed; final once it is signed off")
+    signed_off_by: str | None = Field(None, description="final: who signed the paper off")
+    signed_off_on: dt.date | None = Field(None, description="final: the date it was signed off")
+
+    @model_validator(mode="after")
+    def _sign_off(self) -> Report:
+        if self.status == "final":
+            missing = [k for k in ("signed_off_by", "signed_off_on")
+                       if not str(getattr(self, k) or "").strip()]
+            if missing:
+                raise ValueError(f"status is final but {' and '.join(missing)} "
+                                 f"{'is' if len(missing) == 1 else 'are'} not given: say who "
+                                 "signed the paper off and when, or set status: draft")
+        return self
+
+    def status_line(self) -> str:
+        """What the paper is, in the words printed on it."""
+        if self.status == "final":
+            return (f"Final: signed off by {self.signed_off_by} on "
+                    f"{self.signed_off_on:%d %B %Y}")
+        return "Draft for the partnership board"
 
 
 class CycleParams(Strict):
@@ -200,6 +222,15 @@ class CycleParams(Strict):
                 raise ValueError(f"review_date {value} is not after the review period ends "
                                  f"({review.end}); a review looks back on a finished period")
         return value
+
+    @model_validator(mode="after")
+    def _signed_after_review(self) -> CycleParams:
+        on = self.report.signed_off_on
+        if self.report.status == "final" and on is not None and on < self.review_date:
+            raise ValueError(f"report.signed_off_on {on} is before the review was carried out "
+                             f"(review_date {self.review_date}); a paper is signed off after "
+                             "its review")
+        return self
 
     # Resolved paths -------------------------------------------------------------------------
     def path(self, key: str) -> Path | None:

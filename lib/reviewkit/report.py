@@ -191,7 +191,7 @@ def board_title(ctx: ReportContext) -> str:
     return (f'<header class="title">{H.h(1, f"{p.partnership}: strategy review")}'
             f'<p class="subtitle">Review period {H.esc(ctx.review_desc)} · compared with '
             f"{H.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
-            '<p class="status">Draft for the partnership board</p></header>')
+            f'<p class="status">{H.esc(p.report.status_line())}</p></header>')
 
 
 def board_summary(ctx: ReportContext) -> str:
