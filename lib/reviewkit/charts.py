@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from reviewkit.formatting import fmt_value  # noqa: E402
+from reviewkit.formatting import fmt_value, series_unit  # noqa: E402
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT  # noqa: E402
 
 # Making Data Count colours (blue improvement, orange concern, grey common cause, purple
@@ -85,10 +85,77 @@ def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
     return " ".join(parts)
 
 
+@dataclass
+class ChartContext:
+    """What a reader needs around the points: the periods compared, the target trajectory, and
+    months where the limits were recalculated or the recording may have changed."""
+
+    baseline: tuple[str, str] | None = None  # (first, last month) YYYY-MM
+    review: tuple[str, str] | None = None
+    trajectory: list[float] | None = None  # per chart period, NaN where not drawn
+    target_words: str = ""  # e.g. "1,963 by 2027-03"
+    rebase: list[str] = field(default_factory=list)  # months the limits restart
+    markers: list[tuple[str, str]] = field(default_factory=list)  # (month, label)
+    y_label: str = ""
+    x_label: str = "Month"
+
+
+def _positions(series: pd.DataFrame, first: str, last: str) -> np.ndarray:
+    starts = series["period_start"].astype(str).to_numpy()
+    return np.flatnonzero((starts >= first) & (starts <= last))
+
+
+def _index_of(series: pd.DataFrame, month: str) -> float | None:
+    """The x position where `month` falls (between two points when it starts a period)."""
+    starts = list(series["period_start"].astype(str))
+    for i, s in enumerate(starts):
+        if s >= month:
+            return i - 0.5
+    return None
+
+
+def _context(ax: plt.Axes, series: pd.DataFrame, ctx: ChartContext) -> list[str]:
+    """Shade and label the periods, draw the trajectory and markers; return sentences for the
+    text alternative saying what was drawn."""
+    said = []
+    for span, label, colour, hatch in ((ctx.baseline, "Baseline", "#e8edee", None),
+                                       (ctx.review, "Review period", "#dbe8f6", None)):
+        if not span:
+            continue
+        idx = _positions(series, *span)
+        if len(idx):
+            ax.axvspan(idx[0] - 0.5, idx[-1] + 0.5, color=colour, zorder=0, hatch=hatch,
+                       linewidth=0)
+            ax.text((idx[0] + idx[-1]) / 2, 1.0, label, transform=ax.get_xaxis_transform(),
+                    ha="center", va="bottom", fontsize=7, color="#212b32")
+            said.append(f"{label} ({span[0]} to {span[1]}) shaded.")
+    if ctx.trajectory is not None:
+        y = np.asarray(ctx.trajectory, dtype=float)
+        if np.isfinite(y).any():
+            x = np.arange(len(series))
+            ax.plot(x, y, color="#007f3b", linestyle=(0, (4, 2)), linewidth=1.6,
+                    label="Target trajectory")
+            said.append(f"Target trajectory drawn (target {ctx.target_words}); target status is "
+                        "judged against this line.")
+    for month, label, style in ([(m, "Limits recalculated", "-.") for m in ctx.rebase]
+                                + [(m, t, ":") for m, t in ctx.markers]):
+        pos = _index_of(series, month)
+        if pos is None or pos <= -0.5:
+            continue
+        ax.axvline(pos, color="#212b32", linestyle=style, linewidth=1)
+        ax.text(pos, 0.98, f" {label} ({month})", transform=ax.get_xaxis_transform(),
+                rotation=90, ha="left", va="top", fontsize=6.5, color="#212b32")
+        said.append(f"Marked at {month}: {label.lower()}.")
+    return said
+
+
 def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
-              assurance: str | None, target: float | None = None) -> Chart:
-    """The XmR chart: values, mean, process limits, special-cause points and target line."""
-    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+              assurance: str | None, target: float | None = None,
+              context: ChartContext | None = None) -> Chart:
+    """The XmR chart: values, mean, process limits and special-cause points; with `context`
+    the baseline and review periods shaded and labelled, the target trajectory, and rebase or
+    recording-change markers (otherwise a flat per-period target line, if any)."""
+    fig, ax = plt.subplots(figsize=(7.2, 3.2))
     x = np.arange(len(series))
     y = _spc_values(series)
     if not y.equals(series["value"]):
@@ -104,18 +171,33 @@ def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
         if mask.any():
             ax.scatter(x[mask], y[mask], color=colour, marker=marker, s=28,
                        zorder=3, label=label)
-    if target is not None and not np.isnan(target):
+    said: list[str] = []
+    if context is not None:
+        said = _context(ax, series, context)
+    elif target is not None and not np.isnan(target):
         ax.axhline(target, color="#007f3b", linestyle=":", linewidth=1.5, label="Target")
-    step = max(1, len(series) // 8)
+    step = max(1, -(-len(series) // 7))
     ax.set_xticks(x[::step])
-    ax.set_xticklabels(series["period"].iloc[::step], rotation=0, fontsize=8)
+    ax.set_xticklabels(series["period"].iloc[::step], rotation=0, fontsize=7.5)
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(name, fontsize=10, loc="left")
+    ax.set_title(name, fontsize=10, loc="left", pad=14 if said else 6)
+    if context is not None:
+        ax.set_xlabel(context.x_label, fontsize=8)
+        ax.set_ylabel(context.y_label, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylim(bottom=0)
     fig.tight_layout()
-    return Chart(_png(fig), xmr_alt(name, series, measure, variation, assurance))
+    alt = xmr_alt(name, series, measure, variation, assurance)
+    if said:
+        alt += " " + " ".join(said)
+    return Chart(_png(fig), alt)
+
+
+def y_label(measure: str, period: str) -> str:
+    """The value axis in words, with units and the period each point covers."""
+    text = series_unit(measure, period)
+    return text[0].upper() + text[1:]
 
 
 def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str) -> Chart:

@@ -180,6 +180,11 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     for name, d in result.datasets.items():
         if d.tidy is not None and "measure" not in d.tidy.columns:
             write_tidy(d.tidy, tidy_dir / f"{name}.parquet", name)
+        if d.grid is not None:
+            write_tidy(d.grid, tidy_dir / f"grid_{name}.parquet", f"grid_{name}")
+        if d.lsoa_names is not None:
+            write_tidy(d.lsoa_names, tidy_dir / f"lsoa_names_{name}.parquet",
+                       f"lsoa_names_{name}")
     write_tidy(result.partner_measures, tidy_dir / "partner_measures.parquet", "partner_measures")
     if result.population is not None:
         write_tidy(result.population, tidy_dir / "population.parquet", "population")

@@ -92,6 +92,8 @@ class Inputs(Strict):
     population: str | None = None
     peers: str | None = None
     narrative: str | None = None
+    lsoa_boundaries: str | None = Field(None, description="optional GeoJSON of LSOA boundaries "
+                                        "for maps by LSOA (else maps use ~500 m grid cells)")
 
 
 class SpcOptions(Strict):
@@ -146,6 +148,9 @@ class Analysis(Strict):
         "decisions on possible recording changes (crime_type, month, decision)"))
     funnel_adjustment: Literal["additive", "multiplicative", "none"] = Field(
         "additive", description="how funnel limits allow for over-dispersion between peers")
+    scan_min_rise_pct: float = Field(10.0, ge=0, description="smallest rise (%) in a crime "
+                                     "type or measure no indicator covers that is listed for "
+                                     "the next strategic assessment")
 
 
 class Report(Strict):
@@ -248,7 +253,8 @@ class CycleParams(Strict):
 
 def _check_files(params: CycleParams, source: Path) -> None:
     problems = []
-    for key in ("strategy", "data_requests", "difficulties", "population", "peers", "narrative"):
+    for key in ("strategy", "data_requests", "difficulties", "population", "peers", "narrative",
+                "lsoa_boundaries"):
         p = params.path(key)
         if p is not None and not p.is_file():
             problems.append(f"{source}: key 'inputs.{key}': file {p} not found. Check the path "

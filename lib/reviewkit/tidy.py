@@ -45,6 +45,20 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
         "area": ("area as named in the extract", "partner extract"),
         "value": ("count reported for the period", "partner extract"),
     },
+    "grid": {
+        "month": ("month the crime or incident was recorded (YYYY-MM)", "data.police.uk street"),
+        "crime_type": ("police.uk crime type, older names mapped", "data.police.uk street"),
+        "cell_row": ("grid cell row: floor(latitude / 0.0045), about 500 m", "data.police.uk "
+                     "street anonymised location, never kept"),
+        "cell_col": ("grid cell column: floor(longitude / 0.0075), about 500 m",
+                     "data.police.uk street anonymised location, never kept"),
+        "n": ("number of crimes or incidents in the cell", "count of accepted rows"),
+    },
+    "lsoa_names": {
+        "lsoa_code": ("Lower layer Super Output Area code", "data.police.uk street"),
+        "lsoa_name": ("LSOA name (the one on most rows when it changed)",
+                      "data.police.uk street"),
+    },
     "population": {
         "year": ("mid-year estimate year", "population file"),
         "population": ("residents", "population file"),

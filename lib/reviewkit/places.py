@@ -1,0 +1,60 @@
+"""Where crime happens: the LSOAs where an indicator's crimes are concentrated and where they
+changed most between the baseline and the review period.
+
+Pure functions over the tidy police.uk table (month, lsoa_code, crime_type, outcome_category,
+n). Changes in small areas are small counts: each LSOA's change is tested with the same change
+test as the scan of uncovered crime types, adjusted for the number of LSOAs (Holm).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from reviewkit.horizon import change_test, holm
+from reviewkit.indicators import police_rows
+from reviewkit.periods import MonthRange
+from reviewkit.strategy import Filter
+
+
+def by_lsoa(police: pd.DataFrame, flt: Filter, baseline: MonthRange, review: MonthRange
+            ) -> pd.DataFrame:
+    """Counts per LSOA in the baseline and the review period for the rows `flt` keeps, with
+    each LSOA's share of the partnership's review-period total (%)."""
+    rows = police_rows(police[police["lsoa_code"] != ""], flt)
+    out = pd.DataFrame({
+        "baseline": rows[rows["month"].between(str(baseline.start), str(baseline.end))]
+        .groupby("lsoa_code")["n"].sum(),
+        "review": rows[rows["month"].between(str(review.start), str(review.end))]
+        .groupby("lsoa_code")["n"].sum(),
+    }).fillna(0).astype("int64")
+    total = out["review"].sum()
+    out["share_pct"] = out["review"] / total * 100 if total else math.nan
+    # the baseline scaled to the review period's length, so the change compares like with like
+    out["change"] = out["review"] - out["baseline"] * review.n_months / baseline.n_months
+    return out.rename_axis("lsoa_code").reset_index()
+
+
+def concentrated(table: pd.DataFrame, names: dict[str, str], top: int = 5) -> pd.DataFrame:
+    """The `top` LSOAs by review-period count, with name, share and cumulative share."""
+    t = table.sort_values(["review", "lsoa_code"], ascending=[False, True]).head(top).copy()
+    t.insert(1, "lsoa_name", [names.get(c, "") for c in t["lsoa_code"]])
+    t["cumulative_share_pct"] = t["share_pct"].cumsum()
+    return t.reset_index(drop=True)
+
+
+def changed(table: pd.DataFrame, names: dict[str, str], baseline: MonthRange,
+            review: MonthRange, alpha: float, top: int = 5) -> pd.DataFrame:
+    """The `top` LSOAs by size of change (either way), each with a Holm-adjusted p-value over
+    all the partnership's LSOAs and whether the change is beyond chance."""
+    t = table.copy()
+    t["p_value"] = [change_test(int(b), baseline.n_months, int(r), review.n_months, alpha)[0]
+                    if b + r else math.nan for b, r in zip(t["baseline"], t["review"],
+                                                           strict=True)]
+    t["p_adjusted"] = holm(t["p_value"].tolist()) if len(t) else []
+    t["real_change"] = t["p_adjusted"] < alpha
+    t["size"] = t["change"].abs()
+    t = t.sort_values(["size", "lsoa_code"], ascending=[False, True]).head(top)
+    t.insert(1, "lsoa_name", [names.get(c, "") for c in t["lsoa_code"]])
+    return t.drop(columns="size").reset_index(drop=True)
