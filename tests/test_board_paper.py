@@ -321,6 +321,12 @@ def test_the_board_report_shows_where_and_what_is_not_covered(cycle_run):
     for count in re.findall(r'<td class="num">([\d,]+)</td>', section):
         assert not 1 <= int(count.replace(",", "")) <= 4
     assert "fewer than 5" in section  # the map's lowest class says what the tables say
+    # "half of all ... came from N of the area's M neighbourhoods", from the tidy counts
+    police = pd.read_parquet(cycle_run["cycle"] / "tidy" / "police_street.parquet")
+    year = police[police["month"].between("2025-10", "2026-09") & (police["lsoa_code"] != "")]
+    per = year.groupby("lsoa_code")["n"].sum().sort_values(ascending=False)
+    half = next(k for k in range(1, len(per) + 1) if per.iloc[:k].sum() >= per.sum() / 2)
+    assert f"came from {half} of the area's {len(per)} neighbourhoods" in section
 
 
 def test_scorecard_and_chart_legends_carry_the_icons(cycle_run):

@@ -79,7 +79,7 @@ VARIATION_BADGE = {"common_cause": ("neutral", "●", "Common cause"),
                    "neutral_low": ("neutral", "▼", "Special cause (low)")}
 ASSURANCE_BADGE = {"consistent_pass": ("good", "P", "Will meet target"),
                    "consistent_fail": ("bad", "F", "Will miss target"),
-                   "inconsistent": ("neutral", "?", "May or may not meet target")}
+                   "inconsistent": ("neutral", "?", "Hit or miss")}
 PLAIN_STATUS = {"complete": "finished", "on track": "going to plan",
                 "at risk": "some delays", "off track": "behind schedule",
                 "not started": "starting soon"}
@@ -606,6 +606,19 @@ def where_section(ctx: ReportContext) -> str:
     return H.section("".join(body))
 
 
+def _spread_sentence(table: pd.DataFrame) -> str:
+    """How unevenly records are spread over the neighbourhoods, from the counts."""
+    counts = table["review"].sort_values(ascending=False).to_numpy()
+    total = counts.sum()
+    if not total:
+        return "No crime or anti-social behaviour with a location was reported this year."
+    half = int((counts.cumsum() < total / 2).sum()) + 1
+    return (f"Half of all the crime and anti-social behaviour reported to the police came from "
+            f"{half} of the area's {int((counts > 0).sum())} neighbourhoods (LSOAs, small "
+            "areas of about 1,500 residents) that had any. The map shows where reports were "
+            "made; the table names the five neighbourhoods with the most.")
+
+
 def community_where(ctx: ReportContext) -> str:
     """Where crime and anti-social behaviour were reported, for residents: a map in classes
     and the busiest neighbourhoods, small numbers hidden as in the tables."""
@@ -621,9 +634,7 @@ def community_where(ctx: ReportContext) -> str:
         rows.append([c["lsoa_name"] or c["lsoa_code"], shown or f"fewer than {t}",
                      f"{c['share_pct']:.0f}%" if shown else "not shown"])
     body = [H.h(2, "Where crime happens", "c-where"),
-            H.p("Crime and anti-social behaviour reported to the police are not spread "
-                "evenly: a few neighbourhoods have much more than others, often town centres "
-                "with many shops, bars and visitors rather than where most people live."),
+            H.p(_spread_sentence(table)),
             _area_map(ctx, "community-map", None, "crimes and incidents",
                       "Crime and anti-social behaviour reported to the police", community=True),
             H.table(["Neighbourhood", "Crimes and incidents", "Share of the area"], rows,

@@ -264,6 +264,8 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         if start != "intake":
             shutil.copytree(final, tmp)
             (tmp / "manifest.json").unlink()  # unfinished again until this run succeeds
+            # charts are drawn once per run: a rerun draws them again from its own data
+            shutil.rmtree(tmp / "charts", ignore_errors=True)
         else:
             tmp.mkdir(parents=True)
         pdf: dict[str, object] | None = None
@@ -300,8 +302,6 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         warnings = _warnings(tmp)
-        if pdf is None and start != "intake" and old_manifest:
-            pdf = old_manifest.get("pdf")
         manifest = build_manifest(params, pfile, tmp, timings, warnings)
         manifest["sign_off"] = sign_off_record(params)
         manifest["pdf"] = pdf
