@@ -96,10 +96,11 @@ def test_a_chart_with_context_says_what_it_marks():
 
 
 def test_axis_labels_name_units_and_periods():
-    assert y_label("count", "month") == "Number per month"
-    assert y_label("rate_per_1000_residents", "quarter") == "Per 1,000 residents per quarter"
+    assert y_label("count", "month") == "Count in each month"
+    assert y_label("rate_per_1000_residents", "quarter") == (
+        "Rate per 1,000 residents in each quarter")
     assert y_label("rate_per_1000_households", "financial_year") == (
-        "Per 1,000 households per financial year")
+        "Rate per 1,000 households in each financial year")
 
 
 # What the strategy does not cover ---------------------------------------------------------------
