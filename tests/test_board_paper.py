@@ -169,6 +169,20 @@ def test_the_scan_lists_real_rises_that_no_count_indicator_covers():
     assert listed.loc["noise", "source"] == "partner"
 
 
+def test_the_scan_allows_for_counts_that_vary_more_than_chance():
+    base, rev = MonthRange.of("2024-01", "2024-12"), MonthRange.of("2025-01", "2025-12")
+    rows = [{"month": f"{y}-{m:02d}", "lsoa_code": "E1", "crime_type": "Drugs",
+             "outcome_category": "", "n": n}
+            for y, big in ((2024, 50), (2025, 70)) for m in range(1, 13)
+            # swings far beyond Poisson variation, not the same months each year (not seasons)
+            for n in [big if (m + y) % 2 else 1]]
+    out = horizon.scan(_strategy(), base, rev, {"police_street": pd.DataFrame(rows)},
+                       pd.DataFrame()).iloc[0]
+    exact = sps.binomtest(70 * 6 + 6, 50 * 6 + 6 + 70 * 6 + 6, 0.5).pvalue
+    assert "quasi-Poisson" in out["method"] and out["p_value"] > exact * 10
+    assert out["p_value"] > 0.05 and not out["real_rise"]
+
+
 def test_the_scan_leaves_out_what_it_cannot_compare():
     base, rev = MonthRange.of("2024-01", "2024-12"), MonthRange.of("2025-01", "2025-12")
     police = _police({"Drugs": (100, 300)})

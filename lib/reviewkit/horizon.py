@@ -2,7 +2,8 @@
 
 Every police.uk crime type, and every partner measure received, that no count or rate
 indicator of the strategy follows is compared between the baseline and the review period with
-the same change test as the indicators (`change_test`, one place to swap in another). Many
+the same change test as the indicators (`change_test`: the exact Poisson comparison, or the
+quasi-Poisson one when the month-to-month counts vary more than chance would). Many
 types are tested at once, so p-values are adjusted for multiple comparisons (Holm's method)
 before a rise is called real, and a rise must also be at least `min_rise_pct` in size. The list
 is for the next strategic assessment to consider, not a finding about the partnership's work.
@@ -11,6 +12,7 @@ is for the next strategic assessment to consider, not a finding about the partne
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,19 +23,29 @@ from reviewkit.strategy import Strategy
 
 COLUMNS = ["source", "dataset", "what", "baseline_count", "review_count", "baseline_months",
            "review_months", "change_pct", "p_value", "p_adjusted", "real_rise", "method"]
-METHOD = ("exact Poisson comparison of the two periods (conditional binomial), p-values "
-          "adjusted for the number of types tested (Holm)")
+METHOD = ("the same change test as the indicators (exact Poisson comparison of the two "
+          "periods, or quasi-Poisson when the monthly counts vary more than chance would), "
+          "p-values adjusted for the number of types tested (Holm)")
 
 
-def change_test(baseline: int, baseline_months: int, review: int, review_months: int,
-                alpha: float) -> tuple[float, str]:
-    """(p-value, method) for a change in a count between two periods of given length.
+def change_test(baseline: Sequence[float], baseline_months: int, review: Sequence[float],
+                review_months: int, alpha: float, same_months: bool = False
+                ) -> tuple[float, str]:
+    """(p-value, method) for a change between two windows of per-period counts.
 
-    One function so that a test allowing for over-dispersion can replace the exact Poisson
-    test everywhere the scan uses it.
+    The indicators' test (`stats.compare_monthly_counts`): exact Poisson, or quasi-Poisson
+    when the counts are over-dispersed; `same_months` when the windows cover the same months
+    of the year, so seasonality is not taken for noise. One function for the scan and the
+    LSOA changes.
     """
-    cmp = stats.compare_counts(baseline, baseline_months, review, review_months, alpha)
-    return cmp.p_value, "exact Poisson (conditional binomial)"
+    cmp = stats.compare_monthly_counts(list(baseline), baseline_months, list(review),
+                                       review_months, alpha, same_months)
+    return cmp.p_value, cmp.method
+
+
+def aligned(baseline: MonthRange, review: MonthRange) -> bool:
+    """Whether two windows cover the same months of the year in the same order."""
+    return baseline.n_months == review.n_months and (review.start - baseline.start).n % 12 == 0
 
 
 def holm(p_values: list[float]) -> list[float]:
@@ -69,12 +81,14 @@ def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str]
     return police, partner
 
 
-def _row(source: str, dataset: str, what: str, base: float, rev: float, bm: int, rm: int,
-         alpha: float) -> dict[str, object]:
+def _row(source: str, dataset: str, what: str, base_counts: list[float],
+         rev_counts: list[float], bm: int, rm: int, alpha: float, same_months: bool
+         ) -> dict[str, object]:
+    base, rev = float(sum(base_counts)), float(sum(rev_counts))
     change = (rev / rm - base / bm) / (base / bm) * 100 if base else math.nan
     p, method = math.nan, ""
-    if float(base).is_integer() and float(rev).is_integer():
-        p, method = change_test(int(base), bm, int(rev), rm, alpha)
+    if all(float(x).is_integer() for x in (*base_counts, *rev_counts)) and base + rev:
+        p, method = change_test(base_counts, bm, rev_counts, rm, alpha, same_months)
     return {"source": source, "dataset": dataset, "what": what, "baseline_count": base,
             "review_count": rev, "baseline_months": bm, "review_months": rm,
             "change_pct": change, "p_value": p, "method": method}
@@ -91,6 +105,7 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
     Types or measures missing any month of either period are left out (not a zero).
     """
     cover_police, cover_partner = covered(strategy)
+    same = aligned(baseline, review)
     rows = []
     for dataset, table in police.items():
         if table is None or table.empty:
@@ -98,34 +113,34 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
         months = set(table["month"])
         if not all(str(m) in months for m in (*baseline.months, *review.months)):
             continue  # a month with no rows at all is missing data, not a zero
-        b = table[table["month"].between(str(baseline.start), str(baseline.end))]
-        r = table[table["month"].between(str(review.start), str(review.end))]
-        bc = b.groupby("crime_type")["n"].sum()
-        rc = r.groupby("crime_type")["n"].sum()
-        for ctype in sorted(set(bc.index) | set(rc.index)):
+        wanted = [str(m) for m in (*baseline.months, *review.months)]
+        per = (table[table["month"].isin(wanted)].groupby(["crime_type", "month"])["n"].sum()
+               .unstack(fill_value=0).reindex(columns=wanted, fill_value=0))
+        nb = baseline.n_months
+        for ctype, counts in per.iterrows():
             if ctype in cover_police.get(dataset, set()) or not ctype:
                 continue
-            rows.append(_row("police.uk", dataset, ctype, float(bc.get(ctype, 0)),
-                             float(rc.get(ctype, 0)), baseline.n_months, review.n_months,
-                             alpha))
+            values = counts.astype(float).tolist()
+            rows.append(_row("police.uk", dataset, str(ctype), values[:nb], values[nb:],
+                             baseline.n_months, review.n_months, alpha, same))
     if partner is not None and len(partner):
         for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
             cov = cover_partner.get(dataset, set())
             if cov is None or measure in cov:
                 continue
             length = PERIOD_MONTHS[str(g["period_type"].iloc[0])]
-            sums = []
+            windows = []
             for rng in (baseline, review):
                 starts = [pd.Period(p, "M") for p in g["period_start"]]
                 inside = [rng.contains(s) and rng.contains(s + (length - 1)) for s in starts]
-                part = g[inside]
-                if part["period_start"].nunique() * length != rng.n_months:
-                    sums = []
+                part = g[inside].groupby("period_start")["value"].sum().sort_index()
+                if len(part) * length != rng.n_months:
+                    windows = []
                     break
-                sums.append(float(part["value"].sum()))
-            if sums:
-                rows.append(_row("partner", str(dataset), str(measure), sums[0], sums[1],
-                                 baseline.n_months, review.n_months, alpha))
+                windows.append(part.astype(float).tolist())
+            if windows:
+                rows.append(_row("partner", str(dataset), str(measure), windows[0], windows[1],
+                                 baseline.n_months, review.n_months, alpha, same))
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in (
         "p_adjusted", "real_rise")])
     out["p_adjusted"] = holm(out["p_value"].tolist()) if len(out) else []

@@ -599,8 +599,10 @@ def where_section(ctx: ReportContext) -> str:
             body.append(_area_map(ctx, f"{ind.id}-map", ind.filter.crime_types,
                                   "records", f"{ind.name}", community=False))
     body.append(H.p(
-        "“Beyond chance” uses the exact Poisson comparison of the two periods, with p-values "
-        "adjusted for the number of LSOAs compared (Holm). Small areas have small counts: "
+        "“Beyond chance” uses the indicators' change test on each LSOA's monthly counts "
+        "(exact Poisson, or quasi-Poisson when they vary more than chance would), with "
+        "p-values adjusted for the number of LSOAs compared (Holm). Small areas have small "
+        "counts: "
         "most changes there are within chance, and a change says nothing about its cause.",
         cls="method-note"))
     return H.section("".join(body))
@@ -677,10 +679,10 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
         f"Method: {horizon.METHOD}, two-sided at {alpha:g}; a rise is listed when the adjusted "
         f"p-value is below {alpha:g} and the rise is at least {minimum:g}%. Because many types "
         "are tested at once, some rises would pass an unadjusted test by chance alone; the "
-        "adjustment guards against that at the cost of missing smaller real rises. The exact "
-        "Poisson test assumes counts vary no more than chance; crime counts often vary more "
-        "(over-dispersion), which makes a rise look more certain than it is. A rise says "
-        "nothing about its cause: a change in recording or reporting can produce one.",
+        "adjustment guards against that at the cost of missing smaller rises. The test allows "
+        "for counts that vary more from month to month than chance would (over-dispersion) "
+        "and, when the two periods are the same months of the year, for the seasons. A rise "
+        "says nothing about its cause: a change in recording or reporting can produce one.",
         cls="method-note"))
     return H.section("".join(body))
 
