@@ -183,6 +183,18 @@ def test_the_scan_allows_for_counts_that_vary_more_than_chance():
     assert out["p_value"] > 0.05 and not out["real_rise"]
 
 
+def test_a_type_with_a_recording_change_is_not_compared():
+    base, rev = MonthRange.of("2024-01", "2024-12"), MonthRange.of("2025-01", "2025-12")
+    police = _police({"Drugs": (100, 300), "Robbery": (100, 300)})
+    out = horizon.scan(_strategy(), base, rev, {"police_street": police}, pd.DataFrame(),
+                       recording={"Drugs": "2025-04", "Robbery": "2023-02"}).set_index("what")
+    assert out.loc["Drugs", "not_comparable"] == "possible recording change from April 2025"
+    assert not out.loc["Drugs", "real_rise"] and math.isnan(out.loc["Drugs", "p_value"])
+    # a change before the baseline began does not stop the comparison; Holm counts one test
+    assert out.loc["Robbery", "not_comparable"] == "" and out.loc["Robbery", "real_rise"]
+    assert out.loc["Robbery", "p_adjusted"] == pytest.approx(out.loc["Robbery", "p_value"])
+
+
 def test_the_scan_leaves_out_what_it_cannot_compare():
     base, rev = MonthRange.of("2024-01", "2024-12"), MonthRange.of("2025-01", "2025-12")
     police = _police({"Drugs": (100, 300)})
@@ -326,7 +338,17 @@ def test_the_board_report_shows_where_and_what_is_not_covered(cycle_run):
     assert re.search(r"<td>Brackwell \d{3}[A-E]</td>", where)
     assert where.count('class="chart map"') == 6
     gaps = html[html.index('id="strategy-gaps"'):]
+    gaps = gaps[:gaps.index("</section>")]
     assert "Holm" in gaps and "over-dispersion" in gaps
+    # a possible recording change in an uncovered type: named, never listed as a rise
+    found = pd.read_csv(cycle_run["cycle"] / "tables" / "recording_changes.csv", dtype=str)
+    assert "Criminal damage and arson" in set(found["crime_type"])  # the demo has one
+    for _, c in found.iterrows():
+        if c["crime_type"] not in ("Anti-social behaviour", "Violence and sexual offences",
+                                   "Robbery", "Burglary", "Vehicle crime", "Shoplifting"):
+            month = pd.Period(c["month"], "M").strftime("%B %Y")
+            assert f"{c['crime_type']} (possible recording change from {month})" in gaps
+            assert f"<th scope=\"row\">{c['crime_type']}</th>" not in gaps
     board = re.sub(r"<[^>]+>", " ", html)
     assert not re.search(r"(?<![\d.])-?\d{1,3}\.\d{6}(?!\d)", board)
     community = (cycle_run["cycle"] / "community_update.html").read_text(encoding="utf-8")

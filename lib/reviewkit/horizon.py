@@ -22,7 +22,8 @@ from reviewkit.periods import PERIOD_MONTHS, MonthRange
 from reviewkit.strategy import Strategy
 
 COLUMNS = ["source", "dataset", "what", "baseline_count", "review_count", "baseline_months",
-           "review_months", "change_pct", "p_value", "p_adjusted", "real_rise", "method"]
+           "review_months", "change_pct", "p_value", "p_adjusted", "real_rise", "method",
+           "not_comparable"]
 METHOD = ("the same change test as the indicators (exact Poisson comparison of the two "
           "periods, or quasi-Poisson when the monthly counts vary more than chance would), "
           "p-values adjusted for the number of types tested (Holm)")
@@ -91,19 +92,24 @@ def _row(source: str, dataset: str, what: str, base_counts: list[float],
         p, method = change_test(base_counts, bm, rev_counts, rm, alpha, same_months)
     return {"source": source, "dataset": dataset, "what": what, "baseline_count": base,
             "review_count": rev, "baseline_months": bm, "review_months": rm,
-            "change_pct": change, "p_value": p, "method": method}
+            "change_pct": change, "p_value": p, "method": method, "not_comparable": ""}
 
 
 def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
          police: dict[str, pd.DataFrame], partner: pd.DataFrame, alpha: float = 0.05,
-         min_rise_pct: float = 10.0) -> pd.DataFrame:
+         min_rise_pct: float = 10.0, recording: dict[str, str] | None = None
+         ) -> pd.DataFrame:
     """Every uncovered crime type and partner measure, tested; `real_rise` marks those that
     rose by at least `min_rise_pct` with a Holm-adjusted p-value below `alpha`.
 
     `police`: tidy police.uk street tables by dataset (month, crime_type, n).
     `partner`: tidy partner measures (dataset, measure, period_type, period_start, value).
+    `recording`: crime type -> first month (YYYY-MM) of a possible recording change; a type
+    whose change falls between the baseline and the end of the review period is not tested
+    (`not_comparable` says why), as its rise may be the recording, not crime.
     Types or measures missing any month of either period are left out (not a zero).
     """
+    recording = recording or {}
     cover_police, cover_partner = covered(strategy)
     same = aligned(baseline, review)
     rows = []
@@ -121,8 +127,13 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
             if ctype in cover_police.get(dataset, set()) or not ctype:
                 continue
             values = counts.astype(float).tolist()
-            rows.append(_row("police.uk", dataset, str(ctype), values[:nb], values[nb:],
-                             baseline.n_months, review.n_months, alpha, same))
+            row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:],
+                       baseline.n_months, review.n_months, alpha, same)
+            month = recording.get(str(ctype))
+            if month and str(baseline.start) < month <= str(review.end):
+                row.update(p_value=math.nan, method="", not_comparable=(
+                    f"possible recording change from {pd.Period(month, 'M'):%B %Y}"))
+            rows.append(row)
     if partner is not None and len(partner):
         for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
             cov = cover_partner.get(dataset, set())
@@ -142,7 +153,7 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
                 rows.append(_row("partner", str(dataset), str(measure), windows[0], windows[1],
                                  baseline.n_months, review.n_months, alpha, same))
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in (
-        "p_adjusted", "real_rise")])
+        "p_adjusted", "real_rise")])  # Holm over the types actually tested
     out["p_adjusted"] = holm(out["p_value"].tolist()) if len(out) else []
     out["real_rise"] = ((out["p_adjusted"] < alpha) & (out["change_pct"] >= min_rise_pct)
                         ).astype(bool) if len(out) else []

@@ -47,7 +47,7 @@ from reviewkit.params import CycleParams, load_params
 from reviewkit.paths import relative, resolve
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.spreadsheet import read_csv
-from reviewkit.strategy import AllExcept, Filter, Strategy, load_strategy
+from reviewkit.strategy import AllExcept, Filter, Indicator, Strategy, load_strategy
 from reviewkit.suppression import (
     disclosed,
     is_small,
@@ -386,6 +386,17 @@ def what_is_counted(strategy: Strategy, indicator: str) -> str:
     return text
 
 
+def recording_markers(ctx: ReportContext, ind: Indicator) -> list[tuple[str, str]]:
+    """(month, label) of the possible recording changes in the crime types an indicator
+    counts (those the analyst judged real are not marked)."""
+    if ctx.police is None or ind.dataset != "police_street":
+        return []
+    types = ind.filter.crime_types
+    return [(c.month, f"Possible recording change in {c.crime_type}")
+            for c in ctx.recording.values()
+            if c.decision != "real" and (types is None or c.crime_type in types)]
+
+
 def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartContext:
     """The periods, target trajectory and markers around an indicator's XmR chart."""
     ind = ctx.strategy.indicator(r["id"])
@@ -404,7 +415,8 @@ def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartCon
         review=(str(ctx.params.review.start), str(ctx.params.review.end)),
         trajectory=trajectory, target_words=words,
         rebase=list(ctx.params.analysis.spc.rebase),
-        markers=ctx.markers.get("*", []) + ctx.markers.get(r["id"], []),
+        markers=recording_markers(ctx, ind) + ctx.markers.get("*", [])
+        + ctx.markers.get(r["id"], []),
         y_label=y_label(r["measure"], r["period"]), x_label=periods.get(r["period"], "Period"))
 
 
@@ -653,13 +665,15 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
     alpha = ctx.params.analysis.significance_level
     minimum = ctx.params.analysis.scan_min_rise_pct
     police = {"police_street": ctx.police} if ctx.police is not None else {}
+    changes = {c.crime_type: c.month for c in ctx.recording.values() if c.decision != "real"}
     found = horizon.scan(ctx.strategy, ctx.params.baseline, ctx.params.review, police,
                          ctx.partner if ctx.partner is not None else pd.DataFrame(), alpha,
-                         minimum)
+                         minimum, changes)
     body = [H.h(2, "What the strategy does not cover", "strategy-gaps"),
             H.p(f"Every police.uk crime type and every partner measure received that no "
-                f"indicator of the strategy follows ({len(found)} in all) was compared between "
-                f"the baseline ({ctx.baseline_desc}) and the review period "
+                f"indicator of the strategy follows ({len(found)} in all, "
+                f"{int(found['p_value'].notna().sum())} of them comparable) was compared "
+                f"between the baseline ({ctx.baseline_desc}) and the review period "
                 f"({ctx.review_desc}).")]
     rises = found[found["real_rise"]]
     if len(rises):
@@ -675,6 +689,12 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
                             "strategic assessment", numeric=(2, 3, 4, 5)))
     else:
         body.append(H.p(f"None rose by {minimum:g}% or more by more than chance would explain."))
+    apart = found[found["not_comparable"] != ""]
+    if len(apart):
+        body.append(H.p("Not compared: " + "; ".join(
+            f"{r['what']} ({r['not_comparable']})" for _, r in apart.iterrows())
+            + ". A change in how a type is recorded moves its figures whatever happened to "
+            "crime; see the data section."))
     body.append(H.p(
         f"Method: {horizon.METHOD}, two-sided at {alpha:g}; a rise is listed when the adjusted "
         f"p-value is below {alpha:g} and the rise is at least {minimum:g}%. Because many types "
