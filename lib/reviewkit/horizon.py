@@ -65,15 +65,18 @@ def holm(p_values: list[float]) -> list[float]:
 
 def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str] | None]]:
     """(police crime types covered per dataset, partner measures covered per dataset; None:
-    every measure of that dataset). Only count and rate indicators cover: a proportion (e.g. a
-    charge rate) says nothing about how many crimes there were."""
+    every measure of that dataset). Only count and rate indicators of named crime types cover:
+    a proportion (e.g. a charge rate) says nothing about how many crimes there were, and in
+    an all-crime total one type's rise can hide."""
     police: dict[str, set[str]] = {}
     partner: dict[str, set[str] | None] = {}
     for ind in strategy.indicators:
         if ind.measure == "proportion":
             continue
-        if ind.filter.crime_types is not None:
-            police.setdefault(ind.dataset, set()).update(ind.filter.crime_types)
+        if isinstance(ind.filter.crime_types, list):
+            police.setdefault(ind.dataset, set()).update(ind.filter.crime_type_set() or [])
+        elif ind.filter.crime_types is not None:
+            continue  # all crime (or all but some): one type's rise can hide in the total
         elif ind.filter.measure is not None:
             if partner.get(ind.dataset, set()) is not None:
                 partner.setdefault(ind.dataset, set()).add(ind.filter.measure)

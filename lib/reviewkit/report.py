@@ -391,7 +391,7 @@ def recording_markers(ctx: ReportContext, ind: Indicator) -> list[tuple[str, str
     counts (those the analyst judged real are not marked)."""
     if ctx.police is None or ind.dataset != "police_street":
         return []
-    types = ind.filter.crime_types
+    types = ind.filter.crime_type_set()
     return [(c.month, f"Possible recording change in {c.crime_type}")
             for c in ctx.recording.values()
             if c.decision != "real" and (types is None or c.crime_type in types)]
@@ -608,7 +608,7 @@ def where_section(ctx: ReportContext) -> str:
               "Yes" if c["real_change"] else "No"] for _, c in moved.iterrows()],
             f"{ind.name}: where it changed most since the baseline", numeric=(2, 3, 4)))
         if ind.filter.outcome_categories is None:
-            body.append(_area_map(ctx, f"{ind.id}-map", ind.filter.crime_types,
+            body.append(_area_map(ctx, f"{ind.id}-map", ind.filter.crime_type_set(),
                                   "records", f"{ind.name}", community=False))
     body.append(H.p(
         "“Beyond chance” uses the indicators' change test on each LSOA's monthly counts "
