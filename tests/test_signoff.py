@@ -115,9 +115,10 @@ def test_the_command_line_refuses_an_unready_final_before_anything_runs(tmp_path
     assert "report.status is final, but the paper is not ready to sign off" in res.stderr
     assert "still has a prompt to fill in: [[to write]]" in res.stderr
     assert "set report.status: draft" in res.stderr
-    # no cycle folder, failed run or report (only the parse cache `check` shares)
-    assert not outputs.exists() or [p.name for p in outputs.iterdir()
-                                    if not p.name.startswith(".")] == []
+    # no cycle folder, failed run or report (only what `check` keeps: cache, receipts)
+    assert not outputs.exists() or not [p for p in outputs.rglob("*") if p.is_dir()
+                                        and not p.name.startswith(".")
+                                        and ".cache" not in p.parts]
 
 
 def test_a_final_run_prints_final_and_records_the_sign_off(cycle_run, tmp_path):
