@@ -9,6 +9,13 @@ PARAMS ?= params/example.yaml
 DEMO    = data/raw/demo
 SCALE  ?= partnership force
 INSTALLER ?= uv
+LAB_PORT ?= 8888
+NBSTRIP_KEYS = metadata.language_info metadata.papermill metadata.vscode metadata.toc \
+	cell.metadata.papermill cell.metadata.jupyter cell.metadata.trusted
+# JupyterLab refuses to start as root unless told; in a container the user often is root.
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/labhooks.py).
+LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save
 
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-dev review test lint lab clean lock bench
@@ -34,9 +41,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(call install,-r requirements.lock)
 	$(call install,--no-deps -e .)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (reviewkit)" >/dev/null
-	@# nbstripout: outputs and papermill's run metadata go; cell tags and the kernel name stay
-	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install --keep-id && \
-		git config filter.nbstripout.extrakeys "metadata.papermill cell.metadata.papermill"
+	@# nbstripout: outputs, papermill's run metadata and what JupyterLab adds on save go; cell
+	@# tags and the kernel name stay, cell ids are numbered 0, 1, 2... (the same every time).
+	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install && \
+		git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)"
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
@@ -55,8 +63,8 @@ test: setup-dev ## run the whole test suite
 lint: setup-dev ## check the code with ruff
 	$(BIN)/ruff check lib tests
 
-lab: setup ## open JupyterLab in this environment
-	$(BIN)/jupyter lab
+lab: setup ## open JupyterLab in this environment (http://127.0.0.1:$(LAB_PORT))
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) $(LAB_FLAGS) $(ALLOW_ROOT)
 
 bench: setup $(DEMO)/police_uk ## speed and memory benchmarks (default partnership and force; SCALE="national setup" too)
 	@for scale in $(SCALE); do $(PY) -m reviewkit bench --scale $$scale || exit 1; done
