@@ -71,8 +71,9 @@ bench: setup $(DEMO)/police_uk ## speed and memory benchmarks (default partnersh
 
 lock: setup ## refresh requirements.lock and requirements-dev.lock from pyproject.toml (needs uv)
 	@[ -x $(BIN)/uv ] || { echo "make lock needs uv in .venv ($(PY) -m pip install uv)"; exit 1; }
-	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --upgrade -o .lock-user.txt
-	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --extra dev \
+	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --upgrade --extra pdf \
+		-o .lock-user.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --extra pdf --extra dev \
 		--constraint .lock-user.txt -o .lock-all.txt
 	@{ echo "# Exact versions of what a user needs ('make setup', 'make review'). Refresh with 'make lock'."; \
 	   cat .lock-user.txt; } > requirements.lock

@@ -99,7 +99,10 @@ def test_charts_say_what_they_show(opened):
     alts = [i.get_attribute("alt") for i in page.locator("figure img").all()]
     xmr = [a for a in alts if a.startswith("XmR chart of")]
     funnels = [a for a in alts if a.startswith("Funnel plot of")]
-    assert len(xmr) >= 8 and len(funnels) == 2 and len(xmr) + len(funnels) == len(alts)
+    maps = [a for a in alts if a.startswith("Map of")]
+    assert len(xmr) >= 8 and len(funnels) == 2 and len(maps) == 6
+    assert len(xmr) + len(funnels) + len(maps) == len(alts)
+    assert all("about 500 metres (no individual locations)" in a for a in maps)
     assert all("Conclusion:" in a and "process limits" in a for a in xmr)
     assert all("rank" in a and "group rate" in a for a in funnels)
 

@@ -239,3 +239,11 @@ def test_a_sustained_shift_at_the_end_is_found():
     r = xmr(y)
     assert sustained_shift_start(r, 7) == 12
     assert sustained_shift_start(xmr(RNORM_123), 7) is None
+
+
+def test_a_month_that_is_always_zero_is_not_seasonally_adjusted():
+    # small counts: every March is 0, so its index would be 0 and adjusting would divide by it
+    values = [9, 8, 0, 1, 1, 1, 1, 1, 1, 9, 9, 9, 8, 9, 0, 1, 2, 1, 1, 2, 1, 8, 9, 10]
+    months = list(range(1, 13)) * 2
+    idx, p = seasonal_indices(values, months)
+    assert idx is None and p < 0.05  # seasonal, but not adjustable

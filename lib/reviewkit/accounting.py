@@ -57,6 +57,8 @@ class DatasetIntake:
         columns=QUARANTINE_COLUMNS))
     tidy: pd.DataFrame | None = None
     rest_of_force: pd.DataFrame | None = None  # street rows outside the area: month, type, n
+    grid: pd.DataFrame | None = None  # police.uk street: counts per month, type and grid cell
+    lsoa_names: pd.DataFrame | None = None  # police.uk street: each accepted LSOA's name
     periods: list[str] = field(default_factory=list)  # period labels with accepted rows
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

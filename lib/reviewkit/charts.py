@@ -10,16 +10,17 @@ import base64
 import functools
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from reviewkit.formatting import fmt_value
+from reviewkit.formatting import fmt_value, series_unit
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
 
 P = ParamSpec("P")
@@ -45,7 +46,7 @@ class Chart:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def _plain_text(draw: Callable[P, R]) -> Callable[P, R]:
+def plain_text(draw: Callable[P, R]) -> Callable[P, R]:
     """Draw with text as plain text: chart text comes from the strategy and partner files, and
     '$' there is a pound sign or a dollar, never the start of mathematical notation (which
     fails on text such as '$\\pounds$'). Set for these charts only, never globally, so the
@@ -65,6 +66,10 @@ class ChartFigure(Figure):
     Charts are drawn without pyplot, so importing the library never switches the analyst's
     backend and a figure never lingers in pyplot's state.
     """
+
+    #: sentences saying what context was drawn (shaded periods, trajectory, markers), for the
+    #: chart's text alternative
+    described: list[str] = []
 
     def _repr_png_(self) -> bytes:
         return _png(self, dpi=100)
@@ -130,17 +135,88 @@ def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
     return " ".join(parts)
 
 
+@dataclass
+class ChartContext:
+    """What a reader needs around the points: the periods compared, the target trajectory, and
+    months where the limits were recalculated or the recording may have changed."""
+
+    baseline: tuple[str, str] | None = None  # (first, last month) YYYY-MM
+    review: tuple[str, str] | None = None
+    trajectory: list[float] | None = None  # per chart period, NaN where not drawn
+    target_words: str = ""  # e.g. "1,963 by 2027-03"
+    rebase: list[str] = field(default_factory=list)  # months the limits restart
+    markers: list[tuple[str, str]] = field(default_factory=list)  # (month, label)
+    y_label: str = ""
+    x_label: str = "Month"
+
+
+def _positions(series: pd.DataFrame, first: str, last: str) -> np.ndarray:
+    starts = series["period_start"].astype(str).to_numpy()
+    return np.flatnonzero((starts >= first) & (starts <= last))
+
+
+def _index_of(series: pd.DataFrame, month: str) -> float | None:
+    """The x position where `month` falls (between two points when it starts a period)."""
+    starts = list(series["period_start"].astype(str))
+    for i, s in enumerate(starts):
+        if s >= month:
+            return i - 0.5
+    return None
+
+
+def _context(ax: Axes, series: pd.DataFrame, ctx: ChartContext) -> list[str]:
+    """Shade and label the periods, draw the trajectory and markers; return sentences for the
+    text alternative saying what was drawn."""
+    said = []
+    for span, label, colour, hatch in ((ctx.baseline, "Baseline", "#e8edee", None),
+                                       (ctx.review, "Review period", "#dbe8f6", None)):
+        if not span:
+            continue
+        idx = _positions(series, *span)
+        if len(idx):
+            ax.axvspan(idx[0] - 0.5, idx[-1] + 0.5, color=colour, zorder=0, hatch=hatch,
+                       linewidth=0)
+            ax.text((idx[0] + idx[-1]) / 2, 1.0, label, transform=ax.get_xaxis_transform(),
+                    ha="center", va="bottom", fontsize=7, color="#212b32")
+            said.append(f"{label} ({span[0]} to {span[1]}) shaded.")
+    if ctx.trajectory is not None:
+        y = np.asarray(ctx.trajectory, dtype=float)
+        if np.isfinite(y).any():
+            x = np.arange(len(series))
+            ax.plot(x, y, color="#007f3b", linestyle=(0, (4, 2)), linewidth=1.6,
+                    label="Target trajectory")
+            said.append(f"Target trajectory drawn (target {ctx.target_words}); target status is "
+                        "judged against this line.")
+    for month, label, style in ([(m, "Limits recalculated", "-.") for m in ctx.rebase]
+                                + [(m, t, ":") for m, t in ctx.markers]):
+        pos = _index_of(series, month)
+        if pos is None or pos <= -0.5:
+            continue
+        ax.axvline(pos, color="#212b32", linestyle=style, linewidth=1)
+        ax.text(pos, 0.98, f" {label} ({month})", transform=ax.get_xaxis_transform(),
+                rotation=90, ha="left", va="top", fontsize=6.5, color="#212b32")
+        said.append(f"Marked at {month}: {label.lower()}.")
+    return said
+
+
 def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
-              assurance: str | None, target: float | None = None) -> Chart:
-    """The XmR chart as a PNG with its text alternative."""
-    return Chart(_png(xmr_figure(name, series, target)),
-                 xmr_alt(name, series, measure, variation, assurance))
+              assurance: str | None, target: float | None = None,
+              context: ChartContext | None = None) -> Chart:
+    """The XmR chart as a PNG with its text alternative (which says what context was drawn)."""
+    fig = xmr_figure(name, series, target, context)
+    alt = xmr_alt(name, series, measure, variation, assurance)
+    if fig.described:
+        alt += " " + " ".join(fig.described)
+    return Chart(_png(fig), alt)
 
 
-@_plain_text
-def xmr_figure(name: str, series: pd.DataFrame, target: float | None = None) -> ChartFigure:
-    """The XmR chart: values, mean, process limits, special-cause points and target line."""
-    fig = new_figure(7.2, 3.0)
+@plain_text
+def xmr_figure(name: str, series: pd.DataFrame, target: float | None = None,
+               context: ChartContext | None = None) -> ChartFigure:
+    """The XmR chart: values, mean, process limits and special-cause points; with `context`
+    the baseline and review periods shaded and labelled, the target trajectory, and rebase or
+    recording-change markers (otherwise a flat per-period target line, if any)."""
+    fig = new_figure(7.2, 3.2)
     ax = fig.subplots()
     x = np.arange(len(series))
     y = _spc_values(series)
@@ -157,21 +233,34 @@ def xmr_figure(name: str, series: pd.DataFrame, target: float | None = None) -> 
         if mask.any():
             ax.scatter(x[mask], y[mask], color=colour, marker=marker, s=28,
                        zorder=3, label=label)
-    if target is not None and not np.isnan(target):
+    said: list[str] = []
+    if context is not None:
+        said = _context(ax, series, context)
+    elif target is not None and not np.isnan(target):
         ax.axhline(target, color="#007f3b", linestyle=":", linewidth=1.5, label="Target")
-    step = max(1, len(series) // 8)
+    step = max(1, -(-len(series) // 7))
     ax.set_xticks(x[::step])
-    ax.set_xticklabels(series["period"].iloc[::step], rotation=0, fontsize=8)
+    ax.set_xticklabels(series["period"].iloc[::step], rotation=0, fontsize=7.5)
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(name, fontsize=10, loc="left")
+    ax.set_title(name, fontsize=10, loc="left", pad=14 if said else 6)
+    if context is not None:
+        ax.set_xlabel(context.x_label, fontsize=8)
+        ax.set_ylabel(context.y_label, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylim(bottom=0)
     fig.tight_layout()
+    fig.described = said
     return fig
 
 
-@_plain_text
+def y_label(measure: str, period: str) -> str:
+    """The value axis in words, with units and the period each point covers."""
+    text = series_unit(measure, period)
+    return text[0].upper() + text[1:]
+
+
+@plain_text
 def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str) -> Chart:
     """A compact trend line for the scorecard, with the review period shaded."""
     fig = new_figure(2.4, 0.7)
@@ -193,7 +282,7 @@ def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str
     return Chart(_png(fig), alt)
 
 
-@_plain_text
+@plain_text
 def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
     """Funnel plot of peer rates against population, with the group rate and 95% and 99.8%
     limits (exact Poisson, or widened for over-dispersion as the benchmark table says)."""
@@ -237,7 +326,8 @@ def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
 
 
 def indicator_figure(row: pd.Series, series: pd.DataFrame) -> ChartFigure:
-    """An indicator's XmR chart from its scorecard row and series (as in the board report)."""
+    """An indicator's XmR chart from its scorecard row and series: the board report's chart
+    without its shaded periods, trajectory and markers (those need the cycle's params)."""
     target = series["target"].iloc[-1] if "target" in series else None
     return xmr_figure(row["name"], series,
                       None if target is None or pd.isna(target) else float(target))

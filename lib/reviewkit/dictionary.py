@@ -71,6 +71,22 @@ TABLES: dict[str, dict[str, Column]] = {
         "area": C("Area", "area as named in the extract", "partner extract"),
         "value": C("Value", "count reported for the period", "partner extract", 0),
     },
+    "grid": {
+        "month": C("Month", "month the crime or incident was recorded (YYYY-MM)",
+                   f"{_POLICE} street"),
+        "crime_type": C("Crime type", "police.uk crime type, older names mapped",
+                        f"{_POLICE} street"),
+        "cell_row": C("Grid row", "grid cell row: floor(latitude / 0.0045), about 500 m",
+                      f"{_POLICE} street anonymised location, never kept"),
+        "cell_col": C("Grid column", "grid cell column: floor(longitude / 0.0075), about 500 m",
+                      f"{_POLICE} street anonymised location, never kept"),
+        "n": C("Count", "number of crimes or incidents in the cell", "count of accepted rows"),
+    },
+    "lsoa_names": {
+        "lsoa_code": C("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} street"),
+        "lsoa_name": C("LSOA name", "LSOA name (the one on most rows when it changed)",
+                       f"{_POLICE} street"),
+    },
     "population": {
         "year": C("Year", "mid-year estimate year", "population file"),
         "population": C("Residents", "residents", "population file", 0),
@@ -356,6 +372,9 @@ DESCRIPTIONS: dict[str, str] = {
     "police_stop_search": "police.uk stop and search, counted by month.",
     "partner_measures": "Partner agencies' measures by period, as mapped by the register.",
     "population": "Residents and households by year.",
+    "grid": "police.uk street records counted by month, crime type and grid cell of about "
+            "500 m (no location kept).",
+    "lsoa_names": "The name of each LSOA in the police.uk files.",
 }
 
 

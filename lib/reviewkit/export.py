@@ -76,10 +76,36 @@ def _template(name: str) -> str:
     return resources.files("reviewkit").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def export_html(notebook: Path, target: Path, title: str, audience: str, footer: str) -> Path:
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that cannot end the string or the style element."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def page_css(header_left: str, header_right: str, footer_left: str) -> str:
+    """The printed page: A4 margins, a running header (who, which period, draft or final) and
+    'Page n of N' in the footer, in every browser that prints page margin boxes."""
+    box = "font: 8pt Arial, sans-serif; color: #4c6272;"
+    return (f"@page {{ size: A4; margin: 20mm 15mm 18mm 15mm;\n"
+            f"  @top-left {{ content: {css_string(header_left)}; {box} }}\n"
+            f"  @top-right {{ content: {css_string(header_right)}; {box} font-weight: bold; }}\n"
+            f"  @bottom-left {{ content: {css_string(footer_left)}; {box} }}\n"
+            f'  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box} }}\n'
+            "}")
+
+
+def export_html(notebook: Path, target: Path, title: str, audience: str, footer: str,
+                header: tuple[str, str] | None = None) -> Path:
     """Export the executed `notebook`'s cells for `audience` to one self-contained HTML file.
 
     Only cells tagged with `audience` (board / community / quality / planning) are kept.
+    `header` (left, right) is the running header of the printed pages, e.g. the partnership
+    and review period, and whether the paper is a draft or final.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}")
@@ -89,7 +115,7 @@ def export_html(notebook: Path, target: Path, title: str, audience: str, footer:
                                    enabled=True)
     exporter.register_preprocessor(KeepReportOutputs(audience=audience), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
-    return _write_page(target, title, audience, body, footer)
+    return _write_page(target, title, audience, body, footer, header)
 
 
 def export_analysis(notebook: Path, target: Path, title: str, footer: str) -> Path:
@@ -100,7 +126,8 @@ def export_analysis(notebook: Path, target: Path, title: str, footer: str) -> Pa
     exporter.register_preprocessor(KeepAnalysisOutputs(), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     return _write_page(target, title, "analysis",
-                       f'<header class="title"><h1>{esc(title)}</h1></header>{body}', footer)
+                       f'<header class="title"><h1>{esc(title)}</h1></header>{body}', footer,
+                       (footer, "Further analysis"))
 
 
 def _exporter() -> HTMLExporter:
@@ -108,9 +135,11 @@ def _exporter() -> HTMLExporter:
                         exclude_output_prompt=True, anchor_link_text="")
 
 
-def _write_page(target: Path, title: str, kind: str, body: str, footer: str) -> Path:
+def _write_page(target: Path, title: str, kind: str, body: str, footer: str,
+                header: tuple[str, str] | None = None) -> Path:
     page = Template(_template("page.html")).substitute(
-        title=esc(title), css=_template("report.css"), body=body, kind=kind,
+        title=esc(title), css=_template("report.css") + "\n" + page_css(
+            *(header or (title, "")), footer_left=title), body=body, kind=kind,
         footer=esc(footer))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".html.part")

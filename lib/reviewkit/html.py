@@ -35,9 +35,11 @@ def badge(kind: str, text: str, symbol: str = "") -> str:
     return f'<span class="badge badge-{esc(kind)}">{sym}{esc(text)}</span>'
 
 
-def figure(chart: Chart, caption: str, cls: str = "chart") -> str:
+def figure(chart: Chart, caption: str, cls: str = "chart", legend: str = "") -> str:
+    """A chart with its caption; `legend` is already-built HTML (e.g. icons with words)."""
+    key = f'<span class="legend">{legend}</span> ' if legend else ""
     return (f'<figure class="{esc(cls)}"><img src="{chart.data_uri}" alt="{esc(chart.alt)}">'
-            f"<figcaption>{esc(caption)}</figcaption></figure>")
+            f"<figcaption>{key}{esc(caption)}</figcaption></figure>")
 
 
 def _row(row: Sequence[object], raw_columns: Sequence[int], numeric: Sequence[int],

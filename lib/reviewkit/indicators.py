@@ -87,9 +87,9 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
     Partner sources: only periods the provider sent are present.
     """
     if ind.dataset in tidy:
-        rows = _police_rows(tidy[ind.dataset], ind.filter)
+        rows = police_rows(tidy[ind.dataset], ind.filter)
         den = rows.groupby("month")["n"].sum()
-        num = den if ind.numerator is None else _police_rows(rows, ind.numerator).groupby(
+        num = den if ind.numerator is None else police_rows(rows, ind.numerator).groupby(
             "month")["n"].sum()
         months = sorted(present)
         out = pd.DataFrame({"period_start": months})
@@ -114,7 +114,7 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
     return out
 
 
-def _police_rows(rows: pd.DataFrame, flt: Filter) -> pd.DataFrame:
+def police_rows(rows: pd.DataFrame, flt: Filter) -> pd.DataFrame:
     """The police rows a filter keeps (crime types and outcome categories)."""
     crime_types = flt.crime_type_set()
     if crime_types is not None:
@@ -329,6 +329,30 @@ def _affecting(ind: Indicator, tidy: dict[str, pd.DataFrame],
 
 def _straddles(rng_start: pd.Period, rng_end: pd.Period, change: Change) -> bool:
     return str(rng_start) < change.month <= str(rng_end)
+
+
+def trajectory_by_period(baseline: float, target: float, baseline_end: str, target_by: str,
+                         period_starts: list[str], period: str, measure: str) -> list[float]:
+    """The target trajectory per chart period: the straight line target status is judged on
+    (`target_status`), from the baseline at the end of the baseline period to the target at
+    the target month, read at each period's last month and expressed per period like the
+    series (NaN before the baseline ends)."""
+    if any(math.isnan(x) for x in (baseline, target)):
+        return [math.nan] * len(period_starts)
+    b_end, t_by = pd.Period(baseline_end, "M"), pd.Period(target_by, "M")
+    span = (t_by - b_end).n
+    length = PERIOD_MONTHS[period]
+    out = []
+    for start in period_starts:
+        end = pd.Period(start, "M") + (length - 1)
+        done = (end - b_end).n
+        if done < 0:
+            out.append(math.nan)
+            continue
+        frac = 1.0 if span <= 0 else min(done / span, 1.0)
+        annual = baseline + (target - baseline) * frac
+        out.append(annual if measure == "proportion" else annual * length / 12)
+    return out
 
 
 def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.DataFrame],

@@ -181,6 +181,10 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     for name, d in result.datasets.items():
         if d.tidy is not None and "measure" not in d.tidy.columns:
             write_tidy(d.tidy, layout.tidy(name))
+        if d.grid is not None:
+            write_tidy(d.grid, layout.tidy(f"grid_{name}"))
+        if d.lsoa_names is not None:
+            write_tidy(d.lsoa_names, layout.tidy(f"lsoa_names_{name}"))
     write_tidy(result.partner_measures, layout.tidy("partner_measures"))
     if result.population is not None:
         write_tidy(result.population, layout.tidy("population"))

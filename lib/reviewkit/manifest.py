@@ -26,7 +26,7 @@ def input_files(params: CycleParams) -> list[tuple[str, Path]]:
     """(role, path) for every input the cycle reads."""
     files: list[tuple[str, Path]] = []
     for key in ("strategy", "data_requests", "difficulties", "population", "peers",
-                "narrative"):
+                "narrative", "lsoa_boundaries"):
         p = params.path(key)
         if p is not None and p.is_file():
             files.append((key, p))

@@ -248,6 +248,8 @@ def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
             at = m.end()
         safe = "".join([*pieces, esc(block[at:])])
         safe = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", safe)
+        # Prompts the analyst has still to write stand out in a draft (a final run refuses).
+        safe = re.sub(r"\[\[(.*?)\]\]", r'<mark class="to-write">To write: \1</mark>', safe)
         lines = safe.splitlines()
         if all(ln.lstrip().startswith("- ") for ln in lines):
             html.append("<ul>" + "".join(f"<li>{ln.lstrip()[2:]}</li>" for ln in lines) + "</ul>")

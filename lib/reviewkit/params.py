@@ -93,6 +93,8 @@ class Inputs(Strict):
     population: str | None = None
     peers: str | None = None
     narrative: str | None = None
+    lsoa_boundaries: str | None = Field(None, description="optional GeoJSON of LSOA boundaries "
+                                        "for maps by LSOA (else maps use ~500 m grid cells)")
 
 
 class SpcOptions(Strict):
@@ -147,6 +149,9 @@ class Analysis(Strict):
         "decisions on possible recording changes (crime_type, month, decision)"))
     funnel_adjustment: Literal["additive", "multiplicative", "none"] = Field(
         "additive", description="how funnel limits allow for over-dispersion between peers")
+    scan_min_rise_pct: float = Field(10.0, ge=0, description="smallest rise (%) in a crime "
+                                     "type or measure no indicator covers that is listed for "
+                                     "the next strategic assessment")
 
 
 class Report(Strict):
@@ -155,6 +160,28 @@ class Report(Strict):
     contact: str = "Contact your local community safety team."
     report_crime: str = ("Report a crime online or call 101. In an emergency always call 999. "
                          "To report anonymously call Crimestoppers on 0800 555 111.")
+    status: Literal["draft", "final"] = Field("draft", description="draft while the board "
+                                              "paper is reviewed; final once it is signed off")
+    signed_off_by: str | None = Field(None, description="final: who signed the paper off")
+    signed_off_on: dt.date | None = Field(None, description="final: the date it was signed off")
+
+    @model_validator(mode="after")
+    def _sign_off(self) -> Report:
+        if self.status == "final":
+            missing = [k for k in ("signed_off_by", "signed_off_on")
+                       if not str(getattr(self, k) or "").strip()]
+            if missing:
+                raise ValueError(f"status is final but {' and '.join(missing)} "
+                                 f"{'is' if len(missing) == 1 else 'are'} not given: say who "
+                                 "signed the paper off and when, or set status: draft")
+        return self
+
+    def status_line(self) -> str:
+        """What the paper is, in the words printed on it."""
+        if self.status == "final":
+            return (f"Final: signed off by {self.signed_off_by} on "
+                    f"{self.signed_off_on:%d %B %Y}")
+        return "Draft for the partnership board"
 
 
 class OwnNotebook(Strict):
@@ -241,6 +268,15 @@ class CycleParams(Strict):
                                  f"({review.end}); a review looks back on a finished period")
         return value
 
+    @model_validator(mode="after")
+    def _signed_after_review(self) -> CycleParams:
+        on = self.report.signed_off_on
+        if self.report.status == "final" and on is not None and on < self.review_date:
+            raise ValueError(f"report.signed_off_on {on} is before the review was carried out "
+                             f"(review_date {self.review_date}); a paper is signed off after "
+                             "its review")
+        return self
+
     # Resolved paths -------------------------------------------------------------------------
     def path(self, key: str) -> Path | None:
         value = getattr(self.inputs, key)
@@ -257,7 +293,8 @@ class CycleParams(Strict):
 
 def _check_files(params: CycleParams, source: Path) -> None:
     problems = []
-    for key in ("strategy", "data_requests", "difficulties", "population", "peers", "narrative"):
+    for key in ("strategy", "data_requests", "difficulties", "population", "peers", "narrative",
+                "lsoa_boundaries"):
         p = params.path(key)
         if p is not None and not p.is_file():
             problems.append(f"{source}: key 'inputs.{key}': file {p} not found. Check the path "

@@ -38,13 +38,15 @@ from reviewkit.cache import (
 )
 from reviewkit.cache import enabled as cache_enabled
 from reviewkit.crime_types import HISTORY
+from reviewkit.grid import cell_counts, replace_coordinates
 from reviewkit.paths import relative
 
 # Columns read per kind: file header name -> tidy name. Everything else is never parsed.
 COLUMNS: dict[str, dict[str, str]] = {
     "police_uk_street": {"Month": "month", "LSOA code": "lsoa_code",
                          "LSOA name": "lsoa_name", "Crime type": "crime_type",
-                         "Last outcome category": "outcome_category"},
+                         "Last outcome category": "outcome_category",
+                         "Longitude": "longitude", "Latitude": "latitude"},
     "police_uk_outcomes": {"Month": "month", "LSOA code": "lsoa_code",
                            "LSOA name": "lsoa_name", "Outcome type": "outcome_type"},
     "police_uk_stop_search": {"Type": "search_type", "Date": "date",
@@ -58,6 +60,8 @@ TIDY_KEYS: dict[str, list[str]] = {
     "police_uk_outcomes": ["month", "lsoa_code", "local_authority", "outcome_type"],
     "police_uk_stop_search": ["month", "search_type", "object_of_search", "outcome"],
 }
+# Read when present, never required: the anonymised location, turned into grid cells at once.
+OPTIONAL = {"Longitude", "Latitude"}
 SUFFIX = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
           "police_uk_stop_search": "-stop-and-search.csv"}
 _DICT = pa.dictionary(pa.int32(), pa.string())  # categories: small, fast to classify
@@ -197,8 +201,9 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
         return None, 0, "not a CSV text file (binary content); download it again", []
     lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()
     first = lines[0].decode("utf-8", "replace") if lines else ""
-    wanted = COLUMNS[kind]
     header = [h.strip().strip('"') for h in first.split(",")]
+    wanted = {c: t for c, t in COLUMNS[kind].items() if c not in OPTIONAL or c in header
+              or kind == "police_uk_stop_search"}
     missing = [c for c in wanted if c not in header]
     if missing:
         rows = _count_data_lines(raw.data())
@@ -234,6 +239,8 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
         return None, rows, ("the file ends part-way through a row, as an interrupted download "
                             "leaves it; download it again"), []
     table = table.rename_columns([wanted[c] for c in table.column_names])
+    if kind == "police_uk_street":
+        table = replace_coordinates(table)  # no coordinate goes further than this line
     return table, rows, "", lines_bad
 
 
@@ -417,7 +424,8 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
         tables = [t.append_column("_file", pa.array(np.full(t.num_rows, i, np.int32)))
                   for i, ((t, *_rest), plan) in enumerate(zip(parsed, plans, strict=True))
                   if t is not None and not plan["reason"]]
-        combined = pa.concat_tables(tables).unify_dictionaries() if tables else None
+        combined = (pa.concat_tables(tables, promote_options="default").unify_dictionaries()
+                    if tables else None)
         store_bundle(kind, bundle, combined, [
             {"has_table": t is not None, "rows": n, "problem": pr, "bad_lines": bl, "plan": pl}
             for (t, n, pr, bl), pl in zip(parsed, plans, strict=True)])
@@ -554,6 +562,23 @@ def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.nd
     return lookup[np.where(codes >= 0, codes, len(per_category))]
 
 
+def _lsoa_names(df: dict[str, pd.Categorical], keep: np.ndarray) -> pd.DataFrame:
+    """Each accepted LSOA code with its name (the name on most of its rows, as names change
+    between months)."""
+    code, name = df["lsoa_code"], df["lsoa_name"]
+    c = np.asarray(code.codes, dtype=np.int64)[keep]
+    nm = np.asarray(name.codes, dtype=np.int64)[keep]
+    ok = (c >= 0) & (nm >= 0)
+    width = len(name.categories) + 1
+    pairs, counts = np.unique(c[ok] * width + nm[ok], return_counts=True)
+    frame = pd.DataFrame({"lsoa_code": np.asarray(code.categories, dtype=object)[pairs // width],
+                          "lsoa_name": np.asarray(name.categories, dtype=object)[pairs % width],
+                          "rows": counts})
+    frame = frame.sort_values(["lsoa_code", "rows", "lsoa_name"], ascending=[True, False, True])
+    out = frame.drop_duplicates("lsoa_code")[["lsoa_code", "lsoa_name"]]
+    return out.astype(str).reset_index(drop=True)
+
+
 def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
               accounts: list[FileAccount], area: AreaMatcher, result: DatasetIntake,
               quarantine: list[pd.DataFrame], bad_lines: dict[int, list[int]],
@@ -668,6 +693,12 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
         rest = rest.groupby(["month", "crime_type"], observed=True).size().rename("n")
         result.rest_of_force = rest[rest > 0].reset_index().astype({"month": str,
                                                                      "crime_type": str})
+        result.lsoa_names = _lsoa_names(df, in_area)
+        if "cell_row" in table.column_names:
+            result.grid = cell_counts(
+                df["month"], df["crime_type"],
+                table["cell_row"].to_numpy(zero_copy_only=False).astype(float),
+                table["cell_col"].to_numpy(zero_copy_only=False).astype(float), in_area)
     keys = TIDY_KEYS[kind]
     accepted = pd.DataFrame({k: df[k][in_area] for k in keys})
     tidy = (accepted.groupby(keys, observed=True, dropna=False).size().rename("n")

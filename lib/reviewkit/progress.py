@@ -46,12 +46,17 @@ class ProgressResult:
     benchmarking: pd.DataFrame | None = None
 
 
+# Tables of where police.uk records are (grid cells, LSOA names), beside each police dataset.
+PLACE_TABLES = ("grid_", "lsoa_names_")
+
+
 def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
                                                 pd.DataFrame, pd.DataFrame | None]:
     """Tidy police tables by dataset, partner measures, completeness, population."""
     layout = CycleLayout(run_dir)
     tidy = {p.stem: read_tidy(p) for p in sorted(layout.tidy_dir.glob("*.parquet"))
-            if p.stem not in ("partner_measures", "population", "indicator_series")}
+            if p.stem not in ("partner_measures", "population", "indicator_series")
+            and not p.stem.startswith(PLACE_TABLES)}
     partner = read_tidy(layout.tidy("partner_measures"))
     completeness = pd.read_csv(layout.table("completeness"), dtype={"received": str},
                                keep_default_na=False)

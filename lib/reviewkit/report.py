@@ -15,25 +15,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewkit import horizon, icons, maps, places
 from reviewkit import html as H
 from reviewkit import quality as Q
 from reviewkit.charts import (
     Chart,
+    ChartContext,
     funnel_chart,
-    indicator_figure,
-    png_bytes,
     trend_chart,
-    xmr_alt,
+    xmr_chart,
+    y_label,
 )
 from reviewkit.formatting import (
     fmt_change,
     fmt_change_for,
+    fmt_p,
     fmt_pct,
     fmt_value,
     series_unit,
     unit_suffix,
 )
-from reviewkit.indicators import Change, recording_changes
+from reviewkit.indicators import Change, recording_changes, trajectory_by_period
 from reviewkit.layout import CycleLayout
 from reviewkit.narrative import (
     executive_summary,
@@ -47,7 +49,7 @@ from reviewkit.params import CycleParams, load_params
 from reviewkit.paths import relative, resolve
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.spreadsheet import read_csv
-from reviewkit.strategy import AllExcept, Strategy, load_strategy
+from reviewkit.strategy import AllExcept, Filter, Indicator, Strategy, load_strategy
 from reviewkit.suppression import (
     disclosed,
     is_small,
@@ -79,7 +81,7 @@ VARIATION_BADGE = {"common_cause": ("neutral", "●", "Common cause"),
                    "neutral_low": ("neutral", "▼", "Special cause (low)")}
 ASSURANCE_BADGE = {"consistent_pass": ("good", "P", "Will meet target"),
                    "consistent_fail": ("bad", "F", "Will miss target"),
-                   "inconsistent": ("neutral", "?", "May or may not meet target")}
+                   "inconsistent": ("neutral", "?", "Hit or miss")}
 PLAIN_STATUS = {"complete": "finished", "on track": "going to plan",
                 "at risk": "some delays", "off track": "behind schedule",
                 "not started": "starting soon"}
@@ -111,6 +113,12 @@ class ReportContext:
     previous: dict[str, pd.DataFrame] = field(default_factory=dict)
     benchmarking: pd.DataFrame | None = None
     recording: dict[str, Change] = field(default_factory=dict)
+    partner: pd.DataFrame | None = None
+    grid: pd.DataFrame | None = None  # police.uk counts per month, crime type and grid cell
+    lsoa_names: dict[str, str] = field(default_factory=dict)
+    # (month, label) marked on an indicator's XmR chart, e.g. a suspected change in recording
+    # practice, by indicator id ("*": every chart)
+    markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def review_desc(self) -> str:
@@ -188,10 +196,18 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         bench["is_self"] = bench["is_self"].astype(str) == "True"
     found_path = layout.table("recording_changes")
     found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
+    partner_path = layout.tidy("partner_measures")
+    grid_path = layout.tidy("grid_police_street")
+    names_path = layout.tidy("lsoa_names_police_street")
+    names = read_tidy(names_path) if names_path.exists() else None
     return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
                          reconciliation, difficulties, series, intake,
                          load_narrative(params.path("narrative")), police, previous, bench,
-                         recording_changes(found, params))
+                         recording_changes(found, params),
+                         partner=read_tidy(partner_path) if partner_path.exists() else None,
+                         grid=read_tidy(grid_path) if grid_path.exists() else None,
+                         lsoa_names=dict(zip(names["lsoa_code"], names["lsoa_name"],
+                                             strict=True)) if names is not None else {})
 
 
 # Board report -----------------------------------------------------------------------------------
@@ -200,7 +216,7 @@ def board_title(ctx: ReportContext) -> str:
     return (f'<header class="title">{H.h(1, f"{p.partnership}: strategy review")}'
             f'<p class="subtitle">Review period {H.esc(ctx.review_desc)} · compared with '
             f"{H.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
-            '<p class="status">Draft for the partnership board</p></header>')
+            f'<p class="status">{H.esc(p.report.status_line())}</p></header>')
 
 
 def board_summary(ctx: ReportContext) -> str:
@@ -231,7 +247,10 @@ def scorecard_table(ctx: ReportContext) -> str:
                 "not comparable" if r["direction"] == "not comparable" else
                 fmt_change_for(r["change"], r["change_pct"], r["measure"]),
                 _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
-                _badge(VARIATION_BADGE, r["variation"]) if r["variation"] else "–",
+                icons.with_words(r["variation"], VARIATION_BADGE[r["variation"]][2])
+                if r["variation"] in VARIATION_BADGE else "–",
+                icons.with_words(r["assurance"], ASSURANCE_BADGE[r["assurance"]][2])
+                if r["assurance"] in ASSURANCE_BADGE else "–",
                 _badge(TARGET_BADGE, target),
                 img,
             ])
@@ -241,8 +260,20 @@ def scorecard_table(ctx: ReportContext) -> str:
                f"({ctx.baseline_desc})")
     return H.section(H.h(2, "Scorecard", "scorecard") + H.grouped_table(
         ["Indicator", "Review period", "Baseline", "Change", "Beyond chance?",
-         "Latest SPC signal", "Target", "Trend"], groups, caption,
-        raw_columns=(4, 5, 6, 7), numeric=(1, 2, 3), cls="scorecard"))
+         "Variation (SPC)", "Assurance", "Target", "Trend"], groups, caption,
+        raw_columns=(4, 5, 6, 7, 8), numeric=(1, 2, 3), cls="scorecard") + _icon_key())
+
+
+def _icon_key() -> str:
+    """What the Making Data Count icons mean, under the scorecard."""
+    items = [icons.with_words(k) for k in ("common_cause", "improvement_low", "improvement_high",
+                                            "concern_high", "concern_low", "neutral_high")]
+    items += [icons.with_words(k) for k in ("consistent_pass", "consistent_fail",
+                                            "inconsistent")]
+    return ('<div class="icon-key"><p><strong>Variation</strong> (is the latest point unusual? '
+            "H or L: high or low) and <strong>assurance</strong> (will the target be met, "
+            "judged against the process limits) in the Making Data Count style:</p>"
+            + H.ul(items, raw=True) + "</div>")
 
 
 def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
@@ -283,9 +314,9 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
     parts.append(H.ul(facts))
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
-        chart = ctx.chart(f"{r['id']}-xmr", lambda: Chart(
-            png_bytes(indicator_figure(r, s)),
-            xmr_alt(r["name"], s, r["measure"], r["variation"], r["assurance"] or None)))
+        chart = ctx.chart(f"{r['id']}-xmr", lambda: xmr_chart(
+            r["name"], s, r["measure"], r["variation"], r["assurance"] or None,
+            context=chart_context(ctx, r, s)))
         label = VARIATION_TEXT.get(r["variation"], "")
         if r["assurance"]:
             label += ". " + ASSURANCE_TEXT[r["assurance"]]
@@ -300,7 +331,10 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
         elif r.get("seasonal") == "too short":
             caption += (" Fewer than two years of data: flags may reflect the season rather "
                         "than a change.")
-        parts.append(H.figure(chart, caption))
+        legend = [icons.with_words(r["variation"])] if r["variation"] else []
+        if r["assurance"]:
+            legend.append(icons.with_words(r["assurance"]))
+        parts.append(H.figure(chart, caption, legend=" ".join(legend)))
     return "".join(parts)
 
 
@@ -352,6 +386,40 @@ def what_is_counted(strategy: Strategy, indicator: str) -> str:
         text += (" The share is of those whose last outcome is "
                  + " or ".join(ind.numerator.outcome_categories) + ".")
     return text
+
+
+def recording_markers(ctx: ReportContext, ind: Indicator) -> list[tuple[str, str]]:
+    """(month, label) of the possible recording changes in the crime types an indicator
+    counts (those the analyst judged real are not marked)."""
+    if ctx.police is None or ind.dataset != "police_street":
+        return []
+    types = ind.filter.crime_type_set()
+    return [(c.month, f"Possible recording change in {c.crime_type}")
+            for c in ctx.recording.values()
+            if c.decision != "real" and (types is None or c.crime_type in types)]
+
+
+def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartContext:
+    """The periods, target trajectory and markers around an indicator's XmR chart."""
+    ind = ctx.strategy.indicator(r["id"])
+    base = ind.baseline.range if ind.baseline else ctx.params.baseline
+    trajectory = None
+    words = ""
+    if r["target_by"] and not pd.isna(r["target_value"]) and not pd.isna(r["baseline_value"]):
+        trajectory = trajectory_by_period(
+            float(r["baseline_value"]), float(r["target_value"]), str(base.end),
+            str(r["target_by"]), list(s["period_start"].astype(str)), r["period"],
+            r["measure"])
+        words = f"{fmt_value(r['target_value'], r['measure'])} by {r['target_by']}"
+    periods = {"month": "Month", "quarter": "Quarter", "financial_year": "Financial year"}
+    return ChartContext(
+        baseline=(str(base.start), str(base.end)),
+        review=(str(ctx.params.review.start), str(ctx.params.review.end)),
+        trajectory=trajectory, target_words=words,
+        rebase=list(ctx.params.analysis.spc.rebase),
+        markers=recording_markers(ctx, ind) + ctx.markers.get("*", [])
+        + ctx.markers.get(r["id"], []),
+        y_label=y_label(r["measure"], r["period"]), x_label=periods.get(r["period"], "Period"))
 
 
 def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
@@ -410,9 +478,10 @@ def benchmarking_section(ctx: ReportContext) -> str:
     for ind_id, peers in b.groupby("indicator", sort=False):
         row = ctx.scorecard[ctx.scorecard["id"] == ind_id]
         name = row["name"].iloc[0] if len(row) else ind_id
-        label = "Rate per 1,000" if not len(row) else (
-            "Rate per 1,000 households" if row["measure"].iloc[0] == "rate_per_1000_households"
-            else "Rate per 1,000 residents")
+        label = "Rate per 1,000 in 12 months" if not len(row) else (
+            "Rate per 1,000 households in 12 months"
+            if row["measure"].iloc[0] == "rate_per_1000_households"
+            else "Rate per 1,000 residents in 12 months")
         chart = ctx.chart(f"{ind_id}-funnel", lambda peers=peers, label=label: funnel_chart(
             peers, ctx.params.partnership, label))
         parts.append(H.h(3, name))
@@ -470,6 +539,174 @@ def recording_notes(ctx: ReportContext) -> str:
                for d in ctx.params.analysis.recording_changes]
     items = notes + [f"The analyst's decision on a recording change: {x}." for x in decided]
     return H.ul(items) if items else ""
+
+
+def _area_map(ctx: ReportContext, key: str, crime_types: list[str] | None, what: str,
+              title: str, community: bool) -> str:
+    """A map of the review period's records: LSOAs when boundaries are given, else grid
+    cells. '' when there is nothing to draw."""
+    review = ctx.params.review
+    t = ctx.params.report.suppression_threshold
+    boundaries = ctx.params.path("lsoa_boundaries")
+    if boundaries is not None and ctx.police is not None:
+        rows = ctx.police[ctx.police["month"].between(str(review.start), str(review.end))]
+        if crime_types is not None:
+            rows = rows[rows["crime_type"].isin(crime_types)]
+        counts = rows[rows["lsoa_code"] != ""].groupby("lsoa_code")["n"].sum()
+        chart = ctx.chart(key, lambda: maps.choropleth(
+            counts, maps.load_boundaries(boundaries), title, what, review.describe(), t,
+            community))
+    elif ctx.grid is not None and len(ctx.grid):
+        g = ctx.grid[ctx.grid["month"].between(str(review.start), str(review.end))]
+        if crime_types is not None:
+            g = g[g["crime_type"].isin(crime_types)]
+        cells = g.groupby(["cell_row", "cell_col"], as_index=False)["n"].sum()
+        chart = ctx.chart(key, lambda: maps.density_map(cells, title, what, review.describe(),
+                                                        t, community))
+    else:
+        return ""
+    if not chart.png:
+        return H.p(chart.alt)
+    how = ("by LSOA" if boundaries is not None else
+           "in squares of about 500 metres, from police.uk's approximate locations")
+    return H.figure(chart, f"{title}: {review.describe()}, {how}.", cls="chart map")
+
+
+def where_section(ctx: ReportContext) -> str:
+    """For each police indicator: the LSOAs where it is concentrated and where it changed
+    most, and a map of the review period."""
+    if ctx.police is None or ctx.police.empty:
+        return ""
+    alpha = ctx.params.analysis.significance_level
+    base, review = ctx.params.baseline, ctx.params.review
+    body = [H.h(2, "Where crime happens", "where"),
+            H.p(f"For each police indicator: the five LSOAs (small areas of about 1,500 "
+                f"residents) with the most records in {ctx.review_desc}, with their share of "
+                f"the partnership's total, and the five where the number changed most since "
+                f"the baseline ({ctx.baseline_desc}; scaled to the same length). Police.uk "
+                "places each record at an approximate location, so counts near an LSOA's edge "
+                "can fall in its neighbour.")]
+    for _, r in ctx.scorecard.iterrows():
+        ind = ctx.strategy.indicator(r["id"])
+        if ind.dataset != "police_street" or ind.measure == "proportion":
+            continue
+        table = places.by_lsoa(ctx.police, ind.filter, base, review)
+        if table.empty or not table["review"].sum():
+            continue
+        conc = places.concentrated(table, ctx.lsoa_names)
+        moved = places.changed(table, ctx.lsoa_names, base, review, alpha)
+        body.append(H.h(3, ind.name))
+        body.append(H.table(
+            ["LSOA", "Name", "Records", "Share of the partnership", "Top LSOAs together"],
+            [[c["lsoa_code"], c["lsoa_name"] or "–", f"{c['review']:,}",
+              f"{c['share_pct']:.1f}%", f"{c['cumulative_share_pct']:.1f}%"]
+             for _, c in conc.iterrows()],
+            f"{ind.name}: where it is most concentrated, {ctx.review_desc}",
+            numeric=(2, 3, 4)))
+        body.append(H.table(
+            ["LSOA", "Name", "Baseline", "Review period", "Change", "Beyond chance?"],
+            [[c["lsoa_code"], c["lsoa_name"] or "–", f"{c['baseline']:,}",
+              f"{c['review']:,}", f"{c['change']:+,.0f}",
+              "Yes" if c["real_change"] else "No"] for _, c in moved.iterrows()],
+            f"{ind.name}: where it changed most since the baseline", numeric=(2, 3, 4)))
+        if ind.filter.outcome_categories is None:
+            body.append(_area_map(ctx, f"{ind.id}-map", ind.filter.crime_type_set(),
+                                  "records", f"{ind.name}", community=False))
+    body.append(H.p(
+        "“Beyond chance” uses the indicators' change test on each LSOA's monthly counts "
+        "(exact Poisson, or quasi-Poisson when they vary more than chance would), with "
+        "p-values adjusted for the number of LSOAs compared (Holm). Small areas have small "
+        "counts: "
+        "most changes there are within chance, and a change says nothing about its cause.",
+        cls="method-note"))
+    return H.section("".join(body))
+
+
+def _spread_sentence(table: pd.DataFrame) -> str:
+    """How unevenly records are spread over the neighbourhoods, from the counts."""
+    counts = table["review"].sort_values(ascending=False).to_numpy()
+    total = counts.sum()
+    if not total:
+        return "No crime or anti-social behaviour with a location was reported this year."
+    half = int((counts.cumsum() < total / 2).sum()) + 1
+    return (f"Half of all the crime and anti-social behaviour reported to the police came from "
+            f"{half} of the area's {int((counts > 0).sum())} neighbourhoods (LSOAs, small "
+            "areas of about 1,500 residents) that had any. The map shows where reports were "
+            "made; the table names the five neighbourhoods with the most.")
+
+
+def community_where(ctx: ReportContext) -> str:
+    """Where crime and anti-social behaviour were reported, for residents: a map in classes
+    and the busiest neighbourhoods, small numbers hidden as in the tables."""
+    if ctx.police is None or ctx.police.empty:
+        return ""
+    t = ctx.params.report.suppression_threshold
+    review = ctx.params.review
+    table = places.by_lsoa(ctx.police, Filter(), ctx.params.baseline, review)
+    top = places.concentrated(table, ctx.lsoa_names)
+    rows = []
+    for _, c in top.iterrows():
+        shown = suppress_count(float(c["review"]), t)
+        rows.append([c["lsoa_name"] or c["lsoa_code"], shown or f"fewer than {t}",
+                     f"{c['share_pct']:.0f}%" if shown else "not shown"])
+    body = [H.h(2, "Where crime happens", "c-where"),
+            H.p(_spread_sentence(table)),
+            _area_map(ctx, "community-map", None, "crimes and incidents",
+                      "Crime and anti-social behaviour reported to the police", community=True),
+            H.table(["Neighbourhood", "Crimes and incidents", "Share of the area"], rows,
+                    f"The five neighbourhoods with the most crime and anti-social behaviour "
+                    f"reported, {review.describe()}", numeric=(1, 2)),
+            H.p(f"Numbers from 1 to {t - 1} are not shown, to protect people's privacy; the "
+                "map shows them as the lightest shade.")]
+    return H.section("".join(body))
+
+
+def strategy_gaps_section(ctx: ReportContext) -> str:
+    """Real rises in crime types and partner measures no indicator covers: for the next
+    strategic assessment to consider."""
+    alpha = ctx.params.analysis.significance_level
+    minimum = ctx.params.analysis.scan_min_rise_pct
+    police = {"police_street": ctx.police} if ctx.police is not None else {}
+    changes = {c.crime_type: c.month for c in ctx.recording.values() if c.decision != "real"}
+    found = horizon.scan(ctx.strategy, ctx.params.baseline, ctx.params.review, police,
+                         ctx.partner if ctx.partner is not None else pd.DataFrame(), alpha,
+                         minimum, changes)
+    body = [H.h(2, "What the strategy does not cover", "strategy-gaps"),
+            H.p(f"Every police.uk crime type and every partner measure received that no "
+                f"indicator of the strategy follows ({len(found)} in all, "
+                f"{int(found['p_value'].notna().sum())} of them comparable) was compared "
+                f"between the baseline ({ctx.baseline_desc}) and the review period "
+                f"({ctx.review_desc}).")]
+    rises = found[found["real_rise"]]
+    if len(rises):
+        body.append(H.p("Consider for the next strategic assessment: these rose by "
+                        f"{minimum:g}% or more, by more than chance would explain."))
+        rows = [[r["what"], "police.uk" if r["source"] == "police.uk" else r["dataset"],
+                 f"{int(r['baseline_count']):,}", f"{int(r['review_count']):,}",
+                 fmt_pct(r["change_pct"]), fmt_p(r["p_adjusted"])]
+                for _, r in rises.iterrows()]
+        body.append(H.table(["Crime type or measure", "Source", ctx.baseline_desc,
+                             ctx.review_desc, "Change", "p (adjusted)"], rows,
+                            "Rises not covered by any indicator: consider for the next "
+                            "strategic assessment", numeric=(2, 3, 4, 5)))
+    else:
+        body.append(H.p(f"None rose by {minimum:g}% or more by more than chance would explain."))
+    apart = found[found["not_comparable"] != ""]
+    if len(apart):
+        body.append(H.p("Not compared: " + "; ".join(
+            f"{r['what']} ({r['not_comparable']})" for _, r in apart.iterrows())
+            + ". A change in how a type is recorded moves its figures whatever happened to "
+            "crime; see the data section."))
+    body.append(H.p(
+        f"Method: {horizon.METHOD}, two-sided at {alpha:g}; a rise is listed when the adjusted "
+        f"p-value is below {alpha:g} and the rise is at least {minimum:g}%. Because many types "
+        "are tested at once, some rises would pass an unadjusted test by chance alone; the "
+        "adjustment guards against that at the cost of missing smaller rises. The test allows "
+        "for counts that vary more from month to month than chance would (over-dispersion) "
+        "and, when the two periods are the same months of the year, for the seasons. A rise "
+        "says nothing about its cause: a change in recording or reporting can produce one.",
+        cls="method-note"))
+    return H.section("".join(body))
 
 
 def data_section(ctx: ReportContext) -> str:

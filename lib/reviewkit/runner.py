@@ -35,6 +35,7 @@ from reviewkit.own import own_title
 from reviewkit.params import CycleParams, OwnNotebook, load_params
 from reviewkit.paths import notebooks_dir, outputs_dir, relative, repo_root, resolve
 from reviewkit.publish import write_for_people
+from reviewkit.signoff import sign_off_record
 
 STEPS = ("intake", "progress", "report")
 NOTEBOOKS = {"intake": "01_intake.ipynb", "progress": "02_progress.ipynb",
@@ -71,14 +72,57 @@ class Export:
     file: str
     audience: str
     title: str
+    pdf: bool = False  # also printed to PDF (the papers that are circulated)
 
 
 EXPORTS = {
     "intake": [Export("data_quality.html", "quality", "Data quality")],
-    "report": [Export("review_report.html", "board", "Strategy review"),
-               Export("community_update.html", "community", "Community safety update"),
+    "report": [Export("review_report.html", "board", "Strategy review", pdf=True),
+               Export("community_update.html", "community", "Community safety update",
+                      pdf=True),
                Export("planning_pack.html", "planning", "Planning pack")],
 }
+
+
+def running_header(params: CycleParams, audience: str) -> tuple[str, str]:
+    """(left, right) of the printed pages' header: who and when; draft or final."""
+    left = f"{params.partnership} · review period {params.review.describe()}"
+    r = params.report
+    if audience == "board":
+        return left, r.status_line()
+    if audience == "community":
+        return left, ("Draft: not for publication" if r.status == "draft"
+                      else f"Published {r.signed_off_on:%d %B %Y}")
+    return left, "For the core audit team"
+
+
+def write_report_pdfs(run_dir: Path, echo: Callable[[str], None]) -> dict[str, object]:
+    """PDF copies of the circulated reports where a Chromium is available; one line if not."""
+    from reviewkit.pdf import write_pdfs
+
+    pairs = [(run_dir / ex.file, run_dir / ex.file.replace(".html", ".pdf"))
+             for exports in EXPORTS.values() for ex in exports if ex.pdf]
+    try:
+        written = write_pdfs(pairs)
+    except RuntimeError as exc:
+        note = f"PDFs not written: {exc}. The HTML reports are complete."
+        echo(note)
+        return {"written": [], "note": note}
+    return {"written": [p.name for p in written], "note": ""}
+
+
+def refuse_unready_final(params: CycleParams, params_file: Path) -> None:
+    """A final run stops before anything runs while the paper is not ready to sign off."""
+    from reviewkit.signoff import final_problems
+
+    if params.report.status != "final":
+        return
+    problems = final_problems(params, params_file)
+    if problems:
+        raise ReviewError(
+            f"{relative(params_file)}: report.status is final, but the paper is not ready to "
+            "sign off:\n" + "\n".join(f"- {p}" for p in problems)
+            + "\nFix these and run again, or set report.status: draft to review it first.")
 
 
 class CycleLock:
@@ -219,6 +263,7 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
     params = load_params(pfile)
     check_previous(params)
     _check_strategy(params)
+    refuse_unready_final(params, pfile)
     final = cycle_dir(params)
     out_root = final.parent
     with CycleLock(out_root / f".{params.cycle}.lock"):
@@ -245,8 +290,12 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         if start != "intake":
             # the run in progress is not a finished cycle until its new manifest is written
             shutil.copytree(final, tmp, ignore=shutil.ignore_patterns("manifest.json"))
+            # the report's charts are drawn once per run: a rerun draws them again from its
+            # own data (the charts for people are drawn by the progress step)
+            shutil.rmtree(CycleLayout(tmp).chart_cache_dir, ignore_errors=True)
         else:
             tmp.mkdir(parents=True)
+        pdf: dict[str, object] | None = None
         timings: dict[str, float] = dict(old_manifest.get("timings_seconds", {})) if (
             old_manifest and start != "intake") else {}
         try:
@@ -259,10 +308,13 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
                 t0 = time.perf_counter()
                 for ex in EXPORTS.get(step.name, []):
                     export_html(nb, tmp / ex.file, f"{ex.title}: {params.partnership}",
-                                ex.audience, footer=footer)
+                                ex.audience, footer=footer,
+                                header=running_header(params, ex.audience))
                 if step.own is not None:
                     export_analysis(nb, CycleLayout(tmp).analysis_html(step.notebook),
                                     own_title(step.own), footer=footer)
+                if step.name == "report":
+                    pdf = write_report_pdfs(tmp, echo)
                 timings[f"{step.name}_export"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             write_for_people(tmp, f"{params.partnership}: review cycle {params.cycle} "
@@ -286,6 +338,8 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
             raise
         warnings = _warnings(tmp)
         manifest = build_manifest(params, pfile, tmp, timings, warnings)
+        manifest["sign_off"] = sign_off_record(params)
+        manifest["pdf"] = pdf
         if old_manifest:
             changes = changed_inputs(old_manifest, manifest)
             if changes:

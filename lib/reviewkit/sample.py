@@ -33,10 +33,15 @@ MIX = {
     "Vehicle crime": 0.050, "Violence and sexual offences": 0.313,
 }
 # Yearly change after the strategy started, by crime type (the demo's "story").
-TREND = {"Anti-social behaviour": -0.14, "Shoplifting": 0.12, "Burglary": -0.05}
 # A change in recording, force-wide from one month (as police.uk data show when a force
 # changes how it records or publishes a type): the demo's data quality page flags it.
 RECORDING_CHANGE = ("Criminal damage and arson", pd.Period("2025-04", "M"), 3.0)
+# Possession of weapons rises and no indicator of the demo strategy follows it, so the board
+# report's "what the strategy does not cover" has something to show.
+TREND = {"Anti-social behaviour": -0.14, "Shoplifting": 0.12, "Burglary": -0.05,
+         "Possession of weapons": 0.35}
+FORCE_CENTRE = (52.6, -1.2)  # latitude, longitude of the fictional force
+SNAP_POINTS = 6  # police.uk places each record at one of a few anonymised points per area
 OUTCOMES = [
     ("Investigation complete; no suspect identified", 0.44),
     ("Unable to prosecute suspect", 0.24),
@@ -65,7 +70,33 @@ def _lsoas(rng: np.random.Generator, n_partnerships: int) -> pd.DataFrame:
             letter = "ABCDE"[i % 5]
             rows.append({"lsoa_code": f"E0{code}", "lsoa_name": f"{la} {i // 5 + 1:03d}{letter}",
                          "authority": la, "weight": rng.gamma(2.0, 1.0)})
-    return pd.DataFrame(rows)
+    return _places(pd.DataFrame(rows))
+
+
+def _places(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """Where each LSOA is: authorities laid out as towns across the force, each LSOA a
+    neighbourhood near its town centre (busier LSOAs nearer the centre), with a few anonymised
+    map points inside it, as police.uk publishes. A generator of its own, so the records'
+    random stream is not disturbed."""
+    geo = np.random.default_rng(7)
+    lat0, lon0 = FORCE_CENTRE
+    out = lsoas.copy()
+    lat, lon = np.zeros(len(out)), np.zeros(len(out))
+    for k, la in enumerate(dict.fromkeys(out["authority"])):
+        mask = (out["authority"] == la).to_numpy()
+        c_lat = lat0 + 0.16 * ((k // 4) - 1) + geo.normal(0, 0.01)
+        c_lon = lon0 + 0.24 * ((k % 4) - 1.5) + geo.normal(0, 0.01)
+        w = out.loc[mask, "weight"].to_numpy()
+        spread = 0.035 / np.sqrt(w / w.mean() + 0.3)  # busy LSOAs are central and small
+        angle = geo.uniform(0, 2 * np.pi, mask.sum())
+        radius = np.abs(geo.normal(0, 1, mask.sum())) * spread
+        lat[mask] = c_lat + radius * np.sin(angle)
+        lon[mask] = c_lon + radius * np.cos(angle) * 1.6
+    out["lat"], out["lon"] = lat, lon
+    points = geo.normal(0, 1, (len(out), SNAP_POINTS, 2)) * np.array([0.002, 0.003])
+    out["snap_lat"] = list(np.round(lat[:, None] + points[:, :, 0], 6))
+    out["snap_lon"] = list(np.round(lon[:, None] + points[:, :, 1], 6))
+    return out
 
 
 def _monthly_expected(months: pd.PeriodIndex, per_month: float, trend: float) -> np.ndarray:
@@ -99,6 +130,7 @@ def generate_street_month(rng: np.random.Generator, lsoas: pd.DataFrame, month: 
                 "lsoa": area["lsoa_code"].to_numpy()[idx],
                 "LSOA name": area["lsoa_name"].to_numpy()[idx],
                 "Crime type": ctype,
+                "_row": area.index.to_numpy()[idx],
             }))
     df = pd.concat(frames, ignore_index=True)
     n = len(df)
@@ -106,8 +138,14 @@ def generate_street_month(rng: np.random.Generator, lsoas: pd.DataFrame, month: 
     no_loc = rng.random(n) < 0.03
     df["LSOA code"] = np.where(no_loc, "", df["lsoa"])
     df["LSOA name"] = np.where(no_loc, "", df["LSOA name"])
-    lon = np.round(-1.2 + rng.normal(0, 0.05, n), 6)
-    lat = np.round(52.6 + rng.normal(0, 0.05, n), 6)
+    # one of the LSOA's anonymised map points (the two draws as before keep the stream)
+    pick = (np.abs(rng.normal(0, 1, n)) * 1000).astype(int) % SNAP_POINTS
+    rng.normal(0, 1, n)
+    rows_idx = df["_row"].to_numpy()
+    snap_lat = np.stack(lsoas["snap_lat"].to_numpy())
+    snap_lon = np.stack(lsoas["snap_lon"].to_numpy())
+    lat = snap_lat[rows_idx, pick]
+    lon = snap_lon[rows_idx, pick]
     df["Longitude"] = np.where(no_loc, "", lon.astype(str))
     df["Latitude"] = np.where(no_loc, "", lat.astype(str))
     streets = np.array(["On or near High Street", "On or near Station Road",

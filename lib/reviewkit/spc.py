@@ -271,6 +271,8 @@ def seasonal_indices(values: Sequence[float], months: Sequence[int],
     if not p < alpha:
         return None, p
     idx = np.array([g.mean() for g in groups])
+    if not (idx > 0).all():  # a month that is always zero cannot be divided by: no adjustment
+        return None, p
     return idx / idx.mean(), p
 
 

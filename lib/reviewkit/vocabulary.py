@@ -142,7 +142,7 @@ def check_filters(strategy: Strategy, register: Register, source: str,
 
 def empty_filter_problems(strategy: Strategy, tidy: dict[str, pd.DataFrame]) -> list[str]:
     """Filters that match no row of a police dataset that has rows (in any month)."""
-    from reviewkit.indicators import _police_rows
+    from reviewkit.indicators import police_rows
 
     out = []
     for k, ind in enumerate(strategy.indicators):
@@ -152,8 +152,8 @@ def empty_filter_problems(strategy: Strategy, tidy: dict[str, pd.DataFrame]) -> 
         for part, flt in (("filter", ind.filter), ("numerator", ind.numerator)):
             if flt is None:
                 continue
-            base = rows if part == "filter" else _police_rows(rows, ind.filter)
-            if base.empty or not _police_rows(base, flt).empty:
+            base = rows if part == "filter" else police_rows(rows, ind.filter)
+            if base.empty or not police_rows(base, flt).empty:
                 continue
             have = sorted(set(rows["crime_type"])) if flt.crime_types is not None and (
                 part == "filter") else sorted(set(base["outcome_category"]) - {""})
