@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewkit.charts import indicator_figure, save_figure, xmr_alt
-from reviewkit.indicators import IndicatorResult, compute_all, recording_changes
+from reviewkit.charts import save_figure, xmr_alt
+from reviewkit.indicator_chart import indicator_chart_figure
+from reviewkit.indicators import Change, IndicatorResult, compute_all, recording_changes
 from reviewkit.initiatives import InitiativeResult, assess_all
 from reviewkit.layout import CycleLayout
 from reviewkit.params import CycleParams
@@ -44,6 +45,8 @@ class ProgressResult:
     initiatives: pd.DataFrame
     initiative_results: list[InitiativeResult]
     benchmarking: pd.DataFrame | None = None
+    params: CycleParams | None = None  # what the charts for slides are drawn with
+    recording: dict[str, Change] | None = None  # possible recording changes, with decisions
 
 
 # Tables of where police.uk records are (grid cells, LSOA names), beside each police dataset.
@@ -99,7 +102,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
         bench = benchmark_all(peers, params.partnership, [i.id for i in strategy.indicators],
                               str(params.review.end), params.analysis.funnel_adjustment)
     return ProgressResult(strategy, scorecard[SCORECARD_COLUMNS], results, series, initiatives,
-                          ini_results, bench)
+                          ini_results, bench, params, changes)
 
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
@@ -132,17 +135,21 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
 
 
 def write_charts(result: ProgressResult, layout: CycleLayout) -> list[Path]:
-    """Each indicator's XmR chart for slides: `charts/<indicator>.png` (300 dpi) and `.svg`,
-    with `.txt` saying what the chart shows."""
+    """Each indicator's XmR chart for slides, as the board report shows it:
+    `charts/<indicator>.png` (300 dpi) and `.svg`, with `.txt` saying what the chart shows."""
     written: list[Path] = []
+    if result.params is None:
+        return written
     for _, row in result.scorecard.iterrows():
         series = result.series.get(row["id"])
         if series is None or len(series) < 2 or "point_type" not in series:
             continue
-        fig = indicator_figure(row, series)
+        fig = indicator_chart_figure(result.params, result.strategy.indicator(row["id"]), row,
+                                     series, result.recording or {})
         written += save_figure(fig, layout.chart(row["id"], "png"))
         alt = layout.chart(row["id"], "txt")
-        alt.write_text(xmr_alt(row["name"], series, row["measure"], row["variation"],
-                               row["assurance"] or None) + "\n", encoding="utf-8")
+        words = [xmr_alt(row["name"], series, row["measure"], row["variation"],
+                         row["assurance"] or None), *fig.described]
+        alt.write_text(" ".join(words) + "\n", encoding="utf-8")
         written.append(alt)
     return written

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewkit import horizon, icons, maps, places
+from reviewkit import horizon, icons, indicator_chart, maps, places
 from reviewkit import html as H
 from reviewkit import quality as Q
 from reviewkit.charts import (
@@ -24,7 +24,6 @@ from reviewkit.charts import (
     funnel_chart,
     trend_chart,
     xmr_chart,
-    y_label,
 )
 from reviewkit.formatting import (
     fmt_change,
@@ -35,7 +34,7 @@ from reviewkit.formatting import (
     series_unit,
     unit_suffix,
 )
-from reviewkit.indicators import Change, recording_changes, trajectory_by_period
+from reviewkit.indicators import Change, recording_changes
 from reviewkit.layout import CycleLayout
 from reviewkit.narrative import (
     executive_summary,
@@ -49,7 +48,7 @@ from reviewkit.params import CycleParams, load_params
 from reviewkit.paths import relative, resolve
 from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.spreadsheet import read_csv
-from reviewkit.strategy import AllExcept, Filter, Indicator, Strategy, load_strategy
+from reviewkit.strategy import AllExcept, Filter, Strategy, load_strategy
 from reviewkit.suppression import (
     disclosed,
     is_small,
@@ -388,38 +387,12 @@ def what_is_counted(strategy: Strategy, indicator: str) -> str:
     return text
 
 
-def recording_markers(ctx: ReportContext, ind: Indicator) -> list[tuple[str, str]]:
-    """(month, label) of the possible recording changes in the crime types an indicator
-    counts (those the analyst judged real are not marked)."""
-    if ctx.police is None or ind.dataset != "police_street":
-        return []
-    types = ind.filter.crime_type_set()
-    return [(c.month, f"Possible recording change in {c.crime_type}")
-            for c in ctx.recording.values()
-            if c.decision != "real" and (types is None or c.crime_type in types)]
-
-
 def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartContext:
     """The periods, target trajectory and markers around an indicator's XmR chart."""
-    ind = ctx.strategy.indicator(r["id"])
-    base = ind.baseline.range if ind.baseline else ctx.params.baseline
-    trajectory = None
-    words = ""
-    if r["target_by"] and not pd.isna(r["target_value"]) and not pd.isna(r["baseline_value"]):
-        trajectory = trajectory_by_period(
-            float(r["baseline_value"]), float(r["target_value"]), str(base.end),
-            str(r["target_by"]), list(s["period_start"].astype(str)), r["period"],
-            r["measure"])
-        words = f"{fmt_value(r['target_value'], r['measure'])} by {r['target_by']}"
-    periods = {"month": "Month", "quarter": "Quarter", "financial_year": "Financial year"}
-    return ChartContext(
-        baseline=(str(base.start), str(base.end)),
-        review=(str(ctx.params.review.start), str(ctx.params.review.end)),
-        trajectory=trajectory, target_words=words,
-        rebase=list(ctx.params.analysis.spc.rebase),
-        markers=recording_markers(ctx, ind) + ctx.markers.get("*", [])
-        + ctx.markers.get(r["id"], []),
-        y_label=y_label(r["measure"], r["period"]), x_label=periods.get(r["period"], "Period"))
+    return indicator_chart.chart_context(
+        ctx.params, ctx.strategy.indicator(r["id"]), r, s,
+        ctx.recording if ctx.police is not None else {},
+        ctx.markers.get("*", []) + ctx.markers.get(r["id"], []))
 
 
 def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
