@@ -138,7 +138,9 @@ def test_a_finished_cycle_is_not_overwritten_and_later_steps_rerun(cycle_run, tm
     assert res.returncode == 1 and "--force" in res.stderr and "Traceback" not in res.stderr
     assert (outputs / BRACKWELL / "e2e" / "manifest.json").read_text() == before
     intake_nb = (outputs / BRACKWELL / "e2e" / "notebooks" / "01_intake.ipynb").read_bytes()
-    stale = outputs / BRACKWELL / "e2e" / "charts" / "asb_police-xmr.png"
+    from reviewkit.layout import CycleLayout
+
+    stale = CycleLayout(outputs / BRACKWELL / "e2e").chart_cache_dir / "asb_police-xmr.png"
     stale.write_bytes(b"a chart from an earlier run")
     res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
