@@ -1002,7 +1002,7 @@ def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
                 "last" if (baseline.start, baseline.end) == (prev.start, prev.end) else None)
             if (ind is not None and built is not None and col and ind.dataset == "police_street"
                     and ind.filter.outcome_categories is None and ind.numerator is None):
-                types = ind.filter.crime_types
+                types = ind.filter.crime_type_set()
                 cells = [("All types", col)] if types is None else [
                     (x, col) for x in types if x in rows]
                 rel = (("message", r["id"], fld), cells, [])
