@@ -265,6 +265,8 @@ def test_a_recording_change_makes_comparisons_not_comparable():
     assert res.direction == "not comparable" and math.isnan(res.p_value)
     assert res.not_comparable == "possible recording change in Burglary from January 2025"
     assert res.target_status == "not assessable"
+    assert res.assurance == ""  # no assurance icon beside a target that cannot be assessed
+    assert plain.assurance != ""  # the same indicator without the change has one
     assert res.review_value == 360 and res.baseline_value == 120  # the values are still shown
     # the limits start again at the change, so the new level is not read as special cause
     assert series.loc[series["period_start"] == "2025-01", "rebase_group"].item() == 1

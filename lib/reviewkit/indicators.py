@@ -542,7 +542,10 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
                              f"then, set analysis.spc.rebase to {starts[shift]} to recalculate "
                              "the limits from there")
         res.variation = spc.variation(result, improvement)
-        res.assurance = spc.assurance(result, improvement, per_period_target) or ""
+        # No assurance icon beside a target this review cannot assess (data missing, or a
+        # recording change): the icon would claim what the target column says it cannot.
+        if res.target_status != "not assessable":
+            res.assurance = spc.assurance(result, improvement, per_period_target) or ""
         res.spc_provisional = bool(result["provisional"].iloc[-1])
         res.points = len(series)
     if len(series):
