@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, reviewkit
+from conftest import FIXTURES, reviewkit, write_params
 from reviewkit.errors import ReviewError
 from reviewkit.intake import run_intake, write_intake
 from reviewkit.params import load_params
@@ -55,17 +55,10 @@ def make_project(tmp: Path, cases: list[dict]) -> Path:
         "partnership": "Brackwell CSP", "priorities": [{"id": "p", "name": "P"}],
         "indicators": indicators}))
     (tmp / "log.csv").write_text(LOG)
-    params = tmp / "params.yaml"
-    params.write_text(yaml.safe_dump({
-        "cycle": "bad", "partnership": "Brackwell CSP",
-        "area": {"local_authorities": ["Brackwell"]},
-        "review_period": {"start": "2025-10", "end": "2026-09"},
-        "baseline_period": {"start": "2023-10", "end": "2024-09"},
-        "review_date": "2026-11-20",
-        "inputs": {"strategy": str(tmp / "strategy.yaml"),
-                   "data_requests": str(tmp / "register.yaml"),
-                   "difficulties": str(tmp / "log.csv")}}))
-    return params
+    return write_params(tmp / "params.yaml", cycle="bad", partnership="Brackwell CSP",
+                        inputs={"strategy": str(tmp / "strategy.yaml"),
+                                "data_requests": str(tmp / "register.yaml"),
+                                "difficulties": str(tmp / "log.csv")})
 
 
 STREET = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
@@ -199,6 +192,7 @@ def test_a_bad_register_is_named(tmp_path):
         run_intake(load_params(params))
 
 
+@pytest.mark.e2e
 def test_a_handful_end_to_end(tmp_path):
     """Several bad datasets at once through `reviewkit run`: the review still completes, each
     damaged police.uk month makes its indicator not assessable with the month named, no cell

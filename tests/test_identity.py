@@ -62,7 +62,7 @@ def test_fingerprint_follows_every_setting(tmp_path, demo_data):
     a = load_params(write_params(tmp_path / "a.yaml", demo_data))
     same = load_params(write_params(tmp_path / "same.yaml", demo_data))
     other = load_params(write_params(tmp_path / "o.yaml", demo_data,
-                                     extra="analysis: {significance_level: 0.01}\n"))
+                                     analysis={"significance_level": 0.01}))
     assert fingerprint(a) == fingerprint(same) != fingerprint(other)
 
 
@@ -94,14 +94,14 @@ def test_later_steps_need_the_earlier_ones_made_with_the_same_params(tmp_path, d
         run_folder(p, None, "progress")
     folder = run_folder(p, None, "intake")
     assert run_folder(p, None, "progress") == folder
-    write_params(p, demo_data, extra="analysis: {significance_level: 0.01}\n")
+    write_params(p, demo_data, analysis={"significance_level": 0.01})
     with pytest.raises(ReviewError, match=r"significance_level: 0\.05 -> 0\.01"):
         run_folder(p, None, "report")
     # a change only the report reads (contact details) does not make the figures stale
     write_params(p, demo_data, extra="report: {contact: 'Call us'}\n")
     assert run_folder(p, None, "report") == folder
     # a new intake drops the record of the later steps made with the old params
-    write_params(p, demo_data, extra="analysis: {significance_level: 0.01}\n")
+    write_params(p, demo_data, analysis={"significance_level": 0.01})
     run_folder(p, None, "intake")
     with pytest.raises(ReviewError, match="no progress step"):
         run_folder(p, None, "report")

@@ -8,21 +8,11 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
+from conftest import cycle_params
 from reviewkit.indicators import compute_indicator, recording_changes, target_status
-from reviewkit.params import CycleParams
 from reviewkit.strategy import Indicator
 
-PARAMS = {
-    "cycle": "t", "partnership": "P", "area": {"local_authorities": ["Brackwell"]},
-    "review_period": {"start": "2025-10", "end": "2026-09"},
-    "baseline_period": {"start": "2023-10", "end": "2024-09"},
-    "review_date": "2026-11-20",
-    "inputs": {"strategy": "s", "data_requests": "r", "difficulties": "d"},
-}
-
-
-def params(**kw) -> CycleParams:
-    return CycleParams.model_validate({**PARAMS, **kw})
+params = cycle_params  # the demo params, changed per test
 
 
 def ind(**kw) -> Indicator:

@@ -60,6 +60,7 @@ def _youth_file(folder: Path) -> None:
     (folder / "first_time_entrants_2023-2026.csv").write_text("\n".join(rows) + "\n")
 
 
+@pytest.mark.e2e
 def test_two_cycles_end_to_end(demo_data, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(demo_data, data)
@@ -75,10 +76,9 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     shutil.move(asb / "council_asb_2025-09_to_2026-09.csv", later / "council_asb.csv")
     params_dir = tmp_path / "params"
     params_dir.mkdir()
-    first = write_params(params_dir / "c1.yaml", data, cycle="c1")
-    first.write_text(first.read_text().replace('review_period: {start: "2025-10", end: "2026-09"}',
-                                               'review_period: {start: "2024-10", end: "2025-09"}')
-                     .replace("review_date: 2026-11-20", "review_date: 2025-11-20"))
+    first = write_params(params_dir / "c1.yaml", data, cycle="c1",
+                         review_period={"start": "2024-10", "end": "2025-09"},
+                         review_date=dt.date(2025, 11, 20))
     outputs = tmp_path / "outputs"
     env = {"REVIEWKIT_OUTPUTS": str(outputs)}
     res = reviewkit("run", str(first), "--quiet", env=env)
@@ -148,7 +148,7 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
 
 def test_new_cycle_quarterly_moves_three_months(tmp_path, demo_data):
     params = write_params(tmp_path / "q1.yaml", demo_data, cycle="q1",
-                          extra="cycle_length: quarter\n")
+                          cycle_length="quarter")
     target, _notes = new_cycle("q2", params)
     p = load_params(target, check_files=False)
     assert (p.review_period.start, p.review_period.end) == ("2026-01", "2026-12")
