@@ -493,7 +493,7 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         res.assessable, res.direction = False, "not assessable"
         res.reason = "not assessable: every crime type it counts is excluded (recording change)"
     # SPC over the whole series, never across a gap (limits would join months apart)
-    improvement = "decrease" if ind.better == "lower" else "increase"
+    improvement: spc.Improvement = "decrease" if ind.better == "lower" else "increase"
     gaps = series_gaps(series, ind.period)
     if gaps:
         res.notes.append(f"no SPC limits: {', '.join(gaps)} missing from the series")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import pandas as pd
 from pydantic import (
@@ -238,7 +238,12 @@ class CycleParams(Strict):
         return self
 
     # Resolved paths -------------------------------------------------------------------------
+    @overload
+    def path(self, key: Literal["strategy", "data_requests", "difficulties"]) -> Path: ...
+    @overload
+    def path(self, key: str) -> Path | None: ...
     def path(self, key: str) -> Path | None:
+        """The input file named by `key`, resolved (None for an optional input not given)."""
         value = getattr(self.inputs, key)
         return resolve(value) if value else None
 
