@@ -63,6 +63,16 @@ def reviewkit(*args: str, env: dict[str, str] | None = None,
                           capture_output=True, text=True, env=full_env, timeout=600)
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line in this process: what `reviewkit(...)` checks, without starting Python
+    again (an exception that the command line lets through fails the test)."""
+    from reviewkit.cli import main
+
+    code = main(list(args))
+    said = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, said.out, said.err)
+
+
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Small synthetic demo data (all shapes, few rows) shared by the slower tests."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, reviewkit, write_params
+from conftest import FIXTURES, reviewkit, run_cli, write_params
 from reviewkit.errors import ReviewError
 from reviewkit.intake import run_intake, write_intake
 from reviewkit.params import load_params
@@ -115,11 +115,11 @@ def written_cells_are_safe(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_case(tmp_path, case):
+def test_case(tmp_path, case, capsys):
     params = make_project(tmp_path, [case])
     expect = case["expect"]
     # through the command line: a clear answer, never a traceback
-    res = reviewkit("check", str(params))
+    res = run_cli(capsys, "check", str(params))
     assert "Traceback" not in res.stdout + res.stderr
     assert res.returncode in (0, 1)
     assert f"case0: {expect.get('status', 'partial' if expect['accepted'] else 'unusable')}" in (
@@ -161,7 +161,7 @@ def test_case(tmp_path, case):
             assert secret not in text
 
 
-def test_strategy_mistakes_are_named(tmp_path):
+def test_strategy_mistakes_are_named(tmp_path, capsys):
     params = make_project(tmp_path, [CASES[4]])
     strategy = yaml.safe_load((tmp_path / "strategy.yaml").read_text())
     strategy["initiatives"] = [
@@ -172,14 +172,14 @@ def test_strategy_mistakes_are_named(tmp_path):
     strategy["indicators"].append({"id": "j", "priority": "p", "name": "J", "dataset": "nowhere",
                                    "better": "lower"})
     (tmp_path / "strategy.yaml").write_text(yaml.safe_dump(strategy))
-    res = reviewkit("check", str(params))
+    res = run_cli(capsys, "check", str(params))
     assert res.returncode == 1 and "Traceback" not in res.stderr
     err = res.stderr
     assert "key 'initiatives.0.indicators': 'nope' is not an indicator id" in err
     assert "depend on each other in a circle (a -> b -> a)" in err
     strategy["initiatives"] = []
     (tmp_path / "strategy.yaml").write_text(yaml.safe_dump(strategy))
-    res = reviewkit("check", str(params))
+    res = run_cli(capsys, "check", str(params))
     assert "key 'indicators.1.dataset': 'nowhere' is not in the data request register" in (
         res.stderr)
 

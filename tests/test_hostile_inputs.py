@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import BRACKWELL, ROOT, reviewkit
+from conftest import BRACKWELL, ROOT, reviewkit, run_cli
 from reviewkit.cli import describe_os_error, main
 from reviewkit.errors import ReviewError
 from test_bad_inputs import CASES, make_project
@@ -114,11 +114,11 @@ def test_new_cycle_refuses_an_id_before_writing_anything(project, capsys, new_id
     assert not (project.parent.parent / "evil.yaml").exists()
 
 
-def test_outputs_that_cannot_be_written_are_named(project, tmp_path):
+def test_outputs_that_cannot_be_written_are_named(project, tmp_path, monkeypatch, capsys):
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("a file where the outputs folder should be")
-    res = reviewkit("run", str(project), "--quiet",
-                    env={"REVIEWKIT_OUTPUTS": str(blocker / "outputs")})
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(blocker / "outputs"))
+    res = run_cli(capsys, "run", str(project), "--quiet")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "not_a_folder" in res.stderr and "run again" in res.stderr
 

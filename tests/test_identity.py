@@ -98,7 +98,7 @@ def test_later_steps_need_the_earlier_ones_made_with_the_same_params(tmp_path, d
     with pytest.raises(ReviewError, match=r"significance_level: 0\.05 -> 0\.01"):
         run_folder(p, None, "report")
     # a change only the report reads (contact details) does not make the figures stale
-    write_params(p, demo_data, extra="report: {contact: 'Call us'}\n")
+    write_params(p, demo_data, report={"contact": "Call us"})
     assert run_folder(p, None, "report") == folder
     # a new intake drops the record of the later steps made with the old params
     write_params(p, demo_data, analysis={"significance_level": 0.01})

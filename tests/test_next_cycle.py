@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import BRACKWELL, reviewkit, write_params
+from conftest import BRACKWELL, reviewkit, run_cli, write_params
 from reviewkit.cycles import add_months, init_partnership, new_cycle
 from reviewkit.errors import ReviewError
 from reviewkit.params import load_params
@@ -26,7 +26,7 @@ def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
 
 
-def test_init_writes_commented_templates_that_check_explains(tmp_path):
+def test_init_writes_commented_templates_that_check_explains(tmp_path, monkeypatch, capsys):
     written = init_partnership("Newport Community Safety Partnership", today=dt.date(2026, 5, 1),
                                root=tmp_path)
     params = tmp_path / "params" / "newport_community_safety_partnership.yaml"
@@ -38,7 +38,8 @@ def test_init_writes_commented_templates_that_check_explains(tmp_path):
     assert p["area"]["local_authorities"] == ["Newport"]
     assert p["review_period"] == {"start": "2025-04", "end": "2026-03"}
     assert p["baseline_period"] == {"start": "2024-04", "end": "2025-03"}
-    res = reviewkit("check", str(params), env={"REVIEWKIT_ROOT": str(tmp_path)})
+    monkeypatch.setenv("REVIEWKIT_ROOT", str(tmp_path))
+    res = run_cli(capsys, "check", str(params))
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "MISSING police_street: not received" in res.stdout
     with pytest.raises(ReviewError, match="already exist"):

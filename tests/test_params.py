@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import reviewkit, write_params
+from conftest import run_cli, write_params
 from reviewkit.cli import main
 from reviewkit.errors import ReviewError
 from reviewkit.params import load_params
@@ -93,8 +93,8 @@ def test_cli_exits_non_zero_without_a_traceback(good, old, new, key, capsys):
         assert str(good) in said.err and f"key '{key}" in said.err
 
 
-def test_check_reports_missing_and_late_data(good):
-    res = reviewkit("check", str(good))
+def test_check_reports_missing_and_late_data(good, capsys):
+    res = run_cli(capsys, "check", str(good))
     assert res.returncode == 1  # the demo's youth justice data never arrives
     assert "youth_fte: not received (overdue, due 2026-10-31)" in res.stdout
     assert "ae_assaults: partial" in res.stdout and "Jul-Sep 2026" in res.stdout
