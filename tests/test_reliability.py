@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -32,19 +33,11 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.glob(pattern))}
 
 
-def test_reruns_are_byte_identical_and_changes_are_named(cycle_run, tmp_path):
-    """A rerun on the same inputs (here a copy of them) writes the same bytes; a changed input
-    is then named, and only it. Two runs share the copy."""
-    data = tmp_path / "data"
-    shutil.copytree(cycle_run["data"], data)
-    for register in data.glob("*/data_requests.yaml"):
-        register.write_text(register.read_text().replace(str(cycle_run["data"]), str(data)))
-    params = tmp_path / "p.yaml"
-    params.write_text(cycle_run["params"].read_text().replace(str(cycle_run["data"]), str(data)))
+def test_reruns_are_byte_identical(cycle_run, tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
     first = _snapshot(outputs / BRACKWELL / "e2e")
     assert len(first) > 10
-    res = reviewkit("run", str(params), "--force", "--quiet", env=env)
+    res = reviewkit("run", str(cycle_run["params"]), "--force", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
     second = _snapshot(outputs / BRACKWELL / "e2e")
     assert second.keys() == first.keys()
@@ -53,13 +46,32 @@ def test_reruns_are_byte_identical_and_changes_are_named(cycle_run, tmp_path):
     m1 = json.loads((cycle_run["cycle"] / "manifest.json").read_text())
     m2 = json.loads((outputs / BRACKWELL / "e2e" / "manifest.json").read_text())
     assert [i["sha256"] for i in m1["inputs"]] == [i["sha256"] for i in m2["inputs"]]
-    # one input changes: it alone is named
+    assert "changed_since_last_run" not in m2
+
+
+def test_a_changed_input_file_is_detected_and_named(cycle_run, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(cycle_run["data"], data)
+    for register in data.glob("*/data_requests.yaml"):
+        register.write_text(register.read_text().replace(str(cycle_run["data"]), str(data)))
+    params = tmp_path / "p.yaml"
+    params.write_text(cycle_run["params"].read_text().replace(str(cycle_run["data"]), str(data)))
+    outputs, env = _copy_outputs(cycle_run, tmp_path)
+    # the finished cycle's manifest as a run on the copy would have written it (the same files,
+    # so the same hashes, under the copy's paths): one run then shows what a change does
+    manifest = outputs / BRACKWELL / "e2e" / "manifest.json"
+    before = json.loads(manifest.read_text())
+    for entry in before["inputs"]:
+        entry["path"] = entry["path"].replace(str(cycle_run["data"]), str(data)).replace(
+            str(cycle_run["params"]), str(params))
+        entry["sha256"] = hashlib.sha256(Path(entry["path"]).read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(before))
     asb = sorted((data / "brackwell" / "council_asb").glob("*.csv"))[-1]
     asb.write_bytes(asb.read_bytes().replace(b",Brackwell,", b",Brackwell,1", 1))
     res = reviewkit("run", str(params), "--force", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
-    manifest = json.loads((outputs / BRACKWELL / "e2e" / "manifest.json").read_text())
-    assert manifest["changed_since_last_run"] == [f"{asb} changed"]
+    changed = json.loads(manifest.read_text())["changed_since_last_run"]
+    assert changed == [f"{asb} changed"]
 
 
 def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cycle_run,
