@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from reviewkit.params import CycleParams
+from reviewkit.inputs.params import CycleParams
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "real" / "police_uk"
@@ -66,7 +66,7 @@ def reviewkit(*args: str, env: dict[str, str] | None = None,
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
     """The command line in this process: what `reviewkit(...)` checks, without starting Python
     again (an exception that the command line lets through fails the test)."""
-    from reviewkit.cli import main
+    from reviewkit.run.cli import main
 
     code = main(list(args))
     said = capsys.readouterr()
@@ -77,7 +77,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.Comple
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Small synthetic demo data (all shapes, few rows) shared by the slower tests."""
     folder = tmp_path_factory.mktemp("demo")
-    from reviewkit.sample import generate
+    from reviewkit.demo.sample import generate
 
     generate(folder, rows=9000, partnerships=3)
     return folder

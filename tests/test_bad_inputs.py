@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, reviewkit, run_cli, write_params
-from reviewkit.errors import ReviewError
-from reviewkit.intake import run_intake, write_intake
-from reviewkit.params import load_params
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.intake.step import run_intake, write_intake
 
 CORPUS = FIXTURES / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))

@@ -10,16 +10,16 @@ import nbformat
 import pytest
 
 from conftest import ROOT, write_params
-from reviewkit.errors import ReviewError
-from reviewkit.identity import (
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.run.runner import check_batch
+from reviewkit.store.identity import (
     check_finished,
     cycle_dir,
     fingerprint,
     interactive_dir,
     run_folder,
 )
-from reviewkit.params import load_params
-from reviewkit.runner import check_batch
 
 
 @pytest.fixture()

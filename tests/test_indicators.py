@@ -9,8 +9,8 @@ import pytest
 from scipy import stats as sps
 
 from conftest import cycle_params
-from reviewkit.indicators import compute_indicator, recording_changes, target_status
-from reviewkit.strategy import Indicator
+from reviewkit.analysis.indicators import compute_indicator, recording_changes, target_status
+from reviewkit.inputs.strategy import Indicator
 
 params = cycle_params  # the demo params, changed per test
 
@@ -303,7 +303,7 @@ def test_seasonal_monthly_data_are_charted_seasonally_adjusted():
                baseline_period={"start": "2023-04", "end": "2024-03"})
     winter, _ = run(ind(), {"police_street": police(short)}, p)
     assert winter.variation == res.variation == "common_cause"
-    raw = __import__("reviewkit.spc", fromlist=["xmr"]).xmr(list(values.values()))
+    raw = __import__("reviewkit.methods.spc", fromlist=["xmr"]).xmr(list(values.values()))
     assert raw["special_cause"].any()  # unadjusted, the seasons alone raise flags
 
 

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import BRACKWELL, reviewkit, run_cli, write_params
-from reviewkit.cycles import add_months, init_partnership, new_cycle
-from reviewkit.errors import ReviewError
-from reviewkit.params import load_params
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.run.scaffold import add_months, init_partnership, new_cycle
 
 
 @pytest.mark.parametrize("day,months,expected", [

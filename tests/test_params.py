@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, write_params
-from reviewkit.cli import main
-from reviewkit.errors import ReviewError
-from reviewkit.params import load_params
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.run.cli import main
 
 
 @pytest.fixture()

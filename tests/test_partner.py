@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reviewkit.area import AreaMatcher
-from reviewkit.partner import read_table_dataset
-from reviewkit.register import TableSource
+from reviewkit.inputs.register import TableSource
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.partner import read_table_dataset
 
 AREA = AreaMatcher(["Brackwell"])
 REVIEW_DATE = dt.date(2026, 11, 20)

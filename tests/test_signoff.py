@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import reviewkit, write_params
-from reviewkit.errors import ReviewError
-from reviewkit.params import load_params
-from reviewkit.runner import refuse_unready_final, running_header
-from reviewkit.signoff import final_problems, sign_off_record, unfilled_prompts
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.run.runner import refuse_unready_final, running_header
+from reviewkit.run.signoff import final_problems, sign_off_record, unfilled_prompts
 
 FINAL = """report:
   status: final

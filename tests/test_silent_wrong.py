@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from conftest import BRACKWELL, LATE_SEEN, reviewkit, visible_text
-from reviewkit.register import POLICE_KINDS
-from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
-from reviewkit.strategy import MEASURES
+from reviewkit.inputs.register import POLICE_KINDS
+from reviewkit.inputs.strategy import MEASURES
+from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
 
 REPORTS = ("review_report.html", "community_update.html", "data_quality.html",
            "planning_pack.html")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from reviewkit.spc import (
+from reviewkit.methods.spc import (
     _part_of,
     _run_on_one_side,
     _trend,

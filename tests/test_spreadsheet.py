@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewkit.spreadsheet import read_csv, safe_cell, unsafe_cell, write_csv
-from reviewkit.tables import write_table
+from reviewkit.store.spreadsheet import read_csv, safe_cell, unsafe_cell, write_csv
+from reviewkit.store.tables import write_table
 
 HOSTILE = ['=HYPERLINK("http://evil.example/x","click")', "=cmd|' /C calc'!A0", "+SUM(A1)",
            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1+1", "\r=1+1", "\n=1"]

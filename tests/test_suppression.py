@@ -3,7 +3,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewkit.suppression import disclosed, suppress_table
+from reviewkit.report.suppression import disclosed, suppress_table
 
 
 def test_primary_and_secondary_on_a_hand_built_table():
@@ -154,9 +154,9 @@ def test_a_key_message_cannot_print_a_count_the_table_hid():
     # would give robbery back as the total minus the rest, so it is left out
     from types import SimpleNamespace
 
-    from reviewkit.params import CycleParams
-    from reviewkit.report import community_numbers
-    from reviewkit.strategy import Indicator
+    from reviewkit.inputs.params import CycleParams
+    from reviewkit.inputs.strategy import Indicator
+    from reviewkit.report.step import community_numbers
 
     params = CycleParams.model_validate({
         "cycle": "t", "partnership": "P", "area": {"local_authorities": ["B"]},
