@@ -13,8 +13,9 @@ import yaml
 
 from conftest import BRACKWELL, reviewkit, run_cli, write_params
 from reviewkit.base.errors import ReviewError
+from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import load_params
-from reviewkit.run.scaffold import add_months, init_partnership, new_cycle
+from reviewkit.run.scaffold import init_partnership, new_cycle
 
 
 @pytest.mark.parametrize("day,months,expected", [

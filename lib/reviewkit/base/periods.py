@@ -6,6 +6,7 @@ tables. A quarter or financial year is a start month plus a length in months.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -212,3 +213,11 @@ def _check_fy(first: int, second: str, text: str) -> None:
     if int(second) % 100 != (first + 1) % 100:
         raise ValueError(f"'{text}' is not a financial year (the second year must follow "
                          "the first)")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

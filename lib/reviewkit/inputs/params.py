@@ -29,6 +29,9 @@ from reviewkit.inputs.yaml_files import load_yaml, validate
 CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # a folder name, never ../
 
 
+# months from one review to the next, per cycle length
+CYCLE_MONTHS = {"year": 12, "quarter": 3}
+
 class Strict(BaseModel):
     """Base for every params and input schema: unknown keys are errors, not warnings."""
 
@@ -246,6 +249,11 @@ class CycleParams(Strict):
         """The input file named by `key`, resolved (None for an optional input not given)."""
         value = getattr(self.inputs, key)
         return resolve(value) if value else None
+
+    @property
+    def cycle_months(self) -> int:
+        """Months from one review to the next: 12 for a yearly cycle, 3 for a quarterly one."""
+        return CYCLE_MONTHS[self.cycle_length]
 
     @property
     def review(self) -> MonthRange:

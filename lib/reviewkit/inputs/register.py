@@ -18,7 +18,10 @@ from reviewkit.base.paths import resolve
 from reviewkit.inputs.params import Strict
 from reviewkit.inputs.yaml_files import load_yaml, validate
 
-POLICE_KINDS = ("police_uk_street", "police_uk_outcomes", "police_uk_stop_search")
+# each police.uk file kind and the end of its file names (YYYY-MM-force-street.csv)
+POLICE_SUFFIX = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
+                 "police_uk_stop_search": "-stop-and-search.csv"}
+POLICE_KINDS = tuple(POLICE_SUFFIX)
 
 
 class PoliceSource(Strict):
@@ -115,8 +118,7 @@ def source_files(request: DataRequest) -> list[Path]:
         if root.is_file():
             return [root]
         if root.is_dir():
-            suffix = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
-                      "police_uk_stop_search": "-stop-and-search.csv"}[request.source.kind]
+            suffix = POLICE_SUFFIX[request.source.kind]
             files = [p for p in walk_files(root)
                      if p.name.endswith(suffix) or p.suffix.lower() == ".zip"]
             return sorted(files, key=lambda p: p.relative_to(root).as_posix())
@@ -126,7 +128,7 @@ def source_files(request: DataRequest) -> list[Path]:
 
 
 
-POLICE_SUFFIXES = ("-street.csv", "-outcomes.csv", "-stop-and-search.csv", ".zip")
+POLICE_SUFFIXES = (*POLICE_SUFFIX.values(), ".zip")
 
 
 def stray_files(request: DataRequest) -> list[Path]:

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 
 from reviewkit.base.paths import relative
 from reviewkit.inputs.crime_types import HISTORY
+from reviewkit.inputs.register import POLICE_SUFFIX
 from reviewkit.intake.accounting import DatasetIntake, FileAccount, Problem
 from reviewkit.intake.area import AreaMatcher
 from reviewkit.methods.grid import cell_counts, replace_coordinates
@@ -62,8 +63,7 @@ TIDY_KEYS: dict[str, list[str]] = {
 }
 # Read when present, never required: the anonymised location, turned into grid cells at once.
 OPTIONAL = {"Longitude", "Latitude"}
-SUFFIX = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
-          "police_uk_stop_search": "-stop-and-search.csv"}
+SUFFIX = POLICE_SUFFIX
 _DICT = pa.dictionary(pa.int32(), pa.string())  # categories: small, fast to classify
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _MONTH_IN_NAME = re.compile(r"(\d{4}-\d{2})-(.+?)-(street|outcomes|stop-and-search)\.csv$")

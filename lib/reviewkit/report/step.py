@@ -1109,7 +1109,7 @@ def community_about(ctx: ReportContext) -> str:
 
 # Planning pack ------------------------------------------------------------------------------------
 def planning_title(ctx: ReportContext) -> str:
-    months = 12 if ctx.params.cycle_length == "year" else 3
+    months = ctx.params.cycle_months
     nxt = ctx.params.review.shift(months)
     return (f'<header class="title">'
             f'{H.h(1, f"{ctx.params.partnership}: planning pack for the next review")}'
@@ -1120,10 +1120,10 @@ def planning_title(ctx: ReportContext) -> str:
 
 def planning_requests(ctx: ReportContext) -> str:
     """What information is needed next time, who provides, gathers and analyses it, when."""
+    from reviewkit.base.periods import add_months
     from reviewkit.inputs.register import load_register
-    from reviewkit.run.scaffold import add_months
 
-    months = 12 if ctx.params.cycle_length == "year" else 3
+    months = ctx.params.cycle_months
     register = load_register(ctx.params.path("data_requests"))
     status = dict(zip(ctx.completeness["dataset"], ctx.completeness["status"], strict=True))
     rows = [[r.description, r.provider, r.gatherer, r.analyst, r.frequency,
@@ -1155,9 +1155,9 @@ def planning_difficulties(ctx: ReportContext) -> str:
 
 def planning_milestones(ctx: ReportContext) -> str:
     """Milestones overdue or falling due before the next review."""
-    from reviewkit.run.scaffold import add_months
+    from reviewkit.base.periods import add_months
 
-    months = 12 if ctx.params.cycle_length == "year" else 3
+    months = ctx.params.cycle_months
     start = ctx.params.review_date
     end = add_months(start, months)
     rows = []

@@ -15,17 +15,10 @@ from ruamel.yaml import YAML
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, repo_root, resolve
+from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import CYCLE_ID, load_params
 from reviewkit.store.identity import cycle_dir, slugify
 from reviewkit.store.receipts import receipts_file, record_dates
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def _template(name: str) -> str:
@@ -98,7 +91,7 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     if target.exists():
         raise ReviewError(f"{relative(target)} already exists; it is not overwritten. Choose "
                           "another cycle id or remove the file.")
-    months = 12 if prev.cycle_length == "year" else 3
+    months = prev.cycle_months
     notes: list[str] = []
     y = _yaml()
     data = y.load(prev_path.read_text(encoding="utf-8"))
