@@ -149,7 +149,7 @@ def test_a_full_disk_during_a_run_is_a_message(project, capsys, monkeypatch):
 # Paths the tool owns --------------------------------------------------------------------------
 def test_a_failed_run_never_names_another_cycle(tmp_path):
     from reviewkit.inputs.params import CYCLE_ID
-    from reviewkit.run.runner import _keep_interrupted, failed_dir
+    from reviewkit.run.runner import failed_dir, keep_interrupted
 
     out = tmp_path / "outputs"
     other = out / "o07.failed"  # a finished cycle whose id is 'o07.failed'
@@ -159,7 +159,7 @@ def test_a_failed_run_never_names_another_cycle(tmp_path):
     stale.mkdir()
     (stale / "half.csv").write_text("x")
     said: list[str] = []
-    _keep_interrupted(out, "o07", said.append)
+    keep_interrupted(out, "o07", said.append)
     assert (other / "manifest.json").exists()
     assert (failed_dir(out, "o07") / "half.csv").exists() and "_failed/o07" in said[0]
     # no cycle id names the folder a failed run is kept in

@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from reviewkit.methods.spc import (
-    _part_of,
-    _run_on_one_side,
-    _trend,
-    _two_in_three,
     assurance,
+    part_of_run,
+    run_on_one_side,
     seasonal_indices,
     seasonally_adjusted,
     sustained_shift_start,
+    trend_run,
+    two_in_three,
     variation,
     xmr,
 )
@@ -74,37 +74,37 @@ def test_fix_after_n_points_uses_only_the_first_points():
 
 # The rule helpers, with the cases from NHSRplotthedots' test-ptd_calculate_point_type.R
 def test_seven_on_one_side():
-    assert list(_run_on_one_side(np.array([1] * 6), 7)) == [0] * 6
-    assert list(_run_on_one_side(np.array([1] * 6 + [-1]), 7)) == [0] * 7
-    assert list(_run_on_one_side(np.array([1] * 8 + [-1]), 7)) == [0] * 6 + [1, 1, 0]
-    assert list(_run_on_one_side(np.array([-1] * 8 + [1]), 7)) == [0] * 6 + [1, 1, 0]
-    assert list(_run_on_one_side(np.array([-1] + [1] * 8 + [-1]), 7)) == [0] * 7 + [1, 1, 0]
+    assert list(run_on_one_side(np.array([1] * 6), 7)) == [0] * 6
+    assert list(run_on_one_side(np.array([1] * 6 + [-1]), 7)) == [0] * 7
+    assert list(run_on_one_side(np.array([1] * 8 + [-1]), 7)) == [0] * 6 + [1, 1, 0]
+    assert list(run_on_one_side(np.array([-1] * 8 + [1]), 7)) == [0] * 6 + [1, 1, 0]
+    assert list(run_on_one_side(np.array([-1] + [1] * 8 + [-1]), 7)) == [0] * 7 + [1, 1, 0]
 
 
 def test_trend_of_seven():
-    assert list(_trend(np.arange(1, 7), 7)) == [0] * 6
-    assert list(_trend(np.array([1, 2, 3, 3, 4, 5, 6]), 7)) == [0] * 7  # a tie breaks it
-    assert list(_trend(np.arange(1, 8), 7)) == [0] * 6 + [1]
-    assert list(_trend(np.array([2, 1, 2, 3, 4, 5, 6, 7, 3]), 7)) == [0] * 7 + [1, 0]
-    assert list(_trend(np.arange(7, 0, -1), 7)) == [0] * 6 + [-1]
-    assert list(_trend(np.array([2, 7, 6, 5, 4, 3, 2, 1, 3]), 7)) == [0] * 7 + [-1, 0]
+    assert list(trend_run(np.arange(1, 7), 7)) == [0] * 6
+    assert list(trend_run(np.array([1, 2, 3, 3, 4, 5, 6]), 7)) == [0] * 7  # a tie breaks it
+    assert list(trend_run(np.arange(1, 8), 7)) == [0] * 6 + [1]
+    assert list(trend_run(np.array([2, 1, 2, 3, 4, 5, 6, 7, 3]), 7)) == [0] * 7 + [1, 0]
+    assert list(trend_run(np.arange(7, 0, -1), 7)) == [0] * 6 + [-1]
+    assert list(trend_run(np.array([2, 7, 6, 5, 4, 3, 2, 1, 3]), 7)) == [0] * 7 + [-1, 0]
 
 
 def test_part_of_marks_the_whole_run():
-    assert list(_part_of(np.array([0] * 6 + [1]), 7)) == [1] * 7
-    assert list(_part_of(np.array([0] * 8 + [1, 0]), 7)) == [0, 0] + [1] * 7 + [0]
+    assert list(part_of_run(np.array([0] * 6 + [1]), 7)) == [1] * 7
+    assert list(part_of_run(np.array([0] * 8 + [1, 0]), 7)) == [0, 0] + [1] * 7 + [0]
 
 
 def test_two_in_three():
     same = np.ones(7, dtype=int)
-    assert list(_two_in_three(np.array([1, 0, 1]), np.ones(3))) == [1, 1, 1]
-    assert list(_two_in_three(np.array([0, 1, 1]), np.ones(3))) == [1, 1, 1]
-    assert list(_two_in_three(np.array([0, 0, 1, 0, 1, 0, 0]), same)) == [0, 0, 1, 1, 1, 0, 0]
-    assert list(_two_in_three(np.array([0, 0, 1, 1, 0, 0, 0]), same)) == [0, 1, 1, 1, 1, 0, 0]
+    assert list(two_in_three(np.array([1, 0, 1]), np.ones(3))) == [1, 1, 1]
+    assert list(two_in_three(np.array([0, 1, 1]), np.ones(3))) == [1, 1, 1]
+    assert list(two_in_three(np.array([0, 0, 1, 0, 1, 0, 0]), same)) == [0, 0, 1, 1, 1, 0, 0]
+    assert list(two_in_three(np.array([0, 0, 1, 1, 0, 0, 0]), same)) == [0, 1, 1, 1, 1, 0, 0]
     v = np.array([1, 0, 0, 1])
-    assert list((_two_in_three(v, np.ones(4)) == 1) & (v == 1)) == [False] * 4
+    assert list((two_in_three(v, np.ones(4)) == 1) & (v == 1)) == [False] * 4
     v = np.array([1, 0, 0, 1, 1])
-    assert list((_two_in_three(v, np.ones(5)) == 1) & (v == 1)) == [False] * 3 + [True] * 2
+    assert list((two_in_three(v, np.ones(5)) == 1) & (v == 1)) == [False] * 3 + [True] * 2
 
 
 def test_two_in_three_opposite_sides_is_not_special():
@@ -133,8 +133,8 @@ def test_point_types_and_precedence():
     assert list(r["rule"]) == [""] * 10 + ["shift"] * 8
     assert (r["point_type"].iloc[-7:] == "special_cause_improvement").all()
     # a point on the mean (relative_to_mean 0) breaks a run
-    assert not _run_on_one_side(np.array([1] * 6 + [0] + [1] * 6), 7).any()
-    assert _run_on_one_side(np.array([1] * 13), 7).sum() == 7
+    assert not run_on_one_side(np.array([1] * 6 + [0] + [1] * 6), 7).any()
+    assert run_on_one_side(np.array([1] * 13), 7).sum() == 7
 
 
 def test_trend_labels_take_precedence_over_shift():

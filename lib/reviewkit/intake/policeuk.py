@@ -159,7 +159,7 @@ def _head(raw: RawFile, size: int = 4096) -> tuple[bytes, int]:
 Parsed = tuple[pa.Table | None, int, str, list[int]]  # table, rows in file, problem, bad lines
 
 
-def _read_cached(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
+def read_cached(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     """`_read_arrow` through the content-keyed cache of parsed files."""
     if not cache_enabled():
         raw.parsed = True
@@ -419,7 +419,7 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
         workers = max(1, min(4, os.cpu_count() or 1))
         many = len(raws) >= 2 * workers
         with ThreadPoolExecutor(max_workers=workers if many else 1) as pool:
-            parsed = list(pool.map(lambda r: _read_cached(r, kind, threads=not many), raws))
+            parsed = list(pool.map(lambda r: read_cached(r, kind, threads=not many), raws))
         plans = plan_files(raws, parsed, kind)
         tables = [t.append_column("_file", pa.array(np.full(t.num_rows, i, np.int32)))
                   for i, ((t, *_rest), plan) in enumerate(zip(parsed, plans, strict=True))

@@ -45,7 +45,7 @@ ASSURANCE_TEXT = {
 }
 
 
-def _run_on_one_side(rtm: np.ndarray, length: int) -> np.ndarray:
+def run_on_one_side(rtm: np.ndarray, length: int) -> np.ndarray:
     """1 where the point ends a run of `length` points on the same side of the mean."""
     n = len(rtm)
     out = np.zeros(n, dtype=int)
@@ -56,7 +56,7 @@ def _run_on_one_side(rtm: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
-def _part_of(flags: np.ndarray, length: int) -> np.ndarray:
+def part_of_run(flags: np.ndarray, length: int) -> np.ndarray:
     """1 for every point of a run whose last point is flagged."""
     n = len(flags)
     out = np.zeros(n, dtype=int)
@@ -66,7 +66,7 @@ def _part_of(flags: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
-def _trend(y: np.ndarray, length: int) -> np.ndarray:
+def trend_run(y: np.ndarray, length: int) -> np.ndarray:
     """+1/-1 where the point ends `length` points all rising/falling (ties break a trend)."""
     n = len(y)
     out = np.zeros(n, dtype=int)
@@ -79,7 +79,7 @@ def _trend(y: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
-def _two_in_three(close: np.ndarray, rtm: np.ndarray) -> np.ndarray:
+def two_in_three(close: np.ndarray, rtm: np.ndarray) -> np.ndarray:
     """1 for points in a window of three holding two or more close-to-limit points, all three
     on the same side of the mean."""
     n = len(close)
@@ -180,9 +180,9 @@ def xmr(
         outside = (yg > upl) | (yg < lpl)
         rtm = np.sign(yg - mean).astype(int)
         close = ~outside & ((yg < nlpl) | (yg > nupl))
-        shift = _part_of(_run_on_one_side(rtm, shift_length), shift_length)
-        trend = _part_of(_trend(yg, trend_length), trend_length)
-        two3 = (_two_in_three(close.astype(int), rtm) == 1) & close
+        shift = part_of_run(run_on_one_side(rtm, shift_length), shift_length)
+        trend = part_of_run(trend_run(yg, trend_length), trend_length)
+        two3 = (two_in_three(close.astype(int), rtm) == 1) & close
         flags = {"outside_limits": outside, "trend": trend == 1, "two_in_three": two3,
                  "shift": shift == 1}
         for name in reversed(RULES):  # the first rule in RULES wins the label

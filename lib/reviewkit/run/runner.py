@@ -258,7 +258,7 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
                               f"{relative(final)}; run the whole cycle first.")
         if old_manifest and start != "intake":
             refuse_stale_start(old_manifest, params, pfile, start)
-        _keep_interrupted(out_root, params.cycle, echo)
+        keep_interrupted(out_root, params.cycle, echo)
         tmp = out_root / f".{params.cycle}.run-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         if start != "intake":
@@ -332,7 +332,7 @@ def _check_strategy(params: CycleParams) -> None:
     check_filters(strategy, register, str(params.path("strategy")))
 
 
-def _keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) -> None:
+def keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) -> None:
     """A run killed midway leaves its temporary folder: keep it as `_failed/<cycle>` to look at
     (the finished outputs were never touched), and say so."""
     for stale in sorted(out_root.glob(f".{cycle}.run-*")):
@@ -421,7 +421,7 @@ def warm_cache(params_files: list[str]) -> int:
     partnerships in the same force read the parsed files from the cache. Returns the number
     of files parsed."""
     from reviewkit.inputs.register import load_register, source_files
-    from reviewkit.intake.policeuk import _read_cached, iter_raw_files
+    from reviewkit.intake.policeuk import iter_raw_files, read_cached
 
     seen: set[tuple[str, str]] = set()
     parsed = 0
@@ -439,7 +439,7 @@ def warm_cache(params_files: list[str]) -> int:
                     continue
                 seen.add(key)
                 for raw in iter_raw_files([path], req.source.kind, []):
-                    _read_cached(raw, req.source.kind)
+                    read_cached(raw, req.source.kind)
                     parsed += raw.parsed
     return parsed
 

@@ -3,7 +3,6 @@ params from the last one (`new-cycle`), keeping every comment in the analyst's f
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from importlib import resources
