@@ -176,6 +176,7 @@ def test_a_key_message_cannot_print_a_count_the_table_hid():
                               {"id": "shoplifting", "review_count": 50.0,
                                "baseline_count": 52.0}])
     ctx = SimpleNamespace(params=params, police=pd.DataFrame(rows), scorecard=scorecard,
+                          street_dataset="police_street",
                           strategy=SimpleNamespace(indicators=indicators))
     allowed = community_numbers(ctx)
     assert ("burglary", "review_count") not in allowed

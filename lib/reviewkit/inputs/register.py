@@ -105,6 +105,13 @@ class Register(Strict):
         return [r.dataset for r in self.data_requests]
 
 
+def street_dataset(register: Register) -> str | None:
+    """The data request holding police.uk street records, whatever the partnership calls it
+    (the first, if the register has several; None if it has none)."""
+    return next((r.dataset for r in register.data_requests
+                 if r.source.kind == "police_uk_street"), None)
+
+
 def load_register(path: str | Path) -> Register:
     source = resolve(path)
     return validate(Register, load_yaml(source, "data request register"), source)

@@ -28,6 +28,7 @@ from reviewkit.base.formatting import (
 )
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
+from reviewkit.inputs.register import load_register, street_dataset
 from reviewkit.inputs.strategy import AllExcept, Filter, Indicator, Strategy, load_strategy
 from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.report import html as H
@@ -112,6 +113,7 @@ class ReportContext:
     previous: dict[str, pd.DataFrame] = field(default_factory=dict)
     benchmarking: pd.DataFrame | None = None
     recording: dict[str, Change] = field(default_factory=dict)
+    street_dataset: str | None = None  # the register's police.uk street data request
     partner: pd.DataFrame | None = None
     grid: pd.DataFrame | None = None  # police.uk counts per month, crime type and grid cell
     lsoa_names: dict[str, str] = field(default_factory=dict)
@@ -175,8 +177,9 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
     intake = json.loads((run / "intake.json").read_text(encoding="utf-8"))
     strategy = load_strategy(params.path("strategy"))
-    police_path = run / "tidy" / "police_street.parquet"
-    police = read_tidy(police_path) if police_path.exists() else None
+    street = street_dataset(load_register(params.path("data_requests")))
+    police_path = run / "tidy" / f"{street}.parquet"
+    police = read_tidy(police_path) if street and police_path.exists() else None
     previous: dict[str, pd.DataFrame] = {}
     if params.previous_cycle:
         prev = resolve(params.previous_cycle)
@@ -196,13 +199,13 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     found_path = tables / "recording_changes.csv"
     found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
     partner_path = run / "tidy" / "partner_measures.parquet"
-    grid_path = run / "tidy" / "grid_police_street.parquet"
-    names_path = run / "tidy" / "lsoa_names_police_street.parquet"
+    grid_path = run / "tidy" / f"grid_{street}.parquet"
+    names_path = run / "tidy" / f"lsoa_names_{street}.parquet"
     names = read_tidy(names_path) if names_path.exists() else None
     return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
                          reconciliation, difficulties, series, intake,
                          load_narrative(params.path("narrative")), police, previous, bench,
-                         recording_changes(found, params),
+                         recording_changes(found, params), street_dataset=street,
                          partner=read_tidy(partner_path) if partner_path.exists() else None,
                          grid=read_tidy(grid_path) if grid_path.exists() else None,
                          lsoa_names=dict(zip(names["lsoa_code"], names["lsoa_name"],
@@ -390,7 +393,7 @@ def what_is_counted(strategy: Strategy, indicator: str) -> str:
 def recording_markers(ctx: ReportContext, ind: Indicator) -> list[tuple[str, str]]:
     """(month, label) of the possible recording changes in the crime types an indicator
     counts (those the analyst judged real are not marked)."""
-    if ctx.police is None or ind.dataset != "police_street":
+    if ctx.police is None or ind.dataset != ctx.street_dataset:
         return []
     types = ind.filter.crime_type_set()
     return [(c.month, f"Possible recording change in {c.crime_type}")
@@ -587,7 +590,7 @@ def where_section(ctx: ReportContext) -> str:
                 "can fall in its neighbour.")]
     for _, r in ctx.scorecard.iterrows():
         ind = ctx.strategy.indicator(r["id"])
-        if ind.dataset != "police_street" or ind.measure == "proportion":
+        if ind.dataset != ctx.street_dataset or ind.measure == "proportion":
             continue
         table = places.by_lsoa(ctx.police, ind.filter, base, review)
         if table.empty or not table["review"].sum():
@@ -665,7 +668,7 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
     strategic assessment to consider."""
     alpha = ctx.params.analysis.significance_level
     minimum = ctx.params.analysis.scan_min_rise_pct
-    police = {"police_street": ctx.police} if ctx.police is not None else {}
+    police = {ctx.street_dataset: ctx.police} if ctx.police is not None else {}
     changes = {c.crime_type: c.month for c in ctx.recording.values() if c.decision != "real"}
     found = horizon.scan(ctx.strategy, ctx.params.baseline, ctx.params.review, police,
                          ctx.partner if ctx.partner is not None else pd.DataFrame(), alpha,
@@ -882,7 +885,7 @@ def sources_used(ctx: ReportContext, community: bool) -> list[tuple[str, str, bo
     sc = ctx.scorecard
     used = set(sc.loc[sc["assessable"].astype(bool), "dataset"])
     if community and ctx.police is not None and not ctx.police.empty:
-        used.add("police_street")
+        used.add(ctx.street_dataset)
     register = load_register(ctx.params.path("data_requests"))
     return [(r.description, r.provider, r.is_police) for r in register.data_requests
             if r.dataset in used]
@@ -1001,7 +1004,7 @@ def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
                 ctx.params.baseline)
             col = "this" if fld == "review_count" else (
                 "last" if (baseline.start, baseline.end) == (prev.start, prev.end) else None)
-            if (ind is not None and built is not None and col and ind.dataset == "police_street"
+            if (ind is not None and built is not None and col and ind.dataset == ctx.street_dataset
                     and ind.filter.outcome_categories is None and ind.numerator is None):
                 types = ind.filter.crime_type_set()
                 cells = [("All types", col)] if types is None else [
