@@ -90,3 +90,14 @@ def test_the_arrows_are_the_documented_ones():
             if line.startswith("- `") and "` imports " in line]
     documented = {(row[0], target) for row in rows for target in row[1:]}
     assert arrows == documented, (sorted(arrows - documented), sorted(documented - arrows))
+
+
+def test_the_public_names_are_the_library_functions():
+    import reviewkit
+    from reviewkit.intake.step import run_intake
+    from reviewkit.report.step import load_context
+
+    assert reviewkit.run_intake is run_intake and reviewkit.load_context is load_context
+    for name in reviewkit.__all__:
+        assert callable(getattr(reviewkit, name)) or name == "__version__", name
+    assert sorted(reviewkit.__all__) == sorted(["__version__", *reviewkit._PUBLIC])
