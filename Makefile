@@ -14,8 +14,8 @@ NBSTRIP_KEYS = metadata.language_info metadata.papermill metadata.vscode metadat
 	cell.metadata.papermill cell.metadata.jupyter cell.metadata.trusted
 # JupyterLab refuses to start as root unless told; in a container the user often is root.
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
-# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/labhooks.py).
-LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save
+# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/run/labhooks.py).
+LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save
 
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-dev review test test-fast lint lab clean lock bench

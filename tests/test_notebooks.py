@@ -51,7 +51,7 @@ def test_saving_a_run_notebook_in_jupyterlab_writes_the_committed_bytes(path: Pa
     stripped by the pre-save hook `make lab` configures, so the file is the committed one."""
     import subprocess
 
-    from reviewkit.labhooks import strip_on_save
+    from reviewkit.run.labhooks import strip_on_save
 
     name = path.name
     committed = subprocess.run(["git", "show", f":notebooks/{name}"], cwd=ROOT,
@@ -80,5 +80,5 @@ def test_make_lab_listens_on_localhost_saves_as_git_keeps_and_allows_root_only_a
                          check=True)
     line = res.stdout.strip().splitlines()[-1]
     assert "jupyter lab" in line and "--ip=127.0.0.1" in line
-    assert "--ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save" in line
+    assert "--ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save" in line
     assert ("--allow-root" in line) == (os.getuid() == 0)

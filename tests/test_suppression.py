@@ -191,9 +191,9 @@ def test_a_key_message_over_all_but_some_types_cannot_give_back_a_hidden_count()
     # reason, so the two spellings of one filter must agree.
     from types import SimpleNamespace
 
-    from reviewkit.params import CycleParams
-    from reviewkit.report import community_numbers
-    from reviewkit.strategy import Indicator
+    from reviewkit.inputs.params import CycleParams
+    from reviewkit.inputs.strategy import Indicator
+    from reviewkit.report.step import community_numbers
 
     params = CycleParams.model_validate({
         "cycle": "t", "partnership": "P", "area": {"local_authorities": ["B"]},
@@ -214,6 +214,7 @@ def test_a_key_message_over_all_but_some_types_cannot_give_back_a_hidden_count()
     scorecard = pd.DataFrame([{"id": k, "review_count": 53.0, "baseline_count": 62.0}
                               for k in filters])
     ctx = SimpleNamespace(params=params, police=pd.DataFrame(rows), scorecard=scorecard,
+                          street_dataset="police_street",
                           strategy=SimpleNamespace(indicators=indicators))
     allowed = community_numbers(ctx)
     assert ("listed", "review_count") not in allowed

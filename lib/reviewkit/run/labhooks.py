@@ -1,7 +1,7 @@
 """JupyterLab for this project: a notebook under `notebooks/` is saved the way git keeps it.
 
 `make lab` sets `strip_on_save` as the contents manager's pre-save hook
-(`--ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save`): outputs, execution
+(`--ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save`): outputs, execution
 counts and the metadata JupyterLab adds are left out of the file, cell ids are numbered as the
 nbstripout filter numbers them, and tags and the kernel name stay. Opening, running and saving
 a notebook without editing its code then leaves `git status` clean. (The nbstripout git filter
