@@ -14,11 +14,11 @@ NBSTRIP_KEYS = metadata.language_info metadata.papermill metadata.vscode metadat
 	cell.metadata.papermill cell.metadata.jupyter cell.metadata.trusted
 # JupyterLab refuses to start as root unless told; in a container the user often is root.
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
-# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/labhooks.py).
-LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save
+# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/run/labhooks.py).
+LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev review test lint lab clean lock bench
+.PHONY: help setup setup-dev review test test-fast lint lab clean lock bench
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,11 +57,15 @@ $(DEMO)/police_uk: | $(VENV)/.installed
 review: setup $(DEMO)/police_uk ## run the demo review cycle (params/example.yaml)
 	$(PY) -m reviewkit run $(PARAMS) --force
 
-test: setup-dev ## run the whole test suite
-	$(PY) -m pytest
+test: setup-dev ## run the whole test suite (what CI runs)
+	$(PY) -m pytest --durations=10
 
-lint: setup-dev ## check the code with ruff
+test-fast: setup-dev ## unit and property tests only, under a minute: no end-to-end runs, no browser
+	$(PY) -m pytest -m "not e2e and not browser" -q
+
+lint: setup-dev ## check the code: ruff, and mypy on the library
 	$(BIN)/ruff check lib tests
+	$(BIN)/mypy
 
 lab: setup ## open JupyterLab in this environment (http://127.0.0.1:$(LAB_PORT); notebooks/explore.ipynb to start)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) $(LAB_FLAGS) $(ALLOW_ROOT)

@@ -3,19 +3,33 @@ reason on a user's machine; with REVIEWKIT_REQUIRE_ALL=1 (set by .ci/run) they f
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+
+from reviewkit.inputs.params import CycleParams
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "real" / "police_uk"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REQUIRE_ALL = os.environ.get("REVIEWKIT_REQUIRE_ALL") == "1"
 BRACKWELL = "brackwell_community_safety_partnership"  # the demo partnership's outputs folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads a shared end-to-end run is itself end to end (`-m "not e2e"` leaves
+    it out), whether or not it says so."""
+    for item in items:
+        if {"cycle_run", "batch_run"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
 
 
 def need(condition: bool, reason: str) -> None:
@@ -54,35 +68,74 @@ def reviewkit(*args: str, env: dict[str, str] | None = None,
                           capture_output=True, text=True, env=full_env, timeout=600)
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line in this process: what `reviewkit(...)` checks, without starting Python
+    again (an exception that the command line lets through fails the test)."""
+    from reviewkit.run.cli import main
+
+    code = main(list(args))
+    said = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, said.out, said.err)
+
+
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Small synthetic demo data (all shapes, few rows) shared by the slower tests."""
     folder = tmp_path_factory.mktemp("demo")
-    from reviewkit.sample import generate
+    from reviewkit.demo.sample import generate
 
     generate(folder, rows=9000, partnerships=3)
     return folder
 
 
-def write_params(path: Path, data: Path, cycle: str = "test", extra: str = "") -> Path:
+# The demo partnership's params as its YAML file holds them: the one way tests build params.
+PARAMS: dict[str, Any] = {
+    "cycle": "test",
+    "partnership": "Brackwell Community Safety Partnership",
+    "area": {"local_authorities": ["Brackwell"]},
+    "review_period": {"start": "2025-10", "end": "2026-09"},
+    "baseline_period": {"start": "2023-10", "end": "2024-09"},
+    "review_date": dt.date(2026, 11, 20),
+}
+
+
+def params_dict(data: Path | str | None = None, **changes: Any) -> dict[str, Any]:
+    """The demo params reading `data` (the generated demo folder), with top-level keys changed.
+
+    Without `data` the inputs are placeholders, for tests that never read the files."""
+    if data is None:
+        inputs = {"strategy": "s", "data_requests": "r", "difficulties": "d"}
+    else:
+        inputs = {"strategy": f"{data}/brackwell/strategy.yaml",
+                  "data_requests": f"{data}/brackwell/data_requests.yaml",
+                  "difficulties": f"{data}/brackwell/difficulties_log.csv",
+                  "population": f"{data}/reference/population.csv",
+                  "peers": f"{data}/reference/peers.csv"}
+    return copy.deepcopy({**PARAMS, "inputs": inputs, **changes})
+
+
+def params_yaml(params: dict[str, Any]) -> str:
+    """Params as an analyst writes them: periods on one line, one input a line."""
+    lines = []
+    for key, value in params.items():
+        if isinstance(value, dict) and key != "inputs":
+            flow = yaml.safe_dump(value, default_flow_style=True, width=1000, sort_keys=False)
+            lines.append(f"{key}: {flow.strip()}\n")
+        else:
+            lines.append(yaml.safe_dump({key: value}, sort_keys=False, width=1000,
+                                        default_flow_style=False, allow_unicode=True))
+    return "".join(lines)
+
+
+def write_params(path: Path, data: Path | str | None = None, **changes: Any) -> Path:
     """A params file for the demo partnership (Brackwell) reading `data`."""
-    text = f"""\
-cycle: {cycle}
-partnership: Brackwell Community Safety Partnership
-area:
-  local_authorities: [Brackwell]
-review_period: {{start: "2025-10", end: "2026-09"}}
-baseline_period: {{start: "2023-10", end: "2024-09"}}
-review_date: 2026-11-20
-inputs:
-  strategy: {data}/brackwell/strategy.yaml
-  data_requests: {data}/brackwell/data_requests.yaml
-  difficulties: {data}/brackwell/difficulties_log.csv
-  population: {data}/reference/population.csv
-  peers: {data}/reference/peers.csv
-{extra}"""
-    path.write_text(text, encoding="utf-8")
+    path.write_text(params_yaml(params_dict(data, **changes)), encoding="utf-8")
     return path
+
+
+def cycle_params(**changes: Any) -> CycleParams:
+    """Validated params (no files read) for unit tests of the analysis."""
+    return CycleParams.model_validate(params_dict(**changes))
 
 
 def _keep_only(data: Path, crime_type: str, authority: str, months: tuple[str, str],
@@ -186,15 +239,13 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     receipts.write_text("\n".join(lines) + "\n")
     params = {
         "Brackwell": write_params(base / "brackwell.yaml", data, cycle="2025-26"),
-        "Ashbourne": write_params(base / "ashbourne.yaml", data, cycle="2025-26"),
+        "Ashbourne": write_params(base / "ashbourne.yaml", data, cycle="2025-26",
+                                  review_period={"start": "2025-07", "end": "2026-06"},
+                                  baseline_period={"start": "2023-07", "end": "2024-06"}),
     }
     a = params["Ashbourne"]
     a.write_text(a.read_text().replace("Brackwell", "Ashbourne").replace("brackwell",
-                                                                         "ashbourne")
-                 .replace('{start: "2025-10", end: "2026-09"}', '{start: "2025-07", end: '
-                          '"2026-06"}')
-                 .replace('{start: "2023-10", end: "2024-09"}', '{start: "2023-07", end: '
-                          '"2024-06"}'))
+                                                                         "ashbourne"))
     outputs = base / "outputs"
     env = {"REVIEWKIT_OUTPUTS": str(outputs), "REVIEWKIT_RECEIPTS": str(receipts)}
     res = reviewkit("run", *(str(p) for p in params.values()), "--jobs", "2", env=env)

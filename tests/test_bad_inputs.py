@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, reviewkit
-from reviewkit.errors import ReviewError
-from reviewkit.intake import run_intake, write_intake
-from reviewkit.params import load_params
+from conftest import FIXTURES, reviewkit, run_cli, write_params
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.intake.step import run_intake, write_intake
 
 CORPUS = FIXTURES / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -55,17 +55,10 @@ def make_project(tmp: Path, cases: list[dict]) -> Path:
         "partnership": "Brackwell CSP", "priorities": [{"id": "p", "name": "P"}],
         "indicators": indicators}))
     (tmp / "log.csv").write_text(LOG)
-    params = tmp / "params.yaml"
-    params.write_text(yaml.safe_dump({
-        "cycle": "bad", "partnership": "Brackwell CSP",
-        "area": {"local_authorities": ["Brackwell"]},
-        "review_period": {"start": "2025-10", "end": "2026-09"},
-        "baseline_period": {"start": "2023-10", "end": "2024-09"},
-        "review_date": "2026-11-20",
-        "inputs": {"strategy": str(tmp / "strategy.yaml"),
-                   "data_requests": str(tmp / "register.yaml"),
-                   "difficulties": str(tmp / "log.csv")}}))
-    return params
+    return write_params(tmp / "params.yaml", cycle="bad", partnership="Brackwell CSP",
+                        inputs={"strategy": str(tmp / "strategy.yaml"),
+                                "data_requests": str(tmp / "register.yaml"),
+                                "difficulties": str(tmp / "log.csv")})
 
 
 STREET = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
@@ -122,11 +115,11 @@ def written_cells_are_safe(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_case(tmp_path, case):
+def test_case(tmp_path, case, capsys):
     params = make_project(tmp_path, [case])
     expect = case["expect"]
     # through the command line: a clear answer, never a traceback
-    res = reviewkit("check", str(params))
+    res = run_cli(capsys, "check", str(params))
     assert "Traceback" not in res.stdout + res.stderr
     assert res.returncode in (0, 1)
     assert f"case0: {expect.get('status', 'partial' if expect['accepted'] else 'unusable')}" in (
@@ -168,7 +161,7 @@ def test_case(tmp_path, case):
             assert secret not in text
 
 
-def test_strategy_mistakes_are_named(tmp_path):
+def test_strategy_mistakes_are_named(tmp_path, capsys):
     params = make_project(tmp_path, [CASES[4]])
     strategy = yaml.safe_load((tmp_path / "strategy.yaml").read_text())
     strategy["initiatives"] = [
@@ -179,14 +172,14 @@ def test_strategy_mistakes_are_named(tmp_path):
     strategy["indicators"].append({"id": "j", "priority": "p", "name": "J", "dataset": "nowhere",
                                    "better": "lower"})
     (tmp_path / "strategy.yaml").write_text(yaml.safe_dump(strategy))
-    res = reviewkit("check", str(params))
+    res = run_cli(capsys, "check", str(params))
     assert res.returncode == 1 and "Traceback" not in res.stderr
     err = res.stderr
     assert "key 'initiatives.0.indicators': 'nope' is not an indicator id" in err
     assert "depend on each other in a circle (a -> b -> a)" in err
     strategy["initiatives"] = []
     (tmp_path / "strategy.yaml").write_text(yaml.safe_dump(strategy))
-    res = reviewkit("check", str(params))
+    res = run_cli(capsys, "check", str(params))
     assert "key 'indicators.1.dataset': 'nowhere' is not in the data request register" in (
         res.stderr)
 
@@ -199,6 +192,7 @@ def test_a_bad_register_is_named(tmp_path):
         run_intake(load_params(params))
 
 
+@pytest.mark.e2e
 def test_a_handful_end_to_end(tmp_path):
     """Several bad datasets at once through `reviewkit run`: the review still completes, each
     damaged police.uk month makes its indicator not assessable with the month named, no cell

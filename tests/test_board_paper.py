@@ -15,13 +15,15 @@ import pyarrow as pa
 import pytest
 from scipy import stats as sps
 
-from reviewkit import grid, horizon, icons, maps, places
-from reviewkit.area import AreaMatcher
-from reviewkit.charts import ChartContext, xmr_chart, y_label
-from reviewkit.indicators import trajectory_by_period
-from reviewkit.periods import MonthRange
-from reviewkit.policeuk import read_police
-from reviewkit.strategy import Filter, Strategy
+from reviewkit.analysis import horizon, places
+from reviewkit.analysis.indicators import trajectory_by_period
+from reviewkit.base.periods import MonthRange
+from reviewkit.inputs.strategy import Filter, Strategy
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.policeuk import read_police
+from reviewkit.methods import grid
+from reviewkit.report.charts import ChartContext, xmr_chart, y_label
+from reviewkit.report.step import icons, maps
 
 
 # Icons ------------------------------------------------------------------------------------------
@@ -304,7 +306,7 @@ def test_a_choropleth_from_lsoa_boundaries(tmp_path):
         chart.alt)
     (tmp_path / "bad.geojson").write_text('{"type": "FeatureCollection", "features": ['
                                           '{"properties": {"name": "x"}}]}')
-    from reviewkit.errors import ReviewError
+    from reviewkit.base.errors import ReviewError
 
     with pytest.raises(ReviewError, match="no LSOA code property"):
         maps.load_boundaries(tmp_path / "bad.geojson")

@@ -12,9 +12,9 @@ import papermill as pm
 import pytest
 
 from conftest import BRACKWELL, ROOT
-from reviewkit.errors import ReviewError
-from reviewkit.layout import CycleLayout
-from reviewkit.workspace import step_folder
+from reviewkit.base.errors import ReviewError
+from reviewkit.store.layout import CycleLayout
+from reviewkit.store.workspace import step_folder
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewkit.area import AreaMatcher
-from reviewkit.policeuk import read_police
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.policeuk import read_police
 
 
 @pytest.fixture()

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, write_params
-from reviewkit import dictionary
-from reviewkit.errors import ReviewError
-from reviewkit.layout import CycleLayout
+from reviewkit.base.errors import ReviewError
+from reviewkit.store import dictionary
+from reviewkit.store.layout import CycleLayout
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +90,8 @@ def test_open_cycle_writes_nothing(cycle_run, cycle):
 
 def test_importing_the_library_leaves_the_matplotlib_backend_alone():
     code = ("import matplotlib, sys; matplotlib.use('svg'); "
-            "import reviewkit, reviewkit.report, reviewkit.progress, reviewkit.explore, "
-            "reviewkit.charts; "
+            "import reviewkit, reviewkit.report.step, reviewkit.analysis.step, "
+            "reviewkit.report.explore, reviewkit.report.charts, reviewkit.report.maps; "
             "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend(); "
             "assert 'matplotlib.pyplot' not in sys.modules")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -163,7 +163,7 @@ def test_workbook_sheets_read_like_tables_for_people(workbook, cycle_run):
 
 
 def test_workbook_text_is_never_a_formula():
-    from reviewkit.publish import build_workbook
+    from reviewkit.report.publish import build_workbook
 
     frame = pd.DataFrame({"id": ["=HYPERLINK(\"http://x\")"], "name": ["+1"],
                           "review_value": [1.23456]})
@@ -198,7 +198,7 @@ def test_every_dictionary_entry_has_a_label_meaning_and_source():
         for name, c in columns.items():
             assert c.label.strip() and c.meaning.strip() and c.source.strip(), (table, name)
     # every scorecard column the progress step writes is described
-    from reviewkit.progress import SCORECARD_COLUMNS
+    from reviewkit.analysis.step import SCORECARD_COLUMNS
 
     assert set(SCORECARD_COLUMNS) <= set(dictionary.TABLES["scorecard"])
 
@@ -228,8 +228,8 @@ def test_a_cycle_without_own_notebooks_has_no_further_analysis_section(cycle_run
 
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, count):
-    from reviewkit.params import load_params
-    from reviewkit.runner import sequence
+    from reviewkit.inputs.params import load_params
+    from reviewkit.run.runner import sequence
 
     folder = tmp_path / "own"
     folder.mkdir()
@@ -255,7 +255,7 @@ def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, c
      "two notebooks are named 'own_template'"),
 ])
 def test_own_notebook_mistakes_are_named(tmp_path, demo_data, body, words):
-    from reviewkit.params import load_params
+    from reviewkit.inputs.params import load_params
 
     path = write_params(tmp_path / "p.yaml", demo_data, extra="own_notebooks:\n" + body)
     with pytest.raises(ReviewError) as exc:
@@ -266,7 +266,7 @@ def test_own_notebook_mistakes_are_named(tmp_path, demo_data, body, words):
 def test_an_own_notebook_without_its_parameters_cell_is_refused(tmp_path, demo_data):
     import nbformat
 
-    from reviewkit.params import load_params
+    from reviewkit.inputs.params import load_params
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     nbformat.write(nb, tmp_path / "bare.ipynb")

@@ -4,8 +4,8 @@ entries, resolutions recorded with the cycle."""
 import pandas as pd
 import pytest
 
-from reviewkit.difficulties import load_difficulties, update_difficulties
-from reviewkit.errors import ReviewError
+from reviewkit.base.errors import ReviewError
+from reviewkit.intake.difficulties import load_difficulties, update_difficulties
 
 LOG = """\
 id,raised_cycle,agency,dataset,category,description,action,owner,status,resolved_cycle,\

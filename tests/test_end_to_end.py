@@ -138,7 +138,7 @@ def test_a_finished_cycle_is_not_overwritten_and_later_steps_rerun(cycle_run, tm
     assert res.returncode == 1 and "--force" in res.stderr and "Traceback" not in res.stderr
     assert (outputs / BRACKWELL / "e2e" / "manifest.json").read_text() == before
     intake_nb = (outputs / BRACKWELL / "e2e" / "notebooks" / "01_intake.ipynb").read_bytes()
-    from reviewkit.layout import CycleLayout
+    from reviewkit.store.layout import CycleLayout
 
     stale = CycleLayout(outputs / BRACKWELL / "e2e").chart_cache_dir / "asb_police-xmr.png"
     stale.write_bytes(b"a chart from an earlier run")

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import BRACKWELL, ROOT, reviewkit
-from reviewkit.cli import describe_os_error, main
-from reviewkit.errors import ReviewError
+from conftest import BRACKWELL, ROOT, reviewkit, run_cli
+from reviewkit.base.errors import ReviewError
+from reviewkit.run.cli import describe_os_error, main
 from test_bad_inputs import CASES, make_project
 
 
@@ -114,11 +114,11 @@ def test_new_cycle_refuses_an_id_before_writing_anything(project, capsys, new_id
     assert not (project.parent.parent / "evil.yaml").exists()
 
 
-def test_outputs_that_cannot_be_written_are_named(project, tmp_path):
+def test_outputs_that_cannot_be_written_are_named(project, tmp_path, monkeypatch, capsys):
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("a file where the outputs folder should be")
-    res = reviewkit("run", str(project), "--quiet",
-                    env={"REVIEWKIT_OUTPUTS": str(blocker / "outputs")})
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(blocker / "outputs"))
+    res = run_cli(capsys, "run", str(project), "--quiet")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "not_a_folder" in res.stderr and "run again" in res.stderr
 
@@ -133,7 +133,7 @@ def test_disk_errors_say_what_to_do(code, expected):
 
 
 def test_a_full_disk_during_a_run_is_a_message(project, capsys, monkeypatch):
-    import reviewkit.runner as runner
+    import reviewkit.run.runner as runner
 
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", "/out/tables/x.csv")
@@ -148,8 +148,8 @@ def test_a_full_disk_during_a_run_is_a_message(project, capsys, monkeypatch):
 
 # Paths the tool owns --------------------------------------------------------------------------
 def test_a_failed_run_never_names_another_cycle(tmp_path):
-    from reviewkit.params import CYCLE_ID
-    from reviewkit.runner import _keep_interrupted, failed_dir
+    from reviewkit.inputs.params import CYCLE_ID
+    from reviewkit.run.runner import failed_dir, keep_interrupted
 
     out = tmp_path / "outputs"
     other = out / "o07.failed"  # a finished cycle whose id is 'o07.failed'
@@ -159,7 +159,7 @@ def test_a_failed_run_never_names_another_cycle(tmp_path):
     stale.mkdir()
     (stale / "half.csv").write_text("x")
     said: list[str] = []
-    _keep_interrupted(out, "o07", said.append)
+    keep_interrupted(out, "o07", said.append)
     assert (other / "manifest.json").exists()
     assert (failed_dir(out, "o07") / "half.csv").exists() and "_failed/o07" in said[0]
     # no cycle id names the folder a failed run is kept in
@@ -167,7 +167,7 @@ def test_a_failed_run_never_names_another_cycle(tmp_path):
 
 
 def test_the_repository_is_the_packages_own(tmp_path, monkeypatch):
-    from reviewkit import paths
+    from reviewkit.base import paths
 
     other = tmp_path / "other_project"
     (other / "notebooks").mkdir(parents=True)
@@ -183,7 +183,7 @@ def test_the_repository_is_the_packages_own(tmp_path, monkeypatch):
 
 # Values ---------------------------------------------------------------------------------------
 def test_a_nul_byte_in_an_lsoa_name_changes_no_label():
-    from reviewkit.area import AreaMatcher
+    from reviewkit.intake.area import AreaMatcher
 
     codes = pd.Series(["E01", "E01", "E02"])
     names = pd.Series(["Brackwell\x00 001A", "Brackwell 001A", "Brack\x00well 002A"])
@@ -201,7 +201,7 @@ def test_a_proportion_of_partner_measures():
          "period": p, "area": "B", "value": v}
         for p in months for m, v in (("referrals", 40.0), ("repeat", 10.0 if p < "2025-10"
                                                                  else 20.0))])
-    from reviewkit.strategy import Indicator
+    from reviewkit.inputs.strategy import Indicator
 
     ind = Indicator.model_validate({
         "id": "x", "priority": "p", "name": "Repeat referrals", "dataset": "partner",
@@ -220,9 +220,9 @@ def test_a_sheet_with_one_cell_far_right_on_every_row_is_read_in_bounded_memory(
 
     import openpyxl
 
-    from reviewkit.area import AreaMatcher
-    from reviewkit.partner import read_table_dataset
-    from reviewkit.register import TableSource
+    from reviewkit.inputs.register import TableSource
+    from reviewkit.intake.area import AreaMatcher
+    from reviewkit.intake.partner import read_table_dataset
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -246,7 +246,7 @@ def test_a_sheet_with_one_cell_far_right_on_every_row_is_read_in_bounded_memory(
 
 # Reports --------------------------------------------------------------------------------------
 def test_narrative_text_cannot_become_markup():
-    from reviewkit.narrative import render_narrative
+    from reviewkit.report.narrative import render_narrative
 
     card = pd.DataFrame([{"id": "x", "measure": "count", "review_value": 12.0}])
     text = ("\x00<script>alert(1)</script>\x01 and {{x.review_value}} "
@@ -258,7 +258,7 @@ def test_narrative_text_cannot_become_markup():
 
 
 def test_chart_text_with_dollar_signs_is_drawn_as_text():
-    from reviewkit.charts import trend_chart
+    from reviewkit.report.charts import trend_chart
 
     series = pd.DataFrame({"period_start": ["2026-01", "2026-02"], "period": ["2026-01",
                                                                               "2026-02"],
@@ -289,8 +289,8 @@ def test_from_report_after_the_strategy_changed_is_refused(cycle_run, tmp_path):
 
 # Sibling cases --------------------------------------------------------------------------------
 def test_outcomes_and_stop_search_months_are_checked_against_their_names(tmp_path):
-    from reviewkit.area import AreaMatcher
-    from reviewkit.policeuk import read_police
+    from reviewkit.intake.area import AreaMatcher
+    from reviewkit.intake.policeuk import read_police
 
     out = tmp_path / "2026-03" / "2026-03-northshire-outcomes.csv"
     out.parent.mkdir()
@@ -312,7 +312,7 @@ def test_outcomes_and_stop_search_months_are_checked_against_their_names(tmp_pat
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-1"])
 def test_peer_counts_are_finite_and_not_negative(tmp_path, value):
-    from reviewkit.peers import load_peers
+    from reviewkit.analysis.peers import load_peers
 
     f = tmp_path / "peers.csv"
     f.write_text(f"partnership,period,measure,count,population\nA,2026-09,x,{value},1000\n")
@@ -321,7 +321,7 @@ def test_peer_counts_are_finite_and_not_negative(tmp_path, value):
 
 
 def test_a_long_cell_is_never_quoted_in_full():
-    from reviewkit.partner import quote_value
+    from reviewkit.intake.partner import quote_value
 
     text = "Mr A Smith, 12 Long Road, called about noise\x00 on 3 March"
     assert quote_value(text) == "'Mr A Smith, 12 Long Road, call...'"

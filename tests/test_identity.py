@@ -10,16 +10,16 @@ import nbformat
 import pytest
 
 from conftest import ROOT, write_params
-from reviewkit.errors import ReviewError
-from reviewkit.identity import (
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.run.runner import check_batch
+from reviewkit.store.identity import (
     check_finished,
     cycle_dir,
     fingerprint,
     interactive_dir,
     run_folder,
 )
-from reviewkit.params import load_params
-from reviewkit.runner import check_batch
 
 
 @pytest.fixture()
@@ -62,7 +62,7 @@ def test_fingerprint_follows_every_setting(tmp_path, demo_data):
     a = load_params(write_params(tmp_path / "a.yaml", demo_data))
     same = load_params(write_params(tmp_path / "same.yaml", demo_data))
     other = load_params(write_params(tmp_path / "o.yaml", demo_data,
-                                     extra="analysis: {significance_level: 0.01}\n"))
+                                     analysis={"significance_level": 0.01}))
     assert fingerprint(a) == fingerprint(same) != fingerprint(other)
 
 
@@ -94,14 +94,14 @@ def test_later_steps_need_the_earlier_ones_made_with_the_same_params(tmp_path, d
         run_folder(p, None, "progress")
     folder = run_folder(p, None, "intake")
     assert run_folder(p, None, "progress") == folder
-    write_params(p, demo_data, extra="analysis: {significance_level: 0.01}\n")
+    write_params(p, demo_data, analysis={"significance_level": 0.01})
     with pytest.raises(ReviewError, match=r"significance_level: 0\.05 -> 0\.01"):
         run_folder(p, None, "report")
     # a change only the report reads (contact details) does not make the figures stale
-    write_params(p, demo_data, extra="report: {contact: 'Call us'}\n")
+    write_params(p, demo_data, report={"contact": "Call us"})
     assert run_folder(p, None, "report") == folder
     # a new intake drops the record of the later steps made with the old params
-    write_params(p, demo_data, extra="analysis: {significance_level: 0.01}\n")
+    write_params(p, demo_data, analysis={"significance_level": 0.01})
     run_folder(p, None, "intake")
     with pytest.raises(ReviewError, match="no progress step"):
         run_folder(p, None, "report")
@@ -141,10 +141,16 @@ def test_previous_cycle_must_be_the_same_partnership(cycle_run, tmp_path, demo_d
 @pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")),
                          ids=lambda p: p.name)
 def test_each_notebook_checks_its_folder_first(path):
-    """The first library call of every notebook is the folder check."""
+    """The first library call of every step notebook is the folder check (`step_folder`
+    checks the folder with `run_folder` before anything is read or written); the explore and
+    own-notebook template only open a cycle read-only."""
     nb = nbformat.read(path, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"
             and "parameters" not in c.metadata.get("tags", [])]
     first_call = next(line for line in code[0].splitlines()
-                      if "(" in line and not line.startswith(("from", "import")))
-    assert first_call.startswith("out = run_folder(params_file, run_dir, ")
+                      if "(" in line and not line.startswith(("from", "import", "#")))
+    if path.stem[:2].isdigit():
+        step = path.stem.split("_", 1)[1]
+        assert first_call == f'params, out = rk.step_folder(params_file, run_dir, "{step}")'
+    else:
+        assert "rk.open_cycle(" in first_call

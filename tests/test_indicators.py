@@ -8,21 +8,11 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from reviewkit.indicators import compute_indicator, recording_changes, target_status
-from reviewkit.params import CycleParams
-from reviewkit.strategy import Indicator
+from conftest import cycle_params
+from reviewkit.analysis.indicators import compute_indicator, recording_changes, target_status
+from reviewkit.inputs.strategy import Indicator
 
-PARAMS = {
-    "cycle": "t", "partnership": "P", "area": {"local_authorities": ["Brackwell"]},
-    "review_period": {"start": "2025-10", "end": "2026-09"},
-    "baseline_period": {"start": "2023-10", "end": "2024-09"},
-    "review_date": "2026-11-20",
-    "inputs": {"strategy": "s", "data_requests": "r", "difficulties": "d"},
-}
-
-
-def params(**kw) -> CycleParams:
-    return CycleParams.model_validate({**PARAMS, **kw})
+params = cycle_params  # the demo params, changed per test
 
 
 def ind(**kw) -> Indicator:
@@ -265,6 +255,8 @@ def test_a_recording_change_makes_comparisons_not_comparable():
     assert res.direction == "not comparable" and math.isnan(res.p_value)
     assert res.not_comparable == "possible recording change in Burglary from January 2025"
     assert res.target_status == "not assessable"
+    assert res.assurance == ""  # no assurance icon beside a target that cannot be assessed
+    assert plain.assurance != ""  # the same indicator without the change has one
     assert res.review_value == 360 and res.baseline_value == 120  # the values are still shown
     # the limits start again at the change, so the new level is not read as special cause
     assert series.loc[series["period_start"] == "2025-01", "rebase_group"].item() == 1
@@ -311,7 +303,7 @@ def test_seasonal_monthly_data_are_charted_seasonally_adjusted():
                baseline_period={"start": "2023-04", "end": "2024-03"})
     winter, _ = run(ind(), {"police_street": police(short)}, p)
     assert winter.variation == res.variation == "common_cause"
-    raw = __import__("reviewkit.spc", fromlist=["xmr"]).xmr(list(values.values()))
+    raw = __import__("reviewkit.methods.spc", fromlist=["xmr"]).xmr(list(values.values()))
     assert raw["special_cause"].any()  # unadjusted, the seasons alone raise flags
 
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from reviewkit.indicators import IndicatorResult
-from reviewkit.initiatives import assess_initiative, milestone_status
-from reviewkit.strategy import Initiative
+from reviewkit.analysis.indicators import IndicatorResult
+from reviewkit.analysis.initiatives import assess_initiative, milestone_status
+from reviewkit.inputs.strategy import Initiative
 
 AS_OF = dt.date(2026, 11, 20)
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from reviewkit.errors import ReviewError
-from reviewkit.narrative import (
+from reviewkit.base.errors import ReviewError
+from reviewkit.report.narrative import (
     executive_summary,
     indicator_sentence,
     load_narrative,
@@ -105,6 +105,6 @@ def test_an_spc_code_placeholder_is_filled_with_words():
     ("variation", "", "–"),
 ])
 def test_since_the_last_review_says_codes_in_words(column, code, words):
-    from reviewkit.report import plain_code
+    from reviewkit.report.step import plain_code
 
     assert plain_code(column, code) == words

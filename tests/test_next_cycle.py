@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import BRACKWELL, reviewkit, write_params
-from reviewkit.cycles import add_months, init_partnership, new_cycle
-from reviewkit.errors import ReviewError
-from reviewkit.params import load_params
+from conftest import BRACKWELL, reviewkit, run_cli, write_params
+from reviewkit.base.errors import ReviewError
+from reviewkit.base.periods import add_months
+from reviewkit.inputs.params import load_params
+from reviewkit.run.scaffold import init_partnership, new_cycle
 
 
 @pytest.mark.parametrize("day,months,expected", [
@@ -26,7 +27,7 @@ def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
 
 
-def test_init_writes_commented_templates_that_check_explains(tmp_path):
+def test_init_writes_commented_templates_that_check_explains(tmp_path, monkeypatch, capsys):
     written = init_partnership("Newport Community Safety Partnership", today=dt.date(2026, 5, 1),
                                root=tmp_path)
     params = tmp_path / "params" / "newport_community_safety_partnership.yaml"
@@ -38,7 +39,8 @@ def test_init_writes_commented_templates_that_check_explains(tmp_path):
     assert p["area"]["local_authorities"] == ["Newport"]
     assert p["review_period"] == {"start": "2025-04", "end": "2026-03"}
     assert p["baseline_period"] == {"start": "2024-04", "end": "2025-03"}
-    res = reviewkit("check", str(params), env={"REVIEWKIT_ROOT": str(tmp_path)})
+    monkeypatch.setenv("REVIEWKIT_ROOT", str(tmp_path))
+    res = run_cli(capsys, "check", str(params))
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "MISSING police_street: not received" in res.stdout
     with pytest.raises(ReviewError, match="already exist"):
@@ -60,6 +62,7 @@ def _youth_file(folder: Path) -> None:
     (folder / "first_time_entrants_2023-2026.csv").write_text("\n".join(rows) + "\n")
 
 
+@pytest.mark.e2e
 def test_two_cycles_end_to_end(demo_data, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(demo_data, data)
@@ -75,10 +78,9 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     shutil.move(asb / "council_asb_2025-09_to_2026-09.csv", later / "council_asb.csv")
     params_dir = tmp_path / "params"
     params_dir.mkdir()
-    first = write_params(params_dir / "c1.yaml", data, cycle="c1")
-    first.write_text(first.read_text().replace('review_period: {start: "2025-10", end: "2026-09"}',
-                                               'review_period: {start: "2024-10", end: "2025-09"}')
-                     .replace("review_date: 2026-11-20", "review_date: 2025-11-20"))
+    first = write_params(params_dir / "c1.yaml", data, cycle="c1",
+                         review_period={"start": "2024-10", "end": "2025-09"},
+                         review_date=dt.date(2025, 11, 20))
     outputs = tmp_path / "outputs"
     env = {"REVIEWKIT_OUTPUTS": str(outputs)}
     res = reviewkit("run", str(first), "--quiet", env=env)
@@ -148,7 +150,7 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
 
 def test_new_cycle_quarterly_moves_three_months(tmp_path, demo_data):
     params = write_params(tmp_path / "q1.yaml", demo_data, cycle="q1",
-                          extra="cycle_length: quarter\n")
+                          cycle_length="quarter")
     target, _notes = new_cycle("q2", params)
     p = load_params(target, check_files=False)
     assert (p.review_period.start, p.review_period.end) == ("2026-01", "2026-12")

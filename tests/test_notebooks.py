@@ -94,7 +94,7 @@ def test_steps_show_the_analysis_and_say_what_each_part_does(name: str):
 def test_saving_a_run_notebook_in_jupyterlab_writes_the_committed_bytes(name: str):
     """What JupyterLab adds on run and save (outputs, counts, language_info, timings) is
     stripped by the pre-save hook `make lab` configures, so the file is the committed one."""
-    from reviewkit.labhooks import strip_on_save
+    from reviewkit.run.labhooks import strip_on_save
 
     committed = subprocess.run(["git", "show", f":notebooks/{name}"], cwd=ROOT,
                                capture_output=True, text=True, check=False).stdout or (
@@ -120,7 +120,7 @@ def test_saving_a_run_notebook_in_jupyterlab_writes_the_committed_bytes(name: st
 def test_the_git_filter_and_the_save_hook_strip_the_same_keys():
     import re
 
-    from reviewkit.labhooks import CELL_KEYS, NOTEBOOK_KEYS
+    from reviewkit.run.labhooks import CELL_KEYS, NOTEBOOK_KEYS
 
     text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
     keys = set(re.search(r"^NBSTRIP_KEYS = (.*)$", text, re.M).group(1).split())
@@ -139,5 +139,5 @@ def test_make_lab_listens_on_localhost_saves_as_git_keeps_and_allows_root_only_a
                          check=True)
     line = res.stdout.strip().splitlines()[-1]
     assert "jupyter lab" in line and "--ip=127.0.0.1" in line
-    assert "--ContentsManager.pre_save_hook=reviewkit.labhooks.strip_on_save" in line
+    assert "--ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save" in line
     assert ("--allow-root" in line) == (os.getuid() == 0)

@@ -9,10 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reviewkit.area import AreaMatcher
-from reviewkit.errors import ReviewError
-from reviewkit.partner import read_table_dataset
-from reviewkit.register import TableSource
+from reviewkit.inputs.register import TableSource
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.partner import read_table_dataset
 
 AREA = AreaMatcher(["Brackwell"])
 REVIEW_DATE = dt.date(2026, 11, 20)
@@ -197,4 +196,3 @@ def test_review_error_messages_name_the_file(tmp_path):
     f = write(tmp_path / "w.csv", "Date,Count\n2026-01,3\n")
     res = read([f], src())
     assert "w.csv" in res.problems[0].description
-    assert isinstance(ReviewError("x"), Exception)

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, chromium_path, need
-from reviewkit.export import css_string, page_css
+from reviewkit.report.export import css_string, page_css
 
 pytestmark = pytest.mark.browser
 PAPERS = ("review_report.pdf", "community_update.pdf")
@@ -123,7 +123,7 @@ def test_the_header_text_cannot_break_out_of_the_stylesheet():
 
 
 def test_without_chromium_the_run_says_so_in_one_line(tmp_path, monkeypatch):
-    from reviewkit.runner import write_report_pdfs
+    from reviewkit.run.runner import write_report_pdfs
 
     monkeypatch.setenv("REVIEWKIT_CHROMIUM", "off")
     said: list[str] = []

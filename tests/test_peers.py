@@ -5,14 +5,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reviewkit.errors import ReviewError
-from reviewkit.peers import (
+from reviewkit.analysis.peers import (
     adjusted_z,
     benchmark,
     dispersion_test,
     funnel_limits,
     load_peers,
 )
+from reviewkit.base.errors import ReviewError
 
 
 def table():

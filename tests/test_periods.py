@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewkit.periods import (
+from reviewkit.base.periods import (
     MonthRange,
     financial_year_start,
     parse_month,

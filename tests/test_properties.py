@@ -13,11 +13,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewkit.area import AreaMatcher
-from reviewkit.indicators import to_periods
-from reviewkit.partner import read_table_dataset
-from reviewkit.policeuk import read_police
-from reviewkit.register import TableSource
+from reviewkit.analysis.indicators import to_periods
+from reviewkit.inputs.register import TableSource
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.partner import read_table_dataset
+from reviewkit.intake.policeuk import read_police
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -118,7 +118,7 @@ def test_generated_police_folders_never_count_a_month_twice(plan):
     """A police.uk folder with months missing, copied (under another name, folder or month),
     mislabelled (rows saying another month) or cut short: every month counted is counted once
     and in full, and every month that cannot be trusted is missing, never guessed."""
-    from reviewkit.register import walk_files
+    from reviewkit.inputs.register import walk_files
 
     def rows(month: str, n: int, said: str) -> bytes:
         lines = [HEADER] + [f"{month}-{k},{said},F,F,,,,E01,Brackwell 001A,Drugs,,"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reviewkit.recording import describe, detect, find_step
+from reviewkit.methods.recording import describe, detect, find_step
 
 MONTHS = [str(p) for p in pd.period_range("2023-01", "2026-09", freq="M")]
 
@@ -75,9 +75,9 @@ def test_a_step_down_is_found_too():
 
 
 def test_no_false_alarm_on_real_police_files(real_police):
-    from reviewkit.area import AreaMatcher
-    from reviewkit.params import Area
-    from reviewkit.policeuk import read_police
+    from reviewkit.inputs.params import Area
+    from reviewkit.intake.area import AreaMatcher
+    from reviewkit.intake.policeuk import read_police
 
     files = sorted((real_police / "city-of-london").glob("*/*-street.csv"))
     area = AreaMatcher.from_params(Area(local_authorities=["City of London"]), lambda p: p)

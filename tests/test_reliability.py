@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -33,7 +34,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.glob(pattern))}
 
 
-def test_reruns_are_byte_identical_and_changes_are_named(cycle_run, tmp_path):
+def test_reruns_are_byte_identical(cycle_run, tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
     first = _snapshot(outputs / BRACKWELL / "e2e")
     assert len(first) > 10
@@ -57,30 +58,25 @@ def test_a_changed_input_file_is_detected_and_named(cycle_run, tmp_path):
     params = tmp_path / "p.yaml"
     params.write_text(cycle_run["params"].read_text().replace(str(cycle_run["data"]), str(data)))
     outputs, env = _copy_outputs(cycle_run, tmp_path)
-    # the manifest paths must match: rerun once on the copy, then change a file
-    assert reviewkit("run", str(params), "--force", "--quiet", env=env).returncode == 0
+    # the finished cycle's manifest as a run on the copy would have written it (the same files,
+    # so the same hashes, under the copy's paths): one run then shows what a change does
+    manifest = outputs / BRACKWELL / "e2e" / "manifest.json"
+    before = json.loads(manifest.read_text())
+    for entry in before["inputs"]:
+        entry["path"] = entry["path"].replace(str(cycle_run["data"]), str(data)).replace(
+            str(cycle_run["params"]), str(params))
+        entry["sha256"] = hashlib.sha256(Path(entry["path"]).read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(before))
     asb = sorted((data / "brackwell" / "council_asb").glob("*.csv"))[-1]
     asb.write_bytes(asb.read_bytes().replace(b",Brackwell,", b",Brackwell,1", 1))
     res = reviewkit("run", str(params), "--force", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
-    manifest = json.loads((outputs / BRACKWELL / "e2e" / "manifest.json").read_text())
-    assert manifest["changed_since_last_run"] == [f"{asb} changed"]
+    changed = json.loads(manifest.read_text())["changed_since_last_run"]
+    assert changed == [f"{asb} changed"]
 
 
-def test_a_second_run_of_the_same_cycle_is_refused(cycle_run, tmp_path):
-    outputs, env = _copy_outputs(cycle_run, tmp_path)
-    lock = outputs / BRACKWELL / ".e2e.lock"
-    lock.write_text(str(os.getpid()))  # this test process is alive: the lock is held
-    res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
-    assert res.returncode == 1
-    assert "Another run of this cycle is in progress" in res.stderr and ".e2e.lock" in res.stderr
-    lock.write_text("999999999")  # a lock left by a process that is gone is taken over
-    res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
-    assert res.returncode == 0, res.stderr
-    assert not lock.exists()
-
-
-def test_a_killed_run_leaves_the_finished_outputs_untouched(cycle_run, tmp_path):
+def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cycle_run,
+                                                                              tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
     before = {str(p.relative_to(outputs)): p.read_bytes()
               for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
@@ -103,10 +99,20 @@ def test_a_killed_run_leaves_the_finished_outputs_untouched(cycle_run, tmp_path)
              for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
     assert after == before
     assert list(outputs.glob(f"{BRACKWELL}/.e2e.run-*"))  # the interrupted run's files stay
+    # a second run while this one holds the lock is refused
+    lock = outputs / BRACKWELL / ".e2e.lock"
+    lock.write_text(str(os.getpid()))  # this test process is alive: the lock is held
+    res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
+    assert res.returncode == 1
+    assert "Another run of this cycle is in progress" in res.stderr and ".e2e.lock" in res.stderr
+    # the killed run's lock names a process that is gone: it is taken over, the interrupted
+    # run's files are kept aside and the report step runs
+    lock.write_text("999999999")
     res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
     assert "was interrupted; its files are in" in res.stdout
     assert not list(outputs.glob(f"{BRACKWELL}/.e2e.run-*"))
+    assert not lock.exists()
 
 
 # Privacy ---------------------------------------------------------------------------------------

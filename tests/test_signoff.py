@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import reviewkit, write_params
-from reviewkit.errors import ReviewError
-from reviewkit.params import load_params
-from reviewkit.runner import refuse_unready_final, running_header
-from reviewkit.signoff import final_problems, sign_off_record, unfilled_prompts
+from conftest import params_dict, reviewkit, write_params
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import load_params
+from reviewkit.run.runner import refuse_unready_final, running_header
+from reviewkit.run.signoff import final_problems, sign_off_record, unfilled_prompts
 
 FINAL = """report:
   status: final
@@ -29,11 +30,12 @@ The night-time economy partnership met monthly.
 
 def _params(tmp_path: Path, data: Path, report: str = FINAL, narrative: str | None = NARRATIVE
             ) -> Path:
-    extra = ""
+    changes = yaml.safe_load(report) or {}
     if narrative is not None:
         (tmp_path / "narrative.md").write_text(narrative, encoding="utf-8")
-        extra = f"  narrative: {tmp_path / 'narrative.md'}\n"
-    return write_params(tmp_path / "p.yaml", data, extra=extra + report)
+        changes["inputs"] = {**params_dict(data)["inputs"],
+                             "narrative": str(tmp_path / "narrative.md")}
+    return write_params(tmp_path / "p.yaml", data, **changes)
 
 
 def test_the_default_is_a_draft_and_says_so(tmp_path, demo_data):
@@ -99,8 +101,9 @@ def test_a_final_without_narrative_or_with_prompts_or_check_errors_is_refused(tm
     shutil.copytree(demo_data, data)
     strategy = data / "brackwell" / "strategy.yaml"
     strategy.write_text(strategy.read_text().replace("better: lower", "better: lowest", 1))
-    pfile = write_params(tmp_path / "bad.yaml", data,
-                         extra=f"  narrative: {tmp_path / 'narrative.md'}\n" + FINAL)
+    pfile = write_params(tmp_path / "bad.yaml", data, **yaml.safe_load(FINAL),
+                         inputs={**params_dict(data)["inputs"],
+                                 "narrative": str(tmp_path / "narrative.md")})
     (tmp_path / "narrative.md").write_text(NARRATIVE)
     problems = final_problems(load_params(pfile), pfile)
     assert problems and all(p.startswith("reviewkit check: ") for p in problems)

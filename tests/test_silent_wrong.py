@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from conftest import BRACKWELL, LATE_SEEN, reviewkit, visible_text
-from reviewkit.register import POLICE_KINDS
-from reviewkit.spc import ASSURANCE_TEXT, VARIATION_TEXT
-from reviewkit.strategy import MEASURES
+from reviewkit.inputs.register import POLICE_KINDS
+from reviewkit.inputs.strategy import MEASURES
+from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
 
 REPORTS = ("review_report.html", "community_update.html", "data_quality.html",
            "planning_pack.html")
@@ -27,7 +27,7 @@ RAW_CODES = sorted({*VARIATION_TEXT, *ASSURANCE_TEXT, *(m for m in MEASURES if "
 REVIEW = {"Brackwell": ("2025-10", "2026-09"), "Ashbourne": ("2025-07", "2026-06")}
 
 
-def _police_rows(data: Path):
+def police_rows(data: Path):
     for f in sorted((data / "police_uk").glob("*/*-street.csv")):
         with f.open(newline="", encoding="utf-8") as fh:
             yield from csv.DictReader(fh)
@@ -36,7 +36,7 @@ def _police_rows(data: Path):
 def _independent(data: Path, authority: str, first: str, last: str) -> tuple[int, int]:
     """(ASB records, all records) in the authority's LSOAs over the months, with csv."""
     asb = total = 0
-    for row in _police_rows(data):
+    for row in police_rows(data):
         if first <= row["Month"] <= last and row["LSOA name"].startswith(authority + " "):
             total += 1
             asb += row["Crime type"] == "Anti-social behaviour"
@@ -160,7 +160,7 @@ def test_rows_after_the_review_period_are_accounted_for_never_counted(batch_run)
     rec = pd.read_csv(folder / "tables" / "reconciliation.csv")
     by = rec.groupby("dataset")[["rows_read", "accepted", "quarantined", "out_of_area",
                                  "unassigned", "after_review_period"]].sum()
-    later = sum(1 for row in _police_rows(batch_run["data"]) if row["Month"] > "2026-06")
+    later = sum(1 for row in police_rows(batch_run["data"]) if row["Month"] > "2026-06")
     assert by.loc["police_street", "after_review_period"] == later > 0
     assert by.loc["council_asb", "after_review_period"] == 3  # July to September 2026
     assert (by.drop(columns="rows_read").sum(axis=1) == by["rows_read"]).all()

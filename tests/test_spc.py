@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from reviewkit.spc import (
-    _part_of,
-    _run_on_one_side,
-    _trend,
-    _two_in_three,
+from reviewkit.methods.spc import (
     assurance,
+    part_of_run,
+    run_on_one_side,
     seasonal_indices,
     seasonally_adjusted,
     sustained_shift_start,
+    trend_run,
+    two_in_three,
     variation,
     xmr,
 )
@@ -74,37 +74,37 @@ def test_fix_after_n_points_uses_only_the_first_points():
 
 # The rule helpers, with the cases from NHSRplotthedots' test-ptd_calculate_point_type.R
 def test_seven_on_one_side():
-    assert list(_run_on_one_side(np.array([1] * 6), 7)) == [0] * 6
-    assert list(_run_on_one_side(np.array([1] * 6 + [-1]), 7)) == [0] * 7
-    assert list(_run_on_one_side(np.array([1] * 8 + [-1]), 7)) == [0] * 6 + [1, 1, 0]
-    assert list(_run_on_one_side(np.array([-1] * 8 + [1]), 7)) == [0] * 6 + [1, 1, 0]
-    assert list(_run_on_one_side(np.array([-1] + [1] * 8 + [-1]), 7)) == [0] * 7 + [1, 1, 0]
+    assert list(run_on_one_side(np.array([1] * 6), 7)) == [0] * 6
+    assert list(run_on_one_side(np.array([1] * 6 + [-1]), 7)) == [0] * 7
+    assert list(run_on_one_side(np.array([1] * 8 + [-1]), 7)) == [0] * 6 + [1, 1, 0]
+    assert list(run_on_one_side(np.array([-1] * 8 + [1]), 7)) == [0] * 6 + [1, 1, 0]
+    assert list(run_on_one_side(np.array([-1] + [1] * 8 + [-1]), 7)) == [0] * 7 + [1, 1, 0]
 
 
 def test_trend_of_seven():
-    assert list(_trend(np.arange(1, 7), 7)) == [0] * 6
-    assert list(_trend(np.array([1, 2, 3, 3, 4, 5, 6]), 7)) == [0] * 7  # a tie breaks it
-    assert list(_trend(np.arange(1, 8), 7)) == [0] * 6 + [1]
-    assert list(_trend(np.array([2, 1, 2, 3, 4, 5, 6, 7, 3]), 7)) == [0] * 7 + [1, 0]
-    assert list(_trend(np.arange(7, 0, -1), 7)) == [0] * 6 + [-1]
-    assert list(_trend(np.array([2, 7, 6, 5, 4, 3, 2, 1, 3]), 7)) == [0] * 7 + [-1, 0]
+    assert list(trend_run(np.arange(1, 7), 7)) == [0] * 6
+    assert list(trend_run(np.array([1, 2, 3, 3, 4, 5, 6]), 7)) == [0] * 7  # a tie breaks it
+    assert list(trend_run(np.arange(1, 8), 7)) == [0] * 6 + [1]
+    assert list(trend_run(np.array([2, 1, 2, 3, 4, 5, 6, 7, 3]), 7)) == [0] * 7 + [1, 0]
+    assert list(trend_run(np.arange(7, 0, -1), 7)) == [0] * 6 + [-1]
+    assert list(trend_run(np.array([2, 7, 6, 5, 4, 3, 2, 1, 3]), 7)) == [0] * 7 + [-1, 0]
 
 
 def test_part_of_marks_the_whole_run():
-    assert list(_part_of(np.array([0] * 6 + [1]), 7)) == [1] * 7
-    assert list(_part_of(np.array([0] * 8 + [1, 0]), 7)) == [0, 0] + [1] * 7 + [0]
+    assert list(part_of_run(np.array([0] * 6 + [1]), 7)) == [1] * 7
+    assert list(part_of_run(np.array([0] * 8 + [1, 0]), 7)) == [0, 0] + [1] * 7 + [0]
 
 
 def test_two_in_three():
     same = np.ones(7, dtype=int)
-    assert list(_two_in_three(np.array([1, 0, 1]), np.ones(3))) == [1, 1, 1]
-    assert list(_two_in_three(np.array([0, 1, 1]), np.ones(3))) == [1, 1, 1]
-    assert list(_two_in_three(np.array([0, 0, 1, 0, 1, 0, 0]), same)) == [0, 0, 1, 1, 1, 0, 0]
-    assert list(_two_in_three(np.array([0, 0, 1, 1, 0, 0, 0]), same)) == [0, 1, 1, 1, 1, 0, 0]
+    assert list(two_in_three(np.array([1, 0, 1]), np.ones(3))) == [1, 1, 1]
+    assert list(two_in_three(np.array([0, 1, 1]), np.ones(3))) == [1, 1, 1]
+    assert list(two_in_three(np.array([0, 0, 1, 0, 1, 0, 0]), same)) == [0, 0, 1, 1, 1, 0, 0]
+    assert list(two_in_three(np.array([0, 0, 1, 1, 0, 0, 0]), same)) == [0, 1, 1, 1, 1, 0, 0]
     v = np.array([1, 0, 0, 1])
-    assert list((_two_in_three(v, np.ones(4)) == 1) & (v == 1)) == [False] * 4
+    assert list((two_in_three(v, np.ones(4)) == 1) & (v == 1)) == [False] * 4
     v = np.array([1, 0, 0, 1, 1])
-    assert list((_two_in_three(v, np.ones(5)) == 1) & (v == 1)) == [False] * 3 + [True] * 2
+    assert list((two_in_three(v, np.ones(5)) == 1) & (v == 1)) == [False] * 3 + [True] * 2
 
 
 def test_two_in_three_opposite_sides_is_not_special():
@@ -125,21 +125,26 @@ def test_point_types_and_precedence():
     assert variation(r, "decrease") == "concern_high"
     r = xmr(base + [30], improvement="neutral")
     assert r["point_type"].iloc[-1] == "special_cause_neutral"
-    # a run of 8 above the mean: shift
+    # a run of 8 above the mean: shift. By hand: mean 196/18 = 10.889, mean moving range
+    # 14/17 = 0.824, upper limit 10.889 + 2.66 x 0.824 = 13.08, upper 2-sigma line
+    # 10.889 + 2/3 x 2.191 = 12.35: each 12 is inside both, so the run is the only rule.
     y = [10, 9, 11, 10, 9, 11, 10, 9, 11, 10, 12, 12, 12, 12, 12, 12, 12, 12]
     r = xmr(y, improvement="increase", screen_outliers=False)
-    assert r["rule"].iloc[-1] in ("shift", "outside_limits", "two_in_three")
+    assert list(r["rule"]) == [""] * 10 + ["shift"] * 8
     assert (r["point_type"].iloc[-7:] == "special_cause_improvement").all()
     # a point on the mean (relative_to_mean 0) breaks a run
-    assert not _run_on_one_side(np.array([1] * 6 + [0] + [1] * 6), 7).any()
-    assert _run_on_one_side(np.array([1] * 13), 7).sum() == 7
+    assert not run_on_one_side(np.array([1] * 6 + [0] + [1] * 6), 7).any()
+    assert run_on_one_side(np.array([1] * 13), 7).sum() == 7
 
 
 def test_trend_labels_take_precedence_over_shift():
     y = [5, 5.2, 4.8, 5, 5.1, 4.9, 5, 5.05, 5.1, 5.2, 5.3, 5.4, 5.5, 5.6]
+    # By hand: mean 72.15/14 = 5.1536, mean moving range 1.8/13 = 0.1385, upper limit 5.522,
+    # 2-sigma lines 4.908 and 5.399. Points 3-9 (4.8 to 5.1) are seven below the mean: a shift;
+    # points 6-14 (4.9 rising to 5.6) are a trend, which labels 6-9 over the shift and 12-13
+    # (beyond 2 sigma) over two-in-three; 5.6 is above the upper limit.
     r = xmr(y, improvement="increase", screen_outliers=False)
-    assert r["rule"].iloc[-1] in ("trend", "outside_limits")
-    assert "trend" in set(r["rule"])
+    assert list(r["rule"]) == ["", ""] + ["shift"] * 3 + ["trend"] * 8 + ["outside_limits"]
 
 
 def test_provisional_when_few_points():

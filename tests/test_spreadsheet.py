@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewkit.spreadsheet import read_csv, safe_cell, unsafe_cell, write_csv
-from reviewkit.tables import write_table
+from reviewkit.store.spreadsheet import read_csv, safe_cell, unsafe_cell, write_csv
+from reviewkit.store.tables import write_table
 
 HOSTILE = ['=HYPERLINK("http://evil.example/x","click")', "=cmd|' /C calc'!A0", "+SUM(A1)",
            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1+1", "\r=1+1", "\n=1"]
@@ -39,8 +39,8 @@ def _first_chars_safe(path) -> list[str]:
 
 
 def test_tables_csv_and_the_workbook_hold_no_live_formula(tmp_path):
-    from reviewkit.layout import CycleLayout
-    from reviewkit.publish import build_workbook, cycle_tables
+    from reviewkit.report.publish import build_workbook, cycle_tables
+    from reviewkit.store.layout import CycleLayout
 
     frame = pd.DataFrame({"name": HOSTILE, "change": [-3.5, -1, 0, 2, -0.25, 1, 2, 3],
                           HOSTILE[0]: ["a\x00b\x1f", "x", "y", "z", "", "", "", ""]})

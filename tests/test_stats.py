@@ -5,7 +5,7 @@ import math
 import pytest
 from scipy import stats as sps
 
-from reviewkit import stats
+from reviewkit.methods import exact_tests as stats
 
 
 # Exact Poisson 95% limits (Garwood), as tabulated e.g. in the Public Health England technical

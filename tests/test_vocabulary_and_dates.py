@@ -12,21 +12,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewkit.area import AreaMatcher
-from reviewkit.crime_types import CRIME_TYPES, LEGACY_TYPES
-from reviewkit.errors import ReviewError
-from reviewkit.partner import read_table_dataset
-from reviewkit.policeuk import read_police
-from reviewkit.receipts import first_seen, load_receipts, received, record_dates
-from reviewkit.register import Register, TableSource
-from reviewkit.strategy import Filter, Strategy
-from reviewkit.vocabulary import (
+from reviewkit.analysis.vocabulary import (
     OUTCOME_CATEGORIES,
     check_filters,
     did_you_mean,
     empty_filter_problems,
     filter_problems,
 )
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.crime_types import CRIME_TYPES, LEGACY_TYPES
+from reviewkit.inputs.register import Register, TableSource
+from reviewkit.inputs.strategy import Filter, Strategy
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.partner import read_table_dataset
+from reviewkit.intake.policeuk import read_police
+from reviewkit.store.receipts import first_seen, load_receipts, received, record_dates
 
 REGISTER = Register.model_validate({"data_requests": [
     {"dataset": "police_street", "description": "Street crime", "provider": "Police",
@@ -235,7 +235,7 @@ def test_police_months_after_the_review_period_are_counted_as_such(real_police):
      "outcome is Suspect charged."),
 ])
 def test_the_report_states_what_a_police_indicator_counts(flt, numerator, expected):
-    from reviewkit.report import what_is_counted
+    from reviewkit.report.step import what_is_counted
 
     extra = {"measure": "proportion", "numerator": numerator} if numerator else {}
     s = strategy({"dataset": "police_street", "filter": flt, **extra})

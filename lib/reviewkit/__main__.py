@@ -2,6 +2,6 @@
 
 import sys
 
-from reviewkit.cli import main
+from reviewkit.run.cli import main
 
 sys.exit(main())

@@ -1,0 +1,1 @@
+"""Step 2: indicators, benchmarking and initiatives from the tidy tables."""

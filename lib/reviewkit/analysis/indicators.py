@@ -1,0 +1,616 @@
+"""The indicator engine: each indicator's series, its value for the review period against the
+baseline, the same period last year and the previous 12 months, whether the change is real,
+its SPC signal and its target status."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from reviewkit.base.periods import PERIOD_MONTHS, MonthRange, period_label, period_start
+from reviewkit.inputs.params import CycleParams
+from reviewkit.inputs.strategy import Filter, Indicator, Strategy
+from reviewkit.intake.population import denominator
+from reviewkit.methods import exact_tests as stats
+from reviewkit.methods import spc
+
+TARGET_STATUSES = ("met", "on track", "off track", "not assessable")
+UNIT = {"count": "", "rate_per_1000_residents": "per 1,000 residents",
+        "rate_per_1000_households": "per 1,000 households", "proportion": "%"}
+
+
+@dataclass
+class IndicatorResult:
+    """Everything the scorecard, the charts and the narrative say about one indicator."""
+
+    id: str
+    priority: str
+    name: str
+    plain_name: str
+    measure: str
+    unit: str
+    period: str
+    better: str
+    dataset: str
+    assessable: bool
+    reason: str = ""  # why not assessable
+    review_value: float = math.nan
+    review_count: float = math.nan  # numerator count over the review period
+    baseline_value: float = math.nan
+    baseline_count: float = math.nan
+    change: float = math.nan
+    change_pct: float = math.nan
+    direction: str = ""  # improved | worsened | no real change | cannot tell | not assessable
+    p_value: float = math.nan
+    significant: bool = False
+    test: str = ""
+    ratio: float = math.nan  # rate ratio (odds ratio for proportions), review / baseline
+    ratio_low: float = math.nan
+    ratio_high: float = math.nan
+    dispersion: float = math.nan  # month-to-month dispersion the test allowed for
+    not_comparable: str = ""  # why the comparisons cannot be made (a recording change)
+    seasonal: str = ""  # "adjusted" (XmR on seasonally adjusted values), "too short" or ""
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    last_year_value: float = math.nan
+    last_year_change_pct: float = math.nan
+    rolling_value: float = math.nan
+    rolling_previous: float = math.nan
+    rolling_change_pct: float = math.nan
+    rolling_significant: bool = False
+    target_value: float = math.nan
+    target_by: str = ""
+    trajectory_value: float = math.nan
+    target_status: str = "not assessable"
+    variation: str = ""
+    assurance: str = ""
+    spc_provisional: bool = False
+    points: int = 0
+    latest_period: str = ""
+    latest_value: float = math.nan
+    notes: list[str] = field(default_factory=list)
+
+    def row(self) -> dict[str, object]:
+        d = asdict(self)
+        d["notes"] = "; ".join(self.notes)
+        return d
+
+
+# Series -------------------------------------------------------------------------------------
+def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.DataFrame,
+                   present: list[str]) -> pd.DataFrame:
+    """Counts per source period (`period_start`): columns num, den (den only for proportions).
+
+    Police sources: months the dataset arrived with no matching rows count as zero.
+    Partner sources: only periods the provider sent are present.
+    """
+    if ind.dataset in tidy:
+        rows = police_rows(tidy[ind.dataset], ind.filter)
+        den = rows.groupby("month")["n"].sum()
+        num = den if ind.numerator is None else police_rows(rows, ind.numerator).groupby(
+            "month")["n"].sum()
+        months = sorted(present)
+        out = pd.DataFrame({"period_start": months})
+        out["num"] = out["period_start"].map(num).fillna(0).astype(float)
+        out["den"] = out["period_start"].map(den).fillna(0).astype(float)
+        return out
+    rows = partner[partner["dataset"] == ind.dataset]
+    if ind.filter.measure is not None:
+        rows = rows[rows["measure"] == ind.filter.measure]
+    grp = rows.groupby(["period_start", "period_type"], as_index=False)["value"].sum()
+    out = pd.DataFrame({"period_start": grp["period_start"], "num": grp["value"].astype(float),
+                        "den": np.nan, "source_type": grp["period_type"]})
+    if ind.measure == "proportion" and ind.numerator is not None:
+        # A proportion of partner measures: numerator measure over the filter's measure,
+        # for the periods that hold both.
+        top = partner[(partner["dataset"] == ind.dataset)
+                      & (partner["measure"] == ind.numerator.measure)]
+        num = top.groupby("period_start")["value"].sum()
+        out = out[out["period_start"].isin(num.index)].reset_index(drop=True)
+        out["den"] = out["num"]
+        out["num"] = out["period_start"].map(num).astype(float)
+    return out
+
+
+def police_rows(rows: pd.DataFrame, flt: Filter) -> pd.DataFrame:
+    """The police rows a filter keeps (crime types and outcome categories)."""
+    crime_types = flt.crime_type_set()
+    if crime_types is not None:
+        rows = rows[rows["crime_type"].isin(crime_types)]
+    if flt.outcome_categories is not None:
+        rows = rows[rows["outcome_category"].isin(flt.outcome_categories)]
+    return rows
+
+
+def to_periods(counts: pd.DataFrame, source_type: str, period_type: str) -> pd.DataFrame:
+    """Aggregate source periods into the indicator's periods, keeping only complete ones."""
+    if counts.empty:
+        return pd.DataFrame(columns=["period_start", "period", "num", "den", "parts"])
+    src_len = PERIOD_MONTHS[source_type]
+    dst_len = PERIOD_MONTHS[period_type]
+    if src_len > dst_len:
+        raise ValueError(f"the source is {source_type.replace('_', ' ')}ly and cannot give "
+                         f"{period_type.replace('_', ' ')} values")
+    c = counts.copy()
+    c["start"] = [str(period_start(pd.Period(p, "M"), period_type)) for p in c["period_start"]]
+    agg = c.groupby("start", as_index=False).agg(num=("num", "sum"), den=("den", "sum"),
+                                                  parts=("num", "size"))
+    agg = agg[agg["parts"] == dst_len // src_len]
+    agg = agg.rename(columns={"start": "period_start"})
+    if counts["den"].isna().all():
+        agg["den"] = np.nan
+    agg["period"] = [period_label(pd.Period(p, "M"), period_type) for p in agg["period_start"]]
+    return agg.sort_values("period_start", ignore_index=True)
+
+
+def _within(series: pd.DataFrame, rng: MonthRange, period_type: str) -> pd.DataFrame:
+    length = PERIOD_MONTHS[period_type]
+    starts = [pd.Period(p, "M") for p in series["period_start"]]
+    keep = [rng.contains(s) and rng.contains(s + (length - 1)) for s in starts]
+    return series[keep]
+
+
+def _expected(rng: MonthRange, period_type: str) -> list[str]:
+    length = PERIOD_MONTHS[period_type]
+    out = []
+    for m in rng.months:
+        s = period_start(m, period_type)
+        if s == m and rng.contains(s + (length - 1)):
+            out.append(str(s))
+    return out
+
+
+PERIOD_WORDS = {"quarter": "quarter (January to March, April to June, July to September or "
+                "October to December)", "financial_year": "financial year (April to March)"}
+
+
+def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -> str:
+    """Why a whole-period measure cannot be compared ('' when it can): a review period or
+    baseline that holds no whole quarter or financial year has nothing to count, which is
+    missing, not zero."""
+    if ind.period == "month":
+        return ""
+    for label, rng, key in (("review period", review, "review_period in the params"),
+                            ("baseline", baseline, "key 'baseline' of this indicator"
+                             if ind.baseline else "baseline_period in the params")):
+        if not _expected(rng, ind.period):
+            return (f"the {label} ({rng.describe()}) holds no whole "
+                    f"{PERIOD_WORDS[ind.period]}; set the indicator's period to month, or "
+                    f"change {key}")
+    return ""
+
+
+# Values -------------------------------------------------------------------------------------
+@dataclass
+class _Window:
+    num: float
+    den: float
+    months: int
+    value: float
+    exposure: float  # person-months or months for tests
+    missing: list[str]
+    start: pd.Period | None = None
+    counts: list[float] = field(default_factory=list)  # numerator per period, in order
+
+
+def _window(series: pd.DataFrame, rng: MonthRange, ind: Indicator,
+            population: pd.DataFrame | None) -> _Window:
+    part = _within(series, rng, ind.period)
+    expected = _expected(rng, ind.period)
+    have = set(part["period_start"])
+    missing = [period_label(pd.Period(p, "M"), ind.period) for p in expected if p not in have]
+    num = float(part["num"].sum())
+    den = float(part["den"].sum()) if ind.measure == "proportion" else math.nan
+    months = rng.n_months
+    value, exposure = _value(num, den, months, rng, ind, population)
+    return _Window(num, den, months, value, exposure, missing, rng.start,
+                   [float(x) for x in part["num"]])
+
+
+def _value(num: float, den: float, months: int, rng: MonthRange, ind: Indicator,
+           population: pd.DataFrame | None) -> tuple[float, float]:
+    if ind.measure == "count":
+        return num * 12 / months if months != 12 else num, months
+    if ind.measure == "proportion":
+        return (100 * num / den if den else math.nan), den
+    kind = "population" if ind.measure == "rate_per_1000_residents" else "households"
+    mid = rng.start + (months - 1) // 2
+    pop, _year = denominator(population, mid.year, kind)
+    if not pop:
+        return math.nan, math.nan
+    # An annual rate: events in 12 months per 1,000 of the denominator.
+    return num / pop * 1000 * 12 / months, pop * months / 12
+
+
+def _pct(new: float, old: float) -> float:
+    if old is None or math.isnan(old) or old == 0 or math.isnan(new):
+        return math.nan
+    return (new - old) / old * 100
+
+
+def _compare(a: _Window, b: _Window, ind: Indicator, alpha: float) -> stats.Comparison | None:
+    """Test review window `b` against reference window `a`."""
+    if a.num != a.num or b.num != b.num:
+        return None
+    if ind.measure == "proportion":
+        if not a.den or not b.den:
+            return None
+        return stats.compare_proportions(int(a.num), int(a.den), int(b.num), int(b.den), alpha)
+    if not a.exposure or not b.exposure or a.exposure != a.exposure or b.exposure != b.exposure:
+        return None
+    if not all(float(x).is_integer() for x in (*a.counts, *b.counts)):
+        return None
+    same_months = (len(a.counts) == len(b.counts) and a.start is not None
+                   and b.start is not None and (b.start - a.start).n % 12 == 0)
+    return stats.compare_monthly_counts(a.counts, a.exposure, b.counts, b.exposure, alpha,
+                                        same_months)
+
+
+def _direction(change: float, cmp: stats.Comparison | None, better: str,
+               meaningful_pct: float) -> str:
+    if math.isnan(change):
+        return "not assessable"
+    if cmp is None:
+        return "no real change" if change == 0 else "cannot tell"
+    return stats.verdict(cmp, better, meaningful_pct)
+
+
+def _period_value(row_num: float, row_den: float, start: str, ind: Indicator,
+                  population: pd.DataFrame | None) -> float:
+    if ind.measure == "count":
+        return row_num
+    if ind.measure == "proportion":
+        return 100 * row_num / row_den if row_den else math.nan
+    kind = "population" if ind.measure == "rate_per_1000_residents" else "households"
+    pop, _ = denominator(population, pd.Period(start, "M").year, kind)
+    return row_num / pop * 1000 if pop else math.nan
+
+
+def target_status(baseline: float, target: float, baseline_end: pd.Period,
+                  target_by: pd.Period, review_end: pd.Period, value: float,
+                  better: str) -> tuple[str, float]:
+    """(status, trajectory value at the review end) on a straight line from the baseline
+    (at the end of the baseline period) to the target (at the target month)."""
+    if any(math.isnan(x) for x in (baseline, target, value)):
+        return "not assessable", math.nan
+    span = (target_by - baseline_end).n
+    done = (review_end - baseline_end).n
+    frac = 1.0 if span <= 0 else min(max(done / span, 0.0), 1.0)
+    trajectory = baseline + (target - baseline) * frac
+
+    def at_least_as_good(x: float, y: float) -> bool:
+        return x <= y + 1e-9 if better == "lower" else x >= y - 1e-9
+
+    if at_least_as_good(value, target):
+        return "met", trajectory
+    if at_least_as_good(value, trajectory):
+        return "on track", trajectory
+    return "off track", trajectory
+
+
+@dataclass(frozen=True)
+class Change:
+    """A possible recording change in one crime type, and the analyst's decision if any."""
+
+    crime_type: str
+    month: str  # YYYY-MM, first month at the new level
+    decision: str = ""  # "", exclude, rebase or real
+
+    @property
+    def label(self) -> str:
+        return pd.Period(self.month, "M").strftime("%B %Y")
+
+
+def recording_changes(found: pd.DataFrame | None, params: CycleParams) -> dict[str, Change]:
+    """Changes by crime type: those intake found, with the analyst's decisions (a decision
+    names its own month, so a change the analyst has recorded applies even if not found)."""
+    out: dict[str, Change] = {}
+    if found is not None:
+        for _, r in found.iterrows():
+            out[str(r["crime_type"])] = Change(str(r["crime_type"]), str(r["month"]))
+    for d in params.analysis.recording_changes:
+        out[d.crime_type] = Change(d.crime_type, d.month, d.decision)
+    return out
+
+
+def _affecting(ind: Indicator, tidy: dict[str, pd.DataFrame],
+               changes: dict[str, Change]) -> list[Change]:
+    """The recording changes in the crime types an indicator counts."""
+    table = tidy.get(ind.dataset)
+    if not changes or table is None or "crime_type" not in table:
+        return []
+    types = ind.filter.crime_type_set()  # 'all' and {all_except: ...} as names
+    if types is None:
+        types = sorted(set(table["crime_type"]))
+    return [changes[t] for t in types if t in changes]
+
+
+def _straddles(rng_start: pd.Period, rng_end: pd.Period, change: Change) -> bool:
+    return str(rng_start) < change.month <= str(rng_end)
+
+
+def trajectory_by_period(baseline: float, target: float, baseline_end: str, target_by: str,
+                         period_starts: list[str], period: str, measure: str) -> list[float]:
+    """The target trajectory per chart period: the straight line target status is judged on
+    (`target_status`), from the baseline at the end of the baseline period to the target at
+    the target month, read at each period's last month and expressed per period like the
+    series (NaN before the baseline ends)."""
+    if any(math.isnan(x) for x in (baseline, target)):
+        return [math.nan] * len(period_starts)
+    b_end, t_by = pd.Period(baseline_end, "M"), pd.Period(target_by, "M")
+    span = (t_by - b_end).n
+    length = PERIOD_MONTHS[period]
+    out = []
+    for start in period_starts:
+        end = pd.Period(start, "M") + (length - 1)
+        done = (end - b_end).n
+        if done < 0:
+            out.append(math.nan)
+            continue
+        frac = 1.0 if span <= 0 else min(done / span, 1.0)
+        annual = baseline + (target - baseline) * frac
+        out.append(annual if measure == "proportion" else annual * length / 12)
+    return out
+
+
+def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.DataFrame],
+                      partner: pd.DataFrame, present: dict[str, list[str]],
+                      status: dict[str, str], population: pd.DataFrame | None,
+                      changes: dict[str, Change] | None = None
+                      ) -> tuple[IndicatorResult, pd.DataFrame]:
+    """One indicator's result and its series (with SPC columns)."""
+    changes = changes or {}
+    affecting = _affecting(ind, tidy, changes)
+    excluded = [c for c in affecting if c.decision == "exclude"]
+    if excluded:
+        keep = [t for t in (ind.filter.crime_type_set() or sorted(set(tidy[ind.dataset][
+            "crime_type"]))) if t not in {c.crime_type for c in excluded}]
+        ind = ind.model_copy(update={"filter": ind.filter.model_copy(
+            update={"crime_types": keep})})
+    pending = [c for c in affecting if c.decision in ("", "rebase")]
+    res = IndicatorResult(id=ind.id, priority=ind.priority, name=ind.name,
+                          plain_name=ind.plain_name or ind.name.lower(), measure=ind.measure,
+                          unit=UNIT[ind.measure], period=ind.period, better=ind.better,
+                          dataset=ind.dataset, assessable=False)
+    empty = pd.DataFrame(columns=["period_start", "period", "num", "den", "value"])
+    if ind.target is not None:  # known even when the indicator cannot be assessed
+        res.target_by = ind.target.by_month
+        if ind.target.value is not None:
+            res.target_value = ind.target.value
+    st = status.get(ind.dataset, "not received")
+    if st in ("not received", "unusable"):
+        res.reason = f"not assessable: {ind.dataset} {st}"
+        return res, empty
+    if ind.measure.startswith("rate") and population is None:
+        res.reason = "not assessable: no population figures (inputs.population)"
+        return res, empty
+    source_type = "month"
+    counts = monthly_counts(ind, tidy, partner, present.get(ind.dataset, []))
+    if "source_type" in counts:
+        if counts.empty:
+            res.reason = f"not assessable: no rows for {ind.filter.measure} in {ind.dataset}"
+            return res, empty
+        source_type = counts["source_type"].iloc[0]
+        counts = counts.drop(columns="source_type")
+    try:
+        series = to_periods(counts, source_type, ind.period)
+    except ValueError as exc:
+        res.reason = f"not assessable: {exc}"
+        return res, empty
+    series["value"] = [_period_value(n, d, s, ind, population) for n, d, s in
+                       zip(series["num"], series["den"], series["period_start"], strict=True)]
+    series = series[series["period_start"] <= str(params.review.end)].reset_index(drop=True)
+    baseline_rng = ind.baseline.range if ind.baseline else params.baseline
+    review = params.review
+    whole = _no_whole_period(ind, review, baseline_rng)
+    if whole:
+        res.reason = f"not assessable: {whole}"
+        res.direction = "not assessable"
+        return res, series
+    rev = _window(series, review, ind, population)
+    base = _window(series, baseline_rng, ind, population)
+    alpha = params.analysis.significance_level
+    if rev.missing:
+        rev.value = rev.num = math.nan
+        res.reason = f"not assessable: {ind.dataset} missing {', '.join(rev.missing)}"
+        res.notes.append(f"review period incomplete: {', '.join(rev.missing)} not received")
+    elif base.missing:
+        expected = _expected(baseline_rng, ind.period)
+        if len(base.missing) == len(expected):
+            first = series["period"].iloc[0] if len(series) else "none"
+            where = "key 'baseline' of this indicator" if ind.baseline else (
+                "key 'baseline_period' in the params")
+            res.reason = (f"not assessable: the baseline ({baseline_rng.describe()}) is outside "
+                          f"the data (first period {first}); check {where}")
+        else:
+            res.reason = f"not assessable: baseline missing {', '.join(base.missing)}"
+    else:
+        res.assessable = True
+    res.review_value, res.review_count = rev.value, rev.num
+    res.baseline_value, res.baseline_count = base.value, base.num
+    res.ci_low, res.ci_high = _review_interval(rev, ind, alpha)
+    if res.assessable:
+        res.change = rev.value - base.value
+        res.change_pct = _pct(rev.value, base.value)
+        cmp = _compare(base, rev, ind, alpha)
+        if cmp is not None:
+            res.p_value, res.significant, res.test = cmp.p_value, cmp.significant, cmp.method
+            res.ratio, res.ratio_low, res.ratio_high = cmp.ratio, cmp.ratio_low, cmp.ratio_high
+            res.dispersion = cmp.dispersion
+        res.direction = _direction(res.change, cmp, ind.better,
+                                   params.analysis.meaningful_change_pct)
+        if baseline_rng.n_months != review.n_months and ind.measure == "count":
+            res.notes.append(f"baseline of {baseline_rng.n_months} months scaled to "
+                             f"{review.n_months} for comparison")
+        last_year = _window(series, review.shift(-12), ind, population)
+        if not last_year.missing:
+            res.last_year_value = last_year.value
+            res.last_year_change_pct = _pct(rev.value, last_year.value)
+        end = review.end
+        roll = _window(series, MonthRange(end - 11, end), ind, population)
+        prev = _window(series, MonthRange(end - 23, end - 12), ind, population)
+        if not roll.missing and not prev.missing:
+            res.rolling_value, res.rolling_previous = roll.value, prev.value
+            res.rolling_change_pct = _pct(roll.value, prev.value)
+            c2 = _compare(prev, roll, ind, alpha)
+            res.rolling_significant = bool(c2 and c2.significant)
+    else:
+        res.direction = "not assessable"
+    # Target
+    if ind.target is not None:
+        tv = ind.target.value if ind.target.value is not None else (
+            base.value * (1 + ind.target.change_pct / 100))
+        res.target_value, res.target_by = tv, ind.target.by_month
+        if res.assessable:
+            res.target_status, res.trajectory_value = target_status(
+                base.value, tv, baseline_rng.end, pd.Period(ind.target.by_month, "M"),
+                review.end, rev.value, ind.better)
+    for c in excluded:
+        res.notes.append(f"excludes {c.crime_type} (recording change from {c.label}; the "
+                         "analyst's decision)")
+    for c in affecting:
+        if c.decision == "real":
+            res.notes.append(f"the change in {c.crime_type} from {c.label} was confirmed as "
+                             "real by the analyst, not a change in recording")
+    straddling = [c for c in pending if _straddles(baseline_rng.start, review.end, c)]
+    if res.assessable and straddling:
+        c = straddling[0]
+        res.not_comparable = (f"possible recording change in {c.crime_type} from {c.label}"
+                              if not c.decision else
+                              f"recording change in {c.crime_type} from {c.label} (rebased)")
+        res.direction = "not comparable"
+        res.p_value, res.significant, res.test = math.nan, False, ""
+        res.ratio = res.ratio_low = res.ratio_high = math.nan
+        res.target_status, res.trajectory_value = "not assessable", math.nan
+        for c2 in straddling:
+            if _straddles(review.shift(-12).start, review.end, c2):
+                res.last_year_value = res.last_year_change_pct = math.nan
+                res.rolling_value = res.rolling_previous = res.rolling_change_pct = math.nan
+                res.rolling_significant = False
+    if excluded and not ind.filter.crime_types:
+        res.assessable, res.direction = False, "not assessable"
+        res.reason = "not assessable: every crime type it counts is excluded (recording change)"
+    # SPC over the whole series, never across a gap (limits would join months apart)
+    improvement: spc.Improvement = "decrease" if ind.better == "lower" else "increase"
+    gaps = series_gaps(series, ind.period)
+    if gaps:
+        res.notes.append(f"no SPC limits: {', '.join(gaps)} missing from the series")
+    if len(series) >= 2 and not series["value"].isna().any() and not gaps:
+        opts = params.analysis.spc
+        per_period_target = None
+        if res.target_value == res.target_value:
+            per_period_target = _per_period(res.target_value, ind)
+        starts = list(series["period_start"])
+        rebase_months = [*opts.rebase, *(c.month for c in pending)]
+        rebase = sorted({next((i for i, st in enumerate(starts) if st >= m), len(starts))
+                         for m in rebase_months} - {0, len(starts)})
+        for c in pending:
+            if not starts[0] < c.month <= starts[-1]:
+                continue
+            res.notes.append(f"SPC limits recalculated from {c.label}, where a "
+                             f"{'' if c.decision else 'possible '}recording change in "
+                             f"{c.crime_type} starts")
+        spc_values = series["value"].to_numpy(dtype=float)
+        per_year = {"month": 12, "quarter": 4}.get(ind.period)
+        if per_year:
+            pos = [(pd.Period(p, "M").month - 1) // (12 // per_year) + 1 for p in starts]
+            idx, _p = spc.seasonal_indices(spc_values, pos, per_year=per_year)
+            if idx is not None:
+                spc_values = spc.seasonally_adjusted(spc_values, pos, idx)
+                res.seasonal = "adjusted"
+                res.notes.append("SPC chart on seasonally adjusted values (a clear "
+                                 f"{ind.period}-of-year pattern); the headline figures are "
+                                 "not adjusted")
+            elif len(series) < 2 * per_year:
+                res.seasonal = "too short"
+                res.notes.append(f"fewer than two years of {ind.period.replace('_', ' ')}ly "
+                                 "data: seasonality cannot be checked, so SPC flags may be "
+                                 "seasonal")
+        result = spc.xmr(spc_values, improvement=improvement, rebase=rebase,
+                         screen_outliers=opts.screen_outliers,
+                         fix_after_n_points=opts.fix_after_n_points,
+                         shift_length=opts.shift_length, trend_length=opts.trend_length,
+                         minimum_points=opts.minimum_points, target=per_period_target)
+        series = pd.concat([series.reset_index(drop=True),
+                            result.rename(columns={"value": "spc_value"})], axis=1)
+        shift = spc.sustained_shift_start(result, opts.shift_length)
+        if shift is not None and shift > 0 and shift not in rebase:
+            when = series["period"].iloc[shift]
+            res.notes.append(f"a sustained shift since {when}: if the way of working changed "
+                             f"then, set analysis.spc.rebase to {starts[shift]} to recalculate "
+                             "the limits from there")
+        res.variation = spc.variation(result, improvement)
+        # No assurance icon beside a target this review cannot assess (data missing, or a
+        # recording change): the icon would claim what the target column says it cannot.
+        if res.target_status != "not assessable":
+            res.assurance = spc.assurance(result, improvement, per_period_target) or ""
+        res.spc_provisional = bool(result["provisional"].iloc[-1])
+        res.points = len(series)
+    if len(series):
+        res.latest_period = str(series["period"].iloc[-1])
+        res.latest_value = float(series["value"].iloc[-1])
+    return res, series
+
+
+def _review_interval(rev: _Window, ind: Indicator, alpha: float) -> tuple[float, float]:
+    """The exact interval of the review value, or (nan, nan) when a count is missing or not
+    a whole number (a missing month leaves the review count undefined)."""
+    nan = (math.nan, math.nan)
+    if not math.isfinite(rev.num) or not float(rev.num).is_integer() or rev.num < 0:
+        return nan
+    if ind.measure == "proportion":
+        if not math.isfinite(rev.den) or not float(rev.den).is_integer() or rev.den <= 0 or (
+                rev.num > rev.den):
+            return nan
+        lo, hi = stats.proportion_ci(int(rev.num), int(rev.den), alpha)
+        return 100 * lo, 100 * hi
+    if ind.measure.startswith("rate"):
+        if not math.isfinite(rev.exposure) or rev.exposure <= 0:
+            return nan
+        _r, lo, hi = stats.rate_ci(int(rev.num), rev.exposure, 1000, alpha)
+        return lo, hi
+    lo, hi = stats.poisson_ci(int(rev.num), alpha)
+    return lo * 12 / rev.months, hi * 12 / rev.months
+
+
+def series_gaps(series: pd.DataFrame, period_type: str) -> list[str]:
+    """Labels of the periods missing between the first and last period of a series."""
+    if len(series) < 2:
+        return []
+    step = PERIOD_MONTHS[period_type]
+    have = set(series["period_start"])
+    first = pd.Period(series["period_start"].iloc[0], "M")
+    last = pd.Period(series["period_start"].iloc[-1], "M")
+    out = []
+    p = first
+    while p <= last:
+        if str(p) not in have:
+            out.append(period_label(p, period_type))
+        p += step
+    return out
+
+
+def _per_period(annual: float, ind: Indicator) -> float:
+    """A review-period target (annual) expressed per chart period (month or quarter)."""
+    if ind.measure == "proportion":
+        return annual
+    return annual * PERIOD_MONTHS[ind.period] / 12
+
+
+def compute_all(strategy: Strategy, params: CycleParams, tidy: dict[str, pd.DataFrame],
+                partner: pd.DataFrame, present: dict[str, list[str]], status: dict[str, str],
+                population: pd.DataFrame | None, changes: dict[str, Change] | None = None
+                ) -> tuple[pd.DataFrame, dict[str, IndicatorResult], dict[str, pd.DataFrame]]:
+    """Scorecard (one row per indicator), results by id, and series by id."""
+    results: dict[str, IndicatorResult] = {}
+    series: dict[str, pd.DataFrame] = {}
+    for ind in strategy.indicators:
+        res, s = compute_indicator(ind, params, tidy, partner, present, status, population,
+                                   changes)
+        results[ind.id] = res
+        series[ind.id] = s
+    scorecard = pd.DataFrame([r.row() for r in results.values()])
+    return scorecard, results, series

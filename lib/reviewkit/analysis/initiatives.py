@@ -1,0 +1,150 @@
+"""Initiative status from milestones, dates and updates, and the re-assessment rule.
+
+Status from milestones (as at the review date):
+- not started: the start date is after the review date;
+- complete: every milestone is done and the end date has passed, or the latest update says so
+  and no milestone is overdue;
+- on track: no milestone is overdue;
+- at risk: one milestone overdue by no more than `grace_days` (default 90);
+- off track: more than one milestone overdue, or one overdue by more than `grace_days`.
+The status shown is the worse of this and the lead agency's latest reported status.
+
+An initiative is flagged for re-assessment when it is off track; when any indicator it is meant
+to move shows special-cause concern; or when it has run at least `reassess_after_months` and
+none of its indicators has improved (a change beyond chance in the right direction). An
+indicator that cannot be assessed is named, since the initiative cannot be judged on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from reviewkit.analysis.indicators import IndicatorResult
+from reviewkit.base.formatting import DIRECTION_WORDS
+from reviewkit.inputs.strategy import Initiative
+
+COLUMNS = ["id", "name", "priority", "lead_agency", "start", "end", "status",
+           "milestone_status", "reported_status", "milestones", "overdue_milestones",
+           "next_milestone", "indicators", "indicator_movement", "latest_update", "reassess",
+           "reassess_reasons"]
+ORDER = {"complete": 0, "not started": 0, "on track": 1, "at risk": 2, "off track": 3}
+
+
+@dataclass
+class InitiativeResult:
+    id: str
+    name: str
+    priority: str
+    lead_agency: str
+    start: str
+    end: str
+    status: str
+    milestone_status: str
+    reported_status: str
+    milestones_done: int
+    milestones_total: int
+    overdue: list[str] = field(default_factory=list)
+    next_milestone: str = ""
+    latest_note: str = ""
+    indicators: list[str] = field(default_factory=list)
+    movement: str = ""
+    reassess: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    def row(self) -> dict[str, object]:
+        return {
+            "id": self.id, "name": self.name, "priority": self.priority,
+            "lead_agency": self.lead_agency, "start": self.start, "end": self.end,
+            "status": self.status, "milestone_status": self.milestone_status,
+            "reported_status": self.reported_status,
+            "milestones": f"{self.milestones_done} of {self.milestones_total} done",
+            "overdue_milestones": "; ".join(self.overdue), "next_milestone": self.next_milestone,
+            "indicators": ", ".join(self.indicators), "indicator_movement": self.movement,
+            "latest_update": self.latest_note, "reassess": self.reassess,
+            "reassess_reasons": "; ".join(self.reasons),
+        }
+
+
+def milestone_status(ini: Initiative, as_of: dt.date,
+                     grace_days: int = 90) -> tuple[str, list[str]]:
+    """Status from dates and milestones alone, and the overdue milestones."""
+    if ini.start > as_of:
+        return "not started", []
+    overdue = [m for m in ini.milestones if m.done is None and m.due < as_of]
+    names = [f"{m.name} (due {m.due:%d %b %Y})" for m in overdue]
+    all_done = all(m.done is not None for m in ini.milestones)
+    if all_done and ini.end <= as_of:
+        return "complete", []
+    if not overdue:
+        return "on track", []
+    late = max((as_of - m.due).days for m in overdue)
+    if len(overdue) == 1 and late <= grace_days:
+        return "at risk", names
+    return "off track", names
+
+
+def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, IndicatorResult],
+                      reassess_after_months: int = 12, grace_days: int = 90) -> InitiativeResult:
+    computed, overdue = milestone_status(ini, as_of, grace_days)
+    updates = sorted((u for u in ini.updates if u.date <= as_of), key=lambda u: u.date)
+    latest = updates[-1] if updates else None
+    reported = latest.status if latest and latest.status else ""
+    if reported == "complete" and not overdue:
+        status = "complete"
+    elif reported and ORDER.get(reported, 0) > ORDER.get(computed, 0):
+        status = reported
+    else:
+        status = computed
+    done = sum(1 for m in ini.milestones if m.done is not None)
+    upcoming = sorted((m for m in ini.milestones if m.done is None and m.due >= as_of),
+                      key=lambda m: m.due)
+    res = InitiativeResult(
+        id=ini.id, name=ini.name, priority=ini.priority, lead_agency=ini.lead_agency,
+        start=ini.start.isoformat(), end=ini.end.isoformat(), status=status,
+        milestone_status=computed, reported_status=reported, milestones_done=done,
+        milestones_total=len(ini.milestones), overdue=overdue,
+        next_milestone=(f"{upcoming[0].name} (due {upcoming[0].due:%d %b %Y})"
+                        if upcoming else ""),
+        latest_note=latest.note if latest else "", indicators=list(ini.indicators))
+    moves = []
+    improved = False
+    for ind_id in ini.indicators:
+        r = indicators.get(ind_id)
+        if r is None:
+            continue
+        if not r.assessable:
+            moves.append(f"{r.name}: {r.reason}")
+            res.reasons.append(f"cannot be judged on {r.name} ({r.reason})")
+            continue
+        if r.not_comparable:  # not a reason to re-assess: the figures changed, not the work
+            moves.append(f"{r.name}: not comparable ({r.not_comparable})")
+            continue
+        moves.append(f"{r.name}: {DIRECTION_WORDS.get(r.direction, r.direction).lower()}")
+        improved = improved or r.direction == "improved"
+        if r.variation.startswith("concern"):
+            res.reasons.append(f"{r.name} shows special-cause concern")
+    res.movement = "; ".join(moves)
+    if status == "off track":
+        res.reasons.insert(0, "off track: " + ("; ".join(overdue) if overdue else
+                                              "reported off track"))
+    months_running = (as_of.year - ini.start.year) * 12 + as_of.month - ini.start.month
+    assessable = [i for i in ini.indicators if i in indicators and indicators[i].assessable
+                  and not indicators[i].not_comparable]
+    if (status not in ("complete", "not started") and months_running >= reassess_after_months
+            and assessable and not improved):
+        res.reasons.append("no improvement beyond chance in its indicators after "
+                           f"{months_running} months")
+    res.reassess = status == "off track" or (
+        bool(res.reasons) and status not in ("complete", "not started"))
+    return res
+
+
+def assess_all(initiatives: list[Initiative], as_of: dt.date,
+               indicators: dict[str, IndicatorResult], reassess_after_months: int = 12
+               ) -> tuple[pd.DataFrame, list[InitiativeResult]]:
+    results = [assess_initiative(i, as_of, indicators, reassess_after_months)
+               for i in initiatives]
+    return pd.DataFrame([r.row() for r in results], columns=COLUMNS), results

@@ -1,0 +1,132 @@
+"""Progress: run the indicator engine and the initiative assessment over intake's tidy tables,
+and write the scorecard, the indicator series and the initiative status for the report step."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reviewkit.analysis.indicators import Change, IndicatorResult, compute_all, recording_changes
+from reviewkit.analysis.initiatives import InitiativeResult, assess_all
+from reviewkit.analysis.peers import benchmark_all, load_peers
+from reviewkit.analysis.vocabulary import check_filters, outcomes_in
+from reviewkit.inputs.params import CycleParams
+from reviewkit.inputs.register import load_register, street_dataset
+from reviewkit.inputs.strategy import Strategy, load_strategy
+from reviewkit.store.layout import CycleLayout
+from reviewkit.store.tables import write_table
+from reviewkit.store.tidy import read_tidy, write_tidy
+
+SCORECARD_COLUMNS = [
+    "id", "priority", "name", "measure", "unit", "period", "better", "dataset", "assessable",
+    "reason", "review_value", "review_count", "baseline_value", "baseline_count", "change",
+    "change_pct", "direction", "p_value", "significant", "test", "ratio", "ratio_low",
+    "ratio_high", "dispersion", "not_comparable", "ci_low", "ci_high",
+    "last_year_value", "last_year_change_pct", "rolling_value", "rolling_previous",
+    "rolling_change_pct", "rolling_significant", "target_value", "target_by",
+    "trajectory_value", "target_status", "variation", "assurance", "spc_provisional", "seasonal",
+    "points",
+    "latest_period", "latest_value", "plain_name", "notes",
+]
+
+
+@dataclass
+class ProgressResult:
+    strategy: Strategy
+    scorecard: pd.DataFrame
+    indicators: dict[str, IndicatorResult]
+    series: dict[str, pd.DataFrame]
+    initiatives: pd.DataFrame
+    initiative_results: list[InitiativeResult]
+    benchmarking: pd.DataFrame | None = None
+    params: CycleParams | None = None  # what the charts for slides are drawn with
+    recording: dict[str, Change] | None = None  # possible recording changes, with decisions
+    street_dataset: str | None = None  # the register's police.uk street data request
+
+
+# Tables of where police.uk records are (grid cells, LSOA names), beside each police dataset.
+PLACE_TABLES = ("grid_", "lsoa_names_")
+
+
+def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
+                                                pd.DataFrame, pd.DataFrame | None]:
+    """Tidy police tables by dataset, partner measures, completeness, population."""
+    layout = CycleLayout(run_dir)
+    tidy = {p.stem: read_tidy(p) for p in sorted(layout.tidy_dir.glob("*.parquet"))
+            if p.stem not in ("partner_measures", "population", "indicator_series")
+            and not p.stem.startswith(PLACE_TABLES)}
+    partner = read_tidy(layout.tidy("partner_measures"))
+    completeness = pd.read_csv(layout.table("completeness"), dtype={"received": str},
+                               keep_default_na=False)
+    pop_path = layout.tidy("population")
+    population = read_tidy(pop_path) if pop_path.exists() else None
+    return tidy, partner, completeness, population
+
+
+def police_months(tidy: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Months each police dataset has accepted rows for (a month there counts zero for an
+    indicator with no matching rows; a month absent is missing)."""
+    return {name: sorted(set(table["month"])) for name, table in tidy.items()}
+
+
+def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
+    register = load_register(params.path("data_requests"))
+    strategy = load_strategy(params.path("strategy"), register.datasets)
+    tidy, partner, completeness, population = load_intake_outputs(run_dir)
+    check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
+    status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
+    present = police_months(tidy)
+    found_path = CycleLayout(run_dir).table("recording_changes")
+    found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
+    changes = recording_changes(found, params)
+    scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
+                                             population, changes)
+    force_wide = {r.dataset for r in register.data_requests
+                  if r.source.kind == "police_uk_stop_search"}
+    for ind in strategy.indicators:  # stop and search has no LSOA: say whose figure it is
+        if ind.dataset in force_wide:
+            results[ind.id].notes.append("force-wide figures (stop and search records carry no "
+                                         "area), not this partnership's alone")
+    scorecard = pd.DataFrame([r.row() for r in results.values()])
+    initiatives, ini_results = assess_all(strategy.initiatives, params.review_date, results,
+                                          params.analysis.reassess_after_months)
+    bench = None
+    peers_path = params.path("peers")
+    if peers_path is not None:
+        peers = load_peers(peers_path)
+        bench = benchmark_all(peers, params.partnership, [i.id for i in strategy.indicators],
+                              str(params.review.end), params.analysis.funnel_adjustment)
+    return ProgressResult(strategy, scorecard[SCORECARD_COLUMNS], results, series, initiatives,
+                          ini_results, bench, params, changes, street_dataset(register))
+
+
+def write_progress(result: ProgressResult, run_dir: Path) -> None:
+    layout = CycleLayout(run_dir)
+    # drawn again from the new series
+    shutil.rmtree(layout.chart_cache_dir, ignore_errors=True)
+    shutil.rmtree(layout.charts_dir, ignore_errors=True)
+    write_table(result.scorecard, layout.table("scorecard"))
+    write_table(result.initiatives, layout.table("initiative_status"))
+    if result.benchmarking is not None:
+        write_table(result.benchmarking, layout.table("benchmarking"))
+    long = []
+    for ind_id, s in result.series.items():
+        if len(s):
+            long.append(s.assign(indicator=ind_id))
+    if long:
+        frame = pd.concat(long, ignore_index=True)
+        cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
+        frame = frame[cols]
+        write_table(frame, layout.table("indicator_series"))
+        write_tidy(frame, layout.tidy("indicator_series"))
+    layout.progress_summary.write_text(json.dumps({
+        "indicators": len(result.scorecard),
+        "assessable": int(result.scorecard["assessable"].sum()),
+        "initiatives": len(result.initiatives),
+        "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
+        if len(result.initiatives) else [],
+    }, indent=2) + "\n", encoding="utf-8")

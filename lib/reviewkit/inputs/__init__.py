@@ -1,0 +1,1 @@
+"""What the analyst writes: params, strategy, the register of data requests."""

@@ -1,0 +1,26 @@
+"""The analyst's own notebooks in the sequence: what each is called and where its report is."""
+
+from __future__ import annotations
+
+import nbformat
+
+from reviewkit.base.paths import resolve
+from reviewkit.inputs.params import OwnNotebook
+
+
+def own_title(own: OwnNotebook) -> str:
+    """The title given in the params, else the notebook's first markdown heading, else its
+    name."""
+    if own.title:
+        return own.title
+    try:
+        nb = nbformat.read(resolve(own.file), as_version=4)
+    except (OSError, ValueError):
+        return own.name
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip() or own.name
+    return own.name

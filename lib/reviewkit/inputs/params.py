@@ -1,0 +1,365 @@
+"""The review cycle's parameters: one YAML file per cycle, validated before anything runs.
+
+Unknown keys, wrong types, impossible periods and missing files are rejected with the file
+and key named. Relative paths resolve from the repository root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal, overload
+
+import pandas as pd
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from reviewkit.base.errors import ReviewError
+from reviewkit.base.paths import resolve
+from reviewkit.base.periods import MonthRange
+from reviewkit.inputs.yaml_files import load_yaml, validate
+
+STEP_NOTEBOOKS = ("01_intake", "02_progress", "03_report", "explore")
+CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # a folder name, never ../
+
+
+# months from one review to the next, per cycle length
+CYCLE_MONTHS = {"year": 12, "quarter": 3}
+
+class Strict(BaseModel):
+    """Base for every params and input schema: unknown keys are errors, not warnings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(Strict):
+    """An inclusive run of whole months, written `YYYY-MM`."""
+
+    start: str
+    end: str
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> str:
+        if isinstance(value, dt.date):
+            value = f"{value.year}-{value.month:02d}"
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}", text):
+            raise ValueError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-03")
+        try:
+            pd.Period(text, "M")
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real month") from None
+        if not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"'{value}' is not a real month")
+        return text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start}); "
+                             "swap start and end")
+        return self
+
+    @property
+    def range(self) -> MonthRange:
+        return MonthRange.of(self.start, self.end)
+
+
+class Area(Strict):
+    """The partnership's area: local authority names (the LSOA name prefix) or an LSOA list."""
+
+    local_authorities: list[str] = Field(default_factory=list)
+    lsoa_file: str | None = None
+
+    @model_validator(mode="after")
+    def _one_given(self) -> Area:
+        if not self.local_authorities and not self.lsoa_file:
+            raise ValueError("give local_authorities (LSOA name prefixes) or lsoa_file "
+                             "(a CSV with an lsoa_code column)")
+        return self
+
+
+class Inputs(Strict):
+    """Files the analyst keeps for the partnership (paths from the repository root)."""
+
+    strategy: str
+    data_requests: str
+    difficulties: str
+    population: str | None = None
+    peers: str | None = None
+    narrative: str | None = None
+    lsoa_boundaries: str | None = Field(None, description="optional GeoJSON of LSOA boundaries "
+                                        "for maps by LSOA (else maps use ~500 m grid cells)")
+
+
+class SpcOptions(Strict):
+    """XmR chart options; defaults follow NHS England's Making Data Count guidance."""
+
+    shift_length: int = Field(7, ge=2, description="run of points on one side of the mean")
+    trend_length: int = Field(7, ge=2, description="run of points all rising or all falling")
+    screen_outliers: bool = Field(True, description="drop moving ranges above 3.267 x mean")
+    minimum_points: int = Field(15, ge=2, description="points needed before limits are relied on")
+    fix_after_n_points: int | None = Field(None, ge=2)
+    rebase: list[str] = Field(default_factory=list, description="months (YYYY-MM) where the "
+                              "limits are recalculated, e.g. when the strategy started")
+
+    @field_validator("rebase")
+    @classmethod
+    def _months(cls, value: list[str]) -> list[str]:
+        for m in value:
+            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)):
+                raise ValueError(f"'{m}' is not a month; write it as YYYY-MM")
+        return [str(m) for m in value]
+
+
+class RecordingDecision(Strict):
+    """The analyst's decision on a possible recording change the data quality page flagged."""
+
+    crime_type: str = Field(description="police.uk crime type, as the data quality page names it")
+    month: str = Field(description="first month at the new level (YYYY-MM)")
+    decision: Literal["exclude", "rebase", "real"] = Field(
+        description="exclude the type from indicators; rebase (compare only from that month); "
+                    "or real (a real change: compare as usual)")
+    reason: str = Field("", description="why, in a sentence, for the method annex")
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(value)):
+            raise ValueError(f"'{value}' is not a month; write it as YYYY-MM")
+        return str(value)
+
+
+class Analysis(Strict):
+    significance_level: float = Field(0.05, gt=0, lt=0.5)
+    spc: SpcOptions = SpcOptions()
+    reassess_after_months: int = Field(12, ge=1, description="months an initiative runs before "
+                                       "no improvement flags it for re-assessment")
+    quarantine_difficulty_share: float = Field(0.01, ge=0, le=1, description="share of a "
+                                               "dataset's rows quarantined that logs a difficulty")
+    meaningful_change_pct: float = Field(10.0, gt=0, lt=100, description="a change this large "
+                                         "(%) matters: a non-significant change whose interval "
+                                         "still allows it is 'cannot tell yet'")
+    recording_changes: list[RecordingDecision] = Field(default_factory=list, description=(
+        "decisions on possible recording changes (crime_type, month, decision)"))
+    funnel_adjustment: Literal["additive", "multiplicative", "none"] = Field(
+        "additive", description="how funnel limits allow for over-dispersion between peers")
+    scan_min_rise_pct: float = Field(10.0, ge=0, description="smallest rise (%) in a crime "
+                                     "type or measure no indicator covers that is listed for "
+                                     "the next strategic assessment")
+
+
+class Report(Strict):
+    suppression_threshold: int = Field(5, ge=1, description="counts from 1 to threshold - 1 are "
+                                       "shown as 'fewer than <threshold>' in the community update")
+    contact: str = "Contact your local community safety team."
+    report_crime: str = ("Report a crime online or call 101. In an emergency always call 999. "
+                         "To report anonymously call Crimestoppers on 0800 555 111.")
+    status: Literal["draft", "final"] = Field("draft", description="draft while the board "
+                                              "paper is reviewed; final once it is signed off")
+    signed_off_by: str | None = Field(None, description="final: who signed the paper off")
+    signed_off_on: dt.date | None = Field(None, description="final: the date it was signed off")
+
+    @model_validator(mode="after")
+    def _sign_off(self) -> Report:
+        if self.status == "final":
+            missing = [k for k in ("signed_off_by", "signed_off_on")
+                       if not str(getattr(self, k) or "").strip()]
+            if missing:
+                raise ValueError(f"status is final but {' and '.join(missing)} "
+                                 f"{'is' if len(missing) == 1 else 'are'} not given: say who "
+                                 "signed the paper off and when, or set status: draft")
+        return self
+
+    def status_line(self) -> str:
+        """What the paper is, in the words printed on it."""
+        if self.status == "final":
+            return (f"Final: signed off by {self.signed_off_by} on "
+                    f"{self.signed_off_on:%d %B %Y}")
+        return "Draft for the partnership board"
+
+
+class OwnNotebook(Strict):
+    """An analyst's own notebook, run in the sequence with the cycle's parameters and exported
+    to `analysis/<name>.html`, linked from the board report."""
+
+    file: str = Field(description="the notebook, from the repository root, e.g. "
+                      "notebooks/own/hotspots.ipynb")
+    after: Literal["intake", "progress"] = Field(
+        "progress", description="the step it runs after (the report step comes last and "
+        "links to it)")
+    title: str | None = Field(None, description="link text in the board report (default: the "
+                              "notebook's first heading)")
+
+    @field_validator("file")
+    @classmethod
+    def _ipynb(cls, value: str) -> str:
+        if not value.lower().endswith(".ipynb"):
+            raise ValueError(f"'{value}' is not a notebook; give an .ipynb file")
+        return value
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).stem
+
+
+class CycleParams(Strict):
+    """Everything one review cycle needs; see docs/params.md."""
+
+    cycle: str = Field(description="short id; outputs go to outputs/<partnership>/<cycle>/")
+    partnership: str
+    area: Area
+    review_period: Period
+    baseline_period: Period
+    review_date: dt.date = Field(description="the date the review is carried out; late data "
+                                 "and overdue milestones are judged on it")
+    inputs: Inputs
+    previous_cycle: str | None = Field(None, description="outputs folder of the last review")
+    cycle_length: Literal["quarter", "year"] = "year"
+    analysis: Analysis = Analysis()
+    report: Report = Report()
+    own_notebooks: list[OwnNotebook] = Field(
+        default_factory=list, description="the analyst's own notebooks, run in the sequence")
+
+    @field_validator("cycle")
+    @classmethod
+    def _cycle_id(cls, value: str) -> str:
+        if not CYCLE_ID.fullmatch(value):
+            raise ValueError(f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
+                             "or '.', e.g. 2026-q3")
+        return value
+
+    @field_validator("own_notebooks")
+    @classmethod
+    def _distinct(cls, value: list[OwnNotebook]) -> list[OwnNotebook]:
+        names = [nb.name for nb in value]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two notebooks are named '{name}'; their reports would share "
+                                 f"analysis/{name}.html. Rename one")
+            if name in STEP_NOTEBOOKS:
+                raise ValueError(f"'{name}' is one of the review's own steps; give your "
+                                 "notebook another name")
+        return value
+
+    @field_validator("baseline_period")
+    @classmethod
+    def _baseline_first(cls, value: Period, info: ValidationInfo) -> Period:
+        review = info.data.get("review_period")
+        if review is not None and value.start > review.start:
+            raise ValueError(
+                f"the baseline ({value.start} to {value.end}) starts after the review period "
+                f"({review.start} to {review.end}); the baseline must come first")
+        return value
+
+    @field_validator("review_date")
+    @classmethod
+    def _after_review(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        review = info.data.get("review_period")
+        if review is not None:
+            end = pd.Period(review.end, "M").end_time.date()
+            if value <= end:
+                raise ValueError(f"review_date {value} is not after the review period ends "
+                                 f"({review.end}); a review looks back on a finished period")
+        return value
+
+    @model_validator(mode="after")
+    def _signed_after_review(self) -> CycleParams:
+        on = self.report.signed_off_on
+        if self.report.status == "final" and on is not None and on < self.review_date:
+            raise ValueError(f"report.signed_off_on {on} is before the review was carried out "
+                             f"(review_date {self.review_date}); a paper is signed off after "
+                             "its review")
+        return self
+
+    # Resolved paths -------------------------------------------------------------------------
+    @overload
+    def path(self, key: Literal["strategy", "data_requests", "difficulties"]) -> Path: ...
+    @overload
+    def path(self, key: str) -> Path | None: ...
+    def path(self, key: str) -> Path | None:
+        """The input file named by `key`, resolved (None for an optional input not given)."""
+        value = getattr(self.inputs, key)
+        return resolve(value) if value else None
+
+    @property
+    def cycle_months(self) -> int:
+        """Months from one review to the next: 12 for a yearly cycle, 3 for a quarterly one."""
+        return CYCLE_MONTHS[self.cycle_length]
+
+    @property
+    def review(self) -> MonthRange:
+        return self.review_period.range
+
+    @property
+    def baseline(self) -> MonthRange:
+        return self.baseline_period.range
+
+
+def _check_files(params: CycleParams, source: Path) -> None:
+    problems = []
+    for key in ("strategy", "data_requests", "difficulties", "population", "peers", "narrative",
+                "lsoa_boundaries"):
+        p = params.path(key)
+        if p is not None and not p.is_file():
+            problems.append(f"{source}: key 'inputs.{key}': file {p} not found. Check the path "
+                            "(relative paths start at the repository root).")
+    if params.area.lsoa_file and not resolve(params.area.lsoa_file).is_file():
+        problems.append(f"{source}: key 'area.lsoa_file': file {params.area.lsoa_file} not found.")
+    for i, nb in enumerate(params.own_notebooks):
+        problem = own_notebook_problem(resolve(nb.file))
+        if problem:
+            problems.append(f"{source}: key 'own_notebooks[{i}].file': {problem}")
+    if params.previous_cycle and not resolve(params.previous_cycle).is_dir():
+        problems.append(f"{source}: key 'previous_cycle': folder {params.previous_cycle} not "
+                        "found. Point it at the last review's outputs folder, or remove the key.")
+    if problems:
+        raise ReviewError("\n".join(problems))
+
+
+def own_notebook_problem(path: Path) -> str | None:
+    """What stops `path` from running as an own notebook, or None: it must exist, be a
+    notebook, and have one cell tagged `parameters` setting only params_file and run_dir."""
+    import ast
+
+    import nbformat
+
+    if not path.is_file():
+        return (f"file {path} not found. Copy notebooks/own_template.ipynb to start one "
+                "(paths start at the repository root).")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - any unreadable notebook gets the same message
+        return f"{path} is not a readable Jupyter notebook."
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        return (f"{path} needs exactly one cell tagged 'parameters' (it has {len(cells)}); "
+                "start from notebooks/own_template.ipynb.")
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError:
+        return f"{path}: the parameters cell is not valid Python."
+    names = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+             if isinstance(t, ast.Name)}
+    if names != {"params_file", "run_dir"}:
+        return (f"{path}: the parameters cell must set params_file and run_dir only (it sets "
+                f"{', '.join(sorted(names)) or 'nothing'}).")
+    return None
+
+
+def load_params(path: str | Path, check_files: bool = True) -> CycleParams:
+    """Read and validate a cycle's params file; raise ReviewError naming file and key."""
+    source = resolve(path)
+    data = load_yaml(source, "params")
+    params = validate(CycleParams, data, source)
+    if check_files:
+        _check_files(params, source)
+    return params

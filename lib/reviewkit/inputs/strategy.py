@@ -1,0 +1,255 @@
+"""The partnership's strategy: priorities, indicators (with baselines and targets) and
+initiatives (with milestones and status updates), validated with errors that name the key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from reviewkit.base.errors import ReviewError
+from reviewkit.base.paths import resolve
+from reviewkit.inputs.params import Period, Strict
+from reviewkit.inputs.yaml_files import load_yaml, validate
+
+MEASURES = ("count", "rate_per_1000_residents", "rate_per_1000_households", "proportion")
+INITIATIVE_STATUSES = ("not started", "on track", "at risk", "off track", "complete")
+
+
+class AllExcept(Strict):
+    """Every police.uk crime type except some: `{all_except: [Anti-social behaviour]}` is
+    "all crime excluding anti-social behaviour", the usual headline measure."""
+
+    all_except: list[str] = Field(min_length=1)
+
+
+class Filter(Strict):
+    """Which rows of the source dataset an indicator counts."""
+
+    crime_types: list[str] | Literal["all"] | AllExcept | None = Field(
+        None, description="police.uk crime types: a list, 'all', or {all_except: [...]}")
+    outcome_categories: list[str] | None = None
+    measure: str | None = Field(None, description="partner datasets: the tidy measure name")
+
+    def crime_type_names(self) -> list[str] | None:
+        """The crime types as written (for checking): a list, every type, or all but some."""
+        if self.crime_types is None:
+            return None
+        if self.crime_types == "all":
+            return []
+        if isinstance(self.crime_types, AllExcept):
+            return list(self.crime_types.all_except)
+        return list(self.crime_types)
+
+    def crime_type_set(self) -> list[str] | None:
+        """The tidy crime type names this filter keeps (legacy names mapped as at intake)."""
+        from reviewkit.inputs.crime_types import ALL_NAMES, standard_crime_type
+
+        if self.crime_types is None:
+            return None
+        if self.crime_types == "all":
+            return list(ALL_NAMES)
+        if isinstance(self.crime_types, AllExcept):
+            drop = {standard_crime_type(c) or c for c in self.crime_types.all_except}
+            return [c for c in ALL_NAMES if c not in drop]
+        return sorted({standard_crime_type(c) or c for c in self.crime_types})
+
+
+class Target(Strict):
+    """A target value, or a % change from the baseline, to reach by a month."""
+
+    value: float | None = None
+    change_pct: float | None = None
+    by: Period | str
+
+    @model_validator(mode="after")
+    def _one(self) -> Target:
+        if (self.value is None) == (self.change_pct is None):
+            raise ValueError("give exactly one of value or change_pct")
+        for key in ("value", "change_pct"):
+            v = getattr(self, key)
+            if v is not None and not math.isfinite(v):
+                raise ValueError(f"{key} is {v}; give a number (e.g. -10 for a 10% fall)")
+        if self.value is not None and self.value < 0:
+            raise ValueError(f"value {self.value:g} is negative; a target is a count, rate or "
+                             "percentage of zero or more")
+        if self.change_pct is not None and self.change_pct < -100:
+            raise ValueError(f"change_pct {self.change_pct:g} is a fall of more than 100%")
+        return self
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value
+        return Period._month(value)
+
+    @property
+    def by_month(self) -> str:
+        return self.by if isinstance(self.by, str) else self.by.end
+
+
+class Priority(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    description: str = ""
+    community_message: str = Field("", description="one plain sentence for residents on what "
+                                    "the partnership is doing")
+
+
+class Indicator(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    priority: str
+    name: str
+    plain_name: str = Field("", description="how residents would say it, e.g. 'burglaries'")
+    dataset: str
+    filter: Filter = Filter()
+    numerator: Filter | None = Field(None, description="proportion: rows counted on top")
+    measure: Literal["count", "rate_per_1000_residents", "rate_per_1000_households",
+                     "proportion"] = "count"
+    period: Literal["month", "quarter", "financial_year"] = "month"
+    better: Literal["higher", "lower"]
+    baseline: Period | None = None
+    target: Target | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Indicator:
+        if self.measure == "proportion" and self.numerator is None:
+            raise ValueError("a proportion needs 'numerator' (the rows counted on top)")
+        if self.measure == "proportion" and (self.filter.measure is None) != (
+                self.numerator is None or self.numerator.measure is None):
+            raise ValueError("a proportion of partner measures needs 'filter.measure' (the "
+                             "whole) and 'numerator.measure' (the part); a police proportion "
+                             "needs neither")
+        return self
+
+
+class Milestone(Strict):
+    name: str
+    due: dt.date
+    done: dt.date | None = None
+
+
+class StatusUpdate(Strict):
+    cycle: str
+    date: dt.date
+    status: Literal["not started", "on track", "at risk", "off track", "complete"] | None = None
+    note: str = ""
+
+
+class Initiative(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    priority: str
+    lead_agency: str
+    description: str = ""
+    start: dt.date
+    end: dt.date
+    indicators: list[str] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
+    updates: list[StatusUpdate] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=list, description="other initiatives")
+
+    @model_validator(mode="after")
+    def _dates(self) -> Initiative:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Strategy(Strict):
+    partnership: str
+    strategy_start: str | None = Field(None, description="YYYY-MM the strategy began; SPC "
+                                       "charts can rebase here")
+    priorities: list[Priority]
+    indicators: list[Indicator]
+    initiatives: list[Initiative] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> Strategy:
+        problems = []
+        if not self.priorities or not self.indicators:
+            raise ValueError("the strategy needs at least one priority and one indicator "
+                             "(keys 'priorities' and 'indicators'); see docs/inputs.md")
+        pids = [p.id for p in self.priorities]
+        iids = [i.id for i in self.indicators]
+        nids = [n.id for n in self.initiatives]
+        for kind, ids in (("priority", pids), ("indicator", iids), ("initiative", nids)):
+            dups = sorted({x for x in ids if ids.count(x) > 1})
+            if dups:
+                problems.append(f"{kind} id(s) {', '.join(dups)} used more than once: give each "
+                                "its own id")
+        for k, ind in enumerate(self.indicators):
+            if ind.priority not in pids:
+                problems.append(f"key 'indicators.{k}.priority': '{ind.priority}' is not a "
+                                f"priority id (known: {', '.join(pids)})")
+            if ind.target and ind.baseline and ind.target.by_month < ind.baseline.end:
+                problems.append(f"key 'indicators.{k}.target.by': {ind.target.by_month} is "
+                                f"before the baseline ends ({ind.baseline.end})")
+        for k, ini in enumerate(self.initiatives):
+            if ini.priority not in pids:
+                problems.append(f"key 'initiatives.{k}.priority': '{ini.priority}' is not a "
+                                "priority id")
+            for ref in ini.indicators:
+                if ref not in iids:
+                    problems.append(f"key 'initiatives.{k}.indicators': '{ref}' is not an "
+                                    f"indicator id (known: {', '.join(iids)})")
+            for ref in ini.depends_on:
+                if ref not in nids:
+                    problems.append(f"key 'initiatives.{k}.depends_on': '{ref}' is not an "
+                                    "initiative id")
+        cycle = _find_cycle({n.id: n.depends_on for n in self.initiatives})
+        if cycle:
+            problems.append("key 'initiatives': they depend on each other in a circle ("
+                            + " -> ".join(cycle) + "); remove one of the depends_on links")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def indicator(self, ind_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == ind_id)
+
+    def priority(self, pid: str) -> Priority:
+        return next(p for p in self.priorities if p.id == pid)
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt in graph and not state.get(nxt):
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if not state.get(node):
+            found = visit(node)
+            if found:
+                return found
+    return []
+
+
+def load_strategy(path: str | Path, datasets: list[str] | None = None) -> Strategy:
+    """Read and validate the strategy; with `datasets`, check every indicator's source exists."""
+    source = resolve(path)
+    strategy = validate(Strategy, load_yaml(source, "strategy"), source)
+    if datasets is not None:
+        bad = [f"{source}: key 'indicators.{k}.dataset': '{ind.dataset}' is not in the data "
+               f"request register (known: {', '.join(datasets)})"
+               for k, ind in enumerate(strategy.indicators) if ind.dataset not in datasets]
+        if bad:
+            raise ReviewError("\n".join(bad))
+    return strategy

@@ -1,0 +1,711 @@
+"""Readers for data.police.uk street, outcomes and stop-and-search files.
+
+Files are parsed with Arrow, keeping only the columns the analysis needs. Each row is classed
+as accepted (in the partnership's area), out of area, unassigned (no location) or quarantined
+with a reason. Crime IDs, coordinates, free text and personal columns are never read: police.uk
+publishes some records that share a Crime ID, and its own figures count every row, as we do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import time
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from reviewkit.base.paths import relative
+from reviewkit.inputs.crime_types import HISTORY
+from reviewkit.inputs.register import POLICE_SUFFIX
+from reviewkit.intake.accounting import DatasetIntake, FileAccount, Problem
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.methods.grid import cell_counts, replace_coordinates
+from reviewkit.store.police_cache import (
+    bytes_hash,
+    content_hash,
+    load_bundle,
+    load_parsed,
+    store_bundle,
+    store_parsed,
+)
+from reviewkit.store.police_cache import enabled as cache_enabled
+
+# Columns read per kind: file header name -> tidy name. Everything else is never parsed.
+COLUMNS: dict[str, dict[str, str]] = {
+    "police_uk_street": {"Month": "month", "LSOA code": "lsoa_code",
+                         "LSOA name": "lsoa_name", "Crime type": "crime_type",
+                         "Last outcome category": "outcome_category",
+                         "Longitude": "longitude", "Latitude": "latitude"},
+    "police_uk_outcomes": {"Month": "month", "LSOA code": "lsoa_code",
+                           "LSOA name": "lsoa_name", "Outcome type": "outcome_type"},
+    "police_uk_stop_search": {"Type": "search_type", "Date": "date",
+                              "Object of search": "object_of_search", "Outcome": "outcome",
+                              "Latitude": "latitude"},
+}
+# Columns of each kind's tidy table (aggregated counts, column `n`).
+TIDY_KEYS: dict[str, list[str]] = {
+    "police_uk_street": ["month", "lsoa_code", "local_authority", "crime_type",
+                         "outcome_category"],
+    "police_uk_outcomes": ["month", "lsoa_code", "local_authority", "outcome_type"],
+    "police_uk_stop_search": ["month", "search_type", "object_of_search", "outcome"],
+}
+# Read when present, never required: the anonymised location, turned into grid cells at once.
+OPTIONAL = {"Longitude", "Latitude"}
+SUFFIX = POLICE_SUFFIX
+_DICT = pa.dictionary(pa.int32(), pa.string())  # categories: small, fast to classify
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_MONTH_IN_NAME = re.compile(r"(\d{4}-\d{2})-(.+?)-(street|outcomes|stop-and-search)\.csv$")
+
+
+@dataclass
+class RawFile:
+    """One CSV to read: a file on disk or a member of a zip."""
+
+    label: str  # how messages name it
+    source: Path | bytes | tuple[Path, str]  # a file, bytes, or (zip, member) read when needed
+    mtime: float = 0.0  # when it arrived: the newer of two files for one month wins
+    parsed: bool = False  # parsed this run (False: taken from the cache)
+    stamp: str = ""  # path, size and modification time: unchanged files are not read again
+    size: int = -1  # bytes (files of one size are compared for identical content)
+
+    def data(self) -> bytes:
+        if isinstance(self.source, bytes):
+            return self.source
+        if isinstance(self.source, tuple):
+            with zipfile.ZipFile(self.source[0]) as zf:
+                return zf.read(self.source[1])
+        return self.source.read_bytes()
+
+    def key(self) -> tuple[str, str] | None:
+        """(month, force) from a data.police.uk file name, for spotting re-sent months."""
+        m = _MONTH_IN_NAME.search(self.label.replace("\\", "/").rsplit("/", 1)[-1])
+        return (m.group(1), m.group(2)) if m else None
+
+    def folder_month(self) -> str | None:
+        """The month its folder names (`2026-03/...`), if the folder is a month folder."""
+        parts = self.label.replace("\\", "/").replace("!", "/").split("/")
+        return parts[-2] if len(parts) > 1 and _MONTH.fullmatch(parts[-2]) else None
+
+    def digest(self) -> str:
+        """sha256 of its bytes (remembered against path, size and time for files on disk)."""
+        if isinstance(self.source, Path):
+            return content_hash(self.source)
+        return bytes_hash(self.data())
+
+
+def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[RawFile]:
+    """CSV files and the matching members of zips; other zip members are named in `notes`."""
+    for path in paths:
+        if path.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    members = sorted(n for n in zf.namelist() if not n.endswith("/"))
+                    ignored = [n for n in members if not n.endswith(SUFFIX[kind])]
+                    if ignored:
+                        shown = ", ".join(ignored[:5]) + (" ..." if len(ignored) > 5 else "")
+                        notes.append(f"{path.name}: {len(ignored)} file(s) in the zip are not "
+                                     f"{SUFFIX[kind]} files and were not read: {shown}")
+                    st = path.stat()
+                    for name in members:
+                        if name.endswith(SUFFIX[kind]):
+                            mtime = st.st_mtime + _zip_time(zf.getinfo(name))
+                            yield RawFile(f"{relative(path)}!{name}", (path, name), mtime,
+                                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}",
+                                          size=zf.getinfo(name).file_size)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+                    ValueError, OSError, EOFError):
+                # corrupt, cut short, encrypted or an unsupported compression: name the zip
+                notes.append(f"{relative(path)}: not a readable zip file (damaged, cut short or "
+                             "password-protected); download it again")
+                yield RawFile(relative(path), b"", size=0)
+        else:
+            st = path.stat()
+            yield RawFile(relative(path), path, st.st_mtime,
+                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}", size=st.st_size)
+
+
+def _zip_time(info: zipfile.ZipInfo) -> float:
+    """A member's own timestamp as a small offset, to order members of one zip."""
+    y, mo, d, h, mi, sec = info.date_time
+    return ((((y * 12 + mo) * 31 + d) * 24 + h) * 60 + mi) * 60 * 1e-12 + sec * 1e-12
+
+
+def _count_data_lines(data: bytes) -> int:
+    lines = [ln for ln in data.splitlines() if ln.strip()]
+    return max(len(lines) - 1, 0)
+
+
+def _head(raw: RawFile, size: int = 4096) -> tuple[bytes, int]:
+    """The first bytes of a file, and its total size."""
+    if not isinstance(raw.source, Path):
+        data = raw.data()
+        return data[:size], len(data)
+    with raw.source.open("rb") as f:
+        return f.read(size), raw.source.stat().st_size
+
+
+Parsed = tuple[pa.Table | None, int, str, list[int]]  # table, rows in file, problem, bad lines
+
+
+def read_cached(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
+    """`_read_arrow` through the content-keyed cache of parsed files."""
+    if not cache_enabled():
+        raw.parsed = True
+        return _read_arrow(raw, kind, threads)
+    try:
+        if isinstance(raw.source, tuple):  # a zip member: read it once, keep the bytes
+            raw.source = raw.data()
+    except _ZIP_ERRORS:
+        raw.parsed = True
+        return None, 0, _UNREADABLE_MEMBER, []
+    digest = (bytes_hash(raw.source) if isinstance(raw.source, bytes)
+              else content_hash(raw.source))
+    key = f"{digest}-{hashlib.sha1(repr(COLUMNS[kind]).encode()).hexdigest()[:8]}"
+    hit = load_parsed(kind, key)
+    if hit is not None:
+        return hit
+    raw.parsed = True
+    table, rows, problem, bad = _read_arrow(raw, kind, threads)
+    store_parsed(kind, key, table, rows, problem, bad)
+    return table, rows, problem, bad
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+               EOFError, OSError, ValueError)
+_UNREADABLE_MEMBER = ("could not be read from its zip (damaged, cut short or password-"
+                      "protected); download it again")
+
+
+def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
+    """Parse one file; return (table or None, rows in file, problem text or '', line numbers
+    of malformed rows). Malformed rows are set aside one by one and never quoted."""
+    try:
+        head, size = _head(raw)
+    except _ZIP_ERRORS:
+        return None, 0, _UNREADABLE_MEMBER, []
+    if not head.strip() and size <= len(head):
+        return None, 0, "empty file (no header, no rows)", []
+    if b"\x00" in head:
+        return None, 0, "not a CSV text file (binary content); download it again", []
+    lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()
+    first = lines[0].decode("utf-8", "replace") if lines else ""
+    header = [h.strip().strip('"') for h in first.split(",")]
+    wanted = {c: t for c, t in COLUMNS[kind].items() if c not in OPTIONAL or c in header
+              or kind == "police_uk_stop_search"}
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        rows = _count_data_lines(raw.data())
+        hint = ("; the file looks like it uses ';' or tabs between columns"
+                if len(header) == 1 and (";" in first or "\t" in first) else "")
+        return None, rows, (f"missing column(s) {', '.join(missing)}{hint}: this is not a "
+                            f"data.police.uk {kind.removeprefix('police_uk_')} file"), []
+    bad: list[int | None] = []
+
+    def parse(use_threads: bool) -> pa.Table:
+        bad.clear()
+        source = raw.source if isinstance(raw.source, Path) else io.BytesIO(raw.data())
+        return pacsv.read_csv(
+            source, read_options=pacsv.ReadOptions(use_threads=use_threads),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=_skip_into(bad)),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(wanted),
+                column_types={c: pa.string() if c == "Latitude" else _DICT for c in wanted},
+                strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
+
+    try:
+        table = parse(threads)
+        if any(n is None for n in bad):  # line numbers are only known to one thread
+            table = parse(False)
+    except pa.ArrowInvalid:
+        rows = _count_data_lines(raw.data())
+        return None, rows, ("could not be parsed as CSV (a quoted value is not closed or the "
+                            "file is damaged); check the file is complete"), []
+    lines_bad = sorted(int(n) for n in bad if n is not None)
+    rows = table.num_rows + len(lines_bad)
+    if lines_bad and _ends_mid_row(raw, lines_bad[-1]):
+        return None, rows, ("the file ends part-way through a row, as an interrupted download "
+                            "leaves it; download it again"), []
+    table = table.rename_columns([wanted[c] for c in table.column_names])
+    if kind == "police_uk_street":
+        table = replace_coordinates(table)  # no coordinate goes further than this line
+    return table, rows, "", lines_bad
+
+
+def _skip_into(bad: list[int | None]):  # noqa: ANN202 - Arrow's callback type is private
+    def handler(row: pacsv.InvalidRow) -> str:
+        bad.append(row.number)  # the line number only: a malformed row is never quoted
+        return "skip"
+    return handler
+
+
+def _ends_mid_row(raw: RawFile, last_bad_line: int) -> bool:
+    """True when the file's last line is a malformed row with no line end (cut short)."""
+    data = raw.data()
+    if not data or data.endswith((b"\n", b"\r")):
+        return False
+    return data.count(b"\n") + 1 == last_bad_line or (
+        b"\n" not in data and last_bad_line == 1)
+
+
+# What to do with each file, decided once all are parsed (and remembered with the bundle):
+# {"reason": quarantine reason for all its rows ("" = use it), "note": for its reconciliation
+#  row, "notice": for the dataset's notes, "category": difficulty category or ""}.
+FilePlan = dict[str, str]
+
+
+def _file_months(table: pa.Table, kind: str) -> list[str]:
+    """The well-formed months a parsed file's rows say they are for."""
+    column = table["date" if kind == "police_uk_stop_search" else "month"]
+    values = pc.unique(column)
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    out = {str(v).strip()[:7] for v in values.to_pylist() if v is not None}
+    return sorted(m for m in out if _MONTH.fullmatch(m))
+
+
+_MIN_ROWS_FOR_COPY = 10
+
+
+def _records_signature(table: pa.Table) -> int:
+    """A hash of a file's records (the columns read) that ignores their order and bytes."""
+    frame = table.to_pandas().astype(object).where(lambda f: f.notna(), "")
+    return int(pd.util.hash_pandas_object(frame, index=False).sum())
+
+
+def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[FilePlan]:
+    """Decide which files count, so that no month is ever counted twice or as another month.
+
+    A file is set aside whole when it could not be read; when it lies in a month folder that
+    is not the month its name gives; when its bytes are those of another file (a copy; the
+    one whose rows agree with its name is kept); when every row's Month says another month
+    than its name (mislabelled); when it holds the same records as another force's file for
+    the month (a copy saved again); when a newer file for the same month and force was sent
+    (re-sent); or, for a file whose name gives no month,
+    when its months are already given by another file.
+    """
+    plans: list[FilePlan] = [{"reason": "", "note": "", "notice": "", "category": ""}
+                             for _ in raws]
+
+    def aside(i: int, reason: str, notice: str, category: str = "quality",
+              note: str | None = None) -> None:
+        plans[i].update(reason=reason, note=note or reason, notice=f"{raws[i].label}: {notice}",
+                        category=category)
+
+    months = [_file_months(t, kind) if t is not None else [] for t, *_ in parsed]
+    live = [i for i, (t, *_rest) in enumerate(parsed) if t is not None]
+    for i in list(live):
+        name, folder = raws[i].key(), raws[i].folder_month()
+        if name and folder and name[0] != folder:
+            aside(i, f"in folder {folder} but named for {name[0]}",
+                  f"the file is in the {folder} folder but its name says {name[0]}; it was not "
+                  "counted. Put it in its own month's folder (or remove the copy).")
+            live.remove(i)
+    def mislabelled(i: int) -> bool:
+        name = raws[i].key()
+        return bool(name and months[i] and name[0] not in months[i])
+
+    # Copies: of files with the same bytes, one whose name agrees with its rows is kept.
+    by_size: dict[int, list[int]] = {}
+    for i in live:
+        by_size.setdefault(raws[i].size, []).append(i)
+    for group in by_size.values():
+        if len(group) < 2:
+            continue
+        same: dict[str, list[int]] = {}
+        for i in group:
+            same.setdefault(raws[i].digest(), []).append(i)
+        for members in same.values():
+            keep = next((i for i in members if not mislabelled(i)), members[0])
+            for i in members:
+                if i != keep:
+                    aside(i, f"same content as {raws[keep].label}",
+                          f"the same file as {raws[keep].label} (a copy); it was not counted, "
+                          "so no month is counted twice. Remove the copy.")
+                    live.remove(i)
+    for i in list(live):
+        if mislabelled(i):
+            name = raws[i].key()[0]  # type: ignore[index]
+            said = ", ".join(months[i][:3]) + (" ..." if len(months[i]) > 3 else "")
+            aside(i, f"its Month column says {said}, not {name} as its name says",
+                  f"named for {name} but its Month column says {said}; it was not counted "
+                  f"(a month is never guessed). Download {name} again.")
+            live.remove(i)
+    # Copies saved again (other bytes: line ends, quoting) under another force's name: the same
+    # records for the same month. Small files are left alone (two short files can agree).
+    by_month: dict[tuple[object, ...], list[int]] = {}  # only files of one size are compared
+    for i in live:
+        rows = parsed[i][0].num_rows if parsed[i][0] is not None else 0
+        if rows >= _MIN_ROWS_FOR_COPY:
+            by_month.setdefault((rows, *months[i]), []).append(i)
+    for members in by_month.values():
+        if len(members) < 2:
+            continue
+        seen: dict[int, int] = {}
+        for i in members:
+            sig = _records_signature(parsed[i][0])  # type: ignore[arg-type]
+            if sig in seen and raws[i].key() != raws[seen[sig]].key():
+                keep = raws[seen[sig]].label
+                aside(i, f"same records as {keep}",
+                      f"holds the same records as {keep} (a copy saved again); it was not "
+                      "counted, so no month is counted twice. Remove the copy.")
+                live.remove(i)
+            else:
+                seen.setdefault(sig, i)
+    latest: dict[tuple[str, str], int] = {}
+    for i in live:
+        key = raws[i].key()
+        if key is not None and (key not in latest or raws[i].mtime >= raws[latest[key]].mtime):
+            latest[key] = i
+    for i in list(live):
+        key = raws[i].key()
+        if key is not None and latest[key] != i:
+            newer = raws[latest[key]].label
+            aside(i, f"superseded by re-sent file {newer}",
+                  f"{key[0]} was sent again as {newer}; the newer file is used",
+                  category="", note=f"superseded by {newer} (re-sent {key[0]})")
+            live.remove(i)
+    given: dict[str, str] = {}
+    for i in live:
+        if raws[i].key() is not None:
+            for m in months[i]:
+                given.setdefault(m, raws[i].label)
+    for i in live:
+        if raws[i].key() is None:
+            twice = [m for m in months[i] if m in given]
+            if twice:
+                aside(i, f"gives months already given by {given[twice[0]]}",
+                      f"holds {', '.join(twice[:3])}, already given by {given[twice[0]]}; it "
+                      "was not counted, so no month is counted twice. Name police.uk files as "
+                      "they are published (YYYY-MM-force-street.csv).")
+            else:
+                for m in months[i]:
+                    given.setdefault(m, raws[i].label)
+    return plans
+
+
+def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
+                review_end: str | None = None, review_date: dt.date | None = None
+                ) -> DatasetIntake:
+    """Read every file of one police.uk dataset and account for every row. Months after
+    `review_end` (YYYY-MM) are counted as after the review period and used nowhere; months
+    after `review_date` cannot be real and are quarantined (the same rule as partner data)."""
+    result = DatasetIntake(dataset=dataset, files=list(paths))
+    raws = list(iter_raw_files(paths, kind, result.notes))
+    started = time.perf_counter()
+    bundle = hashlib.sha1("\n".join([kind, repr(COLUMNS[kind]), *(r.stamp for r in raws)])
+                          .encode()).hexdigest()
+    hit = load_bundle(kind, bundle)
+    plans: list[FilePlan]
+    if hit is not None:  # nothing changed since the last run: no file is read or parsed
+        combined, meta = hit
+        parsed = [(None if not m["has_table"] else True, m["rows"], m["problem"],
+                   m["bad_lines"]) for m in meta]
+        plans = [m["plan"] for m in meta]
+    else:
+        # Many files: one per thread (Arrow parses without the GIL). Few: Arrow's own threads.
+        workers = max(1, min(4, os.cpu_count() or 1))
+        many = len(raws) >= 2 * workers
+        with ThreadPoolExecutor(max_workers=workers if many else 1) as pool:
+            parsed = list(pool.map(lambda r: read_cached(r, kind, threads=not many), raws))
+        plans = plan_files(raws, parsed, kind)
+        tables = [t.append_column("_file", pa.array(np.full(t.num_rows, i, np.int32)))
+                  for i, ((t, *_rest), plan) in enumerate(zip(parsed, plans, strict=True))
+                  if t is not None and not plan["reason"]]
+        combined = (pa.concat_tables(tables, promote_options="default").unify_dictionaries()
+                    if tables else None)
+        store_bundle(kind, bundle, combined, [
+            {"has_table": t is not None, "rows": n, "problem": pr, "bad_lines": bl, "plan": pl}
+            for (t, n, pr, bl), pl in zip(parsed, plans, strict=True)])
+    result.parsed_from_cache = sum(1 for r in raws if not r.parsed)
+    accounts: list[FileAccount] = []
+    quarantine: list[pd.DataFrame] = []
+    bad_lines: dict[int, list[int]] = {}
+    for i, (raw, (table, n_rows, problem, bad), plan) in enumerate(
+            zip(raws, parsed, plans, strict=True)):
+        label = raw.label
+        acc = FileAccount(dataset=dataset, file=label, rows_read=n_rows)
+        accounts.append(acc)
+        if table is None:
+            acc.quarantined = n_rows
+            acc.note = problem
+            result.problems.append(Problem("incompatible format", f"{label}: {problem}"))
+            if n_rows:
+                quarantine.append(_whole_file(dataset, label, n_rows, problem))
+            continue
+        if plan["reason"]:
+            acc.quarantined = n_rows
+            acc.note = plan["note"]
+            result.notes.append(plan["notice"])
+            if plan["category"]:
+                result.problems.append(Problem(plan["category"], plan["notice"]))
+            quarantine.append(_whole_file(dataset, label, n_rows, plan["reason"]))
+            continue
+        if bad:
+            acc.quarantined += len(bad)
+            bad_lines[i] = bad
+            quarantine.append(pd.DataFrame({
+                "dataset": dataset, "file": label, "row": bad,
+                "reason": "malformed row (wrong number of columns); row not quoted"}))
+    if bad_lines:
+        n_bad = sum(len(b) for b in bad_lines.values())
+        result.problems.append(Problem("quality", f"{n_bad} malformed row(s) (wrong number of "
+                                       "columns) set aside in " + ", ".join(
+                                           raws[i].label for i in bad_lines)))
+    result.parse_seconds = time.perf_counter() - started
+    if combined is not None:
+        _classify(combined, kind, dataset, raws, accounts, area, result, quarantine, bad_lines,
+                  review_end, review_date)
+    elif raws:  # files came but none could be counted: an empty table, not a missing one
+        result.tidy = pd.DataFrame({**{k: pd.Series(dtype=object) for k in TIDY_KEYS[kind]},
+                                    "n": pd.Series(dtype="int64")})
+    result.accounts = accounts
+    if quarantine:
+        result.quarantine = pd.concat(quarantine, ignore_index=True)
+    return result
+
+
+def _whole_file(dataset: str, label: str, n_rows: int, reason: str) -> pd.DataFrame:
+    return pd.DataFrame({"dataset": dataset, "file": label, "row": np.arange(2, n_rows + 2),
+                         "reason": reason})
+
+
+
+_CATEGORY = re.compile(r"[A-Za-z][A-Za-z ,&'()/-]{0,59}")
+_NOT_CATEGORY = ("on or near", "no location")
+
+
+def safe_category(value: object) -> str:
+    """A category value as messages may quote it: in quotes when it looks like a category
+    (short words, no digits, not a place), otherwise a description that quotes nothing."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return "(empty)"
+    if _CATEGORY.fullmatch(text) and not text.lower().startswith(_NOT_CATEGORY):
+        return f"'{text}'"
+    return "(a value that is not a category name; not quoted)"
+
+
+def _safe_pattern(pattern: str):  # noqa: ANN202
+    rx = re.compile(pattern)
+    return lambda v: str(v).strip() if v is not None and rx.fullmatch(str(v).strip()) else ""
+
+
+_SAFE_VALUE = {
+    "month": _safe_pattern(r"\d{4}-\d{2}(-\d{2}.*)?"),
+    "lsoa_code": _safe_pattern(r"[EWSN]\d{8}"),
+    "crime_type": lambda v: s.strip("'") if (s := safe_category(v)).startswith("'") else "",
+    "outcome_type": lambda v: s.strip("'") if (s := safe_category(v)).startswith("'") else "",
+    "search_type": lambda v: s.strip("'") if (s := safe_category(v)).startswith("'") else "",
+}
+
+
+def _check_month_against_name(month: pd.Categorical, file_idx: np.ndarray,
+                              raws: list[RawFile], reason: np.ndarray, reasons: list[str],
+                              result: DatasetIntake) -> None:
+    """Rows whose Month is not the month their file is named for are set aside (a month is
+    never counted as another)."""
+    cats = [str(c).strip()[:7] for c in month.categories]
+    named = np.array([k[0] if (k := r.key()) else "" for r in raws], dtype=object)[file_idx]
+    said = np.array([*cats, ""], dtype=object)[np.asarray(month.codes, dtype=np.int64)]
+    wrong = (named != "") & (reason == 0) & (said != named)
+    if not wrong.any():
+        return
+    for i in np.unique(file_idx[wrong]):
+        rows = wrong & (file_idx == i)
+        name_month = raws[int(i)].key()[0]  # type: ignore[index]
+        reasons.append(f"Month column is not {name_month}, the month its file is named for")
+        reason[rows] = len(reasons) - 1
+        result.problems.append(Problem("quality", (
+            f"{raws[int(i)].label}: {int(rows.sum())} row(s) whose Month column is not "
+            f"{name_month} were not counted (a month is never counted as another); ask the "
+            "provider or download the month again")))
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A dictionary column as a pandas Categorical, sharing its codes (no per-row strings)."""
+    if column.num_chunks == 0:
+        arr = pa.array([], type=column.type)
+    else:
+        arr = column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks)
+    codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(
+        arr.dictionary.to_pylist(), dtype=object), validate=False)
+
+
+def _remap(cat: pd.Categorical, values: list[object | None]) -> pd.Categorical:
+    """A categorical whose category i becomes `values[i]` (None: missing), by codes alone."""
+    new_cats = sorted({v for v in values if v is not None}, key=str)
+    index = {v: k for k, v in enumerate(new_cats)}
+    lookup = np.array([index[v] if v is not None else -1 for v in values] + [-1], dtype=np.int32)
+    codes = np.asarray(cat.codes)
+    return pd.Categorical.from_codes(lookup[np.where(codes >= 0, codes, len(values))],
+                                     categories=new_cats)
+
+
+def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.ndarray:
+    """A boolean per row from a boolean per category (`missing` for empty cells)."""
+    lookup = np.append(np.asarray(per_category, dtype=bool), missing)
+    codes = np.asarray(cat.codes)
+    return lookup[np.where(codes >= 0, codes, len(per_category))]
+
+
+def _lsoa_names(df: dict[str, pd.Categorical], keep: np.ndarray) -> pd.DataFrame:
+    """Each accepted LSOA code with its name (the name on most of its rows, as names change
+    between months)."""
+    code, name = df["lsoa_code"], df["lsoa_name"]
+    c = np.asarray(code.codes, dtype=np.int64)[keep]
+    nm = np.asarray(name.codes, dtype=np.int64)[keep]
+    ok = (c >= 0) & (nm >= 0)
+    width = len(name.categories) + 1
+    pairs, counts = np.unique(c[ok] * width + nm[ok], return_counts=True)
+    frame = pd.DataFrame({"lsoa_code": np.asarray(code.categories, dtype=object)[pairs // width],
+                          "lsoa_name": np.asarray(name.categories, dtype=object)[pairs % width],
+                          "rows": counts})
+    frame = frame.sort_values(["lsoa_code", "rows", "lsoa_name"], ascending=[True, False, True])
+    out = frame.drop_duplicates("lsoa_code")[["lsoa_code", "lsoa_name"]]
+    return out.astype(str).reset_index(drop=True)
+
+
+def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
+              accounts: list[FileAccount], area: AreaMatcher, result: DatasetIntake,
+              quarantine: list[pd.DataFrame], bad_lines: dict[int, list[int]],
+              review_end: str | None = None, review_date: dt.date | None = None) -> None:
+    """Class every row, deciding per category (few) and spreading by codes (many)."""
+    n = table.num_rows
+    table = table.combine_chunks()
+    file_idx = table["_file"].to_numpy()
+    df = {name: _categorical(table[name]) for name in table.column_names
+          if pa.types.is_dictionary(table[name].type)}
+    reasons = [""]
+    reason = np.zeros(n, dtype=np.int32)  # index into `reasons`; 0 = none
+    if kind == "police_uk_stop_search":
+        dates = df["date"]
+        df["month"] = _remap(dates, [str(d)[:7] for d in dates.categories])
+    month = df["month"]
+    good = pd.Series(month.categories, dtype=object).astype(str).str.strip().str.fullmatch(
+        r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
+    reasons.append("month missing or not YYYY-MM")
+    reason[~_flag(month, good, False)] = len(reasons) - 1
+    _check_month_against_name(month, file_idx, raws, reason, reasons, result)
+    names = pd.Series(month.categories, dtype=object).astype(str).str.strip()
+    if review_date is not None:
+        future = (good & (names > f"{review_date:%Y-%m}")).to_numpy(bool)
+        if future.any():
+            reasons.append(f"month after the review date ({review_date}); check the file")
+            reason[_flag(month, future, False) & (reason == 0)] = len(reasons) - 1
+    later = np.zeros(n, dtype=bool)
+    if review_end is not None:
+        later = _flag(month, (good & (names > review_end)).to_numpy(bool), False) & (
+            reason == 0)
+    if kind == "police_uk_street":
+        ctype = df["crime_type"]
+        names = [str(c) for c in ctype.categories]
+        standard = [HISTORY.get(c.strip()) for c in names]
+        known = _flag(ctype, np.array([x is not None for x in standard]), False)
+        unknown = ~known & (reason == 0)
+        if unknown.any():
+            all_codes = np.asarray(ctype.codes)
+            seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(
+                all_codes[unknown])})
+            seen = [safe_category(name) for name in seen]
+            for name in seen:
+                reasons.append(f"unknown crime type {name}")
+                codes = [k for k, c in enumerate(names) if safe_category(c) == name] or [-1]
+                reason[unknown & np.isin(all_codes, codes)] = len(reasons) - 1
+            result.problems.append(Problem("quality", f"{int(unknown.sum())} row(s) with "
+                                           f"unknown crime type(s): {', '.join(seen)}; update "
+                                           "the crime type mapping or ask the provider"))
+        df["crime_type"] = _remap(ctype, standard)
+    bad = reason != 0
+    unknown_after = later & bad
+    later &= ~unknown_after
+    if kind == "police_uk_stop_search":
+        no_place = table["latitude"].is_null().to_numpy(zero_copy_only=False)
+        in_area = ~bad & ~no_place
+        unassigned = ~bad & no_place
+        out = np.zeros(n, dtype=bool)
+        result.notes.append("Stop and search records carry coordinates but no LSOA, so they "
+                            "are counted force-wide; rows with no location are unassigned.")
+    else:
+        codes_cat = df["lsoa_code"]
+        c = np.asarray(codes_cat.codes, dtype=np.int64)
+        nm = np.asarray(df["lsoa_name"].codes, dtype=np.int64)
+        width = len(df["lsoa_name"].categories) + 1
+        both = pd.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
+        code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
+        name_values = pd.Series(np.asarray(df["lsoa_name"].categories,
+                                           dtype=object)[both % width])
+        member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
+        la_map = dict(zip(code_names, area.local_authority(code_names, name_values),
+                          strict=True))
+        cats = [str(c) for c in codes_cat.categories]
+        no_place = _flag(codes_cat, np.array([not c.strip() for c in cats]), True)
+        member = _flag(codes_cat, np.array([c in member_codes for c in cats]), False)
+        df["local_authority"] = _remap(codes_cat, [
+            la if isinstance(la := la_map.get(c), str) else None for c in cats])
+        unassigned = ~bad & no_place
+        in_area = ~bad & ~no_place & member
+        out = ~bad & ~no_place & ~member
+    in_area &= ~later  # after the review period: counted once, as such, and used nowhere
+    unassigned &= ~later
+    out &= ~later
+    counts = {name: np.bincount(file_idx[mask], minlength=len(raws))
+              for name, mask in (("quarantined", bad), ("unassigned", unassigned),
+                                 ("out_of_area", out), ("accepted", in_area),
+                                 ("after_review_period", later))}
+    for i, acc in enumerate(accounts):
+        for name, per_file in counts.items():
+            setattr(acc, name, getattr(acc, name) + int(per_file[i]))
+    if bad.any():
+        row_no = np.zeros(n, dtype=np.int64)  # line numbers: the header is line 1
+        for i in np.unique(file_idx):
+            where = np.flatnonzero(file_idx == i)
+            lines = np.arange(2, len(where) + 2)
+            for skipped in bad_lines.get(int(i), []):  # malformed rows were set aside first
+                lines[lines >= skipped] += 1
+            row_no[where] = lines
+        keep = [c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type")
+                if c in df]
+        # Only values that look like what the column holds are kept: a shifted row could
+        # put an ID, a place or free text in any column.
+        q = pd.DataFrame({k: [_SAFE_VALUE[k](v) for v in np.asarray(df[k][bad], dtype=object)]
+                          for k in keep})
+        q.insert(0, "reason", np.asarray(reasons, dtype=object)[reason[bad]])
+        q.insert(0, "row", row_no[bad])
+        q.insert(0, "file", [raws[i].label for i in file_idx[bad]])
+        q.insert(0, "dataset", dataset)
+        quarantine.append(q)
+    if kind == "police_uk_street":
+        rest = pd.DataFrame({k: df[k][out] for k in ("month", "crime_type")})
+        rest = rest.groupby(["month", "crime_type"], observed=True).size().rename("n")
+        result.rest_of_force = rest[rest > 0].reset_index().astype({"month": str,
+                                                                     "crime_type": str})
+        result.lsoa_names = _lsoa_names(df, in_area)
+        if "cell_row" in table.column_names:
+            result.grid = cell_counts(
+                df["month"], df["crime_type"],
+                table["cell_row"].to_numpy(zero_copy_only=False).astype(float),
+                table["cell_col"].to_numpy(zero_copy_only=False).astype(float), in_area)
+    keys = TIDY_KEYS[kind]
+    accepted = pd.DataFrame({k: df[k][in_area] for k in keys})
+    tidy = (accepted.groupby(keys, observed=True, dropna=False).size().rename("n")
+            .reset_index())
+    tidy = tidy[tidy["n"] > 0]
+    for k in keys:
+        tidy[k] = tidy[k].astype(object).where(tidy[k].notna(), "").astype(str)
+    tidy["n"] = tidy["n"].astype("int64")
+    result.tidy = tidy.sort_values(keys, ignore_index=True)
+    result.periods = sorted(tidy["month"].unique()) if len(tidy) else []

@@ -1,0 +1,210 @@
+"""Intake: re-collect every dataset in the data request register and account for every row.
+
+`run_intake` reads; `write_intake` writes the tidy tables, reconciliation, completeness,
+quarantine and the updated difficulties log into the cycle's output folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reviewkit.base.paths import relative, resolve
+from reviewkit.inputs.params import CycleParams
+from reviewkit.inputs.register import (
+    DataRequest,
+    Register,
+    load_register,
+    source_files,
+    stray_files,
+)
+from reviewkit.intake import difficulties as dlog
+from reviewkit.intake.accounting import (
+    DatasetIntake,
+    Problem,
+    check_reconciliation,
+    reconciliation_table,
+)
+from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.completeness import completeness_row
+from reviewkit.intake.partner import TIDY_COLUMNS, read_table_dataset
+from reviewkit.intake.policeuk import read_police
+from reviewkit.intake.population import load_population
+from reviewkit.methods import recording
+from reviewkit.store.layout import CycleLayout
+from reviewkit.store.spreadsheet import write_csv
+from reviewkit.store.tables import write_table
+from reviewkit.store.tidy import write_tidy
+
+# Quarantine reasons that are not a sign of poor data quality.
+_NOT_QUALITY = ("total row", "superseded by")
+
+
+@dataclass
+class IntakeResult:
+    register: Register
+    datasets: dict[str, DatasetIntake]
+    reconciliation: pd.DataFrame
+    completeness: pd.DataFrame
+    difficulties: pd.DataFrame
+    difficulties_added: pd.DataFrame
+    difficulties_resolved: pd.DataFrame
+    population: pd.DataFrame | None
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    recording_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["dataset", *recording.COLUMNS]))
+
+    @property
+    def partner_measures(self) -> pd.DataFrame:
+        frames = [d.tidy for d in self.datasets.values()
+                  if d.tidy is not None and "measure" in d.tidy.columns]
+        if not frames:
+            return pd.DataFrame(columns=TIDY_COLUMNS)
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def gaps_filled(self) -> pd.DataFrame:
+        res = self.difficulties_resolved
+        return res[res["category"].isin(dlog.GAP_CATEGORIES)]
+
+
+def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -> DatasetIntake:
+    files = source_files(request)
+    stray = stray_files(request)
+    if not files:
+        result = DatasetIntake(dataset=request.dataset)
+    elif request.is_police:
+        result = read_police(request.dataset, request.source.kind, files, area,
+                             review_end=str(params.review.end),
+                             review_date=params.review_date)
+    else:
+        return read_table_dataset(request.dataset, request.source, files, area,
+                                  params.review_date, area_values=request.source.area_values
+                                  or params.area.local_authorities,
+                                  review_end=params.review.end)
+    if stray:
+        shown = ", ".join(relative(f) for f in stray[:5]) + (" ..." if len(stray) > 5 else "")
+        result.notes.append(f"{len(stray)} file(s) in {request.source.path} are not "
+                            f"data.police.uk files and were not read: {shown}")
+    return result
+
+
+def _found_difficulties(request: DataRequest, intake: DatasetIntake, row: dict[str, object],
+                        threshold: float) -> list[dict[str, str]]:
+    base = {"dataset": request.dataset, "agency": request.provider, "owner": request.gatherer}
+    out: list[Problem] = []
+    if row["status"] == "not received":
+        out.append(Problem("late", f"{request.description}: no file received (due "
+                                   f"{request.due:%d %B %Y})."))
+    elif row["status"] == "partial":
+        out.append(Problem("late", f"{request.description}: periods missing from the review "
+                                   f"period: {row['missing_periods']}."))
+    elif row["timeliness"] == "late":
+        out.append(Problem("late", f"{request.description}: received {row['received']} "
+                                   f"(date from the {row['received_from']}), after it was due "
+                                   f"({request.due:%d %B %Y})."))
+    seen = {p.category for p in out}
+    for p in intake.problems:
+        if p.category not in seen:
+            out.append(p)
+            seen.add(p.category)
+    q = intake.quarantine
+    if len(q) and "quality" not in seen:
+        real = q[~q["reason"].astype(str).str.startswith(_NOT_QUALITY)]
+        read = row["rows_read"] or 0
+        if read and len(real) / read > threshold:
+            reasons = real["reason"].astype(str).value_counts().head(3)
+            top = "; ".join(f"{r} ({n})" for r, n in reasons.items())
+            out.append(Problem("quality", f"{len(real)} of {read} rows quarantined "
+                                          f"({len(real) / read:.1%}): {top}."))
+    actions = {"late": f"Chase {request.provider} for the missing data.",
+               "incompatible format": f"Agree the file format with {request.provider}.",
+               "quality": f"Send the quarantined rows back to {request.provider} to correct."}
+    return [{**base, "category": p.category, "description": p.description,
+             "action": actions.get(p.category, "Discuss at the core audit team meeting.")}
+            for p in out]
+
+
+def run_intake(params: CycleParams) -> IntakeResult:
+    register = load_register(params.path("data_requests"))
+    area = AreaMatcher.from_params(params.area, resolve)
+    datasets: dict[str, DatasetIntake] = {}
+    rows = []
+    found: list[dict[str, str]] = []
+    for request in register.data_requests:
+        intake = read_dataset(request, params, area)
+        datasets[request.dataset] = intake
+        row = completeness_row(request, intake, params.review, params.review_date)
+        rows.append(row)
+        found += _found_difficulties(request, intake, row,
+                                     params.analysis.quarantine_difficulty_share)
+    recon = reconciliation_table(list(datasets.values()))
+    check_reconciliation(recon)
+    completeness = pd.DataFrame(rows)
+    log = dlog.load_difficulties(params.path("difficulties"))
+    complete = set(completeness.loc[completeness["status"] == "complete", "dataset"])
+    log, added, resolved = dlog.update_difficulties(log, params.cycle, found, complete)
+    pop_path = params.path("population")
+    population = load_population(pop_path, params.area.local_authorities) if (
+        pop_path and params.area.local_authorities) else None
+    changes = recording_changes(register, datasets)
+    notes = {name: d.notes for name, d in datasets.items() if d.notes}
+    return IntakeResult(register, datasets, recon, completeness, log, added, resolved,
+                        population, notes, changes)
+
+
+def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) -> pd.DataFrame:
+    """Possible recording changes in each police street dataset, each also noted on the
+    dataset for the data quality page."""
+    frames = []
+    for request in register.data_requests:
+        d = datasets.get(request.dataset)
+        if request.source.kind != "police_uk_street" or d is None or d.tidy is None:
+            continue
+        rest = d.rest_of_force
+        months = sorted(set(d.periods) | (set(rest["month"]) if rest is not None else set()))
+        found = recording.detect(d.tidy, rest, months)
+        d.notes.extend(recording.describe(r) for _, r in found.iterrows())
+        frames.append(found.assign(dataset=request.dataset))
+    if not frames:
+        return pd.DataFrame(columns=["dataset", *recording.COLUMNS])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["dataset", *recording.COLUMNS]]
+
+
+def write_intake(result: IntakeResult, run_dir: Path) -> None:
+    """Write everything later steps and readers need; raw files are never touched."""
+    layout = CycleLayout(run_dir)
+    for name, d in result.datasets.items():
+        if d.tidy is not None and "measure" not in d.tidy.columns:
+            write_tidy(d.tidy, layout.tidy(name))
+        if d.grid is not None:
+            write_tidy(d.grid, layout.tidy(f"grid_{name}"))
+        if d.lsoa_names is not None:
+            write_tidy(d.lsoa_names, layout.tidy(f"lsoa_names_{name}"))
+    write_tidy(result.partner_measures, layout.tidy("partner_measures"))
+    if result.population is not None:
+        write_tidy(result.population, layout.tidy("population"))
+    write_table(result.reconciliation, layout.table("reconciliation"))
+    write_table(result.completeness, layout.table("completeness"))
+    write_table(result.recording_changes, layout.table("recording_changes"))
+    for name, d in result.datasets.items():
+        if len(d.quarantine):
+            layout.quarantine_dir.mkdir(parents=True, exist_ok=True)
+            write_csv(d.quarantine, layout.quarantine(name))
+    write_csv(result.difficulties, layout.difficulties_log)
+    summary = {
+        "notes": result.notes,
+        "dropped_columns": {n: d.dropped_columns for n, d in result.datasets.items()
+                            if d.dropped_columns},
+        "difficulties_added": result.difficulties_added["id"].tolist(),
+        "difficulties_resolved": result.difficulties_resolved["id"].tolist(),
+        "parse_seconds": {n: round(d.parse_seconds, 3) for n, d in result.datasets.items()},
+        "parsed_from_cache": {n: d.parsed_from_cache for n, d in result.datasets.items()},
+    }
+    layout.intake_summary.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
+                                     encoding="utf-8")
+

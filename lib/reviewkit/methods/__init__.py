@@ -1,0 +1,1 @@
+"""Statistical methods: pure functions of numbers, each with its published reference."""

@@ -1,0 +1,1 @@
+"""Step 3: the board report, community update, planning pack and data quality pages."""

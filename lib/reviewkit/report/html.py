@@ -1,0 +1,100 @@
+"""Small, safe HTML builders: every string from data or params is escaped here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib is only imported where charts are drawn
+    from reviewkit.report.charts import Chart
+
+
+def esc(text: object) -> str:
+    return escape("" if text is None else str(text), quote=True)
+
+
+def h(level: int, text: str, id: str | None = None) -> str:
+    ident = f' id="{esc(id)}"' if id else ""
+    return f"<h{level}{ident}>{esc(text)}</h{level}>"
+
+
+def p(text: str, cls: str | None = None) -> str:
+    c = f' class="{esc(cls)}"' if cls else ""
+    return f"<p{c}>{esc(text)}</p>"
+
+
+def ul(items: Iterable[str], raw: bool = False) -> str:
+    lis = "".join(f"<li>{i if raw else esc(i)}</li>" for i in items)
+    return f"<ul>{lis}</ul>" if lis else ""
+
+
+def badge(kind: str, text: str, symbol: str = "") -> str:
+    """A status label: a symbol and words, so colour is never the only signal."""
+    sym = f'<span aria-hidden="true">{esc(symbol)} </span>' if symbol else ""
+    return f'<span class="badge badge-{esc(kind)}">{sym}{esc(text)}</span>'
+
+
+def figure(chart: Chart, caption: str, cls: str = "chart", legend: str = "") -> str:
+    """A chart with its caption; `legend` is already-built HTML (e.g. icons with words)."""
+    key = f'<span class="legend">{legend}</span> ' if legend else ""
+    return (f'<figure class="{esc(cls)}"><img src="{chart.data_uri}" alt="{esc(chart.alt)}">'
+            f"<figcaption>{key}{esc(caption)}</figcaption></figure>")
+
+
+def _row(row: Sequence[object], raw_columns: Sequence[int], numeric: Sequence[int],
+         row_header: bool = True) -> str:
+    cells = []
+    for i, v in enumerate(row):
+        content = str(v) if i in raw_columns else esc(v)
+        if i == 0 and row_header:
+            cells.append(f'<th scope="row">{content}</th>')
+        else:
+            cells.append(f"<td{_num(i, numeric)}>{content}</td>")
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _table(headers: Sequence[str], bodies: str, caption: str, numeric: Sequence[int],
+           cls: str) -> str:
+    head = "".join(f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>'
+                   for i, t in enumerate(headers))
+    c = f' class="{esc(cls)}"' if cls else ""
+    # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+            f"<table{c}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"{bodies}</table></div>")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str,
+          raw_columns: Sequence[int] = (), numeric: Sequence[int] = (),
+          row_header: bool = True, cls: str = "") -> str:
+    """A data table with a caption, column headers and (by default) row headers.
+
+    Cells are escaped unless their column index is in `raw_columns` (already-built HTML).
+    """
+    body = [_row(row, raw_columns, numeric, row_header) for row in rows]
+    if not body:
+        return p(f"{caption}: nothing to show.")
+    return _table(headers, f"<tbody>{''.join(body)}</tbody>", caption, numeric, cls)
+
+
+def grouped_table(headers: Sequence[str], groups: Iterable[tuple[str, list[Sequence[object]]]],
+                  caption: str, raw_columns: Sequence[int] = (),
+                  numeric: Sequence[int] = (), cls: str = "") -> str:
+    """A data table whose rows come in labelled groups (one `tbody` each)."""
+    bodies = []
+    for label, rows in groups:
+        trs = [f'<tr class="group"><th scope="rowgroup" colspan="{len(headers)}">'
+               f"{esc(label)}</th></tr>"]
+        trs += [_row(row, raw_columns, numeric) for row in rows]
+        bodies.append("<tbody>" + "".join(trs) + "</tbody>")
+    return _table(headers, "".join(bodies), caption, numeric, cls)
+
+
+def _num(i: int, numeric: Sequence[int]) -> str:
+    return ' class="num"' if i in numeric else ""
+
+
+def section(inner: str, cls: str = "") -> str:
+    c = f' class="{esc(cls)}"' if cls else ""
+    return f"<section{c}>{inner}</section>"

@@ -1,0 +1,98 @@
+"""An indicator's XmR chart as the board report shows it: the baseline and review periods
+shaded, the target trajectory its status is judged on, and rebase and recording-change markers.
+
+One source for the chart in the board report and the chart written for slides
+(`charts/<indicator>.png` and `.svg`), so the two never differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from reviewkit.analysis.indicators import Change, trajectory_by_period
+from reviewkit.analysis.step import ProgressResult
+from reviewkit.base.formatting import fmt_value
+from reviewkit.inputs.params import CycleParams
+from reviewkit.inputs.strategy import Indicator
+from reviewkit.report.charts import (
+    ChartContext,
+    ChartFigure,
+    save_figure,
+    xmr_alt,
+    xmr_figure,
+    y_label,
+)
+from reviewkit.store.layout import CycleLayout
+
+PERIOD_AXIS = {"month": "Month", "quarter": "Quarter", "financial_year": "Financial year"}
+
+
+def recording_markers(recording: dict[str, Change], ind: Indicator,
+                      street_dataset: str | None) -> list[tuple[str, str]]:
+    """(month, label) of the possible recording changes in the crime types an indicator over
+    the police.uk street data counts (those the analyst judged real are not marked)."""
+    if street_dataset is None or ind.dataset != street_dataset:
+        return []
+    types = ind.filter.crime_type_set()
+    return [(c.month, f"Possible recording change in {c.crime_type}")
+            for c in recording.values()
+            if c.decision != "real" and (types is None or c.crime_type in types)]
+
+
+def chart_context(params: CycleParams, ind: Indicator, r: pd.Series, s: pd.DataFrame,
+                  recording: dict[str, Change], street_dataset: str | None,
+                  extra_markers: Sequence[tuple[str, str]] = ()) -> ChartContext:
+    """The periods, target trajectory and markers around an indicator's XmR chart, from its
+    scorecard row `r` and series `s`."""
+    base = ind.baseline.range if ind.baseline else params.baseline
+    trajectory = None
+    words = ""
+    target_by = r["target_by"]
+    if (isinstance(target_by, str) and target_by and not pd.isna(r["target_value"])
+            and not pd.isna(r["baseline_value"])):
+        trajectory = trajectory_by_period(
+            float(r["baseline_value"]), float(r["target_value"]), str(base.end), target_by,
+            list(s["period_start"].astype(str)), r["period"], r["measure"])
+        words = f"{fmt_value(r['target_value'], r['measure'])} by {target_by}"
+    return ChartContext(
+        baseline=(str(base.start), str(base.end)),
+        review=(str(params.review.start), str(params.review.end)),
+        trajectory=trajectory, target_words=words,
+        rebase=list(params.analysis.spc.rebase),
+        markers=recording_markers(recording, ind, street_dataset) + list(extra_markers),
+        y_label=y_label(r["measure"], r["period"]),
+        x_label=PERIOD_AXIS.get(r["period"], "Period"))
+
+
+def indicator_chart_figure(params: CycleParams, ind: Indicator, r: pd.Series, s: pd.DataFrame,
+                           recording: dict[str, Change], street_dataset: str | None,
+                           extra_markers: Sequence[tuple[str, str]] = ()) -> ChartFigure:
+    """The chart itself (its `described` sentences belong in the text alternative)."""
+    return xmr_figure(r["name"], s, context=chart_context(params, ind, r, s, recording,
+                                                           street_dataset, extra_markers))
+
+
+def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
+    """Each indicator's XmR chart for slides, as the board report shows it:
+    `charts/<indicator>.png` (300 dpi) and `.svg`, with `.txt` saying what the chart shows.
+    The progress step calls it after `write_progress`."""
+    layout = CycleLayout(run_dir)
+    written: list[Path] = []
+    if result.params is None:
+        return written
+    for _, row in result.scorecard.iterrows():
+        series = result.series.get(row["id"])
+        if series is None or len(series) < 2 or "point_type" not in series:
+            continue
+        fig = indicator_chart_figure(result.params, result.strategy.indicator(row["id"]), row,
+                                     series, result.recording or {}, result.street_dataset)
+        written += save_figure(fig, layout.chart(row["id"], "png"))
+        alt = layout.chart(row["id"], "txt")
+        words = [xmr_alt(row["name"], series, row["measure"], row["variation"],
+                         row["assurance"] or None), *fig.described]
+        alt.write_text(" ".join(words) + "\n", encoding="utf-8")
+        written.append(alt)
+    return written

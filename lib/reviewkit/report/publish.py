@@ -1,0 +1,210 @@
+"""Outputs for people, written once a run's steps are done: one formatted Excel workbook of the
+cycle's tables for partners, and the data dictionary of every column of every table written.
+
+The workbook has a first sheet saying what each sheet is, then a sheet per table with plain
+column labels, rounded numbers (values, not text), column widths, a frozen header row and
+filters. Text is always written as text (reviewkit.store.spreadsheet), so no cell can run as a
+formula. The file is the same
+bytes on every rerun with the same inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reviewkit.report.explore import read_table
+from reviewkit.store import dictionary
+from reviewkit.store.layout import CycleLayout
+from reviewkit.store.spreadsheet import read_csv, text_cells_as_text, write_csv, xlsx_text
+from reviewkit.store.tidy import read_tidy
+
+# (table, sheet title) in the order partners read them.
+SHEETS = (("scorecard", "Scorecard"), ("initiative_status", "Initiatives"),
+          ("indicator_series", "Indicator series"), ("benchmarking", "Benchmarking"),
+          ("completeness", "Data completeness"), ("reconciliation", "Rows accounted for"),
+          ("recording_changes", "Recording changes"),
+          ("difficulties_log", "Difficulties log"), ("quarantine", "Quarantined rows"))
+# Number formats beyond plain rounding: tiny p-values read "<0.0001", not 0.0000.
+SPECIAL_FORMATS = {("scorecard", "p_value"): '[<0.0001]"<0.0001";0.0000'}
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6EE")
+MAX_WIDTH = 60
+
+
+def cycle_tables(layout: CycleLayout) -> dict[str, pd.DataFrame]:
+    """The tables partners get, by name, as the cycle wrote them."""
+    out: dict[str, pd.DataFrame] = {}
+    for name, _title in SHEETS:
+        if name == "difficulties_log":
+            if layout.difficulties_log.is_file():
+                out[name] = read_csv(layout.difficulties_log, dtype=str,
+                                     keep_default_na=False)
+        elif name == "quarantine":
+            files = sorted(layout.quarantine_dir.glob("*.csv"))
+            if files:
+                out[name] = pd.concat([read_csv(f, dtype={"row": "Int64"},
+                                                keep_default_na=False, na_values=[""])
+                                       for f in files], ignore_index=True)
+        elif layout.table(name).is_file():
+            out[name] = read_table(layout, name)
+    return out
+
+
+def data_dictionary(layout: CycleLayout) -> pd.DataFrame:
+    """Every column of every table the cycle wrote (CSV, parquet, quarantine, difficulties)."""
+    frames = []
+    for path in sorted(layout.tables_dir.glob("*.csv")):
+        frames.append(_described(path.stem, pd.read_csv(path, nrows=50), layout, path))
+    for path in sorted(layout.tidy_dir.glob("*.parquet")):
+        frames.append(_described(path.stem, read_tidy(path), layout, path))
+    for path in sorted(layout.quarantine_dir.glob("*.csv")):
+        frames.append(_described("quarantine", pd.read_csv(path, nrows=50), layout, path))
+    if layout.difficulties_log.is_file():
+        frames.append(_described("difficulties_log", pd.read_csv(
+            layout.difficulties_log, dtype=str, nrows=50), layout, layout.difficulties_log))
+    cols = ["file", "table", "column", "label", "type", "meaning", "source"]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def _described(table: str, frame: pd.DataFrame, layout: CycleLayout, path: Path) -> pd.DataFrame:
+    rows = dictionary.describe(table, frame)
+    rows.insert(0, "file", path.relative_to(layout.root).as_posix())
+    return rows
+
+
+def _cell_value(value: object) -> object:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    return value
+
+
+def _write_sheet(ws, table: str, frame: pd.DataFrame) -> None:  # noqa: ANN001 - openpyxl sheet
+    columns = [str(c) for c in frame.columns]
+    labels = []
+    for name in columns:
+        c = dictionary.column(table, name)
+        labels.append(c.label if c else name)
+    ws.append([xlsx_text(label) for label in labels])
+    for cell in ws[1]:
+        cell.data_type = "s"
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [len(label) for label in labels]
+    formats: list[str | None] = []
+    rounding: list[int | None] = []
+    for name in columns:
+        c = dictionary.column(table, name)
+        special = SPECIAL_FORMATS.get((dictionary.kind(table), name))
+        places = c.decimals if c else None
+        rounding.append(None if special else places)
+        if special:
+            formats.append(special)
+        elif places is not None:
+            formats.append("#,##0" if places == 0 else "#,##0." + "0" * places)
+        else:
+            formats.append(None)
+    for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for i, raw in enumerate(row):
+            value = _cell_value(raw)
+            cell = ws.cell(row=r, column=i + 1)
+            if isinstance(value, str):
+                cell.value = xlsx_text(value)
+                cell.data_type = "s"  # text stays text: never a formula
+                shown = len(value)
+            elif isinstance(value, bool) or value is None:
+                cell.value = value
+                shown = 5
+            elif isinstance(value, int | float):
+                places = rounding[i]
+                if places is not None:
+                    value = round(value, places)
+                cell.value = value
+                if formats[i]:
+                    cell.number_format = formats[i]
+                shown = len(f"{value:,.{4 if places is None else places}f}") if isinstance(
+                    value, float) else len(f"{value:,}")
+            else:
+                cell.value = xlsx_text(str(value))
+                cell.data_type = "s"
+                shown = len(str(value))
+            widths[i] = max(widths[i], shown)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, width + 2)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{max(1, len(frame) + 1)}"
+
+
+def build_workbook(tables: dict[str, pd.DataFrame], dictionary_rows: pd.DataFrame,
+                   title: str) -> bytes:
+    """The workbook as bytes: an About sheet, a sheet per table, then the data dictionary."""
+    wb = Workbook()
+    about = wb.active
+    about.title = "About"
+    about.append([xlsx_text(title)])
+    about["A1"].font = Font(bold=True, size=13)
+    about.append([])
+    about.append(["Sheet", "What it holds", "Rows"])
+    for cell in about[3]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+    titles = dict(SHEETS)
+    for name, frame in tables.items():
+        about.append([titles[name], dictionary.DESCRIPTIONS.get(name, ""), len(frame)])
+        _write_sheet(wb.create_sheet(titles[name]), name, frame)
+    about.append(["Data dictionary", "What every column of every table means and where it "
+                  "comes from.", len(dictionary_rows)])
+    for row in about.iter_rows(min_row=4):
+        for cell in row[:2]:
+            cell.data_type = "s"
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 90
+    about.column_dimensions["C"].width = 10
+    about.freeze_panes = "A4"
+    dd = wb.create_sheet("Data dictionary")
+    _write_sheet(dd, "data_dictionary", dictionary_rows.rename(columns=str.capitalize))
+    for sheet in wb.worksheets:
+        text_cells_as_text(sheet)  # titles and labels too: nothing is ever a formula
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _stable_xlsx(buf.getvalue())
+
+
+def _stable_xlsx(data: bytes) -> bytes:
+    """Rewrite an XLSX zip with fixed timestamps so reruns give identical bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                              r"\g<1>2000-01-01T00:00:00Z\g<3>", body.decode("utf-8"))
+                body = text.encode("utf-8")
+            dst.writestr(zipfile.ZipInfo(info.filename, _FIXED_TIME), body,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def write_for_people(run_dir: Path, title: str = "Review cycle tables") -> list[Path]:
+    """Write the data dictionary and the Excel workbook into the cycle's folder."""
+    layout = CycleLayout(run_dir)
+    rows = data_dictionary(layout)
+    layout.data_dictionary.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(rows, layout.data_dictionary)
+    tables = cycle_tables(layout)
+    layout.workbook.write_bytes(build_workbook(tables, rows, title))
+    return [layout.data_dictionary, layout.workbook]

@@ -1,0 +1,130 @@
+"""The layout of a review cycle's folder: the one place that knows every file a cycle holds.
+
+Every step, the runner, `open_cycle` and the tests ask a `CycleLayout` for a path instead of
+joining folder names themselves, so the folder can change in one place. Where a cycle's folder
+is (from its params) is decided here too: `cycle_dir` for the finished cycle that `reviewkit run`
+writes, `scratch_dir` for a notebook run by hand (both as reviewkit.store.identity derives them from
+the partnership and the cycle).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewkit.inputs.params import CycleParams
+from reviewkit.store.identity import cycle_dir, interactive_dir
+
+__all__ = ["CycleLayout", "cycle_dir", "scratch_dir"]
+
+
+def scratch_dir(params: CycleParams) -> Path:
+    """Where a notebook run by hand writes: beside the finished cycles, never inside one
+    (`outputs/interactive/<partnership>/<cycle>/`, from reviewkit.store.identity)."""
+    return interactive_dir(params)
+
+
+@dataclass(frozen=True)
+class CycleLayout:
+    """The files of one cycle's folder (finished, being run, or a scratch folder)."""
+
+    root: Path
+
+    # Folders --------------------------------------------------------------------------------
+    @property
+    def tidy_dir(self) -> Path:
+        """Tidy tables as parquet (one per police dataset, partner measures, population,
+        indicator series)."""
+        return self.root / "tidy"
+
+    @property
+    def tables_dir(self) -> Path:
+        """Tables as CSV for partners and for the report step."""
+        return self.root / "tables"
+
+    @property
+    def charts_dir(self) -> Path:
+        """Charts for slides: `<indicator>.png` (300 dpi), `.svg` and `.txt` (what it shows)."""
+        return self.root / "charts"
+
+    @property
+    def chart_cache_dir(self) -> Path:
+        """The report's own small chart images, drawn once per run and reused."""
+        return self.root / ".report-charts"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Rows held back at intake, with their reasons (no raw row text)."""
+        return self.root / "quarantine"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        """The executed notebooks: the audit copy of what ran."""
+        return self.root / "notebooks"
+
+    @property
+    def analysis_dir(self) -> Path:
+        """The analyst's own notebooks, exported as HTML."""
+        return self.root / "analysis"
+
+    # Files ----------------------------------------------------------------------------------
+    def tidy(self, name: str) -> Path:
+        return self.tidy_dir / f"{name}.parquet"
+
+    def table(self, name: str) -> Path:
+        return self.tables_dir / f"{name}.csv"
+
+    def quarantine(self, dataset: str) -> Path:
+        return self.quarantine_dir / f"{dataset}.csv"
+
+    def chart(self, indicator: str, suffix: str) -> Path:
+        return self.charts_dir / f"{indicator}.{suffix}"
+
+    def executed(self, notebook: str) -> Path:
+        return self.notebooks_dir / notebook
+
+    def analysis_html(self, notebook: str) -> Path:
+        return self.analysis_dir / f"{Path(notebook).stem}.html"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def intake_summary(self) -> Path:
+        return self.root / "intake.json"
+
+    @property
+    def progress_summary(self) -> Path:
+        return self.root / "progress.json"
+
+    @property
+    def difficulties_log(self) -> Path:
+        return self.root / "difficulties_log.csv"
+
+    @property
+    def data_dictionary(self) -> Path:
+        """Every column of every table written: label, type, meaning and source."""
+        return self.tidy_dir / "data_dictionary.csv"
+
+    @property
+    def workbook(self) -> Path:
+        """One formatted Excel workbook of the cycle's tables, for partners."""
+        return self.root / "review_tables.xlsx"
+
+    def report(self, file: str) -> Path:
+        return self.root / file
+
+    # What has been done ---------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        """A finished cycle has its manifest; nothing run by hand writes into it."""
+        return self.manifest.is_file()
+
+    @property
+    def has_intake(self) -> bool:
+        return self.intake_summary.is_file() and self.table("completeness").is_file()
+
+    @property
+    def has_progress(self) -> bool:
+        return self.progress_summary.is_file() and self.table("scorecard").is_file()

@@ -1,0 +1,103 @@
+"""The library's layers and the arrows between them, read from the source with `ast`.
+
+Each package under lib/reviewkit/ is a layer; a module may import its own layer and the layers
+below it, never one above (not even inside a function), and never another module's private
+(`_name`) helper. docs/development.md draws the same picture."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "lib" / "reviewkit"
+# lowest first: a layer may import only itself and the layers before it
+LAYERS = ("base", "methods", "inputs", "store", "intake", "analysis", "report", "demo", "run")
+TOP = {"__init__", "__main__"}  # the package's front door may import any layer
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "templates" not in p.parts)
+
+
+def _layer(path: Path) -> str | None:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, module, names) of every reviewkit import, at the top or inside a function."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
+                node.module == "reviewkit" or node.module.startswith("reviewkit.")):
+            out.append((node.lineno, node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            out += [(node.lineno, a.name, []) for a in node.names
+                    if a.name.startswith("reviewkit.")]
+    return out
+
+
+def _target_layer(module: str, names: list[str]) -> list[str]:
+    parts = module.split(".")
+    if len(parts) > 1:
+        return [parts[1]]
+    return [n for n in names if n in LAYERS]  # from reviewkit import intake
+
+
+def test_every_module_is_in_a_layer():
+    loose = [p.name for p in PACKAGE.glob("*.py") if p.stem not in TOP]
+    assert loose == [], "put each module in a layer package (see docs/development.md)"
+    assert sorted(p.name for p in PACKAGE.iterdir()
+                  if p.is_dir() and (p / "__init__.py").exists()) == sorted(LAYERS)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_down(path: Path):
+    own = _layer(path)
+    if own is None:
+        return
+    for line, module, names in _imports(path):
+        for target in _target_layer(module, names):
+            assert target in LAYERS, f"{path.name}:{line} imports {module}"
+            assert LAYERS.index(target) <= LAYERS.index(own), (
+                f"{path.relative_to(PACKAGE)}:{line}: the {own} layer imports {module} from "
+                f"the {target} layer above it")
+
+
+@pytest.mark.parametrize("path", [*_modules(), *sorted((ROOT / "tests").glob("*.py"))],
+                         ids=lambda p: p.name)
+def test_no_private_helper_is_used_from_another_module(path: Path):
+    for line, module, names in _imports(path):
+        private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+        assert private == [], f"{path.name}:{line} imports {private} from {module}"
+
+
+def test_the_arrows_are_the_documented_ones():
+    """Which layer imports which, as docs/development.md lists them."""
+    arrows: set[tuple[str, str]] = set()
+    for path in _modules():
+        own = _layer(path)
+        for _line, module, names in _imports(path):
+            for target in _target_layer(module, names):
+                if own and target != own:
+                    arrows.add((own, target))
+    doc = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    rows = [line.split("`")[1::2] for line in doc.splitlines()
+            if line.startswith("- `") and "` imports " in line]
+    documented = {(row[0], target) for row in rows for target in row[1:]}
+    assert arrows == documented, (sorted(arrows - documented), sorted(documented - arrows))
+
+
+def test_the_public_names_are_the_library_functions():
+    import reviewkit
+    from reviewkit.intake.step import run_intake
+    from reviewkit.report.step import load_context
+
+    assert reviewkit.run_intake is run_intake and reviewkit.load_context is load_context
+    for name in reviewkit.__all__:
+        assert callable(getattr(reviewkit, name)) or name == "__version__", name
+    assert sorted(reviewkit.__all__) == sorted(["__version__", *reviewkit._PUBLIC])
