@@ -22,8 +22,8 @@ from reviewkit.inputs.strategy import Filter, Strategy
 from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.policeuk import read_police
 from reviewkit.methods import grid
+from reviewkit.report import icons, maps
 from reviewkit.report.charts import ChartContext, xmr_chart, y_label
-from reviewkit.report.step import icons, maps
 
 
 # Icons ------------------------------------------------------------------------------------------

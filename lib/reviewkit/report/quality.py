@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reviewkit.intake.difficulties import GAP_CATEGORIES
-from reviewkit.report.step import html as H
+from reviewkit.report import html as H
 
 OUTCOME_COLS = ["rows_read", "accepted", "quarantined", "out_of_area", "unassigned",
                 "after_review_period"]
