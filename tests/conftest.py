@@ -160,11 +160,7 @@ def _keep_only(data: Path, crime_type: str, authority: str, months: tuple[str, s
 
 
 # The analyst's own notebook in the shared end-to-end run: the commented template.
-OWN_NOTEBOOK = """\
-own_notebooks:
-  - file: notebooks/own_template.ipynb
-    after: progress
-"""
+OWN_NOTEBOOKS = [{"file": "notebooks/own_template.ipynb", "after": "progress"}]
 HOSTILE = "<script>alert('x')</script> Patrols & <b>more</b>"
 
 
@@ -187,7 +183,7 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     text = text.replace("lead_agency: Council community safety team",
                         'lead_agency: "<img src=x onerror=alert(2)> Council"')
     strategy.write_text(text, encoding="utf-8")
-    params = write_params(base / "cycle.yaml", data, cycle="e2e", extra=OWN_NOTEBOOK)
+    params = write_params(base / "cycle.yaml", data, cycle="e2e", own_notebooks=OWN_NOTEBOOKS)
     outputs = base / "outputs"
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stdout + res.stderr

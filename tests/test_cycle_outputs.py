@@ -234,11 +234,11 @@ def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, c
     folder = tmp_path / "own"
     folder.mkdir()
     template = (ROOT / "notebooks" / "own_template.ipynb").read_text()
-    extra = "own_notebooks:\n" if count else ""
+    own = []
     for i in range(count):
         (folder / f"mine_{i}.ipynb").write_text(template)
-        extra += f"  - file: {folder}/mine_{i}.ipynb\n    after: {('intake', 'progress')[i % 2]}\n"
-    params = load_params(write_params(tmp_path / "p.yaml", demo_data, extra=extra))
+        own.append({"file": f"{folder}/mine_{i}.ipynb", "after": ("intake", "progress")[i % 2]})
+    params = load_params(write_params(tmp_path / "p.yaml", demo_data, own_notebooks=own))
     names = [s.name for s in sequence(params)]
     expected = ["intake", *[f"own:mine_{i}" for i in range(count) if i % 2 == 0], "progress",
                 *[f"own:mine_{i}" for i in range(count) if i % 2 == 1], "report"]
@@ -246,18 +246,20 @@ def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, c
     assert [s.name for s in sequence(params, "report")] == ["report"]
 
 
-@pytest.mark.parametrize("body,words", [
-    ("  - file: notebooks/nowhere.ipynb\n", "own_notebooks[0].file': file"),
-    ("  - file: notebooks/01_intake.ipynb\n", "one of the review's own steps"),
-    ("  - file: README.md\n", "not a notebook"),
-    ("  - file: notebooks/own_template.ipynb\n    after: report\n", "after"),
-    ("  - file: notebooks/own_template.ipynb\n  - file: notebooks/own_template.ipynb\n",
-     "two notebooks are named 'own_template'"),
+TEMPLATE = {"file": "notebooks/own_template.ipynb"}
+
+
+@pytest.mark.parametrize("own,words", [
+    ([{"file": "notebooks/nowhere.ipynb"}], "own_notebooks[0].file': file"),
+    ([{"file": "notebooks/01_intake.ipynb"}], "one of the review's own steps"),
+    ([{"file": "README.md"}], "not a notebook"),
+    ([{**TEMPLATE, "after": "report"}], "after"),
+    ([TEMPLATE, TEMPLATE], "two notebooks are named 'own_template'"),
 ])
-def test_own_notebook_mistakes_are_named(tmp_path, demo_data, body, words):
+def test_own_notebook_mistakes_are_named(tmp_path, demo_data, own, words):
     from reviewkit.inputs.params import load_params
 
-    path = write_params(tmp_path / "p.yaml", demo_data, extra="own_notebooks:\n" + body)
+    path = write_params(tmp_path / "p.yaml", demo_data, own_notebooks=own)
     with pytest.raises(ReviewError) as exc:
         load_params(path)
     assert words in str(exc.value) and "p.yaml" in str(exc.value)
@@ -271,6 +273,6 @@ def test_an_own_notebook_without_its_parameters_cell_is_refused(tmp_path, demo_d
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     nbformat.write(nb, tmp_path / "bare.ipynb")
     path = write_params(tmp_path / "p.yaml", demo_data,
-                        extra=f"own_notebooks:\n  - file: {tmp_path}/bare.ipynb\n")
+                        own_notebooks=[{"file": f"{tmp_path}/bare.ipynb"}])
     with pytest.raises(ReviewError, match="exactly one cell tagged 'parameters'"):
         load_params(path)
