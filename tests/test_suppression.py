@@ -149,36 +149,41 @@ def _determined(t, hidden_set, key):
     return bool(np.all(np.abs(ns[col[key]]) < 1e-9))
 
 
-def test_a_key_message_cannot_print_a_count_the_table_hid():
-    # robbery 3 (fewer than 5) hides burglary's 40 too; a key message printing burglary's 40
-    # would give robbery back as the total minus the rest, so it is left out
+# Key messages against the community crime table: robbery 3 this year (fewer than 5, hidden),
+# burglary 40 and shoplifting 50; last year 10, 41 and 52. The baseline is last year, so an
+# indicator's baseline count is the table's "last" column.
+TABLE = (("Robbery", 3, 10), ("Burglary", 40, 41), ("Shoplifting", 50, 52))
+
+
+def _allowed(filters: dict[str, object], counts: dict[str, tuple[float, float]]) -> set:
+    """The (indicator, count) pairs the community update may print, for indicators over the
+    police street data with these crime-type filters and (review, baseline) counts."""
     from types import SimpleNamespace
 
-    from reviewkit.inputs.params import CycleParams
+    from conftest import cycle_params
     from reviewkit.inputs.strategy import Indicator
     from reviewkit.report.step import community_numbers
 
-    params = CycleParams.model_validate({
-        "cycle": "t", "partnership": "P", "area": {"local_authorities": ["B"]},
-        "review_period": {"start": "2025-10", "end": "2026-09"},
-        "baseline_period": {"start": "2024-10", "end": "2025-09"},
-        "review_date": "2026-11-20",
-        "inputs": {"strategy": "s", "data_requests": "r", "difficulties": "d"}})
-    rows = []
-    for ctype, this, last in (("Robbery", 3, 10), ("Burglary", 40, 41),
-                              ("Shoplifting", 50, 52)):
-        rows += [{"month": "2026-01", "crime_type": ctype, "n": this},
-                 {"month": "2025-01", "crime_type": ctype, "n": last}]
+    params = cycle_params(baseline_period={"start": "2024-10", "end": "2025-09"})
+    rows = [{"month": month, "crime_type": ctype, "n": n}
+            for ctype, this, last in TABLE
+            for month, n in (("2026-01", this), ("2025-01", last))]
     indicators = [Indicator.model_validate({
-        "id": t.lower(), "priority": "p", "name": t, "dataset": "police_street",
-        "filter": {"crime_types": [t]}, "better": "lower"}) for t in ("Burglary", "Shoplifting")]
-    scorecard = pd.DataFrame([{"id": "burglary", "review_count": 40.0, "baseline_count": 41.0},
-                              {"id": "shoplifting", "review_count": 50.0,
-                               "baseline_count": 52.0}])
+        "id": k, "priority": "p", "name": k, "dataset": "police_street",
+        "filter": {"crime_types": f}, "better": "lower"}) for k, f in filters.items()]
+    scorecard = pd.DataFrame([{"id": k, "review_count": c[0], "baseline_count": c[1]}
+                              for k, c in counts.items()])
     ctx = SimpleNamespace(params=params, police=pd.DataFrame(rows), scorecard=scorecard,
                           street_dataset="police_street",
                           strategy=SimpleNamespace(indicators=indicators))
-    allowed = community_numbers(ctx)
+    return community_numbers(ctx)
+
+
+def test_a_key_message_cannot_print_a_count_the_table_hid():
+    # robbery 3 (fewer than 5) hides burglary's 40 too; a key message printing burglary's 40
+    # would give robbery back as the total minus the rest, so it is left out
+    allowed = _allowed({"burglary": ["Burglary"], "shoplifting": ["Shoplifting"]},
+                       {"burglary": (40.0, 41.0), "shoplifting": (50.0, 52.0)})
     assert ("burglary", "review_count") not in allowed
     assert ("shoplifting", "review_count") in allowed  # shown in the table anyway
     assert ("burglary", "baseline_count") in allowed  # last year's cells are all shown
@@ -189,33 +194,8 @@ def test_a_key_message_over_all_but_some_types_cannot_give_back_a_hidden_count()
     # robbery + shoplifting = 53 and shoplifting's 50 is shown, so robbery = 53 - 50: left out.
     # The same indicator written as a plain list of the two types is left out for the same
     # reason, so the two spellings of one filter must agree.
-    from types import SimpleNamespace
-
-    from reviewkit.inputs.params import CycleParams
-    from reviewkit.inputs.strategy import Indicator
-    from reviewkit.report.step import community_numbers
-
-    params = CycleParams.model_validate({
-        "cycle": "t", "partnership": "P", "area": {"local_authorities": ["B"]},
-        "review_period": {"start": "2025-10", "end": "2026-09"},
-        "baseline_period": {"start": "2024-10", "end": "2025-09"},
-        "review_date": "2026-11-20",
-        "inputs": {"strategy": "s", "data_requests": "r", "difficulties": "d"}})
-    rows = []
-    for ctype, this, last in (("Robbery", 3, 10), ("Burglary", 40, 41),
-                              ("Shoplifting", 50, 52)):
-        rows += [{"month": "2026-01", "crime_type": ctype, "n": this},
-                 {"month": "2025-01", "crime_type": ctype, "n": last}]
-    filters = {"but_burglary": {"all_except": ["Burglary"]},
-               "listed": ["Robbery", "Shoplifting"]}
-    indicators = [Indicator.model_validate({
-        "id": k, "priority": "p", "name": k, "dataset": "police_street",
-        "filter": {"crime_types": f}, "better": "lower"}) for k, f in filters.items()]
-    scorecard = pd.DataFrame([{"id": k, "review_count": 53.0, "baseline_count": 62.0}
-                              for k in filters])
-    ctx = SimpleNamespace(params=params, police=pd.DataFrame(rows), scorecard=scorecard,
-                          street_dataset="police_street",
-                          strategy=SimpleNamespace(indicators=indicators))
-    allowed = community_numbers(ctx)
+    allowed = _allowed({"but_burglary": {"all_except": ["Burglary"]},
+                        "listed": ["Robbery", "Shoplifting"]},
+                       {"but_burglary": (53.0, 62.0), "listed": (53.0, 62.0)})
     assert ("listed", "review_count") not in allowed
     assert ("but_burglary", "review_count") not in allowed
