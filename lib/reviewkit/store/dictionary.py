@@ -414,8 +414,8 @@ def for_people(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         if c and c.decimals is not None and pd.api.types.is_numeric_dtype(out[name]) and not (
                 pd.api.types.is_bool_dtype(out[name])):
             out[name] = out[name].round(c.decimals)
-    return out.rename(columns={n: column(table, str(n)).label for n in frame.columns
-                               if column(table, str(n))})
+    labels = {n: c.label for n in frame.columns if (c := column(table, str(n))) is not None}
+    return out.rename(columns=labels)
 
 
 def styled(table: str, frame: pd.DataFrame) -> pd.io.formats.style.Styler:
