@@ -135,9 +135,12 @@ def test_make_lab_listens_on_localhost_saves_as_git_keeps_and_allows_root_only_a
 
     if shutil.which("make") is None or not hasattr(os, "getuid"):
         pytest.skip("make is not installed (Windows users run jupyter lab themselves)")
-    res = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
-                         check=True)
-    line = res.stdout.strip().splitlines()[-1]
-    assert "jupyter lab" in line and "--ip=127.0.0.1" in line
+    # --no-print-directory: run from inside `make test`, make would add its directory lines
+    res = subprocess.run(["make", "--no-print-directory", "-n", "lab"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    lines = [ln for ln in res.stdout.splitlines() if "jupyter lab" in ln]
+    assert len(lines) == 1, res.stdout
+    line = lines[0]
+    assert "--ip=127.0.0.1" in line
     assert "--ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save" in line
     assert ("--allow-root" in line) == (os.getuid() == 0)
