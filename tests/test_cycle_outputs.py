@@ -90,7 +90,7 @@ def test_open_cycle_writes_nothing(cycle_run, cycle):
 
 def test_importing_the_library_leaves_the_matplotlib_backend_alone():
     code = ("import matplotlib, sys; matplotlib.use('svg'); "
-            "import reviewkit, reviewkit.report.step, reviewkit.analysis.step, "
+            "import reviewkit, reviewkit.report.board, reviewkit.analysis.step, "
             "reviewkit.report.explore, reviewkit.report.charts, reviewkit.report.maps; "
             "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend(); "
             "assert 'matplotlib.pyplot' not in sys.modules")

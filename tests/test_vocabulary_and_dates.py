@@ -235,7 +235,7 @@ def test_police_months_after_the_review_period_are_counted_as_such(real_police):
      "outcome is Suspect charged."),
 ])
 def test_the_report_states_what_a_police_indicator_counts(flt, numerator, expected):
-    from reviewkit.report.step import what_is_counted
+    from reviewkit.report.board import what_is_counted
 
     extra = {"measure": "proportion", "numerator": numerator} if numerator else {}
     s = strategy({"dataset": "police_street", "filter": flt, **extra})

@@ -85,7 +85,7 @@ print(json.dumps({"seconds": seconds, "peak_rss_bytes": peak, "rc": res.returnco
 """
 
 FLOOR_CELL = ("import matplotlib.pyplot, numpy, pandas, pyarrow, pydantic, scipy.stats, yaml\n"
-              "import reviewkit.intake.step, reviewkit.analysis.step, reviewkit.report.step")
+              "import reviewkit.intake.step, reviewkit.analysis.step, reviewkit.report.board")
 
 
 def _timed(command: list[str], env: dict[str, str]) -> dict:
