@@ -95,7 +95,7 @@ def test_the_arrows_are_the_documented_ones():
 def test_the_public_names_are_the_library_functions():
     import reviewkit
     from reviewkit.intake.step import run_intake
-    from reviewkit.report.board import load_context
+    from reviewkit.report.context import load_context
 
     assert reviewkit.run_intake is run_intake and reviewkit.load_context is load_context
     for name in reviewkit.__all__:

@@ -105,6 +105,6 @@ def test_an_spc_code_placeholder_is_filled_with_words():
     ("variation", "", "–"),
 ])
 def test_since_the_last_review_says_codes_in_words(column, code, words):
-    from reviewkit.report.board import plain_code
+    from reviewkit.report.changes import plain_code
 
     assert plain_code(column, code) == words

@@ -8,7 +8,7 @@ import shutil
 
 import pandas as pd
 
-from reviewkit.report.board import load_context
+from reviewkit.report.context import load_context
 
 
 def test_the_street_table_is_found_whatever_its_dataset_is_called(cycle_run, tmp_path):

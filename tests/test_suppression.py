@@ -162,7 +162,7 @@ def _allowed(filters: dict[str, object], counts: dict[str, tuple[float, float]])
 
     from conftest import cycle_params
     from reviewkit.inputs.strategy import Indicator
-    from reviewkit.report.board import community_numbers
+    from reviewkit.report.community import community_numbers
 
     params = cycle_params(baseline_period={"start": "2024-10", "end": "2025-09"})
     rows = [{"month": month, "crime_type": ctype, "n": n}

@@ -28,7 +28,7 @@ _PUBLIC = {
     "write_intake": "reviewkit.intake.step",
     "run_progress": "reviewkit.analysis.step",
     "write_progress": "reviewkit.analysis.step",
-    "load_context": "reviewkit.report.board",
+    "load_context": "reviewkit.report.context",
 }
 __all__ = ["__version__", "load_context", "load_params", "open_cycle", "run_folder",
            "run_intake", "run_progress", "step_folder", "write_intake", "write_progress"]
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from reviewkit.analysis.step import run_progress, write_progress
     from reviewkit.inputs.params import load_params
     from reviewkit.intake.step import run_intake, write_intake
+    from reviewkit.report.context import load_context
     from reviewkit.report.explore import open_cycle
-    from reviewkit.report.board import load_context
     from reviewkit.store.identity import run_folder
     from reviewkit.store.workspace import step_folder
 

@@ -1,0 +1,86 @@
+"""The board report's "since the last review": what moved between this review and the one
+before (statuses, data received, difficulties, restated figures)."""
+
+from __future__ import annotations
+
+import math
+
+from reviewkit.base.formatting import fmt_change, fmt_value
+from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
+from reviewkit.report import html as H
+from reviewkit.report.context import ReportContext
+
+
+def since_last_review(ctx: ReportContext) -> str:
+    body = [H.h(2, "Since the last review", "since")]
+    if not ctx.params.previous_cycle:
+        body.append(H.p("This is the first review with this tool: there is no earlier review "
+                        "to compare with. Set previous_cycle in the params file next time."))
+        return H.section("".join(body))
+    prev = ctx.previous.get("scorecard")
+    items = []
+    if prev is not None:
+        old = {r["id"]: r for _, r in prev.iterrows()}
+        for _, r in ctx.scorecard.iterrows():
+            o = old.get(r["id"])
+            if o is None:
+                items.append(f"{r['name']}: new indicator.")
+                continue
+            for col, label in (("target_status", "target status"), ("variation", "SPC signal"),
+                               ("direction", "change against baseline")):
+                if str(o.get(col, "")) != str(r[col]):
+                    items.append(f"{r['name']}: {label} was {plain_code(col, o.get(col))}, "
+                                 f"now {plain_code(col, r[col])}.")
+    pc = ctx.previous.get("completeness")
+    if pc is not None:
+        was = dict(zip(pc["dataset"], pc["status"], strict=True))
+        for _, r in ctx.completeness.iterrows():
+            if r["status"] == "complete" and was.get(r["dataset"]) not in (None, "complete"):
+                items.append(f"{r['description']}: now received complete "
+                             f"(was {was[r['dataset']]}).")
+    for _, r in ctx.difficulties[ctx.difficulties["resolved_cycle"] == ctx.params.cycle].iterrows():
+        items.append(f"Difficulty {r['id']} resolved: {r['description']}.")
+    for _, r in ctx.difficulties[ctx.difficulties["raised_cycle"] == ctx.params.cycle].iterrows():
+        items.append(f"Difficulty {r['id']} raised: {r['description']}.")
+    items += restatements(ctx)
+    body.append(H.ul(items) if items else H.p("Nothing has changed since the last review."))
+    return H.section("".join(body))
+
+
+def plain_code(column: str, value: object) -> str:
+    """A scorecard code as readers say it: SPC and assurance codes (`concern_high`) become
+    their words; '–' for none. Codes never reach a report."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(
+        value)
+    if not text:
+        return "–"
+    if column == "variation":
+        return VARIATION_TEXT.get(text, text).lower().replace(": ", " (", 1) + ")"
+    if column == "assurance":
+        return ASSURANCE_TEXT.get(text, text).lower()
+    return text.replace("_", " ")
+
+
+def restatements(ctx: ReportContext) -> list[str]:
+    """Indicator figures for periods both reviews cover that changed (e.g. a partner re-sent
+    corrected data), with the size of the change."""
+    prev = ctx.previous.get("series")
+    if prev is None or prev.empty:
+        return []
+    out = []
+    names = dict(zip(ctx.scorecard["id"], ctx.scorecard["name"], strict=True))
+    measures = dict(zip(ctx.scorecard["id"], ctx.scorecard["measure"], strict=True))
+    for ind, now in ctx.series.items():
+        before = prev[prev["indicator"] == ind]
+        if before.empty or now.empty:
+            continue
+        both = before.merge(now, on="period_start", suffixes=("_old", "_new"))
+        changed = both[(both["value_old"] - both["value_new"]).abs() > 1e-9]
+        for _, r in changed.iterrows():
+            m = measures.get(ind, "count")
+            size = fmt_change(r["value_new"] - r["value_old"], m)
+            out.append(f"Restated: {names.get(ind, ind)} for {r['period_new']} was "
+                       f"{fmt_value(r['value_old'], m)} at the last review and is now "
+                       f"{fmt_value(r['value_new'], m)} ({size}), because the data were "
+                       "re-sent or corrected.")
+    return out
