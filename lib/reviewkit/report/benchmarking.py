@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reviewkit.report import html as H
+from reviewkit.report import html
 from reviewkit.report.charts import funnel_chart
 from reviewkit.report.context import ReportContext
 
@@ -38,12 +38,12 @@ def benchmarking_section(ctx: ReportContext) -> str:
     b = ctx.benchmarking
     if b is None or b.empty:
         return ""
-    parts = [H.h(2, "Benchmarking against similar partnerships", "benchmarking"),
-             H.p("Rates for the 12 months to the end of the review period, against the group "
-                 "of most similar partnerships, with 95% and 99.8% funnel limits. Areas often "
-                 "differ by more than chance (Spiegelhalter's dispersion test); where they do, "
-                 "the limits are widened for that over-dispersion, so only a partnership "
-                 "outside the widened limits is called different from its peers.")]
+    parts = [html.h(2, "Benchmarking against similar partnerships", "benchmarking"),
+             html.p("Rates for the 12 months to the end of the review period, against the group "
+                    "of most similar partnerships, with 95% and 99.8% funnel limits. Areas often "
+                    "differ by more than chance (Spiegelhalter's dispersion test); where they do, "
+                    "the limits are widened for that over-dispersion, so only a partnership "
+                    "outside the widened limits is called different from its peers.")]
     for ind_id, peers in b.groupby("indicator", sort=False):
         row = ctx.scorecard[ctx.scorecard["id"] == ind_id]
         name = row["name"].iloc[0] if len(row) else ind_id
@@ -53,14 +53,14 @@ def benchmarking_section(ctx: ReportContext) -> str:
             else "Rate per 1,000 residents in 12 months")
         chart = ctx.chart(f"{ind_id}-funnel", lambda peers=peers, label=label: funnel_chart(
             peers, ctx.params.partnership, label))
-        parts.append(H.h(3, name))
-        parts.append(H.figure(chart, f"{name}: funnel plot against similar partnerships."))
-        parts.append(H.p(_dispersion_sentence(peers)))
+        parts.append(html.h(3, name))
+        parts.append(html.figure(chart, f"{name}: funnel plot against similar partnerships."))
+        parts.append(html.p(_dispersion_sentence(peers)))
         rows = [[p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), p["position"]]
                 for _, p in peers.iterrows()]
-        parts.append(H.table(["Partnership", label, "Rank (1 = lowest)", "Against the group"],
-                             rows, f"{name}: similar partnerships", numeric=(1, 2)))
-    return H.section("".join(parts))
+        parts.append(html.table(["Partnership", label, "Rank (1 = lowest)", "Against the group"],
+                                rows, f"{name}: similar partnerships", numeric=(1, 2)))
+    return html.section("".join(parts))
 
 
 def _dispersion_sentence(peers: pd.DataFrame) -> str:

@@ -17,9 +17,7 @@ from reviewkit.base.formatting import fmt_change_for, fmt_pct, fmt_value, series
 from reviewkit.inputs.own import own_title
 from reviewkit.inputs.strategy import AllExcept, Strategy
 from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
-from reviewkit.report import html as H
-from reviewkit.report import icons, indicator_chart
-from reviewkit.report import quality as Q
+from reviewkit.report import html, icons, indicator_chart, quality
 from reviewkit.report.benchmarking import peer_row, peer_sentence
 from reviewkit.report.charts import ChartContext, trend_chart, xmr_chart
 from reviewkit.report.context import ReportContext
@@ -61,22 +59,22 @@ ASSURANCE_BADGE = {"consistent_pass": ("good", "P", "Will meet target"),
 
 def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> str:
     kind, sym, text = mapping.get(str(key), ("none", "", str(key) if key else "–"))
-    return H.badge(kind, text, sym)
+    return html.badge(kind, text, sym)
 
 
 def board_title(ctx: ReportContext) -> str:
     p = ctx.params
-    return (f'<header class="title">{H.h(1, f"{p.partnership}: strategy review")}'
-            f'<p class="subtitle">Review period {H.esc(ctx.review_desc)} · compared with '
-            f"{H.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
-            f'<p class="status">{H.esc(p.report.status_line())}</p></header>')
+    return (f'<header class="title">{html.h(1, f"{p.partnership}: strategy review")}'
+            f'<p class="subtitle">Review period {html.esc(ctx.review_desc)} · compared with '
+            f"{html.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
+            f'<p class="status">{html.esc(p.report.status_line())}</p></header>')
 
 
 def board_summary(ctx: ReportContext) -> str:
     bullets = executive_summary(ctx.scorecard, ctx.initiatives, ctx.completeness,
                                 ctx.params.analysis.significance_level)
-    return H.section(H.h(2, "Executive summary", "summary") + ctx.narrative_html(
-        "executive_summary") + H.ul(bullets, raw=True))
+    return html.section(html.h(2, "Executive summary", "summary") + ctx.narrative_html(
+        "executive_summary") + html.ul(bullets, raw=True))
 
 
 def scorecard_table(ctx: ReportContext) -> str:
@@ -87,7 +85,7 @@ def scorecard_table(ctx: ReportContext) -> str:
             s = ctx.series.get(r["id"], pd.DataFrame())
             trend = ctx.chart(f"{r['id']}-trend", lambda r=r, s=s: trend_chart(
                 r["name"], s, r["measure"], str(ctx.params.review.start)))
-            img = f'<img class="spark" src="{trend.data_uri}" alt="{H.esc(trend.alt)}">'
+            img = f'<img class="spark" src="{trend.data_uri}" alt="{html.esc(trend.alt)}">'
             unit = unit_suffix(r["measure"]).replace(" a year", "").strip()
             name = r["name"] if (not unit or "per 1,000" in r["name"]) else (
                 f"{r['name']} ({unit})")
@@ -111,7 +109,7 @@ def scorecard_table(ctx: ReportContext) -> str:
             groups.append((f"Priority: {pr.name}", rows))
     caption = (f"Scorecard: each indicator over {ctx.review_desc} against the baseline "
                f"({ctx.baseline_desc})")
-    return H.section(H.h(2, "Scorecard", "scorecard") + H.grouped_table(
+    return html.section(html.h(2, "Scorecard", "scorecard") + html.grouped_table(
         ["Indicator", "Review period", "Baseline", "Change", "Beyond chance?",
          "Variation (SPC)", "Assurance", "Target", "Trend"], groups, caption,
         raw_columns=(4, 5, 6, 7, 8), numeric=(1, 2, 3), cls="scorecard") + _icon_key())
@@ -126,11 +124,11 @@ def _icon_key() -> str:
     return ('<div class="icon-key"><p><strong>Variation</strong> (is the latest point unusual? '
             "H or L: high or low) and <strong>assurance</strong> (will the target be met, "
             "judged against the process limits) in the Making Data Count style:</p>"
-            + H.ul(items, raw=True) + "</div>")
+            + html.ul(items, raw=True) + "</div>")
 
 
 def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
-    parts = [H.h(3, r["name"]),
+    parts = [html.h(3, r["name"]),
              f"<p>{indicator_sentence(r, ctx.review_desc, ctx.baseline_desc)}</p>"]
     facts = []
     if r["assessable"] and r["test"]:
@@ -164,7 +162,7 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
     counted = what_is_counted(ctx.strategy, str(r["id"]))
     if counted:
         facts.insert(0, counted)
-    parts.append(H.ul(facts))
+    parts.append(html.ul(facts))
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
         chart = ctx.chart(f"{r['id']}-xmr", lambda: xmr_chart(
@@ -187,7 +185,7 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
         legend = [icons.with_words(r["variation"])] if r["variation"] else []
         if r["assurance"]:
             legend.append(icons.with_words(r["assurance"]))
-        parts.append(H.figure(chart, caption, legend=" ".join(legend)))
+        parts.append(html.figure(chart, caption, legend=" ".join(legend)))
     return "".join(parts)
 
 
@@ -244,45 +242,45 @@ def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
 def priority_sections(ctx: ReportContext) -> str:
     out = []
     for pr in ctx.strategy.priorities:
-        parts = [H.h(2, f"Priority: {pr.name}", f"priority-{pr.id}")]
+        parts = [html.h(2, f"Priority: {pr.name}", f"priority-{pr.id}")]
         if pr.description:
-            parts.append(H.p(pr.description))
+            parts.append(html.p(pr.description))
         parts.append(ctx.narrative_html(f"priority_{pr.id}"))
         for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows():
             parts.append(_indicator_block(ctx, r))
         ini = ctx.initiatives[ctx.initiatives["priority"] == pr.id] if len(
             ctx.initiatives) else ctx.initiatives
         if len(ini):
-            parts.append(H.h(3, f"Initiatives for {pr.name.lower()}"))
-            parts.append(H.table(["Initiative", "Lead agency", "Status", "Milestones",
-                                  "Next milestone", "Its indicators against the baseline",
-                                  "Re-assess?"],
-                                 _initiative_rows(ini), f"Initiatives: {pr.name}",
-                                 raw_columns=(2,)))
-            parts.append(H.p("What an initiative's indicators did is shown beside it, not "
-                             "measured as its effect: a before-and-after comparison with no "
-                             "comparison area cannot separate the initiative from everything "
-                             "else that changed, and a baseline year that was unusually high "
-                             "tends to be followed by a lower one (regression to the mean)."))
-        out.append(H.section("".join(parts)))
+            parts.append(html.h(3, f"Initiatives for {pr.name.lower()}"))
+            parts.append(html.table(["Initiative", "Lead agency", "Status", "Milestones",
+                                     "Next milestone", "Its indicators against the baseline",
+                                     "Re-assess?"],
+                                    _initiative_rows(ini), f"Initiatives: {pr.name}",
+                                    raw_columns=(2,)))
+            parts.append(html.p("What an initiative's indicators did is shown beside it, not "
+                                "measured as its effect: a before-and-after comparison with no "
+                                "comparison area cannot separate the initiative from everything "
+                                "else that changed, and a baseline year that was unusually high "
+                                "tends to be followed by a lower one (regression to the mean)."))
+        out.append(html.section("".join(parts)))
     return "".join(out)
 
 
 def reassessment_section(ctx: ReportContext) -> str:
     ini = ctx.initiatives
     flagged = ini[ini["reassess"]] if len(ini) else ini
-    body = [H.h(2, "Recommendations for re-assessment", "reassessment")]
-    body.append(H.p("An initiative is recommended for re-assessment when it is off track, when "
-                    "an indicator it is meant to move shows special-cause concern, when it has "
-                    f"run {ctx.params.analysis.reassess_after_months} months or more with no "
-                    "improvement beyond chance in its indicators, or when it cannot be judged "
-                    "because its data is missing."))
+    body = [html.h(2, "Recommendations for re-assessment", "reassessment")]
+    body.append(html.p("An initiative is recommended for re-assessment when it is off track, when "
+                       "an indicator it is meant to move shows special-cause concern, when it has "
+                       f"run {ctx.params.analysis.reassess_after_months} months or more with no "
+                       "improvement beyond chance in its indicators, or when it cannot be judged "
+                       "because its data is missing."))
     if len(flagged):
-        body.append(H.ul(f"{r['name']} ({r['lead_agency']}): {r['reassess_reasons']}."
-                         for _, r in flagged.iterrows()))
+        body.append(html.ul(f"{r['name']} ({r['lead_agency']}): {r['reassess_reasons']}."
+                            for _, r in flagged.iterrows()))
     else:
-        body.append(H.p("No initiative needs re-assessment this cycle."))
-    return H.section("".join(body))
+        body.append(html.p("No initiative needs re-assessment this cycle."))
+    return html.section("".join(body))
 
 
 def recording_notes(ctx: ReportContext) -> str:
@@ -293,15 +291,15 @@ def recording_notes(ctx: ReportContext) -> str:
                + (f" ({d.reason})" if d.reason else "")
                for d in ctx.params.analysis.recording_changes]
     items = notes + [f"The analyst's decision on a recording change: {x}." for x in decided]
-    return H.ul(items) if items else ""
+    return html.ul(items) if items else ""
 
 
 def data_section(ctx: ReportContext) -> str:
-    return H.section(H.h(2, "Data completeness and difficulties", "data")
-                     + recording_notes(ctx)
-                     + Q.completeness_table(ctx.completeness)
-                     + Q.reconciliation_summary(ctx.reconciliation)
-                     + Q.difficulties_tables(ctx.difficulties, ctx.params.cycle))
+    return html.section(html.h(2, "Data completeness and difficulties", "data")
+                        + recording_notes(ctx)
+                        + quality.completeness_table(ctx.completeness)
+                        + quality.reconciliation_summary(ctx.reconciliation)
+                        + quality.difficulties_tables(ctx.difficulties, ctx.params.cycle))
 
 
 def own_analyses(ctx: ReportContext) -> str:
@@ -309,9 +307,10 @@ def own_analyses(ctx: ReportContext) -> str:
     items = []
     for own in ctx.params.own_notebooks:
         href = CycleLayout(ctx.run_dir).analysis_html(own.file).relative_to(ctx.run_dir)
-        items.append(f'<a href="{H.esc(href.as_posix())}">{H.esc(own_title(own))}</a>')
+        items.append(f'<a href="{html.esc(href.as_posix())}">{html.esc(own_title(own))}</a>')
     if not items:
         return ""
-    return H.section(H.h(2, "Further analysis", "further-analysis")
-                     + "<p>The analyst's own analyses for this review cycle, run with the same "
-                     "data and parameters (files beside this report):</p>" + H.ul(items, raw=True))
+    return html.section(html.h(2, "Further analysis", "further-analysis")
+                        + "<p>The analyst's own analyses for this review cycle, run with the same "
+                        "data and parameters (files beside this report):</p>"
+                        + html.ul(items, raw=True))

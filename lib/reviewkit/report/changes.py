@@ -7,16 +7,16 @@ import math
 
 from reviewkit.base.formatting import fmt_change, fmt_value
 from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
-from reviewkit.report import html as H
+from reviewkit.report import html
 from reviewkit.report.context import ReportContext
 
 
 def since_last_review(ctx: ReportContext) -> str:
-    body = [H.h(2, "Since the last review", "since")]
+    body = [html.h(2, "Since the last review", "since")]
     if not ctx.params.previous_cycle:
-        body.append(H.p("This is the first review with this tool: there is no earlier review "
-                        "to compare with. Set previous_cycle in the params file next time."))
-        return H.section("".join(body))
+        body.append(html.p("This is the first review with this tool: there is no earlier review "
+                           "to compare with. Set previous_cycle in the params file next time."))
+        return html.section("".join(body))
     prev = ctx.previous.get("scorecard")
     items = []
     if prev is not None:
@@ -43,8 +43,8 @@ def since_last_review(ctx: ReportContext) -> str:
     for _, r in ctx.difficulties[ctx.difficulties["raised_cycle"] == ctx.params.cycle].iterrows():
         items.append(f"Difficulty {r['id']} raised: {r['description']}.")
     items += restatements(ctx)
-    body.append(H.ul(items) if items else H.p("Nothing has changed since the last review."))
-    return H.section("".join(body))
+    body.append(html.ul(items) if items else html.p("Nothing has changed since the last review."))
+    return html.section("".join(body))
 
 
 def plain_code(column: str, value: object) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 from reviewkit.analysis import places
 from reviewkit.base.formatting import fmt_value
 from reviewkit.inputs.strategy import Filter
-from reviewkit.report import html as H
+from reviewkit.report import html
 from reviewkit.report.context import ReportContext
 from reviewkit.report.sources import OGL, sources_sentence, sources_used
 from reviewkit.report.suppression import (
@@ -30,9 +30,9 @@ PLAIN_STATUS = {"complete": "finished", "on track": "going to plan",
 
 def community_title(ctx: ReportContext) -> str:
     area = ", ".join(ctx.params.area.local_authorities) or ctx.params.partnership
-    return (f'<header class="title">{H.h(1, f"Keeping {area} safe: an update for residents")}'
-            f'<p class="subtitle">{H.esc(ctx.params.partnership)} · '
-            f"{H.esc(ctx.review_desc)}</p></header>")
+    return (f'<header class="title">{html.h(1, f"Keeping {area} safe: an update for residents")}'
+            f'<p class="subtitle">{html.esc(ctx.params.partnership)} · '
+            f"{html.esc(ctx.review_desc)}</p></header>")
 
 
 def _plain_change(r: pd.Series, threshold: int,
@@ -159,8 +159,8 @@ def community_messages(ctx: ReportContext) -> str:
                 msgs.append(s)
     if not msgs:
         msgs.append("Most things stayed about the same as before our plan started.")
-    return H.section(H.h(2, "Key messages", "key-messages") + ctx.narrative_html(
-        "community_intro") + H.ul(msgs[:6]))
+    return html.section(html.h(2, "Key messages", "key-messages") + ctx.narrative_html(
+        "community_intro") + html.ul(msgs[:6]))
 
 
 def community_priorities(ctx: ReportContext) -> str:
@@ -168,23 +168,23 @@ def community_priorities(ctx: ReportContext) -> str:
     allowed = community_numbers(ctx)
     out = []
     for pr in ctx.strategy.priorities:
-        parts = [H.h(2, pr.name, f"c-{pr.id}")]
+        parts = [html.h(2, pr.name, f"c-{pr.id}")]
         if pr.community_message:
-            parts.append(H.p(pr.community_message))
+            parts.append(html.p(pr.community_message))
         parts.append(ctx.narrative_html(f"community_priority_{pr.id}"))
         facts = [s for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows()
                  if (s := _plain_change(r, t, allowed))]
         if facts:
-            parts.append(H.h(3, "What the figures show"))
-            parts.append(H.ul(facts))
+            parts.append(html.h(3, "What the figures show"))
+            parts.append(html.ul(facts))
         ini = ctx.initiatives[ctx.initiatives["priority"] == pr.id] if len(
             ctx.initiatives) else ctx.initiatives
         if len(ini):
-            parts.append(H.h(3, "What we are doing"))
-            parts.append(H.ul(f"{r['name']} (led by {r['lead_agency']}): "
-                              f"{PLAIN_STATUS.get(r['status'], r['status'])}."
-                              for _, r in ini.iterrows()))
-        out.append(H.section("".join(parts)))
+            parts.append(html.h(3, "What we are doing"))
+            parts.append(html.ul(f"{r['name']} (led by {r['lead_agency']}): "
+                                 f"{PLAIN_STATUS.get(r['status'], r['status'])}."
+                                 for _, r in ini.iterrows()))
+        out.append(html.section("".join(parts)))
     return "".join(out)
 
 
@@ -202,16 +202,16 @@ def community_where(ctx: ReportContext) -> str:
         shown = suppress_count(float(c["review"]), t)
         rows.append([c["lsoa_name"] or c["lsoa_code"], shown or f"fewer than {t}",
                      f"{c['share_pct']:.0f}%" if shown else "not shown"])
-    body = [H.h(2, "Where crime happens", "c-where"),
-            H.p(_spread_sentence(table)),
+    body = [html.h(2, "Where crime happens", "c-where"),
+            html.p(_spread_sentence(table)),
             area_map(ctx, "community-map", None, "crimes and incidents",
                       "Crime and anti-social behaviour reported to the police", community=True),
-            H.table(["Neighbourhood", "Crimes and incidents", "Share of the area"], rows,
-                    f"The five neighbourhoods with the most crime and anti-social behaviour "
-                    f"reported, {review.describe()}", numeric=(1, 2)),
-            H.p(f"Numbers from 1 to {t - 1} are not shown, to protect people's privacy; the "
-                "map shows them as the lightest shade.")]
-    return H.section("".join(body))
+            html.table(["Neighbourhood", "Crimes and incidents", "Share of the area"], rows,
+                       f"The five neighbourhoods with the most crime and anti-social behaviour "
+                       f"reported, {review.describe()}", numeric=(1, 2)),
+            html.p(f"Numbers from 1 to {t - 1} are not shown, to protect people's privacy; the "
+                   "map shows them as the lightest shade.")]
+    return html.section("".join(body))
 
 
 def _spread_sentence(table: pd.DataFrame) -> str:
@@ -246,16 +246,16 @@ def crime_by_type(ctx: ReportContext) -> str:
     for name, r in shown.iterrows():
         rows.append([name] + [v if isinstance(v, str) else (
             f"{v:+,}" if col == "change" else f"{v:,}") for col, v in r.items()])
-    note = H.p(f"To protect people's privacy, numbers from 1 to {t - 1} are shown as "
-               f"“fewer than {t}”. Some other numbers are marked “not shown” so that a hidden "
-               "number cannot be worked out from the total.")
+    note = html.p(f"To protect people's privacy, numbers from 1 to {t - 1} are shown as "
+                  f"“fewer than {t}”. Some other numbers are marked “not shown” so that a hidden "
+                  "number cannot be worked out from the total.")
     if apart:
-        note += H.p("“Not comparable”: the way the police record "
-                    + ", ".join(c.crime_type.lower() for c in apart.values())
-                    + " appears to have changed between the two years, so the change would "
-                    "mislead.")
-    return H.section(H.h(2, "Crime and anti-social behaviour reported to the police",
-                         "crime-types") + H.table(
+        note += html.p("“Not comparable”: the way the police record "
+                       + ", ".join(c.crime_type.lower() for c in apart.values())
+                       + " appears to have changed between the two years, so the change would "
+                       "mislead.")
+    return html.section(html.h(2, "Crime and anti-social behaviour reported to the police",
+                               "crime-types") + html.table(
         ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"], rows,
         "Crimes and incidents reported to the police in the area, by type",
         numeric=(1, 2, 3)) + note)
@@ -263,14 +263,14 @@ def crime_by_type(ctx: ReportContext) -> str:
 
 def community_help(ctx: ReportContext) -> str:
     r = ctx.params.report
-    return H.section(H.h(2, "How you can help", "help") + H.ul([
+    return html.section(html.h(2, "How you can help", "help") + html.ul([
         r.report_crime, r.contact,
         "Come to a community meeting or join Neighbourhood Watch to tell us what matters "
         "where you live."]))
 
 
 def community_about(ctx: ReportContext) -> str:
-    return H.section(H.h(2, "About these figures", "about") + H.ul([
+    return html.section(html.h(2, "About these figures", "about") + html.ul([
         "“More than the normal ups and downs” means the change is bigger than we would "
         "expect by chance from month to month. It does not tell us what caused it.",
         sources_sentence(sources_used(ctx, community=True)),

@@ -3,7 +3,7 @@ caveats, and the statistical words in plain terms."""
 
 from __future__ import annotations
 
-from reviewkit.report import html as H
+from reviewkit.report import html
 from reviewkit.report.context import ReportContext
 from reviewkit.report.narrative import multiple_testing_note
 from reviewkit.report.sources import OGL, sources_sentence, sources_used
@@ -56,7 +56,7 @@ def method_annex(ctx: ReportContext) -> str:
                      "report.")
     items.append(sources_sentence(used))
     items.append(OGL)
-    return H.section(H.h(2, "Method and caveats", "method") + H.ul(items)) + glossary()
+    return html.section(html.h(2, "Method and caveats", "method") + html.ul(items)) + glossary()
 
 
 GLOSSARY = [
@@ -87,5 +87,5 @@ GLOSSARY = [
 
 def glossary() -> str:
     """Plain meanings of the statistical words the board report uses."""
-    items = [f"<strong>{H.esc(t)}</strong>: {H.esc(d)}" for t, d in GLOSSARY]
-    return H.section(H.h(2, "Glossary", "glossary") + H.ul(items, raw=True))
+    items = [f"<strong>{html.esc(t)}</strong>: {html.esc(d)}" for t, d in GLOSSARY]
+    return html.section(html.h(2, "Glossary", "glossary") + html.ul(items, raw=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reviewkit.report import html as H
+from reviewkit.report import html
 from reviewkit.report.context import ReportContext
 
 
@@ -13,10 +13,10 @@ def planning_title(ctx: ReportContext) -> str:
     months = ctx.params.cycle_months
     nxt = ctx.params.review.shift(months)
     return (f'<header class="title">'
-            f'{H.h(1, f"{ctx.params.partnership}: planning pack for the next review")}'
+            f'{html.h(1, f"{ctx.params.partnership}: planning pack for the next review")}'
             f'<p class="subtitle">For the core audit team · next review period '
-            f"{H.esc(nxt.describe())} · prepared after the review of "
-            f"{H.esc(ctx.review_desc)}</p></header>")
+            f"{html.esc(nxt.describe())} · prepared after the review of "
+            f"{html.esc(ctx.review_desc)}</p></header>")
 
 
 def planning_requests(ctx: ReportContext) -> str:
@@ -30,10 +30,10 @@ def planning_requests(ctx: ReportContext) -> str:
     rows = [[r.description, r.provider, r.gatherer, r.analyst, r.frequency,
              add_months(r.due, months).strftime("%d %b %Y"), r.expected_format or "–",
              status.get(r.dataset, "–")] for r in register.data_requests]
-    return H.section(H.h(2, "Information required for the next review", "requests")
-                     + H.table(["Dataset", "Provided by", "Gathered by", "Analysed by",
-                                "Frequency", "Due", "Format", "This review"], rows,
-                               "Data requests for the next review, with due dates"))
+    return html.section(html.h(2, "Information required for the next review", "requests")
+                        + html.table(["Dataset", "Provided by", "Gathered by", "Analysed by",
+                                      "Frequency", "Due", "Format", "This review"], rows,
+                                     "Data requests for the next review, with due dates"))
 
 
 def planning_difficulties(ctx: ReportContext) -> str:
@@ -45,13 +45,13 @@ def planning_difficulties(ctx: ReportContext) -> str:
     gap_items = [f"{r['description']} ({r['provider']}): {r['status']}"
                  + (f", missing {r['missing_periods']}" if r["missing_periods"] else "")
                  for _, r in gaps.iterrows()]
-    return H.section(
-        H.h(2, "Open difficulties", "open-difficulties")
-        + H.table(["Id", "Agency", "Dataset", "Category", "Difficulty", "Action", "Owner",
-                   "Raised"], rows, "Difficulties still open, with their owners and actions")
-        + H.h(2, "Data gaps still open", "gaps")
-        + (H.ul(gap_items) if gap_items else H.p("None: every requested dataset arrived "
-                                                 "complete.")))
+    return html.section(
+        html.h(2, "Open difficulties", "open-difficulties")
+        + html.table(["Id", "Agency", "Dataset", "Category", "Difficulty", "Action", "Owner",
+                      "Raised"], rows, "Difficulties still open, with their owners and actions")
+        + html.h(2, "Data gaps still open", "gaps")
+        + (html.ul(gap_items) if gap_items else html.p("None: every requested dataset arrived "
+                                                       "complete.")))
 
 
 def planning_milestones(ctx: ReportContext) -> str:
@@ -69,6 +69,6 @@ def planning_milestones(ctx: ReportContext) -> str:
                 rows.append([ini.name, ini.lead_agency, m.name, m.due.strftime("%d %b %Y"),
                              when])
     rows.sort(key=lambda r: pd.to_datetime(r[3], format="%d %b %Y"))
-    return H.section(H.h(2, "Initiative milestones falling due", "milestones") + H.table(
+    return html.section(html.h(2, "Initiative milestones falling due", "milestones") + html.table(
         ["Initiative", "Lead agency", "Milestone", "Due", "State"], rows,
         f"Milestones not done that are overdue or due by {end:%d %B %Y}"))

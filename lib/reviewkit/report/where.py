@@ -4,8 +4,7 @@ concentrated and where it changed most, and the maps both reports draw."""
 from __future__ import annotations
 
 from reviewkit.analysis import places
-from reviewkit.report import html as H
-from reviewkit.report import maps
+from reviewkit.report import html, maps
 from reviewkit.report.context import ReportContext
 
 
@@ -34,10 +33,10 @@ def area_map(ctx: ReportContext, key: str, crime_types: list[str] | None, what: 
     else:
         return ""
     if not chart.png:
-        return H.p(chart.alt)
+        return html.p(chart.alt)
     how = ("by LSOA" if boundaries is not None else
            "in squares of about 500 metres, from police.uk's approximate locations")
-    return H.figure(chart, f"{title}: {review.describe()}, {how}.", cls="chart map")
+    return html.figure(chart, f"{title}: {review.describe()}, {how}.", cls="chart map")
 
 
 def where_section(ctx: ReportContext) -> str:
@@ -47,13 +46,13 @@ def where_section(ctx: ReportContext) -> str:
         return ""
     alpha = ctx.params.analysis.significance_level
     base, review = ctx.params.baseline, ctx.params.review
-    body = [H.h(2, "Where crime happens", "where"),
-            H.p(f"For each police indicator: the five LSOAs (small areas of about 1,500 "
-                f"residents) with the most records in {ctx.review_desc}, with their share of "
-                f"the partnership's total, and the five where the number changed most since "
-                f"the baseline ({ctx.baseline_desc}; scaled to the same length). Police.uk "
-                "places each record at an approximate location, so counts near an LSOA's edge "
-                "can fall in its neighbour.")]
+    body = [html.h(2, "Where crime happens", "where"),
+            html.p(f"For each police indicator: the five LSOAs (small areas of about 1,500 "
+                   f"residents) with the most records in {ctx.review_desc}, with their share of "
+                   f"the partnership's total, and the five where the number changed most since "
+                   f"the baseline ({ctx.baseline_desc}; scaled to the same length). Police.uk "
+                   "places each record at an approximate location, so counts near an LSOA's edge "
+                   "can fall in its neighbour.")]
     for _, r in ctx.scorecard.iterrows():
         ind = ctx.strategy.indicator(r["id"])
         if ind.dataset != ctx.street_dataset or ind.measure == "proportion":
@@ -63,15 +62,15 @@ def where_section(ctx: ReportContext) -> str:
             continue
         conc = places.concentrated(table, ctx.lsoa_names)
         moved = places.changed(table, ctx.lsoa_names, base, review, alpha)
-        body.append(H.h(3, ind.name))
-        body.append(H.table(
+        body.append(html.h(3, ind.name))
+        body.append(html.table(
             ["LSOA", "Name", "Records", "Share of the partnership", "Top LSOAs together"],
             [[c["lsoa_code"], c["lsoa_name"] or "–", f"{c['review']:,}",
               f"{c['share_pct']:.1f}%", f"{c['cumulative_share_pct']:.1f}%"]
              for _, c in conc.iterrows()],
             f"{ind.name}: where it is most concentrated, {ctx.review_desc}",
             numeric=(2, 3, 4)))
-        body.append(H.table(
+        body.append(html.table(
             ["LSOA", "Name", "Baseline", "Review period", "Change", "Beyond chance?"],
             [[c["lsoa_code"], c["lsoa_name"] or "–", f"{c['baseline']:,}",
               f"{c['review']:,}", f"{c['change']:+,.0f}",
@@ -80,11 +79,11 @@ def where_section(ctx: ReportContext) -> str:
         if ind.filter.outcome_categories is None:
             body.append(area_map(ctx, f"{ind.id}-map", ind.filter.crime_type_set(),
                                   "records", f"{ind.name}", community=False))
-    body.append(H.p(
+    body.append(html.p(
         "“Beyond chance” uses the indicators' change test on each LSOA's monthly counts "
         "(exact Poisson, or quasi-Poisson when they vary more than chance would), with "
         "p-values adjusted for the number of LSOAs compared (Holm). Small areas have small "
         "counts: "
         "most changes there are within chance, and a change says nothing about its cause.",
         cls="method-note"))
-    return H.section("".join(body))
+    return html.section("".join(body))
