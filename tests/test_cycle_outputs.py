@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import struct
 import subprocess
 import sys
@@ -116,6 +117,45 @@ def test_charts_folder_has_high_resolution_png_and_svg_named_by_indicator(cycle_
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
         alt = (charts / f"{ind}.txt").read_text(encoding="utf-8")
         assert alt.startswith("XmR chart of ")
+
+
+def test_each_chart_is_drawn_once_and_shown_by_the_notebook_and_the_report_as_drawn(cycle_run,
+                                                                                     cycle):
+    import base64
+
+    import nbformat
+
+    layout = CycleLayout(cycle_run["cycle"])
+    images = cycle.chart_images()
+    charted = [i for i in cycle.indicators if len(cycle.series(i)) >= 2]
+    assert len(images) == len(charted) >= 5
+    notebook = nbformat.read(layout.executed("02_progress.ipynb"), as_version=4)
+    shown = [base64.b64decode(o["data"]["image/png"]) for c in notebook.cells
+             if c.cell_type == "code" for o in c.get("outputs", [])
+             if "image/png" in o.get("data", {})]
+    board = (cycle_run["cycle"] / "review_report.html").read_text(encoding="utf-8")
+    for ind, image in zip(charted, images, strict=True):
+        # the board report's image and the slides' chart come from one figure: same words
+        words = (layout.charts_dir / f"{ind}.txt").read_text(encoding="utf-8").strip()
+        assert image.alt == words and image.png.startswith(b"\x89PNG")
+        assert image._repr_mimebundle_() == {"image/png": image.png, "text/plain": words}
+        # the notebook and the report show the saved image, byte for byte (not drawn again)
+        assert image.png in shown
+        assert base64.b64encode(image.png).decode("ascii") in board
+    for ind in cycle.indicators:  # every scorecard row's trend line, drawn by progress too
+        trend = layout.report_chart(f"{ind}-trend")
+        assert base64.b64encode(trend.with_name(f"{trend.name}.png").read_bytes()).decode(
+            "ascii") in board
+
+
+def test_a_cycle_without_the_saved_image_draws_the_chart_for_the_notebook(cycle_run, tmp_path):
+    import reviewkit as rk
+
+    folder = tmp_path / "cycle"
+    shutil.copytree(cycle_run["cycle"], folder)
+    shutil.rmtree(CycleLayout(folder).chart_cache_dir)
+    image = rk.open_cycle(folder).chart_image("asb_police")
+    assert image.png.startswith(b"\x89PNG") and image.alt.startswith("XmR chart of ")
 
 
 # The Excel workbook -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ here writes, and each table comes back as a fresh copy the analyst may change fr
     cycle.scorecard                                   # one row per indicator
     cycle.series("asb_police")                        # an indicator's series, by period
     cycle.chart("asb_police")                         # its XmR chart as a figure
+    cycle.chart_images()                              # every XmR chart as the report shows it
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.inputs.yaml_files import validate
-from reviewkit.report.charts import ChartFigure, indicator_figure
+from reviewkit.report.charts import (
+    Chart,
+    ChartFigure,
+    indicator_figure,
+    png_bytes,
+    xmr_alt,
+)
 from reviewkit.store import dictionary
 from reviewkit.store.layout import CycleLayout, cycle_dir
 from reviewkit.store.spreadsheet import read_csv
@@ -187,10 +194,31 @@ class Cycle:
 
     def charts(self) -> list[ChartFigure]:
         """Every indicator's XmR chart, in scorecard order (indicators with a chart)."""
+        return [self.chart(i) for i in self._charted()]
+
+    def _charted(self) -> list[str]:
+        """Indicators with a chart (two points or more), in scorecard order."""
         long = self._tidy("indicator_series")
         have = set(long.loc[long.groupby("indicator")["indicator"].transform("size") >= 2,
                             "indicator"])
-        return [self.chart(i) for i in self.indicators if i in have]
+        return [i for i in self.indicators if i in have]
+
+    def chart_image(self, indicator: str) -> Chart:
+        """The indicator's XmR chart as the progress step drew it for the board report (periods
+        shaded, target trajectory, markers), with its text alternative: shown inline in a
+        notebook without drawing it again. A cycle without the image gets the chart drawn."""
+        saved = Chart.load(self.layout.report_chart(f"{self._known(indicator)}-xmr"))
+        if saved is not None:
+            return saved
+        row = self._table("scorecard").set_index("id").loc[indicator].fillna("")
+        return Chart(png_bytes(self.chart(indicator)),
+                     xmr_alt(row["name"], self.series(indicator), row["measure"],
+                             row["variation"], row["assurance"] or None))
+
+    def chart_images(self) -> list[Chart]:
+        """Every indicator's XmR chart as the board report shows it, in scorecard order
+        (indicators with a chart)."""
+        return [self.chart_image(i) for i in self._charted()]
 
     @property
     def chart_files(self) -> dict[str, Path]:

@@ -1,8 +1,10 @@
 """An indicator's XmR chart as the board report shows it: the baseline and review periods
 shaded, the target trajectory its status is judged on, and rebase and recording-change markers.
 
-One source for the chart in the board report and the chart written for slides
-(`charts/<indicator>.png` and `.svg`), so the two never differ.
+The progress step, which computes the series, draws each chart once (`write_indicator_charts`):
+the same figure is saved for slides (`charts/<indicator>.png` and `.svg`) and as the board
+report's image, so the two never differ, and neither the notebook's display nor the report
+draws it again.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ from reviewkit.base.formatting import fmt_value
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.strategy import Indicator
 from reviewkit.report.charts import (
+    Chart,
     ChartContext,
     ChartFigure,
+    funnel_chart,
+    png_bytes,
     save_figure,
+    tight_bbox,
+    trend_chart,
     xmr_alt,
     xmr_figure,
     y_label,
@@ -75,24 +82,50 @@ def indicator_chart_figure(params: CycleParams, ind: Indicator, r: pd.Series, s:
                                                            street_dataset, extra_markers))
 
 
+def funnel_label(measure: str | None) -> str:
+    """The funnel plot's value axis for an indicator's measure (None: not in the scorecard)."""
+    if measure is None:
+        return "Rate per 1,000 in 12 months"
+    return ("Rate per 1,000 households in 12 months" if measure == "rate_per_1000_households"
+            else "Rate per 1,000 residents in 12 months")
+
+
 def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
-    """Each indicator's XmR chart for slides, as the board report shows it:
-    `charts/<indicator>.png` (300 dpi) and `.svg`, with `.txt` saying what the chart shows.
-    The progress step calls it after `write_progress`."""
+    """Draw each chart the progress step computes, once, and save it where it is used.
+
+    Each indicator's XmR chart as the board report shows it: for slides as
+    `charts/<indicator>.png` (300 dpi) and `.svg`, with `.txt` saying what the chart shows,
+    and from the same figure the board report's image; the scorecard's trend lines and the
+    benchmarking funnel plots. The report and the notebook's display read the images
+    (`CycleLayout.report_chart`) instead of drawing them again. The progress step calls it
+    after `write_progress`."""
     layout = CycleLayout(run_dir)
     written: list[Path] = []
     if result.params is None:
         return written
+    review_start = str(result.params.review.start)
     for _, row in result.scorecard.iterrows():
         series = result.series.get(row["id"])
+        written += trend_chart(row["name"], series if series is not None else pd.DataFrame(),
+                               row["measure"], review_start
+                               ).save(layout.report_chart(f"{row['id']}-trend"))
         if series is None or len(series) < 2 or "point_type" not in series:
             continue
         fig = indicator_chart_figure(result.params, result.strategy.indicator(row["id"]), row,
                                      series, result.recording or {}, result.street_dataset)
-        written += save_figure(fig, layout.chart(row["id"], "png"))
+        box = tight_bbox(fig)
+        written += save_figure(fig, layout.chart(row["id"], "png"), bbox=box)
+        words = " ".join([xmr_alt(row["name"], series, row["measure"], row["variation"],
+                                  row["assurance"] or None), *fig.described])
         alt = layout.chart(row["id"], "txt")
-        words = [xmr_alt(row["name"], series, row["measure"], row["variation"],
-                         row["assurance"] or None), *fig.described]
-        alt.write_text(" ".join(words) + "\n", encoding="utf-8")
+        alt.write_text(words + "\n", encoding="utf-8")
         written.append(alt)
+        written += Chart(png_bytes(fig, bbox=box), words).save(
+            layout.report_chart(f"{row['id']}-xmr"))
+    if result.benchmarking is not None and len(result.benchmarking):
+        measures = dict(zip(result.scorecard["id"], result.scorecard["measure"], strict=True))
+        for ind_id, peers in result.benchmarking.groupby("indicator", sort=False):
+            written += funnel_chart(peers, result.params.partnership,
+                                    funnel_label(measures.get(str(ind_id)))
+                                    ).save(layout.report_chart(f"{ind_id}-funnel"))
     return written

@@ -49,7 +49,8 @@ class CycleLayout:
 
     @property
     def chart_cache_dir(self) -> Path:
-        """The report's own small chart images, drawn once per run and reused."""
+        """The report's chart images (PNG, with `.txt` saying what each shows), drawn once per
+        run by the step that computes them and read by the report and the notebooks."""
         return self.root / ".report-charts"
 
     @property
@@ -79,6 +80,11 @@ class CycleLayout:
 
     def chart(self, indicator: str, suffix: str) -> Path:
         return self.charts_dir / f"{indicator}.{suffix}"
+
+    def report_chart(self, key: str) -> Path:
+        """A report image without its suffix (`.png`, `.txt`): `<indicator>-xmr`, `-trend`,
+        `-funnel`, `-map`, `community-map`."""
+        return self.chart_cache_dir / key
 
     def executed(self, notebook: str) -> Path:
         return self.notebooks_dir / notebook
