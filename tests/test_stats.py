@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as sps
 
 from reviewkit.methods import exact_tests as stats
@@ -58,6 +60,40 @@ def test_fisher_matches_the_tea_tasting_example():
 def test_proportion_ci_clopper_pearson():
     lo, hi = stats.proportion_ci(0, 10)
     assert lo == 0.0 and hi == pytest.approx(0.3085, abs=1e-4)  # 1 - 0.025 ** (1/10)
+    lo, hi = stats.proportion_ci(10, 10)
+    assert lo == pytest.approx(0.025 ** (1 / 10), abs=1e-4) and hi == 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.sampled_from([0.05, 0.01, 0.1]))
+def test_proportion_ci_is_the_exact_binomial_interval(kn, alpha):
+    # scipy finds the Clopper-Pearson limits by root-finding on the binomial tails
+    k, n = kn
+    ref = sps.binomtest(k, n).proportion_ci(1 - alpha, method="exact")
+    lo, hi = stats.proportion_ci(k, n, alpha)
+    assert lo == pytest.approx(ref.low, abs=1e-9) and hi == pytest.approx(ref.high, abs=1e-9)
+
+
+def test_odds_ratio_interval_matches_the_tea_tasting_example():
+    # R's fisher.test on Fisher's tea tasting table (3 1 / 1 3): two-sided 95% interval from
+    # 0.2117; one-sided ("greater") 95% from 0.3136 (R documentation, `fisher.test`)
+    lo, hi = stats.odds_ratio_ci([[3, 1], [1, 3]])
+    assert lo == pytest.approx(0.2117, abs=1e-4) and 600 < hi < 650
+    assert stats.odds_ratio_ci([[3, 1], [1, 3]], alpha=0.1)[0] == pytest.approx(0.3136, abs=1e-4)
+    assert stats.odds_ratio_ci([[0, 5], [3, 2]])[0] == 0.0  # no successes: no lower bound
+    assert stats.odds_ratio_ci([[5, 0], [2, 3]])[1] == math.inf
+    assert stats.odds_ratio_ci([[0, 0], [3, 4]]) == (0.0, math.inf)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 300), min_size=4, max_size=4))
+def test_odds_ratio_interval_is_the_conditional_exact_interval(cells):
+    table = [cells[:2], cells[2:]]
+    ref = sps.contingency.odds_ratio(table, kind="conditional").confidence_interval(0.95)
+    lo, hi = stats.odds_ratio_ci(table)
+    for mine, theirs in ((lo, ref.low), (hi, ref.high)):
+        assert mine == (pytest.approx(theirs, rel=1e-8) if math.isfinite(theirs) else theirs)
 
 
 # Over-dispersion: quasi-Poisson rate ratio, worked from first principles -------------------------

@@ -13,11 +13,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, special, stats
 
 
 @dataclass(frozen=True)
@@ -69,23 +69,28 @@ def compare_counts(reference: int, reference_exposure: float, review: int,
     if n == 0:
         return Comparison(1.0, float("nan"), 0.0, float("inf"), False, "exact Poisson")
     test = stats.binomtest(review, n, p0)
-    ci = test.proportion_ci(confidence_level=1 - alpha, method="exact")
+    low, high = proportion_ci(review, n, alpha)
 
     def to_ratio(p: float) -> float:
         return float("inf") if p >= 1 else p / (1 - p) * scale
 
     ratio = (review / review_exposure) / (reference / reference_exposure) if reference else (
         float("inf"))
-    return Comparison(float(test.pvalue), float(ratio), to_ratio(ci.low), to_ratio(ci.high),
+    return Comparison(float(test.pvalue), float(ratio), to_ratio(low), to_ratio(high),
                       bool(test.pvalue < alpha), "exact Poisson (conditional binomial)")
 
 
 def proportion_ci(successes: int, trials: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Clopper-Pearson interval for a proportion."""
+    """Clopper-Pearson interval for a proportion, from beta quantiles: the binomial tail
+    sums the interval is defined by equal beta tails (Clopper and Pearson 1934), so this is
+    the interval scipy's `binomtest(...).proportion_ci(method="exact")` finds by root-finding,
+    without the search."""
     if trials == 0:
         return 0.0, 1.0
-    ci = stats.binomtest(successes, trials).proportion_ci(1 - alpha, method="exact")
-    return float(ci.low), float(ci.high)
+    k, n = int(successes), int(trials)
+    low = 0.0 if k == 0 else float(special.betaincinv(k, n - k + 1, alpha / 2))
+    high = 1.0 if k == n else float(special.betaincinv(k + 1, n - k, 1 - alpha / 2))
+    return low, high
 
 
 def compare_proportions(ref_successes: int, ref_trials: int, successes: int, trials: int,
@@ -94,9 +99,66 @@ def compare_proportions(ref_successes: int, ref_trials: int, successes: int, tri
     conditional exact interval."""
     table = [[successes, trials - successes], [ref_successes, ref_trials - ref_successes]]
     res = stats.fisher_exact(table)
-    ci = stats.contingency.odds_ratio(table, kind="conditional").confidence_interval(1 - alpha)
-    return Comparison(float(res.pvalue), float(res.statistic), float(ci.low), float(ci.high),
+    low, high = odds_ratio_ci(table, alpha)
+    return Comparison(float(res.pvalue), float(res.statistic), low, high,
                       bool(res.pvalue < alpha), "Fisher's exact test")
+
+
+def odds_ratio_ci(table: Sequence[Sequence[int]], alpha: float = 0.05) -> tuple[float, float]:
+    """The conditional exact interval of a 2 x 2 table's odds ratio (Cornfield 1956): the odds
+    ratios at which Fisher's noncentral hypergeometric distribution of the first cell, given
+    the margins, puts `alpha / 2` beyond the cell seen on either side. The interval of scipy's
+    `odds_ratio(table, kind="conditional").confidence_interval(1 - alpha)`, with the
+    distribution's tails summed in one vectorised step per trial odds ratio."""
+    t = np.asarray(table, dtype=np.int64)
+    if (t.sum(axis=0) == 0).any() or (t.sum(axis=1) == 0).any():
+        return 0.0, math.inf
+    x, total, row, col = int(t[0, 0]), int(t.sum()), int(t[0].sum()), int(t[:, 0].sum())
+    k = np.arange(max(0, col - (total - row)), min(row, col) + 1)
+    # log of C(row, k) C(total - row, col - k): the central hypergeometric weights
+    log_w = (special.gammaln(row + 1) - special.gammaln(k + 1) - special.gammaln(row - k + 1)
+             + special.gammaln(total - row + 1) - special.gammaln(col - k + 1)
+             - special.gammaln(total - row - col + k + 1))
+    below, above = k <= x, k >= x
+
+    def tails(odds: float) -> tuple[float, float]:
+        """P(first cell <= x) and P(first cell >= x) at this odds ratio."""
+        lw = log_w + k * math.log(odds)
+        p = np.exp(lw - lw.max())
+        p /= p.sum()
+        return float(p[below].sum()), float(p[above].sum())
+
+    a = alpha / 2
+    if t[1, 0] > 0 and t[0, 1] > 0:
+        sample = t[0, 0] * t[1, 1] / (t[1, 0] * t[0, 1])
+    elif t[0, 0] == 0 or t[1, 1] == 0:
+        sample = math.nan
+    else:
+        sample = math.inf
+    low = 0.0 if sample == 0 else _solve_increasing(lambda odds: tails(odds)[1] - a)
+    high = math.inf if sample == math.inf else _solve_increasing(
+        lambda odds: a - tails(odds)[0])
+    return low, high
+
+
+def _solve_increasing(func: Callable[[float], float]) -> float:
+    """The root of an increasing function of an odds ratio: bracketed by halving or doubling
+    from 1, then Brent's method (as scipy brackets the conditional odds ratio interval)."""
+    odds, factor = 1.0, 2.0
+    value = func(odds)
+    if value == 0:
+        return odds
+    if value > 0:
+        odds /= factor
+        while func(odds) > 0:
+            odds /= factor
+        lo, hi = odds, factor * odds
+    else:
+        odds *= factor
+        while func(odds) < 0:
+            odds *= factor
+        lo, hi = odds / factor, odds
+    return float(optimize.brentq(func, lo, hi, xtol=1e-13))
 
 
 # Over-dispersion ------------------------------------------------------------------------------
