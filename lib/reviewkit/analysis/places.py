@@ -33,9 +33,8 @@ def by_lsoa(police: pd.DataFrame, flt: Filter, baseline: MonthRange, review: Mon
     for name, rng in (("baseline_series", baseline), ("review_series", review)):
         months = [str(m) for m in rng.months]
         per = (rows[rows["month"].isin(months)].groupby(["lsoa_code", "month"])["n"].sum()
-               .unstack(fill_value=0).reindex(columns=months, fill_value=0))
-        out[name] = [per.loc[c].astype(float).tolist() if c in per.index else [0.0] * len(months)
-                     for c in out.index]
+               .unstack(fill_value=0).reindex(index=out.index, columns=months, fill_value=0))
+        out[name] = per.to_numpy(dtype=float).tolist()
     total = out["review"].sum()
     out["share_pct"] = out["review"] / total * 100 if total else math.nan
     # the baseline scaled to the review period's length, so the change compares like with like

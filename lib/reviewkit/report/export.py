@@ -7,6 +7,7 @@ default template, which loads require.js and MathJax from the internet.
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib import resources
 from pathlib import Path
@@ -110,27 +111,28 @@ def export_html(notebook: Path, target: Path, title: str, audience: str, footer:
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}")
     nb = nbformat.read(notebook, as_version=4)
-    exporter = _exporter()
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove"}),
-                                   enabled=True)
-    exporter.register_preprocessor(KeepReportOutputs(audience=audience), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
+    resources: dict = {}
+    for keep in (TagRemovePreprocessor(remove_cell_tags={"remove"}, enabled=True),
+                 KeepReportOutputs(audience=audience, enabled=True)):
+        nb, resources = keep(nb, resources)
+    body, _ = _exporter().from_notebook_node(nb)
     return _write_page(target, title, audience, body, footer, header)
 
 
 def export_analysis(notebook: Path, target: Path, title: str, footer: str) -> Path:
     """Export an analyst's own executed notebook (markdown, tables, figures; no code) to one
     self-contained HTML file in the house style."""
-    nb = nbformat.read(notebook, as_version=4)
-    exporter = _exporter()
-    exporter.register_preprocessor(KeepAnalysisOutputs(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
+    nb, _ = KeepAnalysisOutputs(enabled=True)(nbformat.read(notebook, as_version=4), {})
+    body, _ = _exporter().from_notebook_node(nb)
     return _write_page(target, title, "analysis",
                        f'<header class="title"><h1>{esc(title)}</h1></header>{body}', footer,
                        (footer, "Further analysis"))
 
 
+@functools.cache
 def _exporter() -> HTMLExporter:
+    """One exporter for every export in the process, so its template is compiled once (each
+    export keeps its cells with its own preprocessors, run before the exporter)."""
     return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                         exclude_output_prompt=True, anchor_link_text="")
 
