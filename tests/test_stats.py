@@ -46,6 +46,15 @@ def test_compare_counts_is_the_conditional_binomial(a, ta, b, tb):
     assert res.ratio_low <= (res.ratio if a else math.inf) <= res.ratio_high
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.one_of(st.sampled_from([0.5, 1 / 3, 0.25]), st.floats(0.001, 0.999)))
+def test_binomial_p_is_the_two_sided_exact_test(kn, p):
+    k, n = kn
+    expected = sps.binomtest(k, n, p).pvalue
+    assert stats.binomial_p(k, n, p) == pytest.approx(expected, rel=1e-9, abs=1e-250)
+
+
 def test_compare_counts_small_counts_are_not_significant():
     assert not stats.compare_counts(3, 12, 6, 12).significant
     assert stats.compare_counts(40, 12, 15, 12).significant
