@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reviewkit.report import html
-from reviewkit.report.charts import funnel_chart
+from reviewkit.report.charts import funnel_chart, funnel_label
 from reviewkit.report.context import ReportContext
 
 
@@ -47,10 +47,7 @@ def benchmarking_section(ctx: ReportContext) -> str:
     for ind_id, peers in b.groupby("indicator", sort=False):
         row = ctx.scorecard[ctx.scorecard["id"] == ind_id]
         name = row["name"].iloc[0] if len(row) else ind_id
-        label = "Rate per 1,000 in 12 months" if not len(row) else (
-            "Rate per 1,000 households in 12 months"
-            if row["measure"].iloc[0] == "rate_per_1000_households"
-            else "Rate per 1,000 residents in 12 months")
+        label = funnel_label(row["measure"].iloc[0] if len(row) else None)
         chart = ctx.chart(f"{ind_id}-funnel", lambda peers=peers, label=label: funnel_chart(
             peers, ctx.params.partnership, label))
         parts.append(html.h(3, name))

@@ -369,6 +369,14 @@ def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
     return Chart(_png(fig), alt)
 
 
+def funnel_label(measure: str | None) -> str:
+    """The funnel plot's value axis for an indicator's measure (None: not in the scorecard)."""
+    if measure is None:
+        return "Rate per 1,000 in 12 months"
+    return ("Rate per 1,000 households in 12 months" if measure == "rate_per_1000_households"
+            else "Rate per 1,000 residents in 12 months")
+
+
 def indicator_figure(row: pd.Series, series: pd.DataFrame) -> ChartFigure:
     """An indicator's XmR chart from its scorecard row and series: the board report's chart
     without its shaded periods, trajectory and markers (those need the cycle's params)."""

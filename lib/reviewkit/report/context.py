@@ -58,15 +58,15 @@ class ReportContext:
         return self.params.baseline.describe()
 
     def chart(self, key: str, make: Callable[[], Chart]) -> Chart:
-        """A chart drawn once per run: the progress step draws it, the report reuses it."""
-        folder = CycleLayout(self.run_dir).chart_cache_dir
-        png, alt = folder / f"{key}.png", folder / f"{key}.txt"
-        if png.exists() and alt.exists():
-            return Chart(png.read_bytes(), alt.read_text(encoding="utf-8"))
+        """A chart drawn once per run: the image the step that computes it saved (the
+        progress step draws the XmR charts, trends and funnel plots), or drawn by `make`
+        and saved when it is not there (the maps; a rerun `--from report`)."""
+        base = CycleLayout(self.run_dir).report_chart(key)
+        saved = Chart.load(base)
+        if saved is not None:
+            return saved
         chart = make()
-        folder.mkdir(parents=True, exist_ok=True)
-        png.write_bytes(chart.png)
-        alt.write_text(chart.alt, encoding="utf-8")
+        chart.save(base)
         return chart
 
     def narrative_html(self, key: str) -> str:

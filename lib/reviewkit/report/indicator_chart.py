@@ -24,6 +24,7 @@ from reviewkit.report.charts import (
     ChartContext,
     ChartFigure,
     funnel_chart,
+    funnel_label,
     png_bytes,
     save_figure,
     tight_bbox,
@@ -80,14 +81,6 @@ def indicator_chart_figure(params: CycleParams, ind: Indicator, r: pd.Series, s:
     """The chart itself (its `described` sentences belong in the text alternative)."""
     return xmr_figure(r["name"], s, context=chart_context(params, ind, r, s, recording,
                                                            street_dataset, extra_markers))
-
-
-def funnel_label(measure: str | None) -> str:
-    """The funnel plot's value axis for an indicator's measure (None: not in the scorecard)."""
-    if measure is None:
-        return "Rate per 1,000 in 12 months"
-    return ("Rate per 1,000 households in 12 months" if measure == "rate_per_1000_households"
-            else "Rate per 1,000 residents in 12 months")
 
 
 def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
