@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import nbformat
-
+from reviewkit.base.notebooks import notebook_cells
 from reviewkit.base.paths import resolve
 from reviewkit.inputs.params import OwnNotebook
 
@@ -14,13 +13,13 @@ def own_title(own: OwnNotebook) -> str:
     if own.title:
         return own.title
     try:
-        nb = nbformat.read(resolve(own.file), as_version=4)
+        cells = notebook_cells(resolve(own.file))
     except (OSError, ValueError):
         return own.name
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
             continue
-        for line in cell.source.splitlines():
+        for line in cell["source"].splitlines():
             if line.startswith("#"):
                 return line.lstrip("#").strip() or own.name
     return own.name

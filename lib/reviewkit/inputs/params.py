@@ -330,21 +330,21 @@ def own_notebook_problem(path: Path) -> str | None:
     notebook, and have one cell tagged `parameters` setting only params_file and run_dir."""
     import ast
 
-    import nbformat
+    from reviewkit.base.notebooks import notebook_cells
 
     if not path.is_file():
         return (f"file {path} not found. Copy notebooks/own_template.ipynb to start one "
                 "(paths start at the repository root).")
     try:
-        nb = nbformat.read(path, as_version=4)
+        all_cells = notebook_cells(path)
     except Exception:  # noqa: BLE001 - any unreadable notebook gets the same message
         return f"{path} is not a readable Jupyter notebook."
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    cells = [c for c in all_cells if "parameters" in (c["metadata"].get("tags") or [])]
     if len(cells) != 1:
         return (f"{path} needs exactly one cell tagged 'parameters' (it has {len(cells)}); "
                 "start from notebooks/own_template.ipynb.")
     try:
-        tree = ast.parse(cells[0].source)
+        tree = ast.parse(cells[0]["source"])
     except SyntaxError:
         return f"{path}: the parameters cell is not valid Python."
     names = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
