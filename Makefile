@@ -8,6 +8,7 @@ PY      = $(BIN)/python
 PARAMS ?= params/example.yaml
 DEMO    = data/raw/demo
 SCALE  ?= partnership force
+RUNS   ?= 3
 INSTALLER ?= uv
 LAB_PORT ?= 8888
 NBSTRIP_KEYS = metadata.language_info metadata.papermill metadata.vscode metadata.toc \
@@ -70,8 +71,8 @@ lint: setup-dev ## check the code: ruff, and mypy on the library
 lab: setup ## open JupyterLab in this environment (http://127.0.0.1:$(LAB_PORT); notebooks/explore.ipynb to start)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) $(LAB_FLAGS) $(ALLOW_ROOT)
 
-bench: setup $(DEMO)/police_uk ## speed and memory benchmarks (default partnership and force; SCALE="national setup" too)
-	@for scale in $(SCALE); do $(PY) -m reviewkit bench --scale $$scale || exit 1; done
+bench: setup $(DEMO)/police_uk ## speed and memory against baselines, RUNS times each (default SCALE="partnership force"; national, setup too)
+	$(PY) tests/benchmarks/bench.py --runs $(RUNS) $(SCALE)
 
 lock: setup ## refresh requirements.lock and requirements-dev.lock from pyproject.toml (needs uv)
 	@[ -x $(BIN)/uv ] || { echo "make lock needs uv in .venv ($(PY) -m pip install uv)"; exit 1; }

@@ -1,27 +1,44 @@
-"""Benchmarks (`make bench`, never part of the tests): speed and memory of intake against a
-baseline measured in the same run on the same files.
+"""Benchmarks (`make bench`, never part of the tests): speed and memory against baselines timed
+in the same run, on the same files.
 
-Each measurement runs in a fresh Python process, so its peak memory (RSS) is its own.
-Scales: partnership (about 30,000 records a year for 3 years), force (about 1 million records,
-five partnerships), national (about 18 million; needs several GB of disk, opt-in).
+    python tests/benchmarks/bench.py [--runs N] [partnership] [force] [national] [setup]
+
+Each measure is taken `--runs` times (default 3); each repetition takes every measure of a scale
+once, and its ratios are worked out within that repetition (a busy machine slows a measure and
+its baseline alike). results.json keeps every repetition with the machine's load averages, and
+the minimum, median and maximum of each measure. Each intake measurement runs in a fresh Python
+process, so its peak memory (RSS) is its own. Scales: partnership (about 30,000 records a year
+for 3 years, and the demo cycle against its floor), force (about 1 million records, five
+partnerships), national (about 18 million; several GB of disk, opt-in), setup (a fresh clone to
+the demo report, opt-in).
 """
 
 from __future__ import annotations
 
+import argparse
+import ast
 import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from reviewkit.base.paths import outputs_dir
+from reviewkit.base.notebooks import notebook_cells
+from reviewkit.base.paths import outputs_dir, relative, repo_root
 from reviewkit.store.manifest import package_versions
 
 SCALES = {"partnership": (90_000, 1), "force": (1_000_000, 5), "national": (18_000_000, 10)}
+# Goals from issue 16: each a ratio (or a size) that must hold in every repetition.
+GOALS = {"intake_vs_read_csv": 1.5, "intake_peak_rss_mb": 6144, "rerun_parse_share": 0.05,
+         "all_vs_one": 2.0, "demo_vs_floor": 1.2, "fresh_clone_to_report_seconds": 60.0}
+DEMO_PARAMS = "params/example.yaml"
 
 _CHILD = r"""
 import json, sys, time
@@ -47,8 +64,33 @@ with open("/proc/self/status") as f:  # VmHWM: this process's own peak (ru_maxrs
 print(json.dumps({"seconds": seconds, "rows": rows, "peak_rss_bytes": peak}))
 """
 
+_WRAP = r"""
+import json, resource, subprocess, sys, time
+t0 = time.perf_counter()
+res = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak_rss_bytes": peak, "rc": res.returncode,
+                  "err": res.stderr[-2000:]}))
+"""
 
-def _measure(kind: str, folder: Path, repeat: int = 3, cache: bool = False) -> dict:
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict:
+    mem = None
+    try:
+        with open("/proc/meminfo") as f:
+            mem = int(f.readline().split()[1]) * 1024
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "memory_bytes": mem, "platform": platform.platform(),
+            "kernels": os.environ.get("REVIEWKIT_KERNELS", "default"), **package_versions()}
+
+
+def measure_intake(kind: str, folder: Path, repeat: int = 3, cache: bool = False) -> dict:
     """Best of `repeat` runs, each in a fresh process: parsing for real (no cache), or with a
     cold cache (parsing, hashing the files and writing the cache, as a first run does)."""
     best = None
@@ -60,35 +102,11 @@ def _measure(kind: str, folder: Path, repeat: int = 3, cache: bool = False) -> d
         res = json.loads(out.stdout)
         if best is None or res["seconds"] < best["seconds"]:
             best = res
+    assert best is not None
     return best
 
 
-def machine() -> dict:
-    mem = None
-    try:
-        with open("/proc/meminfo") as f:
-            mem = int(f.readline().split()[1]) * 1024
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "memory_bytes": mem, "platform": platform.platform(),
-            "load_average": [round(x, 2) for x in os.getloadavg()], **package_versions()}
-
-
-_WRAP = r"""
-import json, resource, subprocess, sys, time
-t0 = time.perf_counter()
-res = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-seconds = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak_rss_bytes": peak, "rc": res.returncode,
-                  "err": res.stderr[-2000:]}))
-"""
-
-FLOOR_CELL = ("import matplotlib.pyplot, numpy, pandas, pyarrow, pydantic, scipy.stats, yaml\n"
-              "import reviewkit.intake.step, reviewkit.analysis.step, reviewkit.report.board")
-
-
-def _timed(command: list[str], env: dict[str, str]) -> dict:
+def timed(command: list[str], env: dict[str, str]) -> dict:
     """Run a command in a fresh process tree: wall seconds and the peak RSS of any process in
     it (the runner or one of its kernels)."""
     out = subprocess.run([sys.executable, "-c", _WRAP, *command], capture_output=True,
@@ -99,11 +117,27 @@ def _timed(command: list[str], env: dict[str, str]) -> dict:
     return res
 
 
-def _floor_project(work: Path) -> Path:
-    """A copy of the project whose three notebooks only import what the real ones import."""
-    import nbformat
+def imports_of(source: Path) -> str:
+    """The import statements of a notebook's code cells (top level), one per line."""
+    lines = []
+    for cell in notebook_cells(source):
+        if cell["cell_type"] != "code" or "parameters" in cell["metadata"].get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell["source"])
+        except SyntaxError:
+            continue
+        lines += [ast.unparse(node) for node in tree.body
+                  if isinstance(node, ast.Import | ast.ImportFrom)]
+    return "\n".join(dict.fromkeys(lines))
 
-    from reviewkit.base.paths import repo_root
+
+def floor_project(work: Path, params_file: str = DEMO_PARAMS) -> Path:
+    """A copy of the project in which every notebook the demo cycle runs (the three steps and
+    the analyst's own notebooks) only makes the real notebook's imports: the floor the same
+    runner can reach with the same kernels, exports and PDFs, doing no work."""
+    from reviewkit.inputs.params import load_params
+    from reviewkit.run.runner import sequence
 
     root = work / "floor"
     shutil.rmtree(root, ignore_errors=True)
@@ -111,17 +145,19 @@ def _floor_project(work: Path) -> Path:
     shutil.copy(repo_root() / "pyproject.toml", root)
     for name in ("data", "params"):
         (root / name).symlink_to(repo_root() / name)
-    for nb_name in ("01_intake", "02_progress", "03_report"):
-        real = nbformat.read(repo_root() / "notebooks" / f"{nb_name}.ipynb", as_version=4)
-        real.cells = [c for c in real.cells if "parameters" in c.metadata.get("tags", [])]
-        body = nbformat.v4.new_code_cell(FLOOR_CELL)
-        del body["id"]  # the notebooks are nbformat 4.4, without cell ids
-        real.cells.append(body)
-        nbformat.write(real, root / "notebooks" / f"{nb_name}.ipynb")
+    for step in sequence(load_params(params_file)):
+        data = json.loads(step.source.read_text(encoding="utf-8"))
+        data["cells"] = [c for c in data["cells"]
+                         if "parameters" in c.get("metadata", {}).get("tags", [])]
+        data["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {},
+                              "outputs": [], "source": imports_of(step.source)})
+        target = root / relative(step.source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return root
 
 
-def _write_params(folder: Path, data: Path, partnerships: list[str]) -> list[Path]:
+def write_params(folder: Path, data: Path, partnerships: list[str]) -> list[Path]:
     from reviewkit.demo.sample import slug
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -144,16 +180,35 @@ def _write_params(folder: Path, data: Path, partnerships: list[str]) -> list[Pat
     return files
 
 
-def _parse_seconds(run_dir: Path) -> float:
-    intake = json.loads((run_dir / "intake.json").read_text(encoding="utf-8"))
+@contextmanager
+def outputs_at(folder: Path) -> Iterator[None]:
+    """REVIEWKIT_OUTPUTS set to `folder` in this process while the store is asked a path."""
+    old = os.environ.get("REVIEWKIT_OUTPUTS")
+    os.environ["REVIEWKIT_OUTPUTS"] = str(folder)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["REVIEWKIT_OUTPUTS"]
+        else:
+            os.environ["REVIEWKIT_OUTPUTS"] = old
+
+
+def parse_seconds(params_file: Path, runs: Path) -> float:
+    """The police.uk parse time of the cycle `params_file` ran into `runs`, from its intake
+    summary (the store says where the cycle's folder is)."""
+    from reviewkit.inputs.params import load_params
+    from reviewkit.store.layout import CycleLayout, cycle_dir
+
+    with outputs_at(runs):
+        summary = CycleLayout(cycle_dir(load_params(params_file))).intake_summary
+    intake = json.loads(summary.read_text(encoding="utf-8"))
     return float(sum(intake["parse_seconds"].values()))
 
 
-def _setup_bench() -> tuple[dict[str, object], dict[str, float]]:
+def setup_once() -> dict[str, object]:
     """A fresh clone of the committed project to the demo report, as a first-time user waits:
     `make review` with empty package caches (so every package is downloaded), timed whole."""
-    from reviewkit.base.paths import repo_root
-
     with tempfile.TemporaryDirectory() as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "--quiet", str(repo_root()), str(clone)], check=True)
@@ -167,93 +222,148 @@ def _setup_bench() -> tuple[dict[str, object], dict[str, float]]:
         if res.returncode != 0 or not any((clone / "outputs").glob("**/review_report.html")):
             raise RuntimeError(f"make review failed in a fresh clone:\n{res.stderr[-2000:]}")
         installer = "uv" if (clone / ".venv" / "bin" / "uv").exists() else "pip"
-    return ({"fresh_clone_to_report_seconds": seconds, "installer": installer},
-            {"fresh_clone_to_report_seconds": 60.0})
+    return {"fresh_clone_to_report_seconds": seconds, "installer": installer}
 
 
-def run_bench(scale: str, work: Path | None = None) -> dict:
-    """Generate data at `scale` (once), measure, print a table, write results.json."""
-    from reviewkit.demo.sample import AUTHORITIES, generate
+class Scale:
+    """One scale's data, params and folders; `once()` takes each of its measures once."""
 
-    if scale == "setup":
-        measured, goals = _setup_bench()
-        return _record(scale, {"scale": scale, **measured}, goals, work or outputs_dir() / "bench")
+    def __init__(self, name: str, bench: Path):
+        from reviewkit.demo.sample import AUTHORITIES, generate
 
-    rows, partnerships = SCALES[scale]
-    bench = work or outputs_dir() / "bench"
-    folder = bench / "data" / scale
-    if not (folder / "police_uk").exists():
-        t0 = time.perf_counter()
-        generate(folder, rows=rows, partnerships=partnerships)
-        print(f"generated {scale} data in {time.perf_counter() - t0:.0f}s: {folder}")
-    m: dict[str, object] = {"scale": scale}
-    base = _measure("read_csv", folder)
-    intake = _measure("intake", folder)
-    cold = _measure("intake", folder, cache=True)
-    m.update(rows=intake["rows"], read_csv_seconds=base["seconds"],
-             intake_seconds=intake["seconds"],
-             intake_vs_read_csv=intake["seconds"] / base["seconds"],
-             intake_cold_cache_seconds=cold["seconds"],
-             intake_cold_cache_vs_read_csv=cold["seconds"] / base["seconds"],
-             read_csv_peak_rss_mb=base["peak_rss_bytes"] / 2**20,
-             intake_peak_rss_mb=intake["peak_rss_bytes"] / 2**20)
-    goals = {"intake_vs_read_csv": 1.5, "intake_peak_rss_mb": 6144}
-    if scale != "national":
-        runs, cache = bench / "runs" / scale, bench / "cache" / scale
-        env = {"REVIEWKIT_OUTPUTS": str(runs), "REVIEWKIT_CACHE": str(cache)}
-        params = _write_params(bench / "params" / scale, folder, AUTHORITIES[:partnerships])
-        run = [sys.executable, "-m", "reviewkit", "run", "--force", "--quiet"]
-        shutil.rmtree(cache, ignore_errors=True)
-        one = _timed([*run, str(params[0])], env)
-        first_parse = _parse_seconds(runs / f"bench-{params[0].stem}")
-        again = _timed([*run, str(params[0])], env)
-        rerun_parse = _parse_seconds(runs / f"bench-{params[0].stem}")
-        m.update(cycle_seconds=one["seconds"], cycle_peak_rss_mb=one["peak_rss_bytes"] / 2**20,
-                 rerun_seconds=again["seconds"], parse_first_seconds=first_parse,
-                 parse_rerun_seconds=rerun_parse, rerun_parse_share=rerun_parse / first_parse)
-        goals["rerun_parse_share"] = 0.05
-        if partnerships > 1:
-            shutil.rmtree(cache, ignore_errors=True)
-            together = _timed([*run, *map(str, params)], env)
-            m.update(partnerships=partnerships, all_partnerships_seconds=together["seconds"],
-                     all_vs_one=together["seconds"] / one["seconds"],
-                     all_partnerships_peak_rss_mb=together["peak_rss_bytes"] / 2**20)
-            goals["all_vs_one"] = 2.5
-    # The demo cycle against a floor of three import-only notebooks run and exported the same way
-    demo = Path("data/raw/demo/police_uk")
-    if scale == "partnership" and (outputs_dir().parent / demo).exists():
-        env = {"REVIEWKIT_OUTPUTS": str(bench / "runs" / "demo"),
-               "REVIEWKIT_CACHE": str(bench / "cache" / "demo")}
-        cmd = [sys.executable, "-m", "reviewkit", "run", "params/example.yaml", "--force",
-               "--quiet"]
-        _timed(cmd, env)  # warm the parse cache: the floor does not parse either
-        demo_run = min((_timed(cmd, env) for _ in range(2)), key=lambda r: r["seconds"])
-        floor_env = {**env, "REVIEWKIT_ROOT": str(_floor_project(bench)),
-                     "REVIEWKIT_OUTPUTS": str(bench / "runs" / "floor")}
-        floor = min((_timed(cmd, floor_env) for _ in range(2)), key=lambda r: r["seconds"])
-        m.update(demo_cycle_seconds=demo_run["seconds"], floor_seconds=floor["seconds"],
-                 demo_vs_floor=demo_run["seconds"] / floor["seconds"])
-        goals["demo_vs_floor"] = 1.5
-    return _record(scale, m, goals, bench)
+        self.name, self.bench = name, bench
+        rows, self.partnerships = SCALES[name]
+        self.folder = bench / "data" / name
+        if not (self.folder / "police_uk").exists():
+            t0 = time.perf_counter()
+            generate(self.folder, rows=rows, partnerships=self.partnerships)
+            print(f"generated {name} data in {time.perf_counter() - t0:.0f}s: {self.folder}")
+        self.runs, self.cache = bench / "runs" / name, bench / "cache" / name
+        self.params = write_params(bench / "params" / name, self.folder,
+                                   AUTHORITIES[:self.partnerships])
+        self.run = [sys.executable, "-m", "reviewkit", "run", "--force", "--quiet"]
+        self.demo_env: dict[str, str] = {}
+        self.floor_env: dict[str, str] = {}
+        if name == "partnership" and (repo_root() / "data/raw/demo/police_uk").exists():
+            self.demo_env = {"REVIEWKIT_OUTPUTS": str(bench / "runs" / "demo"),
+                             "REVIEWKIT_CACHE": str(bench / "cache" / "demo")}
+            self.floor_env = {**self.demo_env, "REVIEWKIT_ROOT": str(floor_project(bench)),
+                              "REVIEWKIT_OUTPUTS": str(bench / "runs" / "floor")}
+            # the floor does not parse either: the demo's parse cache is warmed once
+            timed([*self.run, DEMO_PARAMS], self.demo_env)
+
+    def once(self) -> dict[str, object]:
+        m: dict[str, object] = {"load_average_before": load()}
+        base = measure_intake("read_csv", self.folder)
+        intake = measure_intake("intake", self.folder)
+        cold = measure_intake("intake", self.folder, cache=True)
+        m.update(rows=intake["rows"], read_csv_seconds=base["seconds"],
+                 intake_seconds=intake["seconds"],
+                 intake_vs_read_csv=intake["seconds"] / base["seconds"],
+                 intake_cold_cache_seconds=cold["seconds"],
+                 intake_cold_cache_vs_read_csv=cold["seconds"] / base["seconds"],
+                 read_csv_peak_rss_mb=base["peak_rss_bytes"] / 2**20,
+                 intake_peak_rss_mb=intake["peak_rss_bytes"] / 2**20)
+        if self.name != "national":
+            env = {"REVIEWKIT_OUTPUTS": str(self.runs), "REVIEWKIT_CACHE": str(self.cache)}
+            shutil.rmtree(self.cache, ignore_errors=True)
+            one = timed([*self.run, str(self.params[0])], env)
+            first_parse = parse_seconds(self.params[0], self.runs)
+            again = timed([*self.run, str(self.params[0])], env)
+            rerun_parse = parse_seconds(self.params[0], self.runs)
+            m.update(cycle_seconds=one["seconds"],
+                     cycle_peak_rss_mb=one["peak_rss_bytes"] / 2**20,
+                     rerun_seconds=again["seconds"], parse_first_seconds=first_parse,
+                     parse_rerun_seconds=rerun_parse, rerun_parse_share=rerun_parse / first_parse)
+            if self.partnerships > 1:
+                shutil.rmtree(self.cache, ignore_errors=True)
+                together = timed([*self.run, *map(str, self.params)], env)
+                m.update(partnerships=self.partnerships,
+                         all_partnerships_seconds=together["seconds"],
+                         all_vs_one=together["seconds"] / one["seconds"],
+                         all_partnerships_peak_rss_mb=together["peak_rss_bytes"] / 2**20)
+        if self.demo_env:
+            demo = timed([*self.run, DEMO_PARAMS], self.demo_env)
+            floor = timed([*self.run, DEMO_PARAMS], self.floor_env)
+            m.update(demo_cycle_seconds=demo["seconds"], floor_seconds=floor["seconds"],
+                     demo_vs_floor=demo["seconds"] / floor["seconds"],
+                     demo_cycle_peak_rss_mb=demo["peak_rss_bytes"] / 2**20)
+        m["load_average_after"] = load()
+        return m
 
 
-def _record(scale: str, m: dict[str, object], goals: dict[str, float], out: Path) -> dict:
-    """Round, print the table with each goal, and add this scale's results to results.json."""
-    m = {k: round(v, 3) if isinstance(v, float) else v for k, v in m.items()}
-    result = {**m, "goals": goals, "machine": machine()}
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "results.json"
+def summarise(runs: list[dict[str, object]]) -> dict[str, dict[str, float]]:
+    """min, median and max of each numeric measure over the repetitions."""
+    out = {}
+    for key in runs[0]:
+        values = [r[key] for r in runs if isinstance(r.get(key), int | float)]
+        if values and not key.startswith("load_average"):
+            out[key] = {"min": min(values), "median": statistics.median(values),
+                        "max": max(values)}
+    return out
+
+
+def rounded(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v) for v in value]
+    return value
+
+
+def run_scale(name: str, repeat: int, bench: Path) -> dict:
+    """Take every measure of `name` `repeat` times; print the table; add it to results.json."""
+    t0 = time.perf_counter()
+    if name == "setup":
+        runs: list[dict[str, object]] = []
+        for _ in range(repeat):
+            before = load()
+            runs.append({"load_average_before": before, **setup_once(),
+                         "load_average_after": load()})
+    else:
+        scale = Scale(name, bench)
+        runs = []
+        for i in range(repeat):
+            runs.append(scale.once())
+            print(f"{name}: repetition {i + 1} of {repeat} done "
+                  f"({time.perf_counter() - t0:.0f}s, load {runs[-1]['load_average_after']})")
+    summary = summarise(runs)
+    goals = {k: v for k, v in GOALS.items() if k in summary}
+    met = {k: summary[k]["max"] <= goal for k, goal in goals.items()}
+    result = rounded({"scale": name, "repetitions": repeat, "summary": summary, "goals": goals,
+                      "met_in_every_repetition": met, "runs": runs, "machine": machine(),
+                      "seconds": time.perf_counter() - t0})
+    bench.mkdir(parents=True, exist_ok=True)
+    path = bench / "results.json"
     previous = json.loads(path.read_text()) if path.exists() else {}
-    previous[scale] = result
+    previous[name] = result
     path.write_text(json.dumps(previous, indent=2) + "\n", encoding="utf-8")
-    print(f"\n{'measure':<34}{'value':>12}{'goal':>10}")
-    for key, value in m.items():
-        if key == "scale":
-            continue
+    print(f"\n{name}: {repeat} repetition(s), load averages (1, 5, 15 min) "
+          f"{[r['load_average_before'] for r in runs]}")
+    print(f"{'measure':<34}{'min':>10}{'median':>10}{'max':>10}{'goal':>8}")
+    for key, s in result["summary"].items():
         goal = goals.get(key)
-        mark = ""
-        if goal is not None and isinstance(value, int | float):
-            mark = "  met" if value <= goal else "  NOT MET"
-        print(f"{key:<34}{value:>12}{'' if goal is None else goal:>10}{mark}")
-    print(f"\nresults in {path}")
+        mark = "" if goal is None else ("  met" if met[key] else "  NOT MET")
+        print(f"{key:<34}{s['min']:>10}{s['median']:>10}{s['max']:>10}"
+              f"{'' if goal is None else goal:>8}{mark}")
+    print(f"results in {path}")
     return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("scales", nargs="*", default=["partnership", "force"],
+                        choices=["partnership", "force", "national", "setup"])
+    parser.add_argument("--runs", type=int, default=3, help="repetitions of each measure")
+    args = parser.parse_args(argv)
+    bench = outputs_dir() / "bench"
+    print(f"machine: {os.cpu_count()} cores, load averages {load()}")
+    for name in args.scales:
+        run_scale(name, max(1, args.runs), bench)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -76,13 +76,6 @@ def _new_cycle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from reviewkit.run.bench import run_bench
-
-    run_bench(args.scale)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewkit", description="Partnership Strategy Review: run a community safety "
@@ -127,11 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
     nc.add_argument("--from", dest="previous", required=True,
                     help="the previous cycle's params file")
     nc.set_defaults(func=_new_cycle)
-
-    bench = sub.add_parser("bench", help="speed and memory benchmarks (not part of the tests)")
-    bench.add_argument("--scale", choices=["partnership", "force", "national", "setup"],
-                       default="force")
-    bench.set_defaults(func=_bench)
     return parser
 
 
