@@ -34,16 +34,32 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.glob(pattern))}
 
 
-def test_reruns_are_byte_identical(cycle_run, tmp_path):
+def _output_kinds(folder: Path) -> dict[str, list[list[str]]]:
+    """For each executed notebook, the kinds of output of each cell (text, HTML, images)."""
+    kinds = {}
+    for nb in sorted(folder.glob("notebooks/*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        kinds[nb.name] = [sorted(k for o in c.get("outputs", []) for k in o.get("data", {}))
+                          for c in cells]
+    return kinds
+
+
+def test_reruns_are_byte_identical_with_forked_and_plain_kernels(cycle_run, tmp_path):
+    """The shared run forks its kernels from the kernel server where it can (Linux); the rerun
+    uses ordinary kernels: the same files, and the same figures and tables in the notebooks."""
     outputs, env = _copy_outputs(cycle_run, tmp_path)
     first = _snapshot(outputs / BRACKWELL / "e2e")
+    first_kinds = _output_kinds(outputs / BRACKWELL / "e2e")
     assert len(first) > 10
-    res = reviewkit("run", str(cycle_run["params"]), "--force", "--quiet", env=env)
+    assert any("image/png" in cell for cells in first_kinds.values() for cell in cells)
+    res = reviewkit("run", str(cycle_run["params"]), "--force", "--quiet",
+                    env={**env, "REVIEWKIT_KERNELS": "plain"})
     assert res.returncode == 0, res.stderr
     second = _snapshot(outputs / BRACKWELL / "e2e")
     assert second.keys() == first.keys()
     differ = [k for k in first if first[k] != second[k]]
     assert differ == []
+    assert _output_kinds(outputs / BRACKWELL / "e2e") == first_kinds
     m1 = json.loads((cycle_run["cycle"] / "manifest.json").read_text())
     m2 = json.loads((outputs / BRACKWELL / "e2e" / "manifest.json").read_text())
     assert [i["sha256"] for i in m1["inputs"]] == [i["sha256"] for i in m2["inputs"]]
@@ -75,6 +91,39 @@ def test_a_changed_input_file_is_detected_and_named(cycle_run, tmp_path):
     assert changed == [f"{asb} changed"]
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children...), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _all_gone(pids: list[int], within: float = 15.0) -> bool:
+    deadline = time.monotonic() + within
+    while any(_running(p) for p in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cycle_run,
                                                                               tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
@@ -92,9 +141,13 @@ def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cy
                 break
             time.sleep(0.1)
         assert running, "the run never reached the progress step"
+        left = _descendants(proc.pid)  # the kernel server and the kernel running now
+        assert left
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernels, mid-run
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner (and what shares its group), mid-run
         proc.wait()
+    # kernels run in sessions of their own: they see their parent gone and stop
+    assert _all_gone(left), f"processes left behind: {[p for p in left if _running(p)]}"
     after = {str(p.relative_to(outputs)): p.read_bytes()
              for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
     assert after == before

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from reviewkit.inputs.own import own_title
 from reviewkit.inputs.params import CycleParams, OwnNotebook, load_params
 from reviewkit.report.export import export_analysis, export_html
 from reviewkit.report.publish import write_for_people
+from reviewkit.run.kernels import ADDRESS_ENV, kernel_server, provisioner, server_address
 from reviewkit.run.signoff import sign_off_record
 from reviewkit.store.identity import check_finished, check_previous, cycle_dir
 from reviewkit.store.layout import CycleLayout
@@ -236,6 +238,10 @@ class LocalKernelManager(AsyncKernelManager):
             log.parent.mkdir(parents=True, exist_ok=True)
             self._log = log.open("ab")
             kw["stderr"] = self._log
+        if self.provisioner is None and server_address() is not None:
+            # a fork of the run's kernel server, which has made the notebooks' imports
+            self.kernel_id = self.kernel_id or str(uuid.uuid4())
+            self.provisioner = provisioner(self.kernel_id, self.kernel_spec, self)
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
@@ -301,21 +307,9 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         try:
             footer = (f"{params.partnership} · review cycle {params.cycle} · "
                       f"{params.review.describe()}")
-            for step in sequence(params, start):
-                t0 = time.perf_counter()
-                nb = execute_step(step, pfile, tmp, progress)
-                timings[step.name] = time.perf_counter() - t0
-                t0 = time.perf_counter()
-                for ex in EXPORTS.get(step.name, []):
-                    export_html(nb, tmp / ex.file, f"{ex.title}: {params.partnership}",
-                                ex.audience, footer=footer,
-                                header=running_header(params, ex.audience))
-                if step.own is not None:
-                    export_analysis(nb, CycleLayout(tmp).analysis_html(step.notebook),
-                                    own_title(step.own), footer=footer)
-                if step.name == "report":
-                    pdf = write_report_pdfs(tmp, echo)
-                timings[f"{step.name}_export"] = time.perf_counter() - t0
+            with kernel_server(outputs_dir() / ".kernels.log"):
+                done, pdf = run_steps(params, pfile, tmp, start, progress, footer, echo)
+            timings.update(done)
             t0 = time.perf_counter()
             write_for_people(tmp, f"{params.partnership}: review cycle {params.cycle} "
                              f"({params.review.describe()})")
@@ -348,6 +342,30 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         _swap(tmp, final)
         shutil.rmtree(failed_dir(out_root, params.cycle), ignore_errors=True)
     return final
+
+
+def run_steps(params: CycleParams, pfile: Path, run_dir: Path, start: str, progress: bool,
+              footer: str, echo: Callable[[str], None]
+              ) -> tuple[dict[str, float], dict[str, object] | None]:
+    """Run the notebooks from `start` and export each; (seconds per step and export, what the
+    PDFs step wrote or None)."""
+    timings: dict[str, float] = {}
+    pdf: dict[str, object] | None = None
+    for step in sequence(params, start):
+        t0 = time.perf_counter()
+        nb = execute_step(step, pfile, run_dir, progress)
+        timings[step.name] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for ex in EXPORTS.get(step.name, []):
+            export_html(nb, run_dir / ex.file, f"{ex.title}: {params.partnership}",
+                        ex.audience, footer=footer, header=running_header(params, ex.audience))
+        if step.own is not None:
+            export_analysis(nb, CycleLayout(run_dir).analysis_html(step.notebook),
+                            own_title(step.own), footer=footer)
+        if step.name == "report":
+            pdf = write_report_pdfs(run_dir, echo)
+        timings[f"{step.name}_export"] = time.perf_counter() - t0
+    return timings, pdf
 
 
 def failed_dir(out_root: Path, cycle: str) -> Path:
@@ -441,8 +459,14 @@ def _swap(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_one(params_file: str, start: str, force: bool) -> tuple[str, float, str]:
-    """Worker for run_many: (params file, seconds, error message or '')."""
+def _run_one(params_file: str, start: str, force: bool,
+             server: str | None = None) -> tuple[str, float, str]:
+    """Worker for run_many: (params file, seconds, error message or ''). Kernels are forked
+    by the batch's kernel server when it has one."""
+    if server:
+        os.environ[ADDRESS_ENV] = server
+    else:
+        os.environ.pop(ADDRESS_ENV, None)
     t0 = time.perf_counter()
     try:
         run_cycle(params_file, start=start, force=force, progress=False, echo=lambda _m: None)
@@ -515,8 +539,10 @@ def run_many(params_files: list[str], start: str = "intake", force: bool = False
     workers = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(params_files)))
     failures = 0
     ctx = multiprocessing.get_context("spawn")  # no fork of a process running Arrow threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(_run_one, str(p), start, force) for p in params_files]
+    # one kernel server for every cycle of the batch: each kernel is forked from it
+    with kernel_server(outputs_dir() / ".kernels.log") as server, \
+            ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(_run_one, str(p), start, force, server) for p in params_files]
         for fut in as_completed(futures):
             name, seconds, error = fut.result()
             if error:

@@ -1,0 +1,173 @@
+"""Kernels forked from the kernel server: fresh, isolated, interruptible, and never left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reviewkit.run import kernels
+from reviewkit.run.kernels import kernel_args, kernel_server, server_address
+from reviewkit.run.runner import LocalKernelManager
+
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+
+
+def _alive(pid: int) -> bool:
+    """A process that exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _gone(pids: list[int], within: float = 15.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_kernel_args_only_for_this_pythons_ipykernel():
+    py = sys.executable
+    assert kernel_args([py, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]
+                       ) == ["-f", "c.json"]
+    assert kernel_args([py, "-m", "ipykernel_launcher", "-f", "c.json"]) == ["-f", "c.json"]
+    assert kernel_args(["/opt/other/python", "-m", "ipykernel_launcher", "-f", "c"]) is None
+    assert kernel_args([py, "-m", "other_kernel", "-f", "c"]) is None
+    assert kernel_args([py, "-X", "dev", "-m", "ipykernel_launcher", "-f", "c"]) is None
+    assert kernel_args([py, "-c", "print(1)"]) is None
+
+
+def test_plain_kernels_when_asked(monkeypatch):
+    monkeypatch.setenv("REVIEWKIT_KERNELS", "plain")
+    monkeypatch.setenv(kernels.ADDRESS_ENV, "/nonexistent/server")
+    with kernel_server() as address:
+        assert address is None
+        assert server_address() is None
+
+
+def test_a_batch_server_in_the_environment_is_used_not_started(monkeypatch):
+    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
+    monkeypatch.setenv(kernels.ADDRESS_ENV, "/some/batch/server")
+    with kernel_server() as address:
+        assert address == "/some/batch/server"
+    if kernels.forking_wanted():
+        assert server_address() == "/some/batch/server"
+
+
+async def _run(km: LocalKernelManager, code: str, timeout: float = 60) -> list[dict]:
+    """Execute `code` in the kernel; its iopub outputs (streams, displays, errors)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=timeout)
+        outputs: list[dict] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] in ("stream", "display_data", "execute_result", "error"):
+                outputs.append({"type": msg["msg_type"], **msg["content"]})
+
+        await kc.execute_interactive(code, output_hook=hook, timeout=timeout)
+        return outputs
+    finally:
+        kc.stop_channels()
+
+
+def _text(outputs: list[dict]) -> str:
+    return "".join(o.get("text", "") for o in outputs if o["type"] == "stream")
+
+
+@linux
+@pytest.mark.e2e
+def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monkeypatch, tmp_path):
+    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
+    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
+    probe = ("import os, sys, numpy\n"
+             "print(os.getppid(), os.getsid(0) == os.getpid(), 'pandas' in sys.modules,\n"
+             "      os.getcwd(), os.environ.get('PROBE'), numpy.random.random(), 'x' in dir())\n"
+             "x = 1")
+
+    async def scenario() -> tuple[list[int], int]:
+        with kernel_server() as address:
+            assert address is not None
+            km1, km2 = LocalKernelManager(kernel_name="python3"), LocalKernelManager(
+                kernel_name="python3")
+            monkeypatch.setenv("PROBE", "one")
+            await km1.start_kernel(cwd=str(tmp_path))
+            monkeypatch.setenv("PROBE", "two")
+            await km2.start_kernel(cwd=str(tmp_path))
+            pids = [km1.provisioner.pid, km2.provisioner.pid]
+            try:
+                one, two = _text(await _run(km1, probe)).split(), _text(await _run(km2, probe))
+                two = two.split()
+                # a fork of the server (not of this process), in a session of its own, with the
+                # libraries already imported, in the folder and environment it was given
+                server_pid = int(one[0])
+                assert server_pid != os.getpid() and two[0] == one[0]
+                assert one[1:4] == ["True", "True", str(tmp_path)]
+                assert (one[4], two[4]) == ("one", "two")
+                assert one[5] != two[5]  # each kernel's random numbers are its own
+                assert one[6] == two[6] == "False"  # nothing of another notebook's state
+                # figures appear inline, as in a plain kernel
+                shown = await _run(km1, "import matplotlib.pyplot as plt\n"
+                                        "plt.plot([1, 3, 2])\nplt.show()")
+                assert any("image/png" in o.get("data", {}) for o in shown), shown
+                # the brief ReviewError message of the notebooks
+                err = await _run(km1, "from reviewkit.base.errors import ReviewError\n"
+                                      "raise ReviewError('check the params')")
+                assert [o["traceback"] for o in err if o["type"] == "error"] == [
+                    ["ReviewError: check the params"]]
+                # an interrupt stops a long cell and the kernel lives on
+                kc = km2.client()
+                kc.start_channels()
+                kc.execute("import time; time.sleep(60)")
+                await asyncio.sleep(1.0)
+                await km2.interrupt_kernel()
+                reply = await kc.get_shell_msg(timeout=20)
+                kc.stop_channels()
+                assert reply["content"]["ename"] == "KeyboardInterrupt"
+                assert await km2.is_alive()
+                # a kill ends it, and the manager sees it gone
+                await km2.shutdown_kernel(now=True)
+                assert not await km2.is_alive() and not _alive(pids[1])
+            finally:
+                for km in (km1, km2):
+                    if await km.is_alive():
+                        await km.shutdown_kernel(now=True)
+        return pids, server_pid
+
+    pids, server_pid = asyncio.run(scenario())
+    assert _gone([*pids, server_pid])
+
+
+@linux
+@pytest.mark.e2e
+def test_kernels_stop_when_their_server_is_killed(monkeypatch, tmp_path):
+    """A runner killed midway: its kernel server goes with it, and the kernels follow."""
+    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
+    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
+
+    async def scenario() -> int:
+        server = kernels.KernelServer(Path(tmp_path / "server.log"))
+        monkeypatch.setattr(kernels, "_address", server.address)
+        km = LocalKernelManager(kernel_name="python3")
+        await km.start_kernel(cwd=str(tmp_path))
+        assert _text(await _run(km, "print(1)")) == "1\n"
+        pid = km.provisioner.pid
+        server.process.kill()  # as a SIGKILL of the runner's process group would
+        server.process.wait()
+        server.close()
+        return pid
+
+    pid = asyncio.run(scenario())
+    assert _gone([pid])
