@@ -230,7 +230,7 @@ def kernel_args(cmd: list[str]) -> list[str] | None:
 def _provisioner_class() -> type:
     from jupyter_client.provisioning import LocalProvisioner
 
-    class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
+    class ForkedProvisioner(LocalProvisioner):
         """Launches the kernel as a fork of the kernel server, when the command allows."""
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
@@ -246,7 +246,7 @@ def _provisioner_class() -> type:
                 pid = fork_kernel(address, args, env, cwd, log if isinstance(log, str) else None)
             except OSError:  # no server after all: an ordinary kernel
                 return await super().launch_kernel(cmd, **kwargs)
-            self.process = ForkedKernel(pid)
+            self.process = ForkedKernel(pid)  # type: ignore[assignment]  # Popen enough
             self.pid = self.pgid = pid  # the kernel leads a session and process group of its own
             self.cwd = cwd
             return self.connection_info
