@@ -354,10 +354,14 @@ def run_scale(name: str, repeat: int, bench: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scales", nargs="*", default=["partnership", "force"],
-                        choices=["partnership", "force", "national", "setup"])
+    parser.add_argument("scales", nargs="*", metavar="scale",
+                        help="partnership, force, national or setup (default: partnership force)")
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each measure")
     args = parser.parse_args(argv)
+    args.scales = args.scales or ["partnership", "force"]
+    unknown = set(args.scales) - {*SCALES, "setup"}
+    if unknown:
+        parser.error(f"unknown scale(s): {', '.join(sorted(unknown))}")
     bench = outputs_dir() / "bench"
     print(f"machine: {os.cpu_count()} cores, load averages {load()}")
     for name in args.scales:
