@@ -42,6 +42,7 @@ INLINE = "module://matplotlib_inline.backend_inline"
 # What the notebooks import: made once in the server, shared by every kernel forked from it.
 PRELOAD = ("numpy", "pandas", "pyarrow", "pyarrow.csv", "pyarrow.parquet", "matplotlib",
            "matplotlib.pyplot", "scipy.stats", "pydantic", "yaml", "ipykernel.kernelapp",
+           "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "sqlite3",
            "reviewkit.store.workspace", "reviewkit.intake.step", "reviewkit.analysis.step",
            "reviewkit.report.indicator_chart", "reviewkit.report.step",
            "reviewkit.report.explore")
@@ -311,6 +312,9 @@ def serve(address: str) -> int:
     the runner closes our stdin."""
     import importlib
 
+    # the runner's process blocks an import it does not need (reviewkit.run); a notebook may
+    if sys.modules.get("rfc3987_syntax", False) is None:
+        del sys.modules["rfc3987_syntax"]
     for name in PRELOAD:
         try:
             importlib.import_module(name)
