@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
+import json
 import os
 import sys
 import time
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewkit.base.paths import notebooks_dir
 from reviewkit.run import kernels
 from reviewkit.run.kernels import kernel_args, kernel_server, server_address
 from reviewkit.run.runner import LocalKernelManager
@@ -44,6 +48,28 @@ def test_kernel_args_only_for_this_pythons_ipykernel():
     assert kernel_args([py, "-m", "other_kernel", "-f", "c"]) is None
     assert kernel_args([py, "-X", "dev", "-m", "ipykernel_launcher", "-f", "c"]) is None
     assert kernel_args([py, "-c", "print(1)"]) is None
+
+
+def test_the_server_preloads_what_the_review_notebooks_import(tmp_path):
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+        {**cell, "metadata": {"tags": ["parameters"]}, "source": "params_file = 'x'"},
+        {**cell, "source": ["import a.b as ab\n", "from c import d, e\n", "x = 1\n"]},
+        {**cell, "source": "from . import rel\nimport a.b"},
+        {**cell, "source": "this is not python"},
+        {"cell_type": "markdown", "metadata": {}, "source": "import not_code"}]}
+    for name in kernels.REVIEW_NOTEBOOKS:
+        (tmp_path / name).write_text(json.dumps(nb))
+    assert kernels.notebook_imports(tmp_path) == ["a.b", "c", "c.d", "c.e"]
+    # the real notebooks: every reviewkit module they name exists (a stale name would leave
+    # the module to each kernel)
+    named = [n for n in kernels.notebook_imports(notebooks_dir()) if n.startswith("reviewkit")]
+    assert "reviewkit.intake.step" in named and "reviewkit.analysis.step" in named
+    for name in named:
+        head, _, tail = name.rpartition(".")
+        module = importlib.import_module(head) if head else None
+        assert (importlib.util.find_spec(name) is not None
+                or (module is not None and hasattr(module, tail))), name
 
 
 def test_plain_kernels_when_asked(monkeypatch):

@@ -39,13 +39,14 @@ from typing import Any
 ADDRESS_ENV = "REVIEWKIT_KERNEL_SERVER"
 MODE_ENV = "REVIEWKIT_KERNELS"  # "plain": ordinary kernels, each importing for itself
 INLINE = "module://matplotlib_inline.backend_inline"
-# What the notebooks import: made once in the server, shared by every kernel forked from it.
+# Made once in the server, shared by every kernel forked from it: the libraries, ipykernel's
+# shell and debugger, and (read from the notebooks when the server starts) every module the
+# review notebooks import.
 PRELOAD = ("numpy", "pandas", "pyarrow", "pyarrow.csv", "pyarrow.parquet", "matplotlib",
            "matplotlib.pyplot", "scipy.stats", "pydantic", "yaml", "ipykernel.kernelapp",
            "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "sqlite3",
-           "reviewkit.store.workspace", "reviewkit.intake.step", "reviewkit.analysis.step",
-           "reviewkit.report.indicator_chart", "reviewkit.report.step",
-           "reviewkit.report.explore")
+           "reviewkit.store.workspace", "reviewkit.report.explore")
+REVIEW_NOTEBOOKS = ("01_intake.ipynb", "02_progress.ipynb", "03_report.ipynb")
 # Interpreter options the kernel spec may give before `-m ipykernel_launcher`; the server is
 # started with them.
 FLAGS = ["-Xfrozen_modules=off"]
@@ -307,19 +308,61 @@ def _child(request: dict[str, Any], server_pid: int) -> None:
     app.start()
 
 
+def notebook_imports(folder: Path) -> list[str]:
+    """The modules the review notebooks in `folder` import (their import statements, with
+    `from package import module` as the module), in order."""
+    import ast
+
+    from reviewkit.base.notebooks import notebook_cells
+
+    names: list[str] = []
+    for name in REVIEW_NOTEBOOKS:
+        try:
+            cells = notebook_cells(folder / name)
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            if cell["cell_type"] != "code":
+                continue
+            try:
+                tree = ast.parse(cell["source"])
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    names += [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.append(node.module)
+                    names += [f"{node.module}.{a.name}" for a in node.names]
+    return list(dict.fromkeys(names))
+
+
+def _preload(names: list[str] | tuple[str, ...]) -> None:
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a name imported from a module, not a module itself: fine
+                print(f"kernel server: {name} not preloaded: {exc}", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - a kernel imports it again, and says why
+            print(f"kernel server: {name} not preloaded: {exc}", file=sys.stderr)
+
+
 def serve(address: str) -> int:
     """The server's loop: import, check it is alone, then fork a kernel per request until
     the runner closes our stdin."""
-    import importlib
+    from reviewkit.base.paths import notebooks_dir
 
     # the runner's process blocks an import it does not need (reviewkit.run); a notebook may
     if sys.modules.get("rfc3987_syntax", False) is None:
         del sys.modules["rfc3987_syntax"]
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 - a kernel imports it again, and says why
-            print(f"kernel server: {name} not preloaded: {exc}", file=sys.stderr)
+    _preload(PRELOAD)
+    try:
+        _preload(notebook_imports(notebooks_dir()))
+    except Exception as exc:  # noqa: BLE001 - kernels then import what they need themselves
+        print(f"kernel server: the notebooks' imports not preloaded: {exc}", file=sys.stderr)
     threads = _threads()
     if threads != 1:
         print(f"kernel server: {threads} threads after the imports; not forking kernels",
