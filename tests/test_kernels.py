@@ -39,6 +39,15 @@ def _gone(pids: list[int], within: float = 15.0) -> bool:
     return False
 
 
+def _reaped(pid: int, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while os.path.exists(f"/proc/{pid}"):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def test_kernel_args_only_for_this_pythons_ipykernel():
     py = sys.executable
     assert kernel_args([py, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]
@@ -165,6 +174,8 @@ def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monke
                 # a kill ends it, and the manager sees it gone
                 await km2.shutdown_kernel(now=True)
                 assert not await km2.is_alive() and not _alive(pids[1])
+                # and the server has reaped it: no zombie left
+                assert _reaped(pids[1])
             finally:
                 for km in (km1, km2):
                     if await km.is_alive():

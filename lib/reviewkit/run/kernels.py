@@ -9,7 +9,8 @@ cycle of a batch (its address is in `REVIEWKIT_KERNEL_SERVER`).
 
 The runner's kernel manager launches kernels through `ForkedProvisioner` (jupyter_client's
 provisioner API) while a server is up; poll, interrupt, kill and shutdown work on the forked
-process as on any kernel (the server reaps its children). Ordinary kernels are used where
+process as on any kernel (the server reaps its children, so their peak memory counts as its
+children's, as an ordinary kernel's counts as the runner's). Ordinary kernels are used where
 forking is not safe or not available (anything but Linux), when `REVIEWKIT_KERNELS=plain`, when
 the kernel spec is not this Python's ipykernel, or when the server cannot start.
 
@@ -350,6 +351,18 @@ def _preload(names: list[str] | tuple[str, ...]) -> None:
             print(f"kernel server: {name} not preloaded: {exc}", file=sys.stderr)
 
 
+def _reap(_signum: int, _frame: object) -> None:
+    """Wait for every kernel that has ended: no zombies, and their resource use (peak memory)
+    is added to the server's, as the runner's would be for ordinary kernels."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def serve(address: str) -> int:
     """The server's loop: import, check it is alone, then fork a kernel per request until
     the runner closes our stdin."""
@@ -368,7 +381,7 @@ def serve(address: str) -> int:
         print(f"kernel server: {threads} threads after the imports; not forking kernels",
               file=sys.stderr)
         return 3
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they end
+    signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
