@@ -25,6 +25,7 @@ from typing import Any
 import nbformat
 import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from traitlets import default
 
 from reviewkit.base.errors import ReviewError
@@ -195,8 +196,10 @@ def _failed_cell(nb_path: Path) -> str:
     return "see the notebook"
 
 
-def execute_step(step: Step, params_file: Path, run_dir: Path, progress: bool = True) -> Path:
-    """Run one notebook in a fresh kernel; raise ReviewError naming the failing cell."""
+def execute_step(step: Step, params_file: Path, run_dir: Path, progress: bool = True,
+                 km: LocalKernelManager | None = None) -> Path:
+    """Run one notebook in a fresh kernel (`km`, started for it, or one started now); raise
+    ReviewError naming the failing cell."""
     target = CycleLayout(run_dir).executed(step.notebook)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -206,7 +209,7 @@ def execute_step(step: Step, params_file: Path, run_dir: Path, progress: bool = 
             kernel_name=KERNEL, cwd=str(repo_root()), log_output=False,
             progress_bar={"desc": f"{step.notebook:<18}", "leave": True} if progress
             else False,
-            kernel_manager_class=LocalKernelManager,
+            kernel_manager_class=LocalKernelManager, km=km,
         )
     except pm.PapermillExecutionError:
         raise StepFailed(step, target, _failed_cell(target)) from None
@@ -351,21 +354,81 @@ def run_steps(params: CycleParams, pfile: Path, run_dir: Path, start: str, progr
     PDFs step wrote or None)."""
     timings: dict[str, float] = {}
     pdf: dict[str, object] | None = None
-    for step in sequence(params, start):
-        t0 = time.perf_counter()
-        nb = execute_step(step, pfile, run_dir, progress)
-        timings[step.name] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for ex in EXPORTS.get(step.name, []):
-            export_html(nb, run_dir / ex.file, f"{ex.title}: {params.partnership}",
-                        ex.audience, footer=footer, header=running_header(params, ex.audience))
-        if step.own is not None:
-            export_analysis(nb, CycleLayout(run_dir).analysis_html(step.notebook),
-                            own_title(step.own), footer=footer)
-        if step.name == "report":
-            pdf = write_report_pdfs(run_dir, echo)
-        timings[f"{step.name}_export"] = time.perf_counter() - t0
+    steps = sequence(params, start)
+    kernels = KernelQueue()
+    try:
+        for i, step in enumerate(steps):
+            t0 = time.perf_counter()
+            km = kernels.take()
+            if i + 1 < len(steps):
+                kernels.start_next()  # starts while this notebook runs
+            try:
+                nb = execute_step(step, pfile, run_dir, progress, km=km)
+            finally:
+                stop_kernel(km)
+            timings[step.name] = time.perf_counter() - t0
+            timings.update(export_step(step, params, nb, run_dir, footer))
+            if step.name == "report":
+                t0 = time.perf_counter()
+                pdf = write_report_pdfs(run_dir, echo)
+                timings["report_export"] += time.perf_counter() - t0
+    finally:
+        kernels.close()
     return timings, pdf
+
+
+def export_step(step: Step, params: CycleParams, nb: Path, run_dir: Path,
+                footer: str) -> dict[str, float]:
+    """The HTML pages made from an executed notebook; {'<step>_export': seconds}."""
+    t0 = time.perf_counter()
+    for ex in EXPORTS.get(step.name, []):
+        export_html(nb, run_dir / ex.file, f"{ex.title}: {params.partnership}",
+                    ex.audience, footer=footer, header=running_header(params, ex.audience))
+    if step.own is not None:
+        export_analysis(nb, CycleLayout(run_dir).analysis_html(step.notebook),
+                        own_title(step.own), footer=footer)
+    return {f"{step.name}_export": time.perf_counter() - t0}
+
+
+class KernelQueue:
+    """Each notebook's fresh kernel, the next one started while the current notebook runs.
+
+    Every notebook still gets a kernel of its own, started for it and shut down after it; only
+    the start is earlier, so a kernel's start-up overlaps the notebook before it."""
+
+    def __init__(self) -> None:
+        self.ready: LocalKernelManager | None = None
+
+    def take(self) -> LocalKernelManager:
+        km, self.ready = self.ready, None
+        return km or start_kernel()
+
+    def start_next(self) -> None:
+        if self.ready is None:
+            self.ready = start_kernel()
+
+    def close(self) -> None:
+        if self.ready is not None:
+            stop_kernel(self.ready)
+            self.ready = None
+
+
+def start_kernel() -> LocalKernelManager:
+    """A fresh kernel in the repository root (the notebooks' working folder), starting now."""
+    km = LocalKernelManager(kernel_name=KERNEL)
+    run_sync(km.start_kernel)(cwd=str(repo_root()))
+    return km
+
+
+def stop_kernel(km: LocalKernelManager) -> None:
+    """Shut a kernel down (papermill leaves a kernel it was given running)."""
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=False)
+        else:
+            run_sync(km.cleanup_resources)()
+    except RuntimeError:  # already gone
+        pass
 
 
 def failed_dir(out_root: Path, cycle: str) -> Path:
