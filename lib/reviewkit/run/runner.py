@@ -34,7 +34,14 @@ from reviewkit.inputs.own import own_title
 from reviewkit.inputs.params import CycleParams, OwnNotebook, load_params
 from reviewkit.report.export import export_analysis, export_html
 from reviewkit.report.publish import write_for_people
-from reviewkit.run.kernels import ADDRESS_ENV, kernel_server, provisioner, server_address
+from reviewkit.run.kernels import (
+    ADDRESS_ENV,
+    SERVER_ENV,
+    forking_wanted,
+    kernel_server,
+    provisioner,
+    server_address,
+)
 from reviewkit.run.signoff import sign_off_record
 from reviewkit.store.identity import check_finished, check_previous, cycle_dir
 from reviewkit.store.layout import CycleLayout
@@ -522,10 +529,17 @@ def _swap(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_one(params_file: str, start: str, force: bool,
-             server: str | None = None) -> tuple[str, float, str]:
-    """Worker for run_many: (params file, seconds, error message or ''). Kernels are forked
+def _run_one(params_file: str, start: str, force: bool, server: str | None = None,
+             env: dict[str, str] | None = None, cwd: str | None = None
+             ) -> tuple[str, float, str]:
+    """Worker for run_many: (params file, seconds, error message or ''). Runs with the batch's
+    environment and working folder (a forked worker has its fork server's), its kernels forked
     by the batch's kernel server when it has one."""
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
+    if cwd is not None:
+        os.chdir(cwd)
     if server:
         os.environ[ADDRESS_ENV] = server
     else:
@@ -585,11 +599,36 @@ def check_batch(params_files: list[str]) -> None:
             + "\nGive each its own cycle id (key 'cycle'), or run only one of them.")
 
 
+def worker_context() -> Any:
+    """How a batch starts its workers: forked from a server that has imported the runner once
+    (multiprocessing's forkserver, started single-threaded: BLAS on one thread, Arrow's
+    allocator without its background thread), where kernels are forked too; else spawned, each
+    importing for itself. Never a fork of this process, which may be running Arrow threads."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if not forking_wanted() or "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["reviewkit.run.runner"])
+    saved = {key: os.environ.get(key) for key in SERVER_ENV}
+    os.environ.update({k: v for k, v in SERVER_ENV.items() if k != "MPLBACKEND"
+                       and saved[k] is None})
+    try:
+        forkserver.ensure_running()  # started now, with these settings
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return ctx
+
+
 def run_many(params_files: list[str], start: str = "intake", force: bool = False,
              jobs: int | None = None) -> int:
     """Run several cycles (e.g. every partnership in a force) with at most `jobs` at once,
     sharing the parsed force files. Returns the exit code: 1 if any cycle failed."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     t0 = time.perf_counter()
@@ -601,11 +640,13 @@ def run_many(params_files: list[str], start: str = "intake", force: bool = False
     # Kernels spend part of their start waiting, so one more cycle than cores keeps them busy.
     workers = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(params_files)))
     failures = 0
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process running Arrow threads
+    ctx = worker_context()
     # one kernel server for every cycle of the batch: each kernel is forked from it
     with kernel_server(outputs_dir() / ".kernels.log") as server, \
             ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(_run_one, str(p), start, force, server) for p in params_files]
+        env, cwd = dict(os.environ), os.getcwd()
+        futures = [pool.submit(_run_one, str(p), start, force, server, env, cwd)
+                   for p in params_files]
         for fut in as_completed(futures):
             name, seconds, error = fut.result()
             if error:
