@@ -10,7 +10,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from reviewkit.base.periods import PERIOD_MONTHS, MonthRange, period_label, period_start
+from reviewkit.base.periods import (
+    PERIOD_MONTHS,
+    MonthRange,
+    expected_periods,
+    period_label,
+    period_start,
+)
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.strategy import Filter, Indicator, Strategy
 from reviewkit.intake.population import denominator
@@ -153,16 +159,6 @@ def _within(series: pd.DataFrame, rng: MonthRange, period_type: str) -> pd.DataF
     return series[keep]
 
 
-def _expected(rng: MonthRange, period_type: str) -> list[str]:
-    length = PERIOD_MONTHS[period_type]
-    out = []
-    for m in rng.months:
-        s = period_start(m, period_type)
-        if s == m and rng.contains(s + (length - 1)):
-            out.append(str(s))
-    return out
-
-
 PERIOD_WORDS = {"quarter": "quarter (January to March, April to June, July to September or "
                 "October to December)", "financial_year": "financial year (April to March)"}
 
@@ -176,7 +172,7 @@ def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -
     for label, rng, key in (("review period", review, "review_period in the params"),
                             ("baseline", baseline, "key 'baseline' of this indicator"
                              if ind.baseline else "baseline_period in the params")):
-        if not _expected(rng, ind.period):
+        if not expected_periods(rng, ind.period):
             return (f"the {label} ({rng.describe()}) holds no whole "
                     f"{PERIOD_WORDS[ind.period]}; set the indicator's period to month, or "
                     f"change {key}")
@@ -199,7 +195,7 @@ class _Window:
 def _window(series: pd.DataFrame, rng: MonthRange, ind: Indicator,
             population: pd.DataFrame | None) -> _Window:
     part = _within(series, rng, ind.period)
-    expected = _expected(rng, ind.period)
+    expected = expected_periods(rng, ind.period)
     have = set(part["period_start"])
     missing = [period_label(pd.Period(p, "M"), ind.period) for p in expected if p not in have]
     num = float(part["num"].sum())
@@ -418,7 +414,7 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         res.reason = f"not assessable: {ind.dataset} missing {', '.join(rev.missing)}"
         res.notes.append(f"review period incomplete: {', '.join(rev.missing)} not received")
     elif base.missing:
-        expected = _expected(baseline_rng, ind.period)
+        expected = expected_periods(baseline_rng, ind.period)
         if len(base.missing) == len(expected):
             first = series["period"].iloc[0] if len(series) else "none"
             where = "key 'baseline' of this indicator" if ind.baseline else (

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from reviewkit.base.textfiles import read_reference_table
+from reviewkit.inputs.params import FunnelAdjustment
 
 COLUMNS = ["partnership", "period", "measure", "count", "population"]
-Adjustment = Literal["additive", "multiplicative", "none"]
+Adjustment = FunnelAdjustment  # the params' vocabulary, one list
 WINSORISE = 0.10
 Z = {0.95: stats.norm.ppf(0.975), 0.998: stats.norm.ppf(0.999)}
 

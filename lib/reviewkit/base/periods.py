@@ -10,10 +10,12 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import pandas as pd
 
-PERIOD_TYPES = ("month", "quarter", "financial_year")
+PeriodType = Literal["month", "quarter", "financial_year"]
+PERIOD_TYPES: tuple[PeriodType, ...] = get_args(PeriodType)
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "financial_year": 12}
 
 _MONTHS = {
@@ -97,6 +99,14 @@ def period_start(month: pd.Period, period_type: str) -> pd.Period:
     if period_type == "financial_year":
         return financial_year_start(month)
     raise ValueError(f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}")
+
+
+def expected_periods(rng: MonthRange, period_type: str) -> list[str]:
+    """Start months (YYYY-MM) of the periods of `period_type` that lie wholly in `rng`: the
+    periods a review period or baseline needs (a quarter half inside it is not one)."""
+    length = PERIOD_MONTHS[period_type]
+    return [str(m) for m in rng.months
+            if period_start(m, period_type) == m and rng.contains(m + (length - 1))]
 
 
 def period_label(start: pd.Period, period_type: str) -> str:

@@ -30,8 +30,11 @@ STEP_NOTEBOOKS = ("01_intake", "02_progress", "03_report", "explore")
 CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # a folder name, never ../
 
 
+CycleLength = Literal["quarter", "year"]
 # months from one review to the next, per cycle length
-CYCLE_MONTHS = {"year": 12, "quarter": 3}
+CYCLE_MONTHS: dict[CycleLength, int] = {"year": 12, "quarter": 3}
+# how funnel limits allow for over-dispersion between peers (analysis.peers applies it)
+FunnelAdjustment = Literal["additive", "multiplicative", "none"]
 
 class Strict(BaseModel):
     """Base for every params and input schema: unknown keys are errors, not warnings."""
@@ -150,7 +153,7 @@ class Analysis(Strict):
                                          "still allows it is 'cannot tell yet'")
     recording_changes: list[RecordingDecision] = Field(default_factory=list, description=(
         "decisions on possible recording changes (crime_type, month, decision)"))
-    funnel_adjustment: Literal["additive", "multiplicative", "none"] = Field(
+    funnel_adjustment: FunnelAdjustment = Field(
         "additive", description="how funnel limits allow for over-dispersion between peers")
     scan_min_rise_pct: float = Field(10.0, ge=0, description="smallest rise (%) in a crime "
                                      "type or measure no indicator covers that is listed for "
@@ -223,7 +226,7 @@ class CycleParams(Strict):
                                  "and overdue milestones are judged on it")
     inputs: Inputs
     previous_cycle: str | None = Field(None, description="outputs folder of the last review")
-    cycle_length: Literal["quarter", "year"] = "year"
+    cycle_length: CycleLength = "year"
     analysis: Analysis = Analysis()
     report: Report = Report()
     own_notebooks: list[OwnNotebook] = Field(

@@ -10,24 +10,27 @@ import datetime as dt
 import glob
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
 from reviewkit.base.paths import resolve
+from reviewkit.base.periods import PeriodType
 from reviewkit.inputs.params import Strict
 from reviewkit.inputs.yaml_files import load_yaml, validate
 
+PoliceKind = Literal["police_uk_street", "police_uk_outcomes", "police_uk_stop_search"]
+POLICE_KINDS: tuple[PoliceKind, ...] = get_args(PoliceKind)
 # each police.uk file kind and the end of its file names (YYYY-MM-force-street.csv)
-POLICE_SUFFIX = {"police_uk_street": "-street.csv", "police_uk_outcomes": "-outcomes.csv",
-                 "police_uk_stop_search": "-stop-and-search.csv"}
-POLICE_KINDS = tuple(POLICE_SUFFIX)
+POLICE_SUFFIX: dict[str, str] = {"police_uk_street": "-street.csv",
+                                 "police_uk_outcomes": "-outcomes.csv",
+                                 "police_uk_stop_search": "-stop-and-search.csv"}
 
 
 class PoliceSource(Strict):
     """data.police.uk files: one CSV, a folder of monthly folders, or a custom-download zip."""
 
-    kind: Literal["police_uk_street", "police_uk_outcomes", "police_uk_stop_search"]
+    kind: PoliceKind
     path: str
 
 
@@ -41,7 +44,7 @@ class TableSource(Strict):
                                    "default: found by looking for the mapped columns")
     encoding: str | None = Field(None, description="default: detected (UTF-8, BOM, Windows-1252)")
     period_column: str
-    period_type: Literal["month", "quarter", "financial_year"] = "month"
+    period_type: PeriodType = "month"
     area_column: str | None = Field(None, description="column naming the area; none = the "
                                     "whole file is the partnership's")
     area_values: list[str] | None = Field(None, description="values of area_column that are the "

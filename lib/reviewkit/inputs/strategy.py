@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import resolve
+from reviewkit.base.periods import PeriodType
 from reviewkit.inputs.params import Period, Strict
 from reviewkit.inputs.yaml_files import load_yaml, validate
 
-MEASURES = ("count", "rate_per_1000_residents", "rate_per_1000_households", "proportion")
-INITIATIVE_STATUSES = ("not started", "on track", "at risk", "off track", "complete")
+Measure = Literal["count", "rate_per_1000_residents", "rate_per_1000_households", "proportion"]
+MEASURES: tuple[Measure, ...] = get_args(Measure)
+InitiativeStatus = Literal["not started", "on track", "at risk", "off track", "complete"]
+INITIATIVE_STATUSES: tuple[InitiativeStatus, ...] = get_args(InitiativeStatus)
 
 
 class AllExcept(Strict):
@@ -108,9 +111,8 @@ class Indicator(Strict):
     dataset: str
     filter: Filter = Filter()
     numerator: Filter | None = Field(None, description="proportion: rows counted on top")
-    measure: Literal["count", "rate_per_1000_residents", "rate_per_1000_households",
-                     "proportion"] = "count"
-    period: Literal["month", "quarter", "financial_year"] = "month"
+    measure: Measure = "count"
+    period: PeriodType = "month"
     better: Literal["higher", "lower"]
     baseline: Period | None = None
     target: Target | None = None
@@ -136,7 +138,7 @@ class Milestone(Strict):
 class StatusUpdate(Strict):
     cycle: str
     date: dt.date
-    status: Literal["not started", "on track", "at risk", "off track", "complete"] | None = None
+    status: InitiativeStatus | None = None
     note: str = ""
 
 

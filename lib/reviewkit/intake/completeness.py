@@ -7,24 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewkit.base.periods import MonthRange, period_label, period_start
+from reviewkit.base.periods import MonthRange, expected_periods, period_label
 from reviewkit.inputs.register import DataRequest
 from reviewkit.intake.accounting import DatasetIntake
 from reviewkit.store.receipts import received
 
 STATUSES = ("complete", "partial", "unusable", "not received")
-
-
-def expected_periods(review: MonthRange, period_type: str) -> list[str]:
-    """Start months (YYYY-MM) of the periods of `period_type` that lie wholly in the review."""
-    starts = []
-    for m in review.months:
-        s = period_start(m, period_type)
-        if s == m and review.contains(s):
-            length = {"month": 1, "quarter": 3, "financial_year": 12}[period_type]
-            if review.contains(s + (length - 1)):
-                starts.append(str(s))
-    return starts
 
 
 def received_date(request: DataRequest, files: list[Path]) -> tuple[dt.date | None, str]:

@@ -43,11 +43,10 @@ from reviewkit.run.kernels import (
     server_address,
 )
 from reviewkit.run.signoff import sign_off_record
-from reviewkit.store.identity import check_finished, check_previous, cycle_dir
+from reviewkit.store.identity import STEPS, check_finished, check_previous, cycle_dir
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.manifest import build_manifest, changed_inputs, write_manifest
 
-STEPS = ("intake", "progress", "report")
 NOTEBOOKS = {"intake": "01_intake.ipynb", "progress": "02_progress.ipynb",
              "report": "03_report.ipynb"}
 KERNEL = "python3"
