@@ -23,7 +23,6 @@ from reviewkit.intake.population import denominator
 from reviewkit.methods import exact_tests as stats
 from reviewkit.methods import spc
 
-TARGET_STATUSES = ("met", "on track", "off track", "not assessable")
 UNIT = {"count": "", "rate_per_1000_residents": "per 1,000 residents",
         "rate_per_1000_households": "per 1,000 households", "proportion": "%"}
 

@@ -8,19 +8,6 @@ class ReviewError(Exception):
     """
 
 
-def format_location(path: object, key: str | None = None, row: int | None = None) -> str:
-    """Name a place in an input file the way messages show it: `file: key 'k', row 3`."""
-    parts = [str(path)]
-    detail = []
-    if key:
-        detail.append(f"key '{key}'")
-    if row is not None:
-        detail.append(f"row {row}")
-    if detail:
-        parts.append(", ".join(detail))
-    return ": ".join(parts)
-
-
 def _show_briefly(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 - IPython's hook
     """In a notebook a ReviewError is shown as its message, not as a traceback."""
     shell._showtraceback(etype, value, [f"{etype.__name__}: {value}"])

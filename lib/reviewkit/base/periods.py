@@ -71,10 +71,6 @@ def month_name(month: pd.Period) -> str:
     return month.strftime("%B %Y")
 
 
-def month_label(month: pd.Period) -> str:
-    return str(month)
-
-
 def financial_year_start(month: pd.Period) -> pd.Period:
     """The April that starts the financial year holding `month`."""
     year = month.year if month.month >= 4 else month.year - 1

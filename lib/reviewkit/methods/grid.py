@@ -15,7 +15,6 @@ import pyarrow as pa
 
 CELL_LAT = 0.0045
 CELL_LON = 0.0075
-CELL_COLUMNS = ("cell_row", "cell_col")
 
 
 def _cells(values: list[object], size: float, low: float, high: float
@@ -73,8 +72,3 @@ def cell_counts(month: pd.Categorical, crime_type: pd.Categorical, rows: np.ndar
         out[k] = out[k].astype(str)
     out["n"] = out["n"].astype("int64")
     return out.sort_values(["month", "crime_type", "cell_row", "cell_col"], ignore_index=True)
-
-
-def cell_centres(rows: pd.Series, cols: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(longitude, latitude) of cell centres, for drawing cells (never points) on a map."""
-    return ((cols.to_numpy(float) + 0.5) * CELL_LON, (rows.to_numpy(float) + 0.5) * CELL_LAT)

@@ -54,12 +54,6 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return _map_text(frame, _csv_cell)
 
 
-def xlsx_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` openpyxl can write: no characters XML cannot hold. Write it, then
-    call `text_cells_as_text` on the sheet so no text cell is stored as a formula."""
-    return _map_text(frame, xlsx_text)
-
-
 def write_csv(frame: pd.DataFrame, path: Path, **kwargs: Any) -> None:
     """Write `frame` as CSV (no index) with every text cell made safe."""
     path.parent.mkdir(parents=True, exist_ok=True)
