@@ -2,7 +2,8 @@
 
 Each package under lib/reviewkit/ is a layer; a module may import its own layer and the layers
 below it, never one above (not even inside a function), and never another module's private
-(`_name`) helper. docs/development.md draws the same picture."""
+(`_name`) helper, imported or reached as an attribute. docs/development.md draws the same
+picture."""
 
 from __future__ import annotations
 
@@ -76,6 +77,64 @@ def test_no_private_helper_is_used_from_another_module(path: Path):
         assert private == [], f"{path.name}:{line} imports {private} from {module}"
 
 
+# Underscore names other packages define as their interface: IPython's display protocol
+# (`_repr_png_`, ...) and the method IPython documents for a custom exception handler.
+FOREIGN_INTERFACE = {"_showtraceback"}
+
+
+def _defined_here(tree: ast.AST) -> set[str]:
+    """Every name a module defines: functions, classes, and names or attributes it assigns."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            out.add(node.attr)
+    return out
+
+
+def private_attributes(source: str) -> list[tuple[int, str]]:
+    """(line, expression) of each `x._name` whose `_name` (one underscore, not a dunder) the
+    module does not define itself: another module's private helper or attribute reached
+    through an object or a module (`Period._month`, `policeuk._read_cached`). A module
+    defining a name of the same spelling is not caught: the rule reads names, not types."""
+    tree = ast.parse(source)
+    here = _defined_here(tree)
+    return [(node.lineno, ast.unparse(node)) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+            and not node.attr.startswith("__") and node.attr not in here
+            and node.attr not in FOREIGN_INTERFACE
+            and not (node.attr.startswith("_repr_") and node.attr.endswith("_"))]
+
+
+@pytest.mark.parametrize("path", [*_modules(), *sorted((ROOT / "tests").glob("*.py"))],
+                         ids=lambda p: p.name)
+def test_no_private_attribute_is_used_from_another_module(path: Path):
+    found = private_attributes(path.read_text(encoding="utf-8"))
+    assert found == [], f"{path.name}: private names of another module used: {found}"
+
+
+def test_private_attributes_finds_another_modules_names_only():
+    source = """
+from reviewkit.intake import policeuk
+
+class Cache:
+    def __init__(self):
+        self._rows = []
+
+    def _fill(self):
+        return self._rows, self.__class__
+
+def use(period, cache):
+    cache._fill()
+    return period._month, policeuk._read_cached, cache._rows, obj._repr_png_()
+"""
+    assert private_attributes(source) == [(13, "period._month"),
+                                          (13, "policeuk._read_cached")]
+
+
 def test_the_arrows_are_the_documented_ones():
     """Which layer imports which, as docs/development.md lists them."""
     arrows: set[tuple[str, str]] = set()
@@ -100,4 +159,8 @@ def test_the_public_names_are_the_library_functions():
     assert reviewkit.run_intake is run_intake and reviewkit.load_context is load_context
     for name in reviewkit.__all__:
         assert callable(getattr(reviewkit, name)) or name == "__version__", name
-    assert sorted(reviewkit.__all__) == sorted(["__version__", *reviewkit._PUBLIC])
+    # the names imported on first use, read from the package's source
+    init = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    public = next(ast.literal_eval(node.value) for node in init.body
+                  if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "_PUBLIC")
+    assert sorted(reviewkit.__all__) == sorted(["__version__", *public])
