@@ -349,3 +349,43 @@ def test_all_crime_excluding_asb_counts_every_other_type_and_follows_recording_c
     res, _ = _run_with_changes(headline, tidy, [{"crime_type": "Burglary", "month": "2025-01",
                                                  "decision": "exclude"}])
     assert (res.review_value, res.baseline_value) == (60, 120)  # robbery alone
+
+
+# The engine's pieces ---------------------------------------------------------------------------
+def _series(indicator, tidy, status=None, population=None, p=None):
+    from reviewkit.analysis.indicators import indicator_series
+
+    p = p or params()
+    present = {k: sorted(set(v["month"])) for k, v in tidy.items()}
+    partner = pd.DataFrame(columns=["dataset", "measure", "period_type", "period_start",
+                                    "period", "area", "value"])
+    return indicator_series(indicator, p.review, tidy, partner, present,
+                            status or {"police_street": "complete"}, population)
+
+
+@pytest.mark.parametrize(("indicator", "status", "why"), [
+    (ind(), {"police_street": "not received"}, "police_street not received"),
+    (ind(), {"police_street": "unusable"}, "police_street unusable"),
+    (ind(measure="rate_per_1000_residents"), None, "no population figures (inputs.population)"),
+])
+def test_indicator_series_says_why_there_is_none(indicator, status, why):
+    series, reason = _series(indicator, {"police_street": police(history(10, 5))}, status)
+    assert reason == why and series.empty
+    assert list(series.columns) == ["period_start", "period", "num", "den", "value"]
+
+
+def test_indicator_series_stops_at_the_end_of_the_review_period():
+    counts = history(10, 5) | {"2026-10": 99, "2026-11": 99}  # after the review period
+    series, reason = _series(ind(), {"police_street": police(counts)})
+    assert reason == "" and series["period_start"].iloc[-1] == "2026-09"
+    assert len(series) == 45 and series["value"].sum() == 33 * 10 + 12 * 5
+
+
+def test_a_shorter_baseline_is_scaled_and_said_to_be():
+    # baseline April to September 2025 (6 months), review October 2025 to September 2026
+    res, _ = run(ind(baseline={"start": "2025-04", "end": "2025-09"}),
+                 {"police_street": police(history(10, 5))})
+    assert res.baseline_value == 6 * 10 * 12 / 6 and res.review_value == 60
+    assert "baseline of 6 months scaled to 12 for comparison" in res.notes
+    res, _ = run(ind(), {"police_street": police(history(10, 5))})
+    assert not any("scaled" in n for n in res.notes)

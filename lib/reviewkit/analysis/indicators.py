@@ -5,7 +5,8 @@ its SPC signal and its target status."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from reviewkit.base.periods import (
     period_label,
     period_start,
 )
-from reviewkit.inputs.params import CycleParams
+from reviewkit.inputs.params import CycleParams, SpcOptions
 from reviewkit.inputs.strategy import Filter, Indicator, Strategy
 from reviewkit.intake.population import denominator
 from reviewkit.methods import exact_tests as stats
@@ -357,197 +358,282 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
                       changes: dict[str, Change] | None = None
                       ) -> tuple[IndicatorResult, pd.DataFrame]:
     """One indicator's result and its series (with SPC columns)."""
-    changes = changes or {}
-    affecting = _affecting(ind, tidy, changes)
+    affecting = _affecting(ind, tidy, changes or {})
     excluded = [c for c in affecting if c.decision == "exclude"]
-    if excluded:
-        keep = [t for t in (ind.filter.crime_type_set() or sorted(set(tidy[ind.dataset][
-            "crime_type"]))) if t not in {c.crime_type for c in excluded}]
-        ind = ind.model_copy(update={"filter": ind.filter.model_copy(
-            update={"crime_types": keep})})
     pending = [c for c in affecting if c.decision in ("", "rebase")]
+    ind = _without_excluded(ind, tidy, excluded)
+    res = _new_result(ind)
+    series, why = indicator_series(ind, params.review, tidy, partner, present, status,
+                                   population)
+    if why:
+        return replace(res, reason=f"not assessable: {why}"), series
+    review = params.review
+    baseline_rng = ind.baseline.range if ind.baseline else params.baseline
+    whole = _no_whole_period(ind, review, baseline_rng)
+    if whole:
+        return replace(res, reason=f"not assessable: {whole}", direction="not assessable"), series
+    rev = _window(series, review, ind, population)
+    base = _window(series, baseline_rng, ind, population)
+    alpha = params.analysis.significance_level
+    why = _missing_data(rev, base, series, ind, baseline_rng)
+    if rev.missing:
+        rev = replace(rev, value=math.nan, num=math.nan)
+        res.notes.append(f"review period incomplete: {', '.join(rev.missing)} not received")
+    ci_low, ci_high = _review_interval(rev, ind, alpha)
+    res = replace(res, assessable=not why, reason=f"not assessable: {why}" if why else "",
+                  review_value=rev.value, review_count=rev.num, baseline_value=base.value,
+                  baseline_count=base.num, ci_low=ci_low, ci_high=ci_high)
+    if res.assessable:
+        fields, notes = _against_baseline(rev, base, ind, params, baseline_rng)
+        res = replace(res, **fields, **_last_year_and_rolling(series, rev, ind, review,
+                                                              population, alpha))
+        res.notes.extend(notes)
+    else:
+        res.direction = "not assessable"
+    res = replace(res, **_target(ind, base, rev, baseline_rng, review, res.assessable))
+    res.notes.extend(_decision_notes(excluded, affecting))
+    if res.assessable:
+        res = replace(res, **_not_comparable(pending, baseline_rng, review))
+    if excluded and not ind.filter.crime_types:
+        res = replace(res, assessable=False, direction="not assessable", reason=(
+            "not assessable: every crime type it counts is excluded (recording change)"))
+    series, fields, notes = _with_spc(series, ind, params.analysis.spc, pending,
+                                      res.target_value, res.target_status)
+    res = replace(res, **fields)
+    res.notes.extend(notes)
+    if len(series):
+        res.latest_period = str(series["period"].iloc[-1])
+        res.latest_value = float(series["value"].iloc[-1])
+    return res, series
+
+
+def _without_excluded(ind: Indicator, tidy: dict[str, pd.DataFrame],
+                      excluded: list[Change]) -> Indicator:
+    """The indicator with the crime types the analyst excluded (recording changes) left out of
+    its filter; the same indicator when none is excluded."""
+    if not excluded:
+        return ind
+    keep = [t for t in (ind.filter.crime_type_set() or sorted(set(tidy[ind.dataset][
+        "crime_type"]))) if t not in {c.crime_type for c in excluded}]
+    return ind.model_copy(update={"filter": ind.filter.model_copy(
+        update={"crime_types": keep})})
+
+
+def _new_result(ind: Indicator) -> IndicatorResult:
+    """An indicator's result before anything is computed: not assessable, with its target
+    (known even when the indicator cannot be assessed)."""
     res = IndicatorResult(id=ind.id, priority=ind.priority, name=ind.name,
                           plain_name=ind.plain_name or ind.name.lower(), measure=ind.measure,
                           unit=UNIT[ind.measure], period=ind.period, better=ind.better,
                           dataset=ind.dataset, assessable=False)
-    empty = pd.DataFrame(columns=["period_start", "period", "num", "den", "value"])
-    if ind.target is not None:  # known even when the indicator cannot be assessed
+    if ind.target is not None:
         res.target_by = ind.target.by_month
         if ind.target.value is not None:
             res.target_value = ind.target.value
+    return res
+
+
+EMPTY_SERIES = ["period_start", "period", "num", "den", "value"]
+
+
+def indicator_series(ind: Indicator, review: MonthRange, tidy: dict[str, pd.DataFrame],
+                     partner: pd.DataFrame, present: dict[str, list[str]],
+                     status: dict[str, str], population: pd.DataFrame | None
+                     ) -> tuple[pd.DataFrame, str]:
+    """(series, why not): an indicator's value per period up to the end of the review period,
+    or an empty series and why it cannot be built (data not received or unusable, no
+    population figures for a rate, no rows, periods that do not fit)."""
+    empty = pd.DataFrame(columns=EMPTY_SERIES)
     st = status.get(ind.dataset, "not received")
     if st in ("not received", "unusable"):
-        res.reason = f"not assessable: {ind.dataset} {st}"
-        return res, empty
+        return empty, f"{ind.dataset} {st}"
     if ind.measure.startswith("rate") and population is None:
-        res.reason = "not assessable: no population figures (inputs.population)"
-        return res, empty
+        return empty, "no population figures (inputs.population)"
     source_type = "month"
     counts = monthly_counts(ind, tidy, partner, present.get(ind.dataset, []))
     if "source_type" in counts:
         if counts.empty:
-            res.reason = f"not assessable: no rows for {ind.filter.measure} in {ind.dataset}"
-            return res, empty
+            return empty, f"no rows for {ind.filter.measure} in {ind.dataset}"
         source_type = counts["source_type"].iloc[0]
         counts = counts.drop(columns="source_type")
     try:
         series = to_periods(counts, source_type, ind.period)
     except ValueError as exc:
-        res.reason = f"not assessable: {exc}"
-        return res, empty
+        return empty, str(exc)
     series["value"] = [_period_value(n, d, s, ind, population) for n, d, s in
                        zip(series["num"], series["den"], series["period_start"], strict=True)]
-    series = series[series["period_start"] <= str(params.review.end)].reset_index(drop=True)
-    baseline_rng = ind.baseline.range if ind.baseline else params.baseline
-    review = params.review
-    whole = _no_whole_period(ind, review, baseline_rng)
-    if whole:
-        res.reason = f"not assessable: {whole}"
-        res.direction = "not assessable"
-        return res, series
-    rev = _window(series, review, ind, population)
-    base = _window(series, baseline_rng, ind, population)
-    alpha = params.analysis.significance_level
+    return series[series["period_start"] <= str(review.end)].reset_index(drop=True), ""
+
+
+def _missing_data(rev: _Window, base: _Window, series: pd.DataFrame, ind: Indicator,
+                  baseline_rng: MonthRange) -> str:
+    """Why the review period or the baseline lacks data ('' when both are whole)."""
     if rev.missing:
-        rev.value = rev.num = math.nan
-        res.reason = f"not assessable: {ind.dataset} missing {', '.join(rev.missing)}"
-        res.notes.append(f"review period incomplete: {', '.join(rev.missing)} not received")
-    elif base.missing:
-        expected = expected_periods(baseline_rng, ind.period)
-        if len(base.missing) == len(expected):
-            first = series["period"].iloc[0] if len(series) else "none"
-            where = "key 'baseline' of this indicator" if ind.baseline else (
-                "key 'baseline_period' in the params")
-            res.reason = (f"not assessable: the baseline ({baseline_rng.describe()}) is outside "
-                          f"the data (first period {first}); check {where}")
-        else:
-            res.reason = f"not assessable: baseline missing {', '.join(base.missing)}"
-    else:
-        res.assessable = True
-    res.review_value, res.review_count = rev.value, rev.num
-    res.baseline_value, res.baseline_count = base.value, base.num
-    res.ci_low, res.ci_high = _review_interval(rev, ind, alpha)
-    if res.assessable:
-        res.change = rev.value - base.value
-        res.change_pct = _pct(rev.value, base.value)
-        cmp = _compare(base, rev, ind, alpha)
-        if cmp is not None:
-            res.p_value, res.significant, res.test = cmp.p_value, cmp.significant, cmp.method
-            res.ratio, res.ratio_low, res.ratio_high = cmp.ratio, cmp.ratio_low, cmp.ratio_high
-            res.dispersion = cmp.dispersion
-        res.direction = _direction(res.change, cmp, ind.better,
-                                   params.analysis.meaningful_change_pct)
-        if baseline_rng.n_months != review.n_months and ind.measure == "count":
-            res.notes.append(f"baseline of {baseline_rng.n_months} months scaled to "
-                             f"{review.n_months} for comparison")
-        last_year = _window(series, review.shift(-12), ind, population)
-        if not last_year.missing:
-            res.last_year_value = last_year.value
-            res.last_year_change_pct = _pct(rev.value, last_year.value)
-        end = review.end
-        roll = _window(series, MonthRange(end - 11, end), ind, population)
-        prev = _window(series, MonthRange(end - 23, end - 12), ind, population)
-        if not roll.missing and not prev.missing:
-            res.rolling_value, res.rolling_previous = roll.value, prev.value
-            res.rolling_change_pct = _pct(roll.value, prev.value)
-            c2 = _compare(prev, roll, ind, alpha)
-            res.rolling_significant = bool(c2 and c2.significant)
-    else:
-        res.direction = "not assessable"
-    # Target
-    if ind.target is not None:
-        tv = ind.target.value if ind.target.value is not None else (
-            base.value * (1 + ind.target.change_pct / 100))
-        res.target_value, res.target_by = tv, ind.target.by_month
-        if res.assessable:
-            res.target_status, res.trajectory_value = target_status(
-                base.value, tv, baseline_rng.end, pd.Period(ind.target.by_month, "M"),
-                review.end, rev.value, ind.better)
-    for c in excluded:
-        res.notes.append(f"excludes {c.crime_type} (recording change from {c.label}; the "
-                         "analyst's decision)")
-    for c in affecting:
-        if c.decision == "real":
-            res.notes.append(f"the change in {c.crime_type} from {c.label} was confirmed as "
-                             "real by the analyst, not a change in recording")
+        return f"{ind.dataset} missing {', '.join(rev.missing)}"
+    if not base.missing:
+        return ""
+    if len(base.missing) == len(expected_periods(baseline_rng, ind.period)):
+        first = series["period"].iloc[0] if len(series) else "none"
+        where = "key 'baseline' of this indicator" if ind.baseline else (
+            "key 'baseline_period' in the params")
+        return (f"the baseline ({baseline_rng.describe()}) is outside the data (first period "
+                f"{first}); check {where}")
+    return f"baseline missing {', '.join(base.missing)}"
+
+
+def _against_baseline(rev: _Window, base: _Window, ind: Indicator, params: CycleParams,
+                     baseline_rng: MonthRange) -> tuple[dict[str, Any], list[str]]:
+    """(fields, notes): the review period against the baseline: change, the test, the
+    direction, and a note when a count's baseline is scaled to the review's length."""
+    change = rev.value - base.value
+    cmp = _compare(base, rev, ind, params.analysis.significance_level)
+    fields: dict[str, Any] = {"change": change, "change_pct": _pct(rev.value, base.value)}
+    if cmp is not None:
+        fields.update(p_value=cmp.p_value, significant=cmp.significant, test=cmp.method,
+                      ratio=cmp.ratio, ratio_low=cmp.ratio_low, ratio_high=cmp.ratio_high,
+                      dispersion=cmp.dispersion)
+    fields["direction"] = _direction(change, cmp, ind.better,
+                                     params.analysis.meaningful_change_pct)
+    review = params.review
+    notes = []
+    if baseline_rng.n_months != review.n_months and ind.measure == "count":
+        notes.append(f"baseline of {baseline_rng.n_months} months scaled to "
+                     f"{review.n_months} for comparison")
+    return fields, notes
+
+
+def _last_year_and_rolling(series: pd.DataFrame, rev: _Window, ind: Indicator,
+                           review: MonthRange, population: pd.DataFrame | None,
+                           alpha: float) -> dict[str, Any]:
+    """The same period last year, and the latest 12 months against the 12 before, where the
+    series covers them."""
+    fields: dict[str, Any] = {}
+    last_year = _window(series, review.shift(-12), ind, population)
+    if not last_year.missing:
+        fields.update(last_year_value=last_year.value,
+                      last_year_change_pct=_pct(rev.value, last_year.value))
+    end = review.end
+    roll = _window(series, MonthRange(end - 11, end), ind, population)
+    prev = _window(series, MonthRange(end - 23, end - 12), ind, population)
+    if not roll.missing and not prev.missing:
+        c2 = _compare(prev, roll, ind, alpha)
+        fields.update(rolling_value=roll.value, rolling_previous=prev.value,
+                      rolling_change_pct=_pct(roll.value, prev.value),
+                      rolling_significant=bool(c2 and c2.significant))
+    return fields
+
+
+def _target(ind: Indicator, base: _Window, rev: _Window, baseline_rng: MonthRange,
+            review: MonthRange, assessable: bool) -> dict[str, Any]:
+    """The target's value (given, or a change on the baseline) and, when the indicator is
+    assessable, its status and the trajectory's value at the end of the review period."""
+    if ind.target is None:
+        return {}
+    tv = ind.target.value if ind.target.value is not None else (
+        base.value * (1 + ind.target.change_pct / 100))
+    fields: dict[str, Any] = {"target_value": tv, "target_by": ind.target.by_month}
+    if assessable:
+        fields["target_status"], fields["trajectory_value"] = target_status(
+            base.value, tv, baseline_rng.end, pd.Period(ind.target.by_month, "M"),
+            review.end, rev.value, ind.better)
+    return fields
+
+
+def _decision_notes(excluded: list[Change], affecting: list[Change]) -> list[str]:
+    """The analyst's decisions on recording changes, as notes on the indicator."""
+    notes = [f"excludes {c.crime_type} (recording change from {c.label}; the analyst's "
+             "decision)" for c in excluded]
+    notes += [f"the change in {c.crime_type} from {c.label} was confirmed as real by the "
+              "analyst, not a change in recording" for c in affecting if c.decision == "real"]
+    return notes
+
+
+def _not_comparable(pending: list[Change], baseline_rng: MonthRange,
+                    review: MonthRange) -> dict[str, Any]:
+    """A recording change not yet decided (or rebased) between the baseline and the end of the
+    review period: the comparisons and the target are withdrawn, and last year's and the
+    rolling figures too when the change falls within them."""
     straddling = [c for c in pending if _straddles(baseline_rng.start, review.end, c)]
-    if res.assessable and straddling:
-        c = straddling[0]
-        res.not_comparable = (f"possible recording change in {c.crime_type} from {c.label}"
-                              if not c.decision else
-                              f"recording change in {c.crime_type} from {c.label} (rebased)")
-        res.direction = "not comparable"
-        res.p_value, res.significant, res.test = math.nan, False, ""
-        res.ratio = res.ratio_low = res.ratio_high = math.nan
-        res.target_status, res.trajectory_value = "not assessable", math.nan
-        for c2 in straddling:
-            if _straddles(review.shift(-12).start, review.end, c2):
-                res.last_year_value = res.last_year_change_pct = math.nan
-                res.rolling_value = res.rolling_previous = res.rolling_change_pct = math.nan
-                res.rolling_significant = False
-    if excluded and not ind.filter.crime_types:
-        res.assessable, res.direction = False, "not assessable"
-        res.reason = "not assessable: every crime type it counts is excluded (recording change)"
-    # SPC over the whole series, never across a gap (limits would join months apart)
-    improvement: spc.Improvement = "decrease" if ind.better == "lower" else "increase"
+    if not straddling:
+        return {}
+    c = straddling[0]
+    fields: dict[str, Any] = {
+        "not_comparable": (f"possible recording change in {c.crime_type} from {c.label}"
+                           if not c.decision else
+                           f"recording change in {c.crime_type} from {c.label} (rebased)"),
+        "direction": "not comparable", "p_value": math.nan, "significant": False, "test": "",
+        "ratio": math.nan, "ratio_low": math.nan, "ratio_high": math.nan,
+        "target_status": "not assessable", "trajectory_value": math.nan}
+    if any(_straddles(review.shift(-12).start, review.end, c2) for c2 in straddling):
+        fields.update(last_year_value=math.nan, last_year_change_pct=math.nan,
+                      rolling_value=math.nan, rolling_previous=math.nan,
+                      rolling_change_pct=math.nan, rolling_significant=False)
+    return fields
+
+
+def _with_spc(series: pd.DataFrame, ind: Indicator, opts: SpcOptions, pending: list[Change],
+              target_value: float, status: str
+              ) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
+    """(series with SPC columns, fields, notes): XmR over the whole series, never across a gap
+    (limits would join months apart); limits recalculated where asked and where a recording
+    change starts; on seasonally adjusted values when the season shows."""
     gaps = series_gaps(series, ind.period)
-    if gaps:
-        res.notes.append(f"no SPC limits: {', '.join(gaps)} missing from the series")
-    if len(series) >= 2 and not series["value"].isna().any() and not gaps:
-        opts = params.analysis.spc
-        per_period_target = None
-        if res.target_value == res.target_value:
-            per_period_target = _per_period(res.target_value, ind)
-        starts = list(series["period_start"])
-        rebase_months = [*opts.rebase, *(c.month for c in pending)]
-        rebase = sorted({next((i for i, st in enumerate(starts) if st >= m), len(starts))
-                         for m in rebase_months} - {0, len(starts)})
-        for c in pending:
-            if not starts[0] < c.month <= starts[-1]:
-                continue
-            res.notes.append(f"SPC limits recalculated from {c.label}, where a "
-                             f"{'' if c.decision else 'possible '}recording change in "
-                             f"{c.crime_type} starts")
-        spc_values = series["value"].to_numpy(dtype=float)
-        per_year = {"month": 12, "quarter": 4}.get(ind.period)
-        if per_year:
-            pos = [(pd.Period(p, "M").month - 1) // (12 // per_year) + 1 for p in starts]
-            idx, _p = spc.seasonal_indices(spc_values, pos, per_year=per_year)
-            if idx is not None:
-                spc_values = spc.seasonally_adjusted(spc_values, pos, idx)
-                res.seasonal = "adjusted"
-                res.notes.append("SPC chart on seasonally adjusted values (a clear "
-                                 f"{ind.period}-of-year pattern); the headline figures are "
-                                 "not adjusted")
-            elif len(series) < 2 * per_year:
-                res.seasonal = "too short"
-                res.notes.append(f"fewer than two years of {ind.period.replace('_', ' ')}ly "
-                                 "data: seasonality cannot be checked, so SPC flags may be "
-                                 "seasonal")
-        result = spc.xmr(spc_values, improvement=improvement, rebase=rebase,
-                         screen_outliers=opts.screen_outliers,
-                         fix_after_n_points=opts.fix_after_n_points,
-                         shift_length=opts.shift_length, trend_length=opts.trend_length,
-                         minimum_points=opts.minimum_points, target=per_period_target)
-        series = pd.concat([series.reset_index(drop=True),
-                            result.rename(columns={"value": "spc_value"})], axis=1)
-        shift = spc.sustained_shift_start(result, opts.shift_length)
-        if shift is not None and shift > 0 and shift not in rebase:
-            when = series["period"].iloc[shift]
-            res.notes.append(f"a sustained shift since {when}: if the way of working changed "
-                             f"then, set analysis.spc.rebase to {starts[shift]} to recalculate "
-                             "the limits from there")
-        res.variation = spc.variation(result, improvement)
-        # No assurance icon beside a target this review cannot assess (data missing, or a
-        # recording change): the icon would claim what the target column says it cannot.
-        if res.target_status != "not assessable":
-            res.assurance = spc.assurance(result, improvement, per_period_target) or ""
-        res.spc_provisional = bool(result["provisional"].iloc[-1])
-        res.points = len(series)
-    if len(series):
-        res.latest_period = str(series["period"].iloc[-1])
-        res.latest_value = float(series["value"].iloc[-1])
-    return res, series
+    notes = [f"no SPC limits: {', '.join(gaps)} missing from the series"] if gaps else []
+    if len(series) < 2 or series["value"].isna().any() or gaps:
+        return series, {}, notes
+    improvement: spc.Improvement = "decrease" if ind.better == "lower" else "increase"
+    per_period_target = _per_period(target_value, ind) if target_value == target_value else None
+    starts = list(series["period_start"])
+    rebase_months = [*opts.rebase, *(c.month for c in pending)]
+    rebase = sorted({next((i for i, st in enumerate(starts) if st >= m), len(starts))
+                     for m in rebase_months} - {0, len(starts)})
+    notes += [f"SPC limits recalculated from {c.label}, where a "
+              f"{'' if c.decision else 'possible '}recording change in {c.crime_type} starts"
+              for c in pending if starts[0] < c.month <= starts[-1]]
+    spc_values, seasonal, seasonal_notes = _seasonally_adjusted(
+        series["value"].to_numpy(dtype=float), starts, ind.period)
+    notes += seasonal_notes
+    result = spc.xmr(spc_values, improvement=improvement, rebase=rebase,
+                     screen_outliers=opts.screen_outliers,
+                     fix_after_n_points=opts.fix_after_n_points,
+                     shift_length=opts.shift_length, trend_length=opts.trend_length,
+                     minimum_points=opts.minimum_points, target=per_period_target)
+    series = pd.concat([series.reset_index(drop=True),
+                        result.rename(columns={"value": "spc_value"})], axis=1)
+    shift = spc.sustained_shift_start(result, opts.shift_length)
+    if shift is not None and shift > 0 and shift not in rebase:
+        notes.append(f"a sustained shift since {series['period'].iloc[shift]}: if the way of "
+                     f"working changed then, set analysis.spc.rebase to {starts[shift]} to "
+                     "recalculate the limits from there")
+    fields: dict[str, Any] = {"seasonal": seasonal,
+                              "variation": spc.variation(result, improvement),
+                              "spc_provisional": bool(result["provisional"].iloc[-1]),
+                              "points": len(series)}
+    # No assurance icon beside a target this review cannot assess (data missing, or a
+    # recording change): the icon would claim what the target column says it cannot.
+    if status != "not assessable":
+        fields["assurance"] = spc.assurance(result, improvement, per_period_target) or ""
+    return series, fields, notes
+
+
+def _seasonally_adjusted(values: np.ndarray, starts: list[str], period: str
+                         ) -> tuple[np.ndarray, str, list[str]]:
+    """(values for the XmR chart, seasonal flag, notes): divided by their month-of-year (or
+    quarter-of-year) index when the season shows clearly; as recorded otherwise."""
+    per_year = {"month": 12, "quarter": 4}.get(period)
+    if not per_year:
+        return values, "", []
+    pos = [(pd.Period(p, "M").month - 1) // (12 // per_year) + 1 for p in starts]
+    idx, _p = spc.seasonal_indices(values, pos, per_year=per_year)
+    if idx is not None:
+        return spc.seasonally_adjusted(values, pos, idx), "adjusted", [
+            f"SPC chart on seasonally adjusted values (a clear {period}-of-year pattern); the "
+            "headline figures are not adjusted"]
+    if len(values) < 2 * per_year:
+        return values, "too short", [
+            f"fewer than two years of {period.replace('_', ' ')}ly data: seasonality cannot be "
+            "checked, so SPC flags may be seasonal"]
+    return values, "", []
 
 
 def _review_interval(rev: _Window, ind: Indicator, alpha: float) -> tuple[float, float]:
