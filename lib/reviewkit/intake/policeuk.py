@@ -17,7 +17,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -466,8 +466,18 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
                                            raws[i].label for i in bad_lines)))
     result.parse_seconds = time.perf_counter() - started
     if combined is not None:
-        _classify(combined, kind, dataset, raws, accounts, area, result, quarantine, bad_lines,
-                  review_end, review_date)
+        found = _classify(combined, dataset, raws, bad_lines,
+                          Rules(kind, area, review_end, review_date))
+        for i, acc in enumerate(accounts):
+            for name, per_file in found.counts.items():
+                setattr(acc, name, getattr(acc, name) + int(per_file[i]))
+        result.problems += found.problems
+        result.notes += found.notes
+        if found.quarantine is not None:
+            quarantine.append(found.quarantine)
+        result.tidy, result.periods = found.tidy, found.periods
+        result.rest_of_force, result.lsoa_names, result.grid = (
+            found.rest_of_force, found.lsoa_names, found.grid)
     elif raws:  # files came but none could be counted: an empty table, not a missing one
         result.tidy = pd.DataFrame({**{k: pd.Series(dtype=object) for k in TIDY_KEYS[kind]},
                                     "n": pd.Series(dtype="int64")})
@@ -513,25 +523,23 @@ _SAFE_VALUE = {
 
 
 def _check_month_against_name(month: pd.Categorical, file_idx: np.ndarray,
-                              raws: list[RawFile], reason: np.ndarray, reasons: list[str],
-                              result: DatasetIntake) -> None:
+                              raws: list[RawFile], reasons: _Reasons) -> list[Problem]:
     """Rows whose Month is not the month their file is named for are set aside (a month is
-    never counted as another)."""
+    never counted as another); a problem per file."""
     cats = [str(c).strip()[:7] for c in month.categories]
     named = np.array([k[0] if (k := r.key()) else "" for r in raws], dtype=object)[file_idx]
     said = np.array([*cats, ""], dtype=object)[np.asarray(month.codes, dtype=np.int64)]
-    wrong = (named != "") & (reason == 0) & (said != named)
-    if not wrong.any():
-        return
+    wrong = (named != "") & (reasons.code == 0) & (said != named)
+    problems: list[Problem] = []
     for i in np.unique(file_idx[wrong]):
         rows = wrong & (file_idx == i)
         name_month = raws[int(i)].key()[0]  # type: ignore[index]
-        reasons.append(f"Month column is not {name_month}, the month its file is named for")
-        reason[rows] = len(reasons) - 1
-        result.problems.append(Problem("quality", (
+        reasons.mark(rows, f"Month column is not {name_month}, the month its file is named for")
+        problems.append(Problem("quality", (
             f"{raws[int(i)].label}: {int(rows.sum())} row(s) whose Month column is not "
             f"{name_month} were not counted (a month is never counted as another); ask the "
             "provider or download the month again")))
+    return problems
 
 
 def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
@@ -579,83 +587,62 @@ def _lsoa_names(df: dict[str, pd.Categorical], keep: np.ndarray) -> pd.DataFrame
     return out.astype(str).reset_index(drop=True)
 
 
-def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
-              accounts: list[FileAccount], area: AreaMatcher, result: DatasetIntake,
-              quarantine: list[pd.DataFrame], bad_lines: dict[int, list[int]],
-              review_end: str | None = None, review_date: dt.date | None = None) -> None:
+@dataclass(frozen=True)
+class Rules:
+    """How a police.uk dataset's rows are classed: its kind, the partnership's area, and the
+    months after which rows are later than the review period or impossible."""
+
+    kind: str
+    area: AreaMatcher
+    review_end: str | None = None  # YYYY-MM: later rows are counted, used nowhere
+    review_date: dt.date | None = None  # later months cannot be real: quarantined
+
+
+@dataclass
+class Classified:
+    """What classing the rows of a police.uk dataset gives: per file, the rows in each outcome;
+    the quarantined rows with their reasons; the tidy counts; and for street data the rest of
+    the force, the LSOA names and the grid of approximate locations."""
+
+    counts: dict[str, np.ndarray]  # outcome -> rows per file
+    tidy: pd.DataFrame
+    periods: list[str]
+    quarantine: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rest_of_force: pd.DataFrame | None = None
+    lsoa_names: pd.DataFrame | None = None
+    grid: pd.DataFrame | None = None
+
+
+def _classify(table: pa.Table, dataset: str, raws: list[RawFile],
+              bad_lines: dict[int, list[int]], rules: Rules) -> Classified:
     """Class every row, deciding per category (few) and spreading by codes (many)."""
     n = table.num_rows
     table = table.combine_chunks()
     file_idx = table["_file"].to_numpy()
     df = {name: _categorical(table[name]) for name in table.column_names
           if pa.types.is_dictionary(table[name].type)}
-    reasons = [""]
-    reason = np.zeros(n, dtype=np.int32)  # index into `reasons`; 0 = none
-    if kind == "police_uk_stop_search":
+    if rules.kind == "police_uk_stop_search":
         dates = df["date"]
         df["month"] = _remap(dates, [str(d)[:7] for d in dates.categories])
-    month = df["month"]
-    good = pd.Series(month.categories, dtype=object).astype(str).str.strip().str.fullmatch(
-        r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
-    reasons.append("month missing or not YYYY-MM")
-    reason[~_flag(month, good, False)] = len(reasons) - 1
-    _check_month_against_name(month, file_idx, raws, reason, reasons, result)
-    names = pd.Series(month.categories, dtype=object).astype(str).str.strip()
-    if review_date is not None:
-        future = (good & (names > f"{review_date:%Y-%m}")).to_numpy(bool)
-        if future.any():
-            reasons.append(f"month after the review date ({review_date}); check the file")
-            reason[_flag(month, future, False) & (reason == 0)] = len(reasons) - 1
-    later = np.zeros(n, dtype=bool)
-    if review_end is not None:
-        later = _flag(month, (good & (names > review_end)).to_numpy(bool), False) & (
-            reason == 0)
-    if kind == "police_uk_street":
-        ctype = df["crime_type"]
-        names = [str(c) for c in ctype.categories]
-        standard = [HISTORY.get(c.strip()) for c in names]
-        known = _flag(ctype, np.array([x is not None for x in standard]), False)
-        unknown = ~known & (reason == 0)
-        if unknown.any():
-            all_codes = np.asarray(ctype.codes)
-            seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(
-                all_codes[unknown])})
-            seen = [safe_category(name) for name in seen]
-            for name in seen:
-                reasons.append(f"unknown crime type {name}")
-                codes = [k for k, c in enumerate(names) if safe_category(c) == name] or [-1]
-                reason[unknown & np.isin(all_codes, codes)] = len(reasons) - 1
-            result.problems.append(Problem("quality", f"{int(unknown.sum())} row(s) with "
-                                           f"unknown crime type(s): {', '.join(seen)}; update "
-                                           "the crime type mapping or ask the provider"))
-        df["crime_type"] = _remap(ctype, standard)
-    bad = reason != 0
-    unknown_after = later & bad
-    later &= ~unknown_after
-    if kind == "police_uk_stop_search":
+    reasons = _Reasons(n)
+    problems = _month_reasons(df["month"], file_idx, raws, reasons, rules.review_date)
+    later = _later(df["month"], rules.review_end, reasons)
+    if rules.kind == "police_uk_street":
+        problems += _crime_type_reasons(df, reasons)
+    bad = reasons.code != 0
+    later &= ~bad
+    notes: list[str] = []
+    if rules.kind == "police_uk_stop_search":
         no_place = table["latitude"].is_null().to_numpy(zero_copy_only=False)
         in_area = ~bad & ~no_place
         unassigned = ~bad & no_place
         out = np.zeros(n, dtype=bool)
-        result.notes.append("Stop and search records carry coordinates but no LSOA, so they "
-                            "are counted force-wide; rows with no location are unassigned.")
+        notes.append("Stop and search records carry coordinates but no LSOA, so they "
+                     "are counted force-wide; rows with no location are unassigned.")
     else:
-        codes_cat = df["lsoa_code"]
-        c = np.asarray(codes_cat.codes, dtype=np.int64)
-        nm = np.asarray(df["lsoa_name"].codes, dtype=np.int64)
-        width = len(df["lsoa_name"].categories) + 1
-        both = pd.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
-        code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
-        name_values = pd.Series(np.asarray(df["lsoa_name"].categories,
-                                           dtype=object)[both % width])
-        member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
-        la_map = dict(zip(code_names, area.local_authority(code_names, name_values),
-                          strict=True))
-        cats = [str(c) for c in codes_cat.categories]
-        no_place = _flag(codes_cat, np.array([not c.strip() for c in cats]), True)
-        member = _flag(codes_cat, np.array([c in member_codes for c in cats]), False)
-        df["local_authority"] = _remap(codes_cat, [
-            la if isinstance(la := la_map.get(c), str) else None for c in cats])
+        no_place, member = _lsoa_places(df, rules.area)
         unassigned = ~bad & no_place
         in_area = ~bad & ~no_place & member
         out = ~bad & ~no_place & ~member
@@ -666,29 +653,12 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
               for name, mask in (("quarantined", bad), ("unassigned", unassigned),
                                  ("out_of_area", out), ("accepted", in_area),
                                  ("after_review_period", later))}
-    for i, acc in enumerate(accounts):
-        for name, per_file in counts.items():
-            setattr(acc, name, getattr(acc, name) + int(per_file[i]))
+    tidy = _tidy_counts(df, in_area, TIDY_KEYS[rules.kind])
+    result = Classified(counts, tidy, sorted(tidy["month"].unique()) if len(tidy) else [],
+                        problems=problems, notes=notes)
     if bad.any():
-        row_no = np.zeros(n, dtype=np.int64)  # line numbers: the header is line 1
-        for i in np.unique(file_idx):
-            where = np.flatnonzero(file_idx == i)
-            lines = np.arange(2, len(where) + 2)
-            for skipped in bad_lines.get(int(i), []):  # malformed rows were set aside first
-                lines[lines >= skipped] += 1
-            row_no[where] = lines
-        keep = [c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type")
-                if c in df]
-        # Only values that look like what the column holds are kept: a shifted row could
-        # put an ID, a place or free text in any column.
-        q = pd.DataFrame({k: [_SAFE_VALUE[k](v) for v in np.asarray(df[k][bad], dtype=object)]
-                          for k in keep})
-        q.insert(0, "reason", np.asarray(reasons, dtype=object)[reason[bad]])
-        q.insert(0, "row", row_no[bad])
-        q.insert(0, "file", [raws[i].label for i in file_idx[bad]])
-        q.insert(0, "dataset", dataset)
-        quarantine.append(q)
-    if kind == "police_uk_street":
+        result.quarantine = _quarantined(df, bad, reasons, file_idx, raws, bad_lines, dataset)
+    if rules.kind == "police_uk_street":
         rest = pd.DataFrame({k: df[k][out] for k in ("month", "crime_type")})
         rest = rest.groupby(["month", "crime_type"], observed=True).size().rename("n")
         result.rest_of_force = rest[rest > 0].reset_index().astype({"month": str,
@@ -699,7 +669,127 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
                 df["month"], df["crime_type"],
                 table["cell_row"].to_numpy(zero_copy_only=False).astype(float),
                 table["cell_col"].to_numpy(zero_copy_only=False).astype(float), in_area)
-    keys = TIDY_KEYS[kind]
+    return result
+
+
+class _Reasons:
+    """Why each row is set aside: a code per row (0: not set aside) into a list of reasons; a
+    row keeps the first reason found."""
+
+    def __init__(self, n: int) -> None:
+        self.code = np.zeros(n, dtype=np.int32)
+        self.texts = [""]
+
+    def mark(self, rows: np.ndarray, reason: str) -> None:
+        """Set aside `rows` not already set aside, for `reason`."""
+        self.texts.append(reason)
+        self.code[rows & (self.code == 0)] = len(self.texts) - 1
+
+    def of(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(self.texts, dtype=object)[self.code[rows]]
+
+
+def _month_reasons(month: pd.Categorical, file_idx: np.ndarray, raws: list[RawFile],
+                   reasons: _Reasons, review_date: dt.date | None) -> list[Problem]:
+    """Rows whose month is not a month, not the month their file is named for, or after the
+    review date are set aside; the problems to report."""
+    good = pd.Series(month.categories, dtype=object).astype(str).str.strip().str.fullmatch(
+        r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
+    reasons.mark(~_flag(month, good, False), "month missing or not YYYY-MM")
+    problems = _check_month_against_name(month, file_idx, raws, reasons)
+    names = pd.Series(month.categories, dtype=object).astype(str).str.strip()
+    if review_date is not None:
+        future = (good & (names > f"{review_date:%Y-%m}")).to_numpy(bool)
+        if future.any():
+            reasons.mark(_flag(month, future, False),
+                         f"month after the review date ({review_date}); check the file")
+    return problems
+
+
+def _later(month: pd.Categorical, review_end: str | None, reasons: _Reasons) -> np.ndarray:
+    """Rows of a month after the review period (not otherwise set aside)."""
+    n = len(month)
+    if review_end is None:
+        return np.zeros(n, dtype=bool)
+    good = pd.Series(month.categories, dtype=object).astype(str).str.strip()
+    months = good.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])") & (good > review_end)
+    return _flag(month, months.to_numpy(bool), False) & (reasons.code == 0)
+
+
+def _crime_type_reasons(df: dict[str, pd.Categorical], reasons: _Reasons) -> list[Problem]:
+    """Street rows whose crime type is not one police.uk has used are set aside; the rest are
+    given today's name for their type (in `df`)."""
+    ctype = df["crime_type"]
+    names = [str(c) for c in ctype.categories]
+    standard = [HISTORY.get(c.strip()) for c in names]
+    known = _flag(ctype, np.array([x is not None for x in standard]), False)
+    unknown = ~known & (reasons.code == 0)
+    problems = []
+    if unknown.any():
+        all_codes = np.asarray(ctype.codes)
+        seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(
+            all_codes[unknown])})
+        seen = [safe_category(name) for name in seen]
+        for name in seen:
+            codes = [k for k, c in enumerate(names) if safe_category(c) == name] or [-1]
+            reasons.mark(unknown & np.isin(all_codes, codes), f"unknown crime type {name}")
+        problems.append(Problem("quality", f"{int(unknown.sum())} row(s) with unknown crime "
+                                f"type(s): {', '.join(seen)}; update the crime type mapping "
+                                "or ask the provider"))
+    df["crime_type"] = _remap(ctype, standard)
+    return problems
+
+
+def _lsoa_places(df: dict[str, pd.Categorical], area: AreaMatcher
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(no place, member) per row, from its LSOA: no LSOA code, or an LSOA of the partnership's
+    area; each row's local authority is added to `df`. Decided once per (code, name) pair."""
+    codes_cat = df["lsoa_code"]
+    c = np.asarray(codes_cat.codes, dtype=np.int64)
+    nm = np.asarray(df["lsoa_name"].codes, dtype=np.int64)
+    width = len(df["lsoa_name"].categories) + 1
+    both = pd.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
+    code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
+    name_values = pd.Series(np.asarray(df["lsoa_name"].categories,
+                                       dtype=object)[both % width])
+    member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
+    la_map = dict(zip(code_names, area.local_authority(code_names, name_values), strict=True))
+    cats = [str(c) for c in codes_cat.categories]
+    no_place = _flag(codes_cat, np.array([not c.strip() for c in cats]), True)
+    member = _flag(codes_cat, np.array([c in member_codes for c in cats]), False)
+    df["local_authority"] = _remap(codes_cat, [
+        la if isinstance(la := la_map.get(c), str) else None for c in cats])
+    return no_place, member
+
+
+def _quarantined(df: dict[str, pd.Categorical], bad: np.ndarray, reasons: _Reasons,
+                 file_idx: np.ndarray, raws: list[RawFile], bad_lines: dict[int, list[int]],
+                 dataset: str) -> pd.DataFrame:
+    """The rows set aside, with their file, line number and reason, and the values of the
+    columns that look like what the column holds."""
+    row_no = np.zeros(len(bad), dtype=np.int64)  # line numbers: the header is line 1
+    for i in np.unique(file_idx):
+        where = np.flatnonzero(file_idx == i)
+        lines = np.arange(2, len(where) + 2)
+        for skipped in bad_lines.get(int(i), []):  # malformed rows were set aside first
+            lines[lines >= skipped] += 1
+        row_no[where] = lines
+    keep = [c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type")
+            if c in df]
+    # Only values that look like what the column holds are kept: a shifted row could
+    # put an ID, a place or free text in any column.
+    q = pd.DataFrame({k: [_SAFE_VALUE[k](v) for v in np.asarray(df[k][bad], dtype=object)]
+                      for k in keep})
+    q.insert(0, "reason", reasons.of(bad))
+    q.insert(0, "row", row_no[bad])
+    q.insert(0, "file", [raws[i].label for i in file_idx[bad]])
+    q.insert(0, "dataset", dataset)
+    return q
+
+
+def _tidy_counts(df: dict[str, pd.Categorical], in_area: np.ndarray,
+                 keys: list[str]) -> pd.DataFrame:
+    """Accepted rows counted by the dataset's tidy keys (month, crime type, LSOA, ...)."""
     accepted = pd.DataFrame({k: df[k][in_area] for k in keys})
     tidy = (accepted.groupby(keys, observed=True, dropna=False).size().rename("n")
             .reset_index())
@@ -707,5 +797,4 @@ def _classify(table: pa.Table, kind: str, dataset: str, raws: list[RawFile],
     for k in keys:
         tidy[k] = tidy[k].astype(object).where(tidy[k].notna(), "").astype(str)
     tidy["n"] = tidy["n"].astype("int64")
-    result.tidy = tidy.sort_values(keys, ignore_index=True)
-    result.periods = sorted(tidy["month"].unique()) if len(tidy) else []
+    return tidy.sort_values(keys, ignore_index=True)
