@@ -196,3 +196,75 @@ def test_review_error_messages_name_the_file(tmp_path):
     f = write(tmp_path / "w.csv", "Date,Count\n2026-01,3\n")
     res = read([f], src())
     assert "w.csv" in res.problems[0].description
+
+
+# One row, one rule at a time ------------------------------------------------------------------
+AREA_SOURCE = {"area_column": "Area", "measures": {"Reports": "asb_reports"}}
+POS = {"Month": 0, "Area": 1, "Reports": 2}
+
+
+def outcome(row, review_end=None, allowed=None, **source):
+    import pandas as pd
+
+    from reviewkit.intake.partner import TableRules, row_outcome
+
+    rules = TableRules(src(**{**AREA_SOURCE, **source}), AREA, REVIEW_DATE,
+                       pd.Period(review_end, "M") if review_end else None,
+                       allowed=allowed or set())
+    area_name = "" if row[1] is None else str(row[1]).strip()
+    return row_outcome(row, POS, area_name, rules)
+
+
+@pytest.mark.parametrize(("row", "kind", "reason"), [
+    (["Oct-25", "Brackwell", "10"], "accepted", ""),
+    (["not a month", "Brackwell", "10"], "quarantined", "period: "),
+    (["Dec-26", "Brackwell", "10"], "quarantined",
+     "period 2026-12 is after the review date (2026-11-20)"),
+    (["Oct-25", "Brackwell", ""], "quarantined", "value missing in column 'Reports'"),
+    (["Oct-25", "Brackwell", "ten"], "quarantined", "value 'ten' in column 'Reports' is not"),
+    (["Oct-25", "Brackwell", "-3"], "quarantined", ""),  # a count below zero
+    (["Oct-25", "", "10"], "unassigned", ""),
+    (["Oct-25", "Total", "10"], "quarantined", "total row"),
+    (["Oct-25", "Dunmere", "10"], "out_of_area", ""),
+])
+def test_each_row_goes_where_its_first_failed_rule_sends_it(row, kind, reason):
+    found = outcome(row)
+    assert found.outcome == kind and found.reason.startswith(reason)
+    assert (found.outcome == "quarantined") == bool(found.reason)
+    if kind == "accepted":
+        assert str(found.start) == "2025-10" and found.values == {"asb_reports": 10.0}
+
+
+def test_a_row_after_the_review_period_is_counted_as_such_before_its_values_are_read():
+    assert outcome(["Oct-26", "Brackwell", "ten"], review_end="2026-09").outcome == (
+        "after_review_period")
+    assert outcome(["Sep-26", "Brackwell", "10"], review_end="2026-09").outcome == "accepted"
+
+
+def test_given_area_values_decide_the_area_instead_of_the_local_authority_names():
+    assert outcome(["Oct-25", "North ward", "10"], allowed={"north ward"}).outcome == "accepted"
+    assert outcome(["Oct-25", "Brackwell", "10"], allowed={"north ward"}).outcome == (
+        "out_of_area")
+
+
+def test_read_table_file_accounts_for_every_row_of_one_file(tmp_path):
+    from reviewkit.intake.partner import TableRules, read_table_file
+
+    f = write(tmp_path / "asb.csv", "Month,Area,Reports\nOct-25,Brackwell,10\n\n"
+              "Oct-25,Dunmere,4\nOct-25,Brackwell,x\n")
+    read_ = read_table_file(f, "ds", TableRules(src(**AREA_SOURCE), AREA, REVIEW_DATE))
+    acc = read_.account
+    assert (acc.rows_read, acc.accepted, acc.out_of_area, acc.quarantined) == (3, 1, 1, 1)
+    assert [r["_row"] for r in read_.records] == [2]  # line numbers: the header is line 1
+    assert [q["row"] for q in read_.quarantine] == [5]  # the blank line still counts a line
+    assert read_.problem is None
+
+
+def test_read_table_file_quarantines_every_row_of_a_file_without_its_columns(tmp_path):
+    from reviewkit.intake.partner import TableRules, read_table_file
+
+    f = write(tmp_path / "asb.csv", "Period,Place,Count\nOct-25,Brackwell,10\nNov-25,B,3\n")
+    read_ = read_table_file(f, "ds", TableRules(src(**AREA_SOURCE), AREA, REVIEW_DATE))
+    assert (read_.account.rows_read, read_.account.quarantined) == (2, 2)
+    assert read_.problem is not None and read_.problem.category == "incompatible format"
+    assert f.name in read_.problem.description and read_.records == []

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -222,115 +223,19 @@ def read_table_dataset(dataset: str, source: TableSource, paths: list[Path], are
     """Read every file of one partner dataset and account for every row (rows of periods
     starting after `review_end` are counted as after the review period, never used)."""
     result = DatasetIntake(dataset=dataset, files=list(paths))
-    wanted = [source.period_column, *source.measures]
-    if source.area_column:
-        wanted.append(source.area_column)
-    allowed = {normalise_authority(v) for v in (area_values or source.area_values or [])}
-    totals = {_norm(t) for t in source.total_values}
-    last_month = pd.Period(review_date, "M")
+    rules = TableRules(source, area, review_date, review_end, allowed={
+        normalise_authority(v) for v in (area_values or source.area_values or [])})
     records: list[dict[str, object]] = []  # accepted rows, before re-sent files are resolved
     quarantine: list[dict[str, object]] = []
     dropped: set[str] = set()
     for path in paths:
-        label = relative(path)
-        acc = FileAccount(dataset=dataset, file=label)
-        result.accounts.append(acc)
-        try:
-            rows, how = _load_rows(path, source)
-            hdr, pos = _find_header(rows, wanted, path, source.header_row)
-        except ReviewError as exc:
-            acc.note = str(exc).removeprefix(f"{path}: ")
-            exc = ReviewError(str(exc).replace(str(path), label))
-            body = [r for r in _safe_rows(path, source) if any(_cell_text(c) for c in r)]
-            acc.rows_read = acc.quarantined = max(len(body) - 1, 0)
-            for _ in range(acc.rows_read):
-                quarantine.append({"dataset": dataset, "file": label, "row": None,
-                                   "reason": acc.note})
-            result.problems.append(Problem("incompatible format", str(exc)))
-            continue
-        acc.note = how
-        header = rows[hdr]
-        mapped = set(pos.values())
-        for j, name in enumerate(header):
-            if j not in mapped and _cell_text(name) and PERSONAL.search(_cell_text(name)):
-                dropped.add(_cell_text(name))
-        for r_idx in range(hdr + 1, len(rows)):
-            row = rows[r_idx]
-            if not any(_cell_text(c) for c in row):
-                continue  # blank line: not a row
-            acc.rows_read += 1
-            line = r_idx + 1
-
-            def cell(col: str, row: list[object] = row, pos: dict[str, int] = pos) -> object:
-                j = pos[col]
-                return row[j] if j < len(row) else None
-
-            raw_period = cell(source.period_column)
-            base = {"dataset": dataset, "file": label, "row": line,
-                    "period": _cell_text(raw_period)}
-            area_name = _cell_text(cell(source.area_column)) if source.area_column else ""
-            if source.area_column:
-                base["area"] = area_name
-            try:
-                start = parse_period(raw_period, source.period_type)
-            except ValueError as exc:
-                quarantine.append({**base, "reason": f"period: {exc}"})
-                acc.quarantined += 1
-                continue
-            if start > last_month:
-                quarantine.append({**base, "reason": f"period {start} is after the review date "
-                                   f"({review_date}); check the period column"})
-                acc.quarantined += 1
-                continue
-            if review_end is not None and start > review_end:
-                acc.after_review_period += 1
-                continue
-            values: dict[str, float] = {}
-            problem = ""
-            for col, measure in source.measures.items():
-                raw = cell(col)
-                if _cell_text(raw) == "":
-                    problem = f"value missing in column '{col}'"
-                    break
-                if isinstance(raw, Uncalculated):
-                    problem = (f"value in column '{col}' is a formula with no saved result; "
-                               "open the workbook in Excel and save it (Excel stores formula "
-                               "results when it saves), or ask the provider to")
-                    break
-                try:
-                    v = _number(raw)
-                except ValueError:
-                    problem = (f"value {quote_value(raw)} in column '{col}' is not a number")
-                    break
-                problem = count_problem(v, col)
-                if problem:
-                    break
-                values[measure] = v
-            if problem:
-                quarantine.append({**base, "reason": problem})
-                acc.quarantined += 1
-                continue
-            if source.area_column:
-                if area_name == "":
-                    acc.unassigned += 1
-                    continue
-                if _norm(area_name) in totals:
-                    quarantine.append({**base, "reason": "total row (totals are worked out "
-                                       "from the area rows)"})
-                    acc.quarantined += 1
-                    continue
-                inside = (normalise_authority(area_name) in allowed if allowed
-                          else area.contains_name(area_name))
-                if not inside:
-                    acc.out_of_area += 1
-                    continue
-            acc.accepted += 1
-            for measure, v in values.items():
-                records.append({"dataset": dataset, "measure": measure,
-                                "period_type": source.period_type, "period_start": str(start),
-                                "period": period_label(start, source.period_type),
-                                "area": area_name or "(whole file)", "value": v,
-                                "_file": label, "_row": line, "_mtime": path.stat().st_mtime})
+        read = read_table_file(path, dataset, rules)
+        result.accounts.append(read.account)
+        records += read.records
+        quarantine += read.quarantine
+        dropped |= read.dropped
+        if read.problem is not None:
+            result.problems.append(read.problem)
     result.dropped_columns = sorted(dropped)
     tidy = pd.DataFrame(records, columns=[*TIDY_COLUMNS, "_file", "_row", "_mtime"])
     tidy = _resolve_duplicates(tidy, result, quarantine)
@@ -339,6 +244,168 @@ def read_table_dataset(dataset: str, source: TableSource, paths: list[Path], are
     qcols = ["dataset", "file", "row", "reason", "period", "area"]
     result.quarantine = pd.DataFrame(quarantine, columns=qcols).astype({"row": "Int64"})
     return result
+
+
+@dataclass(frozen=True)
+class TableRules:
+    """How a partner dataset's rows are judged: its mapping, the partnership's area (or the
+    area values that are the partnership), and the review's dates."""
+
+    source: TableSource
+    area: AreaMatcher
+    review_date: dt.date  # a period starting after its month cannot be real: quarantined
+    review_end: pd.Period | None = None  # later periods: counted, used nowhere
+    allowed: set[str] = field(default_factory=set)  # normalised area values; empty: the area's
+
+    @property
+    def totals(self) -> set[str]:
+        return {_norm(t) for t in self.source.total_values}
+
+    def inside(self, area_name: str) -> bool:
+        if self.allowed:
+            return normalise_authority(area_name) in self.allowed
+        return self.area.contains_name(area_name)
+
+
+@dataclass
+class FileRead:
+    """One partner file read: its account, accepted records (one per measure), quarantined
+    rows, personal-looking columns left unread, and the problem when it could not be read."""
+
+    account: FileAccount
+    records: list[dict[str, object]] = field(default_factory=list)
+    quarantine: list[dict[str, object]] = field(default_factory=list)
+    dropped: set[str] = field(default_factory=set)
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """Where one row goes: an outcome of the accounts (accepted, quarantined, out_of_area,
+    unassigned, after_review_period), why when quarantined, and an accepted row's period and
+    values by measure."""
+
+    outcome: str
+    reason: str = ""
+    start: pd.Period | None = None
+    values: dict[str, float] = field(default_factory=dict)
+
+
+def read_table_file(path: Path, dataset: str, rules: TableRules) -> FileRead:
+    """Read one partner file: every non-blank row below the header is accounted for once."""
+    source = rules.source
+    label = relative(path)
+    acc = FileAccount(dataset=dataset, file=label)
+    wanted = [source.period_column, *source.measures]
+    if source.area_column:
+        wanted.append(source.area_column)
+    try:
+        rows, how = _load_rows(path, source)
+        hdr, pos = _find_header(rows, wanted, path, source.header_row)
+    except ReviewError as exc:
+        return _unreadable(path, label, acc, exc, source)
+    acc.note = how
+    mapped = set(pos.values())
+    read = FileRead(acc, dropped={
+        _cell_text(name) for j, name in enumerate(rows[hdr])
+        if j not in mapped and _cell_text(name) and PERSONAL.search(_cell_text(name))})
+    mtime = path.stat().st_mtime
+    for r_idx in range(hdr + 1, len(rows)):
+        row = rows[r_idx]
+        if not any(_cell_text(c) for c in row):
+            continue  # blank line: not a row
+        acc.rows_read += 1
+        line = r_idx + 1
+        area_name = _cell_text(_cell(row, pos, source.area_column)) if source.area_column else ""
+        found = row_outcome(row, pos, area_name, rules)
+        if found.outcome == "quarantined":
+            where = {"area": area_name} if source.area_column else {}
+            read.quarantine.append({"dataset": dataset, "file": label, "row": line, "period":
+                                    _cell_text(_cell(row, pos, source.period_column)), **where,
+                                    "reason": found.reason})
+        elif found.outcome == "accepted":
+            read.records += [{"dataset": dataset, "measure": measure,
+                              "period_type": source.period_type,
+                              "period_start": str(found.start),
+                              "period": period_label(found.start, source.period_type),
+                              "area": area_name or "(whole file)", "value": v,
+                              "_file": label, "_row": line, "_mtime": mtime}
+                             for measure, v in found.values.items()]
+        setattr(acc, found.outcome, getattr(acc, found.outcome) + 1)
+    return read
+
+
+def _unreadable(path: Path, label: str, acc: FileAccount, exc: ReviewError,
+                source: TableSource) -> FileRead:
+    """A file whose columns could not be found: each of its rows quarantined with the
+    reason, and the problem to log."""
+    acc.note = str(exc).removeprefix(f"{path}: ")
+    body = [r for r in _safe_rows(path, source) if any(_cell_text(c) for c in r)]
+    acc.rows_read = acc.quarantined = max(len(body) - 1, 0)
+    rows: list[dict[str, object]] = [
+        {"dataset": acc.dataset, "file": label, "row": None, "reason": acc.note}
+        for _ in range(acc.rows_read)]
+    return FileRead(acc, quarantine=rows, problem=Problem(
+        "incompatible format", str(exc).replace(str(path), label)))
+
+
+def _cell(row: list[object], pos: dict[str, int], column: str) -> object:
+    """The cell of a mapped column in a row (None when the row is short)."""
+    j = pos[column]
+    return row[j] if j < len(row) else None
+
+
+def row_outcome(row: list[object], pos: dict[str, int], area_name: str,
+                rules: TableRules) -> RowOutcome:
+    """Where one row of a partner file goes, by the first rule it fails: its period (not a
+    period, after the review date, after the review period), its values, its area (none,
+    a total row, outside the partnership)."""
+    source = rules.source
+    try:
+        start = parse_period(_cell(row, pos, source.period_column), source.period_type)
+    except ValueError as exc:
+        return RowOutcome("quarantined", f"period: {exc}")
+    if start > pd.Period(rules.review_date, "M"):
+        return RowOutcome("quarantined", f"period {start} is after the review date "
+                          f"({rules.review_date}); check the period column")
+    if rules.review_end is not None and start > rules.review_end:
+        return RowOutcome("after_review_period")
+    values, problem = _row_values(row, pos, source)
+    if problem:
+        return RowOutcome("quarantined", problem)
+    if source.area_column:
+        if area_name == "":
+            return RowOutcome("unassigned")
+        if _norm(area_name) in rules.totals:
+            return RowOutcome("quarantined",
+                              "total row (totals are worked out from the area rows)")
+        if not rules.inside(area_name):
+            return RowOutcome("out_of_area")
+    return RowOutcome("accepted", start=start, values=values)
+
+
+def _row_values(row: list[object], pos: dict[str, int], source: TableSource
+                ) -> tuple[dict[str, float], str]:
+    """(value per measure, problem): the first value missing, uncalculated, not a number or
+    not a plausible count makes the problem."""
+    values: dict[str, float] = {}
+    for col, measure in source.measures.items():
+        raw = _cell(row, pos, col)
+        if _cell_text(raw) == "":
+            return values, f"value missing in column '{col}'"
+        if isinstance(raw, Uncalculated):
+            return values, (f"value in column '{col}' is a formula with no saved result; open "
+                            "the workbook in Excel and save it (Excel stores formula results "
+                            "when it saves), or ask the provider to")
+        try:
+            v = _number(raw)
+        except ValueError:
+            return values, f"value {quote_value(raw)} in column '{col}' is not a number"
+        problem = count_problem(v, col)
+        if problem:
+            return values, problem
+        values[measure] = v
+    return values, ""
 
 
 def _safe_rows(path: Path, source: TableSource) -> list[list[object]]:
