@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -85,9 +86,21 @@ def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str]
     return police, partner
 
 
+@dataclass(frozen=True)
+class _Test:
+    """How the two periods are compared: their lengths, the level, and whether they cover the
+    same months of the year (then the test allows for the seasons)."""
+
+    baseline_months: int
+    review_months: int
+    alpha: float
+    same_months: bool
+
+
 def _row(source: str, dataset: str, what: str, base_counts: list[float],
-         rev_counts: list[float], bm: int, rm: int, alpha: float, same_months: bool
-         ) -> dict[str, object]:
+         rev_counts: list[float], test: _Test) -> dict[str, object]:
+    bm, rm, alpha, same_months = (test.baseline_months, test.review_months, test.alpha,
+                                  test.same_months)
     base, rev = float(sum(base_counts)), float(sum(rev_counts))
     change = (rev / rm - base / bm) / (base / bm) * 100 if base else math.nan
     p, method = math.nan, ""
@@ -114,7 +127,7 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
     """
     recording = recording or {}
     cover_police, cover_partner = covered(strategy)
-    same = aligned(baseline, review)
+    test = _Test(baseline.n_months, review.n_months, alpha, aligned(baseline, review))
     rows = []
     for dataset, table in police.items():
         if table is None or table.empty:
@@ -130,8 +143,7 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
             if ctype in cover_police.get(dataset, set()) or not ctype:
                 continue
             values = counts.astype(float).tolist()
-            row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:],
-                       baseline.n_months, review.n_months, alpha, same)
+            row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:], test)
             month = recording.get(str(ctype))
             if month and str(baseline.start) < month <= str(review.end):
                 row.update(p_value=math.nan, method="", not_comparable=(
@@ -154,7 +166,7 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
                 windows.append(part.astype(float).tolist())
             if windows:
                 rows.append(_row("partner", str(dataset), str(measure), windows[0], windows[1],
-                                 baseline.n_months, review.n_months, alpha, same))
+                                 test))
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in (
         "p_adjusted", "real_rise")])  # Holm over the types actually tested
     out["p_adjusted"] = holm(out["p_value"].tolist()) if len(out) else []

@@ -298,29 +298,56 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
     """
     plans: list[FilePlan] = [{"reason": "", "note": "", "notice": "", "category": ""}
                              for _ in raws]
-
-    def aside(i: int, reason: str, notice: str, category: str = "quality",
-              note: str | None = None) -> None:
-        plans[i].update(reason=reason, note=note or reason, notice=f"{raws[i].label}: {notice}",
-                        category=category)
-
     months = [_file_months(t, kind) if t is not None else [] for t, *_ in parsed]
     live = [i for i, (t, *_rest) in enumerate(parsed) if t is not None]
-    for i in list(live):
+    for rule in (_in_another_months_folder, _byte_copies, _mislabelled, _saved_again,
+                 _resent, _months_given_twice):
+        for a in rule(raws, parsed, months, list(live)):
+            plans[a.file].update(reason=a.reason, note=a.note or a.reason,
+                                 notice=f"{raws[a.file].label}: {a.notice}",
+                                 category=a.category)
+            live.remove(a.file)
+    return plans
+
+
+@dataclass(frozen=True)
+class _Aside:
+    """A file set aside whole: why (in the accounts), what to tell the analyst, and the
+    difficulty category ('' when it is not a difficulty)."""
+
+    file: int
+    reason: str
+    notice: str
+    category: str = "quality"
+    note: str | None = None
+
+
+def _in_another_months_folder(raws: list[RawFile], parsed: list[Parsed],
+                              months: list[list[str]], live: list[int]) -> list[_Aside]:
+    out = []
+    for i in live:
         name, folder = raws[i].key(), raws[i].folder_month()
         if name and folder and name[0] != folder:
-            aside(i, f"in folder {folder} but named for {name[0]}",
-                  f"the file is in the {folder} folder but its name says {name[0]}; it was not "
-                  "counted. Put it in its own month's folder (or remove the copy).")
-            live.remove(i)
-    def mislabelled(i: int) -> bool:
-        name = raws[i].key()
-        return bool(name and months[i] and name[0] not in months[i])
+            out.append(_Aside(i, f"in folder {folder} but named for {name[0]}",
+                              f"the file is in the {folder} folder but its name says "
+                              f"{name[0]}; it was not counted. Put it in its own month's "
+                              "folder (or remove the copy)."))
+    return out
 
-    # Copies: of files with the same bytes, one whose name agrees with its rows is kept.
+
+def _is_mislabelled(raw: RawFile, months: list[str]) -> bool:
+    """Every row's Month says another month than the file's name."""
+    name = raw.key()
+    return bool(name and months and name[0] not in months)
+
+
+def _byte_copies(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
+                 live: list[int]) -> list[_Aside]:
+    """Copies: of files with the same bytes, one whose name agrees with its rows is kept."""
     by_size: dict[int, list[int]] = {}
     for i in live:
         by_size.setdefault(raws[i].size, []).append(i)
+    out = []
     for group in by_size.values():
         if len(group) < 2:
             continue
@@ -328,28 +355,39 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
         for i in group:
             same.setdefault(raws[i].digest(), []).append(i)
         for members in same.values():
-            keep = next((i for i in members if not mislabelled(i)), members[0])
-            for i in members:
-                if i != keep:
-                    aside(i, f"same content as {raws[keep].label}",
-                          f"the same file as {raws[keep].label} (a copy); it was not counted, "
-                          "so no month is counted twice. Remove the copy.")
-                    live.remove(i)
-    for i in list(live):
-        if mislabelled(i):
+            keep = next((i for i in members if not _is_mislabelled(raws[i], months[i])),
+                        members[0])
+            out += [_Aside(i, f"same content as {raws[keep].label}",
+                           f"the same file as {raws[keep].label} (a copy); it was not counted, "
+                           "so no month is counted twice. Remove the copy.")
+                    for i in members if i != keep]
+    return out
+
+
+def _mislabelled(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
+                 live: list[int]) -> list[_Aside]:
+    out = []
+    for i in live:
+        if _is_mislabelled(raws[i], months[i]):
             name = raws[i].key()[0]  # type: ignore[index]
             said = ", ".join(months[i][:3]) + (" ..." if len(months[i]) > 3 else "")
-            aside(i, f"its Month column says {said}, not {name} as its name says",
-                  f"named for {name} but its Month column says {said}; it was not counted "
-                  f"(a month is never guessed). Download {name} again.")
-            live.remove(i)
-    # Copies saved again (other bytes: line ends, quoting) under another force's name: the same
-    # records for the same month. Small files are left alone (two short files can agree).
+            out.append(_Aside(i, f"its Month column says {said}, not {name} as its name says",
+                              f"named for {name} but its Month column says {said}; it was not "
+                              f"counted (a month is never guessed). Download {name} again."))
+    return out
+
+
+def _saved_again(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
+                 live: list[int]) -> list[_Aside]:
+    """Copies saved again (other bytes: line ends, quoting) under another force's name: the
+    same records for the same month. Small files are left alone (two short files can
+    agree)."""
     by_month: dict[tuple[object, ...], list[int]] = {}  # only files of one size are compared
     for i in live:
         rows = parsed[i][0].num_rows if parsed[i][0] is not None else 0
         if rows >= _MIN_ROWS_FOR_COPY:
             by_month.setdefault((rows, *months[i]), []).append(i)
+    out = []
     for members in by_month.values():
         if len(members) < 2:
             continue
@@ -358,42 +396,57 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
             sig = _records_signature(parsed[i][0])  # type: ignore[arg-type]
             if sig in seen and raws[i].key() != raws[seen[sig]].key():
                 keep = raws[seen[sig]].label
-                aside(i, f"same records as {keep}",
-                      f"holds the same records as {keep} (a copy saved again); it was not "
-                      "counted, so no month is counted twice. Remove the copy.")
-                live.remove(i)
+                out.append(_Aside(i, f"same records as {keep}",
+                                  f"holds the same records as {keep} (a copy saved again); it "
+                                  "was not counted, so no month is counted twice. Remove the "
+                                  "copy."))
             else:
                 seen.setdefault(sig, i)
+    return out
+
+
+def _resent(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
+            live: list[int]) -> list[_Aside]:
+    """Of the files for one month and force, the newest is used."""
     latest: dict[tuple[str, str], int] = {}
     for i in live:
         key = raws[i].key()
         if key is not None and (key not in latest or raws[i].mtime >= raws[latest[key]].mtime):
             latest[key] = i
-    for i in list(live):
+    out = []
+    for i in live:
         key = raws[i].key()
         if key is not None and latest[key] != i:
             newer = raws[latest[key]].label
-            aside(i, f"superseded by re-sent file {newer}",
-                  f"{key[0]} was sent again as {newer}; the newer file is used",
-                  category="", note=f"superseded by {newer} (re-sent {key[0]})")
-            live.remove(i)
+            out.append(_Aside(i, f"superseded by re-sent file {newer}",
+                              f"{key[0]} was sent again as {newer}; the newer file is used",
+                              category="", note=f"superseded by {newer} (re-sent {key[0]})"))
+    return out
+
+
+def _months_given_twice(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
+                        live: list[int]) -> list[_Aside]:
+    """A file whose name gives no month is set aside when its months are already given by a
+    file named for them, or by an earlier such file."""
     given: dict[str, str] = {}
     for i in live:
         if raws[i].key() is not None:
             for m in months[i]:
                 given.setdefault(m, raws[i].label)
+    out = []
     for i in live:
         if raws[i].key() is None:
             twice = [m for m in months[i] if m in given]
             if twice:
-                aside(i, f"gives months already given by {given[twice[0]]}",
-                      f"holds {', '.join(twice[:3])}, already given by {given[twice[0]]}; it "
-                      "was not counted, so no month is counted twice. Name police.uk files as "
-                      "they are published (YYYY-MM-force-street.csv).")
+                out.append(_Aside(i, f"gives months already given by {given[twice[0]]}",
+                                  f"holds {', '.join(twice[:3])}, already given by "
+                                  f"{given[twice[0]]}; it was not counted, so no month is "
+                                  "counted twice. Name police.uk files as they are published "
+                                  "(YYYY-MM-force-street.csv)."))
             else:
                 for m in months[i]:
                     given.setdefault(m, raws[i].label)
-    return plans
+    return out
 
 
 def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
