@@ -78,8 +78,9 @@ def test_no_private_helper_is_used_from_another_module(path: Path):
 
 
 # Underscore names other packages define as their interface: IPython's display protocol
-# (`_repr_png_`, ...) and the method IPython documents for a custom exception handler.
-FOREIGN_INTERFACE = {"_showtraceback"}
+# (`_repr_png_`, ...), the method IPython documents for a custom exception handler, and the
+# standard library's exit for a forked child (`os._exit`).
+FOREIGN_INTERFACE = {"_showtraceback", "_exit"}
 
 
 def _defined_here(tree: ast.AST) -> set[str]:
