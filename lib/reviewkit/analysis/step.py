@@ -18,8 +18,7 @@ from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.store.layout import CycleLayout
-from reviewkit.store.tables import write_table
-from reviewkit.store.tidy import read_tidy, write_tidy
+from reviewkit.store.tables import CycleStore
 
 SCORECARD_COLUMNS = [
     "id", "priority", "name", "measure", "unit", "period", "better", "dataset", "assessable",
@@ -48,23 +47,13 @@ class ProgressResult:
     street_dataset: str | None = None  # the register's police.uk street data request
 
 
-# Tables of where police.uk records are (grid cells, LSOA names), beside each police dataset.
-PLACE_TABLES = ("grid_", "lsoa_names_")
-
-
 def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
                                                 pd.DataFrame, pd.DataFrame | None]:
     """Tidy police tables by dataset, partner measures, completeness, population."""
-    layout = CycleLayout(run_dir)
-    tidy = {p.stem: read_tidy(p) for p in sorted(layout.tidy_dir.glob("*.parquet"))
-            if p.stem not in ("partner_measures", "population", "indicator_series")
-            and not p.stem.startswith(PLACE_TABLES)}
-    partner = read_tidy(layout.tidy("partner_measures"))
-    completeness = pd.read_csv(layout.table("completeness"), dtype={"received": str},
-                               keep_default_na=False)
-    pop_path = layout.tidy("population")
-    population = read_tidy(pop_path) if pop_path.exists() else None
-    return tidy, partner, completeness, population
+    store = CycleStore(run_dir)
+    population = store.read_tidy("population") if store.has_tidy("population") else None
+    return (store.police_tables(), store.read_tidy("partner_measures"),
+            store.read_table("completeness"), population)
 
 
 def police_months(tidy: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
@@ -80,8 +69,9 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
     present = police_months(tidy)
-    found_path = CycleLayout(run_dir).table("recording_changes")
-    found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
+    store = CycleStore(run_dir)
+    found = store.read_table("recording_changes") if store.has_table(
+        "recording_changes") else None
     changes = recording_changes(found, params)
     scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
                                              population, changes)
@@ -106,13 +96,14 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
     layout = CycleLayout(run_dir)
+    store = CycleStore(run_dir)
     # drawn again from the new series
     shutil.rmtree(layout.chart_cache_dir, ignore_errors=True)
     shutil.rmtree(layout.charts_dir, ignore_errors=True)
-    write_table(result.scorecard, layout.table("scorecard"))
-    write_table(result.initiatives, layout.table("initiative_status"))
+    store.write_table("scorecard", result.scorecard)
+    store.write_table("initiative_status", result.initiatives)
     if result.benchmarking is not None:
-        write_table(result.benchmarking, layout.table("benchmarking"))
+        store.write_table("benchmarking", result.benchmarking)
     long = []
     for ind_id, s in result.series.items():
         if len(s):
@@ -121,8 +112,8 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
         frame = pd.concat(long, ignore_index=True)
         cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
         frame = frame[cols]
-        write_table(frame, layout.table("indicator_series"))
-        write_tidy(frame, layout.tidy("indicator_series"))
+        store.write_table("indicator_series", frame)
+        store.write_tidy("indicator_series", frame)
     layout.progress_summary.write_text(json.dumps({
         "indicators": len(result.scorecard),
         "assessable": int(result.scorecard["assessable"].sum()),

@@ -35,9 +35,7 @@ from reviewkit.intake.policeuk import read_police
 from reviewkit.intake.population import load_population
 from reviewkit.methods import recording
 from reviewkit.store.layout import CycleLayout
-from reviewkit.store.spreadsheet import write_csv
-from reviewkit.store.tables import write_table
-from reviewkit.store.tidy import write_tidy
+from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table
 
 # Quarantine reasons that are not a sign of poor data quality.
 _NOT_QUALITY = ("total row", "superseded by")
@@ -178,24 +176,24 @@ def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) ->
 def write_intake(result: IntakeResult, run_dir: Path) -> None:
     """Write everything later steps and readers need; raw files are never touched."""
     layout = CycleLayout(run_dir)
+    store = CycleStore(run_dir)
     for name, d in result.datasets.items():
         if d.tidy is not None and "measure" not in d.tidy.columns:
-            write_tidy(d.tidy, layout.tidy(name))
+            store.write_tidy(name, d.tidy)
         if d.grid is not None:
-            write_tidy(d.grid, layout.tidy(f"grid_{name}"))
+            store.write_tidy(grid_table(name), d.grid)
         if d.lsoa_names is not None:
-            write_tidy(d.lsoa_names, layout.tidy(f"lsoa_names_{name}"))
-    write_tidy(result.partner_measures, layout.tidy("partner_measures"))
+            store.write_tidy(lsoa_names_table(name), d.lsoa_names)
+    store.write_tidy("partner_measures", result.partner_measures)
     if result.population is not None:
-        write_tidy(result.population, layout.tidy("population"))
-    write_table(result.reconciliation, layout.table("reconciliation"))
-    write_table(result.completeness, layout.table("completeness"))
-    write_table(result.recording_changes, layout.table("recording_changes"))
+        store.write_tidy("population", result.population)
+    store.write_table("reconciliation", result.reconciliation)
+    store.write_table("completeness", result.completeness)
+    store.write_table("recording_changes", result.recording_changes)
     for name, d in result.datasets.items():
         if len(d.quarantine):
-            layout.quarantine_dir.mkdir(parents=True, exist_ok=True)
-            write_csv(d.quarantine, layout.quarantine(name))
-    write_csv(result.difficulties, layout.difficulties_log)
+            store.write_quarantine(name, d.quarantine)
+    store.write_difficulties(result.difficulties)
     summary = {
         "notes": result.notes,
         "dropped_columns": {n: d.dropped_columns for n, d in result.datasets.items()

@@ -18,8 +18,7 @@ from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.report.charts import Chart
 from reviewkit.report.narrative import load_narrative, render_narrative
 from reviewkit.store.layout import CycleLayout
-from reviewkit.store.spreadsheet import read_csv
-from reviewkit.store.tidy import read_tidy
+from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table
 
 
 @dataclass
@@ -78,63 +77,44 @@ class ReportContext:
                 + "</div>")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    return read_csv(path, keep_default_na=False, na_values=[""], dtype={"received": str})
-
-
 def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
+    """The tables the earlier steps wrote, through the store: typed as written, never
+    re-typed here."""
     params = load_params(params_file)
     run = resolve(run_dir)
-    layout = CycleLayout(run)
-    scorecard = _read_csv(layout.table("scorecard"))
-    scorecard["assessable"] = scorecard["assessable"].astype(bool)
-    scorecard["reason"] = scorecard["reason"].fillna("")
-    for col in ("variation", "assurance", "direction", "target_status", "notes", "target_by",
-                "not_comparable", "seasonal"):
-        if col not in scorecard:
-            scorecard[col] = ""
-        scorecard[col] = scorecard[col].fillna("")
-    initiatives = _read_csv(layout.table("initiative_status")).fillna("")
-    if len(initiatives):
-        initiatives["reassess"] = initiatives["reassess"].astype(str) == "True"
-    completeness = _read_csv(layout.table("completeness")).fillna("")
-    reconciliation = _read_csv(layout.table("reconciliation")).fillna("")
-    difficulties = read_csv(layout.difficulties_log, dtype=str, keep_default_na=False)
-    series_path = layout.tidy("indicator_series")
-    long = read_tidy(series_path) if series_path.exists() else pd.DataFrame(columns=["indicator"])
+    store = CycleStore(run)
+    layout = store.layout
+    long = store.read_tidy("indicator_series") if store.has_tidy("indicator_series") else (
+        pd.DataFrame(columns=["indicator"]))
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
     intake = json.loads(layout.intake_summary.read_text(encoding="utf-8"))
     strategy = load_strategy(params.path("strategy"))
     street = street_dataset(load_register(params.path("data_requests")))
-    police_path = layout.tidy(street) if street else None
-    police = read_tidy(police_path) if police_path and police_path.exists() else None
+
+    def tidy(name: str | None) -> pd.DataFrame | None:
+        return store.read_tidy(name) if name and store.has_tidy(name) else None
+
     previous: dict[str, pd.DataFrame] = {}
-    if params.previous_cycle:
-        prev = CycleLayout(resolve(params.previous_cycle))
-        for name, path in (("scorecard", prev.table("scorecard")),
-                           ("completeness", prev.table("completeness")),
-                           ("difficulties", prev.difficulties_log)):
-            if path.exists():
-                previous[name] = read_csv(path, dtype=str, keep_default_na=False)
-        prev_series = prev.tidy("indicator_series")
-        if prev_series.exists():
-            previous["series"] = read_tidy(prev_series)
-    bench_path = layout.table("benchmarking")
-    bench = None
-    if bench_path.exists():
-        bench = read_csv(bench_path)
-        bench["is_self"] = bench["is_self"].astype(str) == "True"
-    found_path = layout.table("recording_changes")
-    found = pd.read_csv(found_path, dtype=str) if found_path.exists() else None
-    partner_path = layout.tidy("partner_measures")
-    grid_path = layout.tidy(f"grid_{street}")
-    names_path = layout.tidy(f"lsoa_names_{street}")
-    names = read_tidy(names_path) if names_path.exists() else None
-    return ReportContext(params, run, strategy, scorecard, initiatives, completeness,
-                         reconciliation, difficulties, series, intake,
-                         load_narrative(params.path("narrative")), police, previous, bench,
-                         recording_changes(found, params), street_dataset=street,
-                         partner=read_tidy(partner_path) if partner_path.exists() else None,
-                         grid=read_tidy(grid_path) if grid_path.exists() else None,
+    if params.previous_cycle:  # read as text: an earlier cycle may be of an earlier version
+        prev = CycleStore(resolve(params.previous_cycle))
+        for name in ("scorecard", "completeness"):
+            if prev.has_table(name):
+                previous[name] = prev.read_published(name)
+        if prev.has_difficulties():
+            previous["difficulties"] = prev.read_difficulties()
+        if prev.has_tidy("indicator_series"):
+            previous["series"] = prev.read_tidy("indicator_series")
+    bench = store.read_table("benchmarking") if store.has_table("benchmarking") else None
+    found = store.read_table("recording_changes") if store.has_table(
+        "recording_changes") else None
+    names = tidy(lsoa_names_table(street)) if street else None
+    return ReportContext(params, run, strategy, store.read_table("scorecard"),
+                         store.read_table("initiative_status"), store.read_table("completeness"),
+                         store.read_table("reconciliation"), store.read_difficulties(), series,
+                         intake, load_narrative(params.path("narrative")),
+                         tidy(street),
+                         previous, bench, recording_changes(found, params),
+                         street_dataset=street, partner=tidy("partner_measures"),
+                         grid=tidy(grid_table(street)) if street else None,
                          lsoa_names=dict(zip(names["lsoa_code"], names["lsoa_name"],
                                              strict=True)) if names is not None else {})

@@ -32,32 +32,8 @@ from reviewkit.report.charts import (
     xmr_alt,
 )
 from reviewkit.store import dictionary
-from reviewkit.store.layout import CycleLayout, cycle_dir
-from reviewkit.store.spreadsheet import read_csv
-from reviewkit.store.tidy import read_tidy
-
-_TYPES = {"scorecard": {"assessable": bool, "significant": bool, "rolling_significant": bool,
-                        "spc_provisional": bool},
-          "initiative_status": {"reassess": bool},
-          "benchmarking": {"is_self": bool},
-          "reconciliation": {"balanced": bool}}
-
-
-def _bool(values: pd.Series) -> pd.Series:
-    return values.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
-
-
-def read_table(layout: CycleLayout, name: str) -> pd.DataFrame:
-    """A table of the cycle as written (CSV), with text kept as text and flags as booleans."""
-    path = layout.table(name)
-    if not path.is_file():
-        raise ReviewError(f"{relative(path)} not found: this cycle has no '{name}' table.")
-    frame = read_csv(path, keep_default_na=False, na_values=[""],
-                     dtype={"received": str, "due": str, "target_by": str})
-    for col, kind in _TYPES.get(name, {}).items():
-        if col in frame and kind is bool:
-            frame[col] = _bool(frame[col])
-    return frame
+from reviewkit.store.layout import MANIFEST, CycleLayout, cycle_dir
+from reviewkit.store.tables import CycleStore
 
 
 class Cycle:
@@ -66,6 +42,7 @@ class Cycle:
     def __init__(self, folder: Path, params: CycleParams, manifest: dict | None):
         self.folder = folder
         self.layout = CycleLayout(folder)
+        self.store = CycleStore(folder)
         self.params = params
         self.manifest = manifest
 
@@ -103,12 +80,12 @@ class Cycle:
     @property
     def tables(self) -> list[str]:
         """Names of the tables (CSV) this cycle holds."""
-        return sorted(p.stem for p in self.layout.tables_dir.glob("*.csv"))
+        return self.store.table_names()
 
     @property
     def tidy_tables(self) -> list[str]:
         """Names of the tidy tables (parquet) this cycle holds."""
-        return sorted(p.stem for p in self.layout.tidy_dir.glob("*.parquet"))
+        return self.store.tidy_names()
 
     def table(self, name: str) -> pd.DataFrame:
         return self._table(name).copy()
@@ -154,7 +131,7 @@ class Cycle:
     @property
     def difficulties(self) -> pd.DataFrame:
         """The difficulties log after this cycle's intake."""
-        return read_csv(self.layout.difficulties_log, dtype=str, keep_default_na=False)
+        return self.store.read_difficulties()
 
     @property
     def benchmarking(self) -> pd.DataFrame | None:
@@ -240,17 +217,13 @@ class Cycle:
     def _table(self, name: str) -> pd.DataFrame:
         key = f"table:{name}"
         if key not in self._cache:
-            self._cache[key] = read_table(self.layout, name)
+            self._cache[key] = self.store.read_table(name)
         return self._cache[key]
 
     def _tidy(self, name: str) -> pd.DataFrame:
         key = f"tidy:{name}"
         if key not in self._cache:
-            path = self.layout.tidy(name)
-            if not path.is_file():
-                raise ReviewError(f"{relative(path)} not found: this cycle has no tidy table "
-                                  f"'{name}'; it has: {', '.join(self.tidy_tables)}.")
-            self._cache[key] = read_tidy(path)
+            self._cache[key] = self.store.read_tidy(name)
         return self._cache[key]
 
 
@@ -282,7 +255,7 @@ def open_cycle(params_or_folder: str | os.PathLike[str], folder: str | os.PathLi
                           "folder.")
     manifest = _manifest(source)
     if manifest is None:
-        raise ReviewError(f"{relative(source)} has no manifest.json: it is not a finished "
+        raise ReviewError(f"{relative(source)} has no {MANIFEST}: it is not a finished "
                           "review cycle. Give the cycle's params file instead.")
-    params = validate(CycleParams, manifest["params"], source / "manifest.json")
+    params = validate(CycleParams, manifest["params"], CycleLayout(source).manifest)
     return Cycle(source, params, manifest)

@@ -21,11 +21,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reviewkit.report.explore import read_table
 from reviewkit.store import dictionary
 from reviewkit.store.layout import CycleLayout
-from reviewkit.store.spreadsheet import read_csv, text_cells_as_text, write_csv, xlsx_text
-from reviewkit.store.tidy import read_tidy
+from reviewkit.store.spreadsheet import text_cells_as_text, write_csv, xlsx_text
+from reviewkit.store.tables import CycleStore
 
 # (table, sheet title) in the order partners read them.
 SHEETS = (("scorecard", "Scorecard"), ("initiative_status", "Initiatives"),
@@ -42,20 +41,18 @@ MAX_WIDTH = 60
 
 def cycle_tables(layout: CycleLayout) -> dict[str, pd.DataFrame]:
     """The tables partners get, by name, as the cycle wrote them."""
+    store = CycleStore(layout.root)
     out: dict[str, pd.DataFrame] = {}
     for name, _title in SHEETS:
         if name == "difficulties_log":
-            if layout.difficulties_log.is_file():
-                out[name] = read_csv(layout.difficulties_log, dtype=str,
-                                     keep_default_na=False)
+            if store.has_difficulties():
+                out[name] = store.read_difficulties()
         elif name == "quarantine":
-            files = sorted(layout.quarantine_dir.glob("*.csv"))
-            if files:
-                out[name] = pd.concat([read_csv(f, dtype={"row": "Int64"},
-                                                keep_default_na=False, na_values=[""])
-                                       for f in files], ignore_index=True)
-        elif layout.table(name).is_file():
-            out[name] = read_table(layout, name)
+            quarantine = store.read_quarantine()
+            if quarantine is not None:
+                out[name] = quarantine
+        elif store.has_table(name):  # empty text is no cell, as a spreadsheet reads the CSV
+            out[name] = store.read_table(name).replace("", None)
     return out
 
 
@@ -65,7 +62,8 @@ def data_dictionary(layout: CycleLayout) -> pd.DataFrame:
     for path in sorted(layout.tables_dir.glob("*.csv")):
         frames.append(_described(path.stem, pd.read_csv(path, nrows=50), layout, path))
     for path in sorted(layout.tidy_dir.glob("*.parquet")):
-        frames.append(_described(path.stem, read_tidy(path), layout, path))
+        frames.append(_described(path.stem, CycleStore(layout.root).read_tidy(path.stem),
+                                 layout, path))
     for path in sorted(layout.quarantine_dir.glob("*.csv")):
         frames.append(_described("quarantine", pd.read_csv(path, nrows=50), layout, path))
     if layout.difficulties_log.is_file():

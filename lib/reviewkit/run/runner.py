@@ -304,10 +304,10 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         shutil.rmtree(tmp, ignore_errors=True)
         if start != "intake":
             # the run in progress is not a finished cycle until its new manifest is written
-            shutil.copytree(final, tmp, ignore=shutil.ignore_patterns("manifest.json"))
+            copy = CycleLayout(final).copy_unfinished(tmp)
             # the report's charts are drawn once per run: a rerun draws them again from its
             # own data (the charts for people are drawn by the progress step)
-            shutil.rmtree(CycleLayout(tmp).chart_cache_dir, ignore_errors=True)
+            shutil.rmtree(copy.chart_cache_dir, ignore_errors=True)
         else:
             tmp.mkdir(parents=True)
         pdf: dict[str, object] | None = None

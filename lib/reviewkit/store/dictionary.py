@@ -18,341 +18,369 @@ SPC = "XmR chart (Making Data Count rules, docs/method.md)"
 INTAKE = "computed at intake"
 
 
+# The type each column has in memory and in the tidy parquet (pandas dtype names); the
+# store's schemas (reviewkit.store.schemas) are built from these, so a column's type is stated
+# here once, beside its label.
+TEXT, WHOLE, WHOLE32, NUMBER, FLAG = "str", "int64", "int32", "float64", "bool"
+
+
 @dataclass(frozen=True)
 class Column:
     label: str
     meaning: str
     source: str
     decimals: int | None = None  # None: shown as it is (text, whole numbers)
+    dtype: str = TEXT
 
 
-def C(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
-    return Column(label, meaning, source, decimals)
+def S(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
+    """A text column."""
+    return Column(label, meaning, source, decimals, TEXT)
+
+
+def I(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:  # noqa: E743
+    """A whole-number column (never missing: a count that can be missing is a number)."""
+    return Column(label, meaning, source, decimals, WHOLE)
+
+
+def I32(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
+    """A whole-number column held in 32 bits (grid cells)."""
+    return Column(label, meaning, source, decimals, WHOLE32)
+
+
+def F(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
+    """A number column (missing allowed: NaN)."""
+    return Column(label, meaning, source, decimals, NUMBER)
+
+
+def B(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
+    """A yes/no flag."""
+    return Column(label, meaning, source, decimals, FLAG)
 
 
 _POLICE = "data.police.uk"
 
 TABLES: dict[str, dict[str, Column]] = {
     "police_street": {
-        "month": C("Month", "month the crime or incident was recorded (YYYY-MM)",
+        "month": S("Month", "month the crime or incident was recorded (YYYY-MM)",
                    f"{_POLICE} street"),
-        "lsoa_code": C("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} street"),
-        "local_authority": C("Local authority", "local authority, from the LSOA name",
+        "lsoa_code": S("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} street"),
+        "local_authority": S("Local authority", "local authority, from the LSOA name",
                              f"{_POLICE} street"),
-        "crime_type": C("Crime type", "police.uk crime type, older names mapped "
+        "crime_type": S("Crime type", "police.uk crime type, older names mapped "
                         "(docs/method.md)", f"{_POLICE} street"),
-        "outcome_category": C("Last outcome", "last outcome category (empty for anti-social "
+        "outcome_category": S("Last outcome", "last outcome category (empty for anti-social "
                               "behaviour)", f"{_POLICE} street"),
-        "n": C("Count", "number of crimes or incidents", "count of accepted rows"),
+        "n": I("Count", "number of crimes or incidents", "count of accepted rows"),
     },
     "police_outcomes": {
-        "month": C("Month", "month of the outcome (YYYY-MM)", f"{_POLICE} outcomes"),
-        "lsoa_code": C("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} outcomes"),
-        "local_authority": C("Local authority", "local authority, from the LSOA name",
+        "month": S("Month", "month of the outcome (YYYY-MM)", f"{_POLICE} outcomes"),
+        "lsoa_code": S("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} outcomes"),
+        "local_authority": S("Local authority", "local authority, from the LSOA name",
                              f"{_POLICE} outcomes"),
-        "outcome_type": C("Outcome", "outcome type", f"{_POLICE} outcomes"),
-        "n": C("Count", "number of outcomes", "count of accepted rows"),
+        "outcome_type": S("Outcome", "outcome type", f"{_POLICE} outcomes"),
+        "n": I("Count", "number of outcomes", "count of accepted rows"),
     },
     "police_stop_search": {
-        "month": C("Month", "month of the search (YYYY-MM)", f"{_POLICE} stop and search"),
-        "search_type": C("Search type", "person, vehicle or both", f"{_POLICE} stop and search"),
-        "object_of_search": C("Object of search", "what was searched for",
+        "month": S("Month", "month of the search (YYYY-MM)", f"{_POLICE} stop and search"),
+        "search_type": S("Search type", "person, vehicle or both", f"{_POLICE} stop and search"),
+        "object_of_search": S("Object of search", "what was searched for",
                               f"{_POLICE} stop and search"),
-        "outcome": C("Outcome", "outcome of the search", f"{_POLICE} stop and search"),
-        "n": C("Count", "number of searches", "count of accepted rows"),
+        "outcome": S("Outcome", "outcome of the search", f"{_POLICE} stop and search"),
+        "n": I("Count", "number of searches", "count of accepted rows"),
     },
     "partner_measures": {
-        "dataset": C("Data request", "data request id", REGISTER),
-        "measure": C("Measure", "tidy measure name", "data request register mapping"),
-        "period_type": C("Period type", "month, quarter or financial_year", REGISTER),
-        "period_start": C("Period start", "first month of the period (YYYY-MM)",
+        "dataset": S("Data request", "data request id", REGISTER),
+        "measure": S("Measure", "tidy measure name", "data request register mapping"),
+        "period_type": S("Period type", "month, quarter or financial_year", REGISTER),
+        "period_start": S("Period start", "first month of the period (YYYY-MM)",
                           "partner extract"),
-        "period": C("Period", "period label (2026-01, Jan-Mar 2026, 2025/26)", "partner extract"),
-        "area": C("Area", "area as named in the extract", "partner extract"),
-        "value": C("Value", "count reported for the period", "partner extract", 0),
+        "period": S("Period", "period label (2026-01, Jan-Mar 2026, 2025/26)", "partner extract"),
+        "area": S("Area", "area as named in the extract", "partner extract"),
+        "value": F("Value", "count reported for the period", "partner extract", 0),
     },
     "grid": {
-        "month": C("Month", "month the crime or incident was recorded (YYYY-MM)",
+        "month": S("Month", "month the crime or incident was recorded (YYYY-MM)",
                    f"{_POLICE} street"),
-        "crime_type": C("Crime type", "police.uk crime type, older names mapped",
+        "crime_type": S("Crime type", "police.uk crime type, older names mapped",
                         f"{_POLICE} street"),
-        "cell_row": C("Grid row", "grid cell row: floor(latitude / 0.0045), about 500 m",
+        "cell_row": I32("Grid row", "grid cell row: floor(latitude / 0.0045), about 500 m",
                       f"{_POLICE} street anonymised location, never kept"),
-        "cell_col": C("Grid column", "grid cell column: floor(longitude / 0.0075), about 500 m",
+        "cell_col": I32("Grid column", "grid cell column: floor(longitude / 0.0075), about 500 m",
                       f"{_POLICE} street anonymised location, never kept"),
-        "n": C("Count", "number of crimes or incidents in the cell", "count of accepted rows"),
+        "n": I("Count", "number of crimes or incidents in the cell", "count of accepted rows"),
     },
     "lsoa_names": {
-        "lsoa_code": C("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} street"),
-        "lsoa_name": C("LSOA name", "LSOA name (the one on most rows when it changed)",
+        "lsoa_code": S("LSOA code", "Lower layer Super Output Area code", f"{_POLICE} street"),
+        "lsoa_name": S("LSOA name", "LSOA name (the one on most rows when it changed)",
                        f"{_POLICE} street"),
     },
     "population": {
-        "year": C("Year", "mid-year estimate year", "population file"),
-        "population": C("Residents", "residents", "population file", 0),
-        "households": C("Households", "households", "population file", 0),
+        "year": I("Year", "mid-year estimate year", "population file"),
+        "population": I("Residents", "residents", "population file", 0),
+        "households": I("Households", "households", "population file", 0),
     },
     "indicator_series": {
-        "indicator": C("Indicator", "indicator id", STRATEGY),
-        "period_start": C("Period start", "first month of the chart period (YYYY-MM)", SCORE),
-        "num": C("Count", "count for the period (numerator of a rate or proportion)", SCORE, 0),
-        "den": C("Denominator", "denominator for a proportion (empty for counts and rates)",
+        "indicator": S("Indicator", "indicator id", STRATEGY),
+        "period_start": S("Period start", "first month of the chart period (YYYY-MM)", SCORE),
+        "num": F("Count", "count for the period (numerator of a rate or proportion)", SCORE, 0),
+        "den": F("Denominator", "denominator for a proportion (empty for counts and rates)",
                  SCORE, 0),
-        "parts": C("Parts", "source periods summed into this chart period (e.g. 3 months make "
+        "parts": I("Parts", "source periods summed into this chart period (e.g. 3 months make "
                    "a quarter)", SCORE),
-        "period": C("Period", "period label", SCORE),
-        "value": C("Value", "the indicator's value for the period, in its unit", SCORE, 2),
-        "spc_value": C("Value charted", "the value the XmR chart uses: the value, or the "
+        "period": S("Period", "period label", SCORE),
+        "value": F("Value", "the indicator's value for the period, in its unit", SCORE, 2),
+        "spc_value": F("Value charted", "the value the XmR chart uses: the value, or the "
                        "seasonally adjusted value when the series has a clear seasonal pattern",
                        SPC, 2),
-        "rebase_group": C("Limits group", "which run of limits the point belongs to (limits are "
+        "rebase_group": I("Limits group", "which run of limits the point belongs to (limits are "
                           "recalculated at each rebase month)", SPC),
-        "mean": C("Mean", "process mean of the point's limits group", SPC, 2),
-        "lpl": C("Lower process limit", "mean - 2.66 x mean moving range", SPC, 2),
-        "upl": C("Upper process limit", "mean + 2.66 x mean moving range", SPC, 2),
-        "nlpl": C("Lower 2-sigma line", "mean - 2/3 of the distance to the lower process limit",
+        "mean": F("Mean", "process mean of the point's limits group", SPC, 2),
+        "lpl": F("Lower process limit", "mean - 2.66 x mean moving range", SPC, 2),
+        "upl": F("Upper process limit", "mean + 2.66 x mean moving range", SPC, 2),
+        "nlpl": F("Lower 2-sigma line", "mean - 2/3 of the distance to the lower process limit",
                   SPC, 2),
-        "nupl": C("Upper 2-sigma line", "mean + 2/3 of the distance to the upper process limit",
+        "nupl": F("Upper 2-sigma line", "mean + 2/3 of the distance to the upper process limit",
                   SPC, 2),
-        "outside_limits": C("Outside limits", "the point lies outside the process limits", SPC),
-        "relative_to_mean": C("Side of mean", "1 above the mean, -1 below, 0 on it", SPC),
-        "close_to_limits": C("Beyond 2 sigma", "the point lies between the 2-sigma line and "
+        "outside_limits": B("Outside limits", "the point lies outside the process limits", SPC),
+        "relative_to_mean": I("Side of mean", "1 above the mean, -1 below, 0 on it", SPC),
+        "close_to_limits": B("Beyond 2 sigma", "the point lies between the 2-sigma line and "
                              "the process limit", SPC),
-        "special_cause": C("Special cause", "a special-cause rule flags the point", SPC),
-        "rule": C("Rule", "the special-cause rule that flags the point (outside limits, trend, "
+        "special_cause": B("Special cause", "a special-cause rule flags the point", SPC),
+        "rule": S("Rule", "the special-cause rule that flags the point (outside limits, trend, "
                   "two in three, shift)", SPC),
-        "special_direction": C("Special cause direction", "1 when a special-cause rule "
+        "special_direction": I("Special cause direction", "1 when a special-cause rule "
                                "flags the point as high, -1 as low, 0 when none does", SPC),
-        "point_type": C("Point type", "common cause, or special cause improvement, concern or "
+        "point_type": S("Point type", "common cause, or special cause improvement, concern or "
                         "neither", SPC),
-        "provisional": C("Provisional limits", "fewer points than analysis.spc.minimum_points: "
+        "provisional": B("Provisional limits", "fewer points than analysis.spc.minimum_points: "
                          "the limits are not yet relied on", SPC),
-        "target": C("Target per period", "the target expressed per chart period (empty when "
+        "target": F("Target per period", "the target expressed per chart period (empty when "
                     "there is none)", STRATEGY, 2),
     },
     "scorecard": {
-        "id": C("Indicator id", "indicator id", STRATEGY),
-        "priority": C("Priority", "priority id the indicator belongs to", STRATEGY),
-        "name": C("Indicator", "indicator name", STRATEGY),
-        "measure": C("Measure", "count, rate per 1,000 residents or households, or proportion",
+        "id": S("Indicator id", "indicator id", STRATEGY),
+        "priority": S("Priority", "priority id the indicator belongs to", STRATEGY),
+        "name": S("Indicator", "indicator name", STRATEGY),
+        "measure": S("Measure", "count, rate per 1,000 residents or households, or proportion",
                      STRATEGY),
-        "unit": C("Unit", "unit the values are in", STRATEGY),
-        "period": C("Chart period", "month or quarter: the period of the XmR chart", STRATEGY),
-        "better": C("Better is", "whether a higher or a lower value is better", STRATEGY),
-        "dataset": C("Data request", "the dataset the indicator is computed from", STRATEGY),
-        "assessable": C("Assessable", "both the review period and the baseline are complete",
+        "unit": S("Unit", "unit the values are in", STRATEGY),
+        "period": S("Chart period", "month or quarter: the period of the XmR chart", STRATEGY),
+        "better": S("Better is", "whether a higher or a lower value is better", STRATEGY),
+        "dataset": S("Data request", "the dataset the indicator is computed from", STRATEGY),
+        "assessable": B("Assessable", "both the review period and the baseline are complete",
                         SCORE),
-        "reason": C("Why not assessable", "what is missing when the indicator is not assessable",
+        "reason": S("Why not assessable", "what is missing when the indicator is not assessable",
                     SCORE),
-        "review_value": C("Review period", "value over the review period", SCORE, 2),
-        "review_count": C("Review period count", "count over the review period", SCORE, 0),
-        "baseline_value": C("Baseline", "value over the baseline period (scaled to the review "
+        "review_value": F("Review period", "value over the review period", SCORE, 2),
+        "review_count": F("Review period count", "count over the review period", SCORE, 0),
+        "baseline_value": F("Baseline", "value over the baseline period (scaled to the review "
                             "period's length for counts)", SCORE, 2),
-        "baseline_count": C("Baseline count", "count over the baseline period", SCORE, 0),
-        "change": C("Change", "review period minus baseline, in the indicator's unit", SCORE, 2),
-        "change_pct": C("Change %", "change as a percentage of the baseline", SCORE, 1),
-        "direction": C("Real change?", "improved or worsened (a real change by the test), no real "
+        "baseline_count": F("Baseline count", "count over the baseline period", SCORE, 0),
+        "change": F("Change", "review period minus baseline, in the indicator's unit", SCORE, 2),
+        "change_pct": F("Change %", "change as a percentage of the baseline", SCORE, 1),
+        "direction": S("Real change?", "improved or worsened (a real change by the test), no real "
                        "change, or cannot tell (the interval allows both)", SCORE),
-        "p_value": C("p-value", "p-value of the test comparing review period and baseline",
+        "p_value": F("p-value", "p-value of the test comparing review period and baseline",
                      "exact test named in column 'test' (docs/method.md)", 4),
-        "ratio": C("Rate ratio", "review period against the baseline as a ratio (the odds "
+        "ratio": F("Rate ratio", "review period against the baseline as a ratio (the odds "
                    "ratio for proportions); 1 = no change", "the test named in column 'test' "
                    "(docs/method.md)", 3),
-        "ratio_low": C("Rate ratio low", "lower end of the ratio's confidence interval",
+        "ratio_low": F("Rate ratio low", "lower end of the ratio's confidence interval",
                        "the test named in column 'test' (docs/method.md)", 3),
-        "ratio_high": C("Rate ratio high", "upper end of the ratio's confidence interval",
+        "ratio_high": F("Rate ratio high", "upper end of the ratio's confidence interval",
                         "the test named in column 'test' (docs/method.md)", 3),
-        "dispersion": C("Dispersion", "month-to-month over-dispersion the test allowed for "
+        "dispersion": F("Dispersion", "month-to-month over-dispersion the test allowed for "
                         "(1 = Poisson)", "estimated from the monthly counts (docs/method.md)",
                         2),
-        "significant": C("Significant", "p-value below analysis.significance_level", SCORE),
-        "test": C("Test", "the test used to compare the two periods", SCORE),
-        "ci_low": C("Interval low", "lower end of the confidence interval of the review "
+        "significant": B("Significant", "p-value below analysis.significance_level", SCORE),
+        "test": S("Test", "the test used to compare the two periods", SCORE),
+        "ci_low": F("Interval low", "lower end of the confidence interval of the review "
                     "period's value", "exact interval (docs/method.md)", 2),
-        "ci_high": C("Interval high", "upper end of the confidence interval of the review "
+        "ci_high": F("Interval high", "upper end of the confidence interval of the review "
                      "period's value", "exact interval (docs/method.md)", 2),
-        "last_year_value": C("Same period last year", "value over the same months a year "
+        "last_year_value": F("Same period last year", "value over the same months a year "
                              "earlier", SCORE, 2),
-        "last_year_change_pct": C("Change since last year %", "review period against the same "
+        "last_year_change_pct": F("Change since last year %", "review period against the same "
                                   "period last year, in percent", SCORE, 1),
-        "rolling_value": C("Latest 12 months", "value over the 12 months to the end of the "
+        "rolling_value": F("Latest 12 months", "value over the 12 months to the end of the "
                            "review period", SCORE, 2),
-        "rolling_previous": C("Previous 12 months", "value over the 12 months before those",
+        "rolling_previous": F("Previous 12 months", "value over the 12 months before those",
                               SCORE, 2),
-        "rolling_change_pct": C("Rolling change %", "latest 12 months against the previous 12, "
+        "rolling_change_pct": F("Rolling change %", "latest 12 months against the previous 12, "
                                 "in percent", SCORE, 1),
-        "rolling_significant": C("Rolling change real?", "the rolling change passes the same "
+        "rolling_significant": B("Rolling change real?", "the rolling change passes the same "
                                  "test", SCORE),
-        "target_value": C("Target", "target value for the indicator", STRATEGY, 2),
-        "target_by": C("Target by", "month the target is to be met (YYYY-MM)", STRATEGY),
-        "trajectory_value": C("Trajectory", "where a straight line from baseline to target "
+        "target_value": F("Target", "target value for the indicator", STRATEGY, 2),
+        "target_by": S("Target by", "month the target is to be met (YYYY-MM)", STRATEGY),
+        "trajectory_value": F("Trajectory", "where a straight line from baseline to target "
                               "stands at the end of the review period", SCORE, 2),
-        "target_status": C("Target status", "met, on track, off track, not assessable or no "
+        "target_status": S("Target status", "met, on track, off track, not assessable or no "
                            "target", SCORE),
-        "variation": C("SPC variation", "Making Data Count variation icon for the latest point",
+        "variation": S("SPC variation", "Making Data Count variation icon for the latest point",
                        SPC),
-        "assurance": C("SPC assurance", "Making Data Count assurance icon against the target",
+        "assurance": S("SPC assurance", "Making Data Count assurance icon against the target",
                        SPC),
-        "spc_provisional": C("SPC provisional", "the chart's limits are provisional (few points)",
+        "spc_provisional": B("SPC provisional", "the chart's limits are provisional (few points)",
                              SPC),
-        "points": C("Chart points", "number of points on the XmR chart", SPC),
-        "latest_period": C("Latest period", "last period on the chart", SCORE),
-        "latest_value": C("Latest value", "value of the last period on the chart", SCORE, 2),
-        "plain_name": C("Plain name", "the name used in the community update", STRATEGY),
-        "not_comparable": C("Not comparable", "why the periods cannot be compared (a "
+        "points": I("Chart points", "number of points on the XmR chart", SPC),
+        "latest_period": S("Latest period", "last period on the chart", SCORE),
+        "latest_value": F("Latest value", "value of the last period on the chart", SCORE, 2),
+        "plain_name": S("Plain name", "the name used in the community update", STRATEGY),
+        "not_comparable": S("Not comparable", "why the periods cannot be compared (a "
                             "possible recording change between them); empty when they can",
                             "computed at progress from the recording changes found at intake"),
-        "seasonal": C("Seasonality", "'adjusted' when the XmR chart is on seasonally adjusted "
+        "seasonal": S("Seasonality", "'adjusted' when the XmR chart is on seasonally adjusted "
                       "values, 'too short' when the series is too short to tell",
                       SPC),
-        "notes": C("Notes", "caveats on this indicator's figures", SCORE),
+        "notes": S("Notes", "caveats on this indicator's figures", SCORE),
     },
     "initiative_status": {
-        "id": C("Initiative id", "initiative id", STRATEGY),
-        "name": C("Initiative", "initiative name", STRATEGY),
-        "priority": C("Priority", "priority id the initiative serves", STRATEGY),
-        "lead_agency": C("Lead agency", "agency leading the initiative", STRATEGY),
-        "start": C("Start", "start date", STRATEGY),
-        "end": C("End", "planned end date", STRATEGY),
-        "status": C("Status", "on track, at risk, off track, complete or not started, from "
+        "id": S("Initiative id", "initiative id", STRATEGY),
+        "name": S("Initiative", "initiative name", STRATEGY),
+        "priority": S("Priority", "priority id the initiative serves", STRATEGY),
+        "lead_agency": S("Lead agency", "agency leading the initiative", STRATEGY),
+        "start": S("Start", "start date", STRATEGY),
+        "end": S("End", "planned end date", STRATEGY),
+        "status": S("Status", "on track, at risk, off track, complete or not started, from "
                     "milestones and updates", "computed at progress from dates and updates"),
-        "milestone_status": C("Status from milestones", "status the milestone dates alone give",
+        "milestone_status": S("Status from milestones", "status the milestone dates alone give",
                               "computed at progress from the milestones"),
-        "reported_status": C("Reported status", "status in the latest update", STRATEGY),
-        "milestones": C("Milestones", "milestones done of all milestones", STRATEGY),
-        "overdue_milestones": C("Overdue milestones", "milestones past due and not done, as of "
+        "reported_status": S("Reported status", "status in the latest update", STRATEGY),
+        "milestones": S("Milestones", "milestones done of all milestones", STRATEGY),
+        "overdue_milestones": S("Overdue milestones", "milestones past due and not done, as of "
                                 "the review date", "computed at progress from the milestones"),
-        "next_milestone": C("Next milestone", "the next milestone not yet done", STRATEGY),
-        "indicators": C("Indicators", "indicators the initiative is meant to move", STRATEGY),
-        "indicator_movement": C("Indicator movement", "how those indicators moved (no causal "
+        "next_milestone": S("Next milestone", "the next milestone not yet done", STRATEGY),
+        "indicators": S("Indicators", "indicators the initiative is meant to move", STRATEGY),
+        "indicator_movement": S("Indicator movement", "how those indicators moved (no causal "
                                 "link is drawn)", SCORE),
-        "latest_update": C("Latest update", "date and text of the latest status update",
+        "latest_update": S("Latest update", "date and text of the latest status update",
                            STRATEGY),
-        "reassess": C("Re-assess", "the initiative is flagged for re-assessment",
+        "reassess": B("Re-assess", "the initiative is flagged for re-assessment",
                       "computed at progress (analysis.reassess_after_months)"),
-        "reassess_reasons": C("Why re-assess", "reasons for the re-assessment flag",
+        "reassess_reasons": S("Why re-assess", "reasons for the re-assessment flag",
                               "computed at progress"),
     },
     "benchmarking": {
-        "partnership": C("Partnership", "partnership in the peer group", "peer table"),
-        "period": C("Period", "period of the peer figures", "peer table"),
-        "measure": C("Measure", "peer measure", "peer table"),
-        "count": C("Count", "count for the period", "peer table", 0),
-        "population": C("Population", "residents", "peer table", 0),
-        "rate": C("Rate per 1,000", "count per 1,000 residents", "computed from the peer table",
+        "partnership": S("Partnership", "partnership in the peer group", "peer table"),
+        "period": S("Period", "period of the peer figures", "peer table"),
+        "measure": S("Measure", "peer measure", "peer table"),
+        "count": I("Count", "count for the period", "peer table", 0),
+        "population": I("Population", "residents", "peer table", 0),
+        "rate": F("Rate per 1,000", "count per 1,000 residents", "computed from the peer table",
                   2),
-        "group_rate": C("Group rate", "the peer group's pooled rate per 1,000",
+        "group_rate": F("Group rate", "the peer group's pooled rate per 1,000",
                         "computed from the peer table", 2),
-        "lower_95": C("Lower 95% limit", "funnel limit at this population (exact Poisson)",
+        "lower_95": F("Lower 95% limit", "funnel limit at this population (exact Poisson)",
                       "funnel plot (docs/method.md)", 2),
-        "upper_95": C("Upper 95% limit", "funnel limit at this population (exact Poisson)",
+        "upper_95": F("Upper 95% limit", "funnel limit at this population (exact Poisson)",
                       "funnel plot (docs/method.md)", 2),
-        "lower_99.8": C("Lower 99.8% limit", "funnel limit at this population (exact Poisson)",
+        "lower_99.8": F("Lower 99.8% limit", "funnel limit at this population (exact Poisson)",
                         "funnel plot (docs/method.md)", 2),
-        "upper_99.8": C("Upper 99.8% limit", "funnel limit at this population (exact Poisson)",
+        "upper_99.8": F("Upper 99.8% limit", "funnel limit at this population (exact Poisson)",
                         "funnel plot (docs/method.md)", 2),
-        "rank": C("Rank", "rank by rate, 1 = lowest", "computed from the peer table"),
-        "of": C("Of", "partnerships ranked", "computed from the peer table"),
-        "position": C("Position", "within, above or below the funnel limits",
+        "rank": I("Rank", "rank by rate, 1 = lowest", "computed from the peer table"),
+        "of": I("Of", "partnerships ranked", "computed from the peer table"),
+        "position": S("Position", "within, above or below the funnel limits",
                       "funnel plot (docs/method.md)"),
-        "is_self": C("This partnership", "the row is this partnership", "params (partnership)"),
-        "denominator": C("Denominator", "population the rate is per", "peer table", 0),
-        "indicator": C("Indicator", "indicator id the peer measure is compared for", STRATEGY),
-        "expected": C("Expected count", "count at the group rate for this population",
+        "is_self": B("This partnership", "the row is this partnership", "params (partnership)"),
+        "denominator": I("Denominator", "population the rate is per", "peer table", 0),
+        "indicator": S("Indicator", "indicator id the peer measure is compared for", STRATEGY),
+        "expected": F("Expected count", "count at the group rate for this population",
                       "computed from the peer table", 1),
-        "z": C("z-score", "standardised difference from the group rate on the square-root "
+        "z": F("z-score", "standardised difference from the group rate on the square-root "
                "scale, allowing for over-dispersion", "funnel plot (docs/method.md)", 2),
-        "od_phi": C("Over-dispersion phi", "the peer group's over-dispersion factor",
+        "od_phi": F("Over-dispersion phi", "the peer group's over-dispersion factor",
                     "dispersion test (Spiegelhalter 2005; docs/method.md)", 2),
-        "od_tau2": C("Over-dispersion tau squared", "between-partnership variance added to the "
+        "od_tau2": F("Over-dispersion tau squared", "between-partnership variance added to the "
                      "limits (additive adjustment)", "dispersion test (docs/method.md)", 4),
-        "od_p": C("Over-dispersion p-value", "p-value of the test for over-dispersion",
+        "od_p": F("Over-dispersion p-value", "p-value of the test for over-dispersion",
                   "dispersion test (docs/method.md)", 4),
-        "od_method": C("Limits", "how the funnel limits allow for over-dispersion (none, "
+        "od_method": S("Limits", "how the funnel limits allow for over-dispersion (none, "
                        "additive or multiplicative)", "dispersion test (docs/method.md)"),
     },
     "completeness": {
-        "dataset": C("Data request", "data request id", REGISTER),
-        "description": C("What", "what the dataset is", REGISTER),
-        "provider": C("Provider", "agency that provides it", REGISTER),
-        "gatherer": C("Gathered by", "who gathers it", REGISTER),
-        "analyst": C("Analysed by", "who analyses it", REGISTER),
-        "frequency": C("Frequency", "how often it is requested", REGISTER),
-        "due": C("Due", "date it was due", REGISTER),
-        "received": C("Received", "date it arrived", INTAKE),
-        "received_from": C("Received date from", "where the received date comes from (the "
+        "dataset": S("Data request", "data request id", REGISTER),
+        "description": S("What", "what the dataset is", REGISTER),
+        "provider": S("Provider", "agency that provides it", REGISTER),
+        "gatherer": S("Gathered by", "who gathers it", REGISTER),
+        "analyst": S("Analysed by", "who analyses it", REGISTER),
+        "frequency": S("Frequency", "how often it is requested", REGISTER),
+        "due": S("Due", "date it was due", REGISTER),
+        "received": S("Received", "date it arrived", INTAKE),
+        "received_from": S("Received date from", "where the received date comes from (the "
                            "receipt record, or the files on disk)", INTAKE),
-        "received_after_review_date": C("Received after review date", "the data arrived "
+        "received_after_review_date": B("Received after review date", "the data arrived "
                                         "after the review date", INTAKE),
-        "status": C("Status", "received, partial or missing", INTAKE),
-        "timeliness": C("Timeliness", "on time or late, against the due date", INTAKE),
-        "files": C("Files", "number of files read", INTAKE),
-        "periods_expected": C("Periods expected", "periods the review needs", INTAKE),
-        "periods_present": C("Periods present", "periods found in the files", INTAKE),
-        "missing_periods": C("Missing periods", "periods the review needs that did not arrive",
+        "status": S("Status", "received, partial or missing", INTAKE),
+        "timeliness": S("Timeliness", "on time or late, against the due date", INTAKE),
+        "files": I("Files", "number of files read", INTAKE),
+        "periods_expected": I("Periods expected", "periods the review needs", INTAKE),
+        "periods_present": I("Periods present", "periods found in the files", INTAKE),
+        "missing_periods": S("Missing periods", "periods the review needs that did not arrive",
                              INTAKE),
-        "rows_read": C("Rows read", "rows read from the files", INTAKE),
-        "accepted": C("Accepted", "rows accepted into the tidy tables", INTAKE),
-        "quarantined": C("Quarantined", "rows held back with a reason", INTAKE),
-        "out_of_area": C("Out of area", "rows outside the partnership's area", INTAKE),
-        "unassigned": C("Unassigned", "rows with no area (e.g. police.uk 'No Location')", INTAKE),
-        "after_review_period": C("After review period", "rows dated after the review period "
+        "rows_read": I("Rows read", "rows read from the files", INTAKE),
+        "accepted": I("Accepted", "rows accepted into the tidy tables", INTAKE),
+        "quarantined": I("Quarantined", "rows held back with a reason", INTAKE),
+        "out_of_area": I("Out of area", "rows outside the partnership's area", INTAKE),
+        "unassigned": I("Unassigned", "rows with no area (e.g. police.uk 'No Location')", INTAKE),
+        "after_review_period": I("After review period", "rows dated after the review period "
                                  "(never counted as data of the review)", INTAKE),
     },
     "reconciliation": {
-        "dataset": C("Data request", "data request id", REGISTER),
-        "file": C("File", "file read (relative to the repository root; sheet after '!')",
+        "dataset": S("Data request", "data request id", REGISTER),
+        "file": S("File", "file read (relative to the repository root; sheet after '!')",
                   INTAKE),
-        "rows_read": C("Rows read", "rows read from the file", INTAKE),
-        "accepted": C("Accepted", "rows accepted", INTAKE),
-        "quarantined": C("Quarantined", "rows held back with a reason", INTAKE),
-        "out_of_area": C("Out of area", "rows outside the partnership's area", INTAKE),
-        "unassigned": C("Unassigned", "rows with no area", INTAKE),
-        "after_review_period": C("After review period", "rows dated after the review period",
+        "rows_read": I("Rows read", "rows read from the file", INTAKE),
+        "accepted": I("Accepted", "rows accepted", INTAKE),
+        "quarantined": I("Quarantined", "rows held back with a reason", INTAKE),
+        "out_of_area": I("Out of area", "rows outside the partnership's area", INTAKE),
+        "unassigned": I("Unassigned", "rows with no area", INTAKE),
+        "after_review_period": I("After review period", "rows dated after the review period",
                                  INTAKE),
-        "note": C("Note", "what intake noticed about the file", INTAKE),
-        "balanced": C("Balanced", "rows read = accepted + quarantined + out of area + "
+        "note": S("Note", "what intake noticed about the file", INTAKE),
+        "balanced": B("Balanced", "rows read = accepted + quarantined + out of area + "
                       "unassigned", INTAKE),
     },
     "difficulties_log": {
-        "id": C("Id", "difficulty id", "difficulties log"),
-        "raised_cycle": C("Raised in cycle", "review cycle the difficulty was raised in",
+        "id": S("Id", "difficulty id", "difficulties log"),
+        "raised_cycle": S("Raised in cycle", "review cycle the difficulty was raised in",
                           "difficulties log"),
-        "agency": C("Agency", "agency concerned", "difficulties log"),
-        "dataset": C("Data request", "data request concerned", "difficulties log"),
-        "category": C("Category", "unwilling to share, incompatible format, IT problem, late or "
+        "agency": S("Agency", "agency concerned", "difficulties log"),
+        "dataset": S("Data request", "data request concerned", "difficulties log"),
+        "category": S("Category", "unwilling to share, incompatible format, IT problem, late or "
                       "quality", "difficulties log"),
-        "description": C("Description", "what the difficulty is", "difficulties log"),
-        "action": C("Action", "what is being done about it", "difficulties log"),
-        "owner": C("Owner", "who owns the action", "difficulties log"),
-        "status": C("Status", "open or resolved", "difficulties log, updated at intake"),
-        "resolved_cycle": C("Resolved in cycle", "review cycle it was resolved in",
+        "description": S("Description", "what the difficulty is", "difficulties log"),
+        "action": S("Action", "what is being done about it", "difficulties log"),
+        "owner": S("Owner", "who owns the action", "difficulties log"),
+        "status": S("Status", "open or resolved", "difficulties log, updated at intake"),
+        "resolved_cycle": S("Resolved in cycle", "review cycle it was resolved in",
                             "difficulties log, updated at intake"),
-        "board_note": C("Board note", "note for the partnership board", "difficulties log"),
+        "board_note": S("Board note", "note for the partnership board", "difficulties log"),
     },
     "recording_changes": {
-        "dataset": C("Data request", "police dataset the change was found in", REGISTER),
-        "crime_type": C("Crime type", "crime type whose monthly level stepped", INTAKE),
-        "month": C("From month", "first month at the new level (YYYY-MM)", INTAKE),
-        "before": C("Before", "mean monthly count in the partnership before the step", INTAKE,
+        "dataset": S("Data request", "police dataset the change was found in", REGISTER),
+        "crime_type": S("Crime type", "crime type whose monthly level stepped", INTAKE),
+        "month": S("From month", "first month at the new level (YYYY-MM)", INTAKE),
+        "before": F("Before", "mean monthly count in the partnership before the step", INTAKE,
                     1),
-        "after": C("After", "mean monthly count in the partnership from the step", INTAKE, 1),
-        "ratio": C("Ratio", "after / before", INTAKE, 2),
-        "p_value": C("p-value", "exact Poisson test of the two levels", INTAKE, 4),
-        "rest_before": C("Rest of force before", "mean monthly count in the rest of the force "
+        "after": F("After", "mean monthly count in the partnership from the step", INTAKE, 1),
+        "ratio": F("Ratio", "after / before", INTAKE, 2),
+        "p_value": F("p-value", "exact Poisson test of the two levels", INTAKE, 4),
+        "rest_before": F("Rest of force before", "mean monthly count in the rest of the force "
                          "before its step", INTAKE, 1),
-        "rest_after": C("Rest of force after", "mean monthly count in the rest of the force "
+        "rest_after": F("Rest of force after", "mean monthly count in the rest of the force "
                         "from its step", INTAKE, 1),
-        "confirmed_by": C("Seen in", "where else the step was seen (a change in recording "
+        "confirmed_by": S("Seen in", "where else the step was seen (a change in recording "
                           "shows force-wide)", INTAKE),
     },
     "quarantine": {
-        "dataset": C("Data request", "data request id", REGISTER),
-        "file": C("File", "file the row came from", INTAKE),
-        "row": C("Row", "row number in the file (the row's text is never copied)", INTAKE),
-        "reason": C("Reason", "why the row was held back", INTAKE),
-        "period": C("Period", "period of the row, when it could be read", INTAKE),
-        "area": C("Area", "area of the row, when it could be read", INTAKE),
+        "dataset": S("Data request", "data request id", REGISTER),
+        "file": S("File", "file the row came from", INTAKE),
+        "row": I("Row", "row number in the file (the row's text is never copied)", INTAKE),
+        "reason": S("Reason", "why the row was held back", INTAKE),
+        "period": S("Period", "period of the row, when it could be read", INTAKE),
+        "area": S("Area", "area of the row, when it could be read", INTAKE),
     },
 }
 

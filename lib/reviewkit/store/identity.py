@@ -20,8 +20,8 @@ from typing import Any
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import outputs_dir, relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
+from reviewkit.store.layout import CycleLayout
 
-IDENTITY_FILE = "cycle.json"
 STEPS = ("intake", "progress", "report")
 # Params keys that only the report step reads: changing them does not make the intake or
 # progress outputs stale, so `--from report` may follow an edit of the contact details.
@@ -66,7 +66,7 @@ def identity(params: CycleParams, params_file: str | Path) -> dict[str, Any]:
 
 def read_record(folder: Path) -> dict[str, Any] | None:
     """The folder's `cycle.json`, or None when there is none (or it cannot be read)."""
-    path = folder / IDENTITY_FILE
+    path = CycleLayout(folder).identity
     if not path.is_file():
         return None
     try:
@@ -157,7 +157,7 @@ def check_finished(folder: Path, params: CycleParams, params_file: str | Path,
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
-    path = folder / "manifest.json"
+    path = CycleLayout(folder).manifest
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -173,7 +173,7 @@ def record_step(folder: Path, params: CycleParams, params_file: str | Path, step
     steps[step] = {"params_sha256": fingerprint(params), "params": params_record(params)}
     out = {**identity(params, params_file), "steps": steps}
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / IDENTITY_FILE).write_text(json.dumps(out, indent=2, sort_keys=True) + "\n",
+    CycleLayout(folder).identity.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n",
                                         encoding="utf-8")
 
 
@@ -207,7 +207,7 @@ def run_folder(params_file: str | Path, run_dir: str | Path | None = None,
     params = load_params(params_file)
     check_previous(params)
     folder = resolve(run_dir) if run_dir else interactive_dir(params)
-    if (folder / "manifest.json").exists():
+    if CycleLayout(folder).finished:
         manifest = _manifest(folder) or {}
         raise ReviewError(
             f"{relative(folder)} holds a finished review cycle ({manifest.get('partnership')}, "

@@ -9,18 +9,31 @@ the partnership and the cycle).
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reviewkit.inputs.params import CycleParams
-from reviewkit.store.identity import cycle_dir, interactive_dir
+if TYPE_CHECKING:
+    from reviewkit.inputs.params import CycleParams
 
-__all__ = ["CycleLayout", "cycle_dir", "scratch_dir"]
+__all__ = ["MANIFEST", "CycleLayout", "cycle_dir", "scratch_dir"]
+
+MANIFEST = "manifest.json"  # a finished cycle's record; its presence makes a cycle finished
+
+
+def cycle_dir(params: CycleParams) -> Path:
+    """The finished cycle's folder `reviewkit run` writes (from reviewkit.store.identity)."""
+    from reviewkit.store.identity import cycle_dir as finished_dir
+
+    return finished_dir(params)
 
 
 def scratch_dir(params: CycleParams) -> Path:
     """Where a notebook run by hand writes: beside the finished cycles, never inside one
     (`outputs/interactive/<partnership>/<cycle>/`, from reviewkit.store.identity)."""
+    from reviewkit.store.identity import interactive_dir
+
     return interactive_dir(params)
 
 
@@ -41,6 +54,12 @@ class CycleLayout:
     def tables_dir(self) -> Path:
         """Tables as CSV for partners and for the report step."""
         return self.root / "tables"
+
+    @property
+    def typed_tables_dir(self) -> Path:
+        """The tables again as parquet, with their exact types: what the next step reads
+        (reviewkit.store.tables)."""
+        return self.root / ".tables"
 
     @property
     def charts_dir(self) -> Path:
@@ -75,6 +94,9 @@ class CycleLayout:
     def table(self, name: str) -> Path:
         return self.tables_dir / f"{name}.csv"
 
+    def typed_table(self, name: str) -> Path:
+        return self.typed_tables_dir / f"{name}.parquet"
+
     def quarantine(self, dataset: str) -> Path:
         return self.quarantine_dir / f"{dataset}.csv"
 
@@ -94,7 +116,12 @@ class CycleLayout:
 
     @property
     def manifest(self) -> Path:
-        return self.root / "manifest.json"
+        return self.root / MANIFEST
+
+    @property
+    def identity(self) -> Path:
+        """Which partnership, cycle and params made the folder (reviewkit.store.identity)."""
+        return self.root / "cycle.json"
 
     @property
     def intake_summary(self) -> Path:
@@ -134,3 +161,10 @@ class CycleLayout:
     @property
     def has_progress(self) -> bool:
         return self.progress_summary.is_file() and self.table("scorecard").is_file()
+
+    # Copies ---------------------------------------------------------------------------------
+    def copy_unfinished(self, dest: Path) -> CycleLayout:
+        """A copy of this cycle's folder at `dest` without its manifest: a copy to rerun later
+        steps in, or to work on by hand, is never mistaken for a finished cycle."""
+        shutil.copytree(self.root, dest, ignore=shutil.ignore_patterns(MANIFEST))
+        return CycleLayout(dest)

@@ -9,14 +9,13 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-
 from reviewkit.base.paths import relative, repo_root
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import load_register, source_files
 from reviewkit.store.identity import fingerprint, params_record
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.police_cache import content_hash
+from reviewkit.store.tables import CycleStore
 
 PACKAGES = ("reviewkit", "pandas", "pyarrow", "numpy", "scipy", "matplotlib", "papermill",
             "nbconvert", "nbclient", "ipykernel", "pydantic", "pandera", "openpyxl")
@@ -59,9 +58,9 @@ def git_commit() -> str | None:
 def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
                    timings: dict[str, float], warnings: list[str]) -> dict:
     rows: dict[str, int] = {}
-    rec_path = CycleLayout(run_dir).table("reconciliation")
-    if rec_path.exists():
-        rec = pd.read_csv(rec_path, keep_default_na=False)
+    store = CycleStore(run_dir)
+    if store.has_table("reconciliation"):
+        rec = store.read_table("reconciliation")
         for f, n in zip(rec["file"], rec["rows_read"], strict=True):
             rows[str(f).split("!")[0]] = rows.get(str(f).split("!")[0], 0) + int(n)
     inputs = []

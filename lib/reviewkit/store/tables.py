@@ -1,15 +1,170 @@
-"""Tables for partners and for the next step, as CSV that is safe to open in a spreadsheet
-(the formatted Excel workbook is reviewkit.report.publish)."""
+"""The tables of a review cycle, written and read by name: the one way steps pass tables on.
+
+`CycleStore(folder)` sits on the cycle's layout (reviewkit.store.layout) and checks every
+table against its schema (reviewkit.store.schemas, built from the data dictionary) when it is
+written and when it is read, so a step gets the types the step before it wrote and never
+re-types what it reads.
+
+Two kinds of table:
+- tidy tables (police datasets, partner measures, population, grid cells, LSOA names,
+  indicator series): `tidy/<name>.parquet`;
+- tables (scorecard, initiative status, benchmarking, completeness, reconciliation, recording
+  changes, indicator series): `tables/<name>.csv` is the published copy for partners
+  (spreadsheet-safe, reviewkit.store.spreadsheet), and `.tables/<name>.parquet` the copy the
+  next step and `open_cycle` read, with the exact types. A cycle written before the parquet
+  copy existed is read from its CSV, brought to the schema's types.
+
+Parquet is written the same way every time (same table, same bytes). The quarantine and the
+difficulties log are CSV files people read and edit; they are written here too.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from reviewkit.store.spreadsheet import write_csv
+from reviewkit.base.errors import ReviewError
+from reviewkit.base.paths import relative
+from reviewkit.store import dictionary, schemas
+from reviewkit.store.layout import CycleLayout
+from reviewkit.store.spreadsheet import read_csv, write_csv
+
+__all__ = ["CycleStore", "grid_table", "lsoa_names_table", "read_parquet", "write_parquet"]
+
+# Tidy tables that are not a police dataset's records.
+COMPUTED_TIDY = ("partner_measures", "population", "indicator_series")
+# Tables of where a police dataset's records are, named after the dataset.
+PLACE_PREFIXES = ("grid_", "lsoa_names_")
 
 
-def write_table(table: pd.DataFrame, path: Path) -> None:
-    """Write `table` to the CSV file `path` (no cell runs as a formula)."""
-    write_csv(table, path)
+def grid_table(dataset: str) -> str:
+    """The tidy table of a police street dataset's counts per grid cell."""
+    return f"grid_{dataset}"
+
+
+def lsoa_names_table(dataset: str) -> str:
+    """The tidy table of the LSOA names in a police street dataset."""
+    return f"lsoa_names_{dataset}"
+
+_ON_WRITE = ("This is a fault in reviewkit, not in your data: please report it with the "
+             "cycle's params.")
+_ON_READ = ("The file was changed after its step wrote it, or was written by another version "
+            "of reviewkit: rerun the cycle (`reviewkit run <params> --force`).")
+
+
+def write_parquet(table: pd.DataFrame, path: Path) -> None:
+    """Write `table` as parquet with a stable layout (same inputs, same bytes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrow = pa.Table.from_pandas(table.reset_index(drop=True), preserve_index=False)
+    arrow = arrow.replace_schema_metadata(None)
+    pq.write_table(arrow, path, compression="zstd")
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    return pq.read_table(path).to_pandas()
+
+
+@dataclass(frozen=True)
+class CycleStore:
+    """The tables of one cycle's folder, by name, checked against their schemas."""
+
+    root: Path
+
+    @property
+    def layout(self) -> CycleLayout:
+        return CycleLayout(self.root)
+
+    # Tidy tables ------------------------------------------------------------------------------
+    def write_tidy(self, name: str, frame: pd.DataFrame) -> None:
+        path = self.layout.tidy(name)
+        write_parquet(schemas.check(name, frame, relative(path), _ON_WRITE), path)
+
+    def read_tidy(self, name: str) -> pd.DataFrame:
+        path = self.layout.tidy(name)
+        if not path.is_file():
+            raise ReviewError(f"{relative(path)} not found: this cycle has no tidy table "
+                              f"'{name}'; it has: {', '.join(self.tidy_names()) or 'none'}.")
+        return schemas.check(name, read_parquet(path), relative(path), _ON_READ)
+
+    def has_tidy(self, name: str) -> bool:
+        return self.layout.tidy(name).is_file()
+
+    def tidy_names(self) -> list[str]:
+        return sorted(p.stem for p in self.layout.tidy_dir.glob("*.parquet"))
+
+    def police_tables(self) -> dict[str, pd.DataFrame]:
+        """Each police dataset's tidy records, by data request id (whatever the partnership
+        calls it): the tidy tables that are neither computed nor places."""
+        return {name: self.read_tidy(name) for name in self.tidy_names()
+                if name not in COMPUTED_TIDY and not name.startswith(PLACE_PREFIXES)}
+
+    # Tables -----------------------------------------------------------------------------------
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        """The published CSV and the typed parquet copy the next step reads."""
+        csv, typed = self.layout.table(name), self.layout.typed_table(name)
+        checked = schemas.check(name, frame, relative(csv), _ON_WRITE)
+        write_csv(checked, csv)
+        write_parquet(checked, typed)
+
+    def read_table(self, name: str) -> pd.DataFrame:
+        csv, typed = self.layout.table(name), self.layout.typed_table(name)
+        if typed.is_file():
+            return schemas.check(name, read_parquet(typed), relative(typed), _ON_READ)
+        if csv.is_file():
+            return schemas.check(name, _typed_from_csv(name, csv), relative(csv), _ON_READ)
+        raise ReviewError(f"{relative(csv)} not found: this cycle has no '{name}' table; it "
+                          f"has: {', '.join(self.table_names()) or 'none'}.")
+
+    def has_table(self, name: str) -> bool:
+        return self.layout.table(name).is_file()
+
+    def table_names(self) -> list[str]:
+        return sorted(p.stem for p in self.layout.tables_dir.glob("*.csv"))
+
+    def read_published(self, name: str) -> pd.DataFrame:
+        """The published CSV as text, every cell a string ("" when empty): how a later cycle
+        reads an earlier one, whatever version wrote it."""
+        return read_csv(self.layout.table(name), dtype=str, keep_default_na=False)
+
+    # Files people read and edit ---------------------------------------------------------------
+    def write_quarantine(self, dataset: str, frame: pd.DataFrame) -> None:
+        write_csv(frame, self.layout.quarantine(dataset))
+
+    def read_quarantine(self) -> pd.DataFrame | None:
+        """Every dataset's quarantined rows in one table (None when no row was held back)."""
+        files = sorted(self.layout.quarantine_dir.glob("*.csv"))
+        if not files:
+            return None
+        return pd.concat([read_csv(f, dtype={"row": "Int64"}, keep_default_na=False,
+                                   na_values=[""]) for f in files], ignore_index=True)
+
+    def write_difficulties(self, frame: pd.DataFrame) -> None:
+        write_csv(frame, self.layout.difficulties_log)
+
+    def read_difficulties(self, path: Path | None = None) -> pd.DataFrame:
+        """The difficulties log as text ("" when empty), as the analyst keeps it."""
+        return read_csv(path or self.layout.difficulties_log, dtype=str, keep_default_na=False)
+
+    def has_difficulties(self) -> bool:
+        return self.layout.difficulties_log.is_file()
+
+
+def _typed_from_csv(name: str, path: Path) -> pd.DataFrame:
+    """A table's CSV (from a cycle written before the typed copy) in the schema's types."""
+    frame = read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    text_filled = dictionary.kind(name) in schemas.TEXT_NEVER_MISSING
+    for col, dtype in schemas.dtypes(name).items():
+        if col not in frame:
+            continue
+        values = frame[col]
+        if dtype == "bool":
+            frame[col] = values.str.strip().str.lower().isin({"true", "1", "yes"})
+        elif dtype in ("int64", "int32", "float64"):
+            frame[col] = pd.to_numeric(values).astype(dtype)
+        elif text_filled:
+            frame[col] = values.fillna("")
+    return frame

@@ -60,4 +60,4 @@ def _copy_results(finished: Path, folder: Path) -> None:
     """A copy of a finished cycle's results to work on, without its manifest (a scratch
     folder is never mistaken for a finished cycle)."""
     shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(finished, folder, ignore=shutil.ignore_patterns("manifest.json"))
+    CycleLayout(finished).copy_unfinished(folder)

@@ -1,0 +1,151 @@
+"""The schema of every table steps pass to each other, built from the data dictionary.
+
+A column's type is stated once, in reviewkit.store.dictionary (`S` text, `I` whole number,
+`F` number, `B` flag); this module turns a table's entry into a pandera schema, which the store
+(reviewkit.store.tables) checks when a table is written and when it is read. pandera is
+imported on the first check, not when the package is imported (it costs about half a second).
+
+What a schema holds:
+- each column's dtype; whole numbers and flags are never missing;
+- text in the tables the report reads as words (scorecard, initiative status, completeness,
+  reconciliation) is never missing either: an empty cell is "" there, so no reader fills gaps;
+- the columns every table of that kind has (police datasets, benchmarking and population keep
+  only the columns their source gave, so theirs are not required).
+
+Before the check a table is brought to its types where nothing can change: a table with no
+rows (pandas makes its columns `object`), a column with no values at all, and text or flags
+held as Python objects. Anything else of the wrong type fails, naming table, column and problem.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from reviewkit.base.errors import ReviewError
+from reviewkit.store import dictionary
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+# Tables whose text is "" when empty, never missing (the report reads them as words).
+TEXT_NEVER_MISSING = frozenset({"scorecard", "initiative_status", "completeness",
+                                "reconciliation"})
+# Tables whose columns depend on the source: a column there may be absent.
+SOME_COLUMNS = frozenset({"police_street", "police_outcomes", "police_stop_search",
+                          "benchmarking", "population"})
+
+
+def dtypes(table: str) -> dict[str, str]:
+    """Each column's dtype name for `table` (a police dataset id uses its kind's entry)."""
+    return {name: c.dtype for name, c in dictionary.TABLES.get(dictionary.kind(table),
+                                                                {}).items()}
+
+
+def _nullable(kind: str, dtype: str) -> bool:
+    if dtype in (dictionary.WHOLE, dictionary.WHOLE32, dictionary.FLAG):
+        return False
+    return not (dtype == dictionary.TEXT and kind in TEXT_NEVER_MISSING)
+
+
+@cache
+def schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of `table` (cached per name)."""
+    import pandera.pandas as pa
+
+    kind = dictionary.kind(table)
+    if kind not in dictionary.TABLES:
+        raise ReviewError(f"Table '{table}' has no entry in the data dictionary "
+                          "(reviewkit.store.dictionary), so it has no schema: add its columns "
+                          "there before writing it.")
+    columns = {name: pa.Column(_pandas_dtype(dtype), nullable=_nullable(kind, dtype),
+                               required=kind not in SOME_COLUMNS)
+               for name, dtype in dtypes(table).items()}
+    return pa.DataFrameSchema(columns, name=table, strict=False, ordered=False, coerce=False)
+
+
+def _pandas_dtype(dtype: str) -> Any:
+    return pd.StringDtype(na_value=float("nan")) if dtype == dictionary.TEXT else dtype
+
+
+def _all_of(values: pd.Series, kind: type | tuple[type, ...]) -> bool:
+    present = values.dropna()
+    return bool(present.map(lambda v: isinstance(v, kind)).all())
+
+
+def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with columns brought to the schema's types where no value changes: no rows,
+    no values, or text and flags held as Python objects. Everything else is left for the check
+    to judge."""
+    import numpy as np
+
+    out = frame
+    for name, dtype in dtypes(table).items():
+        if name not in frame.columns or str(frame[name].dtype) == dtype:
+            continue
+        col = frame[name]
+        empty = len(col) == 0 or (col.isna().all() and dtype in (dictionary.TEXT,
+                                                                 dictionary.NUMBER))
+        same = col.dtype == object and (
+            (dtype == dictionary.TEXT and _all_of(col, str))
+            or (dtype == dictionary.FLAG and not col.isna().any()
+                and _all_of(col, (bool, np.bool_))))
+        if empty or same:
+            if out is frame:
+                out = frame.copy()
+            out[name] = col.astype(_pandas_dtype(dtype))
+    return out
+
+
+def check(table: str, frame: pd.DataFrame, where: str, advice: str) -> pd.DataFrame:
+    """`frame` conformed and checked against `table`'s schema; a failure raises ReviewError
+    naming the table, the file (`where`), each column and its problem, then `advice`."""
+    import pandera.pandas as pa
+
+    conformed = conform(table, frame)
+    try:
+        return schema(table).validate(conformed, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems = _problems(err.failure_cases)
+        raise ReviewError(f"Table '{table}' ({where}) does not match its schema: "
+                          + "; ".join(problems) + f". {advice}") from None
+
+
+def _problems(cases: pd.DataFrame) -> list[str]:
+    out: list[str] = []
+    for (column, check_name), group in cases.groupby(["column", "check"], sort=False,
+                                                      dropna=False):
+        found = group["failure_case"].iloc[0]
+        if check_name == "column_in_dataframe":
+            out.append(f"column '{found}' is missing")
+        elif str(check_name).startswith("dtype("):
+            out.append(f"column '{column}' holds {_words(str(found))}, not "
+                       f"{_wanted(str(check_name))}")
+        elif check_name == "not_nullable":
+            rows = [int(i) for i in group["index"].dropna().head(3)]
+            at = f" (data row {', '.join(str(r + 1) for r in rows)})" if rows else ""
+            out.append(f"column '{column}' has missing values{at}, which it never may")
+        else:
+            out.append(f"column '{column}' fails {check_name} ({found!r})")
+    return out
+
+
+def _wanted(check_name: str) -> str:
+    inner = check_name.removeprefix("dtype(").removesuffix(")").strip("'\"")
+    return _words(inner)
+
+
+def _words(dtype: str) -> str:
+    if dtype.startswith(("str", "string")):
+        return "text"
+    if dtype.startswith("int"):
+        return "whole numbers"
+    if dtype.startswith("float"):
+        return "numbers"
+    if dtype == "bool":
+        return "yes/no flags"
+    if dtype == "object":
+        return "mixed values (object)"
+    return dtype
