@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewkit.store.spreadsheet import read_csv, safe_cell, unsafe_cell, write_csv
-from reviewkit.store.tables import write_table
+from reviewkit.store.tables import CycleStore
 
 HOSTILE = ['=HYPERLINK("http://evil.example/x","click")', "=cmd|' /C calc'!A0", "+SUM(A1)",
            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1+1", "\r=1+1", "\n=1"]
@@ -42,14 +42,14 @@ def test_tables_csv_and_the_workbook_hold_no_live_formula(tmp_path):
     from reviewkit.report.publish import build_workbook, cycle_tables
     from reviewkit.store.layout import CycleLayout
 
-    frame = pd.DataFrame({"name": HOSTILE, "change": [-3.5, -1, 0, 2, -0.25, 1, 2, 3],
+    frame = pd.DataFrame({"partnership": HOSTILE, "rate": [-3.5, -1, 0, 2, -0.25, 1, 2, 3],
                           HOSTILE[0]: ["a\x00b\x1f", "x", "y", "z", "", "", "", ""]})
-    write_table(frame, tmp_path / "tables" / "scorecard.csv")
-    path = tmp_path / "tables" / "scorecard.csv"
+    CycleStore(tmp_path).write_table("benchmarking", frame)
+    path = tmp_path / "tables" / "benchmarking.csv"
     assert _first_chars_safe(path) == []
     back = read_csv(path)
-    assert list(back["name"]) == [h.replace("\r", "\n") for h in HOSTILE]
-    assert list(back["change"]) == list(frame["change"])
+    assert list(back["partnership"]) == [h.replace("\r", "\n") for h in HOSTILE]
+    assert list(back["rate"]) == list(frame["rate"])
     # the workbook reads the tables back and writes their text as text
     tables = cycle_tables(CycleLayout(tmp_path))
     (tmp_path / "t.xlsx").write_bytes(build_workbook(tables, pd.DataFrame(
@@ -57,10 +57,10 @@ def test_tables_csv_and_the_workbook_hold_no_live_formula(tmp_path):
     for sheet in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
         xml = zipfile.ZipFile(tmp_path / "t.xlsx").read(sheet).decode()
         assert "<f>" not in xml and "<f " not in xml  # no formula element anywhere
-    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["Scorecard"]
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["Benchmarking"]
     assert [c.value for c in ws["A"][1:]] == [h.replace("\r", "\n") for h in HOSTILE]
     assert all(c.data_type == "s" for c in ws["A"][1:])
-    assert [c.value for c in ws["B"][1:]] == list(frame["change"])  # numbers stay numbers
+    assert [c.value for c in ws["B"][1:]] == list(frame["rate"])  # numbers stay numbers
     assert ws["C2"].value == "ab"  # characters XML cannot hold are dropped, not fatal
 
 

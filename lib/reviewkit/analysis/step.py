@@ -15,7 +15,7 @@ from reviewkit.analysis.initiatives import InitiativeResult, assess_all
 from reviewkit.analysis.peers import benchmark_all, load_peers
 from reviewkit.analysis.vocabulary import check_filters, outcomes_in
 from reviewkit.inputs.params import CycleParams
-from reviewkit.inputs.register import load_register, street_dataset
+from reviewkit.inputs.register import Register, load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.tables import CycleStore
@@ -47,12 +47,13 @@ class ProgressResult:
     street_dataset: str | None = None  # the register's police.uk street data request
 
 
-def load_intake_outputs(run_dir: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
-                                                pd.DataFrame, pd.DataFrame | None]:
+def load_intake_outputs(run_dir: Path, register: Register
+                        ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame,
+                                   pd.DataFrame | None]:
     """Tidy police tables by dataset, partner measures, completeness, population."""
     store = CycleStore(run_dir)
     population = store.read_tidy("population") if store.has_tidy("population") else None
-    return (store.police_tables(), store.read_tidy("partner_measures"),
+    return (store.police_tables(register), store.read_tidy("partner_measures"),
             store.read_table("completeness"), population)
 
 
@@ -65,7 +66,7 @@ def police_months(tidy: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
 def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     register = load_register(params.path("data_requests"))
     strategy = load_strategy(params.path("strategy"), register.datasets)
-    tidy, partner, completeness, population = load_intake_outputs(run_dir)
+    tidy, partner, completeness, population = load_intake_outputs(run_dir, register)
     check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
     present = police_months(tidy)

@@ -35,7 +35,7 @@ from reviewkit.intake.policeuk import read_police
 from reviewkit.intake.population import load_population
 from reviewkit.methods import recording
 from reviewkit.store.layout import CycleLayout
-from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table
+from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table, police_schema
 
 # Quarantine reasons that are not a sign of poor data quality.
 _NOT_QUALITY = ("total row", "superseded by")
@@ -177,9 +177,10 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     """Write everything later steps and readers need; raw files are never touched."""
     layout = CycleLayout(run_dir)
     store = CycleStore(run_dir)
+    kinds = {r.dataset: r.source.kind for r in result.register.data_requests}
     for name, d in result.datasets.items():
         if d.tidy is not None and "measure" not in d.tidy.columns:
-            store.write_tidy(name, d.tidy)
+            store.write_tidy(name, d.tidy, police_schema(kinds[name]))
         if d.grid is not None:
             store.write_tidy(grid_table(name), d.grid)
         if d.lsoa_names is not None:

@@ -18,7 +18,7 @@ from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.report.charts import Chart
 from reviewkit.report.narrative import load_narrative, render_narrative
 from reviewkit.store.layout import CycleLayout
-from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table
+from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table, police_schema
 
 
 @dataclass
@@ -91,8 +91,8 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     strategy = load_strategy(params.path("strategy"))
     street = street_dataset(load_register(params.path("data_requests")))
 
-    def tidy(name: str | None) -> pd.DataFrame | None:
-        return store.read_tidy(name) if name and store.has_tidy(name) else None
+    def tidy(name: str | None, schema: str | None = None) -> pd.DataFrame | None:
+        return store.read_tidy(name, schema) if name and store.has_tidy(name) else None
 
     previous: dict[str, pd.DataFrame] = {}
     if params.previous_cycle:  # read as text: an earlier cycle may be of an earlier version
@@ -112,7 +112,7 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
                          store.read_table("initiative_status"), store.read_table("completeness"),
                          store.read_table("reconciliation"), store.read_difficulties(), series,
                          intake, load_narrative(params.path("narrative")),
-                         tidy(street),
+                         tidy(street, police_schema("police_uk_street")),
                          previous, bench, recording_changes(found, params),
                          street_dataset=street, partner=tidy("partner_measures"),
                          grid=tidy(grid_table(street)) if street else None,

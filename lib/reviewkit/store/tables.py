@@ -29,16 +29,18 @@ import pyarrow.parquet as pq
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative
+from reviewkit.inputs.register import Register
 from reviewkit.store import dictionary, schemas
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.spreadsheet import read_csv, write_csv
 
-__all__ = ["CycleStore", "grid_table", "lsoa_names_table", "read_parquet", "write_parquet"]
+__all__ = ["CycleStore", "grid_table", "lsoa_names_table", "police_schema", "read_parquet",
+           "write_parquet"]
 
-# Tidy tables that are not a police dataset's records.
-COMPUTED_TIDY = ("partner_measures", "population", "indicator_series")
-# Tables of where a police dataset's records are, named after the dataset.
-PLACE_PREFIXES = ("grid_", "lsoa_names_")
+def police_schema(kind: str) -> str:
+    """The data dictionary entry of a police dataset's tidy table, from its source kind in the
+    register (the dataset's own id is the partnership's choice and says nothing)."""
+    return kind.replace("police_uk_", "police_")
 
 
 def grid_table(dataset: str) -> str:
@@ -79,16 +81,19 @@ class CycleStore:
         return CycleLayout(self.root)
 
     # Tidy tables ------------------------------------------------------------------------------
-    def write_tidy(self, name: str, frame: pd.DataFrame) -> None:
+    def write_tidy(self, name: str, frame: pd.DataFrame, schema: str | None = None) -> None:
+        """Write tidy table `name`, checked against `schema` (the dictionary entry: by default
+        the one `name` starts with; a police dataset gives `police_schema(kind)`)."""
         path = self.layout.tidy(name)
-        write_parquet(schemas.check(name, frame, relative(path), _ON_WRITE), path)
+        checked = schemas.check(schema or name, frame, relative(path), _ON_WRITE)
+        write_parquet(checked, path)
 
-    def read_tidy(self, name: str) -> pd.DataFrame:
+    def read_tidy(self, name: str, schema: str | None = None) -> pd.DataFrame:
         path = self.layout.tidy(name)
         if not path.is_file():
             raise ReviewError(f"{relative(path)} not found: this cycle has no tidy table "
                               f"'{name}'; it has: {', '.join(self.tidy_names()) or 'none'}.")
-        return schemas.check(name, read_parquet(path), relative(path), _ON_READ)
+        return schemas.check(schema or name, read_parquet(path), relative(path), _ON_READ)
 
     def has_tidy(self, name: str) -> bool:
         return self.layout.tidy(name).is_file()
@@ -96,11 +101,12 @@ class CycleStore:
     def tidy_names(self) -> list[str]:
         return sorted(p.stem for p in self.layout.tidy_dir.glob("*.parquet"))
 
-    def police_tables(self) -> dict[str, pd.DataFrame]:
+    def police_tables(self, register: Register) -> dict[str, pd.DataFrame]:
         """Each police dataset's tidy records, by data request id (whatever the partnership
-        calls it): the tidy tables that are neither computed nor places."""
-        return {name: self.read_tidy(name) for name in self.tidy_names()
-                if name not in COMPUTED_TIDY and not name.startswith(PLACE_PREFIXES)}
+        calls it), for the register's police data requests that have a table."""
+        return {r.dataset: self.read_tidy(r.dataset, police_schema(r.source.kind))
+                for r in sorted(register.data_requests, key=lambda r: r.dataset)
+                if r.source.kind != "table" and self.has_tidy(r.dataset)}
 
     # Tables -----------------------------------------------------------------------------------
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
