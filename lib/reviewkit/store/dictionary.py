@@ -20,8 +20,11 @@ INTAKE = "computed at intake"
 
 # The type each column has in memory and in the tidy parquet (pandas dtype names); the
 # store's schemas (reviewkit.store.schemas) are built from these, so a column's type is stated
-# here once, beside its label.
+# here once, beside its label. Two are not one dtype: an XmR chart's whole numbers and flags
+# are missing on the rows of an indicator too short for a chart, so they are held as int64 and
+# bool when every row has them, as float64 and object (NaN where missing) when not.
 TEXT, WHOLE, WHOLE32, NUMBER, FLAG = "str", "int64", "int32", "float64", "bool"
+WHOLE_OR_MISSING, FLAG_OR_MISSING = "whole or missing", "flag or missing"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,16 @@ def I(label: str, meaning: str, source: str, decimals: int | None = None) -> Col
 def I32(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
     """A whole-number column held in 32 bits (grid cells)."""
     return Column(label, meaning, source, decimals, WHOLE32)
+
+
+def IM(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
+    """A whole-number column that is missing on some rows (an XmR chart's columns)."""
+    return Column(label, meaning, source, decimals, WHOLE_OR_MISSING)
+
+
+def BM(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
+    """A yes/no flag that is missing on some rows (an XmR chart's columns)."""
+    return Column(label, meaning, source, decimals, FLAG_OR_MISSING)
 
 
 def F(label: str, meaning: str, source: str, decimals: int | None = None) -> Column:
@@ -133,7 +146,7 @@ TABLES: dict[str, dict[str, Column]] = {
         "spc_value": F("Value charted", "the value the XmR chart uses: the value, or the "
                        "seasonally adjusted value when the series has a clear seasonal pattern",
                        SPC, 2),
-        "rebase_group": I("Limits group", "which run of limits the point belongs to (limits are "
+        "rebase_group": IM("Limits group", "which run of limits the point belongs to (limits are "
                           "recalculated at each rebase month)", SPC),
         "mean": F("Mean", "process mean of the point's limits group", SPC, 2),
         "lpl": F("Lower process limit", "mean - 2.66 x mean moving range", SPC, 2),
@@ -142,18 +155,18 @@ TABLES: dict[str, dict[str, Column]] = {
                   SPC, 2),
         "nupl": F("Upper 2-sigma line", "mean + 2/3 of the distance to the upper process limit",
                   SPC, 2),
-        "outside_limits": B("Outside limits", "the point lies outside the process limits", SPC),
-        "relative_to_mean": I("Side of mean", "1 above the mean, -1 below, 0 on it", SPC),
-        "close_to_limits": B("Beyond 2 sigma", "the point lies between the 2-sigma line and "
+        "outside_limits": BM("Outside limits", "the point lies outside the process limits", SPC),
+        "relative_to_mean": IM("Side of mean", "1 above the mean, -1 below, 0 on it", SPC),
+        "close_to_limits": BM("Beyond 2 sigma", "the point lies between the 2-sigma line and "
                              "the process limit", SPC),
-        "special_cause": B("Special cause", "a special-cause rule flags the point", SPC),
+        "special_cause": BM("Special cause", "a special-cause rule flags the point", SPC),
         "rule": S("Rule", "the special-cause rule that flags the point (outside limits, trend, "
                   "two in three, shift)", SPC),
-        "special_direction": I("Special cause direction", "1 when a special-cause rule "
+        "special_direction": IM("Special cause direction", "1 when a special-cause rule "
                                "flags the point as high, -1 as low, 0 when none does", SPC),
         "point_type": S("Point type", "common cause, or special cause improvement, concern or "
                         "neither", SPC),
-        "provisional": B("Provisional limits", "fewer points than analysis.spc.minimum_points: "
+        "provisional": BM("Provisional limits", "fewer points than analysis.spc.minimum_points: "
                          "the limits are not yet relied on", SPC),
         "target": F("Target per period", "the target expressed per chart period (empty when "
                     "there is none)", STRATEGY, 2),

@@ -22,6 +22,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from reviewkit.base.errors import ReviewError
@@ -36,6 +37,10 @@ TEXT_NEVER_MISSING = frozenset({"scorecard", "initiative_status", "completeness"
 # Tables whose columns depend on the source: a column there may be absent.
 SOME_COLUMNS = frozenset({"police_street", "police_outcomes", "police_stop_search",
                           "benchmarking", "population"})
+
+
+# The dtype a column that may have missing values has when none is missing (and when empty).
+COMPLETE = {dictionary.WHOLE_OR_MISSING: "int64", dictionary.FLAG_OR_MISSING: "bool"}
 
 
 def dtypes(table: str) -> dict[str, str]:
@@ -60,10 +65,37 @@ def schema(table: str) -> pa.DataFrameSchema:
         raise ReviewError(f"Table '{table}' has no entry in the data dictionary "
                           "(reviewkit.store.dictionary), so it has no schema: add its columns "
                           "there before writing it.")
-    columns = {name: pa.Column(_pandas_dtype(dtype), nullable=_nullable(kind, dtype),
-                               required=kind not in SOME_COLUMNS)
-               for name, dtype in dtypes(table).items()}
+    columns = {name: _column(pa, kind, dtype) for name, dtype in dtypes(table).items()}
     return pa.DataFrameSchema(columns, name=table, strict=False, ordered=False, coerce=False)
+
+
+def _column(pa: Any, kind: str, dtype: str) -> pa.Column:
+    required = kind not in SOME_COLUMNS
+    if dtype == dictionary.WHOLE_OR_MISSING:
+        return pa.Column(None, nullable=True, required=required, checks=pa.Check(
+            _whole_or_missing, element_wise=False, name="whole numbers or missing"))
+    if dtype == dictionary.FLAG_OR_MISSING:
+        return pa.Column(None, nullable=True, required=required, checks=pa.Check(
+            _flag_or_missing, element_wise=False, name="yes/no flags or missing"))
+    return pa.Column(_pandas_dtype(dtype), nullable=_nullable(kind, dtype), required=required)
+
+
+def _whole_or_missing(values: pd.Series) -> bool:
+    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+            values.dtype):
+        return True
+    if not pd.api.types.is_float_dtype(values.dtype):
+        return False
+    present = values.dropna()
+    return bool((present == present.round()).all())
+
+
+def _flag_or_missing(values: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return True
+    if values.dtype != object:
+        return bool(values.isna().all())
+    return _all_of(values, (bool, np.bool_))
 
 
 def _pandas_dtype(dtype: str) -> Any:
@@ -79,13 +111,16 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with columns brought to the schema's types where no value changes: no rows,
     no values, or text and flags held as Python objects. Everything else is left for the check
     to judge."""
-    import numpy as np
-
     out = frame
     for name, dtype in dtypes(table).items():
         if name not in frame.columns or str(frame[name].dtype) == dtype:
             continue
         col = frame[name]
+        if dtype in COMPLETE:  # whole numbers or flags, missing on some rows
+            if len(col) == 0:
+                out = out.copy() if out is frame else out
+                out[name] = col.astype(COMPLETE[dtype])
+            continue
         empty = len(col) == 0 or (col.isna().all() and dtype in (dictionary.TEXT,
                                                                  dictionary.NUMBER))
         same = col.dtype == object and (
@@ -99,21 +134,24 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check(table: str, frame: pd.DataFrame, where: str, advice: str) -> pd.DataFrame:
+def check(table: str, frame: pd.DataFrame, where: str, advice: str,
+          name: str | None = None) -> pd.DataFrame:
     """`frame` conformed and checked against `table`'s schema; a failure raises ReviewError
-    naming the table, the file (`where`), each column and its problem, then `advice`."""
+    naming the table (`name`, when it is not the schema's own name), the file (`where`),
+    each column and its problem, then `advice`."""
     import pandera.pandas as pa
 
     conformed = conform(table, frame)
     try:
         return schema(table).validate(conformed, lazy=True)
     except pa.errors.SchemaErrors as err:
-        problems = _problems(err.failure_cases)
-        raise ReviewError(f"Table '{table}' ({where}) does not match its schema: "
+        problems = _problems(err.failure_cases, conformed)
+        called = f"'{name}' (a {table} table)" if name and name != table else f"'{table}'"
+        raise ReviewError(f"Table {called} in {where} does not match its schema: "
                           + "; ".join(problems) + f". {advice}") from None
 
 
-def _problems(cases: pd.DataFrame) -> list[str]:
+def _problems(cases: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
     out: list[str] = []
     for (column, check_name), group in cases.groupby(["column", "check"], sort=False,
                                                       dropna=False):
@@ -121,12 +159,16 @@ def _problems(cases: pd.DataFrame) -> list[str]:
         if check_name == "column_in_dataframe":
             out.append(f"column '{found}' is missing")
         elif str(check_name).startswith("dtype("):
-            out.append(f"column '{column}' holds {_words(str(found))}, not "
+            held = str(frame[column].dtype) if column in frame.columns else str(found)
+            out.append(f"column '{column}' holds {_words(held)}, not "
                        f"{_wanted(str(check_name))}")
         elif check_name == "not_nullable":
             rows = [int(i) for i in group["index"].dropna().head(3)]
             at = f" (data row {', '.join(str(r + 1) for r in rows)})" if rows else ""
             out.append(f"column '{column}' has missing values{at}, which it never may")
+        elif column in frame.columns:
+            out.append(f"column '{column}' holds {_words(str(frame[column].dtype))}, not "
+                       f"{check_name}")
         else:
             out.append(f"column '{column}' fails {check_name} ({found!r})")
     return out

@@ -85,7 +85,7 @@ class CycleStore:
         """Write tidy table `name`, checked against `schema` (the dictionary entry: by default
         the one `name` starts with; a police dataset gives `police_schema(kind)`)."""
         path = self.layout.tidy(name)
-        checked = schemas.check(schema or name, frame, relative(path), _ON_WRITE)
+        checked = schemas.check(schema or name, frame, relative(path), _ON_WRITE, name)
         write_parquet(checked, path)
 
     def read_tidy(self, name: str, schema: str | None = None) -> pd.DataFrame:
@@ -93,7 +93,8 @@ class CycleStore:
         if not path.is_file():
             raise ReviewError(f"{relative(path)} not found: this cycle has no tidy table "
                               f"'{name}'; it has: {', '.join(self.tidy_names()) or 'none'}.")
-        return schemas.check(schema or name, read_parquet(path), relative(path), _ON_READ)
+        return schemas.check(schema or name, read_parquet(path), relative(path), _ON_READ,
+                             name)
 
     def has_tidy(self, name: str) -> bool:
         return self.layout.tidy(name).is_file()
@@ -167,9 +168,14 @@ def _typed_from_csv(name: str, path: Path) -> pd.DataFrame:
         if col not in frame:
             continue
         values = frame[col]
-        if dtype == "bool":
+        if dtype == dictionary.FLAG:
             frame[col] = values.str.strip().str.lower().isin({"true", "1", "yes"})
-        elif dtype in ("int64", "int32", "float64"):
+        elif dtype == dictionary.FLAG_OR_MISSING:
+            flags = values.map(lambda v: v if pd.isna(v) else v.strip().lower() == "true")
+            frame[col] = flags.astype(bool) if flags.notna().all() else flags.astype(object)
+        elif dtype == dictionary.WHOLE_OR_MISSING:
+            frame[col] = pd.to_numeric(values)
+        elif dtype in (dictionary.WHOLE, dictionary.WHOLE32, dictionary.NUMBER):
             frame[col] = pd.to_numeric(values).astype(dtype)
         elif text_filled:
             frame[col] = values.fillna("")
