@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from reviewkit.store import dictionary
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.spreadsheet import text_cells_as_text, write_csv, xlsx_text
-from reviewkit.store.tables import CycleStore
+from reviewkit.store.tables import CycleStore, read_parquet
 
 # (table, sheet title) in the order partners read them.
 SHEETS = (("scorecard", "Scorecard"), ("initiative_status", "Initiatives"),
@@ -62,8 +62,7 @@ def data_dictionary(layout: CycleLayout) -> pd.DataFrame:
     for path in sorted(layout.tables_dir.glob("*.csv")):
         frames.append(_described(path.stem, pd.read_csv(path, nrows=50), layout, path))
     for path in sorted(layout.tidy_dir.glob("*.parquet")):
-        frames.append(_described(path.stem, CycleStore(layout.root).read_tidy(path.stem),
-                                 layout, path))
+        frames.append(_described(path.stem, read_parquet(path), layout, path))
     for path in sorted(layout.quarantine_dir.glob("*.csv")):
         frames.append(_described("quarantine", pd.read_csv(path, nrows=50), layout, path))
     if layout.difficulties_log.is_file():
