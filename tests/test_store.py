@@ -240,7 +240,7 @@ def test_a_cycle_without_the_typed_copy_is_read_from_its_csv_with_the_same_types
 
 # The report reads what the steps wrote, typed ------------------------------------------------
 def test_the_report_reads_the_tables_as_written_without_retyping(cycle_run):
-    from reviewkit.report.step import load_context
+    from reviewkit.report.context import load_context
 
     ctx = load_context(cycle_run["params"], cycle_run["cycle"])
     store = CycleStore(cycle_run["cycle"])

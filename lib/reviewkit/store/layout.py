@@ -52,7 +52,7 @@ class CycleLayout:
 
     @property
     def tables_dir(self) -> Path:
-        """Tables as CSV for partners and for the report step."""
+        """Tables as CSV for partners (the published copy; steps read `typed_tables_dir`)."""
         return self.root / "tables"
 
     @property
