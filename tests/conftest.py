@@ -41,6 +41,18 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_records(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The tests never write into the project's own outputs: the record of received dates and
+    the parse cache, which runs write by default under `outputs/`, go to the session's
+    temporary folder (a test that needs its own sets the variable itself)."""
+    folder = tmp_path_factory.mktemp("records")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REVIEWKIT_RECEIPTS", str(folder / "receipts.csv"))
+        mp.setenv("REVIEWKIT_CACHE", str(folder / "cache"))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def real_police() -> Path:
     need(SHARED.is_dir(), f"real police.uk files not found at {SHARED} (only in CI/dev setups)")
@@ -62,8 +74,14 @@ def chromium_path() -> str | None:
 
 def reviewkit(*args: str, env: dict[str, str] | None = None,
               cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the command line as a user would (`python -m reviewkit ...`)."""
+    """Run the command line as a user would (`python -m reviewkit ...`). Given an outputs
+    folder of its own, the run keeps its record of received dates and its parse cache there
+    too, as a user's run does in `outputs/`."""
     full_env = {**os.environ, **(env or {})}
+    if env and "REVIEWKIT_OUTPUTS" in env:
+        for key in ("REVIEWKIT_RECEIPTS", "REVIEWKIT_CACHE"):
+            if key not in env:
+                full_env.pop(key, None)
     return subprocess.run([sys.executable, "-m", "reviewkit", *args], cwd=cwd,
                           capture_output=True, text=True, env=full_env, timeout=600)
 
