@@ -59,9 +59,15 @@ def real_police() -> Path:
     return SHARED
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str | None:
@@ -72,8 +78,9 @@ def chromium_path() -> str | None:
     return None
 
 
-def reviewkit(*args: str, env: dict[str, str] | None = None,
-              cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def reviewkit(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     """Run the command line as a user would (`python -m reviewkit ...`). Given an outputs
     folder of its own, the run keeps its record of received dates and its parse cache there
     too, as a user's run does in `outputs/`."""
@@ -82,8 +89,14 @@ def reviewkit(*args: str, env: dict[str, str] | None = None,
         for key in ("REVIEWKIT_RECEIPTS", "REVIEWKIT_CACHE"):
             if key not in env:
                 full_env.pop(key, None)
-    return subprocess.run([sys.executable, "-m", "reviewkit", *args], cwd=cwd,
-                          capture_output=True, text=True, env=full_env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "reviewkit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=600,
+    )
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -124,11 +137,13 @@ def params_dict(data: Path | str | None = None, **changes: Any) -> dict[str, Any
     if data is None:
         inputs = {"strategy": "s", "data_requests": "r", "difficulties": "d"}
     else:
-        inputs = {"strategy": f"{data}/brackwell/strategy.yaml",
-                  "data_requests": f"{data}/brackwell/data_requests.yaml",
-                  "difficulties": f"{data}/brackwell/difficulties_log.csv",
-                  "population": f"{data}/reference/population.csv",
-                  "peers": f"{data}/reference/peers.csv"}
+        inputs = {
+            "strategy": f"{data}/brackwell/strategy.yaml",
+            "data_requests": f"{data}/brackwell/data_requests.yaml",
+            "difficulties": f"{data}/brackwell/difficulties_log.csv",
+            "population": f"{data}/reference/population.csv",
+            "peers": f"{data}/reference/peers.csv",
+        }
     return copy.deepcopy({**PARAMS, "inputs": inputs, **changes})
 
 
@@ -140,8 +155,15 @@ def params_yaml(params: dict[str, Any]) -> str:
             flow = yaml.safe_dump(value, default_flow_style=True, width=1000, sort_keys=False)
             lines.append(f"{key}: {flow.strip()}\n")
         else:
-            lines.append(yaml.safe_dump({key: value}, sort_keys=False, width=1000,
-                                        default_flow_style=False, allow_unicode=True))
+            lines.append(
+                yaml.safe_dump(
+                    {key: value},
+                    sort_keys=False,
+                    width=1000,
+                    default_flow_style=False,
+                    allow_unicode=True,
+                )
+            )
     return "".join(lines)
 
 
@@ -156,8 +178,9 @@ def cycle_params(**changes: Any) -> CycleParams:
     return CycleParams.model_validate(params_dict(**changes))
 
 
-def _keep_only(data: Path, crime_type: str, authority: str, months: tuple[str, str],
-               keep: int) -> None:
+def _keep_only(
+    data: Path, crime_type: str, authority: str, months: tuple[str, str], keep: int
+) -> None:
     """Leave only `keep` records of a crime type in an area over some months, so the
     community update must suppress a small count (a count of 1 to 4 is never left to chance)."""
     kept = 0
@@ -198,15 +221,21 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     strategy = data / "brackwell" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8")
     text = text.replace("name: Town centre ASB taskforce", f'name: "{HOSTILE}"')
-    text = text.replace("lead_agency: Council community safety team",
-                        'lead_agency: "<img src=x onerror=alert(2)> Council"')
+    text = text.replace(
+        "lead_agency: Council community safety team",
+        'lead_agency: "<img src=x onerror=alert(2)> Council"',
+    )
     strategy.write_text(text, encoding="utf-8")
     params = write_params(base / "cycle.yaml", data, cycle="e2e", own_notebooks=OWN_NOTEBOOKS)
     outputs = base / "outputs"
     res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
     assert res.returncode == 0, res.stdout + res.stderr
-    return {"params": params, "data": data, "outputs": outputs,
-            "cycle": outputs / BRACKWELL / "e2e"}
+    return {
+        "params": params,
+        "data": data,
+        "outputs": outputs,
+        "cycle": outputs / BRACKWELL / "e2e",
+    }
 
 
 FY_INDICATOR = """\
@@ -242,8 +271,9 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
         register.write_text(register.read_text().replace(str(demo_data), str(data)))
     strategy = data / "brackwell" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8")
-    strategy.write_text(text.replace("\ninitiatives:", FY_INDICATOR + "\ninitiatives:", 1),
-                        encoding="utf-8")
+    strategy.write_text(
+        text.replace("\ninitiatives:", FY_INDICATOR + "\ninitiatives:", 1), encoding="utf-8"
+    )
     register = data / "ashbourne" / "data_requests.yaml"
     register.write_text(register.read_text().replace("    received: 2026-10-25\n", "", 1))
     receipts = base / "receipts.csv"
@@ -253,21 +283,32 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     receipts.write_text("\n".join(lines) + "\n")
     params = {
         "Brackwell": write_params(base / "brackwell.yaml", data, cycle="2025-26"),
-        "Ashbourne": write_params(base / "ashbourne.yaml", data, cycle="2025-26",
-                                  review_period={"start": "2025-07", "end": "2026-06"},
-                                  baseline_period={"start": "2023-07", "end": "2024-06"}),
+        "Ashbourne": write_params(
+            base / "ashbourne.yaml",
+            data,
+            cycle="2025-26",
+            review_period={"start": "2025-07", "end": "2026-06"},
+            baseline_period={"start": "2023-07", "end": "2024-06"},
+        ),
     }
     a = params["Ashbourne"]
-    a.write_text(a.read_text().replace("Brackwell", "Ashbourne").replace("brackwell",
-                                                                         "ashbourne"))
+    a.write_text(a.read_text().replace("Brackwell", "Ashbourne").replace("brackwell", "ashbourne"))
     outputs = base / "outputs"
     env = {"REVIEWKIT_OUTPUTS": str(outputs), "REVIEWKIT_RECEIPTS": str(receipts)}
     res = reviewkit("run", *(str(p) for p in params.values()), "--jobs", "2", env=env)
     assert res.returncode == 0, res.stdout + res.stderr
-    folders = {la: outputs / f"{la.lower()}_community_safety_partnership" / "2025-26"
-               for la in params}
-    return {"params": params, "data": data, "outputs": outputs, "env": env,
-            "folders": folders, "stdout": res.stdout, "receipts": receipts}
+    folders = {
+        la: outputs / f"{la.lower()}_community_safety_partnership" / "2025-26" for la in params
+    }
+    return {
+        "params": params,
+        "data": data,
+        "outputs": outputs,
+        "env": env,
+        "folders": folders,
+        "stdout": res.stdout,
+        "receipts": receipts,
+    }
 
 
 def visible_text(html: str) -> str:

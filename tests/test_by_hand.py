@@ -18,8 +18,9 @@ from reviewkit.store.workspace import step_folder
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture()
@@ -47,14 +48,16 @@ def test_by_hand_a_step_reads_the_finished_cycle_and_writes_beside_it(cycle_run,
     assert not any("finished cycle" in s and "Reading" in s for s in said)
 
 
-def test_by_hand_with_no_earlier_results_it_says_what_to_run_first(cycle_run, tmp_path,
-                                                                    monkeypatch):
+def test_by_hand_with_no_earlier_results_it_says_what_to_run_first(
+    cycle_run, tmp_path, monkeypatch
+):
     monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "none"))
     with pytest.raises(ReviewError) as exc:
         step_folder(cycle_run["params"], "", "progress")
     message = str(exc.value)
-    assert message.startswith("No intake results for cycle 'e2e' yet: run "
-                              "notebooks/01_intake.ipynb first")
+    assert message.startswith(
+        "No intake results for cycle 'e2e' yet: run notebooks/01_intake.ipynb first"
+    )
     assert "\n" not in message
     with pytest.raises(ReviewError, match="run notebooks/02_progress.ipynb first"):
         step_folder(cycle_run["params"], "", "report")
@@ -76,19 +79,31 @@ def test_the_scratch_folder_follows_the_params(cycle_run, outputs, tmp_path):
 
 
 def test_progress_notebook_run_on_its_own_says_in_one_line_what_to_run_first(
-        cycle_run, tmp_path, monkeypatch):
+    cycle_run, tmp_path, monkeypatch
+):
     """The reported case: 02_progress.ipynb run alone used to fail deep in pyarrow."""
     monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
     target = tmp_path / "02_progress.ipynb"
     with pytest.raises(pm.PapermillExecutionError):
-        pm.execute_notebook(str(ROOT / "notebooks" / "02_progress.ipynb"), str(target),
-                            parameters={"params_file": str(cycle_run["params"])},
-                            kernel_name="python3", cwd=str(ROOT), progress_bar=False,
-                            log_output=False)
+        pm.execute_notebook(
+            str(ROOT / "notebooks" / "02_progress.ipynb"),
+            str(target),
+            parameters={"params_file": str(cycle_run["params"])},
+            kernel_name="python3",
+            cwd=str(ROOT),
+            progress_bar=False,
+            log_output=False,
+        )
     nb = nbformat.read(target, as_version=4)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert len(errors) == 1
     assert errors[0]["traceback"] == [
         "ReviewError: No intake results for cycle 'e2e' yet: run notebooks/01_intake.ipynb "
-        f"first (or `reviewkit run {cycle_run['params']}`)."]
+        f"first (or `reviewkit run {cycle_run['params']}`)."
+    ]

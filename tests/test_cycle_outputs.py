@@ -29,8 +29,7 @@ def cycle(cycle_run):
 
 
 # open_cycle -----------------------------------------------------------------------------------
-def test_open_cycle_from_its_folder_and_from_its_params_is_the_same(cycle_run, cycle,
-                                                                    monkeypatch):
+def test_open_cycle_from_its_folder_and_from_its_params_is_the_same(cycle_run, cycle, monkeypatch):
     import reviewkit as rk
 
     monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(cycle_run["outputs"]))
@@ -45,9 +44,16 @@ def test_open_cycle_from_its_folder_and_from_its_params_is_the_same(cycle_run, c
 
 
 def test_open_cycle_gives_every_table_as_a_dataframe(cycle):
-    for frame in (cycle.scorecard, cycle.indicator_series, cycle.initiatives,
-                  cycle.completeness, cycle.difficulties, cycle.reconciliation,
-                  cycle.tidy("police_street"), cycle.data_dictionary):
+    for frame in (
+        cycle.scorecard,
+        cycle.indicator_series,
+        cycle.initiatives,
+        cycle.completeness,
+        cycle.difficulties,
+        cycle.reconciliation,
+        cycle.tidy("police_street"),
+        cycle.data_dictionary,
+    ):
         assert isinstance(frame, pd.DataFrame) and len(frame) > 0
     series = cycle.series("asb_police")
     assert set(series["indicator"]) == {"asb_police"} and len(series) >= 24
@@ -64,8 +70,10 @@ def test_open_cycle_charts_are_figures_that_show_inline(cycle):
     assert isinstance(fig, Figure)
     png = fig._repr_png_()  # what Jupyter shows inline, whatever the backend
     assert png.startswith(b"\x89PNG")
-    assert fig.axes[0].get_title(loc="left") == cycle.scorecard.set_index("id").at[
-        "asb_police", "name"]
+    assert (
+        fig.axes[0].get_title(loc="left")
+        == cycle.scorecard.set_index("id").at["asb_police", "name"]
+    )
     assert len(cycle.charts()) == len(cycle.chart_files) >= 5
 
 
@@ -90,13 +98,16 @@ def test_open_cycle_writes_nothing(cycle_run, cycle):
 
 
 def test_importing_the_library_leaves_the_matplotlib_backend_alone():
-    code = ("import matplotlib, sys; matplotlib.use('svg'); "
-            "import reviewkit, reviewkit.report.board, reviewkit.analysis.step, "
-            "reviewkit.report.explore, reviewkit.report.charts, reviewkit.report.maps; "
-            "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend(); "
-            "assert 'matplotlib.pyplot' not in sys.modules")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=False)
+    code = (
+        "import matplotlib, sys; matplotlib.use('svg'); "
+        "import reviewkit, reviewkit.report.board, reviewkit.analysis.step, "
+        "reviewkit.report.explore, reviewkit.report.charts, reviewkit.report.maps; "
+        "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend(); "
+        "assert 'matplotlib.pyplot' not in sys.modules"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert res.returncode == 0, res.stderr
 
 
@@ -119,8 +130,9 @@ def test_charts_folder_has_high_resolution_png_and_svg_named_by_indicator(cycle_
         assert alt.startswith("XmR chart of ")
 
 
-def test_each_chart_is_drawn_once_and_shown_by_the_notebook_and_the_report_as_drawn(cycle_run,
-                                                                                     cycle):
+def test_each_chart_is_drawn_once_and_shown_by_the_notebook_and_the_report_as_drawn(
+    cycle_run, cycle
+):
     import base64
 
     import nbformat
@@ -130,9 +142,13 @@ def test_each_chart_is_drawn_once_and_shown_by_the_notebook_and_the_report_as_dr
     charted = [i for i in cycle.indicators if len(cycle.series(i)) >= 2]
     assert len(images) == len(charted) >= 5
     notebook = nbformat.read(layout.executed("02_progress.ipynb"), as_version=4)
-    shown = [base64.b64decode(o["data"]["image/png"]) for c in notebook.cells
-             if c.cell_type == "code" for o in c.get("outputs", [])
-             if "image/png" in o.get("data", {})]
+    shown = [
+        base64.b64decode(o["data"]["image/png"])
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
     board = (cycle_run["cycle"] / "review_report.html").read_text(encoding="utf-8")
     for ind, image in zip(charted, images, strict=True):
         # the board report's image and the slides' chart come from one figure: same words
@@ -144,8 +160,10 @@ def test_each_chart_is_drawn_once_and_shown_by_the_notebook_and_the_report_as_dr
         assert base64.b64encode(image.png).decode("ascii") in board
     for ind in cycle.indicators:  # every scorecard row's trend line, drawn by progress too
         trend = layout.report_chart(f"{ind}-trend")
-        assert base64.b64encode(trend.with_name(f"{trend.name}.png").read_bytes()).decode(
-            "ascii") in board
+        assert (
+            base64.b64encode(trend.with_name(f"{trend.name}.png").read_bytes()).decode("ascii")
+            in board
+        )
 
 
 def test_a_cycle_without_the_saved_image_draws_the_chart_for_the_notebook(cycle_run, tmp_path):
@@ -171,8 +189,15 @@ def test_workbook_has_an_about_sheet_then_a_sheet_per_table(workbook, cycle_run)
         assert sheet in about and about[sheet][1], f"About does not say what {sheet} is"
     scorecard = pd.read_csv(cycle_run["cycle"] / "tables" / "scorecard.csv")
     assert about["Scorecard"][2] == len(scorecard)
-    for sheet in ("Scorecard", "Initiatives", "Indicator series", "Data completeness",
-                  "Rows accounted for", "Difficulties log", "Data dictionary"):
+    for sheet in (
+        "Scorecard",
+        "Initiatives",
+        "Indicator series",
+        "Data completeness",
+        "Rows accounted for",
+        "Difficulties log",
+        "Data dictionary",
+    ):
         assert sheet in workbook.sheetnames
 
 
@@ -184,8 +209,10 @@ def test_workbook_sheets_read_like_tables_for_people(workbook, cycle_run):
     assert header[:3] == ["Indicator id", "Priority", "Indicator"]
     assert all("_" not in h for h in header)
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}" \
-                                 f"{len(scorecard) + 1}"
+    assert (
+        ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}"
+        f"{len(scorecard) + 1}"
+    )
     assert ws.column_dimensions["C"].width > 20  # indicator names are long
     col = {h: i for i, h in enumerate(header)}
     first = [c for c in ws[2]]
@@ -205,10 +232,14 @@ def test_workbook_sheets_read_like_tables_for_people(workbook, cycle_run):
 def test_workbook_text_is_never_a_formula():
     from reviewkit.report.publish import build_workbook
 
-    frame = pd.DataFrame({"id": ["=HYPERLINK(\"http://x\")"], "name": ["+1"],
-                          "review_value": [1.23456]})
-    data = build_workbook({"scorecard": frame}, pd.DataFrame(
-        columns=["file", "table", "column", "label", "type", "meaning", "source"]), "t")
+    frame = pd.DataFrame(
+        {"id": ['=HYPERLINK("http://x")'], "name": ["+1"], "review_value": [1.23456]}
+    )
+    data = build_workbook(
+        {"scorecard": frame},
+        pd.DataFrame(columns=["file", "table", "column", "label", "type", "meaning", "source"]),
+        "t",
+    )
     ws = openpyxl.load_workbook(io.BytesIO(data))["Scorecard"]
     assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("=")
     assert ws["B2"].data_type == "s"
@@ -222,8 +253,12 @@ def test_data_dictionary_describes_every_column_of_every_table_written(cycle_run
     blank = dd[(dd["meaning"].str.strip() == "") | (dd["source"].str.strip() == "")]
     assert blank.empty, f"columns without meaning or source:\n{blank[['file', 'column']]}"
     listed = set(zip(dd["file"], dd["column"], strict=True))
-    files = [*out.glob("tables/*.csv"), *out.glob("tidy/*.parquet"), *out.glob("quarantine/*.csv"),
-             out / "difficulties_log.csv"]
+    files = [
+        *out.glob("tables/*.csv"),
+        *out.glob("tidy/*.parquet"),
+        *out.glob("quarantine/*.csv"),
+        out / "difficulties_log.csv",
+    ]
     assert len(files) >= 10
     for f in files:
         frame = pd.read_parquet(f) if f.suffix == ".parquet" else pd.read_csv(f, nrows=1)
@@ -257,7 +292,12 @@ def test_own_notebook_runs_in_the_sequence_and_is_exported_and_linked(cycle_run)
     assert '<a href="analysis/own_template.html">Crime types in the review period</a>' in board
     manifest = json.loads((out / "manifest.json").read_text())
     assert list(manifest["timings_seconds"])[:5] == [
-        "intake", "intake_export", "progress", "progress_export", "own:own_template"]
+        "intake",
+        "intake_export",
+        "progress",
+        "progress_export",
+        "own:own_template",
+    ]
     assert (out / "notebooks" / "own_template.ipynb").is_file()
 
 
@@ -280,8 +320,13 @@ def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, c
         own.append({"file": f"{folder}/mine_{i}.ipynb", "after": ("intake", "progress")[i % 2]})
     params = load_params(write_params(tmp_path / "p.yaml", demo_data, own_notebooks=own))
     names = [s.name for s in sequence(params)]
-    expected = ["intake", *[f"own:mine_{i}" for i in range(count) if i % 2 == 0], "progress",
-                *[f"own:mine_{i}" for i in range(count) if i % 2 == 1], "report"]
+    expected = [
+        "intake",
+        *[f"own:mine_{i}" for i in range(count) if i % 2 == 0],
+        "progress",
+        *[f"own:mine_{i}" for i in range(count) if i % 2 == 1],
+        "report",
+    ]
     assert names == expected
     assert [s.name for s in sequence(params, "report")] == ["report"]
 
@@ -289,13 +334,16 @@ def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, c
 TEMPLATE = {"file": "notebooks/own_template.ipynb"}
 
 
-@pytest.mark.parametrize("own,words", [
-    ([{"file": "notebooks/nowhere.ipynb"}], "own_notebooks[0].file': file"),
-    ([{"file": "notebooks/01_intake.ipynb"}], "one of the review's own steps"),
-    ([{"file": "README.md"}], "not a notebook"),
-    ([{**TEMPLATE, "after": "report"}], "after"),
-    ([TEMPLATE, TEMPLATE], "two notebooks are named 'own_template'"),
-])
+@pytest.mark.parametrize(
+    "own,words",
+    [
+        ([{"file": "notebooks/nowhere.ipynb"}], "own_notebooks[0].file': file"),
+        ([{"file": "notebooks/01_intake.ipynb"}], "one of the review's own steps"),
+        ([{"file": "README.md"}], "not a notebook"),
+        ([{**TEMPLATE, "after": "report"}], "after"),
+        ([TEMPLATE, TEMPLATE], "two notebooks are named 'own_template'"),
+    ],
+)
 def test_own_notebook_mistakes_are_named(tmp_path, demo_data, own, words):
     from reviewkit.inputs.params import load_params
 
@@ -312,7 +360,8 @@ def test_an_own_notebook_without_its_parameters_cell_is_refused(tmp_path, demo_d
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     nbformat.write(nb, tmp_path / "bare.ipynb")
-    path = write_params(tmp_path / "p.yaml", demo_data,
-                        own_notebooks=[{"file": f"{tmp_path}/bare.ipynb"}])
+    path = write_params(
+        tmp_path / "p.yaml", demo_data, own_notebooks=[{"file": f"{tmp_path}/bare.ipynb"}]
+    )
     with pytest.raises(ReviewError, match="exactly one cell tagged 'parameters'"):
         load_params(path)

@@ -21,12 +21,30 @@ def test_round_trip(tmp_path):
     path.write_text(LOG)
     log = load_difficulties(path)
     found = [
-        {"dataset": "youth_fte", "agency": "YJS", "category": "unwilling to share",
-         "description": "again", "action": "x", "owner": "y"},          # already open: no dup
-        {"dataset": "youth_fte", "agency": "YJS", "category": "late",
-         "description": "not received", "action": "chase", "owner": "y"},  # new category
-        {"dataset": "ae", "agency": "NHS", "category": "quality",
-         "description": "12 rows quarantined", "action": "send back", "owner": "z"},
+        {
+            "dataset": "youth_fte",
+            "agency": "YJS",
+            "category": "unwilling to share",
+            "description": "again",
+            "action": "x",
+            "owner": "y",
+        },  # already open: no dup
+        {
+            "dataset": "youth_fte",
+            "agency": "YJS",
+            "category": "late",
+            "description": "not received",
+            "action": "chase",
+            "owner": "y",
+        },  # new category
+        {
+            "dataset": "ae",
+            "agency": "NHS",
+            "category": "quality",
+            "description": "12 rows quarantined",
+            "action": "send back",
+            "owner": "z",
+        },
     ]
     out, added, resolved = update_difficulties(log, "2025-26", found, {"fires", "ae"})
     # manual rows untouched, extra columns kept
@@ -51,18 +69,29 @@ def test_round_trip(tmp_path):
 def test_second_cycle_adds_nothing_new(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text(LOG)
-    found = [{"dataset": "x", "agency": "a", "category": "late", "description": "d",
-              "action": "a", "owner": "o"}]
+    found = [
+        {
+            "dataset": "x",
+            "agency": "a",
+            "category": "late",
+            "description": "d",
+            "action": "a",
+            "owner": "o",
+        }
+    ]
     first, added1, _ = update_difficulties(load_difficulties(path), "c1", found, set())
     second, added2, _ = update_difficulties(first, "c2", found, set())
     assert len(added1) == 1 and len(added2) == 0 and len(second) == len(first)
 
 
-@pytest.mark.parametrize("bad,fragment", [
-    (LOG.replace(",open,,Escalated", ",pending,,Escalated"), "row 2, key 'status'"),
-    (LOG.replace("unwilling to share", "grumpy"), "row 2, key 'category'"),
-    ("id,agency\nD1,x\n", "lacks column(s)"),
-])
+@pytest.mark.parametrize(
+    "bad,fragment",
+    [
+        (LOG.replace(",open,,Escalated", ",pending,,Escalated"), "row 2, key 'status'"),
+        (LOG.replace("unwilling to share", "grumpy"), "row 2, key 'category'"),
+        ("id,agency\nD1,x\n", "lacks column(s)"),
+    ],
+)
 def test_bad_logs_are_named(tmp_path, bad, fragment):
     path = tmp_path / "log.csv"
     path.write_text(bad)

@@ -24,8 +24,7 @@ def _count(data: Path, crime_type: str, start: str, end: str, authority: str = "
             continue
         with f.open(newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
-                if row["Crime type"] == crime_type and row["LSOA name"].startswith(
-                        authority + " "):
+                if row["Crime type"] == crime_type and row["LSOA name"].startswith(authority + " "):
                     n += 1
     return n
 
@@ -33,8 +32,9 @@ def _count(data: Path, crime_type: str, start: str, end: str, authority: str = "
 def _numbers(html: str) -> list[tuple[str, str, str]]:
     """(indicator, field, text) of every traceable number, whatever the attribute order."""
     out = []
-    for attrs, text in re.findall(r'<span([^>]*\bdata-indicator="[^"]*"[^>]*)>([^<]*)</span>',
-                                  html):
+    for attrs, text in re.findall(
+        r'<span([^>]*\bdata-indicator="[^"]*"[^>]*)>([^<]*)</span>', html
+    ):
         ind = re.search(r'data-indicator="([^"]*)"', attrs).group(1)
         field = re.search(r'data-field="([^"]*)"', attrs).group(1)
         out.append((ind, field, text))
@@ -47,30 +47,49 @@ def _span(html: str, indicator: str, field: str) -> list[str]:
 
 def test_outputs_are_complete(cycle_run):
     out = cycle_run["cycle"]
-    for name in ("review_report.html", "community_update.html", "data_quality.html",
-                 "planning_pack.html",
-                 "manifest.json", "difficulties_log.csv", "notebooks/01_intake.ipynb",
-                 "notebooks/02_progress.ipynb", "notebooks/03_report.ipynb",
-                 "notebooks/own_template.ipynb", "analysis/own_template.html",
-                 "tables/scorecard.csv", "tables/initiative_status.csv",
-                 "tables/completeness.csv", "tables/reconciliation.csv",
-                 "review_tables.xlsx", "charts/asb_police.png", "charts/asb_police.svg",
-                 "tidy/police_street.parquet", "tidy/partner_measures.parquet",
-                 "tidy/data_dictionary.csv"):
+    for name in (
+        "review_report.html",
+        "community_update.html",
+        "data_quality.html",
+        "planning_pack.html",
+        "manifest.json",
+        "difficulties_log.csv",
+        "notebooks/01_intake.ipynb",
+        "notebooks/02_progress.ipynb",
+        "notebooks/03_report.ipynb",
+        "notebooks/own_template.ipynb",
+        "analysis/own_template.html",
+        "tables/scorecard.csv",
+        "tables/initiative_status.csv",
+        "tables/completeness.csv",
+        "tables/reconciliation.csv",
+        "review_tables.xlsx",
+        "charts/asb_police.png",
+        "charts/asb_police.svg",
+        "tidy/police_street.parquet",
+        "tidy/partner_measures.parquet",
+        "tidy/data_dictionary.csv",
+    ):
         assert (out / name).is_file(), name
     # nothing is left beside the finished cycle: no temporary or failed run folders
-    assert sorted(p.name for p in cycle_run["outputs"].iterdir()
-                  if not p.name.startswith(".")) == [BRACKWELL, "receipts.csv"]
-    assert sorted(p.name for p in (cycle_run["outputs"] / BRACKWELL).iterdir()
-                  if not p.name.startswith(".")) == ["e2e"]
+    assert sorted(p.name for p in cycle_run["outputs"].iterdir() if not p.name.startswith(".")) == [
+        BRACKWELL,
+        "receipts.csv",
+    ]
+    assert sorted(
+        p.name for p in (cycle_run["outputs"] / BRACKWELL).iterdir() if not p.name.startswith(".")
+    ) == ["e2e"]
 
 
 def test_headline_numbers_match_the_raw_files(cycle_run):
     data, out = cycle_run["data"], cycle_run["cycle"]
     report = (out / "review_report.html").read_text(encoding="utf-8")
     scorecard = pd.read_csv(out / "tables" / "scorecard.csv").set_index("id")
-    for ind, ctype in (("asb_police", "Anti-social behaviour"), ("shoplifting", "Shoplifting"),
-                       ("vehicle_crime", "Vehicle crime")):
+    for ind, ctype in (
+        ("asb_police", "Anti-social behaviour"),
+        ("shoplifting", "Shoplifting"),
+        ("vehicle_crime", "Vehicle crime"),
+    ):
         review = _count(data, ctype, "2025-10", "2026-09")
         baseline = _count(data, ctype, "2023-10", "2024-09")
         assert scorecard.at[ind, "review_value"] == review
@@ -84,7 +103,8 @@ def test_headline_numbers_match_the_raw_files(cycle_run):
     residents = pop[(pop["area"] == "Brackwell") & (pop["year"] == 2026)]["population"].item()
     violence = _count(data, "Violence and sexual offences", "2025-10", "2026-09")
     assert scorecard.at["violence_rate", "review_value"] == pytest_approx(
-        violence / residents * 1000)
+        violence / residents * 1000
+    )
 
 
 def pytest_approx(x):
@@ -146,7 +166,8 @@ def test_a_finished_cycle_is_not_overwritten_and_later_steps_rerun(cycle_run, tm
     assert res.returncode == 0, res.stderr
     assert stale.read_bytes().startswith(b"\x89PNG")  # a rerun draws its charts again
     assert (outputs / BRACKWELL / "e2e" / "notebooks" / "01_intake.ipynb").read_bytes() == (
-        intake_nb)
+        intake_nb
+    )
     assert (outputs / BRACKWELL / "e2e" / "review_report.html").is_file()
 
 
@@ -169,16 +190,26 @@ def test_a_failing_notebook_stops_the_run_and_keeps_the_good_outputs(cycle_run, 
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
     # cell 4 of the executed copy: papermill adds the injected-parameters cell after cell 2
-    assert ("02_progress.ipynb failed at code cell 4 (`raise RuntimeError('deliberate failure')`)"
-            ": RuntimeError: deliberate failure") in res.stderr
+    assert (
+        "02_progress.ipynb failed at code cell 4 (`raise RuntimeError('deliberate failure')`)"
+        ": RuntimeError: deliberate failure"
+    ) in res.stderr
     shown = re.search(r"shows the error: (\S+)", res.stderr).group(1)
     failed_nb = nbformat.read(Path(shown) if Path(shown).is_absolute() else root / shown, 4)
-    errors = [o for c in failed_nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in failed_nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert errors and errors[0]["evalue"] == "deliberate failure"
     # the previous good outputs are exactly as they were
-    after = {p.relative_to(outputs): p.read_bytes()
-             for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
+    after = {
+        p.relative_to(outputs): p.read_bytes()
+        for p in (outputs / BRACKWELL / "e2e").rglob("*")
+        if p.is_file()
+    }
     assert after == {k: v for k, v in before.items() if k.parts[:2] == (BRACKWELL, "e2e")}
     assert "untouched" in res.stderr
 
@@ -187,8 +218,13 @@ def test_the_board_report_says_only_what_the_statistics_allow(cycle_run):
     out = cycle_run["cycle"]
     report = (out / "review_report.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", report))
-    for overclaim in ("a real change, not chance", "real deterioration", "real improvement",
-                      "Indicator movement", "These hold for small counts"):
+    for overclaim in (
+        "a real change, not chance",
+        "real deterioration",
+        "real improvement",
+        "Indicator movement",
+        "These hold for small counts",
+    ):
         assert overclaim not in text, overclaim
     assert "Glossary" in text and "Process limits" in text and "Trajectory" in text
     assert re.search(r"This report tests \d+ indicator\(s\) at the 0.05 level", text)
@@ -199,10 +235,13 @@ def test_the_board_report_says_only_what_the_statistics_allow(cycle_run):
     row = next(tr for tr in table.split("<tr") if "First-time entrants" in tr)
     assert "No target" not in row and "Not assessable" in row
     # every tested count or rate carries its interval in words
-    for ind in scorecard.index[scorecard["ratio_low"].notna()
-                               & (scorecard["measure"] != "proportion")]:
-        opening = (rf'<span(?=[^>]*data-field="review_value")(?=[^>]*data-indicator="{ind}")'
-                   r"[^>]*>")
+    for ind in scorecard.index[
+        scorecard["ratio_low"].notna() & (scorecard["measure"] != "proportion")
+    ]:
+        opening = (
+            rf'<span(?=[^>]*data-field="review_value")(?=[^>]*data-indicator="{ind}")'
+            r"[^>]*>"
+        )
         sentence = re.split(opening, report)[1]
         assert "95% interval: between" in sentence.split("</p>")[0], ind
 
@@ -213,8 +252,11 @@ def test_a_recording_change_is_flagged_and_not_read_as_a_real_change(cycle_run):
     found = pd.read_csv(out / "tables" / "recording_changes.csv")
     assert list(found["crime_type"]) == ["Criminal damage and arson"]
     assert list(found["month"]) == ["2025-04"]
-    quality = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (
-        out / "data_quality.html").read_text(encoding="utf-8")))
+    quality = re.sub(
+        r"\s+",
+        " ",
+        re.sub(r"<[^>]+>", " ", (out / "data_quality.html").read_text(encoding="utf-8")),
+    )
     assert "Possible recording change: Criminal damage and arson" in quality
     assert "in the rest of the force at the same time" in quality
     community = (out / "community_update.html").read_text(encoding="utf-8")

@@ -41,10 +41,13 @@ def _strategy(project: Path) -> Path:
     return project.parent / "strategy.yaml"
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("review_date: 2026-11-31\n", "line {n}, key 'review_date': 2026-11-31 is not a real date"),
-    ("extra: " + "[" * 20000 + "]" * 20000 + "\n", "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("review_date: 2026-11-31\n", "line {n}, key 'review_date': 2026-11-31 is not a real date"),
+        ("extra: " + "[" * 20000 + "]" * 20000 + "\n", "nested too deeply"),
+    ],
+)
 def test_params_that_yaml_cannot_hold(project, capsys, text, expected):
     lines = [ln for ln in project.read_text().splitlines() if not ln.startswith("review_date")]
     project.write_text("\n".join(lines) + "\n" + text)
@@ -54,20 +57,38 @@ def test_params_that_yaml_cannot_hold(project, capsys, text, expected):
     assert said.count(f"{project}: {project}") == 0
 
 
-@pytest.mark.parametrize("change,expected", [
-    (lambda s: s.update(priorities=[], indicators=[]),
-     "the strategy needs at least one priority and one indicator"),
-    (lambda s: s["indicators"][0].update(target={"value": 3, "by": "soon"}),
-     "key 'indicators.0.target.by': 'soon' is not a month; write it as YYYY-MM"),
-    (lambda s: s["indicators"][0].update(target={"change_pct": float("nan"), "by": "2027-03"}),
-     "key 'indicators.0.target': change_pct is nan; give a number"),
-    (lambda s: s["indicators"][0].update(target={"change_pct": float("inf"), "by": "2027-03"}),
-     "change_pct is inf"),
-    (lambda s: s["indicators"][0].update(measure="proportion",
-                                         numerator={"crime_types": ["Burglary"]}),
-     "a proportion of partner measures needs 'filter.measure' (the whole) and "
-     "'numerator.measure' (the part)"),
-])
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        (
+            lambda s: s.update(priorities=[], indicators=[]),
+            "the strategy needs at least one priority and one indicator",
+        ),
+        (
+            lambda s: s["indicators"][0].update(target={"value": 3, "by": "soon"}),
+            "key 'indicators.0.target.by': 'soon' is not a month; write it as YYYY-MM",
+        ),
+        (
+            lambda s: s["indicators"][0].update(
+                target={"change_pct": float("nan"), "by": "2027-03"}
+            ),
+            "key 'indicators.0.target': change_pct is nan; give a number",
+        ),
+        (
+            lambda s: s["indicators"][0].update(
+                target={"change_pct": float("inf"), "by": "2027-03"}
+            ),
+            "change_pct is inf",
+        ),
+        (
+            lambda s: s["indicators"][0].update(
+                measure="proportion", numerator={"crime_types": ["Burglary"]}
+            ),
+            "a proportion of partner measures needs 'filter.measure' (the whole) and "
+            "'numerator.measure' (the part)",
+        ),
+    ],
+)
 def test_strategy_mistakes_say_what_to_fix(project, capsys, change, expected):
     _edit(_strategy(project), change)
     code, said = _check(project, capsys)
@@ -77,9 +98,11 @@ def test_strategy_mistakes_say_what_to_fix(project, capsys, change, expected):
 
 def test_a_milestone_on_a_day_that_does_not_exist(project, capsys):
     path = _strategy(project)
-    text = path.read_text() + ("initiatives:\n- id: a\n  name: A\n  priority: p\n"
-                               "  lead_agency: x\n  start: 2025-01-01\n  end: 2026-12-31\n"
-                               "  milestones:\n  - name: M\n    due: 2025-06-31\n")
+    text = path.read_text() + (
+        "initiatives:\n- id: a\n  name: A\n  priority: p\n"
+        "  lead_agency: x\n  start: 2025-01-01\n  end: 2026-12-31\n"
+        "  milestones:\n  - name: M\n    due: 2025-06-31\n"
+    )
     path.write_text(text)
     code, said = _check(project, capsys)
     assert code == 1 and "Traceback" not in said
@@ -123,11 +146,14 @@ def test_outputs_that_cannot_be_written_are_named(project, tmp_path, monkeypatch
     assert "not_a_folder" in res.stderr and "run again" in res.stderr
 
 
-@pytest.mark.parametrize("code,expected", [
-    (errno.ENOSPC, "the disk is full (/out/x.csv). Free some space"),
-    (errno.EACCES, "permission denied (/out/x.csv): the folder cannot be written"),
-    (errno.EROFS, "permission denied (/out/x.csv)"),
-])
+@pytest.mark.parametrize(
+    "code,expected",
+    [
+        (errno.ENOSPC, "the disk is full (/out/x.csv). Free some space"),
+        (errno.EACCES, "permission denied (/out/x.csv): the folder cannot be written"),
+        (errno.EROFS, "permission denied (/out/x.csv)"),
+    ],
+)
 def test_disk_errors_say_what_to_do(code, expected):
     assert describe_os_error(OSError(code, os.strerror(code), "/out/x.csv")).startswith(expected)
 
@@ -196,17 +222,35 @@ def test_a_proportion_of_partner_measures():
     from test_indicators import params, run
 
     months = [str(m) for m in pd.period_range("2023-01", "2026-09", freq="M")]
-    partner = pd.DataFrame([
-        {"dataset": "partner", "measure": m, "period_type": "month", "period_start": p,
-         "period": p, "area": "B", "value": v}
-        for p in months for m, v in (("referrals", 40.0), ("repeat", 10.0 if p < "2025-10"
-                                                                 else 20.0))])
+    partner = pd.DataFrame(
+        [
+            {
+                "dataset": "partner",
+                "measure": m,
+                "period_type": "month",
+                "period_start": p,
+                "period": p,
+                "area": "B",
+                "value": v,
+            }
+            for p in months
+            for m, v in (("referrals", 40.0), ("repeat", 10.0 if p < "2025-10" else 20.0))
+        ]
+    )
     from reviewkit.inputs.strategy import Indicator
 
-    ind = Indicator.model_validate({
-        "id": "x", "priority": "p", "name": "Repeat referrals", "dataset": "partner",
-        "filter": {"measure": "referrals"}, "numerator": {"measure": "repeat"},
-        "measure": "proportion", "better": "lower"})
+    ind = Indicator.model_validate(
+        {
+            "id": "x",
+            "priority": "p",
+            "name": "Repeat referrals",
+            "dataset": "partner",
+            "filter": {"measure": "referrals"},
+            "numerator": {"measure": "repeat"},
+            "measure": "proportion",
+            "better": "lower",
+        }
+    )
     res, series = run(ind, {}, p=params(), partner=partner)
     # 20 of 40 a month in the review year, 10 of 40 in the baseline year
     assert res.assessable and res.review_value == pytest.approx(50.0)
@@ -233,11 +277,11 @@ def test_a_sheet_with_one_cell_far_right_on_every_row_is_read_in_bounded_memory(
     path = tmp_path / "wide.xlsx"
     wb.save(path)
     assert path.stat().st_size < 400_000
-    source = TableSource.model_validate({"kind": "table", "path": "x", "period_column": "Month",
-                                         "measures": {"Reports": "r"}})
+    source = TableSource.model_validate(
+        {"kind": "table", "path": "x", "period_column": "Month", "measures": {"Reports": "r"}}
+    )
     tracemalloc.start()
-    res = read_table_dataset("d", source, [path], AreaMatcher(["Brackwell"]),
-                             dt.date(2026, 11, 20))
+    res = read_table_dataset("d", source, [path], AreaMatcher(["Brackwell"]), dt.date(2026, 11, 20))
     _now, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert res.totals()["accepted"] == 1
@@ -249,8 +293,10 @@ def test_narrative_text_cannot_become_markup():
     from reviewkit.report.narrative import render_narrative
 
     card = pd.DataFrame([{"id": "x", "measure": "count", "review_value": 12.0}])
-    text = ("\x00<script>alert(1)</script>\x01 and {{x.review_value}} "
-            "\x00<img src=x onerror=alert(2)>\x01 **bold**")
+    text = (
+        "\x00<script>alert(1)</script>\x01 and {{x.review_value}} "
+        "\x00<img src=x onerror=alert(2)>\x01 **bold**"
+    )
     html = render_narrative(text, card, "narrative.md")
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and 'data-field="review_value">12<' in html
@@ -260,9 +306,13 @@ def test_narrative_text_cannot_become_markup():
 def test_chart_text_with_dollar_signs_is_drawn_as_text():
     from reviewkit.report.charts import trend_chart
 
-    series = pd.DataFrame({"period_start": ["2026-01", "2026-02"], "period": ["2026-01",
-                                                                              "2026-02"],
-                           "value": [1.0, 2.0]})
+    series = pd.DataFrame(
+        {
+            "period_start": ["2026-01", "2026-02"],
+            "period": ["2026-01", "2026-02"],
+            "value": [1.0, 2.0],
+        }
+    )
     chart = trend_chart(r"Fraud losses ($\pounds$) and $5 notes", series, "count", "2026-01")
     assert chart.png[:4] == b"\x89PNG"
 
@@ -276,15 +326,22 @@ def test_from_report_after_the_strategy_changed_is_refused(cycle_run, tmp_path):
     original = strategy.read_bytes()
     try:
         strategy.write_bytes(original.replace(b"name: ", b"name: Renamed ", 1))
-        res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet",
-                        env={"REVIEWKIT_OUTPUTS": str(outputs)})
+        res = reviewkit(
+            "run",
+            str(cycle_run["params"]),
+            "--from",
+            "report",
+            "--quiet",
+            env={"REVIEWKIT_OUTPUTS": str(outputs)},
+        )
     finally:
         strategy.write_bytes(original)
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "--from report would reuse results made before these inputs changed" in res.stderr
     assert "strategy.yaml (strategy)" in res.stderr and "Run --from progress" in res.stderr
     assert (outputs / BRACKWELL / "e2e" / "manifest.json").read_bytes() == (
-        cycle_run["cycle"] / "manifest.json").read_bytes()
+        cycle_run["cycle"] / "manifest.json"
+    ).read_bytes()
 
 
 # Sibling cases --------------------------------------------------------------------------------
@@ -294,16 +351,20 @@ def test_outcomes_and_stop_search_months_are_checked_against_their_names(tmp_pat
 
     out = tmp_path / "2026-03" / "2026-03-northshire-outcomes.csv"
     out.parent.mkdir()
-    out.write_text("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
-                   "LSOA code,LSOA name,Outcome type\n"
-                   "a,2026-02,F,F,,,,E01000001,Brackwell 001A,Local resolution\n")
+    out.write_text(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+        "LSOA code,LSOA name,Outcome type\n"
+        "a,2026-02,F,F,,,,E01000001,Brackwell 001A,Local resolution\n"
+    )
     res = read_police("o", "police_uk_outcomes", [out], AreaMatcher(["Brackwell"]))
     assert res.totals()["accepted"] == 0 and "Month column says 2026-02" in res.accounts[0].note
     ss = tmp_path / "2026-03" / "2026-03-northshire-stop-and-search.csv"
-    ss.write_text("Type,Date,Part of a policing operation,Latitude,Longitude,Gender,Outcome,"
-                  "Object of search\n"
-                  "Person search,2026-03-04T10:00:00+00:00,,51.5,-1.1,Male,Arrest,Drugs\n"
-                  "Person search,2026-04-01T10:00:00+00:00,,51.5,-1.1,Male,Arrest,Drugs\n")
+    ss.write_text(
+        "Type,Date,Part of a policing operation,Latitude,Longitude,Gender,Outcome,"
+        "Object of search\n"
+        "Person search,2026-03-04T10:00:00+00:00,,51.5,-1.1,Male,Arrest,Drugs\n"
+        "Person search,2026-04-01T10:00:00+00:00,,51.5,-1.1,Male,Arrest,Drugs\n"
+    )
     res = read_police("s", "police_uk_stop_search", [ss], AreaMatcher(["Brackwell"]))
     t = res.totals()
     assert (t["accepted"], t["quarantined"]) == (1, 1)

@@ -31,14 +31,15 @@ def outputs(tmp_path, monkeypatch) -> Path:
 
 def _other(path: Path, data: Path, name: str = "Ashbourne", cycle: str = "2025-26") -> Path:
     p = write_params(path, data, cycle=cycle)
-    p.write_text(p.read_text().replace("Brackwell Community Safety Partnership",
-                                       f"{name} Community Safety Partnership")
-                 .replace("[Brackwell]", f"[{name}]"))
+    p.write_text(
+        p.read_text()
+        .replace("Brackwell Community Safety Partnership", f"{name} Community Safety Partnership")
+        .replace("[Brackwell]", f"[{name}]")
+    )
     return p
 
 
-def test_two_partnerships_with_one_cycle_id_have_their_own_folders(tmp_path, demo_data,
-                                                                   outputs):
+def test_two_partnerships_with_one_cycle_id_have_their_own_folders(tmp_path, demo_data, outputs):
     a = load_params(write_params(tmp_path / "a.yaml", demo_data, cycle="2025-26"))
     b = load_params(_other(tmp_path / "b.yaml", demo_data))
     assert cycle_dir(a) == outputs / "brackwell_community_safety_partnership" / "2025-26"
@@ -46,8 +47,7 @@ def test_two_partnerships_with_one_cycle_id_have_their_own_folders(tmp_path, dem
     assert interactive_dir(a) != interactive_dir(b)
 
 
-def test_a_batch_refuses_two_params_files_writing_to_one_folder(tmp_path, demo_data,
-                                                                outputs):
+def test_a_batch_refuses_two_params_files_writing_to_one_folder(tmp_path, demo_data, outputs):
     a = write_params(tmp_path / "a.yaml", demo_data, cycle="2025-26")
     b = write_params(tmp_path / "b.yaml", demo_data, cycle="2025-26")
     c = _other(tmp_path / "c.yaml", demo_data)
@@ -61,8 +61,9 @@ def test_a_batch_refuses_two_params_files_writing_to_one_folder(tmp_path, demo_d
 def test_fingerprint_follows_every_setting(tmp_path, demo_data):
     a = load_params(write_params(tmp_path / "a.yaml", demo_data))
     same = load_params(write_params(tmp_path / "same.yaml", demo_data))
-    other = load_params(write_params(tmp_path / "o.yaml", demo_data,
-                                     analysis={"significance_level": 0.01}))
+    other = load_params(
+        write_params(tmp_path / "o.yaml", demo_data, analysis={"significance_level": 0.01})
+    )
     assert fingerprint(a) == fingerprint(same) != fingerprint(other)
 
 
@@ -87,8 +88,7 @@ def test_by_hand_the_run_folder_comes_from_the_params(tmp_path, demo_data, outpu
         run_folder(b, fa, "intake")
 
 
-def test_later_steps_need_the_earlier_ones_made_with_the_same_params(tmp_path, demo_data,
-                                                                    outputs):
+def test_later_steps_need_the_earlier_ones_made_with_the_same_params(tmp_path, demo_data, outputs):
     p = write_params(tmp_path / "a.yaml", demo_data)
     with pytest.raises(ReviewError, match="run 01_intake first"):
         run_folder(p, None, "progress")
@@ -133,22 +133,28 @@ def test_from_refuses_a_finished_cycle_of_other_params(cycle_run, tmp_path):
 def test_previous_cycle_must_be_the_same_partnership(cycle_run, tmp_path, demo_data):
     p = _other(tmp_path / "b.yaml", demo_data)
     p.write_text(p.read_text() + f"previous_cycle: {cycle_run['cycle']}\n")
-    with pytest.raises(ReviewError, match="is a review of Brackwell Community Safety "
-                       "Partnership, not of Ashbourne"):
+    with pytest.raises(
+        ReviewError, match="is a review of Brackwell Community Safety Partnership, not of Ashbourne"
+    ):
         run_folder(p, tmp_path / "scratch", "intake")
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
 def test_each_notebook_checks_its_folder_first(path):
     """The first library call of every step notebook is the folder check (`step_folder`
     checks the folder with `run_folder` before anything is read or written); the explore and
     own-notebook template only open a cycle read-only."""
     nb = nbformat.read(path, as_version=4)
-    code = [c.source for c in nb.cells if c.cell_type == "code"
-            and "parameters" not in c.metadata.get("tags", [])]
-    first_call = next(line for line in code[0].splitlines()
-                      if "(" in line and not line.startswith(("from", "import", "#")))
+    code = [
+        c.source
+        for c in nb.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
+    first_call = next(
+        line
+        for line in code[0].splitlines()
+        if "(" in line and not line.startswith(("from", "import", "#"))
+    )
     if path.stem[:2].isdigit():
         step = path.stem.split("_", 1)[1]
         assert first_call == f'params, out = rk.step_folder(params_file, run_dir, "{step}")'

@@ -12,40 +12,65 @@ AS_OF = dt.date(2026, 11, 20)
 
 
 def ini(**kw) -> Initiative:
-    base = {"id": "i", "name": "I", "priority": "p", "lead_agency": "Council",
-            "start": "2025-01-01", "end": "2027-03-31", "indicators": ["a"], "milestones": []}
+    base = {
+        "id": "i",
+        "name": "I",
+        "priority": "p",
+        "lead_agency": "Council",
+        "start": "2025-01-01",
+        "end": "2027-03-31",
+        "indicators": ["a"],
+        "milestones": [],
+    }
     return Initiative.model_validate({**base, **kw})
 
 
 def result(direction="no real change", variation="common_cause", assessable=True):
-    return IndicatorResult(id="a", priority="p", name="A", plain_name="a", measure="count",
-                           unit="", period="month", better="lower", dataset="d",
-                           assessable=assessable, direction=direction, variation=variation,
-                           reason="" if assessable else "not assessable: d not received")
+    return IndicatorResult(
+        id="a",
+        priority="p",
+        name="A",
+        plain_name="a",
+        measure="count",
+        unit="",
+        period="month",
+        better="lower",
+        dataset="d",
+        assessable=assessable,
+        direction=direction,
+        variation=variation,
+        reason="" if assessable else "not assessable: d not received",
+    )
 
 
-@pytest.mark.parametrize("milestones,status", [
-    ([], "on track"),
-    ([{"name": "m", "due": "2026-12-31"}], "on track"),
-    ([{"name": "m", "due": "2026-10-01"}], "at risk"),                 # 50 days overdue
-    ([{"name": "m", "due": "2026-06-30"}], "off track"),               # 143 days overdue
-    ([{"name": "m", "due": "2026-10-01"}, {"name": "n", "due": "2026-11-01"}], "off track"),
-    ([{"name": "m", "due": "2026-10-01", "done": "2026-10-20"}], "on track"),
-])
+@pytest.mark.parametrize(
+    "milestones,status",
+    [
+        ([], "on track"),
+        ([{"name": "m", "due": "2026-12-31"}], "on track"),
+        ([{"name": "m", "due": "2026-10-01"}], "at risk"),  # 50 days overdue
+        ([{"name": "m", "due": "2026-06-30"}], "off track"),  # 143 days overdue
+        ([{"name": "m", "due": "2026-10-01"}, {"name": "n", "due": "2026-11-01"}], "off track"),
+        ([{"name": "m", "due": "2026-10-01", "done": "2026-10-20"}], "on track"),
+    ],
+)
 def test_milestone_status(milestones, status):
     assert milestone_status(ini(milestones=milestones), AS_OF)[0] == status
 
 
 def test_not_started_and_complete():
     assert milestone_status(ini(start="2027-01-01"), AS_OF)[0] == "not started"
-    done = ini(end="2026-09-30", milestones=[{"name": "m", "due": "2026-01-01",
-                                              "done": "2026-01-01"}])
+    done = ini(
+        end="2026-09-30", milestones=[{"name": "m", "due": "2026-01-01", "done": "2026-01-01"}]
+    )
     assert milestone_status(done, AS_OF)[0] == "complete"
 
 
 def test_reported_status_cannot_hide_overdue_milestones():
-    i = ini(milestones=[{"name": "m", "due": "2026-06-30"}],
-            updates=[{"cycle": "c", "date": "2026-11-01", "status": "on track", "note": "fine"}])
+    i = ini(
+        milestones=[{"name": "m", "due": "2026-06-30"}],
+        updates=[{"cycle": "c", "date": "2026-11-01", "status": "on track", "note": "fine"}],
+    )
     r = assess_initiative(i, AS_OF, {"a": result("improved")})
     assert r.status == "off track" and r.reported_status == "on track"
     assert r.reassess and r.reasons[0].startswith("off track: m (due 30 Jun 2026)")
@@ -78,8 +103,9 @@ def test_reassessment_rule():
     r = assess_initiative(ini(), AS_OF, {"a": result(assessable=False)})
     assert r.reassess and r.reasons[0].startswith("cannot be judged on A")
     # complete initiatives are not re-assessed
-    done = ini(end="2026-09-30", updates=[{"cycle": "c", "date": "2026-10-01",
-                                           "status": "complete"}])
+    done = ini(
+        end="2026-09-30", updates=[{"cycle": "c", "date": "2026-10-01", "status": "complete"}]
+    )
     assert not assess_initiative(done, AS_OF, {"a": result()}).reassess
 
 

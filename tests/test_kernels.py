@@ -50,8 +50,9 @@ def _reaped(pid: int, within: float = 10.0) -> bool:
 
 def test_kernel_args_only_for_this_pythons_ipykernel():
     py = sys.executable
-    assert kernel_args([py, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]
-                       ) == ["-f", "c.json"]
+    assert kernel_args(
+        [py, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]
+    ) == ["-f", "c.json"]
     assert kernel_args([py, "-m", "ipykernel_launcher", "-f", "c.json"]) == ["-f", "c.json"]
     assert kernel_args(["/opt/other/python", "-m", "ipykernel_launcher", "-f", "c"]) is None
     assert kernel_args([py, "-m", "other_kernel", "-f", "c"]) is None
@@ -61,12 +62,18 @@ def test_kernel_args_only_for_this_pythons_ipykernel():
 
 def test_the_server_preloads_what_the_review_notebooks_import(tmp_path):
     cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
-    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
-        {**cell, "metadata": {"tags": ["parameters"]}, "source": "params_file = 'x'"},
-        {**cell, "source": ["import a.b as ab\n", "from c import d, e\n", "x = 1\n"]},
-        {**cell, "source": "from . import rel\nimport a.b"},
-        {**cell, "source": "this is not python"},
-        {"cell_type": "markdown", "metadata": {}, "source": "import not_code"}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "metadata": {},
+        "cells": [
+            {**cell, "metadata": {"tags": ["parameters"]}, "source": "params_file = 'x'"},
+            {**cell, "source": ["import a.b as ab\n", "from c import d, e\n", "x = 1\n"]},
+            {**cell, "source": "from . import rel\nimport a.b"},
+            {**cell, "source": "this is not python"},
+            {"cell_type": "markdown", "metadata": {}, "source": "import not_code"},
+        ],
+    }
     for name in kernels.REVIEW_NOTEBOOKS:
         (tmp_path / name).write_text(json.dumps(nb))
     assert kernels.notebook_imports(tmp_path) == ["a.b", "c", "c.d", "c.e"]
@@ -77,8 +84,9 @@ def test_the_server_preloads_what_the_review_notebooks_import(tmp_path):
     for name in named:
         head, _, tail = name.rpartition(".")
         module = importlib.import_module(head) if head else None
-        assert ((module is not None and hasattr(module, tail))
-                or importlib.util.find_spec(name) is not None), name
+        assert (module is not None and hasattr(module, tail)) or importlib.util.find_spec(
+            name
+        ) is not None, name
 
 
 def test_plain_kernels_when_asked(monkeypatch):
@@ -126,16 +134,20 @@ def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monke
     monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
     monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
     monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
-    probe = ("import os, sys, numpy\n"
-             "print(os.getppid(), os.getsid(0) == os.getpid(), 'pandas' in sys.modules,\n"
-             "      os.getcwd(), os.environ.get('PROBE'), numpy.random.random(), 'x' in dir())\n"
-             "x = 1")
+    probe = (
+        "import os, sys, numpy\n"
+        "print(os.getppid(), os.getsid(0) == os.getpid(), 'pandas' in sys.modules,\n"
+        "      os.getcwd(), os.environ.get('PROBE'), numpy.random.random(), 'x' in dir())\n"
+        "x = 1"
+    )
 
     async def scenario() -> tuple[list[int], int]:
         with kernel_server() as address:
             assert address is not None
-            km1, km2 = LocalKernelManager(kernel_name="python3"), LocalKernelManager(
-                kernel_name="python3")
+            km1, km2 = (
+                LocalKernelManager(kernel_name="python3"),
+                LocalKernelManager(kernel_name="python3"),
+            )
             monkeypatch.setenv("PROBE", "one")
             await km1.start_kernel(cwd=str(tmp_path))
             monkeypatch.setenv("PROBE", "two")
@@ -153,14 +165,19 @@ def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monke
                 assert one[5] != two[5]  # each kernel's random numbers are its own
                 assert one[6] == two[6] == "False"  # nothing of another notebook's state
                 # figures appear inline, as in a plain kernel
-                shown = await _run(km1, "import matplotlib.pyplot as plt\n"
-                                        "plt.plot([1, 3, 2])\nplt.show()")
+                shown = await _run(
+                    km1, "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()"
+                )
                 assert any("image/png" in o.get("data", {}) for o in shown), shown
                 # the brief ReviewError message of the notebooks
-                err = await _run(km1, "from reviewkit.base.errors import ReviewError\n"
-                                      "raise ReviewError('check the params')")
+                err = await _run(
+                    km1,
+                    "from reviewkit.base.errors import ReviewError\n"
+                    "raise ReviewError('check the params')",
+                )
                 assert [o["traceback"] for o in err if o["type"] == "error"] == [
-                    ["ReviewError: check the params"]]
+                    ["ReviewError: check the params"]
+                ]
                 # an interrupt stops a long cell and the kernel lives on
                 kc = km2.client()
                 kc.start_channels()

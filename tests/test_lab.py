@@ -29,16 +29,17 @@ pytestmark = [pytest.mark.lab, pytest.mark.browser]
 SHOTS = ROOT / "outputs" / "test-screenshots"
 JUPYTER = Path(sys.executable).parent / "jupyter"
 SETTINGS = {  # quiet, deterministic JupyterLab: no news, no autosave, every cell in the page
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
 
 def _git(project: Path, *args: str) -> str:
-    res = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True,
-                         check=True)
+    res = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True)
     return res.stdout
 
 
@@ -61,8 +62,12 @@ def _copy_project(target: Path) -> None:
     _git(target, "init", "-q")
     _git(target, "config", "user.email", "lab-test@example.invalid")
     _git(target, "config", "user.name", "lab test")
-    subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--install"],
-                   cwd=target, check=True, capture_output=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "nbstripout"), "--install"],
+        cwd=target,
+        check=True,
+        capture_output=True,
+    )
     _git(target, "config", "filter.nbstripout.extrakeys", " ".join(_make_variable("NBSTRIP_KEYS")))
 
 
@@ -85,7 +90,8 @@ def lab(cycle_run, tmp_path_factory):
     shutil.copytree(cycle_run["outputs"], outputs)
     (project / "params" / "example.yaml").write_text(cycle_run["params"].read_text())
     (project / "params" / "other.yaml").write_text(
-        cycle_run["params"].read_text().replace("cycle: e2e", "cycle: other"))
+        cycle_run["params"].read_text().replace("cycle: e2e", "cycle: other")
+    )
     _git(project, "add", "-A")
     _git(project, "commit", "-q", "-m", "copy")
     settings = base / "settings"
@@ -95,13 +101,27 @@ def lab(cycle_run, tmp_path_factory):
         f.write_text(json.dumps(value))
     token, port = secrets.token_hex(16), _free_port()
     started = time.time()
-    env = {**os.environ, "REVIEWKIT_OUTPUTS": str(outputs),
-           "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "rt"),
-           "MPLCONFIGDIR": str(base / "mpl"), "REVIEWKIT_ROOT": str(project)}
-    cmd = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={project}",
-           "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={settings}",
-           f"--LabApp.workspaces_dir={base / 'workspaces'}", *_make_variable("LAB_FLAGS")]
+    env = {
+        **os.environ,
+        "REVIEWKIT_OUTPUTS": str(outputs),
+        "JUPYTER_CONFIG_DIR": str(base / "config"),
+        "JUPYTER_RUNTIME_DIR": str(base / "rt"),
+        "MPLCONFIGDIR": str(base / "mpl"),
+        "REVIEWKIT_ROOT": str(project),
+    }
+    cmd = [
+        str(JUPYTER),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={project}",
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        *_make_variable("LAB_FLAGS"),
+    ]
     if hasattr(os, "getuid") and os.getuid() == 0:
         cmd.append("--allow-root")
     log = (base / "lab.log").open("wb")
@@ -121,9 +141,16 @@ def lab(cycle_run, tmp_path_factory):
             browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(120_000)
-            yield {"page": page, "url": url, "token": token, "project": project,
-                   "outputs": outputs, "browser": browser, "cycle": outputs / BRACKWELL / "e2e",
-                   "started": started}
+            yield {
+                "page": page,
+                "url": url,
+                "token": token,
+                "project": project,
+                "outputs": outputs,
+                "browser": browser,
+                "cycle": outputs / BRACKWELL / "e2e",
+                "started": started,
+            }
             browser.close()
     finally:
         server.terminate()
@@ -137,8 +164,10 @@ def lab(cycle_run, tmp_path_factory):
 def _open(lab, notebook: str):
     page = lab["page"]
     page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}&reset")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext")
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
+        "&& window.jupyterapp.shell.currentWidget.sessionContext"
+    )
     page.evaluate("""async () => {
         const w = window.jupyterapp.shell.currentWidget;
         await w.context.ready; await w.sessionContext.ready;
@@ -161,14 +190,17 @@ def _run_all(page) -> dict:
 
 def _set_parameter(page, name: str, value: str) -> None:
     """Change one assignment in the parameters cell, as an analyst would."""
-    page.evaluate("""([name, value]) => {
+    page.evaluate(
+        """([name, value]) => {
         const nb = window.jupyterapp.shell.currentWidget.content;
         const cell = nb.widgets.find(c => (c.model.getMetadata('tags') || [])
                                             .includes('parameters'));
         const src = cell.model.sharedModel.getSource();
         const re = new RegExp('^' + name + ' = .*?(  #|$)', 'm');
         cell.model.sharedModel.setSource(src.replace(re, name + ' = ' + value + '$1'));
-    }""", [name, value])
+    }""",
+        [name, value],
+    )
 
 
 def _outputs(nb: dict) -> list[dict]:
@@ -176,8 +208,7 @@ def _outputs(nb: dict) -> list[dict]:
 
 
 def _errors(nb: dict) -> list[str]:
-    return [" ".join(o.get("traceback", [])) for o in _outputs(nb)
-            if o["output_type"] == "error"]
+    return [" ".join(o.get("traceback", [])) for o in _outputs(nb) if o["output_type"] == "error"]
 
 
 def _shows_figure_and_table(page, nb: dict) -> None:
@@ -206,14 +237,18 @@ def test_explore_opens_last_cycle_and_follows_its_parameters(lab):
     _shows_figure_and_table(page, nb)
     _shot(page, "explore", ".jp-OutputArea-output img")
     _save(page)
-    titles = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output img')]"
-                           ".length")
+    titles = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-OutputArea-output img')].length"
+    )
     assert titles >= 2  # the indicator's XmR chart and the analyst's own chart
     _set_parameter(page, "indicator", '"shoplifting"')
     nb = _run_all(page)
     assert _errors(nb) == []
-    series = [o["data"]["text/html"] for o in _outputs(nb)
-              if "text/html" in o.get("data", {}) and "period_start" in o["data"]["text/html"]]
+    series = [
+        o["data"]["text/html"]
+        for o in _outputs(nb)
+        if "text/html" in o.get("data", {}) and "period_start" in o["data"]["text/html"]
+    ]
     assert series and "shoplifting" in series[0] and "asb_police" not in series[0]
     _shot(page, "explore-changed", ".jp-OutputArea-output img")
 
@@ -238,15 +273,17 @@ def test_each_notebook_runs_by_hand_and_shows_the_analysis(lab, notebook):
         nb = _run_all(page)
         assert _errors(nb) == [
             "ReviewError: No intake results for cycle 'other' yet: run "
-            "notebooks/01_intake.ipynb first (or `reviewkit run params/other.yaml`)."]
+            "notebooks/01_intake.ipynb first (or `reviewkit run params/other.yaml`)."
+        ]
         _shot(page, "02_progress-what-to-run-first", ".jp-OutputArea-output")
 
 
 def test_running_and_saving_leaves_git_clean(lab):
     """After the notebooks were opened, run and saved (their code unchanged)."""
     project = lab["project"]
-    saved = [p for p in (project / "notebooks").glob("*.ipynb")
-             if p.stat().st_mtime > lab["started"]]
+    saved = [
+        p for p in (project / "notebooks").glob("*.ipynb") if p.stat().st_mtime > lab["started"]
+    ]
     assert len(saved) >= 5, "the notebooks were saved"
     status = _git(project, "status", "--porcelain", "--untracked-files=no")
     assert status == "", _git(project, "diff")
@@ -272,8 +309,9 @@ def test_a_fresh_notebook_opens_last_cycle_and_draws_its_own_chart(lab):
                                                                      source: s})));
         w.content.model.sharedModel.deleteCell(0);
     }""")
-    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.content.widgets.length"
-                           " === 2")
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets.length === 2"
+    )
     nb = _run_all(page)
     assert _errors(nb) == []
     _shows_figure_and_table(page, nb)

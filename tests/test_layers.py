@@ -33,12 +33,17 @@ def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
     """(line, module, names) of every reviewkit import, at the top or inside a function."""
     out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
-                node.module == "reviewkit" or node.module.startswith("reviewkit.")):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and (node.module == "reviewkit" or node.module.startswith("reviewkit."))
+        ):
             out.append((node.lineno, node.module, [a.name for a in node.names]))
         elif isinstance(node, ast.Import):
-            out += [(node.lineno, a.name, []) for a in node.names
-                    if a.name.startswith("reviewkit.")]
+            out += [
+                (node.lineno, a.name, []) for a in node.names if a.name.startswith("reviewkit.")
+            ]
     return out
 
 
@@ -52,8 +57,9 @@ def _target_layer(module: str, names: list[str]) -> list[str]:
 def test_every_module_is_in_a_layer():
     loose = [p.name for p in PACKAGE.glob("*.py") if p.stem not in TOP]
     assert loose == [], "put each module in a layer package (see docs/development.md)"
-    assert sorted(p.name for p in PACKAGE.iterdir()
-                  if p.is_dir() and (p / "__init__.py").exists()) == sorted(LAYERS)
+    assert sorted(
+        p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()
+    ) == sorted(LAYERS)
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -66,11 +72,13 @@ def test_imports_point_down(path: Path):
             assert target in LAYERS, f"{path.name}:{line} imports {module}"
             assert LAYERS.index(target) <= LAYERS.index(own), (
                 f"{path.relative_to(PACKAGE)}:{line}: the {own} layer imports {module} from "
-                f"the {target} layer above it")
+                f"the {target} layer above it"
+            )
 
 
-@pytest.mark.parametrize("path", [*_modules(), *sorted((ROOT / "tests").glob("*.py"))],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*_modules(), *sorted((ROOT / "tests").glob("*.py"))], ids=lambda p: p.name
+)
 def test_no_private_helper_is_used_from_another_module(path: Path):
     for line, module, names in _imports(path):
         private = [n for n in names if n.startswith("_") and not n.startswith("__")]
@@ -103,15 +111,21 @@ def private_attributes(source: str) -> list[tuple[int, str]]:
     defining a name of the same spelling is not caught: the rule reads names, not types."""
     tree = ast.parse(source)
     here = _defined_here(tree)
-    return [(node.lineno, ast.unparse(node)) for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_")
-            and not node.attr.startswith("__") and node.attr not in here
-            and node.attr not in FOREIGN_INTERFACE
-            and not (node.attr.startswith("_repr_") and node.attr.endswith("_"))]
+    return [
+        (node.lineno, ast.unparse(node))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and node.attr not in here
+        and node.attr not in FOREIGN_INTERFACE
+        and not (node.attr.startswith("_repr_") and node.attr.endswith("_"))
+    ]
 
 
-@pytest.mark.parametrize("path", [*_modules(), *sorted((ROOT / "tests").glob("*.py"))],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*_modules(), *sorted((ROOT / "tests").glob("*.py"))], ids=lambda p: p.name
+)
 def test_no_private_attribute_is_used_from_another_module(path: Path):
     found = private_attributes(path.read_text(encoding="utf-8"))
     assert found == [], f"{path.name}: private names of another module used: {found}"
@@ -132,8 +146,7 @@ def use(period, cache):
     cache._fill()
     return period._month, policeuk._read_cached, cache._rows, obj._repr_png_()
 """
-    assert private_attributes(source) == [(13, "period._month"),
-                                          (13, "policeuk._read_cached")]
+    assert private_attributes(source) == [(13, "period._month"), (13, "policeuk._read_cached")]
 
 
 def test_the_arrows_are_the_documented_ones():
@@ -146,8 +159,11 @@ def test_the_arrows_are_the_documented_ones():
                 if own and target != own:
                     arrows.add((own, target))
     doc = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
-    rows = [line.split("`")[1::2] for line in doc.splitlines()
-            if line.startswith("- `") and "` imports " in line]
+    rows = [
+        line.split("`")[1::2]
+        for line in doc.splitlines()
+        if line.startswith("- `") and "` imports " in line
+    ]
     documented = {(row[0], target) for row in rows for target in row[1:]}
     assert arrows == documented, (sorted(arrows - documented), sorted(documented - arrows))
 
@@ -162,6 +178,9 @@ def test_the_public_names_are_the_library_functions():
         assert callable(getattr(reviewkit, name)) or name == "__version__", name
     # the names imported on first use, read from the package's source
     init = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
-    public = next(ast.literal_eval(node.value) for node in init.body
-                  if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "_PUBLIC")
+    public = next(
+        ast.literal_eval(node.value)
+        for node in init.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "_PUBLIC"
+    )
     assert sorted(reviewkit.__all__) == sorted(["__version__", *public])

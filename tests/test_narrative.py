@@ -12,30 +12,55 @@ from reviewkit.report.narrative import (
     render_narrative,
 )
 
-SC = pd.DataFrame([{
-    "id": "asb", "name": "ASB <incidents>", "measure": "count", "review_value": 3205.0,
-    "baseline_value": 3940.0, "change": -735.0, "change_pct": -18.6548, "p_value": 0.0001,
-    "direction": "improved", "assessable": True, "reason": "", "target_status": "met",
-    "target_value": 3349.0, "variation": "common_cause", "latest_value": 250.0,
-    "latest_period": "2026-09", "review_count": 3205.0, "baseline_count": 3940.0,
-    "rolling_change_pct": -10.0}])
+SC = pd.DataFrame(
+    [
+        {
+            "id": "asb",
+            "name": "ASB <incidents>",
+            "measure": "count",
+            "review_value": 3205.0,
+            "baseline_value": 3940.0,
+            "change": -735.0,
+            "change_pct": -18.6548,
+            "p_value": 0.0001,
+            "direction": "improved",
+            "assessable": True,
+            "reason": "",
+            "target_status": "met",
+            "target_value": 3349.0,
+            "variation": "common_cause",
+            "latest_value": 250.0,
+            "latest_period": "2026-09",
+            "review_count": 3205.0,
+            "baseline_count": 3940.0,
+            "rolling_change_pct": -10.0,
+        }
+    ]
+)
 
 
 def test_sections_and_placeholders(tmp_path):
     f = tmp_path / "n.md"
-    f.write_text("# ignored title\n\n## executive_summary\nASB fell by "
-                 "{{asb.change_pct}} to {{ asb.review_value }}.\n\n- one <b>\n- **two**\n\n"
-                 "## priority_asb\nMore text.\n")
+    f.write_text(
+        "# ignored title\n\n## executive_summary\nASB fell by "
+        "{{asb.change_pct}} to {{ asb.review_value }}.\n\n- one <b>\n- **two**\n\n"
+        "## priority_asb\nMore text.\n"
+    )
     sections = load_narrative(f)
     assert set(sections) == {"executive_summary", "priority_asb"}
     html = render_narrative(sections["executive_summary"], SC, "n.md")
-    assert '>-18.7%</span> to <span' in html and ">3,205</span>" in html
+    assert ">-18.7%</span> to <span" in html and ">3,205</span>" in html
     assert "<li>one &lt;b&gt;</li><li><strong>two</strong></li>" in html
     assert 'data-indicator="asb" data-field="change_pct"' in html
 
 
-@pytest.mark.parametrize("text,fragment", [("{{nope.change_pct}}", "unknown indicator 'nope'"),
-                                           ("{{asb.colour}}", "unknown field 'colour'")])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("{{nope.change_pct}}", "unknown indicator 'nope'"),
+        ("{{asb.colour}}", "unknown field 'colour'"),
+    ],
+)
 def test_bad_placeholders_are_named(text, fragment):
     with pytest.raises(ReviewError, match=fragment):
         render_narrative(text, SC, "narrative.md")
@@ -48,8 +73,13 @@ def test_summary_escapes_names():
 
 
 def _row(**kw):
-    base = SC.iloc[0].to_dict() | {"ratio": 0.88, "ratio_low": 0.7315, "ratio_high": 1.0592,
-                                   "p_value": 0.182, "direction": "cannot tell"}
+    base = SC.iloc[0].to_dict() | {
+        "ratio": 0.88,
+        "ratio_low": 0.7315,
+        "ratio_high": 1.0592,
+        "p_value": 0.182,
+        "direction": "cannot tell",
+    }
     return base | kw
 
 
@@ -61,16 +91,26 @@ def test_an_interval_spanning_a_rise_and_a_fall_cannot_tell():
 
 
 def test_a_change_beyond_chance_names_no_cause():
-    html = indicator_sentence(_row(direction="worsened", ratio=1.31, ratio_low=1.12,
-                                   ratio_high=1.53, p_value=0.0004), "r", "b")
+    html = indicator_sentence(
+        _row(direction="worsened", ratio=1.31, ratio_low=1.12, ratio_high=1.53, p_value=0.0004),
+        "r",
+        "b",
+    )
     assert "worse by more than the month-to-month variation would explain" in html
     assert "does not say what caused it" in html and "real" not in html
 
 
 def test_a_proportion_changes_in_percentage_points():
     # 9.0% to 8.72%: a fall of 0.28 points, which is -3.1% of 9.0 and must not be shown so
-    row = _row(measure="proportion", review_value=8.72, baseline_value=9.0, change=-0.28,
-               change_pct=-3.11, ratio_low=float("nan"), ratio_high=float("nan"))
+    row = _row(
+        measure="proportion",
+        review_value=8.72,
+        baseline_value=9.0,
+        change=-0.28,
+        change_pct=-3.11,
+        ratio_low=float("nan"),
+        ratio_high=float("nan"),
+    )
     html = indicator_sentence(row, "r", "b")
     assert "−0.3 points" in html and "-3.1%" not in html
     summary = " ".join(executive_summary(pd.DataFrame([row]), pd.DataFrame(), pd.DataFrame()))
@@ -97,13 +137,16 @@ def test_an_spc_code_placeholder_is_filled_with_words():
     assert "common_cause" not in html.replace('data-field="variation"', "")
 
 
-@pytest.mark.parametrize("column,code,words", [
-    ("variation", "concern_high", "special cause concern (values are high)"),
-    ("variation", "common_cause", "common cause variation (no significant change)"),
-    ("assurance", "consistent_fail", "the target will be consistently missed"),
-    ("direction", "no real change", "no real change"),
-    ("variation", "", "–"),
-])
+@pytest.mark.parametrize(
+    "column,code,words",
+    [
+        ("variation", "concern_high", "special cause concern (values are high)"),
+        ("variation", "common_cause", "common cause variation (no significant change)"),
+        ("assurance", "consistent_fail", "the target will be consistently missed"),
+        ("direction", "no real change", "no real change"),
+        ("variation", "", "–"),
+    ],
+)
 def test_since_the_last_review_says_codes_in_words(column, code, words):
     from reviewkit.report.changes import plain_code
 

@@ -18,21 +18,28 @@ from reviewkit.inputs.params import load_params
 from reviewkit.run.scaffold import init_partnership, new_cycle
 
 
-@pytest.mark.parametrize("day,months,expected", [
-    (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)), (dt.date(2026, 11, 20), 12,
-                                                      dt.date(2027, 11, 20)),
-    (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)), (dt.date(2026, 10, 31), 3,
-                                                       dt.date(2027, 1, 31))])
+@pytest.mark.parametrize(
+    "day,months,expected",
+    [
+        (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2026, 11, 20), 12, dt.date(2027, 11, 20)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2026, 10, 31), 3, dt.date(2027, 1, 31)),
+    ],
+)
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
 
 
 def test_init_writes_commented_templates_that_check_explains(tmp_path, monkeypatch, capsys):
-    written = init_partnership("Newport Community Safety Partnership", today=dt.date(2026, 5, 1),
-                               root=tmp_path)
+    written = init_partnership(
+        "Newport Community Safety Partnership", today=dt.date(2026, 5, 1), root=tmp_path
+    )
     params = tmp_path / "params" / "newport_community_safety_partnership.yaml"
-    assert params in written and (tmp_path / "data/raw/newport_community_safety_partnership"
-                                  "/police_uk").is_dir()
+    assert (
+        params in written
+        and (tmp_path / "data/raw/newport_community_safety_partnership/police_uk").is_dir()
+    )
     text = params.read_text()
     assert text.count("#") > 10  # commented for the analyst
     p = yaml.safe_load(text)
@@ -78,15 +85,20 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     shutil.move(asb / "council_asb_2025-09_to_2026-09.csv", later / "council_asb.csv")
     params_dir = tmp_path / "params"
     params_dir.mkdir()
-    first = write_params(params_dir / "c1.yaml", data, cycle="c1",
-                         review_period={"start": "2024-10", "end": "2025-09"},
-                         review_date=dt.date(2025, 11, 20))
+    first = write_params(
+        params_dir / "c1.yaml",
+        data,
+        cycle="c1",
+        review_period={"start": "2024-10", "end": "2025-09"},
+        review_date=dt.date(2025, 11, 20),
+    )
     outputs = tmp_path / "outputs"
     env = {"REVIEWKIT_OUTPUTS": str(outputs)}
     res = reviewkit("run", str(first), "--quiet", env=env)
     assert res.returncode == 0, res.stderr
-    log1 = pd.read_csv(outputs / BRACKWELL / "c1" / "difficulties_log.csv", dtype=str,
-                       keep_default_na=False)
+    log1 = pd.read_csv(
+        outputs / BRACKWELL / "c1" / "difficulties_log.csv", dtype=str, keep_default_na=False
+    )
     youth_late = log1[(log1["dataset"] == "youth_fte") & (log1["category"] == "late")]
     assert len(youth_late) == 1 and youth_late["raised_cycle"].item() == "c1"
 
@@ -117,8 +129,11 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     _youth_file(data / "brackwell" / "youth_justice")
     # the analyst notes when this cycle's data arrived (the files were copied in just now)
     reg2_path = Path(p2.inputs.data_requests)
-    reg2_path.write_text(reg2_path.read_text().replace(
-        "    due: 2026-10-31\n", "    due: 2026-10-31\n    received: 2026-10-28\n"))
+    reg2_path.write_text(
+        reg2_path.read_text().replace(
+            "    due: 2026-10-31\n", "    due: 2026-10-31\n    received: 2026-10-28\n"
+        )
+    )
     res = reviewkit("run", str(second), "--quiet", env=env)
     assert res.returncode == 0, res.stderr
 
@@ -131,11 +146,16 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     assert (log2.set_index("id").loc["D003", "resolved_cycle"]) == "2025-26"  # untouched
     report = (out / "review_report.html").read_text(encoding="utf-8")
     since = report.split('id="since"')[1].split("<h2")[0]
-    assert "First-time entrants to the youth justice system: now received complete (was not " \
-           "received)" in since
+    assert (
+        "First-time entrants to the youth justice system: now received complete (was not "
+        "received)" in since
+    )
     assert "Difficulty D001 resolved" in since
-    assert not re.search(r"\b(common_cause|concern_high|concern_low|improvement_high|"
-                         r"improvement_low|neutral_high|neutral_low)\b", since)
+    assert not re.search(
+        r"\b(common_cause|concern_high|concern_low|improvement_high|"
+        r"improvement_low|neutral_high|neutral_low)\b",
+        since,
+    )
     restated = [line for line in since.split("<li>") if line.startswith("Restated: ASB reports")]
     assert len(restated) == 1 and "2025-09" in restated[0] and "(+7)" in restated[0]
     assert "Restated: Anti-social behaviour incidents" not in since  # police data unchanged
@@ -149,8 +169,7 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
 
 
 def test_new_cycle_quarterly_moves_three_months(tmp_path, demo_data):
-    params = write_params(tmp_path / "q1.yaml", demo_data, cycle="q1",
-                          cycle_length="quarter")
+    params = write_params(tmp_path / "q1.yaml", demo_data, cycle="q1", cycle_length="quarter")
     target, _notes = new_cycle("q2", params)
     p = load_params(target, check_files=False)
     assert (p.review_period.start, p.review_period.end) == ("2026-01", "2026-12")

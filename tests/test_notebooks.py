@@ -20,8 +20,9 @@ AUDIENCE_TAGS = {"quality", "board", "community", "planning"}
 
 def _committed(name: str) -> nbformat.NotebookNode:
     """The notebook as git holds it (the index), or the file where there is no git."""
-    res = subprocess.run(["git", "show", f":notebooks/{name}"], cwd=ROOT, capture_output=True,
-                         text=True, check=False)
+    res = subprocess.run(
+        ["git", "show", f":notebooks/{name}"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if res.returncode == 0:
         return nbformat.reads(res.stdout, as_version=4)
     return nbformat.read(ROOT / "notebooks" / name, as_version=4)
@@ -96,12 +97,15 @@ def test_saving_a_run_notebook_in_jupyterlab_writes_the_committed_bytes(name: st
     stripped by the pre-save hook `make lab` configures, so the file is the committed one."""
     from reviewkit.run.labhooks import strip_on_save
 
-    committed = subprocess.run(["git", "show", f":notebooks/{name}"], cwd=ROOT,
-                               capture_output=True, text=True, check=False).stdout or (
-        ROOT / "notebooks" / name).read_text(encoding="utf-8")
+    committed = subprocess.run(
+        ["git", "show", f":notebooks/{name}"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout or (ROOT / "notebooks" / name).read_text(encoding="utf-8")
     nb = nbformat.reads(committed, as_version=4)
-    nb.metadata["language_info"] = {"name": "python", "version": "3.11.2",
-                                    "mimetype": "text/x-python"}
+    nb.metadata["language_info"] = {
+        "name": "python",
+        "version": "3.11.2",
+        "mimetype": "text/x-python",
+    }
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             cell.execution_count = i
@@ -125,7 +129,8 @@ def test_the_git_filter_and_the_save_hook_strip_the_same_keys():
     text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
     keys = set(re.search(r"^NBSTRIP_KEYS = (.*)$", text, re.M).group(1).split())
     assert keys <= {f"metadata.{k}" for k in NOTEBOOK_KEYS} | {
-        f"cell.metadata.{k}" for k in CELL_KEYS}
+        f"cell.metadata.{k}" for k in CELL_KEYS
+    }
     assert "metadata.language_info" in keys
 
 
@@ -136,8 +141,13 @@ def test_make_lab_listens_on_localhost_saves_as_git_keeps_and_allows_root_only_a
     if shutil.which("make") is None or not hasattr(os, "getuid"):
         pytest.skip("make is not installed (Windows users run jupyter lab themselves)")
     # --no-print-directory: run from inside `make test`, make would add its directory lines
-    res = subprocess.run(["make", "--no-print-directory", "-n", "lab"], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        ["make", "--no-print-directory", "-n", "lab"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     lines = [ln for ln in res.stdout.splitlines() if "jupyter lab" in ln]
     assert len(lines) == 1, res.stdout
     line = lines[0]

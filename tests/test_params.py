@@ -29,21 +29,40 @@ def test_a_good_file_loads(good):
     assert p.cycle == "test" and p.review.n_months == 12
 
 
-@pytest.mark.parametrize("old,new,key,words", [
-    ("review_period:", "reveiw_period:", "reveiw_period", "Did you mean 'review_period'"),
-    ("review_period: {start: 2025-10, end: 2026-09}",
-     "review_period: {start: 2026-09, end: 2025-10}", "review_period", "before it starts"),
-    ("baseline_period: {start: 2023-10, end: 2024-09}",
-     "baseline_period: {start: 2025-11, end: 2026-03}",
-     "baseline_period", "baseline must come first"),
-    ("review_date: 2026-11-20", "review_date: 2026-09-01", "review_date", "not after"),
-    ("review_date: 2026-11-20", "review_date: soon", "review_date", "date"),
-    ("cycle: test", "cycle: ../escape", "cycle", "cannot name a folder"),
-    ("review_period: {start: 2025-10", "review_period: {start: 2025-13",
-     "review_period.start", "not a real month"),
-    ("local_authorities: [Brackwell]", "local_authorities: []", "area", "give local_authorities"),
-    ("  population:", "  populaton:", "inputs.populaton", "Did you mean 'population'"),
-])
+@pytest.mark.parametrize(
+    "old,new,key,words",
+    [
+        ("review_period:", "reveiw_period:", "reveiw_period", "Did you mean 'review_period'"),
+        (
+            "review_period: {start: 2025-10, end: 2026-09}",
+            "review_period: {start: 2026-09, end: 2025-10}",
+            "review_period",
+            "before it starts",
+        ),
+        (
+            "baseline_period: {start: 2023-10, end: 2024-09}",
+            "baseline_period: {start: 2025-11, end: 2026-03}",
+            "baseline_period",
+            "baseline must come first",
+        ),
+        ("review_date: 2026-11-20", "review_date: 2026-09-01", "review_date", "not after"),
+        ("review_date: 2026-11-20", "review_date: soon", "review_date", "date"),
+        ("cycle: test", "cycle: ../escape", "cycle", "cannot name a folder"),
+        (
+            "review_period: {start: 2025-10",
+            "review_period: {start: 2025-13",
+            "review_period.start",
+            "not a real month",
+        ),
+        (
+            "local_authorities: [Brackwell]",
+            "local_authorities: []",
+            "area",
+            "give local_authorities",
+        ),
+        ("  population:", "  populaton:", "inputs.populaton", "Did you mean 'population'"),
+    ],
+)
 def test_mistakes_name_the_file_and_key(good, old, new, key, words):
     edit(good, old, new)
     with pytest.raises(ReviewError) as err:
@@ -77,12 +96,18 @@ def test_yaml_is_loaded_safely(good):
         load_params(good)
 
 
-@pytest.mark.parametrize("old,new,key", [
-    ("cycle: test", "cylce: test", "cylce"),
-    ("brackwell/strategy.yaml", "nowhere.yaml", "inputs.strategy"),
-    ("review_period: {start: 2025-10, end: 2026-09}",
-     "review_period: {start: 2026-09, end: 2025-10}", "review_period"),
-])
+@pytest.mark.parametrize(
+    "old,new,key",
+    [
+        ("cycle: test", "cylce: test", "cylce"),
+        ("brackwell/strategy.yaml", "nowhere.yaml", "inputs.strategy"),
+        (
+            "review_period: {start: 2025-10, end: 2026-09}",
+            "review_period: {start: 2026-09, end: 2025-10}",
+            "review_period",
+        ),
+    ],
+)
 def test_cli_exits_non_zero_without_a_traceback(good, old, new, key, capsys):
     edit(good, old, new)
     for command in (["check", str(good)], ["run", str(good), "--quiet"]):

@@ -18,8 +18,12 @@ REVIEW_DATE = dt.date(2026, 11, 20)
 
 
 def src(**kw) -> TableSource:
-    base = {"kind": "table", "path": "x", "period_column": "Month",
-            "measures": {"Reports": "asb_reports"}}
+    base = {
+        "kind": "table",
+        "path": "x",
+        "period_column": "Month",
+        "measures": {"Reports": "asb_reports"},
+    }
     return TableSource.model_validate({**base, **kw})
 
 
@@ -33,11 +37,21 @@ def write(path: Path, text: str, encoding="utf-8") -> Path:
 
 
 def test_utf8_bom_crlf_and_free_text_column(tmp_path):
-    f = write(tmp_path / "asb.csv", "\ufeffMonth,Reports,Officer notes,Postcode\r\n"
-              "Oct-25,10,called back,AB1 2CD\r\nNov-25,12,,\r\n", "utf-8")
+    f = write(
+        tmp_path / "asb.csv",
+        "\ufeffMonth,Reports,Officer notes,Postcode\r\n"
+        "Oct-25,10,called back,AB1 2CD\r\nNov-25,12,,\r\n",
+        "utf-8",
+    )
     res = read([f], src())
-    assert res.totals() == {"rows_read": 2, "accepted": 2, "quarantined": 0, "out_of_area": 0,
-                            "unassigned": 0, "after_review_period": 0}
+    assert res.totals() == {
+        "rows_read": 2,
+        "accepted": 2,
+        "quarantined": 0,
+        "out_of_area": 0,
+        "unassigned": 0,
+        "after_review_period": 0,
+    }
     assert list(res.tidy["period_start"]) == ["2025-10", "2025-11"]
     assert list(res.tidy["value"]) == [10.0, 12.0]
     assert res.dropped_columns == ["Officer notes", "Postcode"]
@@ -45,12 +59,20 @@ def test_utf8_bom_crlf_and_free_text_column(tmp_path):
 
 
 def test_windows_1252_quarterly_with_own_column_names(tmp_path):
-    f = write(tmp_path / "ae.csv", "Qtr,Local Authority,Assault attendances (ED),Trust comment\n"
-              "2025/26 Q3,Brackwell,41,Provisional – NHS © 2026\n"
-              "2025/26 Q3,Dunmere,17,Provisional – NHS\n"
-              "2025/26 Q4,Brackwell,38,£ note\n", "cp1252")
-    source = src(period_column="Qtr", period_type="quarter", area_column="Local Authority",
-                 measures={"Assault attendances (ED)": "assault_attendances"})
+    f = write(
+        tmp_path / "ae.csv",
+        "Qtr,Local Authority,Assault attendances (ED),Trust comment\n"
+        "2025/26 Q3,Brackwell,41,Provisional – NHS © 2026\n"
+        "2025/26 Q3,Dunmere,17,Provisional – NHS\n"
+        "2025/26 Q4,Brackwell,38,£ note\n",
+        "cp1252",
+    )
+    source = src(
+        period_column="Qtr",
+        period_type="quarter",
+        area_column="Local Authority",
+        measures={"Assault attendances (ED)": "assault_attendances"},
+    )
     res = read([f], source)
     t = res.totals()
     assert (t["accepted"], t["out_of_area"], t["quarantined"]) == (2, 1, 0)
@@ -92,8 +114,11 @@ def test_xlsx_with_title_rows_merged_cells_notes_and_several_sheets(tmp_path):
     ws.append(["Source: IRS"])
     f = tmp_path / "fires.xlsx"
     wb.save(f)
-    source = src(sheet="Deliberate fires", area_column="Local authority",
-                 measures={"Secondary deliberate fires": "secondary_deliberate_fires"})
+    source = src(
+        sheet="Deliberate fires",
+        area_column="Local authority",
+        measures={"Secondary deliberate fires": "secondary_deliberate_fires"},
+    )
     res = read([f], source)
     t = res.totals()
     assert (t["rows_read"], t["accepted"], t["out_of_area"], t["quarantined"]) == (5, 2, 1, 2)
@@ -102,19 +127,23 @@ def test_xlsx_with_title_rows_merged_cells_notes_and_several_sheets(tmp_path):
     assert reasons[0].startswith("period: 'Source: IRS'")
     assert reasons[1].startswith("total row")
     assert list(res.quarantine["row"].dropna().astype(int)) == sorted(
-        res.quarantine["row"].dropna().astype(int))
+        res.quarantine["row"].dropna().astype(int)
+    )
 
 
 def test_bad_values_are_quarantined_with_reasons(tmp_path):
-    f = write(tmp_path / "bad.csv", "Month,Reports\n"
-              "2026-01,10\n"          # ok
-              "2026-02,ten\n"         # not a number
-              "2026-03,-4\n"          # negative
-              "2026-04,\n"            # missing
-              "2027-01,5\n"           # after the review date
-              "Jan-26,10\n"           # exact duplicate of row 2 (same month, same value)
-              "banana,3\n"            # unreadable period
-              "2026-05,\"1,234\"\n")  # thousands separator is fine
+    f = write(
+        tmp_path / "bad.csv",
+        "Month,Reports\n"
+        "2026-01,10\n"  # ok
+        "2026-02,ten\n"  # not a number
+        "2026-03,-4\n"  # negative
+        "2026-04,\n"  # missing
+        "2027-01,5\n"  # after the review date
+        "Jan-26,10\n"  # exact duplicate of row 2 (same month, same value)
+        "banana,3\n"  # unreadable period
+        '2026-05,"1,234"\n',
+    )  # thousands separator is fine
     res = read([f], src())
     q = res.quarantine.sort_values("row")
     assert list(q["row"]) == [3, 4, 5, 6, 7, 8]
@@ -138,8 +167,7 @@ def test_resent_overlapping_extract_replaces_earlier_periods(tmp_path):
     assert list(res.tidy["value"]) == [10.0, 13.0, 12.0]
     q = res.quarantine
     assert len(q) == 1 and q["reason"].iloc[0].startswith("superseded by re-sent file")
-    assert any(n.startswith("Restated: asb_reports 2026-02") and "11 -> 13" in n
-               for n in res.notes)
+    assert any(n.startswith("Restated: asb_reports 2026-02") and "11 -> 13" in n for n in res.notes)
     a, b = res.accounts
     assert (a.accepted, a.quarantined, b.accepted) == (1, 1, 2)
 
@@ -151,10 +179,13 @@ def test_conflicting_rows_in_one_file(tmp_path):
     assert "conflicts with an earlier row" in res.quarantine["reason"].iloc[0]
 
 
-@pytest.mark.parametrize("content,fragment", [
-    ("Date,Count\n2026-01,3\n", "column(s) 'Month', 'Reports' not found"),
-    ("Month;Reports\n2026-01;3\n", None),  # semicolons are detected
-])
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        ("Date,Count\n2026-01,3\n", "column(s) 'Month', 'Reports' not found"),
+        ("Month;Reports\n2026-01;3\n", None),  # semicolons are detected
+    ],
+)
 def test_wrong_columns_and_delimiters(tmp_path, content, fragment):
     f = write(tmp_path / "w.csv", content)
     res = read([f], src())
@@ -208,25 +239,35 @@ def outcome(row, review_end=None, allowed=None, **source):
 
     from reviewkit.intake.partner import TableRules, row_outcome
 
-    rules = TableRules(src(**{**AREA_SOURCE, **source}), AREA, REVIEW_DATE,
-                       pd.Period(review_end, "M") if review_end else None,
-                       allowed=allowed or set())
+    rules = TableRules(
+        src(**{**AREA_SOURCE, **source}),
+        AREA,
+        REVIEW_DATE,
+        pd.Period(review_end, "M") if review_end else None,
+        allowed=allowed or set(),
+    )
     area_name = "" if row[1] is None else str(row[1]).strip()
     return row_outcome(row, POS, area_name, rules)
 
 
-@pytest.mark.parametrize(("row", "kind", "reason"), [
-    (["Oct-25", "Brackwell", "10"], "accepted", ""),
-    (["not a month", "Brackwell", "10"], "quarantined", "period: "),
-    (["Dec-26", "Brackwell", "10"], "quarantined",
-     "period 2026-12 is after the review date (2026-11-20)"),
-    (["Oct-25", "Brackwell", ""], "quarantined", "value missing in column 'Reports'"),
-    (["Oct-25", "Brackwell", "ten"], "quarantined", "value 'ten' in column 'Reports' is not"),
-    (["Oct-25", "Brackwell", "-3"], "quarantined", ""),  # a count below zero
-    (["Oct-25", "", "10"], "unassigned", ""),
-    (["Oct-25", "Total", "10"], "quarantined", "total row"),
-    (["Oct-25", "Dunmere", "10"], "out_of_area", ""),
-])
+@pytest.mark.parametrize(
+    ("row", "kind", "reason"),
+    [
+        (["Oct-25", "Brackwell", "10"], "accepted", ""),
+        (["not a month", "Brackwell", "10"], "quarantined", "period: "),
+        (
+            ["Dec-26", "Brackwell", "10"],
+            "quarantined",
+            "period 2026-12 is after the review date (2026-11-20)",
+        ),
+        (["Oct-25", "Brackwell", ""], "quarantined", "value missing in column 'Reports'"),
+        (["Oct-25", "Brackwell", "ten"], "quarantined", "value 'ten' in column 'Reports' is not"),
+        (["Oct-25", "Brackwell", "-3"], "quarantined", ""),  # a count below zero
+        (["Oct-25", "", "10"], "unassigned", ""),
+        (["Oct-25", "Total", "10"], "quarantined", "total row"),
+        (["Oct-25", "Dunmere", "10"], "out_of_area", ""),
+    ],
+)
 def test_each_row_goes_where_its_first_failed_rule_sends_it(row, kind, reason):
     found = outcome(row)
     assert found.outcome == kind and found.reason.startswith(reason)
@@ -237,21 +278,23 @@ def test_each_row_goes_where_its_first_failed_rule_sends_it(row, kind, reason):
 
 def test_a_row_after_the_review_period_is_counted_as_such_before_its_values_are_read():
     assert outcome(["Oct-26", "Brackwell", "ten"], review_end="2026-09").outcome == (
-        "after_review_period")
+        "after_review_period"
+    )
     assert outcome(["Sep-26", "Brackwell", "10"], review_end="2026-09").outcome == "accepted"
 
 
 def test_given_area_values_decide_the_area_instead_of_the_local_authority_names():
     assert outcome(["Oct-25", "North ward", "10"], allowed={"north ward"}).outcome == "accepted"
-    assert outcome(["Oct-25", "Brackwell", "10"], allowed={"north ward"}).outcome == (
-        "out_of_area")
+    assert outcome(["Oct-25", "Brackwell", "10"], allowed={"north ward"}).outcome == ("out_of_area")
 
 
 def test_read_table_file_accounts_for_every_row_of_one_file(tmp_path):
     from reviewkit.intake.partner import TableRules, read_table_file
 
-    f = write(tmp_path / "asb.csv", "Month,Area,Reports\nOct-25,Brackwell,10\n\n"
-              "Oct-25,Dunmere,4\nOct-25,Brackwell,x\n")
+    f = write(
+        tmp_path / "asb.csv",
+        "Month,Area,Reports\nOct-25,Brackwell,10\n\nOct-25,Dunmere,4\nOct-25,Brackwell,x\n",
+    )
     read_ = read_table_file(f, "ds", TableRules(src(**AREA_SOURCE), AREA, REVIEW_DATE))
     acc = read_.account
     assert (acc.rows_read, acc.accepted, acc.out_of_area, acc.quarantined) == (3, 1, 1, 1)

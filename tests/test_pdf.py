@@ -26,16 +26,18 @@ def _tool(name: str) -> str:
 
 
 def _pages_text(pdf) -> list[str]:
-    text = subprocess.run([_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        [_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
 @pytest.fixture(scope="module")
 def papers(cycle_run):
-    need(chromium_path() is not None, "Chromium is not installed (Debian: apt-get install "
-         "chromium)")
+    need(
+        chromium_path() is not None, "Chromium is not installed (Debian: apt-get install chromium)"
+    )
     pytest.importorskip("playwright.sync_api")
     shots = ROOT / "outputs" / "test-screenshots" / "pdf"
     shutil.rmtree(shots, ignore_errors=True)
@@ -45,8 +47,7 @@ def papers(cycle_run):
         pdf = cycle_run["cycle"] / name
         assert pdf.is_file(), f"{name} was not written by the run"
         stem = shots / name.removesuffix(".pdf")
-        subprocess.run([_tool("pdftoppm"), "-r", "60", "-png", str(pdf), str(stem)],
-                       check=True)
+        subprocess.run([_tool("pdftoppm"), "-r", "60", "-png", str(pdf), str(stem)], check=True)
         images = sorted(shots.glob(f"{stem.name}-*.png"))
         out[name] = {"pdf": pdf, "text": _pages_text(pdf), "images": images}
     return out
@@ -65,8 +66,11 @@ def _ink(png) -> float:
 def test_every_page_has_the_running_header_and_page_numbers(papers, name):
     pages = papers[name]["text"]
     assert len(pages) == len(papers[name]["images"]) >= 2
-    right = ("Draft for the partnership board" if name.startswith("review")
-             else "Draft: not for publication")
+    right = (
+        "Draft for the partnership board"
+        if name.startswith("review")
+        else "Draft: not for publication"
+    )
     for k, page in enumerate(pages, start=1):
         lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
         assert HEADER in lines[0] and right in lines[0], (k, lines[0])
@@ -75,9 +79,13 @@ def test_every_page_has_the_running_header_and_page_numbers(papers, name):
 
 def test_the_board_paper_starts_with_the_summary_and_scorecard_on_page_one(papers):
     first = " ".join(papers["review_report.pdf"]["text"][0].split())  # lines may wrap
-    for text in ("Brackwell Community Safety Partnership: strategy review",
-                 "Draft for the partnership board", "Executive summary", "Scorecard",
-                 "Anti-social"):
+    for text in (
+        "Brackwell Community Safety Partnership: strategy review",
+        "Draft for the partnership board",
+        "Executive summary",
+        "Scorecard",
+        "Anti-social",
+    ):
         assert text in first, text
     # page 1 is a full page (the scorecard is not pushed whole to page 2)
     images = papers["review_report.pdf"]["images"]
@@ -87,31 +95,37 @@ def test_the_board_paper_starts_with_the_summary_and_scorecard_on_page_one(paper
 
 
 @pytest.mark.parametrize("name", PAPERS)
-def test_no_blank_pages_and_no_heading_or_table_header_left_at_a_page_foot(papers, name,
-                                                                           cycle_run):
+def test_no_blank_pages_and_no_heading_or_table_header_left_at_a_page_foot(papers, name, cycle_run):
     import html as htmllib
 
     source = (cycle_run["cycle"] / name.replace(".pdf", ".html")).read_text(encoding="utf-8")
-    endings = {htmllib.unescape(re.sub(r"<[^>]+>", "", t)).strip()
-               for t in re.findall(r"<(?:h2|h3|caption)[^>]*>(.*?)</(?:h2|h3|caption)>", source)}
-    header_rows = ("Indicator Review period Baseline Change", "Initiative Lead agency Status",
-                   "LSOA Name Records", "LSOA Name Baseline")
-    for k, (page, png) in enumerate(zip(papers[name]["text"], papers[name]["images"],
-                                        strict=True), start=1):
+    endings = {
+        htmllib.unescape(re.sub(r"<[^>]+>", "", t)).strip()
+        for t in re.findall(r"<(?:h2|h3|caption)[^>]*>(.*?)</(?:h2|h3|caption)>", source)
+    }
+    header_rows = (
+        "Indicator Review period Baseline Change",
+        "Initiative Lead agency Status",
+        "LSOA Name Records",
+        "LSOA Name Baseline",
+    )
+    for k, (page, png) in enumerate(
+        zip(papers[name]["text"], papers[name]["images"], strict=True), start=1
+    ):
         assert _ink(png) > 0.01, f"page {k} is blank"
         lines = [" ".join(ln.split()) for ln in page.splitlines() if ln.strip()]
         last = lines[-2]  # the line above the footer
         # a heading or caption (or the end of one that wraps) is not the last line of a page
-        assert not any(e and (last == e or (len(last) >= 12 and e.endswith(last)))
-                       for e in endings), (k, last)
+        assert not any(
+            e and (last == e or (len(last) >= 12 and e.endswith(last))) for e in endings
+        ), (k, last)
         assert not last.startswith(header_rows), (k, last)
 
 
 def test_the_manifest_lists_the_pdfs(papers, cycle_run):
     manifest = json.loads((cycle_run["cycle"] / "manifest.json").read_text())
     assert manifest["pdf"] == {"written": list(PAPERS), "note": ""}
-    assert manifest["sign_off"] == {"status": "draft", "signed_off_by": None,
-                                    "signed_off_on": None}
+    assert manifest["sign_off"] == {"status": "draft", "signed_off_by": None, "signed_off_on": None}
 
 
 def test_the_header_text_cannot_break_out_of_the_stylesheet():

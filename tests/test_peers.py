@@ -16,9 +16,15 @@ from reviewkit.base.errors import ReviewError
 
 
 def table():
-    return pd.DataFrame({
-        "partnership": ["A", "B", "C", "Me"], "period": "2026-09", "measure": "m",
-        "count": [100, 300, 50, 400], "population": [10_000, 20_000, 10_000, 20_000]})
+    return pd.DataFrame(
+        {
+            "partnership": ["A", "B", "C", "Me"],
+            "period": "2026-09",
+            "measure": "m",
+            "count": [100, 300, 50, 400],
+            "population": [10_000, 20_000, 10_000, 20_000],
+        }
+    )
 
 
 def test_rates_ranks_and_positions():
@@ -107,8 +113,7 @@ def test_multiplicative_limits_scale_the_poisson_spread_by_root_phi():
     _z, phi, _t = _spiegelhalter(OBS, list(expected))
     lo, hi = funnel_limits(group * 1000, np.array(POP), 0.998, dispersion=od)
     s = 1 / (2 * math.sqrt(expected[3]))
-    assert hi[3] == pytest.approx(group * 1000 * (1 + 3.090232 * math.sqrt(phi) * s) ** 2,
-                                  rel=1e-6)
+    assert hi[3] == pytest.approx(group * 1000 * (1 + 3.090232 * math.sqrt(phi) * s) ** 2, rel=1e-6)
     assert od.tau2 == 0
 
 
@@ -123,8 +128,15 @@ def test_no_over_dispersion_keeps_exact_poisson_limits():
 
 
 def test_only_areas_outside_the_widened_limits_differ():
-    peers = pd.DataFrame({"partnership": [f"P{i}" for i in range(10)], "period": "2026-09",
-                          "measure": "m", "count": OBS, "population": POP})
+    peers = pd.DataFrame(
+        {
+            "partnership": [f"P{i}" for i in range(10)],
+            "period": "2026-09",
+            "measure": "m",
+            "count": OBS,
+            "population": POP,
+        }
+    )
     plain = benchmark(peers, "p0", "m", "2026-09", adjustment="none")
     widened = benchmark(peers, "p0", "m", "2026-09")
     outside = (plain["position"] != "within the limits").sum()
@@ -134,4 +146,3 @@ def test_only_areas_outside_the_widened_limits_differ():
     # the position agrees with the adjusted z-score: beyond 1.96 exactly when outside 95%
     for _, r in widened.iterrows():
         assert (abs(r["z"]) > 1.959964) == (r["position"] != "within the limits")
-

@@ -14,8 +14,10 @@ import pytest
 from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.policeuk import read_police
 
-STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
-                 "LSOA code,LSOA name,Crime type,Last outcome category,Context")
+STREET_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+    "LSOA code,LSOA name,Crime type,Last outcome category,Context"
+)
 
 
 def _expected_street(files: list[Path], authority: str):
@@ -38,8 +40,7 @@ def _expected_street(files: list[Path], authority: str):
 def test_city_of_london_street_counts(real_police):
     files = sorted(real_police.glob("city-of-london/*/*-street.csv"))
     assert len(files) == 25
-    res = read_police("police_street", "police_uk_street", files,
-                      AreaMatcher(["City of London"]))
+    res = read_police("police_street", "police_uk_street", files, AreaMatcher(["City of London"]))
     inside, out, unassigned, by_type_month = _expected_street(files, "City of London")
     totals = res.totals()
     assert totals["rows_read"] == 19950  # SOURCES.md
@@ -51,8 +52,14 @@ def test_city_of_london_street_counts(real_police):
     assert got == dict(by_type_month)
     assert all(a.balanced for a in res.accounts)
     # no crime IDs, coordinates or free text leave intake
-    assert set(res.tidy.columns) == {"month", "lsoa_code", "local_authority", "crime_type",
-                                     "outcome_category", "n"}
+    assert set(res.tidy.columns) == {
+        "month",
+        "lsoa_code",
+        "local_authority",
+        "crime_type",
+        "outcome_category",
+        "n",
+    }
 
 
 def test_neighbouring_borough_from_the_same_force_file(real_police):
@@ -85,8 +92,9 @@ def test_gwent_outcomes_for_newport(real_police):
 
 def test_stop_and_search_is_counted_force_wide(real_police):
     files = sorted(real_police.glob("city-of-london/*/*-stop-and-search.csv"))
-    res = read_police("police_stop_search", "police_uk_stop_search", files,
-                      AreaMatcher(["City of London"]))
+    res = read_police(
+        "police_stop_search", "police_uk_stop_search", files, AreaMatcher(["City of London"])
+    )
     rows = no_coords = 0
     for f in files:
         with f.open(newline="", encoding="utf-8") as fh:
@@ -113,21 +121,32 @@ def _write(path: Path, rows: list[str], newline: str = "\n") -> Path:
 
 def test_messy_street_files(tmp_path):
     area = AreaMatcher(["Brackwell"])
-    jan = _write(tmp_path / "2026-01" / "2026-01-northshire-street.csv", [
-        _row("a1", "2026-01", "E01", "Brackwell 001A", "Burglary", "Under investigation"),
-        _row("", "2026-01", "E01", "Brackwell 001A", "Anti-social behaviour"),
-        _row("a2", "2026-01", "", "", "Robbery", "Under investigation").replace(
-            "On or near Street", "No Location"),
-        _row("a3", "2026-01", "E09", "Dunmere 001A", "Drugs", "Local resolution"),
-        _row("a4", "2026-01", "E02", "The Brackwell 002B", "Violent crime", "x"),
-        _row("a5", "2026-01", "E01", "Brackwell 001A", "Alien abduction", "x"),
-    ], newline="\r\n")
-    feb_old = _write(tmp_path / "old" / "2026-02" / "2026-02-northshire-street.csv",
-                     [_row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs")])
+    jan = _write(
+        tmp_path / "2026-01" / "2026-01-northshire-street.csv",
+        [
+            _row("a1", "2026-01", "E01", "Brackwell 001A", "Burglary", "Under investigation"),
+            _row("", "2026-01", "E01", "Brackwell 001A", "Anti-social behaviour"),
+            _row("a2", "2026-01", "", "", "Robbery", "Under investigation").replace(
+                "On or near Street", "No Location"
+            ),
+            _row("a3", "2026-01", "E09", "Dunmere 001A", "Drugs", "Local resolution"),
+            _row("a4", "2026-01", "E02", "The Brackwell 002B", "Violent crime", "x"),
+            _row("a5", "2026-01", "E01", "Brackwell 001A", "Alien abduction", "x"),
+        ],
+        newline="\r\n",
+    )
+    feb_old = _write(
+        tmp_path / "old" / "2026-02" / "2026-02-northshire-street.csv",
+        [_row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs")],
+    )
     os.utime(feb_old, (1_700_000_000, 1_700_000_000))  # downloaded earlier
-    feb_new = _write(tmp_path / "new" / "2026-02" / "2026-02-northshire-street.csv",
-                     [_row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs"),
-                      _row("b2", "2026-02", "E02", "Brackwell 002B", "Drugs")])
+    feb_new = _write(
+        tmp_path / "new" / "2026-02" / "2026-02-northshire-street.csv",
+        [
+            _row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs"),
+            _row("b2", "2026-02", "E02", "Brackwell 002B", "Drugs"),
+        ],
+    )
     res = read_police("police_street", "police_uk_street", [jan, feb_new, feb_old], area)
     j = next(a for a in res.accounts if "2026-01" in a.file)
     assert (j.rows_read, j.accepted, j.quarantined, j.out_of_area, j.unassigned) == (6, 3, 1, 1, 1)
@@ -137,22 +156,29 @@ def test_messy_street_files(tmp_path):
     assert (old_acc.quarantined, old_acc.accepted) == (1, 0) and "superseded" in old_acc.note
     assert (new_acc.accepted, new_acc.quarantined) == (2, 0)
     assert sorted(set(res.quarantine["reason"])) == [
-        f"superseded by re-sent file {new_acc.file}", "unknown crime type 'Alien abduction'"]
+        f"superseded by re-sent file {new_acc.file}",
+        "unknown crime type 'Alien abduction'",
+    ]
     # "Violent crime" is today's "Violence and sexual offences"; "The Brackwell" is Brackwell
     assert "Violence and sexual offences" in set(res.tidy["crime_type"])
-    assert any(p.category == "quality" and "Alien abduction" in p.description
-               for p in res.problems)
+    assert any(p.category == "quality" and "Alien abduction" in p.description for p in res.problems)
     assert all(a.balanced for a in res.accounts)
 
 
 def test_resent_month_keeps_the_later_file(tmp_path):
     area = AreaMatcher(["Brackwell"])
-    first = _write(tmp_path / "a" / "2026-02" / "2026-02-northshire-street.csv",
-                   [_row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs")])
+    first = _write(
+        tmp_path / "a" / "2026-02" / "2026-02-northshire-street.csv",
+        [_row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs")],
+    )
     os.utime(first, (1_700_000_000, 1_700_000_000))
-    second = _write(tmp_path / "b" / "2026-02" / "2026-02-northshire-street.csv",
-                    [_row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs"),
-                     _row("b2", "2026-02", "E01", "Brackwell 001A", "Drugs")])
+    second = _write(
+        tmp_path / "b" / "2026-02" / "2026-02-northshire-street.csv",
+        [
+            _row("b1", "2026-02", "E01", "Brackwell 001A", "Drugs"),
+            _row("b2", "2026-02", "E01", "Brackwell 001A", "Drugs"),
+        ],
+    )
     res = read_police("police_street", "police_uk_street", [first, second], area)
     a, b = res.accounts
     assert (a.quarantined, a.accepted) == (1, 0) and "superseded" in a.note
@@ -163,9 +189,13 @@ def test_resent_month_keeps_the_later_file(tmp_path):
 def test_zip_from_a_custom_download(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("2026-03/2026-03-northshire-street.csv",
-                    STREET_HEADER + "\n" + _row("c1", "2026-03", "E01", "Brackwell 001A",
-                                                "Shoplifting") + "\n")
+        zf.writestr(
+            "2026-03/2026-03-northshire-street.csv",
+            STREET_HEADER
+            + "\n"
+            + _row("c1", "2026-03", "E01", "Brackwell 001A", "Shoplifting")
+            + "\n",
+        )
         zf.writestr("2026-03/2026-03-northshire-outcomes.csv", "Crime ID,Month\n")
         zf.writestr("README.txt", "hello")
     z = tmp_path / "download.zip"
@@ -175,12 +205,15 @@ def test_zip_from_a_custom_download(tmp_path):
     assert any("not -street.csv files" in n and "README.txt" in n for n in res.notes)
 
 
-@pytest.mark.parametrize("content,reason", [
-    (b"", "empty file"),
-    (b"\x00\x01\x02\xff\xfe" * 50, "not a CSV text file"),
-    (b"Crime ID;Month;LSOA code\n1;2026-01;E01\n", "missing column"),
-    ((STREET_HEADER.replace("Crime type,", "") + "\n").encode(), "missing column"),
-])
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        (b"", "empty file"),
+        (b"\x00\x01\x02\xff\xfe" * 50, "not a CSV text file"),
+        (b"Crime ID;Month;LSOA code\n1;2026-01;E01\n", "missing column"),
+        ((STREET_HEADER.replace("Crime type,", "") + "\n").encode(), "missing column"),
+    ],
+)
 def test_unreadable_files_are_reported_not_fatal(tmp_path, content, reason):
     f = tmp_path / "2026-01" / "2026-01-northshire-street.csv"
     f.parent.mkdir()
@@ -193,9 +226,13 @@ def test_unreadable_files_are_reported_not_fatal(tmp_path, content, reason):
 
 
 def test_tidy_is_sorted_and_typed(tmp_path):
-    f = _write(tmp_path / "2026-01" / "2026-01-x-street.csv", [
-        _row("z", "2026-01", "E02", "Brackwell 002A", "Drugs"),
-        _row("y", "2026-01", "E01", "Brackwell 001A", "Drugs")])
+    f = _write(
+        tmp_path / "2026-01" / "2026-01-x-street.csv",
+        [
+            _row("z", "2026-01", "E02", "Brackwell 002A", "Drugs"),
+            _row("y", "2026-01", "E01", "Brackwell 001A", "Drugs"),
+        ],
+    )
     res = read_police("police_street", "police_uk_street", [f], AreaMatcher(["Brackwell"]))
     assert list(res.tidy["lsoa_code"]) == ["E01", "E02"]
     assert res.tidy["n"].dtype == "int64"
@@ -203,11 +240,18 @@ def test_tidy_is_sorted_and_typed(tmp_path):
 
 
 # Months: missing, cut short, mislabelled, copied, linked -----------------------------------------
-def _month(folder: Path, month: str, n: int, said: str | None = None, force: str = "northshire",
-           ) -> Path:
-    return _write(folder / month / f"{month}-{force}-street.csv",
-                  [_row(f"{month}-{k}", said or month, "E01", "Brackwell 001A", "Drugs")
-                   for k in range(n)], newline="\r\n")
+def _month(
+    folder: Path,
+    month: str,
+    n: int,
+    said: str | None = None,
+    force: str = "northshire",
+) -> Path:
+    return _write(
+        folder / month / f"{month}-{force}-street.csv",
+        [_row(f"{month}-{k}", said or month, "E01", "Brackwell 001A", "Drugs") for k in range(n)],
+        newline="\r\n",
+    )
 
 
 def _read(files: list[Path]):
@@ -230,19 +274,28 @@ def test_a_month_whose_rows_say_another_month_is_not_counted(tmp_path):
 
 
 def test_a_few_rows_of_another_month_are_set_aside_alone(tmp_path):
-    f = _write(tmp_path / "2026-02" / "2026-02-northshire-street.csv", [
-        _row("a", "2026-02", "E01", "Brackwell 001A", "Drugs"),
-        _row("b", "2026-01", "E01", "Brackwell 001A", "Drugs"),
-        _row("c", "2026-02", "E01", "Brackwell 001A", "Drugs")])
+    f = _write(
+        tmp_path / "2026-02" / "2026-02-northshire-street.csv",
+        [
+            _row("a", "2026-02", "E01", "Brackwell 001A", "Drugs"),
+            _row("b", "2026-01", "E01", "Brackwell 001A", "Drugs"),
+            _row("c", "2026-02", "E01", "Brackwell 001A", "Drugs"),
+        ],
+    )
     res = _read([f])
     assert _per_month(res) == {"2026-02": 2}
     assert list(res.quarantine["row"]) == [3]
     assert "not 2026-02, the month its file is named for" in res.quarantine["reason"].iloc[0]
 
 
-@pytest.mark.parametrize("where", ["extra/2026-03-northshire_b-street.csv",
-                                   "2026-04/2026-04-northshire-street.csv",
-                                   "copies/Copy of 2026-03-northshire-street.csv"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "extra/2026-03-northshire_b-street.csv",
+        "2026-04/2026-04-northshire-street.csv",
+        "copies/Copy of 2026-03-northshire-street.csv",
+    ],
+)
 def test_a_copy_of_a_month_is_never_counted_twice(tmp_path, where):
     mar = _month(tmp_path, "2026-03", 5)
     copy = tmp_path / where
@@ -257,8 +310,10 @@ def test_a_copy_of_a_month_is_never_counted_twice(tmp_path, where):
 
 def test_a_file_in_another_months_folder_is_not_counted(tmp_path):
     mar = _month(tmp_path, "2026-03", 2)
-    stray = _write(tmp_path / "2026-04" / "2026-03-northshire-street.csv",
-                   [_row("z", "2026-03", "E01", "Brackwell 001A", "Robbery")])
+    stray = _write(
+        tmp_path / "2026-04" / "2026-03-northshire-street.csv",
+        [_row("z", "2026-03", "E01", "Brackwell 001A", "Robbery")],
+    )
     res = _read([mar, stray])
     assert _per_month(res) == {"2026-03": 2}
     assert any("in the 2026-04 folder but its name says 2026-03" in n for n in res.notes)
@@ -266,8 +321,9 @@ def test_a_file_in_another_months_folder_is_not_counted(tmp_path):
 
 def test_files_without_a_month_in_their_name_never_repeat_a_month(tmp_path):
     mar = _month(tmp_path, "2026-03", 2)
-    other = _write(tmp_path / "odd-street.csv",
-                   [_row("z", "2026-03", "E01", "Brackwell 001A", "Robbery")])
+    other = _write(
+        tmp_path / "odd-street.csv", [_row("z", "2026-03", "E01", "Brackwell 001A", "Robbery")]
+    )
     res = _read([mar, other])
     assert _per_month(res) == {"2026-03": 2}
     assert any("already given by" in n for n in res.notes)
@@ -285,18 +341,23 @@ def test_a_file_cut_short_is_set_aside_whole(tmp_path):
 
 def test_a_malformed_row_is_set_aside_alone_and_never_quoted(tmp_path):
     secret = "c0ffee1234abcdef"
-    f = _write(tmp_path / "2026-03" / "2026-03-northshire-street.csv", [
-        _row("a", "2026-03", "E01", "Brackwell 001A", "Drugs"),
-        f"{secret},2026-03,Force,Force,-1.2345,51.9876,On or near Secret Lane,E01",
-        _row("b", "2026-03", "E01", "Brackwell 001A", "Drugs"),
-        _row("c", "2026-03", "E01", "Brackwell 001A", "Secret Lane, On or near 4"),
-        _row("d", "2026-03", "E01", "Brackwell 001A", "On or near Hidden Road")])
+    f = _write(
+        tmp_path / "2026-03" / "2026-03-northshire-street.csv",
+        [
+            _row("a", "2026-03", "E01", "Brackwell 001A", "Drugs"),
+            f"{secret},2026-03,Force,Force,-1.2345,51.9876,On or near Secret Lane,E01",
+            _row("b", "2026-03", "E01", "Brackwell 001A", "Drugs"),
+            _row("c", "2026-03", "E01", "Brackwell 001A", "Secret Lane, On or near 4"),
+            _row("d", "2026-03", "E01", "Brackwell 001A", "On or near Hidden Road"),
+        ],
+    )
     res = _read([f])
     (acc,) = res.accounts
     assert (acc.rows_read, acc.accepted, acc.quarantined) == (5, 2, 3) and acc.balanced
     assert sorted(res.quarantine["row"]) == [3, 5, 6]  # line numbers, header is line 1
-    everything = " ".join([res.quarantine.to_csv(), *res.notes, acc.note,
-                           *(p.description for p in res.problems)])
+    everything = " ".join(
+        [res.quarantine.to_csv(), *res.notes, acc.note, *(p.description for p in res.problems)]
+    )
     for leaked in (secret, "Secret Lane", "Hidden Road", "-1.2345", "51.9876"):
         assert leaked not in everything
 
@@ -320,9 +381,10 @@ def test_an_unreadable_zip_is_named_and_the_rest_is_read(tmp_path, make):
     z = tmp_path / "download.zip"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("2026-02/2026-02-northshire-street.csv",
-                    STREET_HEADER + "\n" + _row("x", "2026-02", "E01", "Brackwell 001A",
-                                                "Drugs") + "\n")
+        zf.writestr(
+            "2026-02/2026-02-northshire-street.csv",
+            STREET_HEADER + "\n" + _row("x", "2026-02", "E01", "Brackwell 001A", "Drugs") + "\n",
+        )
     data = buf.getvalue()
     if make == "corrupt":
         data = b"PK\x03\x04" + b"\x00garbage" * 20
@@ -338,8 +400,9 @@ def test_an_unreadable_zip_is_named_and_the_rest_is_read(tmp_path, make):
     res = _read([good, z])
     assert _per_month(res) == {"2026-01": 2}
     said = " ".join(res.notes + [f"{a.file}: {a.note}" for a in res.accounts])
-    assert "download.zip" in said and ("not a readable zip" in said
-                                       or "could not be read from its zip" in said)
+    assert "download.zip" in said and (
+        "not a readable zip" in said or "could not be read from its zip" in said
+    )
     assert all(a.balanced for a in res.accounts)
 
 
@@ -353,7 +416,8 @@ def test_a_copy_saved_again_under_another_force_name_is_not_counted_twice(tmp_pa
     assert _per_month(res) == {"2026-03": 12}
     assert any("holds the same records as" in n and again.name in n for n in res.notes)
     # another force's file for the same month with other records is counted
-    btp = _write(tmp_path / "2026-03b" / "2026-03-btp-street.csv",
-                 [_row(f"t{k}", "2026-03", "E01", "Brackwell 001A", "Robbery")
-                  for k in range(12)])
+    btp = _write(
+        tmp_path / "2026-03b" / "2026-03-btp-street.csv",
+        [_row(f"t{k}", "2026-03", "E01", "Brackwell 001A", "Robbery") for k in range(12)],
+    )
     assert _per_month(_read([mar, btp])) == {"2026-03": 24}

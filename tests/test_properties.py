@@ -19,8 +19,9 @@ from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.partner import read_table_dataset
 from reviewkit.intake.policeuk import read_police
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 MONTHS = [str(m) for m in pd.period_range("2023-01", "2027-03", freq="M")]
 periods = st.one_of(st.sampled_from(MONTHS), st.sampled_from(["", "soon", "2026-13", "Jan-26"]))
 values = st.one_of(st.integers(0, 500).map(str), st.sampled_from(["", "x", "-1", "1,200"]))
@@ -38,11 +39,18 @@ def test_partner_rows_are_all_accounted_for(data):
         w.writerow(["Month", "Area", "Reports"])
         w.writerows(data)
         f.write_text(buf.getvalue())
-        source = TableSource.model_validate({"kind": "table", "path": "x", "period_column":
-                                             "Month", "area_column": "Area",
-                                             "measures": {"Reports": "r"}})
-        res = read_table_dataset("d", source, [f], AreaMatcher(["Brackwell"]),
-                                 dt.date(2026, 11, 20))
+        source = TableSource.model_validate(
+            {
+                "kind": "table",
+                "path": "x",
+                "period_column": "Month",
+                "area_column": "Area",
+                "measures": {"Reports": "r"},
+            }
+        )
+        res = read_table_dataset(
+            "d", source, [f], AreaMatcher(["Brackwell"]), dt.date(2026, 11, 20)
+        )
     (acc,) = res.accounts
     nonblank = sum(1 for r in data if any(c.strip() for c in r))
     assert acc.rows_read == nonblank
@@ -55,14 +63,25 @@ def test_partner_rows_are_all_accounted_for(data):
     assert set(res.tidy["area"].str.lower()) <= {"brackwell"}
 
 
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
-          "LSOA name,Crime type,Last outcome category,Context")
-street_rows = st.lists(st.tuples(
-    st.sampled_from(["2026-01", "2026-02", "", "bad"]),
-    st.sampled_from([("E01", "Brackwell 001A"), ("E02", "The Brackwell 002A"),
-                     ("E09", "Dunmere 001A"), ("", "")]),
-    st.sampled_from(["Burglary", "Drugs", "Violent crime", "Anti-social behaviour", "Zzz", ""]),
-), max_size=60)
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+    "LSOA name,Crime type,Last outcome category,Context"
+)
+street_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["2026-01", "2026-02", "", "bad"]),
+        st.sampled_from(
+            [
+                ("E01", "Brackwell 001A"),
+                ("E02", "The Brackwell 002A"),
+                ("E09", "Dunmere 001A"),
+                ("", ""),
+            ]
+        ),
+        st.sampled_from(["Burglary", "Drugs", "Violent crime", "Anti-social behaviour", "Zzz", ""]),
+    ),
+    max_size=60,
+)
 
 
 @SETTINGS
@@ -77,9 +96,13 @@ def test_police_rows_are_all_accounted_for(data):
     assert t["rows_read"] == len(data)
     assert all(a.balanced for a in res.accounts)
     assert (int(res.tidy["n"].sum()) if len(res.tidy) else 0) == t["accepted"]
-    inside = sum(1 for m, (code, _), ct in data
-                 if m == "2026-01" and code in ("E01", "E02")
-                 and ct in ("Burglary", "Drugs", "Violent crime", "Anti-social behaviour"))
+    inside = sum(
+        1
+        for m, (code, _), ct in data
+        if m == "2026-01"
+        and code in ("E01", "E02")
+        and ct in ("Burglary", "Drugs", "Violent crime", "Anti-social behaviour")
+    )
     assert t["accepted"] == inside
 
 
@@ -89,9 +112,13 @@ monthly = st.dictionaries(st.sampled_from(MONTHS[:36]), st.integers(0, 1000), mi
 @SETTINGS
 @given(monthly, st.sampled_from(["quarter", "financial_year"]))
 def test_aggregation_keeps_totals(counts, period_type):
-    frame = pd.DataFrame({"period_start": sorted(counts), "num": [float(counts[m]) for m in
-                                                                  sorted(counts)],
-                          "den": float("nan")})
+    frame = pd.DataFrame(
+        {
+            "period_start": sorted(counts),
+            "num": [float(counts[m]) for m in sorted(counts)],
+            "den": float("nan"),
+        }
+    )
     out = to_periods(frame, "month", period_type)
     length = 3 if period_type == "quarter" else 12
     # every whole period's total is the sum of its months; partial periods are left out
@@ -105,11 +132,17 @@ def test_aggregation_keeps_totals(counts, period_type):
 
 
 FOLDER_MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
-month_plan = st.fixed_dictionaries({m: st.tuples(
-    st.integers(1, 6),  # records that month
-    st.sampled_from(["kept", "missing", "copied", "copied as next month", "mislabelled",
-                     "cut short"]),
-) for m in FOLDER_MONTHS})
+month_plan = st.fixed_dictionaries(
+    {
+        m: st.tuples(
+            st.integers(1, 6),  # records that month
+            st.sampled_from(
+                ["kept", "missing", "copied", "copied as next month", "mislabelled", "cut short"]
+            ),
+        )
+        for m in FOLDER_MONTHS
+    }
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -121,8 +154,9 @@ def test_generated_police_folders_never_count_a_month_twice(plan):
     from reviewkit.inputs.register import walk_files
 
     def rows(month: str, n: int, said: str) -> bytes:
-        lines = [HEADER] + [f"{month}-{k},{said},F,F,,,,E01,Brackwell 001A,Drugs,,"
-                            for k in range(n)]
+        lines = [HEADER] + [
+            f"{month}-{k},{said},F,F,,,,E01,Brackwell 001A,Drugs,," for k in range(n)
+        ]
         return ("\r\n".join(lines) + "\r\n").encode()
 
     with tempfile.TemporaryDirectory() as tmp:

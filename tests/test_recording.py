@@ -29,8 +29,9 @@ def _seasonal(level: float, trend: float = 0.0) -> list[float]:
     out = []
     for i, m in enumerate(MONTHS):
         month = int(m[5:])
-        out.append(level * (1 + 0.12 * np.sin(2 * np.pi * (month - 4) / 12))
-                   * (1 + trend) ** (i / 12))
+        out.append(
+            level * (1 + 0.12 * np.sin(2 * np.pi * (month - 4) / 12)) * (1 + trend) ** (i / 12)
+        )
     return out
 
 
@@ -38,10 +39,21 @@ def test_the_real_case_criminal_damage_and_burglary():
     # shaped like the real force: criminal damage ~50 -> ~600 a month force-wide in one
     # month, burglary tripling at the same time; a partnership is about a tenth of the force
     at = "2025-04"
-    mine = _rows({"Criminal damage and arson": _step(5, 60, at),
-                  "Burglary": _step(12, 36, at), "Shoplifting": _seasonal(40, 0.12)})
-    rest = _rows({"Criminal damage and arson": _step(45, 540, at),
-                  "Burglary": _step(110, 330, at), "Shoplifting": _seasonal(360, 0.12)}, 4)
+    mine = _rows(
+        {
+            "Criminal damage and arson": _step(5, 60, at),
+            "Burglary": _step(12, 36, at),
+            "Shoplifting": _seasonal(40, 0.12),
+        }
+    )
+    rest = _rows(
+        {
+            "Criminal damage and arson": _step(45, 540, at),
+            "Burglary": _step(110, 330, at),
+            "Shoplifting": _seasonal(360, 0.12),
+        },
+        4,
+    )
     found = detect(mine, rest, MONTHS).set_index("crime_type")
     assert set(found.index) == {"Criminal damage and arson", "Burglary"}
     assert set(found["month"]) == {at}
@@ -70,8 +82,9 @@ def test_seasons_trends_and_small_counts_are_not_steps(expected):
 def test_a_step_down_is_found_too():
     y = pd.Series(np.random.default_rng(8).poisson(_step(90, 30, "2024-07")), index=MONTHS)
     step = find_step(y)
-    assert step is not None and step.month == "2024-07" and step.ratio == pytest.approx(1 / 3,
-                                                                                       rel=0.2)
+    assert (
+        step is not None and step.month == "2024-07" and step.ratio == pytest.approx(1 / 3, rel=0.2)
+    )
 
 
 def test_no_false_alarm_on_real_police_files(real_police):

@@ -18,9 +18,17 @@ import pytest
 
 from conftest import BRACKWELL, ROOT, reviewkit
 
-STABLE = ("tidy/*.parquet", "tables/*.csv", "review_tables.xlsx", "charts/*.png", "charts/*.svg",
-          "charts/*.txt", "difficulties_log.csv",
-          "quarantine/*.csv", "tidy/data_dictionary.csv")
+STABLE = (
+    "tidy/*.parquet",
+    "tables/*.csv",
+    "review_tables.xlsx",
+    "charts/*.png",
+    "charts/*.svg",
+    "charts/*.txt",
+    "difficulties_log.csv",
+    "quarantine/*.csv",
+    "tidy/data_dictionary.csv",
+)
 
 
 def _copy_outputs(cycle_run, tmp_path: Path) -> tuple[Path, dict[str, str]]:
@@ -30,8 +38,11 @@ def _copy_outputs(cycle_run, tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for pattern in STABLE
-            for p in sorted(folder.glob(pattern))}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for pattern in STABLE
+        for p in sorted(folder.glob(pattern))
+    }
 
 
 def _output_kinds(folder: Path) -> dict[str, list[list[str]]]:
@@ -39,8 +50,9 @@ def _output_kinds(folder: Path) -> dict[str, list[list[str]]]:
     kinds = {}
     for nb in sorted(folder.glob("notebooks/*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-        kinds[nb.name] = [sorted(k for o in c.get("outputs", []) for k in o.get("data", {}))
-                          for c in cells]
+        kinds[nb.name] = [
+            sorted(k for o in c.get("outputs", []) for k in o.get("data", {})) for c in cells
+        ]
     return kinds
 
 
@@ -52,8 +64,13 @@ def test_reruns_are_byte_identical_with_forked_and_plain_kernels(cycle_run, tmp_
     first_kinds = _output_kinds(outputs / BRACKWELL / "e2e")
     assert len(first) > 10
     assert any("image/png" in cell for cells in first_kinds.values() for cell in cells)
-    res = reviewkit("run", str(cycle_run["params"]), "--force", "--quiet",
-                    env={**env, "REVIEWKIT_KERNELS": "plain"})
+    res = reviewkit(
+        "run",
+        str(cycle_run["params"]),
+        "--force",
+        "--quiet",
+        env={**env, "REVIEWKIT_KERNELS": "plain"},
+    )
     assert res.returncode == 0, res.stderr
     second = _snapshot(outputs / BRACKWELL / "e2e")
     assert second.keys() == first.keys()
@@ -79,8 +96,11 @@ def test_a_changed_input_file_is_detected_and_named(cycle_run, tmp_path):
     manifest = outputs / BRACKWELL / "e2e" / "manifest.json"
     before = json.loads(manifest.read_text())
     for entry in before["inputs"]:
-        entry["path"] = entry["path"].replace(str(cycle_run["data"]), str(data)).replace(
-            str(cycle_run["params"]), str(params))
+        entry["path"] = (
+            entry["path"]
+            .replace(str(cycle_run["data"]), str(data))
+            .replace(str(cycle_run["params"]), str(params))
+        )
         entry["sha256"] = hashlib.sha256(Path(entry["path"]).read_bytes()).hexdigest()
     manifest.write_text(json.dumps(before))
     asb = sorted((data / "brackwell" / "council_asb").glob("*.csv"))[-1]
@@ -124,15 +144,21 @@ def _all_gone(pids: list[int], within: float = 15.0) -> bool:
     return True
 
 
-def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cycle_run,
-                                                                              tmp_path):
+def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cycle_run, tmp_path):
     outputs, env = _copy_outputs(cycle_run, tmp_path)
-    before = {str(p.relative_to(outputs)): p.read_bytes()
-              for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
+    before = {
+        str(p.relative_to(outputs)): p.read_bytes()
+        for p in (outputs / BRACKWELL / "e2e").rglob("*")
+        if p.is_file()
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reviewkit", "run", str(cycle_run["params"]), "--force",
-         "--quiet"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "reviewkit", "run", str(cycle_run["params"]), "--force", "--quiet"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 120
     try:
         while time.time() < deadline:
@@ -148,8 +174,11 @@ def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cy
         proc.wait()
     # kernels run in sessions of their own: they see their parent gone and stop
     assert _all_gone(left), f"processes left behind: {[p for p in left if _running(p)]}"
-    after = {str(p.relative_to(outputs)): p.read_bytes()
-             for p in (outputs / BRACKWELL / "e2e").rglob("*") if p.is_file()}
+    after = {
+        str(p.relative_to(outputs)): p.read_bytes()
+        for p in (outputs / BRACKWELL / "e2e").rglob("*")
+        if p.is_file()
+    }
     assert after == before
     assert list(outputs.glob(f"{BRACKWELL}/.e2e.run-*"))  # the interrupted run's files stay
     # a second run while this one holds the lock is refused
@@ -175,17 +204,24 @@ COORDINATE = re.compile(rb"(?<![\d.])-?\d{1,3}\.\d{6}(?!\d)")
 
 def test_no_crime_ids_coordinates_or_free_text_leave_intake(cycle_run):
     out = cycle_run["cycle"]
-    files = [*out.glob("tidy/*"), *out.glob("tables/*"), *out.glob("*.html"),
-             *out.glob("analysis/*.html"), *out.glob("quarantine/*"),
-             out / "difficulties_log.csv", out / "review_tables.xlsx"]
+    files = [
+        *out.glob("tidy/*"),
+        *out.glob("tables/*"),
+        *out.glob("*.html"),
+        *out.glob("analysis/*.html"),
+        *out.glob("quarantine/*"),
+        out / "difficulties_log.csv",
+        out / "review_tables.xlsx",
+    ]
     assert len(files) > 10
     for f in files:
         data = f.read_bytes()
         if f.suffix == ".parquet":
             data = pd.read_parquet(f).to_csv().encode()
         if f.suffix == ".xlsx":
-            data = b"".join(sheet.to_csv().encode()
-                            for sheet in pd.read_excel(f, sheet_name=None).values())
+            data = b"".join(
+                sheet.to_csv().encode() for sheet in pd.read_excel(f, sheet_name=None).values()
+            )
         assert not CRIME_ID.search(data), f
         if f.suffix != ".html":  # charts are images; HTML text is checked below
             assert not COORDINATE.search(data), f
@@ -197,16 +233,23 @@ def test_no_crime_ids_coordinates_or_free_text_leave_intake(cycle_run):
         body = re.sub(rb'src="data:[^"]*"', b"", html.read_bytes())
         assert not COORDINATE.search(body), html
     # the personal-looking columns are named (never their contents) in the data quality report
-    assert "Case officer notes" in json.loads((out / "intake.json").read_text())[
-        "dropped_columns"]["council_asb"]
+    assert (
+        "Case officer notes"
+        in json.loads((out / "intake.json").read_text())["dropped_columns"]["council_asb"]
+    )
 
 
-@pytest.mark.parametrize("path,ignored", [("data/raw/x/file.csv", True),
-                                          ("outputs/e2e/report.html", True),
-                                          ("data/raw/.gitkeep", False),
-                                          ("outputs/.gitkeep", False),
-                                          ("lib/reviewkit/__init__.py", False),
-                                          ("tests/fixtures/bad_inputs/empty.csv", False)])
+@pytest.mark.parametrize(
+    "path,ignored",
+    [
+        ("data/raw/x/file.csv", True),
+        ("outputs/e2e/report.html", True),
+        ("data/raw/.gitkeep", False),
+        ("outputs/.gitkeep", False),
+        ("lib/reviewkit/__init__.py", False),
+        ("tests/fixtures/bad_inputs/empty.csv", False),
+    ],
+)
 def test_raw_data_and_outputs_are_ignored_by_git(path, ignored):
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")

@@ -23,8 +23,12 @@ def test_the_street_table_is_found_whatever_its_dataset_is_called(cycle_run, tmp
     for name in ("data_requests.yaml", "strategy.yaml"):
         source = cycle_run["data"] / "brackwell" / name
         inputs[source] = tmp_path / name
-        inputs[source].write_text(source.read_text(encoding="utf-8").replace(
-            "dataset: police_street", "dataset: street_crime"), encoding="utf-8")
+        inputs[source].write_text(
+            source.read_text(encoding="utf-8").replace(
+                "dataset: police_street", "dataset: street_crime"
+            ),
+            encoding="utf-8",
+        )
     params = cycle_run["params"].read_text(encoding="utf-8")
     for source, copy in inputs.items():
         params = params.replace(str(source), str(copy))

@@ -10,8 +10,7 @@ import pytest
 from conftest import CHROMIUM_ARGS, HOSTILE, ROOT, chromium_path, need
 
 pytestmark = pytest.mark.browser
-REPORTS = ("review_report.html", "community_update.html", "data_quality.html",
-           "planning_pack.html")
+REPORTS = ("review_report.html", "community_update.html", "data_quality.html", "planning_pack.html")
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +43,13 @@ def opened(browser, cycle_run):
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(shots / name.replace(".html", ".png")))
         axe = Axe().run(page)
-        pages[name] = {"page": page, "url": url, "requests": requests, "dialogs": dialogs,
-                       "axe": axe}
+        pages[name] = {
+            "page": page,
+            "url": url,
+            "requests": requests,
+            "dialogs": dialogs,
+            "axe": axe,
+        }
     return pages
 
 
@@ -67,8 +71,17 @@ def test_no_code_prompts_or_warnings(opened, name):
     page = opened[name]["page"]
     text = page.inner_text("body")
     html = page.content()
-    for marker in ("In [", "Out[", "import ", "display(", "Traceback", "Warning",
-                   "warnings.warn", "DeprecationWarning", "FutureWarning"):
+    for marker in (
+        "In [",
+        "Out[",
+        "import ",
+        "display(",
+        "Traceback",
+        "Warning",
+        "warnings.warn",
+        "DeprecationWarning",
+        "FutureWarning",
+    ):
         assert marker not in text, marker
     assert page.locator("pre, code, .jp-InputArea, .input_area, script").count() == 0
     # no empty output boxes: every output nbconvert wrote holds something a reader sees
@@ -82,8 +95,10 @@ def test_no_code_prompts_or_warnings(opened, name):
 def test_structure_for_readers(opened, name):
     page = opened[name]["page"]
     assert page.locator("h1").count() == 1
-    levels = [int(t[1]) for t in page.eval_on_selector_all(
-        "h1, h2, h3, h4", "els => els.map(e => e.tagName)")]
+    levels = [
+        int(t[1])
+        for t in page.eval_on_selector_all("h1, h2, h3, h4", "els => els.map(e => e.tagName)")
+    ]
     assert levels[0] == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     for img in page.locator("img").all():

@@ -18,12 +18,22 @@ from reviewkit.inputs.register import POLICE_KINDS
 from reviewkit.inputs.strategy import MEASURES
 from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
 
-REPORTS = ("review_report.html", "community_update.html", "data_quality.html",
-           "planning_pack.html")
+REPORTS = ("review_report.html", "community_update.html", "data_quality.html", "planning_pack.html")
 # The vocabularies' raw codes: none may reach a reader.
-RAW_CODES = sorted({*VARIATION_TEXT, *ASSURANCE_TEXT, *(m for m in MEASURES if "_" in m),
-                    "financial_year", *POLICE_KINDS, "after_review_period", "out_of_area",
-                    "rows_read", "received_from", "not_assessable"})
+RAW_CODES = sorted(
+    {
+        *VARIATION_TEXT,
+        *ASSURANCE_TEXT,
+        *(m for m in MEASURES if "_" in m),
+        "financial_year",
+        *POLICE_KINDS,
+        "after_review_period",
+        "out_of_area",
+        "rows_read",
+        "received_from",
+        "not_assessable",
+    }
+)
 REVIEW = {"Brackwell": ("2025-10", "2026-09"), "Ashbourne": ("2025-07", "2026-06")}
 
 
@@ -45,8 +55,9 @@ def _independent(data: Path, authority: str, first: str, last: str) -> tuple[int
 
 def _field(html: str, indicator: str, field: str) -> str:
     """The text of the first traceable number for an indicator's field (any attribute order)."""
-    for attrs, text in re.findall(r'<span([^>]*\bdata-indicator="[^"]*"[^>]*)>([^<]*)</span>',
-                                  html):
+    for attrs, text in re.findall(
+        r'<span([^>]*\bdata-indicator="[^"]*"[^>]*)>([^<]*)</span>', html
+    ):
         if f'data-indicator="{indicator}"' in attrs and f'data-field="{field}"' in attrs:
             return text
     raise AssertionError(f"{indicator}.{field} not in the report")
@@ -82,22 +93,24 @@ def test_each_report_in_a_batch_is_its_own_partnerships(batch_run, la):
     _, upto = _independent(batch_run["data"], la, "0000-00", last)
     assert police["accepted"].sum() == upto
     assert f"{name}: data quality report" in (folder / "data_quality.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_the_batch_wrote_one_folder_per_partnership(batch_run):
     assert "2 of 2 cycles finished" in batch_run["stdout"]
-    assert sorted(p.name for p in batch_run["outputs"].iterdir() if not p.name.startswith(
-        ".") and p.is_dir()) == ["ashbourne_community_safety_partnership", BRACKWELL]
+    assert sorted(
+        p.name for p in batch_run["outputs"].iterdir() if not p.name.startswith(".") and p.is_dir()
+    ) == ["ashbourne_community_safety_partnership", BRACKWELL]
 
 
 def test_a_second_run_is_refused_naming_its_own_folder(batch_run):
     before = (batch_run["folders"]["Brackwell"] / "manifest.json").read_bytes()
-    res = reviewkit("run", str(batch_run["params"]["Ashbourne"]), "--quiet",
-                    env=batch_run["env"])
+    res = reviewkit("run", str(batch_run["params"]["Ashbourne"]), "--quiet", env=batch_run["env"])
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "ashbourne_community_safety_partnership/2025-26 holds a finished review cycle" in (
-        res.stderr)
+        res.stderr
+    )
     assert (batch_run["folders"]["Brackwell"] / "manifest.json").read_bytes() == before
 
 
@@ -105,15 +118,21 @@ def test_a_second_run_is_refused_naming_its_own_folder(batch_run):
 def test_a_misspelt_crime_type_is_refused_by_check_and_run(batch_run, tmp_path):
     strategy = tmp_path / "strategy.yaml"
     text = (batch_run["data"] / "brackwell" / "strategy.yaml").read_text(encoding="utf-8")
-    strategy.write_text(text.replace('crime_types: ["Burglary"]', 'crime_types: ["Burglery"]'),
-                        encoding="utf-8")
+    strategy.write_text(
+        text.replace('crime_types: ["Burglary"]', 'crime_types: ["Burglery"]'), encoding="utf-8"
+    )
     params = tmp_path / "p.yaml"
-    params.write_text(batch_run["params"]["Brackwell"].read_text().replace(
-        str(batch_run["data"] / "brackwell" / "strategy.yaml"), str(strategy)))
+    params.write_text(
+        batch_run["params"]["Brackwell"]
+        .read_text()
+        .replace(str(batch_run["data"] / "brackwell" / "strategy.yaml"), str(strategy))
+    )
     outputs = tmp_path / "outputs"
     env = {**batch_run["env"], "REVIEWKIT_OUTPUTS": str(outputs)}
-    expected = (f"{strategy}: key 'indicators.6.filter.crime_types': 'Burglery' is not a "
-                "data.police.uk crime type. Did you mean 'Burglary'?")
+    expected = (
+        f"{strategy}: key 'indicators.6.filter.crime_types': 'Burglery' is not a "
+        "data.police.uk crime type. Did you mean 'Burglary'?"
+    )
     for command in ("check", "run"):
         res = reviewkit(command, str(params), env=env)
         assert res.returncode == 1 and "Traceback" not in res.stderr, command
@@ -124,8 +143,9 @@ def test_a_misspelt_crime_type_is_refused_by_check_and_run(batch_run, tmp_path):
 # Case 3: received dates and late data -----------------------------------------------------------
 def test_a_received_date_after_the_review_date_is_flagged_and_late_data_logged(batch_run):
     folder = batch_run["folders"]["Ashbourne"]
-    comp = pd.read_csv(folder / "tables" / "completeness.csv", dtype=str,
-                       keep_default_na=False).set_index("dataset")
+    comp = pd.read_csv(
+        folder / "tables" / "completeness.csv", dtype=str, keep_default_na=False
+    ).set_index("dataset")
     assert comp.loc["council_asb", "received"] == LATE_SEEN
     assert comp.loc["council_asb", "received_from"] == "receipt record"
     assert comp.loc["council_asb", "received_after_review_date"] == "True"
@@ -136,21 +156,24 @@ def test_a_received_date_after_the_review_date_is_flagged_and_late_data_logged(b
     late = log[(log["dataset"] == "council_asb") & (log["category"] == "late")]
     assert late["description"].tolist() == [
         f"ASB reports received by the council: received {LATE_SEEN} (date from the receipt "
-        "record), after it was due (31 October 2026)."]
+        "record), after it was due (31 October 2026)."
+    ]
     planning = visible_text((folder / "planning_pack.html").read_text(encoding="utf-8"))
     assert f"received {LATE_SEEN} (date from the receipt record)" in planning
     # Brackwell's fire data came late by its register's date: logged too
-    b = visible_text((batch_run["folders"]["Brackwell"] / "planning_pack.html").read_text(
-        encoding="utf-8"))
-    assert "Deliberate fires by local authority: received 2026-11-05 (date from the register)" \
-        in b
+    b = visible_text(
+        (batch_run["folders"]["Brackwell"] / "planning_pack.html").read_text(encoding="utf-8")
+    )
+    assert "Deliberate fires by local authority: received 2026-11-05 (date from the register)" in b
 
 
 def test_check_says_which_date_and_from_where(batch_run):
     res = reviewkit("check", str(batch_run["params"]["Ashbourne"]), env=batch_run["env"])
     assert res.returncode == 1 and "Traceback" not in res.stderr
-    assert (f"council_asb: complete (late, due 2026-10-31); received {LATE_SEEN} (from the "
-            "receipt record) is AFTER the review date 2026-11-20") in res.stdout
+    assert (
+        f"council_asb: complete (late, due 2026-10-31); received {LATE_SEEN} (from the "
+        "receipt record) is AFTER the review date 2026-11-20"
+    ) in res.stdout
     assert "police_street: complete; received 2026-10-28 (from the register)" in res.stdout
 
 
@@ -158,8 +181,9 @@ def test_check_says_which_date_and_from_where(batch_run):
 def test_rows_after_the_review_period_are_accounted_for_never_counted(batch_run):
     folder = batch_run["folders"]["Ashbourne"]
     rec = pd.read_csv(folder / "tables" / "reconciliation.csv")
-    by = rec.groupby("dataset")[["rows_read", "accepted", "quarantined", "out_of_area",
-                                 "unassigned", "after_review_period"]].sum()
+    by = rec.groupby("dataset")[
+        ["rows_read", "accepted", "quarantined", "out_of_area", "unassigned", "after_review_period"]
+    ].sum()
     later = sum(1 for row in police_rows(batch_run["data"]) if row["Month"] > "2026-06")
     assert by.loc["police_street", "after_review_period"] == later > 0
     assert by.loc["council_asb", "after_review_period"] == 3  # July to September 2026
@@ -172,11 +196,12 @@ def test_rows_after_the_review_period_are_accounted_for_never_counted(batch_run)
 
 # Case 5: every sentence true of this cycle ------------------------------------------------------
 def test_sources_are_the_datasets_actually_used(batch_run):
-    html = (batch_run["folders"]["Brackwell"] / "community_update.html").read_text(
-        encoding="utf-8")
+    html = (batch_run["folders"]["Brackwell"] / "community_update.html").read_text(encoding="utf-8")
     about = visible_text(html.split('id="about"')[1])
-    assert "Street-level crime and anti-social behaviour (data.police.uk), from Northshire " \
-           "Police" in about
+    assert (
+        "Street-level crime and anti-social behaviour (data.police.uk), from Northshire "
+        "Police" in about
+    )
     assert "the health service" not in about
     # youth justice data never arrived and the A&E data is partial: neither gave a figure
     assert "Youth Justice" not in about and "NHS" not in about
@@ -201,14 +226,15 @@ def test_no_raw_code_reaches_any_report(batch_run, cycle_run):
 # Case 6: a whole-period measure with no whole period ------------------------------------------
 def test_a_financial_year_over_october_to_september_is_not_assessable(batch_run):
     folder = batch_run["folders"]["Brackwell"]
-    sc = pd.read_csv(folder / "tables" / "scorecard.csv", keep_default_na=False).set_index(
-        "id")
+    sc = pd.read_csv(folder / "tables" / "scorecard.csv", keep_default_na=False).set_index("id")
     assert sc.loc["violence_fy", "assessable"] in (False, "False")
     assert "holds no whole financial year (April to March)" in sc.loc["violence_fy", "reason"]
     board = visible_text((folder / "review_report.html").read_text(encoding="utf-8"))
     summary = board.split("Executive summary")[1].split("Scorecard")[0]
-    assert "Violence and sexual offences by financial year (the review period (October 2025 " \
-           "to September 2026) holds no whole financial year" in summary
+    assert (
+        "Violence and sexual offences by financial year (the review period (October 2025 "
+        "to September 2026) holds no whole financial year" in summary
+    )
     assert "0 against 0" not in board
     community = visible_text((folder / "community_update.html").read_text(encoding="utf-8"))
     assert "violent crimes in a financial year" not in community
@@ -219,8 +245,12 @@ def test_a_batch_refuses_two_params_files_for_one_folder_before_running(batch_ru
     copy = tmp_path / "copy.yaml"
     shutil.copy(batch_run["params"]["Brackwell"], copy)
     outputs = tmp_path / "outputs"
-    res = reviewkit("run", str(batch_run["params"]["Brackwell"]), str(copy),
-                    env={**batch_run["env"], "REVIEWKIT_OUTPUTS": str(outputs)})
+    res = reviewkit(
+        "run",
+        str(batch_run["params"]["Brackwell"]),
+        str(copy),
+        env={**batch_run["env"], "REVIEWKIT_OUTPUTS": str(outputs)},
+    )
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "Nothing was run" in res.stderr and str(copy) in res.stderr
     assert not outputs.exists() or not list(outputs.glob("*/*"))

@@ -17,10 +17,28 @@ from reviewkit.methods.spc import (
 )
 
 # set.seed(123); rnorm(20) in R: the series behind NHSRplotthedots' ptd_spc snapshots.
-RNORM_123 = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499,
-             0.46091621, -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383,
-             0.40077145, 0.11068272, -0.55584113, 1.78691314, 0.49785048, -1.96661716,
-             0.70135590, -0.47279141]
+RNORM_123 = [
+    -0.56047565,
+    -0.23017749,
+    1.55870831,
+    0.07050839,
+    0.12928774,
+    1.71506499,
+    0.46091621,
+    -1.26506123,
+    -0.68685285,
+    -0.44566197,
+    1.22408180,
+    0.35981383,
+    0.40077145,
+    0.11068272,
+    -0.55584113,
+    1.78691314,
+    0.49785048,
+    -1.96661716,
+    0.70135590,
+    -0.47279141,
+]
 
 
 def test_published_limits_whole_series():
@@ -36,9 +54,11 @@ def test_published_limits_by_facet():
     # snapshot with a facet of two groups of ten: 0.0746/-2.60/2.75 and 0.209/-3.28/3.70
     a, b = xmr(RNORM_123[:10]), xmr(RNORM_123[10:])
     assert (a["mean"].iloc[0], a["lpl"].iloc[0], a["upl"].iloc[0]) == pytest.approx(
-        (0.0746, -2.60, 2.75), abs=5e-3)
+        (0.0746, -2.60, 2.75), abs=5e-3
+    )
     assert (b["mean"].iloc[0], b["lpl"].iloc[0], b["upl"].iloc[0]) == pytest.approx(
-        (0.209, -3.28, 3.70), abs=5e-3)
+        (0.209, -3.28, 3.70), abs=5e-3
+    )
 
 
 def test_rebase_matches_separate_groups():
@@ -171,8 +191,7 @@ def test_gaps_are_refused():
 def _falling_above_the_mean():
     # alternating 8/12 (mean about 10, wide limits), then a strictly falling run from 12 at
     # position 9 to 8 at position 17 (nine points, most of them above the mean), then 12, 8
-    return [8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 11.9, 11.5, 11.2, 11.0, 10.8, 10.6, 10.4, 8,
-            12, 8]
+    return [8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 11.9, 11.5, 11.2, 11.0, 10.8, 10.6, 10.4, 8, 12, 8]
 
 
 def test_a_falling_trend_above_the_mean_is_a_concern_when_higher_is_better():

@@ -15,8 +15,16 @@ from hypothesis import strategies as st
 from reviewkit.store.spreadsheet import read_csv, safe_cell, unsafe_cell, write_csv
 from reviewkit.store.tables import CycleStore
 
-HOSTILE = ['=HYPERLINK("http://evil.example/x","click")', "=cmd|' /C calc'!A0", "+SUM(A1)",
-           "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1+1", "\r=1+1", "\n=1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/x","click")',
+    "=cmd|' /C calc'!A0",
+    "+SUM(A1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -25,8 +33,9 @@ def test_formula_text_is_neutralised(text):
     assert unsafe_cell(safe_cell(text)) == text
 
 
-@pytest.mark.parametrize("value", [-3, -3.5, 0, "-3", "+1.5", "-1,200", "-12%", "1e5",
-                                   "Burglary", "", None])
+@pytest.mark.parametrize(
+    "value", [-3, -3.5, 0, "-3", "+1.5", "-1,200", "-12%", "1e5", "Burglary", "", None]
+)
 def test_numbers_and_plain_text_are_unchanged(value):
     assert safe_cell(value) == value
 
@@ -34,16 +43,25 @@ def test_numbers_and_plain_text_are_unchanged(value):
 def _first_chars_safe(path) -> list[str]:
     with path.open(newline="", encoding="utf-8") as f:
         cells = [c for row in csv.reader(f) for c in row]
-    return [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r", "\n")
-            or (c[:1] == "-" and not c[1:].replace(".", "", 1).isdigit())]
+    return [
+        c
+        for c in cells
+        if c[:1] in ("=", "+", "@", "\t", "\r", "\n")
+        or (c[:1] == "-" and not c[1:].replace(".", "", 1).isdigit())
+    ]
 
 
 def test_tables_csv_and_the_workbook_hold_no_live_formula(tmp_path):
     from reviewkit.report.publish import build_workbook, cycle_tables
     from reviewkit.store.layout import CycleLayout
 
-    frame = pd.DataFrame({"partnership": HOSTILE, "rate": [-3.5, -1, 0, 2, -0.25, 1, 2, 3],
-                          HOSTILE[0]: ["a\x00b\x1f", "x", "y", "z", "", "", "", ""]})
+    frame = pd.DataFrame(
+        {
+            "partnership": HOSTILE,
+            "rate": [-3.5, -1, 0, 2, -0.25, 1, 2, 3],
+            HOSTILE[0]: ["a\x00b\x1f", "x", "y", "z", "", "", "", ""],
+        }
+    )
     CycleStore(tmp_path).write_table("benchmarking", frame)
     path = tmp_path / "tables" / "benchmarking.csv"
     assert _first_chars_safe(path) == []
@@ -52,8 +70,13 @@ def test_tables_csv_and_the_workbook_hold_no_live_formula(tmp_path):
     assert list(back["rate"]) == list(frame["rate"])
     # the workbook reads the tables back and writes their text as text
     tables = cycle_tables(CycleLayout(tmp_path))
-    (tmp_path / "t.xlsx").write_bytes(build_workbook(tables, pd.DataFrame(
-        columns=["file", "table", "column", "label", "type", "meaning", "source"]), "t"))
+    (tmp_path / "t.xlsx").write_bytes(
+        build_workbook(
+            tables,
+            pd.DataFrame(columns=["file", "table", "column", "label", "type", "meaning", "source"]),
+            "t",
+        )
+    )
     for sheet in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
         xml = zipfile.ZipFile(tmp_path / "t.xlsx").read(sheet).decode()
         assert "<f>" not in xml and "<f " not in xml  # no formula element anywhere

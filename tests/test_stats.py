@@ -12,9 +12,17 @@ from reviewkit.methods import exact_tests as stats
 
 # Exact Poisson 95% limits (Garwood), as tabulated e.g. in the Public Health England technical
 # guide "Confidence intervals for rates" (Byar/exact tables).
-@pytest.mark.parametrize("x,low,high", [(0, 0.0, 3.689), (1, 0.0253, 5.572), (2, 0.2422, 7.225),
-                                        (5, 1.6235, 11.668), (10, 4.7954, 18.390),
-                                        (20, 12.217, 30.889)])
+@pytest.mark.parametrize(
+    "x,low,high",
+    [
+        (0, 0.0, 3.689),
+        (1, 0.0253, 5.572),
+        (2, 0.2422, 7.225),
+        (5, 1.6235, 11.668),
+        (10, 4.7954, 18.390),
+        (20, 12.217, 30.889),
+    ],
+)
 def test_poisson_ci_matches_tables(x, low, high):
     lo, hi = stats.poisson_ci(x)
     assert lo == pytest.approx(low, abs=5e-4)
@@ -31,12 +39,20 @@ def test_rate_ci_scales_the_count_interval():
 def _two_sided_binomial_p(k, n, p):
     """Two-sided exact p-value by summing outcomes no more likely than the one seen."""
     pk = sps.binom.pmf(k, n, p)
-    return min(1.0, sum(sps.binom.pmf(i, n, p) for i in range(n + 1)
-                        if sps.binom.pmf(i, n, p) <= pk * (1 + 1e-7)))
+    return min(
+        1.0,
+        sum(
+            sps.binom.pmf(i, n, p)
+            for i in range(n + 1)
+            if sps.binom.pmf(i, n, p) <= pk * (1 + 1e-7)
+        ),
+    )
 
 
-@pytest.mark.parametrize("a,ta,b,tb", [(10, 12, 3, 12), (4, 12, 4, 12), (0, 12, 5, 12),
-                                       (120, 24, 45, 12), (3, 1.0, 11, 2.0)])
+@pytest.mark.parametrize(
+    "a,ta,b,tb",
+    [(10, 12, 3, 12), (4, 12, 4, 12), (0, 12, 5, 12), (120, 24, 45, 12), (3, 1.0, 11, 2.0)],
+)
 def test_compare_counts_is_the_conditional_binomial(a, ta, b, tb):
     res = stats.compare_counts(a, ta, b, tb)
     expected = _two_sided_binomial_p(b, a + b, tb / (ta + tb))
@@ -47,8 +63,10 @@ def test_compare_counts_is_the_conditional_binomial(a, ta, b, tb):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 4000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
-       st.one_of(st.sampled_from([0.5, 1 / 3, 0.25]), st.floats(0.001, 0.999)))
+@given(
+    st.integers(1, 4000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.one_of(st.sampled_from([0.5, 1 / 3, 0.25]), st.floats(0.001, 0.999)),
+)
 def test_binomial_p_is_the_two_sided_exact_test(kn, p):
     k, n = kn
     expected = sps.binomtest(k, n, p).pvalue
@@ -74,8 +92,10 @@ def test_proportion_ci_clopper_pearson():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
-       st.sampled_from([0.05, 0.01, 0.1]))
+@given(
+    st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.sampled_from([0.05, 0.01, 0.1]),
+)
 def test_proportion_ci_is_the_exact_binomial_interval(kn, alpha):
     # scipy finds the Clopper-Pearson limits by root-finding on the binomial tails
     k, n = kn
@@ -156,23 +176,29 @@ def test_poisson_like_months_keep_the_exact_test():
     assert res.method.startswith("exact Poisson")
 
 
-@pytest.mark.parametrize("low,high,kind,words", [
-    (0.7315, 1.0592, "count", "between 27% fewer and 6% more"),
-    (1.12, 1.53, "count", "between 12% more and 53% more"),
-    (0.76, 0.86, "rate", "between 24% lower and 14% lower"),
-    (0.0, math.inf, "count", "between 100% fewer and any amount more"),
-])
+@pytest.mark.parametrize(
+    "low,high,kind,words",
+    [
+        (0.7315, 1.0592, "count", "between 27% fewer and 6% more"),
+        (1.12, 1.53, "count", "between 12% more and 53% more"),
+        (0.76, 0.86, "rate", "between 24% lower and 14% lower"),
+        (0.0, math.inf, "count", "between 100% fewer and any amount more"),
+    ],
+)
 def test_interval_words(low, high, kind, words):
     assert stats.interval_words(low, high, kind) == words
 
 
-@pytest.mark.parametrize("ratio,low,high,sig,better,want", [
-    (0.88, 0.73, 1.06, False, "lower", "cannot tell"),  # fires: -27% to +6%
-    (0.98, 0.93, 1.03, False, "lower", "no real change"),  # narrow: rules out 10% either way
-    (0.80, 0.76, 0.86, True, "lower", "improved"),
-    (0.80, 0.76, 0.86, True, "higher", "worsened"),
-    (1.20, 1.11, 1.28, True, "lower", "worsened"),
-])
+@pytest.mark.parametrize(
+    "ratio,low,high,sig,better,want",
+    [
+        (0.88, 0.73, 1.06, False, "lower", "cannot tell"),  # fires: -27% to +6%
+        (0.98, 0.93, 1.03, False, "lower", "no real change"),  # narrow: rules out 10% either way
+        (0.80, 0.76, 0.86, True, "lower", "improved"),
+        (0.80, 0.76, 0.86, True, "higher", "worsened"),
+        (1.20, 1.11, 1.28, True, "lower", "worsened"),
+    ],
+)
 def test_verdict(ratio, low, high, sig, better, want):
     cmp = stats.Comparison(0.01 if sig else 0.3, ratio, low, high, sig, "m")
     assert stats.verdict(cmp, better, 10) == want

@@ -30,9 +30,14 @@ def test_differences_and_rates_follow_their_counts():
     t["change"] = t["this"] - t["last"]
     t["rate"] = t["this"] / 1000
     t.loc["Total"] = t.sum()
-    shown, hidden = suppress_table(t, ["this", "last"], 5, total_row="Total",
-                                   differences={"change": ("this", "last")},
-                                   rates={"rate": "this"})
+    shown, hidden = suppress_table(
+        t,
+        ["this", "last"],
+        5,
+        total_row="Total",
+        differences={"change": ("this", "last")},
+        rates={"rate": "this"},
+    )
     assert hidden.at["a", "change"] and hidden.at["a", "rate"]
     # the change column gets its own secondary suppression
     assert hidden["change"].iloc[:3].sum() >= 2
@@ -81,8 +86,9 @@ def test_a_change_column_cannot_give_a_hidden_count_away():
     t = pd.DataFrame({"this": [3, 40, 50], "last": [10, 41, 52]}, index=list("abc"))
     t["change"] = t["this"] - t["last"]
     t.loc["Total"] = t.sum()
-    shown, hidden = suppress_table(t, ["this", "last"], 5, total_row="Total",
-                                   differences={"change": ("this", "last")})
+    shown, hidden = suppress_table(
+        t, ["this", "last"], 5, total_row="Total", differences={"change": ("this", "last")}
+    )
     hidden_set = {(i, c) for i in t.index for c in t.columns if hidden.at[i, c]}
     assert ("a", "this") in hidden_set and not _determined(t, hidden_set, ("a", "this"))
     # without the page-wide check, the change column alone gave it away
@@ -98,14 +104,17 @@ def test_disclosed_finds_a_hidden_cell_from_two_relations():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=6),
-       st.integers(3, 6))
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=6),
+    st.integers(3, 6),
+)
 def test_no_hidden_count_can_be_recovered_from_all_numbers_shown(rows, threshold):
     t = pd.DataFrame(rows, columns=["this", "last"], index=[f"r{i}" for i in range(len(rows))])
     t["change"] = t["this"] - t["last"]
     t.loc["Total"] = t.sum()
-    shown, hidden = suppress_table(t, ["this", "last"], threshold, total_row="Total",
-                                   differences={"change": ("this", "last")})
+    shown, hidden = suppress_table(
+        t, ["this", "last"], threshold, total_row="Total", differences={"change": ("this", "last")}
+    )
     keys = [(i, c) for i in t.index for c in t.columns]
     hidden_set = {k for k in keys if hidden.at[k[0], k[1]]}
     for i in t.index:
@@ -165,25 +174,44 @@ def _allowed(filters: dict[str, object], counts: dict[str, tuple[float, float]])
     from reviewkit.report.community import community_numbers
 
     params = cycle_params(baseline_period={"start": "2024-10", "end": "2025-09"})
-    rows = [{"month": month, "crime_type": ctype, "n": n}
-            for ctype, this, last in TABLE
-            for month, n in (("2026-01", this), ("2025-01", last))]
-    indicators = [Indicator.model_validate({
-        "id": k, "priority": "p", "name": k, "dataset": "police_street",
-        "filter": {"crime_types": f}, "better": "lower"}) for k, f in filters.items()]
-    scorecard = pd.DataFrame([{"id": k, "review_count": c[0], "baseline_count": c[1]}
-                              for k, c in counts.items()])
-    ctx = SimpleNamespace(params=params, police=pd.DataFrame(rows), scorecard=scorecard,
-                          street_dataset="police_street",
-                          strategy=SimpleNamespace(indicators=indicators))
+    rows = [
+        {"month": month, "crime_type": ctype, "n": n}
+        for ctype, this, last in TABLE
+        for month, n in (("2026-01", this), ("2025-01", last))
+    ]
+    indicators = [
+        Indicator.model_validate(
+            {
+                "id": k,
+                "priority": "p",
+                "name": k,
+                "dataset": "police_street",
+                "filter": {"crime_types": f},
+                "better": "lower",
+            }
+        )
+        for k, f in filters.items()
+    ]
+    scorecard = pd.DataFrame(
+        [{"id": k, "review_count": c[0], "baseline_count": c[1]} for k, c in counts.items()]
+    )
+    ctx = SimpleNamespace(
+        params=params,
+        police=pd.DataFrame(rows),
+        scorecard=scorecard,
+        street_dataset="police_street",
+        strategy=SimpleNamespace(indicators=indicators),
+    )
     return community_numbers(ctx)
 
 
 def test_a_key_message_cannot_print_a_count_the_table_hid():
     # robbery 3 (fewer than 5) hides burglary's 40 too; a key message printing burglary's 40
     # would give robbery back as the total minus the rest, so it is left out
-    allowed = _allowed({"burglary": ["Burglary"], "shoplifting": ["Shoplifting"]},
-                       {"burglary": (40.0, 41.0), "shoplifting": (50.0, 52.0)})
+    allowed = _allowed(
+        {"burglary": ["Burglary"], "shoplifting": ["Shoplifting"]},
+        {"burglary": (40.0, 41.0), "shoplifting": (50.0, 52.0)},
+    )
     assert ("burglary", "review_count") not in allowed
     assert ("shoplifting", "review_count") in allowed  # shown in the table anyway
     assert ("burglary", "baseline_count") in allowed  # last year's cells are all shown
@@ -194,8 +222,9 @@ def test_a_key_message_over_all_but_some_types_cannot_give_back_a_hidden_count()
     # robbery + shoplifting = 53 and shoplifting's 50 is shown, so robbery = 53 - 50: left out.
     # The same indicator written as a plain list of the two types is left out for the same
     # reason, so the two spellings of one filter must agree.
-    allowed = _allowed({"but_burglary": {"all_except": ["Burglary"]},
-                        "listed": ["Robbery", "Shoplifting"]},
-                       {"but_burglary": (53.0, 62.0), "listed": (53.0, 62.0)})
+    allowed = _allowed(
+        {"but_burglary": {"all_except": ["Burglary"]}, "listed": ["Robbery", "Shoplifting"]},
+        {"but_burglary": (53.0, 62.0), "listed": (53.0, 62.0)},
+    )
     assert ("listed", "review_count") not in allowed
     assert ("but_burglary", "review_count") not in allowed

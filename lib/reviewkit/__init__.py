@@ -30,8 +30,18 @@ _PUBLIC = {
     "write_progress": "reviewkit.analysis.step",
     "load_context": "reviewkit.report.context",
 }
-__all__ = ["__version__", "load_context", "load_params", "open_cycle", "run_folder",
-           "run_intake", "run_progress", "step_folder", "write_intake", "write_progress"]
+__all__ = [
+    "__version__",
+    "load_context",
+    "load_params",
+    "open_cycle",
+    "run_folder",
+    "run_intake",
+    "run_progress",
+    "step_folder",
+    "write_intake",
+    "write_progress",
+]
 
 brief_in_notebooks()
 

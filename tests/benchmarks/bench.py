@@ -36,8 +36,14 @@ from reviewkit.store.manifest import package_versions
 
 SCALES = {"partnership": (90_000, 1), "force": (1_000_000, 5), "national": (18_000_000, 10)}
 # Goals from issue 16: each a ratio (or a size) that must hold in every repetition.
-GOALS = {"intake_vs_read_csv": 1.5, "intake_peak_rss_mb": 6144, "rerun_parse_share": 0.05,
-         "all_vs_one": 2.0, "demo_vs_floor": 1.2, "fresh_clone_to_report_seconds": 60.0}
+GOALS = {
+    "intake_vs_read_csv": 1.5,
+    "intake_peak_rss_mb": 6144,
+    "rerun_parse_share": 0.05,
+    "all_vs_one": 2.0,
+    "demo_vs_floor": 1.2,
+    "fresh_clone_to_report_seconds": 60.0,
+}
 DEMO_PARAMS = "params/example.yaml"
 
 _CHILD = r"""
@@ -86,8 +92,13 @@ def machine() -> dict:
             mem = int(f.readline().split()[1]) * 1024
     except OSError:
         pass
-    return {"cores": os.cpu_count(), "memory_bytes": mem, "platform": platform.platform(),
-            "kernels": os.environ.get("REVIEWKIT_KERNELS", "default"), **package_versions()}
+    return {
+        "cores": os.cpu_count(),
+        "memory_bytes": mem,
+        "platform": platform.platform(),
+        "kernels": os.environ.get("REVIEWKIT_KERNELS", "default"),
+        **package_versions(),
+    }
 
 
 def measure_intake(kind: str, folder: Path, repeat: int = 3, cache: bool = False) -> dict:
@@ -97,8 +108,13 @@ def measure_intake(kind: str, folder: Path, repeat: int = 3, cache: bool = False
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "REVIEWKIT_CACHE": tmp if cache else "off"}
-            out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(folder)], check=True,
-                                 capture_output=True, text=True, env=env)
+            out = subprocess.run(
+                [sys.executable, "-c", _CHILD, kind, str(folder)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
         res = json.loads(out.stdout)
         if best is None or res["seconds"] < best["seconds"]:
             best = res
@@ -109,8 +125,13 @@ def measure_intake(kind: str, folder: Path, repeat: int = 3, cache: bool = False
 def timed(command: list[str], env: dict[str, str]) -> dict:
     """Run a command in a fresh process tree: wall seconds and the peak RSS of any process in
     it (the runner or one of its kernels)."""
-    out = subprocess.run([sys.executable, "-c", _WRAP, *command], capture_output=True,
-                         text=True, env={**os.environ, **env}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAP, *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=True,
+    )
     res = json.loads(out.stdout)
     if res["rc"] != 0:
         raise RuntimeError(f"benchmark command failed: {' '.join(command)}\n{res['err']}")
@@ -127,8 +148,9 @@ def imports_of(source: Path) -> str:
             tree = ast.parse(cell["source"])
         except SyntaxError:
             continue
-        lines += [ast.unparse(node) for node in tree.body
-                  if isinstance(node, ast.Import | ast.ImportFrom)]
+        lines += [
+            ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+        ]
     return "\n".join(dict.fromkeys(lines))
 
 
@@ -147,10 +169,18 @@ def floor_project(work: Path, params_file: str = DEMO_PARAMS) -> Path:
         (root / name).symlink_to(repo_root() / name)
     for step in sequence(load_params(params_file)):
         data = json.loads(step.source.read_text(encoding="utf-8"))
-        data["cells"] = [c for c in data["cells"]
-                         if "parameters" in c.get("metadata", {}).get("tags", [])]
-        data["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {},
-                              "outputs": [], "source": imports_of(step.source)})
+        data["cells"] = [
+            c for c in data["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])
+        ]
+        data["cells"].append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": imports_of(step.source),
+            }
+        )
         target = root / relative(step.source)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -164,16 +194,18 @@ def write_params(folder: Path, data: Path, partnerships: list[str]) -> list[Path
     files = []
     for la in partnerships:
         s = slug(la)
-        text = (f"cycle: bench-{s}\npartnership: {la} Community Safety Partnership\n"
-                f"area: {{local_authorities: [{la}]}}\n"
-                'review_period: {start: "2025-10", end: "2026-09"}\n'
-                'baseline_period: {start: "2023-10", end: "2024-09"}\n'
-                "review_date: 2026-11-20\ninputs:\n"
-                f"  strategy: {data}/{s}/strategy.yaml\n"
-                f"  data_requests: {data}/{s}/data_requests.yaml\n"
-                f"  difficulties: {data}/{s}/difficulties_log.csv\n"
-                f"  population: {data}/reference/population.csv\n"
-                f"  peers: {data}/reference/peers.csv\n")
+        text = (
+            f"cycle: bench-{s}\npartnership: {la} Community Safety Partnership\n"
+            f"area: {{local_authorities: [{la}]}}\n"
+            'review_period: {start: "2025-10", end: "2026-09"}\n'
+            'baseline_period: {start: "2023-10", end: "2024-09"}\n'
+            "review_date: 2026-11-20\ninputs:\n"
+            f"  strategy: {data}/{s}/strategy.yaml\n"
+            f"  data_requests: {data}/{s}/data_requests.yaml\n"
+            f"  difficulties: {data}/{s}/difficulties_log.csv\n"
+            f"  population: {data}/reference/population.csv\n"
+            f"  peers: {data}/reference/peers.csv\n"
+        )
         path = folder / f"{s}.yaml"
         path.write_text(text, encoding="utf-8")
         files.append(path)
@@ -216,8 +248,7 @@ def setup_once() -> dict[str, object]:
         for name in ("REVIEWKIT_ROOT", "REVIEWKIT_OUTPUTS", "REVIEWKIT_CACHE", "VIRTUAL_ENV"):
             env.pop(name, None)
         t0 = time.perf_counter()
-        res = subprocess.run(["make", "review"], cwd=clone, env=env, capture_output=True,
-                             text=True)
+        res = subprocess.run(["make", "review"], cwd=clone, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - t0
         if res.returncode != 0 or not any((clone / "outputs").glob("**/review_report.html")):
             raise RuntimeError(f"make review failed in a fresh clone:\n{res.stderr[-2000:]}")
@@ -239,16 +270,22 @@ class Scale:
             generate(self.folder, rows=rows, partnerships=self.partnerships)
             print(f"generated {name} data in {time.perf_counter() - t0:.0f}s: {self.folder}")
         self.runs, self.cache = bench / "runs" / name, bench / "cache" / name
-        self.params = write_params(bench / "params" / name, self.folder,
-                                   AUTHORITIES[:self.partnerships])
+        self.params = write_params(
+            bench / "params" / name, self.folder, AUTHORITIES[: self.partnerships]
+        )
         self.run = [sys.executable, "-m", "reviewkit", "run", "--force", "--quiet"]
         self.demo_env: dict[str, str] = {}
         self.floor_env: dict[str, str] = {}
         if name == "partnership" and (repo_root() / "data/raw/demo/police_uk").exists():
-            self.demo_env = {"REVIEWKIT_OUTPUTS": str(bench / "runs" / "demo"),
-                             "REVIEWKIT_CACHE": str(bench / "cache" / "demo")}
-            self.floor_env = {**self.demo_env, "REVIEWKIT_ROOT": str(floor_project(bench)),
-                              "REVIEWKIT_OUTPUTS": str(bench / "runs" / "floor")}
+            self.demo_env = {
+                "REVIEWKIT_OUTPUTS": str(bench / "runs" / "demo"),
+                "REVIEWKIT_CACHE": str(bench / "cache" / "demo"),
+            }
+            self.floor_env = {
+                **self.demo_env,
+                "REVIEWKIT_ROOT": str(floor_project(bench)),
+                "REVIEWKIT_OUTPUTS": str(bench / "runs" / "floor"),
+            }
             # the floor does not parse either: the demo's parse cache is warmed once
             timed([*self.run, DEMO_PARAMS], self.demo_env)
 
@@ -257,13 +294,16 @@ class Scale:
         base = measure_intake("read_csv", self.folder)
         intake = measure_intake("intake", self.folder)
         cold = measure_intake("intake", self.folder, cache=True)
-        m.update(rows=intake["rows"], read_csv_seconds=base["seconds"],
-                 intake_seconds=intake["seconds"],
-                 intake_vs_read_csv=intake["seconds"] / base["seconds"],
-                 intake_cold_cache_seconds=cold["seconds"],
-                 intake_cold_cache_vs_read_csv=cold["seconds"] / base["seconds"],
-                 read_csv_peak_rss_mb=base["peak_rss_bytes"] / 2**20,
-                 intake_peak_rss_mb=intake["peak_rss_bytes"] / 2**20)
+        m.update(
+            rows=intake["rows"],
+            read_csv_seconds=base["seconds"],
+            intake_seconds=intake["seconds"],
+            intake_vs_read_csv=intake["seconds"] / base["seconds"],
+            intake_cold_cache_seconds=cold["seconds"],
+            intake_cold_cache_vs_read_csv=cold["seconds"] / base["seconds"],
+            read_csv_peak_rss_mb=base["peak_rss_bytes"] / 2**20,
+            intake_peak_rss_mb=intake["peak_rss_bytes"] / 2**20,
+        )
         if self.name != "national":
             env = {"REVIEWKIT_OUTPUTS": str(self.runs), "REVIEWKIT_CACHE": str(self.cache)}
             shutil.rmtree(self.cache, ignore_errors=True)
@@ -271,23 +311,32 @@ class Scale:
             first_parse = parse_seconds(self.params[0], self.runs)
             again = timed([*self.run, str(self.params[0])], env)
             rerun_parse = parse_seconds(self.params[0], self.runs)
-            m.update(cycle_seconds=one["seconds"],
-                     cycle_peak_rss_mb=one["peak_rss_bytes"] / 2**20,
-                     rerun_seconds=again["seconds"], parse_first_seconds=first_parse,
-                     parse_rerun_seconds=rerun_parse, rerun_parse_share=rerun_parse / first_parse)
+            m.update(
+                cycle_seconds=one["seconds"],
+                cycle_peak_rss_mb=one["peak_rss_bytes"] / 2**20,
+                rerun_seconds=again["seconds"],
+                parse_first_seconds=first_parse,
+                parse_rerun_seconds=rerun_parse,
+                rerun_parse_share=rerun_parse / first_parse,
+            )
             if self.partnerships > 1:
                 shutil.rmtree(self.cache, ignore_errors=True)
                 together = timed([*self.run, *map(str, self.params)], env)
-                m.update(partnerships=self.partnerships,
-                         all_partnerships_seconds=together["seconds"],
-                         all_vs_one=together["seconds"] / one["seconds"],
-                         all_partnerships_peak_rss_mb=together["peak_rss_bytes"] / 2**20)
+                m.update(
+                    partnerships=self.partnerships,
+                    all_partnerships_seconds=together["seconds"],
+                    all_vs_one=together["seconds"] / one["seconds"],
+                    all_partnerships_peak_rss_mb=together["peak_rss_bytes"] / 2**20,
+                )
         if self.demo_env:
             demo = timed([*self.run, DEMO_PARAMS], self.demo_env)
             floor = timed([*self.run, DEMO_PARAMS], self.floor_env)
-            m.update(demo_cycle_seconds=demo["seconds"], floor_seconds=floor["seconds"],
-                     demo_vs_floor=demo["seconds"] / floor["seconds"],
-                     demo_cycle_peak_rss_mb=demo["peak_rss_bytes"] / 2**20)
+            m.update(
+                demo_cycle_seconds=demo["seconds"],
+                floor_seconds=floor["seconds"],
+                demo_vs_floor=demo["seconds"] / floor["seconds"],
+                demo_cycle_peak_rss_mb=demo["peak_rss_bytes"] / 2**20,
+            )
         m["load_average_after"] = load()
         return m
 
@@ -298,8 +347,7 @@ def summarise(runs: list[dict[str, object]]) -> dict[str, dict[str, float]]:
     for key in runs[0]:
         values = [r[key] for r in runs if isinstance(r.get(key), int | float)]
         if values and not key.startswith("load_average"):
-            out[key] = {"min": min(values), "median": statistics.median(values),
-                        "max": max(values)}
+            out[key] = {"min": min(values), "median": statistics.median(values), "max": max(values)}
     return out
 
 
@@ -320,42 +368,62 @@ def run_scale(name: str, repeat: int, bench: Path) -> dict:
         runs: list[dict[str, object]] = []
         for _ in range(repeat):
             before = load()
-            runs.append({"load_average_before": before, **setup_once(),
-                         "load_average_after": load()})
+            runs.append(
+                {"load_average_before": before, **setup_once(), "load_average_after": load()}
+            )
     else:
         scale = Scale(name, bench)
         runs = []
         for i in range(repeat):
             runs.append(scale.once())
-            print(f"{name}: repetition {i + 1} of {repeat} done "
-                  f"({time.perf_counter() - t0:.0f}s, load {runs[-1]['load_average_after']})")
+            print(
+                f"{name}: repetition {i + 1} of {repeat} done "
+                f"({time.perf_counter() - t0:.0f}s, load {runs[-1]['load_average_after']})"
+            )
     summary = summarise(runs)
     goals = {k: v for k, v in GOALS.items() if k in summary}
     met = {k: summary[k]["max"] <= goal for k, goal in goals.items()}
-    result = rounded({"scale": name, "repetitions": repeat, "summary": summary, "goals": goals,
-                      "met_in_every_repetition": met, "runs": runs, "machine": machine(),
-                      "seconds": time.perf_counter() - t0})
+    result = rounded(
+        {
+            "scale": name,
+            "repetitions": repeat,
+            "summary": summary,
+            "goals": goals,
+            "met_in_every_repetition": met,
+            "runs": runs,
+            "machine": machine(),
+            "seconds": time.perf_counter() - t0,
+        }
+    )
     bench.mkdir(parents=True, exist_ok=True)
     path = bench / "results.json"
     previous = json.loads(path.read_text()) if path.exists() else {}
     previous[name] = result
     path.write_text(json.dumps(previous, indent=2) + "\n", encoding="utf-8")
-    print(f"\n{name}: {repeat} repetition(s), load averages (1, 5, 15 min) "
-          f"{[r['load_average_before'] for r in runs]}")
+    print(
+        f"\n{name}: {repeat} repetition(s), load averages (1, 5, 15 min) "
+        f"{[r['load_average_before'] for r in runs]}"
+    )
     print(f"{'measure':<34}{'min':>10}{'median':>10}{'max':>10}{'goal':>8}")
     for key, s in result["summary"].items():
         goal = goals.get(key)
         mark = "" if goal is None else ("  met" if met[key] else "  NOT MET")
-        print(f"{key:<34}{s['min']:>10}{s['median']:>10}{s['max']:>10}"
-              f"{'' if goal is None else goal:>8}{mark}")
+        print(
+            f"{key:<34}{s['min']:>10}{s['median']:>10}{s['max']:>10}"
+            f"{'' if goal is None else goal:>8}{mark}"
+        )
     print(f"results in {path}")
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scales", nargs="*", metavar="scale",
-                        help="partnership, force, national or setup (default: partnership force)")
+    parser.add_argument(
+        "scales",
+        nargs="*",
+        metavar="scale",
+        help="partnership, force, national or setup (default: partnership force)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each measure")
     args = parser.parse_args(argv)
     args.scales = args.scales or ["partnership", "force"]

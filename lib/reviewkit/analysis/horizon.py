@@ -22,17 +22,36 @@ from reviewkit.base.periods import PERIOD_MONTHS, MonthRange
 from reviewkit.inputs.strategy import Strategy
 from reviewkit.methods import exact_tests as stats
 
-COLUMNS = ["source", "dataset", "what", "baseline_count", "review_count", "baseline_months",
-           "review_months", "change_pct", "p_value", "p_adjusted", "real_rise", "method",
-           "not_comparable"]
-METHOD = ("the same change test as the indicators (exact Poisson comparison of the two "
-          "periods, or quasi-Poisson when the monthly counts vary more than chance would), "
-          "p-values adjusted for the number of types tested (Holm)")
+COLUMNS = [
+    "source",
+    "dataset",
+    "what",
+    "baseline_count",
+    "review_count",
+    "baseline_months",
+    "review_months",
+    "change_pct",
+    "p_value",
+    "p_adjusted",
+    "real_rise",
+    "method",
+    "not_comparable",
+]
+METHOD = (
+    "the same change test as the indicators (exact Poisson comparison of the two "
+    "periods, or quasi-Poisson when the monthly counts vary more than chance would), "
+    "p-values adjusted for the number of types tested (Holm)"
+)
 
 
-def change_test(baseline: Sequence[float], baseline_months: int, review: Sequence[float],
-                review_months: int, alpha: float, same_months: bool = False
-                ) -> tuple[float, str]:
+def change_test(
+    baseline: Sequence[float],
+    baseline_months: int,
+    review: Sequence[float],
+    review_months: int,
+    alpha: float,
+    same_months: bool = False,
+) -> tuple[float, str]:
     """(p-value, method) for a change between two windows of per-period counts.
 
     The indicators' test (`stats.compare_monthly_counts`): exact Poisson, or quasi-Poisson
@@ -40,8 +59,9 @@ def change_test(baseline: Sequence[float], baseline_months: int, review: Sequenc
     of the year, so seasonality is not taken for noise. One function for the scan and the
     LSOA changes.
     """
-    cmp = stats.compare_monthly_counts(list(baseline), baseline_months, list(review),
-                                       review_months, alpha, same_months)
+    cmp = stats.compare_monthly_counts(
+        list(baseline), baseline_months, list(review), review_months, alpha, same_months
+    )
     return cmp.p_value, cmp.method
 
 
@@ -97,24 +117,50 @@ class _Test:
     same_months: bool
 
 
-def _row(source: str, dataset: str, what: str, base_counts: list[float],
-         rev_counts: list[float], test: _Test) -> dict[str, object]:
-    bm, rm, alpha, same_months = (test.baseline_months, test.review_months, test.alpha,
-                                  test.same_months)
+def _row(
+    source: str,
+    dataset: str,
+    what: str,
+    base_counts: list[float],
+    rev_counts: list[float],
+    test: _Test,
+) -> dict[str, object]:
+    bm, rm, alpha, same_months = (
+        test.baseline_months,
+        test.review_months,
+        test.alpha,
+        test.same_months,
+    )
     base, rev = float(sum(base_counts)), float(sum(rev_counts))
     change = (rev / rm - base / bm) / (base / bm) * 100 if base else math.nan
     p, method = math.nan, ""
     if all(float(x).is_integer() for x in (*base_counts, *rev_counts)) and base + rev:
         p, method = change_test(base_counts, bm, rev_counts, rm, alpha, same_months)
-    return {"source": source, "dataset": dataset, "what": what, "baseline_count": base,
-            "review_count": rev, "baseline_months": bm, "review_months": rm,
-            "change_pct": change, "p_value": p, "method": method, "not_comparable": ""}
+    return {
+        "source": source,
+        "dataset": dataset,
+        "what": what,
+        "baseline_count": base,
+        "review_count": rev,
+        "baseline_months": bm,
+        "review_months": rm,
+        "change_pct": change,
+        "p_value": p,
+        "method": method,
+        "not_comparable": "",
+    }
 
 
-def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
-         police: dict[str, pd.DataFrame], partner: pd.DataFrame, alpha: float = 0.05,
-         min_rise_pct: float = 10.0, recording: dict[str, str] | None = None
-         ) -> pd.DataFrame:
+def scan(
+    strategy: Strategy,
+    baseline: MonthRange,
+    review: MonthRange,
+    police: dict[str, pd.DataFrame],
+    partner: pd.DataFrame,
+    alpha: float = 0.05,
+    min_rise_pct: float = 10.0,
+    recording: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Every uncovered crime type and partner measure, tested; `real_rise` marks those that
     rose by at least `min_rise_pct` with a Holm-adjusted p-value below `alpha`.
 
@@ -136,8 +182,13 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
         if not all(str(m) in months for m in (*baseline.months, *review.months)):
             continue  # a month with no rows at all is missing data, not a zero
         wanted = [str(m) for m in (*baseline.months, *review.months)]
-        per = (table[table["month"].isin(wanted)].groupby(["crime_type", "month"])["n"].sum()
-               .unstack(fill_value=0).reindex(columns=wanted, fill_value=0))
+        per = (
+            table[table["month"].isin(wanted)]
+            .groupby(["crime_type", "month"])["n"]
+            .sum()
+            .unstack(fill_value=0)
+            .reindex(columns=wanted, fill_value=0)
+        )
         nb = baseline.n_months
         for ctype, counts in per.iterrows():
             if ctype in cover_police.get(dataset, set()) or not ctype:
@@ -146,8 +197,13 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
             row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:], test)
             month = recording.get(str(ctype))
             if month and str(baseline.start) < month <= str(review.end):
-                row.update(p_value=math.nan, method="", not_comparable=(
-                    f"possible recording change from {pd.Period(month, 'M'):%B %Y}"))
+                row.update(
+                    p_value=math.nan,
+                    method="",
+                    not_comparable=(
+                        f"possible recording change from {pd.Period(month, 'M'):%B %Y}"
+                    ),
+                )
             rows.append(row)
     if partner is not None and len(partner):
         for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
@@ -165,12 +221,18 @@ def scan(strategy: Strategy, baseline: MonthRange, review: MonthRange,
                     break
                 windows.append(part.astype(float).tolist())
             if windows:
-                rows.append(_row("partner", str(dataset), str(measure), windows[0], windows[1],
-                                 test))
-    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in (
-        "p_adjusted", "real_rise")])  # Holm over the types actually tested
+                rows.append(
+                    _row("partner", str(dataset), str(measure), windows[0], windows[1], test)
+                )
+    out = pd.DataFrame(
+        rows, columns=[c for c in COLUMNS if c not in ("p_adjusted", "real_rise")]
+    )  # Holm over the types actually tested
     out["p_adjusted"] = holm(out["p_value"].tolist()) if len(out) else []
-    out["real_rise"] = ((out["p_adjusted"] < alpha) & (out["change_pct"] >= min_rise_pct)
-                        ).astype(bool) if len(out) else []
-    return out[COLUMNS].sort_values(["real_rise", "change_pct"], ascending=[False, False],
-                                    ignore_index=True)
+    out["real_rise"] = (
+        ((out["p_adjusted"] < alpha) & (out["change_pct"] >= min_rise_pct)).astype(bool)
+        if len(out)
+        else []
+    )
+    return out[COLUMNS].sort_values(
+        ["real_rise", "change_pct"], ascending=[False, False], ignore_index=True
+    )

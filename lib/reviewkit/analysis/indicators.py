@@ -24,8 +24,12 @@ from reviewkit.intake.population import denominator
 from reviewkit.methods import exact_tests as stats
 from reviewkit.methods import spc
 
-UNIT = {"count": "", "rate_per_1000_residents": "per 1,000 residents",
-        "rate_per_1000_households": "per 1,000 households", "proportion": "%"}
+UNIT = {
+    "count": "",
+    "rate_per_1000_residents": "per 1,000 residents",
+    "rate_per_1000_households": "per 1,000 households",
+    "proportion": "%",
+}
 
 
 @dataclass
@@ -86,8 +90,9 @@ class IndicatorResult:
 
 
 # Series -------------------------------------------------------------------------------------
-def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.DataFrame,
-                   present: list[str]) -> pd.DataFrame:
+def monthly_counts(
+    ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.DataFrame, present: list[str]
+) -> pd.DataFrame:
     """Counts per source period (`period_start`): columns num, den (den only for proportions).
 
     Police sources: months the dataset arrived with no matching rows count as zero.
@@ -96,8 +101,11 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
     if ind.dataset in tidy:
         rows = police_rows(tidy[ind.dataset], ind.filter)
         den = rows.groupby("month")["n"].sum()
-        num = den if ind.numerator is None else police_rows(rows, ind.numerator).groupby(
-            "month")["n"].sum()
+        num = (
+            den
+            if ind.numerator is None
+            else police_rows(rows, ind.numerator).groupby("month")["n"].sum()
+        )
         months = sorted(present)
         out = pd.DataFrame({"period_start": months})
         out["num"] = out["period_start"].map(num).fillna(0).astype(float)
@@ -107,13 +115,20 @@ def monthly_counts(ind: Indicator, tidy: dict[str, pd.DataFrame], partner: pd.Da
     if ind.filter.measure is not None:
         rows = rows[rows["measure"] == ind.filter.measure]
     grp = rows.groupby(["period_start", "period_type"], as_index=False)["value"].sum()
-    out = pd.DataFrame({"period_start": grp["period_start"], "num": grp["value"].astype(float),
-                        "den": np.nan, "source_type": grp["period_type"]})
+    out = pd.DataFrame(
+        {
+            "period_start": grp["period_start"],
+            "num": grp["value"].astype(float),
+            "den": np.nan,
+            "source_type": grp["period_type"],
+        }
+    )
     if ind.measure == "proportion" and ind.numerator is not None:
         # A proportion of partner measures: numerator measure over the filter's measure,
         # for the periods that hold both.
-        top = partner[(partner["dataset"] == ind.dataset)
-                      & (partner["measure"] == ind.numerator.measure)]
+        top = partner[
+            (partner["dataset"] == ind.dataset) & (partner["measure"] == ind.numerator.measure)
+        ]
         num = top.groupby("period_start")["value"].sum()
         out = out[out["period_start"].isin(num.index)].reset_index(drop=True)
         out["den"] = out["num"]
@@ -138,12 +153,15 @@ def to_periods(counts: pd.DataFrame, source_type: str, period_type: str) -> pd.D
     src_len = PERIOD_MONTHS[source_type]
     dst_len = PERIOD_MONTHS[period_type]
     if src_len > dst_len:
-        raise ValueError(f"the source is {source_type.replace('_', ' ')}ly and cannot give "
-                         f"{period_type.replace('_', ' ')} values")
+        raise ValueError(
+            f"the source is {source_type.replace('_', ' ')}ly and cannot give "
+            f"{period_type.replace('_', ' ')} values"
+        )
     c = counts.copy()
     c["start"] = [str(period_start(pd.Period(p, "M"), period_type)) for p in c["period_start"]]
-    agg = c.groupby("start", as_index=False).agg(num=("num", "sum"), den=("den", "sum"),
-                                                  parts=("num", "size"))
+    agg = c.groupby("start", as_index=False).agg(
+        num=("num", "sum"), den=("den", "sum"), parts=("num", "size")
+    )
     agg = agg[agg["parts"] == dst_len // src_len]
     agg = agg.rename(columns={"start": "period_start"})
     if counts["den"].isna().all():
@@ -159,8 +177,11 @@ def _within(series: pd.DataFrame, rng: MonthRange, period_type: str) -> pd.DataF
     return series[keep]
 
 
-PERIOD_WORDS = {"quarter": "quarter (January to March, April to June, July to September or "
-                "October to December)", "financial_year": "financial year (April to March)"}
+PERIOD_WORDS = {
+    "quarter": "quarter (January to March, April to June, July to September or "
+    "October to December)",
+    "financial_year": "financial year (April to March)",
+}
 
 
 def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -> str:
@@ -169,13 +190,20 @@ def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -
     missing, not zero."""
     if ind.period == "month":
         return ""
-    for label, rng, key in (("review period", review, "review_period in the params"),
-                            ("baseline", baseline, "key 'baseline' of this indicator"
-                             if ind.baseline else "baseline_period in the params")):
+    for label, rng, key in (
+        ("review period", review, "review_period in the params"),
+        (
+            "baseline",
+            baseline,
+            "key 'baseline' of this indicator" if ind.baseline else "baseline_period in the params",
+        ),
+    ):
         if not expected_periods(rng, ind.period):
-            return (f"the {label} ({rng.describe()}) holds no whole "
-                    f"{PERIOD_WORDS[ind.period]}; set the indicator's period to month, or "
-                    f"change {key}")
+            return (
+                f"the {label} ({rng.describe()}) holds no whole "
+                f"{PERIOD_WORDS[ind.period]}; set the indicator's period to month, or "
+                f"change {key}"
+            )
     return ""
 
 
@@ -192,8 +220,9 @@ class _Window:
     counts: list[float] = field(default_factory=list)  # numerator per period, in order
 
 
-def _window(series: pd.DataFrame, rng: MonthRange, ind: Indicator,
-            population: pd.DataFrame | None) -> _Window:
+def _window(
+    series: pd.DataFrame, rng: MonthRange, ind: Indicator, population: pd.DataFrame | None
+) -> _Window:
     part = _within(series, rng, ind.period)
     expected = expected_periods(rng, ind.period)
     have = set(part["period_start"])
@@ -202,12 +231,19 @@ def _window(series: pd.DataFrame, rng: MonthRange, ind: Indicator,
     den = float(part["den"].sum()) if ind.measure == "proportion" else math.nan
     months = rng.n_months
     value, exposure = _value(num, den, months, rng, ind, population)
-    return _Window(num, den, months, value, exposure, missing, rng.start,
-                   [float(x) for x in part["num"]])
+    return _Window(
+        num, den, months, value, exposure, missing, rng.start, [float(x) for x in part["num"]]
+    )
 
 
-def _value(num: float, den: float, months: int, rng: MonthRange, ind: Indicator,
-           population: pd.DataFrame | None) -> tuple[float, float]:
+def _value(
+    num: float,
+    den: float,
+    months: int,
+    rng: MonthRange,
+    ind: Indicator,
+    population: pd.DataFrame | None,
+) -> tuple[float, float]:
     if ind.measure == "count":
         return num * 12 / months if months != 12 else num, months
     if ind.measure == "proportion":
@@ -239,14 +275,20 @@ def _compare(a: _Window, b: _Window, ind: Indicator, alpha: float) -> stats.Comp
         return None
     if not all(float(x).is_integer() for x in (*a.counts, *b.counts)):
         return None
-    same_months = (len(a.counts) == len(b.counts) and a.start is not None
-                   and b.start is not None and (b.start - a.start).n % 12 == 0)
-    return stats.compare_monthly_counts(a.counts, a.exposure, b.counts, b.exposure, alpha,
-                                        same_months)
+    same_months = (
+        len(a.counts) == len(b.counts)
+        and a.start is not None
+        and b.start is not None
+        and (b.start - a.start).n % 12 == 0
+    )
+    return stats.compare_monthly_counts(
+        a.counts, a.exposure, b.counts, b.exposure, alpha, same_months
+    )
 
 
-def _direction(change: float, cmp: stats.Comparison | None, better: str,
-               meaningful_pct: float) -> str:
+def _direction(
+    change: float, cmp: stats.Comparison | None, better: str, meaningful_pct: float
+) -> str:
     if math.isnan(change):
         return "not assessable"
     if cmp is None:
@@ -254,8 +296,9 @@ def _direction(change: float, cmp: stats.Comparison | None, better: str,
     return stats.verdict(cmp, better, meaningful_pct)
 
 
-def _period_value(row_num: float, row_den: float, start: str, ind: Indicator,
-                  population: pd.DataFrame | None) -> float:
+def _period_value(
+    row_num: float, row_den: float, start: str, ind: Indicator, population: pd.DataFrame | None
+) -> float:
     if ind.measure == "count":
         return row_num
     if ind.measure == "proportion":
@@ -265,9 +308,15 @@ def _period_value(row_num: float, row_den: float, start: str, ind: Indicator,
     return row_num / pop * 1000 if pop else math.nan
 
 
-def target_status(baseline: float, target: float, baseline_end: pd.Period,
-                  target_by: pd.Period, review_end: pd.Period, value: float,
-                  better: str) -> tuple[str, float]:
+def target_status(
+    baseline: float,
+    target: float,
+    baseline_end: pd.Period,
+    target_by: pd.Period,
+    review_end: pd.Period,
+    value: float,
+    better: str,
+) -> tuple[str, float]:
     """(status, trajectory value at the review end) on a straight line from the baseline
     (at the end of the baseline period) to the target (at the target month)."""
     if any(math.isnan(x) for x in (baseline, target, value)):
@@ -312,8 +361,9 @@ def recording_changes(found: pd.DataFrame | None, params: CycleParams) -> dict[s
     return out
 
 
-def _affecting(ind: Indicator, tidy: dict[str, pd.DataFrame],
-               changes: dict[str, Change]) -> list[Change]:
+def _affecting(
+    ind: Indicator, tidy: dict[str, pd.DataFrame], changes: dict[str, Change]
+) -> list[Change]:
     """The recording changes in the crime types an indicator counts."""
     table = tidy.get(ind.dataset)
     if not changes or table is None or "crime_type" not in table:
@@ -328,8 +378,15 @@ def _straddles(rng_start: pd.Period, rng_end: pd.Period, change: Change) -> bool
     return str(rng_start) < change.month <= str(rng_end)
 
 
-def trajectory_by_period(baseline: float, target: float, baseline_end: str, target_by: str,
-                         period_starts: list[str], period: str, measure: str) -> list[float]:
+def trajectory_by_period(
+    baseline: float,
+    target: float,
+    baseline_end: str,
+    target_by: str,
+    period_starts: list[str],
+    period: str,
+    measure: str,
+) -> list[float]:
     """The target trajectory per chart period: the straight line target status is judged on
     (`target_status`), from the baseline at the end of the baseline period to the target at
     the target month, read at each period's last month and expressed per period like the
@@ -352,19 +409,23 @@ def trajectory_by_period(baseline: float, target: float, baseline_end: str, targ
     return out
 
 
-def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.DataFrame],
-                      partner: pd.DataFrame, present: dict[str, list[str]],
-                      status: dict[str, str], population: pd.DataFrame | None,
-                      changes: dict[str, Change] | None = None
-                      ) -> tuple[IndicatorResult, pd.DataFrame]:
+def compute_indicator(
+    ind: Indicator,
+    params: CycleParams,
+    tidy: dict[str, pd.DataFrame],
+    partner: pd.DataFrame,
+    present: dict[str, list[str]],
+    status: dict[str, str],
+    population: pd.DataFrame | None,
+    changes: dict[str, Change] | None = None,
+) -> tuple[IndicatorResult, pd.DataFrame]:
     """One indicator's result and its series (with SPC columns)."""
     affecting = _affecting(ind, tidy, changes or {})
     excluded = [c for c in affecting if c.decision == "exclude"]
     pending = [c for c in affecting if c.decision in ("", "rebase")]
     ind = _without_excluded(ind, tidy, excluded)
     res = _new_result(ind)
-    series, why = indicator_series(ind, params.review, tidy, partner, present, status,
-                                   population)
+    series, why = indicator_series(ind, params.review, tidy, partner, present, status, population)
     if why:
         return replace(res, reason=f"not assessable: {why}"), series
     review = params.review
@@ -380,13 +441,22 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
         rev = replace(rev, value=math.nan, num=math.nan)
         res.notes.append(f"review period incomplete: {', '.join(rev.missing)} not received")
     ci_low, ci_high = _review_interval(rev, ind, alpha)
-    res = replace(res, assessable=not why, reason=f"not assessable: {why}" if why else "",
-                  review_value=rev.value, review_count=rev.num, baseline_value=base.value,
-                  baseline_count=base.num, ci_low=ci_low, ci_high=ci_high)
+    res = replace(
+        res,
+        assessable=not why,
+        reason=f"not assessable: {why}" if why else "",
+        review_value=rev.value,
+        review_count=rev.num,
+        baseline_value=base.value,
+        baseline_count=base.num,
+        ci_low=ci_low,
+        ci_high=ci_high,
+    )
     if res.assessable:
         fields, notes = _against_baseline(rev, base, ind, params, baseline_rng)
-        res = replace(res, **fields, **_last_year_and_rolling(series, rev, ind, review,
-                                                              population, alpha))
+        res = replace(
+            res, **fields, **_last_year_and_rolling(series, rev, ind, review, population, alpha)
+        )
         res.notes.extend(notes)
     else:
         res.direction = "not assessable"
@@ -395,10 +465,15 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
     if res.assessable:
         res = replace(res, **_not_comparable(pending, baseline_rng, review))
     if excluded and not ind.filter.crime_types:
-        res = replace(res, assessable=False, direction="not assessable", reason=(
-            "not assessable: every crime type it counts is excluded (recording change)"))
-    series, fields, notes = _with_spc(series, ind, params.analysis.spc, pending,
-                                      res.target_value, res.target_status)
+        res = replace(
+            res,
+            assessable=False,
+            direction="not assessable",
+            reason=("not assessable: every crime type it counts is excluded (recording change)"),
+        )
+    series, fields, notes = _with_spc(
+        series, ind, params.analysis.spc, pending, res.target_value, res.target_status
+    )
     res = replace(res, **fields)
     res.notes.extend(notes)
     if len(series):
@@ -407,25 +482,36 @@ def compute_indicator(ind: Indicator, params: CycleParams, tidy: dict[str, pd.Da
     return res, series
 
 
-def _without_excluded(ind: Indicator, tidy: dict[str, pd.DataFrame],
-                      excluded: list[Change]) -> Indicator:
+def _without_excluded(
+    ind: Indicator, tidy: dict[str, pd.DataFrame], excluded: list[Change]
+) -> Indicator:
     """The indicator with the crime types the analyst excluded (recording changes) left out of
     its filter; the same indicator when none is excluded."""
     if not excluded:
         return ind
-    keep = [t for t in (ind.filter.crime_type_set() or sorted(set(tidy[ind.dataset][
-        "crime_type"]))) if t not in {c.crime_type for c in excluded}]
-    return ind.model_copy(update={"filter": ind.filter.model_copy(
-        update={"crime_types": keep})})
+    keep = [
+        t
+        for t in (ind.filter.crime_type_set() or sorted(set(tidy[ind.dataset]["crime_type"])))
+        if t not in {c.crime_type for c in excluded}
+    ]
+    return ind.model_copy(update={"filter": ind.filter.model_copy(update={"crime_types": keep})})
 
 
 def _new_result(ind: Indicator) -> IndicatorResult:
     """An indicator's result before anything is computed: not assessable, with its target
     (known even when the indicator cannot be assessed)."""
-    res = IndicatorResult(id=ind.id, priority=ind.priority, name=ind.name,
-                          plain_name=ind.plain_name or ind.name.lower(), measure=ind.measure,
-                          unit=UNIT[ind.measure], period=ind.period, better=ind.better,
-                          dataset=ind.dataset, assessable=False)
+    res = IndicatorResult(
+        id=ind.id,
+        priority=ind.priority,
+        name=ind.name,
+        plain_name=ind.plain_name or ind.name.lower(),
+        measure=ind.measure,
+        unit=UNIT[ind.measure],
+        period=ind.period,
+        better=ind.better,
+        dataset=ind.dataset,
+        assessable=False,
+    )
     if ind.target is not None:
         res.target_by = ind.target.by_month
         if ind.target.value is not None:
@@ -436,10 +522,15 @@ def _new_result(ind: Indicator) -> IndicatorResult:
 EMPTY_SERIES = ["period_start", "period", "num", "den", "value"]
 
 
-def indicator_series(ind: Indicator, review: MonthRange, tidy: dict[str, pd.DataFrame],
-                     partner: pd.DataFrame, present: dict[str, list[str]],
-                     status: dict[str, str], population: pd.DataFrame | None
-                     ) -> tuple[pd.DataFrame, str]:
+def indicator_series(
+    ind: Indicator,
+    review: MonthRange,
+    tidy: dict[str, pd.DataFrame],
+    partner: pd.DataFrame,
+    present: dict[str, list[str]],
+    status: dict[str, str],
+    population: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, str]:
     """(series, why not): an indicator's value per period up to the end of the review period,
     or an empty series and why it cannot be built (data not received or unusable, no
     population figures for a rate, no rows, periods that do not fit)."""
@@ -460,13 +551,16 @@ def indicator_series(ind: Indicator, review: MonthRange, tidy: dict[str, pd.Data
         series = to_periods(counts, source_type, ind.period)
     except ValueError as exc:
         return empty, str(exc)
-    series["value"] = [_period_value(n, d, s, ind, population) for n, d, s in
-                       zip(series["num"], series["den"], series["period_start"], strict=True)]
+    series["value"] = [
+        _period_value(n, d, s, ind, population)
+        for n, d, s in zip(series["num"], series["den"], series["period_start"], strict=True)
+    ]
     return series[series["period_start"] <= str(review.end)].reset_index(drop=True), ""
 
 
-def _missing_data(rev: _Window, base: _Window, series: pd.DataFrame, ind: Indicator,
-                  baseline_rng: MonthRange) -> str:
+def _missing_data(
+    rev: _Window, base: _Window, series: pd.DataFrame, ind: Indicator, baseline_rng: MonthRange
+) -> str:
     """Why the review period or the baseline lacks data ('' when both are whole)."""
     if rev.missing:
         return f"{ind.dataset} missing {', '.join(rev.missing)}"
@@ -474,82 +568,125 @@ def _missing_data(rev: _Window, base: _Window, series: pd.DataFrame, ind: Indica
         return ""
     if len(base.missing) == len(expected_periods(baseline_rng, ind.period)):
         first = series["period"].iloc[0] if len(series) else "none"
-        where = "key 'baseline' of this indicator" if ind.baseline else (
-            "key 'baseline_period' in the params")
-        return (f"the baseline ({baseline_rng.describe()}) is outside the data (first period "
-                f"{first}); check {where}")
+        where = (
+            "key 'baseline' of this indicator"
+            if ind.baseline
+            else ("key 'baseline_period' in the params")
+        )
+        return (
+            f"the baseline ({baseline_rng.describe()}) is outside the data (first period "
+            f"{first}); check {where}"
+        )
     return f"baseline missing {', '.join(base.missing)}"
 
 
-def _against_baseline(rev: _Window, base: _Window, ind: Indicator, params: CycleParams,
-                     baseline_rng: MonthRange) -> tuple[dict[str, Any], list[str]]:
+def _against_baseline(
+    rev: _Window, base: _Window, ind: Indicator, params: CycleParams, baseline_rng: MonthRange
+) -> tuple[dict[str, Any], list[str]]:
     """(fields, notes): the review period against the baseline: change, the test, the
     direction, and a note when a count's baseline is scaled to the review's length."""
     change = rev.value - base.value
     cmp = _compare(base, rev, ind, params.analysis.significance_level)
     fields: dict[str, Any] = {"change": change, "change_pct": _pct(rev.value, base.value)}
     if cmp is not None:
-        fields.update(p_value=cmp.p_value, significant=cmp.significant, test=cmp.method,
-                      ratio=cmp.ratio, ratio_low=cmp.ratio_low, ratio_high=cmp.ratio_high,
-                      dispersion=cmp.dispersion)
-    fields["direction"] = _direction(change, cmp, ind.better,
-                                     params.analysis.meaningful_change_pct)
+        fields.update(
+            p_value=cmp.p_value,
+            significant=cmp.significant,
+            test=cmp.method,
+            ratio=cmp.ratio,
+            ratio_low=cmp.ratio_low,
+            ratio_high=cmp.ratio_high,
+            dispersion=cmp.dispersion,
+        )
+    fields["direction"] = _direction(change, cmp, ind.better, params.analysis.meaningful_change_pct)
     review = params.review
     notes = []
     if baseline_rng.n_months != review.n_months and ind.measure == "count":
-        notes.append(f"baseline of {baseline_rng.n_months} months scaled to "
-                     f"{review.n_months} for comparison")
+        notes.append(
+            f"baseline of {baseline_rng.n_months} months scaled to {review.n_months} for comparison"
+        )
     return fields, notes
 
 
-def _last_year_and_rolling(series: pd.DataFrame, rev: _Window, ind: Indicator,
-                           review: MonthRange, population: pd.DataFrame | None,
-                           alpha: float) -> dict[str, Any]:
+def _last_year_and_rolling(
+    series: pd.DataFrame,
+    rev: _Window,
+    ind: Indicator,
+    review: MonthRange,
+    population: pd.DataFrame | None,
+    alpha: float,
+) -> dict[str, Any]:
     """The same period last year, and the latest 12 months against the 12 before, where the
     series covers them."""
     fields: dict[str, Any] = {}
     last_year = _window(series, review.shift(-12), ind, population)
     if not last_year.missing:
-        fields.update(last_year_value=last_year.value,
-                      last_year_change_pct=_pct(rev.value, last_year.value))
+        fields.update(
+            last_year_value=last_year.value, last_year_change_pct=_pct(rev.value, last_year.value)
+        )
     end = review.end
     roll = _window(series, MonthRange(end - 11, end), ind, population)
     prev = _window(series, MonthRange(end - 23, end - 12), ind, population)
     if not roll.missing and not prev.missing:
         c2 = _compare(prev, roll, ind, alpha)
-        fields.update(rolling_value=roll.value, rolling_previous=prev.value,
-                      rolling_change_pct=_pct(roll.value, prev.value),
-                      rolling_significant=bool(c2 and c2.significant))
+        fields.update(
+            rolling_value=roll.value,
+            rolling_previous=prev.value,
+            rolling_change_pct=_pct(roll.value, prev.value),
+            rolling_significant=bool(c2 and c2.significant),
+        )
     return fields
 
 
-def _target(ind: Indicator, base: _Window, rev: _Window, baseline_rng: MonthRange,
-            review: MonthRange, assessable: bool) -> dict[str, Any]:
+def _target(
+    ind: Indicator,
+    base: _Window,
+    rev: _Window,
+    baseline_rng: MonthRange,
+    review: MonthRange,
+    assessable: bool,
+) -> dict[str, Any]:
     """The target's value (given, or a change on the baseline) and, when the indicator is
     assessable, its status and the trajectory's value at the end of the review period."""
     if ind.target is None:
         return {}
-    tv = ind.target.value if ind.target.value is not None else (
-        base.value * (1 + ind.target.change_pct / 100))
+    tv = (
+        ind.target.value
+        if ind.target.value is not None
+        else (base.value * (1 + ind.target.change_pct / 100))
+    )
     fields: dict[str, Any] = {"target_value": tv, "target_by": ind.target.by_month}
     if assessable:
         fields["target_status"], fields["trajectory_value"] = target_status(
-            base.value, tv, baseline_rng.end, pd.Period(ind.target.by_month, "M"),
-            review.end, rev.value, ind.better)
+            base.value,
+            tv,
+            baseline_rng.end,
+            pd.Period(ind.target.by_month, "M"),
+            review.end,
+            rev.value,
+            ind.better,
+        )
     return fields
 
 
 def _decision_notes(excluded: list[Change], affecting: list[Change]) -> list[str]:
     """The analyst's decisions on recording changes, as notes on the indicator."""
-    notes = [f"excludes {c.crime_type} (recording change from {c.label}; the analyst's "
-             "decision)" for c in excluded]
-    notes += [f"the change in {c.crime_type} from {c.label} was confirmed as real by the "
-              "analyst, not a change in recording" for c in affecting if c.decision == "real"]
+    notes = [
+        f"excludes {c.crime_type} (recording change from {c.label}; the analyst's decision)"
+        for c in excluded
+    ]
+    notes += [
+        f"the change in {c.crime_type} from {c.label} was confirmed as real by the "
+        "analyst, not a change in recording"
+        for c in affecting
+        if c.decision == "real"
+    ]
     return notes
 
 
-def _not_comparable(pending: list[Change], baseline_rng: MonthRange,
-                    review: MonthRange) -> dict[str, Any]:
+def _not_comparable(
+    pending: list[Change], baseline_rng: MonthRange, review: MonthRange
+) -> dict[str, Any]:
     """A recording change not yet decided (or rebased) between the baseline and the end of the
     review period: the comparisons and the target are withdrawn, and last year's and the
     rolling figures too when the change falls within them."""
@@ -558,22 +695,41 @@ def _not_comparable(pending: list[Change], baseline_rng: MonthRange,
         return {}
     c = straddling[0]
     fields: dict[str, Any] = {
-        "not_comparable": (f"possible recording change in {c.crime_type} from {c.label}"
-                           if not c.decision else
-                           f"recording change in {c.crime_type} from {c.label} (rebased)"),
-        "direction": "not comparable", "p_value": math.nan, "significant": False, "test": "",
-        "ratio": math.nan, "ratio_low": math.nan, "ratio_high": math.nan,
-        "target_status": "not assessable", "trajectory_value": math.nan}
+        "not_comparable": (
+            f"possible recording change in {c.crime_type} from {c.label}"
+            if not c.decision
+            else f"recording change in {c.crime_type} from {c.label} (rebased)"
+        ),
+        "direction": "not comparable",
+        "p_value": math.nan,
+        "significant": False,
+        "test": "",
+        "ratio": math.nan,
+        "ratio_low": math.nan,
+        "ratio_high": math.nan,
+        "target_status": "not assessable",
+        "trajectory_value": math.nan,
+    }
     if any(_straddles(review.shift(-12).start, review.end, c2) for c2 in straddling):
-        fields.update(last_year_value=math.nan, last_year_change_pct=math.nan,
-                      rolling_value=math.nan, rolling_previous=math.nan,
-                      rolling_change_pct=math.nan, rolling_significant=False)
+        fields.update(
+            last_year_value=math.nan,
+            last_year_change_pct=math.nan,
+            rolling_value=math.nan,
+            rolling_previous=math.nan,
+            rolling_change_pct=math.nan,
+            rolling_significant=False,
+        )
     return fields
 
 
-def _with_spc(series: pd.DataFrame, ind: Indicator, opts: SpcOptions, pending: list[Change],
-              target_value: float, status: str
-              ) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
+def _with_spc(
+    series: pd.DataFrame,
+    ind: Indicator,
+    opts: SpcOptions,
+    pending: list[Change],
+    target_value: float,
+    status: str,
+) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
     """(series with SPC columns, fields, notes): XmR over the whole series, never across a gap
     (limits would join months apart); limits recalculated where asked and where a recording
     change starts; on seasonally adjusted values when the season shows."""
@@ -585,30 +741,47 @@ def _with_spc(series: pd.DataFrame, ind: Indicator, opts: SpcOptions, pending: l
     per_period_target = _per_period(target_value, ind) if target_value == target_value else None
     starts = list(series["period_start"])
     rebase_months = [*opts.rebase, *(c.month for c in pending)]
-    rebase = sorted({next((i for i, st in enumerate(starts) if st >= m), len(starts))
-                     for m in rebase_months} - {0, len(starts)})
-    notes += [f"SPC limits recalculated from {c.label}, where a "
-              f"{'' if c.decision else 'possible '}recording change in {c.crime_type} starts"
-              for c in pending if starts[0] < c.month <= starts[-1]]
+    rebase = sorted(
+        {next((i for i, st in enumerate(starts) if st >= m), len(starts)) for m in rebase_months}
+        - {0, len(starts)}
+    )
+    notes += [
+        f"SPC limits recalculated from {c.label}, where a "
+        f"{'' if c.decision else 'possible '}recording change in {c.crime_type} starts"
+        for c in pending
+        if starts[0] < c.month <= starts[-1]
+    ]
     spc_values, seasonal, seasonal_notes = _seasonally_adjusted(
-        series["value"].to_numpy(dtype=float), starts, ind.period)
+        series["value"].to_numpy(dtype=float), starts, ind.period
+    )
     notes += seasonal_notes
-    result = spc.xmr(spc_values, improvement=improvement, rebase=rebase,
-                     screen_outliers=opts.screen_outliers,
-                     fix_after_n_points=opts.fix_after_n_points,
-                     shift_length=opts.shift_length, trend_length=opts.trend_length,
-                     minimum_points=opts.minimum_points, target=per_period_target)
-    series = pd.concat([series.reset_index(drop=True),
-                        result.rename(columns={"value": "spc_value"})], axis=1)
+    result = spc.xmr(
+        spc_values,
+        improvement=improvement,
+        rebase=rebase,
+        screen_outliers=opts.screen_outliers,
+        fix_after_n_points=opts.fix_after_n_points,
+        shift_length=opts.shift_length,
+        trend_length=opts.trend_length,
+        minimum_points=opts.minimum_points,
+        target=per_period_target,
+    )
+    series = pd.concat(
+        [series.reset_index(drop=True), result.rename(columns={"value": "spc_value"})], axis=1
+    )
     shift = spc.sustained_shift_start(result, opts.shift_length)
     if shift is not None and shift > 0 and shift not in rebase:
-        notes.append(f"a sustained shift since {series['period'].iloc[shift]}: if the way of "
-                     f"working changed then, set analysis.spc.rebase to {starts[shift]} to "
-                     "recalculate the limits from there")
-    fields: dict[str, Any] = {"seasonal": seasonal,
-                              "variation": spc.variation(result, improvement),
-                              "spc_provisional": bool(result["provisional"].iloc[-1]),
-                              "points": len(series)}
+        notes.append(
+            f"a sustained shift since {series['period'].iloc[shift]}: if the way of "
+            f"working changed then, set analysis.spc.rebase to {starts[shift]} to "
+            "recalculate the limits from there"
+        )
+    fields: dict[str, Any] = {
+        "seasonal": seasonal,
+        "variation": spc.variation(result, improvement),
+        "spc_provisional": bool(result["provisional"].iloc[-1]),
+        "points": len(series),
+    }
     # No assurance icon beside a target this review cannot assess (data missing, or a
     # recording change): the icon would claim what the target column says it cannot.
     if status != "not assessable":
@@ -616,8 +789,9 @@ def _with_spc(series: pd.DataFrame, ind: Indicator, opts: SpcOptions, pending: l
     return series, fields, notes
 
 
-def _seasonally_adjusted(values: np.ndarray, starts: list[str], period: str
-                         ) -> tuple[np.ndarray, str, list[str]]:
+def _seasonally_adjusted(
+    values: np.ndarray, starts: list[str], period: str
+) -> tuple[np.ndarray, str, list[str]]:
     """(values for the XmR chart, seasonal flag, notes): divided by their month-of-year (or
     quarter-of-year) index when the season shows clearly; as recorded otherwise."""
     per_year = {"month": 12, "quarter": 4}.get(period)
@@ -626,13 +800,23 @@ def _seasonally_adjusted(values: np.ndarray, starts: list[str], period: str
     pos = [(pd.Period(p, "M").month - 1) // (12 // per_year) + 1 for p in starts]
     idx, _p = spc.seasonal_indices(values, pos, per_year=per_year)
     if idx is not None:
-        return spc.seasonally_adjusted(values, pos, idx), "adjusted", [
-            f"SPC chart on seasonally adjusted values (a clear {period}-of-year pattern); the "
-            "headline figures are not adjusted"]
+        return (
+            spc.seasonally_adjusted(values, pos, idx),
+            "adjusted",
+            [
+                f"SPC chart on seasonally adjusted values (a clear {period}-of-year pattern); the "
+                "headline figures are not adjusted"
+            ],
+        )
     if len(values) < 2 * per_year:
-        return values, "too short", [
-            f"fewer than two years of {period.replace('_', ' ')}ly data: seasonality cannot be "
-            "checked, so SPC flags may be seasonal"]
+        return (
+            values,
+            "too short",
+            [
+                f"fewer than two years of {period.replace('_', ' ')}ly data: seasonality cannot be "
+                "checked, so SPC flags may be seasonal"
+            ],
+        )
     return values, "", []
 
 
@@ -643,8 +827,12 @@ def _review_interval(rev: _Window, ind: Indicator, alpha: float) -> tuple[float,
     if not math.isfinite(rev.num) or not float(rev.num).is_integer() or rev.num < 0:
         return nan
     if ind.measure == "proportion":
-        if not math.isfinite(rev.den) or not float(rev.den).is_integer() or rev.den <= 0 or (
-                rev.num > rev.den):
+        if (
+            not math.isfinite(rev.den)
+            or not float(rev.den).is_integer()
+            or rev.den <= 0
+            or (rev.num > rev.den)
+        ):
             return nan
         lo, hi = stats.proportion_ci(int(rev.num), int(rev.den), alpha)
         return 100 * lo, 100 * hi
@@ -681,16 +869,21 @@ def _per_period(annual: float, ind: Indicator) -> float:
     return annual * PERIOD_MONTHS[ind.period] / 12
 
 
-def compute_all(strategy: Strategy, params: CycleParams, tidy: dict[str, pd.DataFrame],
-                partner: pd.DataFrame, present: dict[str, list[str]], status: dict[str, str],
-                population: pd.DataFrame | None, changes: dict[str, Change] | None = None
-                ) -> tuple[pd.DataFrame, dict[str, IndicatorResult], dict[str, pd.DataFrame]]:
+def compute_all(
+    strategy: Strategy,
+    params: CycleParams,
+    tidy: dict[str, pd.DataFrame],
+    partner: pd.DataFrame,
+    present: dict[str, list[str]],
+    status: dict[str, str],
+    population: pd.DataFrame | None,
+    changes: dict[str, Change] | None = None,
+) -> tuple[pd.DataFrame, dict[str, IndicatorResult], dict[str, pd.DataFrame]]:
     """Scorecard (one row per indicator), results by id, and series by id."""
     results: dict[str, IndicatorResult] = {}
     series: dict[str, pd.DataFrame] = {}
     for ind in strategy.indicators:
-        res, s = compute_indicator(ind, params, tidy, partner, present, status, population,
-                                   changes)
+        res, s = compute_indicator(ind, params, tidy, partner, present, status, population, changes)
         results[ind.id] = res
         series[ind.id] = s
     scorecard = pd.DataFrame([r.row() for r in results.values()])

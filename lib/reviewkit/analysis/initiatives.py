@@ -26,10 +26,25 @@ from reviewkit.analysis.indicators import IndicatorResult
 from reviewkit.base.formatting import DIRECTION_WORDS
 from reviewkit.inputs.strategy import Initiative
 
-COLUMNS = ["id", "name", "priority", "lead_agency", "start", "end", "status",
-           "milestone_status", "reported_status", "milestones", "overdue_milestones",
-           "next_milestone", "indicators", "indicator_movement", "latest_update", "reassess",
-           "reassess_reasons"]
+COLUMNS = [
+    "id",
+    "name",
+    "priority",
+    "lead_agency",
+    "start",
+    "end",
+    "status",
+    "milestone_status",
+    "reported_status",
+    "milestones",
+    "overdue_milestones",
+    "next_milestone",
+    "indicators",
+    "indicator_movement",
+    "latest_update",
+    "reassess",
+    "reassess_reasons",
+]
 ORDER = {"complete": 0, "not started": 0, "on track": 1, "at risk": 2, "off track": 3}
 
 
@@ -56,20 +71,29 @@ class InitiativeResult:
 
     def row(self) -> dict[str, object]:
         return {
-            "id": self.id, "name": self.name, "priority": self.priority,
-            "lead_agency": self.lead_agency, "start": self.start, "end": self.end,
-            "status": self.status, "milestone_status": self.milestone_status,
+            "id": self.id,
+            "name": self.name,
+            "priority": self.priority,
+            "lead_agency": self.lead_agency,
+            "start": self.start,
+            "end": self.end,
+            "status": self.status,
+            "milestone_status": self.milestone_status,
             "reported_status": self.reported_status,
             "milestones": f"{self.milestones_done} of {self.milestones_total} done",
-            "overdue_milestones": "; ".join(self.overdue), "next_milestone": self.next_milestone,
-            "indicators": ", ".join(self.indicators), "indicator_movement": self.movement,
-            "latest_update": self.latest_note, "reassess": self.reassess,
+            "overdue_milestones": "; ".join(self.overdue),
+            "next_milestone": self.next_milestone,
+            "indicators": ", ".join(self.indicators),
+            "indicator_movement": self.movement,
+            "latest_update": self.latest_note,
+            "reassess": self.reassess,
             "reassess_reasons": "; ".join(self.reasons),
         }
 
 
-def milestone_status(ini: Initiative, as_of: dt.date,
-                     grace_days: int = 90) -> tuple[str, list[str]]:
+def milestone_status(
+    ini: Initiative, as_of: dt.date, grace_days: int = 90
+) -> tuple[str, list[str]]:
     """Status from dates and milestones alone, and the overdue milestones."""
     if ini.start > as_of:
         return "not started", []
@@ -86,8 +110,13 @@ def milestone_status(ini: Initiative, as_of: dt.date,
     return "off track", names
 
 
-def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, IndicatorResult],
-                      reassess_after_months: int = 12, grace_days: int = 90) -> InitiativeResult:
+def assess_initiative(
+    ini: Initiative,
+    as_of: dt.date,
+    indicators: dict[str, IndicatorResult],
+    reassess_after_months: int = 12,
+    grace_days: int = 90,
+) -> InitiativeResult:
     computed, overdue = milestone_status(ini, as_of, grace_days)
     updates = sorted((u for u in ini.updates if u.date <= as_of), key=lambda u: u.date)
     latest = updates[-1] if updates else None
@@ -99,16 +128,26 @@ def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, Ind
     else:
         status = computed
     done = sum(1 for m in ini.milestones if m.done is not None)
-    upcoming = sorted((m for m in ini.milestones if m.done is None and m.due >= as_of),
-                      key=lambda m: m.due)
+    upcoming = sorted(
+        (m for m in ini.milestones if m.done is None and m.due >= as_of), key=lambda m: m.due
+    )
     res = InitiativeResult(
-        id=ini.id, name=ini.name, priority=ini.priority, lead_agency=ini.lead_agency,
-        start=ini.start.isoformat(), end=ini.end.isoformat(), status=status,
-        milestone_status=computed, reported_status=reported, milestones_done=done,
-        milestones_total=len(ini.milestones), overdue=overdue,
-        next_milestone=(f"{upcoming[0].name} (due {upcoming[0].due:%d %b %Y})"
-                        if upcoming else ""),
-        latest_note=latest.note if latest else "", indicators=list(ini.indicators))
+        id=ini.id,
+        name=ini.name,
+        priority=ini.priority,
+        lead_agency=ini.lead_agency,
+        start=ini.start.isoformat(),
+        end=ini.end.isoformat(),
+        status=status,
+        milestone_status=computed,
+        reported_status=reported,
+        milestones_done=done,
+        milestones_total=len(ini.milestones),
+        overdue=overdue,
+        next_milestone=(f"{upcoming[0].name} (due {upcoming[0].due:%d %b %Y})" if upcoming else ""),
+        latest_note=latest.note if latest else "",
+        indicators=list(ini.indicators),
+    )
     moves = []
     improved = False
     for ind_id in ini.indicators:
@@ -128,23 +167,35 @@ def assess_initiative(ini: Initiative, as_of: dt.date, indicators: dict[str, Ind
             res.reasons.append(f"{r.name} shows special-cause concern")
     res.movement = "; ".join(moves)
     if status == "off track":
-        res.reasons.insert(0, "off track: " + ("; ".join(overdue) if overdue else
-                                              "reported off track"))
+        res.reasons.insert(
+            0, "off track: " + ("; ".join(overdue) if overdue else "reported off track")
+        )
     months_running = (as_of.year - ini.start.year) * 12 + as_of.month - ini.start.month
-    assessable = [i for i in ini.indicators if i in indicators and indicators[i].assessable
-                  and not indicators[i].not_comparable]
-    if (status not in ("complete", "not started") and months_running >= reassess_after_months
-            and assessable and not improved):
-        res.reasons.append("no improvement beyond chance in its indicators after "
-                           f"{months_running} months")
+    assessable = [
+        i
+        for i in ini.indicators
+        if i in indicators and indicators[i].assessable and not indicators[i].not_comparable
+    ]
+    if (
+        status not in ("complete", "not started")
+        and months_running >= reassess_after_months
+        and assessable
+        and not improved
+    ):
+        res.reasons.append(
+            f"no improvement beyond chance in its indicators after {months_running} months"
+        )
     res.reassess = status == "off track" or (
-        bool(res.reasons) and status not in ("complete", "not started"))
+        bool(res.reasons) and status not in ("complete", "not started")
+    )
     return res
 
 
-def assess_all(initiatives: list[Initiative], as_of: dt.date,
-               indicators: dict[str, IndicatorResult], reassess_after_months: int = 12
-               ) -> tuple[pd.DataFrame, list[InitiativeResult]]:
-    results = [assess_initiative(i, as_of, indicators, reassess_after_months)
-               for i in initiatives]
+def assess_all(
+    initiatives: list[Initiative],
+    as_of: dt.date,
+    indicators: dict[str, IndicatorResult],
+    reassess_after_months: int = 12,
+) -> tuple[pd.DataFrame, list[InitiativeResult]]:
+    results = [assess_initiative(i, as_of, indicators, reassess_after_months) for i in initiatives]
     return pd.DataFrame([r.row() for r in results], columns=COLUMNS), results

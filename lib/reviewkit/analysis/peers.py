@@ -50,8 +50,12 @@ class Dispersion:
         return self.method != "none"
 
 
-def dispersion_test(count: np.ndarray, expected: np.ndarray, adjustment: Adjustment = "additive",
-                    winsorise: float = WINSORISE) -> Dispersion:
+def dispersion_test(
+    count: np.ndarray,
+    expected: np.ndarray,
+    adjustment: Adjustment = "additive",
+    winsorise: float = WINSORISE,
+) -> Dispersion:
     """phi, tau^2 and the dispersion test from observed and expected counts."""
     o = np.asarray(count, dtype=float)
     e = np.asarray(expected, dtype=float)
@@ -61,10 +65,10 @@ def dispersion_test(count: np.ndarray, expected: np.ndarray, adjustment: Adjustm
     z = 2 * (np.sqrt(o) - np.sqrt(e))
     lo, hi = np.quantile(z, [winsorise, 1 - winsorise])  # R's default (type 7) quantiles
     zw = np.clip(z, lo, hi)
-    phi = float(np.mean(zw ** 2))
+    phi = float(np.mean(zw**2))
     p = float(stats.chi2.sf(n * phi, n - 1))
     w = 4 * e
-    tau2 = max(0.0, (n * phi - (n - 1)) / (w.sum() - (w ** 2).sum() / w.sum()))
+    tau2 = max(0.0, (n * phi - (n - 1)) / (w.sum() - (w**2).sum() / w.sum()))
     method: Adjustment = adjustment if n * phi > n - 1 else "none"
     return Dispersion(phi, tau2 if method == "additive" else 0.0, n, p, method)
 
@@ -72,18 +76,22 @@ def dispersion_test(count: np.ndarray, expected: np.ndarray, adjustment: Adjustm
 def dispersion_of(rows: pd.DataFrame) -> Dispersion:
     """The dispersion a benchmark table was computed with (from its `od_*` columns)."""
     r = rows.iloc[0]
-    return Dispersion(float(r["od_phi"]), float(r["od_tau2"]), len(rows), float(r["od_p"]),
-                      str(r["od_method"]))  # type: ignore[arg-type]
+    return Dispersion(
+        float(r["od_phi"]), float(r["od_tau2"]), len(rows), float(r["od_p"]), str(r["od_method"])
+    )  # type: ignore[arg-type]
 
 
 def load_peers(path: Path) -> pd.DataFrame:
-    return read_reference_table(path, COLUMNS, {"count": True, "population": False},
-                                "peer file")
+    return read_reference_table(path, COLUMNS, {"count": True, "population": False}, "peer file")
 
 
-def funnel_limits(group_rate: float, population: np.ndarray, level: float,
-                  per: float = 1000.0, dispersion: Dispersion | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def funnel_limits(
+    group_rate: float,
+    population: np.ndarray,
+    level: float,
+    per: float = 1000.0,
+    dispersion: Dispersion | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Limits (as rates per `per`) for each population around the group rate: exact Poisson,
     or widened for over-dispersion when `dispersion` says the group is over-dispersed."""
     population = np.asarray(population, dtype=float)
@@ -94,8 +102,11 @@ def funnel_limits(group_rate: float, population: np.ndarray, level: float,
         high = stats.poisson.ppf(1 - alpha / 2, lam)
         return low / population * per, high / population * per
     s2 = 1 / (4 * lam)
-    spread = np.sqrt(s2 + dispersion.tau2) if dispersion.method == "additive" else (
-        np.sqrt(dispersion.phi * s2))
+    spread = (
+        np.sqrt(s2 + dispersion.tau2)
+        if dispersion.method == "additive"
+        else (np.sqrt(dispersion.phi * s2))
+    )
     z = Z[level]
     low = np.clip(1 - z * spread, 0, None) ** 2
     high = (1 + z * spread) ** 2
@@ -114,8 +125,13 @@ def adjusted_z(count: np.ndarray, expected: np.ndarray, dispersion: Dispersion) 
     return z / np.sqrt(dispersion.phi)
 
 
-def benchmark(peers: pd.DataFrame, partnership: str, measure: str, period: str,
-              adjustment: Adjustment = "additive") -> pd.DataFrame:
+def benchmark(
+    peers: pd.DataFrame,
+    partnership: str,
+    measure: str,
+    period: str,
+    adjustment: Adjustment = "additive",
+) -> pd.DataFrame:
     """One row per peer: rate, rank, limits and position against the group, with the
     dispersion test's phi, tau2, p-value and the adjustment made (`od_*` columns)."""
     rows = peers[(peers["measure"] == measure) & (peers["period"] == period)].copy()
@@ -136,22 +152,51 @@ def benchmark(peers: pd.DataFrame, partnership: str, measure: str, period: str,
     rows["rank"] = rows["rate"].rank(method="min").astype(int)
     rows["of"] = len(rows)
     rows["position"] = [
-        "above the 99.8% limit" if r > u2 else "above the 95% limit" if r > u1 else
-        "below the 99.8% limit" if r < l2 else "below the 95% limit" if r < l1 else
-        "within the limits"
-        for r, l1, u1, l2, u2 in zip(rows["rate"], rows["lower_95"], rows["upper_95"],
-                                     rows["lower_99.8"], rows["upper_99.8"], strict=True)]
+        "above the 99.8% limit"
+        if r > u2
+        else "above the 95% limit"
+        if r > u1
+        else "below the 99.8% limit"
+        if r < l2
+        else "below the 95% limit"
+        if r < l1
+        else "within the limits"
+        for r, l1, u1, l2, u2 in zip(
+            rows["rate"],
+            rows["lower_95"],
+            rows["upper_95"],
+            rows["lower_99.8"],
+            rows["upper_99.8"],
+            strict=True,
+        )
+    ]
     rows["is_self"] = rows["partnership"].str.strip().str.lower() == partnership.strip().lower()
     rows["denominator"] = rows["population"]
     return rows.sort_values("rate", ignore_index=True)
 
 
-def benchmark_all(peers: pd.DataFrame, partnership: str, measures: list[str],
-                  period: str, adjustment: Adjustment = "additive") -> pd.DataFrame:
-    frames = [benchmark(peers, partnership, m, period, adjustment).assign(indicator=m)
-              for m in measures]
+def benchmark_all(
+    peers: pd.DataFrame,
+    partnership: str,
+    measures: list[str],
+    period: str,
+    adjustment: Adjustment = "additive",
+) -> pd.DataFrame:
+    frames = [
+        benchmark(peers, partnership, m, period, adjustment).assign(indicator=m) for m in measures
+    ]
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame(columns=["indicator", *COLUMNS, "rate", "group_rate", "rank", "of",
-                                     "position", "is_self"])
+        return pd.DataFrame(
+            columns=[
+                "indicator",
+                *COLUMNS,
+                "rate",
+                "group_rate",
+                "rank",
+                "of",
+                "position",
+                "is_self",
+            ]
+        )
     return pd.concat(frames, ignore_index=True)

@@ -19,21 +19,35 @@ from reviewkit.base.periods import MonthRange
 from reviewkit.inputs.strategy import Filter
 
 
-def by_lsoa(police: pd.DataFrame, flt: Filter, baseline: MonthRange, review: MonthRange
-            ) -> pd.DataFrame:
+def by_lsoa(
+    police: pd.DataFrame, flt: Filter, baseline: MonthRange, review: MonthRange
+) -> pd.DataFrame:
     """Counts per LSOA in the baseline and the review period for the rows `flt` keeps, with
     each LSOA's share of the partnership's review-period total (%)."""
     rows = police_rows(police[police["lsoa_code"] != ""], flt)
-    out = pd.DataFrame({
-        "baseline": rows[rows["month"].between(str(baseline.start), str(baseline.end))]
-        .groupby("lsoa_code")["n"].sum(),
-        "review": rows[rows["month"].between(str(review.start), str(review.end))]
-        .groupby("lsoa_code")["n"].sum(),
-    }).fillna(0).astype("int64")
+    out = (
+        pd.DataFrame(
+            {
+                "baseline": rows[rows["month"].between(str(baseline.start), str(baseline.end))]
+                .groupby("lsoa_code")["n"]
+                .sum(),
+                "review": rows[rows["month"].between(str(review.start), str(review.end))]
+                .groupby("lsoa_code")["n"]
+                .sum(),
+            }
+        )
+        .fillna(0)
+        .astype("int64")
+    )
     for name, rng in (("baseline_series", baseline), ("review_series", review)):
         months = [str(m) for m in rng.months]
-        per = (rows[rows["month"].isin(months)].groupby(["lsoa_code", "month"])["n"].sum()
-               .unstack(fill_value=0).reindex(index=out.index, columns=months, fill_value=0))
+        per = (
+            rows[rows["month"].isin(months)]
+            .groupby(["lsoa_code", "month"])["n"]
+            .sum()
+            .unstack(fill_value=0)
+            .reindex(index=out.index, columns=months, fill_value=0)
+        )
         out[name] = per.to_numpy(dtype=float).tolist()
     total = out["review"].sum()
     out["share_pct"] = out["review"] / total * 100 if total else math.nan
@@ -50,16 +64,26 @@ def concentrated(table: pd.DataFrame, names: dict[str, str], top: int = 5) -> pd
     return t.reset_index(drop=True)
 
 
-def changed(table: pd.DataFrame, names: dict[str, str], baseline: MonthRange,
-            review: MonthRange, alpha: float, top: int = 5) -> pd.DataFrame:
+def changed(
+    table: pd.DataFrame,
+    names: dict[str, str],
+    baseline: MonthRange,
+    review: MonthRange,
+    alpha: float,
+    top: int = 5,
+) -> pd.DataFrame:
     """The `top` LSOAs by size of change (either way), each with a Holm-adjusted p-value over
     all the partnership's LSOAs and whether the change is beyond chance."""
     t = table.copy()
     same = aligned(baseline, review)
-    t["p_value"] = [change_test(bm, baseline.n_months, rm, review.n_months, alpha, same)[0]
-                    if b + r else math.nan
-                    for b, r, bm, rm in zip(t["baseline"], t["review"], t["baseline_series"],
-                                            t["review_series"], strict=True)]
+    t["p_value"] = [
+        change_test(bm, baseline.n_months, rm, review.n_months, alpha, same)[0]
+        if b + r
+        else math.nan
+        for b, r, bm, rm in zip(
+            t["baseline"], t["review"], t["baseline_series"], t["review_series"], strict=True
+        )
+    ]
     t["p_adjusted"] = holm(t["p_value"].tolist()) if len(t) else []
     t["real_change"] = t["p_adjusted"] < alpha
     t["size"] = t["change"].abs()

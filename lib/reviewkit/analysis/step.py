@@ -21,15 +21,52 @@ from reviewkit.store.layout import CycleLayout
 from reviewkit.store.tables import CycleStore
 
 SCORECARD_COLUMNS = [
-    "id", "priority", "name", "measure", "unit", "period", "better", "dataset", "assessable",
-    "reason", "review_value", "review_count", "baseline_value", "baseline_count", "change",
-    "change_pct", "direction", "p_value", "significant", "test", "ratio", "ratio_low",
-    "ratio_high", "dispersion", "not_comparable", "ci_low", "ci_high",
-    "last_year_value", "last_year_change_pct", "rolling_value", "rolling_previous",
-    "rolling_change_pct", "rolling_significant", "target_value", "target_by",
-    "trajectory_value", "target_status", "variation", "assurance", "spc_provisional", "seasonal",
+    "id",
+    "priority",
+    "name",
+    "measure",
+    "unit",
+    "period",
+    "better",
+    "dataset",
+    "assessable",
+    "reason",
+    "review_value",
+    "review_count",
+    "baseline_value",
+    "baseline_count",
+    "change",
+    "change_pct",
+    "direction",
+    "p_value",
+    "significant",
+    "test",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "dispersion",
+    "not_comparable",
+    "ci_low",
+    "ci_high",
+    "last_year_value",
+    "last_year_change_pct",
+    "rolling_value",
+    "rolling_previous",
+    "rolling_change_pct",
+    "rolling_significant",
+    "target_value",
+    "target_by",
+    "trajectory_value",
+    "target_status",
+    "variation",
+    "assurance",
+    "spc_provisional",
+    "seasonal",
     "points",
-    "latest_period", "latest_value", "plain_name", "notes",
+    "latest_period",
+    "latest_value",
+    "plain_name",
+    "notes",
 ]
 
 
@@ -47,14 +84,18 @@ class ProgressResult:
     street_dataset: str | None = None  # the register's police.uk street data request
 
 
-def load_intake_outputs(run_dir: Path, register: Register
-                        ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame,
-                                   pd.DataFrame | None]:
+def load_intake_outputs(
+    run_dir: Path, register: Register
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Tidy police tables by dataset, partner measures, completeness, population."""
     store = CycleStore(run_dir)
     population = store.read_tidy("population") if store.has_tidy("population") else None
-    return (store.police_tables(register), store.read_tidy("partner_measures"),
-            store.read_table("completeness"), population)
+    return (
+        store.police_tables(register),
+        store.read_tidy("partner_measures"),
+        store.read_table("completeness"),
+        population,
+    )
 
 
 def police_months(tidy: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
@@ -71,28 +112,47 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
     present = police_months(tidy)
     store = CycleStore(run_dir)
-    found = store.read_table("recording_changes") if store.has_table(
-        "recording_changes") else None
+    found = store.read_table("recording_changes") if store.has_table("recording_changes") else None
     changes = recording_changes(found, params)
-    scorecard, results, series = compute_all(strategy, params, tidy, partner, present, status,
-                                             population, changes)
-    force_wide = {r.dataset for r in register.data_requests
-                  if r.source.kind == "police_uk_stop_search"}
+    scorecard, results, series = compute_all(
+        strategy, params, tidy, partner, present, status, population, changes
+    )
+    force_wide = {
+        r.dataset for r in register.data_requests if r.source.kind == "police_uk_stop_search"
+    }
     for ind in strategy.indicators:  # stop and search has no LSOA: say whose figure it is
         if ind.dataset in force_wide:
-            results[ind.id].notes.append("force-wide figures (stop and search records carry no "
-                                         "area), not this partnership's alone")
+            results[ind.id].notes.append(
+                "force-wide figures (stop and search records carry no "
+                "area), not this partnership's alone"
+            )
     scorecard = pd.DataFrame([r.row() for r in results.values()])
-    initiatives, ini_results = assess_all(strategy.initiatives, params.review_date, results,
-                                          params.analysis.reassess_after_months)
+    initiatives, ini_results = assess_all(
+        strategy.initiatives, params.review_date, results, params.analysis.reassess_after_months
+    )
     bench = None
     peers_path = params.path("peers")
     if peers_path is not None:
         peers = load_peers(peers_path)
-        bench = benchmark_all(peers, params.partnership, [i.id for i in strategy.indicators],
-                              str(params.review.end), params.analysis.funnel_adjustment)
-    return ProgressResult(strategy, scorecard[SCORECARD_COLUMNS], results, series, initiatives,
-                          ini_results, bench, params, changes, street_dataset(register))
+        bench = benchmark_all(
+            peers,
+            params.partnership,
+            [i.id for i in strategy.indicators],
+            str(params.review.end),
+            params.analysis.funnel_adjustment,
+        )
+    return ProgressResult(
+        strategy,
+        scorecard[SCORECARD_COLUMNS],
+        results,
+        series,
+        initiatives,
+        ini_results,
+        bench,
+        params,
+        changes,
+        street_dataset(register),
+    )
 
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
@@ -115,10 +175,18 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
         frame = frame[cols]
         store.write_table("indicator_series", frame)
         store.write_tidy("indicator_series", frame)
-    layout.progress_summary.write_text(json.dumps({
-        "indicators": len(result.scorecard),
-        "assessable": int(result.scorecard["assessable"].sum()),
-        "initiatives": len(result.initiatives),
-        "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
-        if len(result.initiatives) else [],
-    }, indent=2) + "\n", encoding="utf-8")
+    layout.progress_summary.write_text(
+        json.dumps(
+            {
+                "indicators": len(result.scorecard),
+                "assessable": int(result.scorecard["assessable"].sum()),
+                "initiatives": len(result.initiatives),
+                "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
+                if len(result.initiatives)
+                else [],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )

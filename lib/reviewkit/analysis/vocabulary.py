@@ -59,8 +59,7 @@ def did_you_mean(value: str, known: Iterable[str]) -> str:
     exact = folded.get(" ".join(value.lower().split()))
     if exact:
         return f" Did you mean '{exact}' (names are matched exactly)?"
-    close = difflib.get_close_matches(value.lower(), [k.lower() for k in options], n=1,
-                                      cutoff=0.6)
+    close = difflib.get_close_matches(value.lower(), [k.lower() for k in options], n=1, cutoff=0.6)
     if close:
         return f" Did you mean '{next(k for k in options if k.lower() == close[0])}'?"
     return ""
@@ -68,51 +67,75 @@ def did_you_mean(value: str, known: Iterable[str]) -> str:
 
 def _unknown(values: list[str], known: Iterable[str], key: str, what: str) -> list[str]:
     known = list(known)
-    return [f"key '{key}': '{v}' is not a {what}.{did_you_mean(v, known)}"
-            for v in values if v not in known]
+    return [
+        f"key '{key}': '{v}' is not a {what}.{did_you_mean(v, known)}"
+        for v in values
+        if v not in known
+    ]
 
 
-def _filter_problems(flt: Filter, key: str, kind: str, measures: list[str], first: bool,
-                     seen_outcomes: Iterable[str]) -> list[str]:
+def _filter_problems(
+    flt: Filter, key: str, kind: str, measures: list[str], first: bool, seen_outcomes: Iterable[str]
+) -> list[str]:
     out: list[str] = []
     names = flt.crime_type_names()
     if kind == "police_uk_street":
         if first and names is None:
-            out.append(f"key '{key}.crime_types': an indicator over police data states its "
-                       "crime types: a list, 'all', or {all_except: [Anti-social behaviour]} "
-                       "for all crime excluding anti-social behaviour (docs/inputs.md)")
+            out.append(
+                f"key '{key}.crime_types': an indicator over police data states its "
+                "crime types: a list, 'all', or {all_except: [Anti-social behaviour]} "
+                "for all crime excluding anti-social behaviour (docs/inputs.md)"
+            )
         if names:
-            out += _unknown(names, CRIME_TYPE_NAMES, f"{key}.crime_types",
-                            "data.police.uk crime type")
+            out += _unknown(
+                names, CRIME_TYPE_NAMES, f"{key}.crime_types", "data.police.uk crime type"
+            )
         if flt.outcome_categories:
-            out += _unknown(flt.outcome_categories, [*OUTCOME_CATEGORIES, *seen_outcomes],
-                            f"{key}.outcome_categories", "data.police.uk outcome category")
+            out += _unknown(
+                flt.outcome_categories,
+                [*OUTCOME_CATEGORIES, *seen_outcomes],
+                f"{key}.outcome_categories",
+                "data.police.uk outcome category",
+            )
     elif kind.startswith("police_uk"):
-        for name, given in (("crime_types", flt.crime_types),
-                            ("outcome_categories", flt.outcome_categories)):
+        for name, given in (
+            ("crime_types", flt.crime_types),
+            ("outcome_categories", flt.outcome_categories),
+        ):
             if given is not None:
-                out.append(f"key '{key}.{name}': {kind} files have no {name.replace('_', ' ')};"
-                           " count them from a police_uk_street dataset")
+                out.append(
+                    f"key '{key}.{name}': {kind} files have no {name.replace('_', ' ')};"
+                    " count them from a police_uk_street dataset"
+                )
     else:
-        for name, given in (("crime_types", flt.crime_types),
-                            ("outcome_categories", flt.outcome_categories)):
+        for name, given in (
+            ("crime_types", flt.crime_types),
+            ("outcome_categories", flt.outcome_categories),
+        ):
             if given is not None:
-                out.append(f"key '{key}.{name}': a partner dataset has no "
-                           f"{name.replace('_', ' ')}; use 'measure'")
+                out.append(
+                    f"key '{key}.{name}': a partner dataset has no "
+                    f"{name.replace('_', ' ')}; use 'measure'"
+                )
         if first and flt.measure is None:
-            out.append(f"key '{key}.measure': name the measure to count (one of "
-                       f"{', '.join(measures)}); measures are never added together")
+            out.append(
+                f"key '{key}.measure': name the measure to count (one of "
+                f"{', '.join(measures)}); measures are never added together"
+            )
         elif flt.measure is not None and flt.measure not in measures:
             hint = did_you_mean(flt.measure, measures)
-            out.append(f"key '{key}.measure': '{flt.measure}' is not a measure of this "
-                       f"dataset (known: {', '.join(measures)}).{hint}")
+            out.append(
+                f"key '{key}.measure': '{flt.measure}' is not a measure of this "
+                f"dataset (known: {', '.join(measures)}).{hint}"
+            )
     if kind.startswith("police_uk") and flt.measure is not None:
         out.append(f"key '{key}.measure': police data has no measures; use crime_types")
     return out
 
 
-def filter_problems(strategy: Strategy, register: Register,
-                    seen_outcomes: Iterable[str] = ()) -> list[str]:
+def filter_problems(
+    strategy: Strategy, register: Register, seen_outcomes: Iterable[str] = ()
+) -> list[str]:
     """Every filter value that cannot match, as `key '...': ...` lines (empty: all good)."""
     out: list[str] = []
     for k, ind in enumerate(strategy.indicators):
@@ -120,17 +143,28 @@ def filter_problems(strategy: Strategy, register: Register,
         if req is None:
             continue  # reported by load_strategy
         measures = [] if req.is_police else list(dict.fromkeys(req.source.measures.values()))
-        out += _filter_problems(ind.filter, f"indicators.{k}.filter", req.source.kind,
-                                measures, True, seen_outcomes)
+        out += _filter_problems(
+            ind.filter, f"indicators.{k}.filter", req.source.kind, measures, True, seen_outcomes
+        )
         if ind.numerator is not None:
-            out += _filter_problems(ind.numerator, f"indicators.{k}.numerator",
-                                    req.source.kind, measures, False, seen_outcomes)
+            out += _filter_problems(
+                ind.numerator,
+                f"indicators.{k}.numerator",
+                req.source.kind,
+                measures,
+                False,
+                seen_outcomes,
+            )
     return out
 
 
-def check_filters(strategy: Strategy, register: Register, source: str,
-                  seen_outcomes: Iterable[str] = (),
-                  tidy: dict[str, pd.DataFrame] | None = None) -> None:
+def check_filters(
+    strategy: Strategy,
+    register: Register,
+    source: str,
+    seen_outcomes: Iterable[str] = (),
+    tidy: dict[str, pd.DataFrame] | None = None,
+) -> None:
     """Raise ReviewError naming the strategy file and every filter value that cannot match
     (with `tidy`, also every filter matching nothing in a police dataset that has rows)."""
     problems = filter_problems(strategy, register, seen_outcomes)
@@ -155,16 +189,27 @@ def empty_filter_problems(strategy: Strategy, tidy: dict[str, pd.DataFrame]) -> 
             base = rows if part == "filter" else police_rows(rows, ind.filter)
             if base.empty or not police_rows(base, flt).empty:
                 continue
-            have = sorted(set(rows["crime_type"])) if flt.crime_types is not None and (
-                part == "filter") else sorted(set(base["outcome_category"]) - {""})
-            out.append(f"key 'indicators.{k}.{part}' ({ind.id}): matches none of the "
-                       f"{int(base['n'].sum()):,} {ind.dataset} rows in any month, so its "
-                       "figures would all be zero. Values in the data: "
-                       + "; ".join(have[:20]) + (" ..." if len(have) > 20 else ""))
+            have = (
+                sorted(set(rows["crime_type"]))
+                if flt.crime_types is not None and (part == "filter")
+                else sorted(set(base["outcome_category"]) - {""})
+            )
+            out.append(
+                f"key 'indicators.{k}.{part}' ({ind.id}): matches none of the "
+                f"{int(base['n'].sum()):,} {ind.dataset} rows in any month, so its "
+                "figures would all be zero. Values in the data: "
+                + "; ".join(have[:20])
+                + (" ..." if len(have) > 20 else "")
+            )
     return out
 
 
 def outcomes_in(tidy: dict[str, pd.DataFrame]) -> set[str]:
     """Outcome categories present in tidy police street tables."""
-    return {str(v) for t in tidy.values() if "outcome_category" in t.columns
-            for v in t["outcome_category"].unique() if str(v)}
+    return {
+        str(v)
+        for t in tidy.values()
+        if "outcome_category" in t.columns
+        for v in t["outcome_category"].unique()
+        if str(v)
+    }

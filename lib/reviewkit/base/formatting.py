@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
-DIRECTION_WORDS = {"improved": "Improved", "worsened": "Worsened",
-                   "no real change": "About the same", "cannot tell": "Cannot tell yet",
-                   "not comparable": "Not comparable",
-                   "not assessable": "Not assessable"}
+DIRECTION_WORDS = {
+    "improved": "Improved",
+    "worsened": "Worsened",
+    "no real change": "About the same",
+    "cannot tell": "Cannot tell yet",
+    "not comparable": "Not comparable",
+    "not assessable": "Not assessable",
+}
 
 
 def is_missing(x: object) -> bool:
@@ -52,8 +56,10 @@ def fmt_p(p: object) -> str:
 
 
 def unit_suffix(measure: str) -> str:
-    return {"rate_per_1000_residents": " per 1,000 residents a year",
-            "rate_per_1000_households": " per 1,000 households a year"}.get(measure, "")
+    return {
+        "rate_per_1000_residents": " per 1,000 residents a year",
+        "rate_per_1000_households": " per 1,000 households a year",
+    }.get(measure, "")
 
 
 def fmt_change_for(x_change: object, x_pct: object, measure: str) -> str:
@@ -67,8 +73,11 @@ def fmt_change_for(x_change: object, x_pct: object, measure: str) -> str:
 def series_unit(measure: str, period: str) -> str:
     """What one point of an indicator's chart is: rates per chart period, not per year."""
     per = {"month": "month", "quarter": "quarter", "financial_year": "financial year"}.get(
-        period, period.replace("_", " "))
-    return {"rate_per_1000_residents": f"rate per 1,000 residents in each {per}",
-            "rate_per_1000_households": f"rate per 1,000 households in each {per}",
-            "proportion": f"% in each {per}", "count": f"count in each {per}"}.get(
-        measure, f"value in each {per}")
+        period, period.replace("_", " ")
+    )
+    return {
+        "rate_per_1000_residents": f"rate per 1,000 residents in each {per}",
+        "rate_per_1000_households": f"rate per 1,000 households in each {per}",
+        "proportion": f"% in each {per}",
+        "count": f"count in each {per}",
+    }.get(measure, f"value in each {per}")

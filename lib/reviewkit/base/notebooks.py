@@ -31,7 +31,11 @@ def notebook_cells(path: Path) -> list[dict[str, Any]]:
         if not isinstance(cell, dict):
             raise ValueError(f"{path} is not a Jupyter notebook")
         source = cell.get("source", "")
-        out.append({"cell_type": cell.get("cell_type", ""),
-                    "source": "".join(source) if isinstance(source, list) else str(source),
-                    "metadata": cell.get("metadata") or {}})
+        out.append(
+            {
+                "cell_type": cell.get("cell_type", ""),
+                "source": "".join(source) if isinstance(source, list) else str(source),
+                "metadata": cell.get("metadata") or {},
+            }
+        )
     return out

@@ -51,8 +51,10 @@ def notebooks_dir() -> Path:
     if not folder.is_dir():
         from reviewkit.base.errors import ReviewError
 
-        raise ReviewError(f"the review notebooks were not found in {folder}. Run reviewkit "
-                          "from the review repository (or set REVIEWKIT_ROOT to it).")
+        raise ReviewError(
+            f"the review notebooks were not found in {folder}. Run reviewkit "
+            "from the review repository (or set REVIEWKIT_ROOT to it)."
+        )
     return folder
 
 

@@ -22,9 +22,17 @@ _MONTHS = {
     name: i + 1
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ]
     )
@@ -101,8 +109,11 @@ def expected_periods(rng: MonthRange, period_type: str) -> list[str]:
     """Start months (YYYY-MM) of the periods of `period_type` that lie wholly in `rng`: the
     periods a review period or baseline needs (a quarter half inside it is not one)."""
     length = PERIOD_MONTHS[period_type]
-    return [str(m) for m in rng.months
-            if period_start(m, period_type) == m and rng.contains(m + (length - 1))]
+    return [
+        str(m)
+        for m in rng.months
+        if period_start(m, period_type) == m and rng.contains(m + (length - 1))
+    ]
 
 
 def period_label(start: pd.Period, period_type: str) -> str:
@@ -210,15 +221,17 @@ def parse_period(value: object, period_type: str) -> pd.Period:
         try:
             return financial_year_start(parse_month(value))
         except ValueError:
-            raise ValueError(f"'{text}' is neither a financial year (e.g. 2025/26) nor a "
-                             "month") from None
+            raise ValueError(
+                f"'{text}' is neither a financial year (e.g. 2025/26) nor a month"
+            ) from None
     raise ValueError(f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}")
 
 
 def _check_fy(first: int, second: str, text: str) -> None:
     if int(second) % 100 != (first + 1) % 100:
-        raise ValueError(f"'{text}' is not a financial year (the second year must follow "
-                         "the first)")
+        raise ValueError(
+            f"'{text}' is not a financial year (the second year must follow the first)"
+        )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -44,15 +44,19 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     try:
         enc = encoding or detect_encoding(data)
     except ValueError:
-        raise ReviewError(f"{path}: this is not a text file (binary content). Check it is the "
-                          "CSV export and not another file renamed; ask the provider to "
-                          "send it again.") from None
+        raise ReviewError(
+            f"{path}: this is not a text file (binary content). Check it is the "
+            "CSV export and not another file renamed; ask the provider to "
+            "send it again."
+        ) from None
     try:
         return data.decode(enc), enc
     except UnicodeDecodeError as exc:
-        raise ReviewError(f"{path}: cannot be read as {enc} (byte {exc.start}). Remove the "
-                          "'encoding' setting to let it be detected, or save the file as "
-                          "UTF-8.") from None
+        raise ReviewError(
+            f"{path}: cannot be read as {enc} (byte {exc.start}). Remove the "
+            "'encoding' setting to let it be detected, or save the file as "
+            "UTF-8."
+        ) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -71,8 +75,9 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]],
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)], enc
 
 
-def read_reference_table(path: Path, columns: list[str], numeric: dict[str, bool],
-                         what: str) -> pd.DataFrame:
+def read_reference_table(
+    path: Path, columns: list[str], numeric: dict[str, bool], what: str
+) -> pd.DataFrame:
     """A small reference CSV (population, peers): required columns checked, numeric columns
     read as numbers; an error names the file, row and column. `numeric` maps each numeric
     column to whether zero is allowed."""
@@ -81,15 +86,19 @@ def read_reference_table(path: Path, columns: list[str], numeric: dict[str, bool
     table.columns = [c.strip().lower() for c in table.columns]
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise ReviewError(f"{path}: missing column(s) {', '.join(missing)}; the {what} needs "
-                          f"{', '.join(columns)}.")
+        raise ReviewError(
+            f"{path}: missing column(s) {', '.join(missing)}; the {what} needs "
+            f"{', '.join(columns)}."
+        )
     for col, zero_ok in numeric.items():
         nums = pd.to_numeric(table[col].str.replace(",", ""), errors="coerce")
         bad = ~np.isfinite(nums) | (nums < 0) | ((nums == 0) & (not zero_ok))
         if bad.any():
             first = bad.idxmax()
-            raise ReviewError(f"{path}: row {int(first) + 2}, column '{col}': "
-                              f"'{table.loc[first, col]}' is not a usable number "
-                              f"({'zero or more' if zero_ok else 'more than zero'}).")
+            raise ReviewError(
+                f"{path}: row {int(first) + 2}, column '{col}': "
+                f"'{table.loc[first, col]}' is not a usable number "
+                f"({'zero or more' if zero_ok else 'more than zero'})."
+            )
         table[col] = nums
     return table

@@ -18,19 +18,38 @@ import pandas as pd
 
 FORCE = "northshire"
 FORCE_NAME = "Northshire Police"
-AUTHORITIES = ["Brackwell", "Ashbourne", "Cranmoor", "Eastmere", "Fenwick", "Galloway Vale",
-               "Highcombe", "Ironbridge", "Juniper Dales", "Kingsholme"]
+AUTHORITIES = [
+    "Brackwell",
+    "Ashbourne",
+    "Cranmoor",
+    "Eastmere",
+    "Fenwick",
+    "Galloway Vale",
+    "Highcombe",
+    "Ironbridge",
+    "Juniper Dales",
+    "Kingsholme",
+]
 NEIGHBOUR = "Dunmere"  # LSOAs in the force's files that belong to no partnership
 FIRST_MONTH = pd.Period("2023-01", "M")
 LAST_MONTH = pd.Period("2026-09", "M")
 STRATEGY_START = pd.Period("2024-10", "M")
 # Share of police.uk records by type, roughly as in an English force.
 MIX = {
-    "Anti-social behaviour": 0.20, "Bicycle theft": 0.010, "Burglary": 0.045,
-    "Criminal damage and arson": 0.080, "Drugs": 0.025, "Other crime": 0.025,
-    "Other theft": 0.065, "Possession of weapons": 0.010, "Public order": 0.080,
-    "Robbery": 0.010, "Shoplifting": 0.075, "Theft from the person": 0.012,
-    "Vehicle crime": 0.050, "Violence and sexual offences": 0.313,
+    "Anti-social behaviour": 0.20,
+    "Bicycle theft": 0.010,
+    "Burglary": 0.045,
+    "Criminal damage and arson": 0.080,
+    "Drugs": 0.025,
+    "Other crime": 0.025,
+    "Other theft": 0.065,
+    "Possession of weapons": 0.010,
+    "Public order": 0.080,
+    "Robbery": 0.010,
+    "Shoplifting": 0.075,
+    "Theft from the person": 0.012,
+    "Vehicle crime": 0.050,
+    "Violence and sexual offences": 0.313,
 }
 # Yearly change after the strategy started, by crime type (the demo's "story").
 # A change in recording, force-wide from one month (as police.uk data show when a force
@@ -38,8 +57,12 @@ MIX = {
 RECORDING_CHANGE = ("Criminal damage and arson", pd.Period("2025-04", "M"), 3.0)
 # Possession of weapons rises and no indicator of the demo strategy follows it, so the board
 # report's "what the strategy does not cover" has something to show.
-TREND = {"Anti-social behaviour": -0.14, "Shoplifting": 0.12, "Burglary": -0.05,
-         "Possession of weapons": 0.35}
+TREND = {
+    "Anti-social behaviour": -0.14,
+    "Shoplifting": 0.12,
+    "Burglary": -0.05,
+    "Possession of weapons": 0.35,
+}
 FORCE_CENTRE = (52.6, -1.2)  # latitude, longitude of the fictional force
 SNAP_POINTS = 6  # police.uk places each record at one of a few anonymised points per area
 OUTCOMES = [
@@ -68,8 +91,14 @@ def _lsoas(rng: np.random.Generator, n_partnerships: int) -> pd.DataFrame:
         for i in range(count):
             code += 1
             letter = "ABCDE"[i % 5]
-            rows.append({"lsoa_code": f"E0{code}", "lsoa_name": f"{la} {i // 5 + 1:03d}{letter}",
-                         "authority": la, "weight": rng.gamma(2.0, 1.0)})
+            rows.append(
+                {
+                    "lsoa_code": f"E0{code}",
+                    "lsoa_name": f"{la} {i // 5 + 1:03d}{letter}",
+                    "authority": la,
+                    "weight": rng.gamma(2.0, 1.0),
+                }
+            )
     return _places(pd.DataFrame(rows))
 
 
@@ -109,8 +138,14 @@ def _crime_ids(seed: int, n: int, salt: str) -> list[str]:
     return [hashlib.sha256(f"{seed}-{salt}-{i}".encode()).hexdigest() for i in range(n)]
 
 
-def generate_street_month(rng: np.random.Generator, lsoas: pd.DataFrame, month: pd.Period,
-                          per_month: float, n_partnerships: int, seed: int) -> pd.DataFrame:
+def generate_street_month(
+    rng: np.random.Generator,
+    lsoas: pd.DataFrame,
+    month: pd.Period,
+    per_month: float,
+    n_partnerships: int,
+    seed: int,
+) -> pd.DataFrame:
     """One month of street-level rows for the whole force, in police.uk's column order."""
     frames = []
     volume = {la: 1.0 + 0.15 * ((k % 3) - 1) for k, la in enumerate(AUTHORITIES)}
@@ -120,18 +155,23 @@ def generate_street_month(rng: np.random.Generator, lsoas: pd.DataFrame, month: 
         area = lsoas[lsoas["authority"] == la]
         p = area["weight"].to_numpy() / area["weight"].sum()
         for ctype, share in MIX.items():
-            expected = _monthly_expected(months, per_month * volume[la] * share,
-                                         TREND.get(ctype, 0.0))
+            expected = _monthly_expected(
+                months, per_month * volume[la] * share, TREND.get(ctype, 0.0)
+            )
             if ctype == RECORDING_CHANGE[0] and month >= RECORDING_CHANGE[1]:
                 expected = expected * RECORDING_CHANGE[2]
             total = int(rng.poisson(expected)[0])
             idx = rng.choice(len(area), size=total, p=p)
-            frames.append(pd.DataFrame({
-                "lsoa": area["lsoa_code"].to_numpy()[idx],
-                "LSOA name": area["lsoa_name"].to_numpy()[idx],
-                "Crime type": ctype,
-                "_row": area.index.to_numpy()[idx],
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "lsoa": area["lsoa_code"].to_numpy()[idx],
+                        "LSOA name": area["lsoa_name"].to_numpy()[idx],
+                        "Crime type": ctype,
+                        "_row": area.index.to_numpy()[idx],
+                    }
+                )
+            )
     df = pd.concat(frames, ignore_index=True)
     n = len(df)
     df["Month"] = str(month)
@@ -148,24 +188,44 @@ def generate_street_month(rng: np.random.Generator, lsoas: pd.DataFrame, month: 
     lon = snap_lon[rows_idx, pick]
     df["Longitude"] = np.where(no_loc, "", lon.astype(str))
     df["Latitude"] = np.where(no_loc, "", lat.astype(str))
-    streets = np.array(["On or near High Street", "On or near Station Road",
-                        "On or near Park Lane", "On or near Supermarket",
-                        "On or near Nightclub", "On or near Church Street", "On or near "])
+    streets = np.array(
+        [
+            "On or near High Street",
+            "On or near Station Road",
+            "On or near Park Lane",
+            "On or near Supermarket",
+            "On or near Nightclub",
+            "On or near Church Street",
+            "On or near ",
+        ]
+    )
     df["Location"] = np.where(no_loc, "No Location", streets[rng.integers(0, len(streets), n)])
     asb = (df["Crime type"] == "Anti-social behaviour").to_numpy()
     names, probs = zip(*OUTCOMES, strict=True)
     probs = np.array(probs) / sum(probs)
-    df["Last outcome category"] = np.where(asb, "", np.array(names)[rng.choice(len(names), n,
-                                                                              p=probs)])
+    df["Last outcome category"] = np.where(
+        asb, "", np.array(names)[rng.choice(len(names), n, p=probs)]
+    )
     df = df.sort_values(["Crime type", "lsoa"], kind="stable", ignore_index=True)
     ids = _crime_ids(seed, n, f"street-{month}")
     df["Crime ID"] = np.where(df["Crime type"] == "Anti-social behaviour", "", ids)
     df["Reported by"] = FORCE_NAME
     df["Falls within"] = FORCE_NAME
     df["Context"] = ""
-    cols = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
-            "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category",
-            "Context"]
+    cols = [
+        "Crime ID",
+        "Month",
+        "Reported by",
+        "Falls within",
+        "Longitude",
+        "Latitude",
+        "Location",
+        "LSOA code",
+        "LSOA name",
+        "Crime type",
+        "Last outcome category",
+        "Context",
+    ]
     return df[cols]
 
 
@@ -177,41 +237,61 @@ def write_police_month(rows: pd.DataFrame, rng: np.random.Generator, folder: Pat
     crimes = rows[rows["Crime ID"] != ""]
     out = crimes.sample(frac=0.6, random_state=int(rng.integers(1 << 30)))
     out = out.assign(**{"Outcome type": out["Last outcome category"]})
-    out[["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
-         "Location", "LSOA code", "LSOA name", "Outcome type"]].assign(
-        Location=lambda f: f["Location"].str.replace("No Location", "No location")
-    ).to_csv(d / f"{month}-{FORCE}-outcomes.csv", index=False)
+    out[
+        [
+            "Crime ID",
+            "Month",
+            "Reported by",
+            "Falls within",
+            "Longitude",
+            "Latitude",
+            "Location",
+            "LSOA code",
+            "LSOA name",
+            "Outcome type",
+        ]
+    ].assign(Location=lambda f: f["Location"].str.replace("No Location", "No location")).to_csv(
+        d / f"{month}-{FORCE}-outcomes.csv", index=False
+    )
 
 
-def _partner_series(rng: np.random.Generator, months: pd.PeriodIndex, base: float,
-                    trend: float) -> np.ndarray:
+def _partner_series(
+    rng: np.random.Generator, months: pd.PeriodIndex, base: float, trend: float
+) -> np.ndarray:
     return rng.poisson(_monthly_expected(months, base, trend))
 
 
-def write_council_asb(rng: np.random.Generator, la: str, months: pd.PeriodIndex,
-                      folder: Path, scale: float) -> None:
+def write_council_asb(
+    rng: np.random.Generator, la: str, months: pd.PeriodIndex, folder: Path, scale: float
+) -> None:
     """Council ASB: monthly CSV, UTF-8 with BOM, 'Oct-25' months, a free-text column, and a
     second extract that re-sends (and corrects) the last month of the first."""
     reports = _partner_series(rng, months, 180 * scale, -0.10)
     noise = _partner_series(rng, months, 60 * scale, 0.0)
-    table = pd.DataFrame({
-        "Reporting month": [m.strftime("%b-%y") for m in months],
-        "Council area": la,
-        "ASB reports received": reports,
-        "Noise complaints": noise,
-        "Case officer notes": "see case system",
-    })
+    table = pd.DataFrame(
+        {
+            "Reporting month": [m.strftime("%b-%y") for m in months],
+            "Council area": la,
+            "ASB reports received": reports,
+            "Noise complaints": noise,
+            "Case officer notes": "see case system",
+        }
+    )
     cut = list(months).index(pd.Period("2025-09", "M")) + 1
     folder.mkdir(parents=True, exist_ok=True)
-    first, second = table.iloc[:cut], table.iloc[cut - 1:].copy()
+    first, second = table.iloc[:cut], table.iloc[cut - 1 :].copy()
     second.iloc[0, second.columns.get_loc("ASB reports received")] += 7  # corrected figure
     first.to_csv(folder / "council_asb_to_2025-09.csv", index=False, encoding="utf-8-sig")
-    second.to_csv(folder / "council_asb_2025-09_to_2026-09.csv", index=False,
-                  encoding="utf-8-sig")
+    second.to_csv(folder / "council_asb_2025-09_to_2026-09.csv", index=False, encoding="utf-8-sig")
 
 
-def write_fire(rng: np.random.Generator, authorities: list[str], months: pd.PeriodIndex,
-               path: Path, scale: float) -> None:
+def write_fire(
+    rng: np.random.Generator,
+    authorities: list[str],
+    months: pd.PeriodIndex,
+    path: Path,
+    scale: float,
+) -> None:
     """Fire service: one XLSX for the whole service, title rows above the header, Excel dates,
     a merged title cell, and a note row under the table."""
     import openpyxl
@@ -223,8 +303,9 @@ def write_fire(rng: np.random.Generator, authorities: list[str], months: pd.Peri
     ws.append(["Deliberate fires by local authority (incident recording system extract)"])
     ws.merge_cells("A1:D1")
     ws.append([])
-    ws.append(["Month", "Local authority", "Primary deliberate fires",
-               "Secondary deliberate fires"])
+    ws.append(
+        ["Month", "Local authority", "Primary deliberate fires", "Secondary deliberate fires"]
+    )
     for la in authorities:
         prim = _partner_series(rng, months, 4 * scale, 0.0)
         sec = _partner_series(rng, months, 22 * scale, -0.06)
@@ -250,9 +331,14 @@ def write_ae(rng: np.random.Generator, authorities: list[str], path: Path, scale
         for q, v in zip(quarters, vals, strict=True):
             fy = q.year if q.month >= 4 else q.year - 1
             fq = (q.month - 4) % 12 // 3 + 1
-            rows.append({"Qtr": f"{fy}/{str(fy + 1)[-2:]} Q{fq}", "Local Authority": la,
-                         "Assault attendances (ED)": int(v),
-                         "Trust comment": "Provisional – Northshire NHS Trust © 2026"})
+            rows.append(
+                {
+                    "Qtr": f"{fy}/{str(fy + 1)[-2:]} Q{fq}",
+                    "Local Authority": la,
+                    "Assault attendances (ED)": int(v),
+                    "Trust comment": "Provisional – Northshire NHS Trust © 2026",
+                }
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(path, index=False, encoding="cp1252")
 
@@ -263,54 +349,86 @@ def write_population(authorities: list[str], path: Path) -> None:
         base = 120_000 + 15_000 * (k % 4)
         for year in range(2022, 2027):
             pop = int(base * (1.004 ** (year - 2022)))
-            rows.append({"area": la, "year": year, "population": pop,
-                         "households": int(pop / 2.35)})
+            rows.append(
+                {"area": la, "year": year, "population": pop, "households": int(pop / 2.35)}
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
-PEER_NAMES = ["Ashbourne", "Cranmoor", "Eastmere", "Fenwick", "Galloway Vale", "Highcombe",
-              "Ironbridge", "Juniper Dales", "Kingsholme", "Larkspur", "Millbrook", "Northwold",
-              "Oakhaven", "Pennington", "Queensferry"]
+PEER_NAMES = [
+    "Ashbourne",
+    "Cranmoor",
+    "Eastmere",
+    "Fenwick",
+    "Galloway Vale",
+    "Highcombe",
+    "Ironbridge",
+    "Juniper Dales",
+    "Kingsholme",
+    "Larkspur",
+    "Millbrook",
+    "Northwold",
+    "Oakhaven",
+    "Pennington",
+    "Queensferry",
+]
 
 
-def write_peers(rng: np.random.Generator, window: dict[tuple[str, str], int],
-                authorities: list[str], path: Path) -> None:
+def write_peers(
+    rng: np.random.Generator, window: dict[tuple[str, str], int], authorities: list[str], path: Path
+) -> None:
     """A most-similar-group table (15 partnerships) for the 12 months to September 2026: each
     generated partnership's own counts (`window`: (authority, crime type) -> records), and
     fictional peers around them."""
     pop = {la: 120_000 + 15_000 * (k % 4) for k, la in enumerate(authorities + [NEIGHBOUR])}
     rows = []
-    measures = {"violence_rate": ("Violence and sexual offences", 1.0),
-                "burglary_rate": ("Burglary", 1 / 2.35)}  # households: residents / 2.35
+    measures = {
+        "violence_rate": ("Violence and sexual offences", 1.0),
+        "burglary_rate": ("Burglary", 1 / 2.35),
+    }  # households: residents / 2.35
     for measure, (ctype, share) in measures.items():
         for la in authorities:
-            residents = int(pop[la] * 1.004 ** 4)  # the 2026 estimate, as write_population
+            residents = int(pop[la] * 1.004**4)  # the 2026 estimate, as write_population
             denominator = residents if share == 1.0 else int(residents / 2.35)
-            rows.append({"partnership": f"{la} Community Safety Partnership", "period": "2026-09",
-                         "measure": measure, "count": int(window.get((la, ctype), 0)),
-                         "population": denominator})
-        base = float(np.mean([r["count"] / r["population"] for r in rows
-                              if r["measure"] == measure]))
+            rows.append(
+                {
+                    "partnership": f"{la} Community Safety Partnership",
+                    "period": "2026-09",
+                    "measure": measure,
+                    "count": int(window.get((la, ctype), 0)),
+                    "population": denominator,
+                }
+            )
+        base = float(
+            np.mean([r["count"] / r["population"] for r in rows if r["measure"] == measure])
+        )
         for name in [n for n in PEER_NAMES if n not in authorities][: 15 - len(authorities)]:
             denominator = int(rng.integers(80_000, 260_000) * share)
             rate = base * rng.lognormal(0, 0.18)
-            rows.append({"partnership": f"{name} Community Safety Partnership",
-                         "period": "2026-09", "measure": measure,
-                         "count": int(rng.poisson(rate * denominator)),
-                         "population": denominator})
+            rows.append(
+                {
+                    "partnership": f"{name} Community Safety Partnership",
+                    "period": "2026-09",
+                    "measure": measure,
+                    "count": int(rng.poisson(rate * denominator)),
+                    "population": denominator,
+                }
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
 def _template(name: str) -> str:
-    return resources.files("reviewkit").joinpath("templates", "demo", name).read_text(
-        encoding="utf-8")
+    return (
+        resources.files("reviewkit").joinpath("templates", "demo", name).read_text(encoding="utf-8")
+    )
 
 
 def strategy_yaml(partnership: str) -> str:
     return _template("strategy.yaml").format(
-        partnership=partnership, charge=", ".join(f'"{o}"' for o in CHARGE_OUTCOMES))
+        partnership=partnership, charge=", ".join(f'"{o}"' for o in CHARGE_OUTCOMES)
+    )
 
 
 def register_yaml(root: str, la: str) -> str:
@@ -321,8 +439,9 @@ def difficulties_csv() -> str:
     return _template("difficulties_log.csv")
 
 
-def generate(folder: Path, rows: int | None = None, partnerships: int = 3,
-             seed: int = 20261126) -> dict[str, object]:
+def generate(
+    folder: Path, rows: int | None = None, partnerships: int = 3, seed: int = 20261126
+) -> dict[str, object]:
     """Write the demo data set under `folder`; return a summary (files, rows)."""
     if not 1 <= partnerships <= len(AUTHORITIES):
         raise ValueError(f"partnerships must be 1 to {len(AUTHORITIES)}")
@@ -343,21 +462,31 @@ def generate(folder: Path, rows: int | None = None, partnerships: int = 3,
             la = rows["LSOA name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
             for (a, t), n in rows.groupby([la, rows["Crime type"]]).size().items():
                 window[(a, t)] = window.get((a, t), 0) + int(n)
-    write_fire(rng, authorities + [NEIGHBOUR], months, folder / "fire" /
-               "deliberate_fires_2023-01_to_2026-09.xlsx", max(scale, 0.05))
-    write_ae(rng, authorities, folder / "health" / "ae_assault_attendances.csv",
-             max(scale, 0.05))
+    write_fire(
+        rng,
+        authorities + [NEIGHBOUR],
+        months,
+        folder / "fire" / "deliberate_fires_2023-01_to_2026-09.xlsx",
+        max(scale, 0.05),
+    )
+    write_ae(rng, authorities, folder / "health" / "ae_assault_attendances.csv", max(scale, 0.05))
     write_population(authorities, folder / "reference" / "population.csv")
     write_peers(rng, window, authorities, folder / "reference" / "peers.csv")
     lsoas[lsoas["authority"] != NEIGHBOUR][["lsoa_code", "lsoa_name"]].to_csv(
-        folder / "reference" / "lsoas.csv", index=False)
+        folder / "reference" / "lsoas.csv", index=False
+    )
     rel = folder.as_posix()
     for la in authorities:
         d = folder / slug(la)
         write_council_asb(rng, la, months, d / "council_asb", max(scale, 0.05))
-        (d / "strategy.yaml").write_text(strategy_yaml(f"{la} Community Safety Partnership"),
-                                         encoding="utf-8")
+        (d / "strategy.yaml").write_text(
+            strategy_yaml(f"{la} Community Safety Partnership"), encoding="utf-8"
+        )
         (d / "data_requests.yaml").write_text(register_yaml(rel, la), encoding="utf-8")
         (d / "difficulties_log.csv").write_text(difficulties_csv(), encoding="utf-8")
-    return {"folder": str(folder), "street_rows": street_rows, "months": len(months),
-            "partnerships": authorities}
+    return {
+        "folder": str(folder),
+        "street_rows": street_rows,
+        "months": len(months),
+        "partnerships": authorities,
+    }

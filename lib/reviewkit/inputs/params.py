@@ -36,6 +36,7 @@ CYCLE_MONTHS: dict[CycleLength, int] = {"year": 12, "quarter": 3}
 # how funnel limits allow for over-dispersion between peers (analysis.peers applies it)
 FunnelAdjustment = Literal["additive", "multiplicative", "none"]
 
+
 class Strict(BaseModel):
     """Base for every params and input schema: unknown keys are errors, not warnings."""
 
@@ -67,8 +68,9 @@ class Period(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start}); "
-                             "swap start and end")
+            raise ValueError(
+                f"the period ends ({self.end}) before it starts ({self.start}); swap start and end"
+            )
         return self
 
     @property
@@ -85,8 +87,10 @@ class Area(Strict):
     @model_validator(mode="after")
     def _one_given(self) -> Area:
         if not self.local_authorities and not self.lsoa_file:
-            raise ValueError("give local_authorities (LSOA name prefixes) or lsoa_file "
-                             "(a CSV with an lsoa_code column)")
+            raise ValueError(
+                "give local_authorities (LSOA name prefixes) or lsoa_file "
+                "(a CSV with an lsoa_code column)"
+            )
         return self
 
 
@@ -99,8 +103,11 @@ class Inputs(Strict):
     population: str | None = None
     peers: str | None = None
     narrative: str | None = None
-    lsoa_boundaries: str | None = Field(None, description="optional GeoJSON of LSOA boundaries "
-                                        "for maps by LSOA (else maps use ~500 m grid cells)")
+    lsoa_boundaries: str | None = Field(
+        None,
+        description="optional GeoJSON of LSOA boundaries "
+        "for maps by LSOA (else maps use ~500 m grid cells)",
+    )
 
 
 class SpcOptions(Strict):
@@ -111,8 +118,11 @@ class SpcOptions(Strict):
     screen_outliers: bool = Field(True, description="drop moving ranges above 3.267 x mean")
     minimum_points: int = Field(15, ge=2, description="points needed before limits are relied on")
     fix_after_n_points: int | None = Field(None, ge=2)
-    rebase: list[str] = Field(default_factory=list, description="months (YYYY-MM) where the "
-                              "limits are recalculated, e.g. when the strategy started")
+    rebase: list[str] = Field(
+        default_factory=list,
+        description="months (YYYY-MM) where the "
+        "limits are recalculated, e.g. when the strategy started",
+    )
 
     @field_validator("rebase")
     @classmethod
@@ -130,7 +140,8 @@ class RecordingDecision(Strict):
     month: str = Field(description="first month at the new level (YYYY-MM)")
     decision: Literal["exclude", "rebase", "real"] = Field(
         description="exclude the type from indicators; rebase (compare only from that month); "
-                    "or real (a real change: compare as usual)")
+        "or real (a real change: compare as usual)"
+    )
     reason: str = Field("", description="why, in a sentence, for the method annex")
 
     @field_validator("month")
@@ -144,49 +155,76 @@ class RecordingDecision(Strict):
 class Analysis(Strict):
     significance_level: float = Field(0.05, gt=0, lt=0.5)
     spc: SpcOptions = SpcOptions()
-    reassess_after_months: int = Field(12, ge=1, description="months an initiative runs before "
-                                       "no improvement flags it for re-assessment")
-    quarantine_difficulty_share: float = Field(0.01, ge=0, le=1, description="share of a "
-                                               "dataset's rows quarantined that logs a difficulty")
-    meaningful_change_pct: float = Field(10.0, gt=0, lt=100, description="a change this large "
-                                         "(%) matters: a non-significant change whose interval "
-                                         "still allows it is 'cannot tell yet'")
-    recording_changes: list[RecordingDecision] = Field(default_factory=list, description=(
-        "decisions on possible recording changes (crime_type, month, decision)"))
+    reassess_after_months: int = Field(
+        12,
+        ge=1,
+        description="months an initiative runs before no improvement flags it for re-assessment",
+    )
+    quarantine_difficulty_share: float = Field(
+        0.01, ge=0, le=1, description="share of a dataset's rows quarantined that logs a difficulty"
+    )
+    meaningful_change_pct: float = Field(
+        10.0,
+        gt=0,
+        lt=100,
+        description="a change this large "
+        "(%) matters: a non-significant change whose interval "
+        "still allows it is 'cannot tell yet'",
+    )
+    recording_changes: list[RecordingDecision] = Field(
+        default_factory=list,
+        description=("decisions on possible recording changes (crime_type, month, decision)"),
+    )
     funnel_adjustment: FunnelAdjustment = Field(
-        "additive", description="how funnel limits allow for over-dispersion between peers")
-    scan_min_rise_pct: float = Field(10.0, ge=0, description="smallest rise (%) in a crime "
-                                     "type or measure no indicator covers that is listed for "
-                                     "the next strategic assessment")
+        "additive", description="how funnel limits allow for over-dispersion between peers"
+    )
+    scan_min_rise_pct: float = Field(
+        10.0,
+        ge=0,
+        description="smallest rise (%) in a crime "
+        "type or measure no indicator covers that is listed for "
+        "the next strategic assessment",
+    )
 
 
 class Report(Strict):
-    suppression_threshold: int = Field(5, ge=1, description="counts from 1 to threshold - 1 are "
-                                       "shown as 'fewer than <threshold>' in the community update")
+    suppression_threshold: int = Field(
+        5,
+        ge=1,
+        description="counts from 1 to threshold - 1 are "
+        "shown as 'fewer than <threshold>' in the community update",
+    )
     contact: str = "Contact your local community safety team."
-    report_crime: str = ("Report a crime online or call 101. In an emergency always call 999. "
-                         "To report anonymously call Crimestoppers on 0800 555 111.")
-    status: Literal["draft", "final"] = Field("draft", description="draft while the board "
-                                              "paper is reviewed; final once it is signed off")
+    report_crime: str = (
+        "Report a crime online or call 101. In an emergency always call 999. "
+        "To report anonymously call Crimestoppers on 0800 555 111."
+    )
+    status: Literal["draft", "final"] = Field(
+        "draft", description="draft while the board paper is reviewed; final once it is signed off"
+    )
     signed_off_by: str | None = Field(None, description="final: who signed the paper off")
     signed_off_on: dt.date | None = Field(None, description="final: the date it was signed off")
 
     @model_validator(mode="after")
     def _sign_off(self) -> Report:
         if self.status == "final":
-            missing = [k for k in ("signed_off_by", "signed_off_on")
-                       if not str(getattr(self, k) or "").strip()]
+            missing = [
+                k
+                for k in ("signed_off_by", "signed_off_on")
+                if not str(getattr(self, k) or "").strip()
+            ]
             if missing:
-                raise ValueError(f"status is final but {' and '.join(missing)} "
-                                 f"{'is' if len(missing) == 1 else 'are'} not given: say who "
-                                 "signed the paper off and when, or set status: draft")
+                raise ValueError(
+                    f"status is final but {' and '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} not given: say who "
+                    "signed the paper off and when, or set status: draft"
+                )
         return self
 
     def status_line(self) -> str:
         """What the paper is, in the words printed on it."""
         if self.status == "final":
-            return (f"Final: signed off by {self.signed_off_by} on "
-                    f"{self.signed_off_on:%d %B %Y}")
+            return f"Final: signed off by {self.signed_off_by} on {self.signed_off_on:%d %B %Y}"
         return "Draft for the partnership board"
 
 
@@ -194,13 +232,16 @@ class OwnNotebook(Strict):
     """An analyst's own notebook, run in the sequence with the cycle's parameters and exported
     to `analysis/<name>.html`, linked from the board report."""
 
-    file: str = Field(description="the notebook, from the repository root, e.g. "
-                      "notebooks/own/hotspots.ipynb")
+    file: str = Field(
+        description="the notebook, from the repository root, e.g. notebooks/own/hotspots.ipynb"
+    )
     after: Literal["intake", "progress"] = Field(
-        "progress", description="the step it runs after (the report step comes last and "
-        "links to it)")
-    title: str | None = Field(None, description="link text in the board report (default: the "
-                              "notebook's first heading)")
+        "progress",
+        description="the step it runs after (the report step comes last and links to it)",
+    )
+    title: str | None = Field(
+        None, description="link text in the board report (default: the notebook's first heading)"
+    )
 
     @field_validator("file")
     @classmethod
@@ -222,22 +263,27 @@ class CycleParams(Strict):
     area: Area
     review_period: Period
     baseline_period: Period
-    review_date: dt.date = Field(description="the date the review is carried out; late data "
-                                 "and overdue milestones are judged on it")
+    review_date: dt.date = Field(
+        description="the date the review is carried out; late data "
+        "and overdue milestones are judged on it"
+    )
     inputs: Inputs
     previous_cycle: str | None = Field(None, description="outputs folder of the last review")
     cycle_length: CycleLength = "year"
     analysis: Analysis = Analysis()
     report: Report = Report()
     own_notebooks: list[OwnNotebook] = Field(
-        default_factory=list, description="the analyst's own notebooks, run in the sequence")
+        default_factory=list, description="the analyst's own notebooks, run in the sequence"
+    )
 
     @field_validator("cycle")
     @classmethod
     def _cycle_id(cls, value: str) -> str:
         if not CYCLE_ID.fullmatch(value):
-            raise ValueError(f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
-                             "or '.', e.g. 2026-q3")
+            raise ValueError(
+                f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
+                "or '.', e.g. 2026-q3"
+            )
         return value
 
     @field_validator("own_notebooks")
@@ -246,11 +292,14 @@ class CycleParams(Strict):
         names = [nb.name for nb in value]
         for name in names:
             if names.count(name) > 1:
-                raise ValueError(f"two notebooks are named '{name}'; their reports would share "
-                                 f"analysis/{name}.html. Rename one")
+                raise ValueError(
+                    f"two notebooks are named '{name}'; their reports would share "
+                    f"analysis/{name}.html. Rename one"
+                )
             if name in STEP_NOTEBOOKS:
-                raise ValueError(f"'{name}' is one of the review's own steps; give your "
-                                 "notebook another name")
+                raise ValueError(
+                    f"'{name}' is one of the review's own steps; give your notebook another name"
+                )
         return value
 
     @field_validator("baseline_period")
@@ -260,7 +309,8 @@ class CycleParams(Strict):
         if review is not None and value.start > review.start:
             raise ValueError(
                 f"the baseline ({value.start} to {value.end}) starts after the review period "
-                f"({review.start} to {review.end}); the baseline must come first")
+                f"({review.start} to {review.end}); the baseline must come first"
+            )
         return value
 
     @field_validator("review_date")
@@ -270,17 +320,21 @@ class CycleParams(Strict):
         if review is not None:
             end = pd.Period(review.end, "M").end_time.date()
             if value <= end:
-                raise ValueError(f"review_date {value} is not after the review period ends "
-                                 f"({review.end}); a review looks back on a finished period")
+                raise ValueError(
+                    f"review_date {value} is not after the review period ends "
+                    f"({review.end}); a review looks back on a finished period"
+                )
         return value
 
     @model_validator(mode="after")
     def _signed_after_review(self) -> CycleParams:
         on = self.report.signed_off_on
         if self.report.status == "final" and on is not None and on < self.review_date:
-            raise ValueError(f"report.signed_off_on {on} is before the review was carried out "
-                             f"(review_date {self.review_date}); a paper is signed off after "
-                             "its review")
+            raise ValueError(
+                f"report.signed_off_on {on} is before the review was carried out "
+                f"(review_date {self.review_date}); a paper is signed off after "
+                "its review"
+            )
         return self
 
     # Resolved paths -------------------------------------------------------------------------
@@ -309,12 +363,21 @@ class CycleParams(Strict):
 
 def _check_files(params: CycleParams, source: Path) -> None:
     problems = []
-    for key in ("strategy", "data_requests", "difficulties", "population", "peers", "narrative",
-                "lsoa_boundaries"):
+    for key in (
+        "strategy",
+        "data_requests",
+        "difficulties",
+        "population",
+        "peers",
+        "narrative",
+        "lsoa_boundaries",
+    ):
         p = params.path(key)
         if p is not None and not p.is_file():
-            problems.append(f"{source}: key 'inputs.{key}': file {p} not found. Check the path "
-                            "(relative paths start at the repository root).")
+            problems.append(
+                f"{source}: key 'inputs.{key}': file {p} not found. Check the path "
+                "(relative paths start at the repository root)."
+            )
     if params.area.lsoa_file and not resolve(params.area.lsoa_file).is_file():
         problems.append(f"{source}: key 'area.lsoa_file': file {params.area.lsoa_file} not found.")
     for i, nb in enumerate(params.own_notebooks):
@@ -322,8 +385,10 @@ def _check_files(params: CycleParams, source: Path) -> None:
         if problem:
             problems.append(f"{source}: key 'own_notebooks[{i}].file': {problem}")
     if params.previous_cycle and not resolve(params.previous_cycle).is_dir():
-        problems.append(f"{source}: key 'previous_cycle': folder {params.previous_cycle} not "
-                        "found. Point it at the last review's outputs folder, or remove the key.")
+        problems.append(
+            f"{source}: key 'previous_cycle': folder {params.previous_cycle} not "
+            "found. Point it at the last review's outputs folder, or remove the key."
+        )
     if problems:
         raise ReviewError("\n".join(problems))
 
@@ -336,25 +401,36 @@ def own_notebook_problem(path: Path) -> str | None:
     from reviewkit.base.notebooks import notebook_cells
 
     if not path.is_file():
-        return (f"file {path} not found. Copy notebooks/own_template.ipynb to start one "
-                "(paths start at the repository root).")
+        return (
+            f"file {path} not found. Copy notebooks/own_template.ipynb to start one "
+            "(paths start at the repository root)."
+        )
     try:
         all_cells = notebook_cells(path)
     except Exception:  # noqa: BLE001 - any unreadable notebook gets the same message
         return f"{path} is not a readable Jupyter notebook."
     cells = [c for c in all_cells if "parameters" in (c["metadata"].get("tags") or [])]
     if len(cells) != 1:
-        return (f"{path} needs exactly one cell tagged 'parameters' (it has {len(cells)}); "
-                "start from notebooks/own_template.ipynb.")
+        return (
+            f"{path} needs exactly one cell tagged 'parameters' (it has {len(cells)}); "
+            "start from notebooks/own_template.ipynb."
+        )
     try:
         tree = ast.parse(cells[0]["source"])
     except SyntaxError:
         return f"{path}: the parameters cell is not valid Python."
-    names = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
-             if isinstance(t, ast.Name)}
+    names = {
+        t.id
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
     if names != {"params_file", "run_dir"}:
-        return (f"{path}: the parameters cell must set params_file and run_dir only (it sets "
-                f"{', '.join(sorted(names)) or 'nothing'}).")
+        return (
+            f"{path}: the parameters cell must set params_file and run_dir only (it sets "
+            f"{', '.join(sorted(names)) or 'nothing'})."
+        )
     return None
 
 

@@ -22,9 +22,11 @@ from reviewkit.inputs.yaml_files import load_yaml, validate
 PoliceKind = Literal["police_uk_street", "police_uk_outcomes", "police_uk_stop_search"]
 POLICE_KINDS: tuple[PoliceKind, ...] = get_args(PoliceKind)
 # each police.uk file kind and the end of its file names (YYYY-MM-force-street.csv)
-POLICE_SUFFIX: dict[str, str] = {"police_uk_street": "-street.csv",
-                                 "police_uk_outcomes": "-outcomes.csv",
-                                 "police_uk_stop_search": "-stop-and-search.csv"}
+POLICE_SUFFIX: dict[str, str] = {
+    "police_uk_street": "-street.csv",
+    "police_uk_outcomes": "-outcomes.csv",
+    "police_uk_stop_search": "-stop-and-search.csv",
+}
 
 
 class PoliceSource(Strict):
@@ -40,15 +42,23 @@ class TableSource(Strict):
     kind: Literal["table"]
     path: str = Field(description="file or glob pattern, e.g. data/raw/asb/asb_*.csv")
     sheet: str | None = Field(None, description="XLSX sheet name; default the first sheet")
-    header_row: int | None = Field(None, ge=1, description="1-based row of the column headers; "
-                                   "default: found by looking for the mapped columns")
+    header_row: int | None = Field(
+        None,
+        ge=1,
+        description="1-based row of the column headers; "
+        "default: found by looking for the mapped columns",
+    )
     encoding: str | None = Field(None, description="default: detected (UTF-8, BOM, Windows-1252)")
     period_column: str
     period_type: PeriodType = "month"
-    area_column: str | None = Field(None, description="column naming the area; none = the "
-                                    "whole file is the partnership's")
-    area_values: list[str] | None = Field(None, description="values of area_column that are the "
-                                          "partnership; default its local authority names")
+    area_column: str | None = Field(
+        None, description="column naming the area; none = the whole file is the partnership's"
+    )
+    area_values: list[str] | None = Field(
+        None,
+        description="values of area_column that are the "
+        "partnership; default its local authority names",
+    )
     total_values: list[str] = Field(default_factory=lambda: ["total", "all", "all areas"])
     measures: dict[str, str] = Field(description="value column -> tidy measure name")
 
@@ -71,8 +81,9 @@ class DataRequest(Strict):
     analyst: str = Field(description="who analyses it")
     frequency: Literal["monthly", "quarterly", "annual"] = "monthly"
     due: dt.date
-    received: dt.date | None = Field(None, description="date it arrived; default the newest "
-                                     "file's modification date")
+    received: dt.date | None = Field(
+        None, description="date it arrived; default the newest file's modification date"
+    )
     expected_format: str = ""
     source: Source
 
@@ -95,8 +106,9 @@ class Register(Strict):
         seen: set[str] = set()
         for req in self.data_requests:
             if req.dataset in seen:
-                raise ValueError(f"dataset '{req.dataset}' is listed twice; give each data "
-                                 "request its own id")
+                raise ValueError(
+                    f"dataset '{req.dataset}' is listed twice; give each data request its own id"
+                )
             seen.add(req.dataset)
         return self
 
@@ -111,8 +123,9 @@ class Register(Strict):
 def street_dataset(register: Register) -> str | None:
     """The data request holding police.uk street records, whatever the partnership calls it
     (the first, if the register has several; None if it has none)."""
-    return next((r.dataset for r in register.data_requests
-                 if r.source.kind == "police_uk_street"), None)
+    return next(
+        (r.dataset for r in register.data_requests if r.source.kind == "police_uk_street"), None
+    )
 
 
 def load_register(path: str | Path) -> Register:
@@ -129,13 +142,15 @@ def source_files(request: DataRequest) -> list[Path]:
             return [root]
         if root.is_dir():
             suffix = POLICE_SUFFIX[request.source.kind]
-            files = [p for p in walk_files(root)
-                     if p.name.endswith(suffix) or p.suffix.lower() == ".zip"]
+            files = [
+                p for p in walk_files(root) if p.name.endswith(suffix) or p.suffix.lower() == ".zip"
+            ]
             return sorted(files, key=lambda p: p.relative_to(root).as_posix())
         return sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file())
-    return sorted((Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file()),
-                  key=lambda p: p.name)
-
+    return sorted(
+        (Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file()),
+        key=lambda p: p.name,
+    )
 
 
 POLICE_SUFFIXES = (*POLICE_SUFFIX.values(), ".zip")
@@ -149,8 +164,11 @@ def stray_files(request: DataRequest) -> list[Path]:
     root = resolve(request.source.path)
     if not root.is_dir():
         return []
-    return sorted(p for p in walk_files(root) if not p.name.startswith(".")
-                  and not p.name.lower().endswith(POLICE_SUFFIXES))
+    return sorted(
+        p
+        for p in walk_files(root)
+        if not p.name.startswith(".") and not p.name.lower().endswith(POLICE_SUFFIXES)
+    )
 
 
 def walk_files(root: Path) -> list[Path]:

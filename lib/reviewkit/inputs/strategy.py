@@ -33,7 +33,8 @@ class Filter(Strict):
     """Which rows of the source dataset an indicator counts."""
 
     crime_types: list[str] | Literal["all"] | AllExcept | None = Field(
-        None, description="police.uk crime types: a list, 'all', or {all_except: [...]}")
+        None, description="police.uk crime types: a list, 'all', or {all_except: [...]}"
+    )
     outcome_categories: list[str] | None = None
     measure: str | None = Field(None, description="partner datasets: the tidy measure name")
 
@@ -77,8 +78,10 @@ class Target(Strict):
             if v is not None and not math.isfinite(v):
                 raise ValueError(f"{key} is {v}; give a number (e.g. -10 for a 10% fall)")
         if self.value is not None and self.value < 0:
-            raise ValueError(f"value {self.value:g} is negative; a target is a count, rate or "
-                             "percentage of zero or more")
+            raise ValueError(
+                f"value {self.value:g} is negative; a target is a count, rate or "
+                "percentage of zero or more"
+            )
         if self.change_pct is not None and self.change_pct < -100:
             raise ValueError(f"change_pct {self.change_pct:g} is a fall of more than 100%")
         return self
@@ -99,8 +102,9 @@ class Priority(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     description: str = ""
-    community_message: str = Field("", description="one plain sentence for residents on what "
-                                    "the partnership is doing")
+    community_message: str = Field(
+        "", description="one plain sentence for residents on what the partnership is doing"
+    )
 
 
 class Indicator(Strict):
@@ -122,10 +126,13 @@ class Indicator(Strict):
         if self.measure == "proportion" and self.numerator is None:
             raise ValueError("a proportion needs 'numerator' (the rows counted on top)")
         if self.measure == "proportion" and (self.filter.measure is None) != (
-                self.numerator is None or self.numerator.measure is None):
-            raise ValueError("a proportion of partner measures needs 'filter.measure' (the "
-                             "whole) and 'numerator.measure' (the part); a police proportion "
-                             "needs neither")
+            self.numerator is None or self.numerator.measure is None
+        ):
+            raise ValueError(
+                "a proportion of partner measures needs 'filter.measure' (the "
+                "whole) and 'numerator.measure' (the part); a police proportion "
+                "needs neither"
+            )
         return self
 
 
@@ -164,8 +171,9 @@ class Initiative(Strict):
 
 class Strategy(Strict):
     partnership: str
-    strategy_start: str | None = Field(None, description="YYYY-MM the strategy began; SPC "
-                                       "charts can rebase here")
+    strategy_start: str | None = Field(
+        None, description="YYYY-MM the strategy began; SPC charts can rebase here"
+    )
     priorities: list[Priority]
     indicators: list[Indicator]
     initiatives: list[Initiative] = Field(default_factory=list)
@@ -174,39 +182,53 @@ class Strategy(Strict):
     def _references(self) -> Strategy:
         problems = []
         if not self.priorities or not self.indicators:
-            raise ValueError("the strategy needs at least one priority and one indicator "
-                             "(keys 'priorities' and 'indicators'); see docs/inputs.md")
+            raise ValueError(
+                "the strategy needs at least one priority and one indicator "
+                "(keys 'priorities' and 'indicators'); see docs/inputs.md"
+            )
         pids = [p.id for p in self.priorities]
         iids = [i.id for i in self.indicators]
         nids = [n.id for n in self.initiatives]
         for kind, ids in (("priority", pids), ("indicator", iids), ("initiative", nids)):
             dups = sorted({x for x in ids if ids.count(x) > 1})
             if dups:
-                problems.append(f"{kind} id(s) {', '.join(dups)} used more than once: give each "
-                                "its own id")
+                problems.append(
+                    f"{kind} id(s) {', '.join(dups)} used more than once: give each its own id"
+                )
         for k, ind in enumerate(self.indicators):
             if ind.priority not in pids:
-                problems.append(f"key 'indicators.{k}.priority': '{ind.priority}' is not a "
-                                f"priority id (known: {', '.join(pids)})")
+                problems.append(
+                    f"key 'indicators.{k}.priority': '{ind.priority}' is not a "
+                    f"priority id (known: {', '.join(pids)})"
+                )
             if ind.target and ind.baseline and ind.target.by_month < ind.baseline.end:
-                problems.append(f"key 'indicators.{k}.target.by': {ind.target.by_month} is "
-                                f"before the baseline ends ({ind.baseline.end})")
+                problems.append(
+                    f"key 'indicators.{k}.target.by': {ind.target.by_month} is "
+                    f"before the baseline ends ({ind.baseline.end})"
+                )
         for k, ini in enumerate(self.initiatives):
             if ini.priority not in pids:
-                problems.append(f"key 'initiatives.{k}.priority': '{ini.priority}' is not a "
-                                "priority id")
+                problems.append(
+                    f"key 'initiatives.{k}.priority': '{ini.priority}' is not a priority id"
+                )
             for ref in ini.indicators:
                 if ref not in iids:
-                    problems.append(f"key 'initiatives.{k}.indicators': '{ref}' is not an "
-                                    f"indicator id (known: {', '.join(iids)})")
+                    problems.append(
+                        f"key 'initiatives.{k}.indicators': '{ref}' is not an "
+                        f"indicator id (known: {', '.join(iids)})"
+                    )
             for ref in ini.depends_on:
                 if ref not in nids:
-                    problems.append(f"key 'initiatives.{k}.depends_on': '{ref}' is not an "
-                                    "initiative id")
+                    problems.append(
+                        f"key 'initiatives.{k}.depends_on': '{ref}' is not an initiative id"
+                    )
         cycle = _find_cycle({n.id: n.depends_on for n in self.initiatives})
         if cycle:
-            problems.append("key 'initiatives': they depend on each other in a circle ("
-                            + " -> ".join(cycle) + "); remove one of the depends_on links")
+            problems.append(
+                "key 'initiatives': they depend on each other in a circle ("
+                + " -> ".join(cycle)
+                + "); remove one of the depends_on links"
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -227,7 +249,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
         stack.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt in graph and not state.get(nxt):
                 found = visit(nxt)
                 if found:
@@ -249,9 +271,12 @@ def load_strategy(path: str | Path, datasets: list[str] | None = None) -> Strate
     source = resolve(path)
     strategy = validate(Strategy, load_yaml(source, "strategy"), source)
     if datasets is not None:
-        bad = [f"{source}: key 'indicators.{k}.dataset': '{ind.dataset}' is not in the data "
-               f"request register (known: {', '.join(datasets)})"
-               for k, ind in enumerate(strategy.indicators) if ind.dataset not in datasets]
+        bad = [
+            f"{source}: key 'indicators.{k}.dataset': '{ind.dataset}' is not in the data "
+            f"request register (known: {', '.join(datasets)})"
+            for k, ind in enumerate(strategy.indicators)
+            if ind.dataset not in datasets
+        ]
         if bad:
             raise ReviewError("\n".join(bad))
     return strategy

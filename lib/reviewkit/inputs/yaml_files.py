@@ -22,14 +22,18 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(path: Path, what: str) -> Any:
     """Read a YAML file safely (no Python objects), or raise a ReviewError naming it."""
     if not path.is_file():
-        raise ReviewError(f"{path}: {what} file not found. Check the path, or create it from the "
-                          "templates with `reviewkit init`.")
+        raise ReviewError(
+            f"{path}: {what} file not found. Check the path, or create it from the "
+            "templates with `reviewkit init`."
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ReviewError(f"{path}: {what} file is not UTF-8 text. Save it as UTF-8.") from None
-    nested = ReviewError(f"{path}: nested too deeply to be a {what} file (lists or mappings "
-                         "inside each other thousands of levels down). Check the file.")
+    nested = ReviewError(
+        f"{path}: nested too deeply to be a {what} file (lists or mappings "
+        "inside each other thousands of levels down). Check the file."
+    )
     try:
         data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except RecursionError:
@@ -42,13 +46,15 @@ def load_yaml(path: Path, what: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ReviewError(f"{path}: not valid YAML{where}: {problem}. Check indentation and "
-                          "quotes there.") from None
+        raise ReviewError(
+            f"{path}: not valid YAML{where}: {problem}. Check indentation and quotes there."
+        ) from None
     if data is None:
         raise ReviewError(f"{path}: {what} file is empty.")
     if not isinstance(data, dict):
-        raise ReviewError(f"{path}: {what} file must be a mapping of keys to values, "
-                          f"not a {type(data).__name__}.")
+        raise ReviewError(
+            f"{path}: {what} file must be a mapping of keys to values, not a {type(data).__name__}."
+        )
     return data
 
 
@@ -62,10 +68,14 @@ def _bad_dates(path: Path, text: str) -> str:
             except ValueError:
                 key = line.split(":", 1)[0].strip(" -") if ":" in line else ""
                 where = f", key '{key}'" if key else ""
-                found.append(f"{path}: line {n}{where}: {m.group(0)} is not a real date. "
-                             "Write a day that exists (YYYY-MM-DD).")
-    return "\n".join(found) or (f"{path}: a value could not be read as a date or number. "
-                                 "Check the dates (YYYY-MM-DD) in the file.")
+                found.append(
+                    f"{path}: line {n}{where}: {m.group(0)} is not a real date. "
+                    "Write a day that exists (YYYY-MM-DD)."
+                )
+    return "\n".join(found) or (
+        f"{path}: a value could not be read as a date or number. "
+        "Check the dates (YYYY-MM-DD) in the file."
+    )
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -53,8 +53,9 @@ class DatasetIntake:
     dataset: str
     files: list[Path] = field(default_factory=list)
     accounts: list[FileAccount] = field(default_factory=list)
-    quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=QUARANTINE_COLUMNS))
+    quarantine: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
     tidy: pd.DataFrame | None = None
     rest_of_force: pd.DataFrame | None = None  # street rows outside the area: month, type, n
     grid: pd.DataFrame | None = None  # police.uk street: counts per month, type and grid cell
@@ -67,8 +68,7 @@ class DatasetIntake:
     parsed_from_cache: int = 0  # files whose parse came from the cache
 
     def totals(self) -> dict[str, int]:
-        return {k: sum(getattr(a, k) for a in self.accounts)
-                for k in ("rows_read", *OUTCOMES)}
+        return {k: sum(getattr(a, k) for a in self.accounts) for k in ("rows_read", *OUTCOMES)}
 
 
 def reconciliation_table(results: list[DatasetIntake]) -> pd.DataFrame:
@@ -87,9 +87,13 @@ def check_reconciliation(table: pd.DataFrame) -> None:
     """Fail loudly if any file's rows do not add up: numbers that do not add up are not used."""
     bad = table.loc[~table["balanced"]]
     if len(bad):
-        lines = [f"{r.file}: read {r.rows_read} rows but accounted for "
-                 f"{sum(getattr(r, k) for k in OUTCOMES)}"
-                 for r in bad.itertuples()]
-        raise ReviewError("Row reconciliation failed; no figures were produced from these "
-                          "files:\n" + "\n".join(lines) + "\nPlease report this as a bug "
-                          "with the file attached.")
+        lines = [
+            f"{r.file}: read {r.rows_read} rows but accounted for "
+            f"{sum(getattr(r, k) for k in OUTCOMES)}"
+            for r in bad.itertuples()
+        ]
+        raise ReviewError(
+            "Row reconciliation failed; no figures were produced from these "
+            "files:\n" + "\n".join(lines) + "\nPlease report this as a bug "
+            "with the file attached."
+        )

@@ -43,8 +43,10 @@ class AreaMatcher:
         self.authorities = {normalise_authority(a) for a in local_authorities}
         self.codes = {c.strip() for c in lsoa_codes if c and c.strip()}
         if not self.authorities and not self.codes:
-            raise ReviewError("The partnership area is empty: give local authority names or a "
-                              "list of LSOA codes in the params file (key 'area').")
+            raise ReviewError(
+                "The partnership area is empty: give local authority names or a "
+                "list of LSOA codes in the params file (key 'area')."
+            )
 
     @classmethod
     def from_params(cls, area, resolve_path) -> AreaMatcher:  # noqa: ANN001 - params.Area
@@ -52,11 +54,15 @@ class AreaMatcher:
         if area.lsoa_file:
             path: Path = resolve_path(area.lsoa_file)
             table = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-            col = next((c for c in table.columns if c.strip().lower().replace(" ", "_")
-                        == "lsoa_code"), None)
+            col = next(
+                (c for c in table.columns if c.strip().lower().replace(" ", "_") == "lsoa_code"),
+                None,
+            )
             if col is None:
-                raise ReviewError(f"{path}: no 'lsoa_code' column; the LSOA list needs one "
-                                  "code per row under that heading.")
+                raise ReviewError(
+                    f"{path}: no 'lsoa_code' column; the LSOA list needs one "
+                    "code per row under that heading."
+                )
             codes = table[col].dropna().tolist()
         return cls(area.local_authorities, codes)
 

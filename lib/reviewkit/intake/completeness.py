@@ -21,8 +21,9 @@ def received_date(request: DataRequest, files: list[Path]) -> tuple[dt.date | No
     return received(request.received, files)
 
 
-def completeness_row(request: DataRequest, intake: DatasetIntake, review: MonthRange,
-                     review_date: dt.date) -> dict[str, object]:
+def completeness_row(
+    request: DataRequest, intake: DatasetIntake, review: MonthRange, review_date: dt.date
+) -> dict[str, object]:
     expected = expected_periods(review, request.period_type)
     present = set(intake.periods)
     missing = [p for p in expected if p not in present]

@@ -15,8 +15,18 @@ import pandas as pd
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.textfiles import read_text
 
-COLUMNS = ["id", "raised_cycle", "agency", "dataset", "category", "description", "action",
-           "owner", "status", "resolved_cycle"]
+COLUMNS = [
+    "id",
+    "raised_cycle",
+    "agency",
+    "dataset",
+    "category",
+    "description",
+    "action",
+    "owner",
+    "status",
+    "resolved_cycle",
+]
 CATEGORIES = ("unwilling to share", "incompatible format", "IT problem", "late", "quality")
 STATUSES = ("open", "resolved")
 # Categories whose resolution means a data gap was filled.
@@ -32,17 +42,23 @@ def load_difficulties(path: Path) -> pd.DataFrame:
     log.columns = [c.strip() for c in log.columns]
     missing = [c for c in COLUMNS if c not in log.columns]
     if missing:
-        raise ReviewError(f"{path}: the difficulties log lacks column(s) {', '.join(missing)}. "
-                          f"It needs {', '.join(COLUMNS)} (extra columns are kept).")
+        raise ReviewError(
+            f"{path}: the difficulties log lacks column(s) {', '.join(missing)}. "
+            f"It needs {', '.join(COLUMNS)} (extra columns are kept)."
+        )
     problems = []
     for i, row in log.iterrows():
         line = int(i) + 2
         if row["status"].strip().lower() not in STATUSES:
-            problems.append(f"{path}: row {line}, key 'status': '{row['status']}' is not one "
-                            f"of {', '.join(STATUSES)}")
+            problems.append(
+                f"{path}: row {line}, key 'status': '{row['status']}' is not one "
+                f"of {', '.join(STATUSES)}"
+            )
         if row["category"].strip() and row["category"].strip() not in CATEGORIES:
-            problems.append(f"{path}: row {line}, key 'category': '{row['category']}' is not one "
-                            f"of {', '.join(CATEGORIES)}")
+            problems.append(
+                f"{path}: row {line}, key 'category': '{row['category']}' is not one "
+                f"of {', '.join(CATEGORIES)}"
+            )
     if problems:
         raise ReviewError("\n".join(problems))
     log["status"] = log["status"].str.strip().str.lower()
@@ -54,9 +70,9 @@ def _next_id(log: pd.DataFrame) -> int:
     return int(nums.max()) + 1 if len(nums) else 1
 
 
-def update_difficulties(log: pd.DataFrame, cycle: str, found: list[dict[str, str]],
-                        complete_datasets: set[str]) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                             pd.DataFrame]:
+def update_difficulties(
+    log: pd.DataFrame, cycle: str, found: list[dict[str, str]], complete_datasets: set[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The log for this cycle, the rows added, and the rows resolved this cycle.
 
     `found` holds automatic difficulties (dataset, agency, category, description, action,
@@ -64,8 +80,11 @@ def update_difficulties(log: pd.DataFrame, cycle: str, found: list[dict[str, str
     An open difficulty is resolved when its dataset is complete and nothing new was found for it.
     """
     log = log.copy()
-    open_keys = {(d, c) for d, c, s in zip(log["dataset"], log["category"], log["status"],
-                                           strict=True) if s == "open"}
+    open_keys = {
+        (d, c)
+        for d, c, s in zip(log["dataset"], log["category"], log["status"], strict=True)
+        if s == "open"
+    }
     new_rows = []
     next_id = _next_id(log)
     for f in found:
@@ -73,8 +92,16 @@ def update_difficulties(log: pd.DataFrame, cycle: str, found: list[dict[str, str
         if key in open_keys:
             continue
         open_keys.add(key)
-        new_rows.append({**{c: "" for c in log.columns}, **f, "id": f"D{next_id:03d}",
-                         "raised_cycle": cycle, "status": "open", "resolved_cycle": ""})
+        new_rows.append(
+            {
+                **{c: "" for c in log.columns},
+                **f,
+                "id": f"D{next_id:03d}",
+                "raised_cycle": cycle,
+                "status": "open",
+                "resolved_cycle": "",
+            }
+        )
         next_id += 1
     added = pd.DataFrame(new_rows, columns=log.columns)
     flagged = {f["dataset"] for f in found}

@@ -30,7 +30,9 @@ from reviewkit.intake.area import AreaMatcher, normalise_authority
 PERSONAL = re.compile(
     r"\b(name|surname|forename|first ?name|dob|date of birth|birth|address|postcode|post code|"
     r"nhs|nhs number|phone|telephone|email|e-mail|notes?|comments?|free ?text|narrative|"
-    r"description|details)\b", re.I)
+    r"description|details)\b",
+    re.I,
+)
 
 TIDY_COLUMNS = ["dataset", "measure", "period_type", "period_start", "period", "area", "value"]
 
@@ -72,14 +74,18 @@ def _load_rows(path: Path, source: TableSource) -> tuple[list[list[object]], str
                 warnings.simplefilter("ignore")  # openpyxl warns about unsupported styling
                 wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - any failure here means "not a workbook"
-            raise ReviewError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}). "
-                              "Open it in Excel and save it again as .xlsx.") from None
+            raise ReviewError(
+                f"{path}: not a readable XLSX workbook ({type(exc).__name__}). "
+                "Open it in Excel and save it again as .xlsx."
+            ) from None
         try:
             if source.sheet:
                 if source.sheet not in wb.sheetnames:
-                    raise ReviewError(f"{path}: no sheet named '{source.sheet}'; the sheets are "
-                                      f"{', '.join(wb.sheetnames)}. Fix 'sheet' in the data "
-                                      "request register.")
+                    raise ReviewError(
+                        f"{path}: no sheet named '{source.sheet}'; the sheets are "
+                        f"{', '.join(wb.sheetnames)}. Fix 'sheet' in the data "
+                        "request register."
+                    )
                 ws = wb[source.sheet]
             else:
                 ws = wb.worksheets[0]
@@ -110,9 +116,11 @@ def _sheet_rows(ws: object, path: Path) -> list[list[object]]:
             row.pop()
         rows.append(row)
         if len(rows) > MAX_ROWS:
-            raise ReviewError(f"{path}: the sheet has more than {MAX_ROWS:,} rows; a partner "
-                              "extract is expected to hold counts by period and area. Ask the "
-                              "provider for the agreed format, or delete the stray rows.")
+            raise ReviewError(
+                f"{path}: the sheet has more than {MAX_ROWS:,} rows; a partner "
+                "extract is expected to hold counts by period and area. Ask the "
+                "provider for the agreed format, or delete the stray rows."
+            )
     while rows and not rows[-1]:
         rows.pop()
     return rows
@@ -130,20 +138,21 @@ def _mark_uncalculated(path: Path, title: str, rows: list[list[object]]) -> None
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         ws = wb[title]
-        for i, r in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS,
-                                           max_row=len(rows))):
+        for i, r in enumerate(
+            ws.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=len(rows))
+        ):
             row = rows[i]
             for j, c in enumerate(r):
-                if isinstance(c, str) and c.startswith("=") and (
-                        j >= len(row) or row[j] is None):
+                if isinstance(c, str) and c.startswith("=") and (j >= len(row) or row[j] is None):
                     row.extend([None] * (j + 1 - len(row)))
                     row[j] = Uncalculated()
     finally:
         wb.close()
 
 
-def _find_header(rows: list[list[object]], wanted: list[str], path: Path,
-                 header_row: int | None) -> tuple[int, dict[str, int]]:
+def _find_header(
+    rows: list[list[object]], wanted: list[str], path: Path, header_row: int | None
+) -> tuple[int, dict[str, int]]:
     """Index of the header row and the position of each wanted column."""
     want = {_norm(w): w for w in wanted}
     candidates = [header_row - 1] if header_row else range(min(len(rows), 50))
@@ -161,12 +170,17 @@ def _find_header(rows: list[list[object]], wanted: list[str], path: Path,
     where = f"row {header_row}" if header_row else "the first 50 rows"
     seen = ""
     if best[0] >= 0:
-        seen = f" The closest header (row {best[0] + 1}) has: " + ", ".join(
-            _cell_text(c) for c in rows[best[0]] if _cell_text(c)) + "."
-    raise ReviewError(f"{path}: column(s) {', '.join(repr(m) for m in missing)} not found in "
-                      f"{where}.{seen} Fix the column names in the data request register "
-                      "(source.period_column / area_column / measures) or ask the provider "
-                      "for the agreed format.")
+        seen = (
+            f" The closest header (row {best[0] + 1}) has: "
+            + ", ".join(_cell_text(c) for c in rows[best[0]] if _cell_text(c))
+            + "."
+        )
+    raise ReviewError(
+        f"{path}: column(s) {', '.join(repr(m) for m in missing)} not found in "
+        f"{where}.{seen} Fix the column names in the data request register "
+        "(source.period_column / area_column / measures) or ask the provider "
+        "for the agreed format."
+    )
 
 
 def _number(value: object) -> float:
@@ -195,8 +209,10 @@ def count_problem(value: float, column: str) -> str:
     if not float(value).is_integer():
         return f"count {_fmt(value)} in column '{column}' is not a whole number"
     if value > MAX_COUNT:
-        return (f"count {_fmt(value)} in column '{column}' is implausibly large (more than "
-                f"{MAX_COUNT:,} in one period); check the file with the provider")
+        return (
+            f"count {_fmt(value)} in column '{column}' is implausibly large (more than "
+            f"{MAX_COUNT:,} in one period); check the file with the provider"
+        )
     return ""
 
 
@@ -217,14 +233,25 @@ class Uncalculated:
         return "formula without a saved result"
 
 
-def read_table_dataset(dataset: str, source: TableSource, paths: list[Path], area: AreaMatcher,
-                       review_date: dt.date, area_values: list[str] | None = None,
-                       review_end: pd.Period | None = None) -> DatasetIntake:
+def read_table_dataset(
+    dataset: str,
+    source: TableSource,
+    paths: list[Path],
+    area: AreaMatcher,
+    review_date: dt.date,
+    area_values: list[str] | None = None,
+    review_end: pd.Period | None = None,
+) -> DatasetIntake:
     """Read every file of one partner dataset and account for every row (rows of periods
     starting after `review_end` are counted as after the review period, never used)."""
     result = DatasetIntake(dataset=dataset, files=list(paths))
-    rules = TableRules(source, area, review_date, review_end, allowed={
-        normalise_authority(v) for v in (area_values or source.area_values or [])})
+    rules = TableRules(
+        source,
+        area,
+        review_date,
+        review_end,
+        allowed={normalise_authority(v) for v in (area_values or source.area_values or [])},
+    )
     records: list[dict[str, object]] = []  # accepted rows, before re-sent files are resolved
     quarantine: list[dict[str, object]] = []
     dropped: set[str] = set()
@@ -306,9 +333,14 @@ def read_table_file(path: Path, dataset: str, rules: TableRules) -> FileRead:
         return _unreadable(path, label, acc, exc, source)
     acc.note = how
     mapped = set(pos.values())
-    read = FileRead(acc, dropped={
-        _cell_text(name) for j, name in enumerate(rows[hdr])
-        if j not in mapped and _cell_text(name) and PERSONAL.search(_cell_text(name))})
+    read = FileRead(
+        acc,
+        dropped={
+            _cell_text(name)
+            for j, name in enumerate(rows[hdr])
+            if j not in mapped and _cell_text(name) and PERSONAL.search(_cell_text(name))
+        },
+    )
     mtime = path.stat().st_mtime
     for r_idx in range(hdr + 1, len(rows)):
         row = rows[r_idx]
@@ -320,23 +352,39 @@ def read_table_file(path: Path, dataset: str, rules: TableRules) -> FileRead:
         found = row_outcome(row, pos, area_name, rules)
         if found.outcome == "quarantined":
             where = {"area": area_name} if source.area_column else {}
-            read.quarantine.append({"dataset": dataset, "file": label, "row": line, "period":
-                                    _cell_text(_cell(row, pos, source.period_column)), **where,
-                                    "reason": found.reason})
+            read.quarantine.append(
+                {
+                    "dataset": dataset,
+                    "file": label,
+                    "row": line,
+                    "period": _cell_text(_cell(row, pos, source.period_column)),
+                    **where,
+                    "reason": found.reason,
+                }
+            )
         elif found.outcome == "accepted":
-            read.records += [{"dataset": dataset, "measure": measure,
-                              "period_type": source.period_type,
-                              "period_start": str(found.start),
-                              "period": period_label(found.start, source.period_type),
-                              "area": area_name or "(whole file)", "value": v,
-                              "_file": label, "_row": line, "_mtime": mtime}
-                             for measure, v in found.values.items()]
+            read.records += [
+                {
+                    "dataset": dataset,
+                    "measure": measure,
+                    "period_type": source.period_type,
+                    "period_start": str(found.start),
+                    "period": period_label(found.start, source.period_type),
+                    "area": area_name or "(whole file)",
+                    "value": v,
+                    "_file": label,
+                    "_row": line,
+                    "_mtime": mtime,
+                }
+                for measure, v in found.values.items()
+            ]
         setattr(acc, found.outcome, getattr(acc, found.outcome) + 1)
     return read
 
 
-def _unreadable(path: Path, label: str, acc: FileAccount, exc: ReviewError,
-                source: TableSource) -> FileRead:
+def _unreadable(
+    path: Path, label: str, acc: FileAccount, exc: ReviewError, source: TableSource
+) -> FileRead:
     """A file whose columns could not be found: each of its rows quarantined with the
     reason, and the problem to log."""
     acc.note = str(exc).removeprefix(f"{path}: ")
@@ -344,9 +392,13 @@ def _unreadable(path: Path, label: str, acc: FileAccount, exc: ReviewError,
     acc.rows_read = acc.quarantined = max(len(body) - 1, 0)
     rows: list[dict[str, object]] = [
         {"dataset": acc.dataset, "file": label, "row": None, "reason": acc.note}
-        for _ in range(acc.rows_read)]
-    return FileRead(acc, quarantine=rows, problem=Problem(
-        "incompatible format", str(exc).replace(str(path), label)))
+        for _ in range(acc.rows_read)
+    ]
+    return FileRead(
+        acc,
+        quarantine=rows,
+        problem=Problem("incompatible format", str(exc).replace(str(path), label)),
+    )
 
 
 def _cell(row: list[object], pos: dict[str, int], column: str) -> object:
@@ -355,8 +407,9 @@ def _cell(row: list[object], pos: dict[str, int], column: str) -> object:
     return row[j] if j < len(row) else None
 
 
-def row_outcome(row: list[object], pos: dict[str, int], area_name: str,
-                rules: TableRules) -> RowOutcome:
+def row_outcome(
+    row: list[object], pos: dict[str, int], area_name: str, rules: TableRules
+) -> RowOutcome:
     """Where one row of a partner file goes, by the first rule it fails: its period (not a
     period, after the review date, after the review period), its values, its area (none,
     a total row, outside the partnership)."""
@@ -366,8 +419,11 @@ def row_outcome(row: list[object], pos: dict[str, int], area_name: str,
     except ValueError as exc:
         return RowOutcome("quarantined", f"period: {exc}")
     if start > pd.Period(rules.review_date, "M"):
-        return RowOutcome("quarantined", f"period {start} is after the review date "
-                          f"({rules.review_date}); check the period column")
+        return RowOutcome(
+            "quarantined",
+            f"period {start} is after the review date "
+            f"({rules.review_date}); check the period column",
+        )
     if rules.review_end is not None and start > rules.review_end:
         return RowOutcome("after_review_period")
     values, problem = _row_values(row, pos, source)
@@ -377,15 +433,15 @@ def row_outcome(row: list[object], pos: dict[str, int], area_name: str,
         if area_name == "":
             return RowOutcome("unassigned")
         if _norm(area_name) in rules.totals:
-            return RowOutcome("quarantined",
-                              "total row (totals are worked out from the area rows)")
+            return RowOutcome("quarantined", "total row (totals are worked out from the area rows)")
         if not rules.inside(area_name):
             return RowOutcome("out_of_area")
     return RowOutcome("accepted", start=start, values=values)
 
 
-def _row_values(row: list[object], pos: dict[str, int], source: TableSource
-                ) -> tuple[dict[str, float], str]:
+def _row_values(
+    row: list[object], pos: dict[str, int], source: TableSource
+) -> tuple[dict[str, float], str]:
     """(value per measure, problem): the first value missing, uncalculated, not a number or
     not a plausible count makes the problem."""
     values: dict[str, float] = {}
@@ -394,9 +450,11 @@ def _row_values(row: list[object], pos: dict[str, int], source: TableSource
         if _cell_text(raw) == "":
             return values, f"value missing in column '{col}'"
         if isinstance(raw, Uncalculated):
-            return values, (f"value in column '{col}' is a formula with no saved result; open "
-                            "the workbook in Excel and save it (Excel stores formula results "
-                            "when it saves), or ask the provider to")
+            return values, (
+                f"value in column '{col}' is a formula with no saved result; open "
+                "the workbook in Excel and save it (Excel stores formula results "
+                "when it saves), or ask the provider to"
+            )
         try:
             v = _number(raw)
         except ValueError:
@@ -415,16 +473,18 @@ def _safe_rows(path: Path, source: TableSource) -> list[list[object]]:
         return []
 
 
-def _resolve_duplicates(tidy: pd.DataFrame, result: DatasetIntake,
-                        quarantine: list[dict[str, object]]) -> pd.DataFrame:
+def _resolve_duplicates(
+    tidy: pd.DataFrame, result: DatasetIntake, quarantine: list[dict[str, object]]
+) -> pd.DataFrame:
     """Exact duplicate rows in one file and periods re-sent in a later file are quarantined."""
     if tidy.empty:
         return tidy
     key = ["measure", "period_start", "area"]
     # The newer extract is the one reaching the latest period; then the newer file; then name.
     per_file = tidy.groupby("_file").agg(last=("period_start", "max"), mtime=("_mtime", "max"))
-    files = sorted(per_file.index, key=lambda f: (per_file.at[f, "last"],
-                                                  per_file.at[f, "mtime"], f))
+    files = sorted(
+        per_file.index, key=lambda f: (per_file.at[f, "last"], per_file.at[f, "mtime"], f)
+    )
     order = {f: i for i, f in enumerate(files)}
     tidy = tidy.drop(columns="_mtime")
     tidy = tidy.assign(_order=tidy["_file"].map(order))
@@ -441,15 +501,20 @@ def _resolve_duplicates(tidy: pd.DataFrame, result: DatasetIntake,
         periods = sorted(set(superseded["period"]))
         result.notes.append(f"Re-sent periods {', '.join(periods)}: the later file is used.")
         for m in changed.to_dict("records"):
-            result.notes.append(f"Restated: {m['measure']} {m['period']} {m['area']}: "
-                                f"{m['value']:g} -> {m['value_new']:g} "
-                                f"({Path(m['_file']).name} replaced by "
-                                f"{Path(m['_file_new']).name})")
+            result.notes.append(
+                f"Restated: {m['measure']} {m['period']} {m['area']}: "
+                f"{m['value']:g} -> {m['value_new']:g} "
+                f"({Path(m['_file']).name} replaced by "
+                f"{Path(m['_file_new']).name})"
+            )
     # Exact duplicates within one file: the first copy is kept.
     live = tidy[tidy["_order"] == latest]
     row_keys = live.groupby(["_file", "_row"]).apply(
-        lambda g: tuple(sorted(zip(g["measure"], g["period_start"], g["area"], g["value"],
-                                   strict=True))), include_groups=False)
+        lambda g: tuple(
+            sorted(zip(g["measure"], g["period_start"], g["area"], g["value"], strict=True))
+        ),
+        include_groups=False,
+    )
     first_seen: dict[tuple[str, tuple], int] = {}
     for (f, r), sig in row_keys.items():
         k = (f, sig)
@@ -458,12 +523,16 @@ def _resolve_duplicates(tidy: pd.DataFrame, result: DatasetIntake,
         else:
             first_seen[k] = r
     # Conflicting rows within one file (same period and area, different values): keep first.
-    live_keys = live[[(f, r) not in drop_rows
-                      for f, r in zip(live["_file"], live["_row"], strict=True)]]
+    live_keys = live[
+        [(f, r) not in drop_rows for f, r in zip(live["_file"], live["_row"], strict=True)]
+    ]
     conflict = live_keys.duplicated(subset=key, keep="first")
     for m in live_keys[conflict].to_dict("records"):
-        drop_rows.setdefault((m["_file"], m["_row"]), f"conflicts with an earlier row for "
-                             f"{m['period']} {m['area']} in the same file (the first is kept)")
+        drop_rows.setdefault(
+            (m["_file"], m["_row"]),
+            f"conflicts with an earlier row for "
+            f"{m['period']} {m['area']} in the same file (the first is kept)",
+        )
     if not drop_rows:
         return tidy.drop(columns="_order")
     for acc in result.accounts:
@@ -472,8 +541,16 @@ def _resolve_duplicates(tidy: pd.DataFrame, result: DatasetIntake,
         acc.quarantined += n
     for (f, r), reason in sorted(drop_rows.items()):
         sample = tidy[(tidy["_file"] == f) & (tidy["_row"] == r)].iloc[0]
-        quarantine.append({"dataset": sample["dataset"], "file": f, "row": r, "reason": reason,
-                           "period": sample["period"], "area": sample["area"]})
+        quarantine.append(
+            {
+                "dataset": sample["dataset"],
+                "file": f,
+                "row": r,
+                "reason": reason,
+                "period": sample["period"],
+                "area": sample["area"],
+            }
+        )
     dup = sum(1 for v in drop_rows.values() if v.startswith("duplicate"))
     if dup:
         result.notes.append(f"{dup} duplicate row(s) quarantined.")

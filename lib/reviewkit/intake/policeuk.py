@@ -44,20 +44,32 @@ from reviewkit.store.police_cache import enabled as cache_enabled
 
 # Columns read per kind: file header name -> tidy name. Everything else is never parsed.
 COLUMNS: dict[str, dict[str, str]] = {
-    "police_uk_street": {"Month": "month", "LSOA code": "lsoa_code",
-                         "LSOA name": "lsoa_name", "Crime type": "crime_type",
-                         "Last outcome category": "outcome_category",
-                         "Longitude": "longitude", "Latitude": "latitude"},
-    "police_uk_outcomes": {"Month": "month", "LSOA code": "lsoa_code",
-                           "LSOA name": "lsoa_name", "Outcome type": "outcome_type"},
-    "police_uk_stop_search": {"Type": "search_type", "Date": "date",
-                              "Object of search": "object_of_search", "Outcome": "outcome",
-                              "Latitude": "latitude"},
+    "police_uk_street": {
+        "Month": "month",
+        "LSOA code": "lsoa_code",
+        "LSOA name": "lsoa_name",
+        "Crime type": "crime_type",
+        "Last outcome category": "outcome_category",
+        "Longitude": "longitude",
+        "Latitude": "latitude",
+    },
+    "police_uk_outcomes": {
+        "Month": "month",
+        "LSOA code": "lsoa_code",
+        "LSOA name": "lsoa_name",
+        "Outcome type": "outcome_type",
+    },
+    "police_uk_stop_search": {
+        "Type": "search_type",
+        "Date": "date",
+        "Object of search": "object_of_search",
+        "Outcome": "outcome",
+        "Latitude": "latitude",
+    },
 }
 # Columns of each kind's tidy table (aggregated counts, column `n`).
 TIDY_KEYS: dict[str, list[str]] = {
-    "police_uk_street": ["month", "lsoa_code", "local_authority", "crime_type",
-                         "outcome_category"],
+    "police_uk_street": ["month", "lsoa_code", "local_authority", "crime_type", "outcome_category"],
     "police_uk_outcomes": ["month", "lsoa_code", "local_authority", "outcome_type"],
     "police_uk_stop_search": ["month", "search_type", "object_of_search", "outcome"],
 }
@@ -115,25 +127,45 @@ def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[R
                     ignored = [n for n in members if not n.endswith(SUFFIX[kind])]
                     if ignored:
                         shown = ", ".join(ignored[:5]) + (" ..." if len(ignored) > 5 else "")
-                        notes.append(f"{path.name}: {len(ignored)} file(s) in the zip are not "
-                                     f"{SUFFIX[kind]} files and were not read: {shown}")
+                        notes.append(
+                            f"{path.name}: {len(ignored)} file(s) in the zip are not "
+                            f"{SUFFIX[kind]} files and were not read: {shown}"
+                        )
                     st = path.stat()
                     for name in members:
                         if name.endswith(SUFFIX[kind]):
                             mtime = st.st_mtime + _zip_time(zf.getinfo(name))
-                            yield RawFile(f"{relative(path)}!{name}", (path, name), mtime,
-                                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}",
-                                          size=zf.getinfo(name).file_size)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
-                    ValueError, OSError, EOFError):
+                            yield RawFile(
+                                f"{relative(path)}!{name}",
+                                (path, name),
+                                mtime,
+                                stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}",
+                                size=zf.getinfo(name).file_size,
+                            )
+            except (
+                zipfile.BadZipFile,
+                zipfile.LargeZipFile,
+                NotImplementedError,
+                RuntimeError,
+                ValueError,
+                OSError,
+                EOFError,
+            ):
                 # corrupt, cut short, encrypted or an unsupported compression: name the zip
-                notes.append(f"{relative(path)}: not a readable zip file (damaged, cut short or "
-                             "password-protected); download it again")
+                notes.append(
+                    f"{relative(path)}: not a readable zip file (damaged, cut short or "
+                    "password-protected); download it again"
+                )
                 yield RawFile(relative(path), b"", size=0)
         else:
             st = path.stat()
-            yield RawFile(relative(path), path, st.st_mtime,
-                          stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}", size=st.st_size)
+            yield RawFile(
+                relative(path),
+                path,
+                st.st_mtime,
+                stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}",
+                size=st.st_size,
+            )
 
 
 def _zip_time(info: zipfile.ZipInfo) -> float:
@@ -170,8 +202,7 @@ def read_cached(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     except _ZIP_ERRORS:
         raw.parsed = True
         return None, 0, _UNREADABLE_MEMBER, []
-    digest = (bytes_hash(raw.source) if isinstance(raw.source, bytes)
-              else content_hash(raw.source))
+    digest = bytes_hash(raw.source) if isinstance(raw.source, bytes) else content_hash(raw.source)
     key = f"{digest}-{hashlib.sha1(repr(COLUMNS[kind]).encode()).hexdigest()[:8]}"
     hit = load_parsed(kind, key)
     if hit is not None:
@@ -182,10 +213,18 @@ def read_cached(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     return table, rows, problem, bad
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
-               EOFError, OSError, ValueError)
-_UNREADABLE_MEMBER = ("could not be read from its zip (damaged, cut short or password-"
-                      "protected); download it again")
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+    ValueError,
+)
+_UNREADABLE_MEMBER = (
+    "could not be read from its zip (damaged, cut short or password-protected); download it again"
+)
 
 
 def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
@@ -202,27 +241,43 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()
     first = lines[0].decode("utf-8", "replace") if lines else ""
     header = [h.strip().strip('"') for h in first.split(",")]
-    wanted = {c: t for c, t in COLUMNS[kind].items() if c not in OPTIONAL or c in header
-              or kind == "police_uk_stop_search"}
+    wanted = {
+        c: t
+        for c, t in COLUMNS[kind].items()
+        if c not in OPTIONAL or c in header or kind == "police_uk_stop_search"
+    }
     missing = [c for c in wanted if c not in header]
     if missing:
         rows = _count_data_lines(raw.data())
-        hint = ("; the file looks like it uses ';' or tabs between columns"
-                if len(header) == 1 and (";" in first or "\t" in first) else "")
-        return None, rows, (f"missing column(s) {', '.join(missing)}{hint}: this is not a "
-                            f"data.police.uk {kind.removeprefix('police_uk_')} file"), []
+        hint = (
+            "; the file looks like it uses ';' or tabs between columns"
+            if len(header) == 1 and (";" in first or "\t" in first)
+            else ""
+        )
+        return (
+            None,
+            rows,
+            (
+                f"missing column(s) {', '.join(missing)}{hint}: this is not a "
+                f"data.police.uk {kind.removeprefix('police_uk_')} file"
+            ),
+            [],
+        )
     bad: list[int | None] = []
 
     def parse(use_threads: bool) -> pa.Table:
         bad.clear()
         source = raw.source if isinstance(raw.source, Path) else io.BytesIO(raw.data())
         return pacsv.read_csv(
-            source, read_options=pacsv.ReadOptions(use_threads=use_threads),
+            source,
+            read_options=pacsv.ReadOptions(use_threads=use_threads),
             parse_options=pacsv.ParseOptions(invalid_row_handler=_skip_into(bad)),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(wanted),
                 column_types={c: pa.string() if c == "Latitude" else _DICT for c in wanted},
-                strings_can_be_null=True, quoted_strings_can_be_null=True),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
         )
 
     try:
@@ -231,13 +286,27 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
             table = parse(False)
     except pa.ArrowInvalid:
         rows = _count_data_lines(raw.data())
-        return None, rows, ("could not be parsed as CSV (a quoted value is not closed or the "
-                            "file is damaged); check the file is complete"), []
+        return (
+            None,
+            rows,
+            (
+                "could not be parsed as CSV (a quoted value is not closed or the "
+                "file is damaged); check the file is complete"
+            ),
+            [],
+        )
     lines_bad = sorted(int(n) for n in bad if n is not None)
     rows = table.num_rows + len(lines_bad)
     if lines_bad and _ends_mid_row(raw, lines_bad[-1]):
-        return None, rows, ("the file ends part-way through a row, as an interrupted download "
-                            "leaves it; download it again"), []
+        return (
+            None,
+            rows,
+            (
+                "the file ends part-way through a row, as an interrupted download "
+                "leaves it; download it again"
+            ),
+            [],
+        )
     table = table.rename_columns([wanted[c] for c in table.column_names])
     if kind == "police_uk_street":
         table = replace_coordinates(table)  # no coordinate goes further than this line
@@ -248,6 +317,7 @@ def _skip_into(bad: list[int | None]):  # noqa: ANN202 - Arrow's callback type i
     def handler(row: pacsv.InvalidRow) -> str:
         bad.append(row.number)  # the line number only: a malformed row is never quoted
         return "skip"
+
     return handler
 
 
@@ -256,8 +326,7 @@ def _ends_mid_row(raw: RawFile, last_bad_line: int) -> bool:
     data = raw.data()
     if not data or data.endswith((b"\n", b"\r")):
         return False
-    return data.count(b"\n") + 1 == last_bad_line or (
-        b"\n" not in data and last_bad_line == 1)
+    return data.count(b"\n") + 1 == last_bad_line or (b"\n" not in data and last_bad_line == 1)
 
 
 # What to do with each file, decided once all are parsed (and remembered with the bundle):
@@ -296,16 +365,24 @@ def plan_files(raws: list[RawFile], parsed: list[Parsed], kind: str) -> list[Fil
     (re-sent); or, for a file whose name gives no month,
     when its months are already given by another file.
     """
-    plans: list[FilePlan] = [{"reason": "", "note": "", "notice": "", "category": ""}
-                             for _ in raws]
+    plans: list[FilePlan] = [{"reason": "", "note": "", "notice": "", "category": ""} for _ in raws]
     months = [_file_months(t, kind) if t is not None else [] for t, *_ in parsed]
     live = [i for i, (t, *_rest) in enumerate(parsed) if t is not None]
-    for rule in (_in_another_months_folder, _byte_copies, _mislabelled, _saved_again,
-                 _resent, _months_given_twice):
+    for rule in (
+        _in_another_months_folder,
+        _byte_copies,
+        _mislabelled,
+        _saved_again,
+        _resent,
+        _months_given_twice,
+    ):
         for a in rule(raws, parsed, months, list(live)):
-            plans[a.file].update(reason=a.reason, note=a.note or a.reason,
-                                 notice=f"{raws[a.file].label}: {a.notice}",
-                                 category=a.category)
+            plans[a.file].update(
+                reason=a.reason,
+                note=a.note or a.reason,
+                notice=f"{raws[a.file].label}: {a.notice}",
+                category=a.category,
+            )
             live.remove(a.file)
     return plans
 
@@ -322,16 +399,22 @@ class _Aside:
     note: str | None = None
 
 
-def _in_another_months_folder(raws: list[RawFile], parsed: list[Parsed],
-                              months: list[list[str]], live: list[int]) -> list[_Aside]:
+def _in_another_months_folder(
+    raws: list[RawFile], parsed: list[Parsed], months: list[list[str]], live: list[int]
+) -> list[_Aside]:
     out = []
     for i in live:
         name, folder = raws[i].key(), raws[i].folder_month()
         if name and folder and name[0] != folder:
-            out.append(_Aside(i, f"in folder {folder} but named for {name[0]}",
-                              f"the file is in the {folder} folder but its name says "
-                              f"{name[0]}; it was not counted. Put it in its own month's "
-                              "folder (or remove the copy)."))
+            out.append(
+                _Aside(
+                    i,
+                    f"in folder {folder} but named for {name[0]}",
+                    f"the file is in the {folder} folder but its name says "
+                    f"{name[0]}; it was not counted. Put it in its own month's "
+                    "folder (or remove the copy).",
+                )
+            )
     return out
 
 
@@ -341,8 +424,9 @@ def _is_mislabelled(raw: RawFile, months: list[str]) -> bool:
     return bool(name and months and name[0] not in months)
 
 
-def _byte_copies(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
-                 live: list[int]) -> list[_Aside]:
+def _byte_copies(
+    raws: list[RawFile], parsed: list[Parsed], months: list[list[str]], live: list[int]
+) -> list[_Aside]:
     """Copies: of files with the same bytes, one whose name agrees with its rows is kept."""
     by_size: dict[int, list[int]] = {}
     for i in live:
@@ -355,30 +439,42 @@ def _byte_copies(raws: list[RawFile], parsed: list[Parsed], months: list[list[st
         for i in group:
             same.setdefault(raws[i].digest(), []).append(i)
         for members in same.values():
-            keep = next((i for i in members if not _is_mislabelled(raws[i], months[i])),
-                        members[0])
-            out += [_Aside(i, f"same content as {raws[keep].label}",
-                           f"the same file as {raws[keep].label} (a copy); it was not counted, "
-                           "so no month is counted twice. Remove the copy.")
-                    for i in members if i != keep]
+            keep = next((i for i in members if not _is_mislabelled(raws[i], months[i])), members[0])
+            out += [
+                _Aside(
+                    i,
+                    f"same content as {raws[keep].label}",
+                    f"the same file as {raws[keep].label} (a copy); it was not counted, "
+                    "so no month is counted twice. Remove the copy.",
+                )
+                for i in members
+                if i != keep
+            ]
     return out
 
 
-def _mislabelled(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
-                 live: list[int]) -> list[_Aside]:
+def _mislabelled(
+    raws: list[RawFile], parsed: list[Parsed], months: list[list[str]], live: list[int]
+) -> list[_Aside]:
     out = []
     for i in live:
         if _is_mislabelled(raws[i], months[i]):
             name = raws[i].key()[0]  # type: ignore[index]
             said = ", ".join(months[i][:3]) + (" ..." if len(months[i]) > 3 else "")
-            out.append(_Aside(i, f"its Month column says {said}, not {name} as its name says",
-                              f"named for {name} but its Month column says {said}; it was not "
-                              f"counted (a month is never guessed). Download {name} again."))
+            out.append(
+                _Aside(
+                    i,
+                    f"its Month column says {said}, not {name} as its name says",
+                    f"named for {name} but its Month column says {said}; it was not "
+                    f"counted (a month is never guessed). Download {name} again.",
+                )
+            )
     return out
 
 
-def _saved_again(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
-                 live: list[int]) -> list[_Aside]:
+def _saved_again(
+    raws: list[RawFile], parsed: list[Parsed], months: list[list[str]], live: list[int]
+) -> list[_Aside]:
     """Copies saved again (other bytes: line ends, quoting) under another force's name: the
     same records for the same month. Small files are left alone (two short files can
     agree)."""
@@ -396,17 +492,23 @@ def _saved_again(raws: list[RawFile], parsed: list[Parsed], months: list[list[st
             sig = _records_signature(parsed[i][0])  # type: ignore[arg-type]
             if sig in seen and raws[i].key() != raws[seen[sig]].key():
                 keep = raws[seen[sig]].label
-                out.append(_Aside(i, f"same records as {keep}",
-                                  f"holds the same records as {keep} (a copy saved again); it "
-                                  "was not counted, so no month is counted twice. Remove the "
-                                  "copy."))
+                out.append(
+                    _Aside(
+                        i,
+                        f"same records as {keep}",
+                        f"holds the same records as {keep} (a copy saved again); it "
+                        "was not counted, so no month is counted twice. Remove the "
+                        "copy.",
+                    )
+                )
             else:
                 seen.setdefault(sig, i)
     return out
 
 
-def _resent(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
-            live: list[int]) -> list[_Aside]:
+def _resent(
+    raws: list[RawFile], parsed: list[Parsed], months: list[list[str]], live: list[int]
+) -> list[_Aside]:
     """Of the files for one month and force, the newest is used."""
     latest: dict[tuple[str, str], int] = {}
     for i in live:
@@ -418,14 +520,21 @@ def _resent(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
         key = raws[i].key()
         if key is not None and latest[key] != i:
             newer = raws[latest[key]].label
-            out.append(_Aside(i, f"superseded by re-sent file {newer}",
-                              f"{key[0]} was sent again as {newer}; the newer file is used",
-                              category="", note=f"superseded by {newer} (re-sent {key[0]})"))
+            out.append(
+                _Aside(
+                    i,
+                    f"superseded by re-sent file {newer}",
+                    f"{key[0]} was sent again as {newer}; the newer file is used",
+                    category="",
+                    note=f"superseded by {newer} (re-sent {key[0]})",
+                )
+            )
     return out
 
 
-def _months_given_twice(raws: list[RawFile], parsed: list[Parsed], months: list[list[str]],
-                        live: list[int]) -> list[_Aside]:
+def _months_given_twice(
+    raws: list[RawFile], parsed: list[Parsed], months: list[list[str]], live: list[int]
+) -> list[_Aside]:
     """A file whose name gives no month is set aside when its months are already given by a
     file named for them, or by an earlier such file."""
     given: dict[str, str] = {}
@@ -438,34 +547,47 @@ def _months_given_twice(raws: list[RawFile], parsed: list[Parsed], months: list[
         if raws[i].key() is None:
             twice = [m for m in months[i] if m in given]
             if twice:
-                out.append(_Aside(i, f"gives months already given by {given[twice[0]]}",
-                                  f"holds {', '.join(twice[:3])}, already given by "
-                                  f"{given[twice[0]]}; it was not counted, so no month is "
-                                  "counted twice. Name police.uk files as they are published "
-                                  "(YYYY-MM-force-street.csv)."))
+                out.append(
+                    _Aside(
+                        i,
+                        f"gives months already given by {given[twice[0]]}",
+                        f"holds {', '.join(twice[:3])}, already given by "
+                        f"{given[twice[0]]}; it was not counted, so no month is "
+                        "counted twice. Name police.uk files as they are published "
+                        "(YYYY-MM-force-street.csv).",
+                    )
+                )
             else:
                 for m in months[i]:
                     given.setdefault(m, raws[i].label)
     return out
 
 
-def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
-                review_end: str | None = None, review_date: dt.date | None = None
-                ) -> DatasetIntake:
+def read_police(
+    dataset: str,
+    kind: str,
+    paths: list[Path],
+    area: AreaMatcher,
+    review_end: str | None = None,
+    review_date: dt.date | None = None,
+) -> DatasetIntake:
     """Read every file of one police.uk dataset and account for every row. Months after
     `review_end` (YYYY-MM) are counted as after the review period and used nowhere; months
     after `review_date` cannot be real and are quarantined (the same rule as partner data)."""
     result = DatasetIntake(dataset=dataset, files=list(paths))
     raws = list(iter_raw_files(paths, kind, result.notes))
     started = time.perf_counter()
-    bundle = hashlib.sha1("\n".join([kind, repr(COLUMNS[kind]), *(r.stamp for r in raws)])
-                          .encode()).hexdigest()
+    bundle = hashlib.sha1(
+        "\n".join([kind, repr(COLUMNS[kind]), *(r.stamp for r in raws)]).encode()
+    ).hexdigest()
     hit = load_bundle(kind, bundle)
     plans: list[FilePlan]
     if hit is not None:  # nothing changed since the last run: no file is read or parsed
         combined, meta = hit
-        parsed = [(None if not m["has_table"] else True, m["rows"], m["problem"],
-                   m["bad_lines"]) for m in meta]
+        parsed = [
+            (None if not m["has_table"] else True, m["rows"], m["problem"], m["bad_lines"])
+            for m in meta
+        ]
         plans = [m["plan"] for m in meta]
     else:
         # Many files: one per thread (Arrow parses without the GIL). Few: Arrow's own threads.
@@ -474,20 +596,32 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
         with ThreadPoolExecutor(max_workers=workers if many else 1) as pool:
             parsed = list(pool.map(lambda r: read_cached(r, kind, threads=not many), raws))
         plans = plan_files(raws, parsed, kind)
-        tables = [t.append_column("_file", pa.array(np.full(t.num_rows, i, np.int32)))
-                  for i, ((t, *_rest), plan) in enumerate(zip(parsed, plans, strict=True))
-                  if t is not None and not plan["reason"]]
-        combined = (pa.concat_tables(tables, promote_options="default").unify_dictionaries()
-                    if tables else None)
-        store_bundle(kind, bundle, combined, [
-            {"has_table": t is not None, "rows": n, "problem": pr, "bad_lines": bl, "plan": pl}
-            for (t, n, pr, bl), pl in zip(parsed, plans, strict=True)])
+        tables = [
+            t.append_column("_file", pa.array(np.full(t.num_rows, i, np.int32)))
+            for i, ((t, *_rest), plan) in enumerate(zip(parsed, plans, strict=True))
+            if t is not None and not plan["reason"]
+        ]
+        combined = (
+            pa.concat_tables(tables, promote_options="default").unify_dictionaries()
+            if tables
+            else None
+        )
+        store_bundle(
+            kind,
+            bundle,
+            combined,
+            [
+                {"has_table": t is not None, "rows": n, "problem": pr, "bad_lines": bl, "plan": pl}
+                for (t, n, pr, bl), pl in zip(parsed, plans, strict=True)
+            ],
+        )
     result.parsed_from_cache = sum(1 for r in raws if not r.parsed)
     accounts: list[FileAccount] = []
     quarantine: list[pd.DataFrame] = []
     bad_lines: dict[int, list[int]] = {}
     for i, (raw, (table, n_rows, problem, bad), plan) in enumerate(
-            zip(raws, parsed, plans, strict=True)):
+        zip(raws, parsed, plans, strict=True)
+    ):
         label = raw.label
         acc = FileAccount(dataset=dataset, file=label, rows_read=n_rows)
         accounts.append(acc)
@@ -509,18 +643,30 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
         if bad:
             acc.quarantined += len(bad)
             bad_lines[i] = bad
-            quarantine.append(pd.DataFrame({
-                "dataset": dataset, "file": label, "row": bad,
-                "reason": "malformed row (wrong number of columns); row not quoted"}))
+            quarantine.append(
+                pd.DataFrame(
+                    {
+                        "dataset": dataset,
+                        "file": label,
+                        "row": bad,
+                        "reason": "malformed row (wrong number of columns); row not quoted",
+                    }
+                )
+            )
     if bad_lines:
         n_bad = sum(len(b) for b in bad_lines.values())
-        result.problems.append(Problem("quality", f"{n_bad} malformed row(s) (wrong number of "
-                                       "columns) set aside in " + ", ".join(
-                                           raws[i].label for i in bad_lines)))
+        result.problems.append(
+            Problem(
+                "quality",
+                f"{n_bad} malformed row(s) (wrong number of "
+                "columns) set aside in " + ", ".join(raws[i].label for i in bad_lines),
+            )
+        )
     result.parse_seconds = time.perf_counter() - started
     if combined is not None:
-        found = _classify(combined, dataset, raws, bad_lines,
-                          Rules(kind, area, review_end, review_date))
+        found = _classify(
+            combined, dataset, raws, bad_lines, Rules(kind, area, review_end, review_date)
+        )
         for i, acc in enumerate(accounts):
             for name, per_file in found.counts.items():
                 setattr(acc, name, getattr(acc, name) + int(per_file[i]))
@@ -530,10 +676,14 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
             quarantine.append(found.quarantine)
         result.tidy, result.periods = found.tidy, found.periods
         result.rest_of_force, result.lsoa_names, result.grid = (
-            found.rest_of_force, found.lsoa_names, found.grid)
+            found.rest_of_force,
+            found.lsoa_names,
+            found.grid,
+        )
     elif raws:  # files came but none could be counted: an empty table, not a missing one
-        result.tidy = pd.DataFrame({**{k: pd.Series(dtype=object) for k in TIDY_KEYS[kind]},
-                                    "n": pd.Series(dtype="int64")})
+        result.tidy = pd.DataFrame(
+            {**{k: pd.Series(dtype=object) for k in TIDY_KEYS[kind]}, "n": pd.Series(dtype="int64")}
+        )
     result.accounts = accounts
     if quarantine:
         result.quarantine = pd.concat(quarantine, ignore_index=True)
@@ -541,9 +691,9 @@ def read_police(dataset: str, kind: str, paths: list[Path], area: AreaMatcher,
 
 
 def _whole_file(dataset: str, label: str, n_rows: int, reason: str) -> pd.DataFrame:
-    return pd.DataFrame({"dataset": dataset, "file": label, "row": np.arange(2, n_rows + 2),
-                         "reason": reason})
-
+    return pd.DataFrame(
+        {"dataset": dataset, "file": label, "row": np.arange(2, n_rows + 2), "reason": reason}
+    )
 
 
 _CATEGORY = re.compile(r"[A-Za-z][A-Za-z ,&'()/-]{0,59}")
@@ -575,8 +725,9 @@ _SAFE_VALUE = {
 }
 
 
-def _check_month_against_name(month: pd.Categorical, file_idx: np.ndarray,
-                              raws: list[RawFile], reasons: _Reasons) -> list[Problem]:
+def _check_month_against_name(
+    month: pd.Categorical, file_idx: np.ndarray, raws: list[RawFile], reasons: _Reasons
+) -> list[Problem]:
     """Rows whose Month is not the month their file is named for are set aside (a month is
     never counted as another); a problem per file."""
     cats = [str(c).strip()[:7] for c in month.categories]
@@ -588,10 +739,16 @@ def _check_month_against_name(month: pd.Categorical, file_idx: np.ndarray,
         rows = wrong & (file_idx == i)
         name_month = raws[int(i)].key()[0]  # type: ignore[index]
         reasons.mark(rows, f"Month column is not {name_month}, the month its file is named for")
-        problems.append(Problem("quality", (
-            f"{raws[int(i)].label}: {int(rows.sum())} row(s) whose Month column is not "
-            f"{name_month} were not counted (a month is never counted as another); ask the "
-            "provider or download the month again")))
+        problems.append(
+            Problem(
+                "quality",
+                (
+                    f"{raws[int(i)].label}: {int(rows.sum())} row(s) whose Month column is not "
+                    f"{name_month} were not counted (a month is never counted as another); ask the "
+                    "provider or download the month again"
+                ),
+            )
+        )
     return problems
 
 
@@ -602,8 +759,9 @@ def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
     else:
         arr = column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks)
     codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(
-        arr.dictionary.to_pylist(), dtype=object), validate=False)
+    return pd.Categorical.from_codes(
+        codes, categories=pd.Index(arr.dictionary.to_pylist(), dtype=object), validate=False
+    )
 
 
 def _remap(cat: pd.Categorical, values: list[object | None]) -> pd.Categorical:
@@ -612,8 +770,9 @@ def _remap(cat: pd.Categorical, values: list[object | None]) -> pd.Categorical:
     index = {v: k for k, v in enumerate(new_cats)}
     lookup = np.array([index[v] if v is not None else -1 for v in values] + [-1], dtype=np.int32)
     codes = np.asarray(cat.codes)
-    return pd.Categorical.from_codes(lookup[np.where(codes >= 0, codes, len(values))],
-                                     categories=new_cats)
+    return pd.Categorical.from_codes(
+        lookup[np.where(codes >= 0, codes, len(values))], categories=new_cats
+    )
 
 
 def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.ndarray:
@@ -632,9 +791,13 @@ def _lsoa_names(df: dict[str, pd.Categorical], keep: np.ndarray) -> pd.DataFrame
     ok = (c >= 0) & (nm >= 0)
     width = len(name.categories) + 1
     pairs, counts = np.unique(c[ok] * width + nm[ok], return_counts=True)
-    frame = pd.DataFrame({"lsoa_code": np.asarray(code.categories, dtype=object)[pairs // width],
-                          "lsoa_name": np.asarray(name.categories, dtype=object)[pairs % width],
-                          "rows": counts})
+    frame = pd.DataFrame(
+        {
+            "lsoa_code": np.asarray(code.categories, dtype=object)[pairs // width],
+            "lsoa_name": np.asarray(name.categories, dtype=object)[pairs % width],
+            "rows": counts,
+        }
+    )
     frame = frame.sort_values(["lsoa_code", "rows", "lsoa_name"], ascending=[True, False, True])
     out = frame.drop_duplicates("lsoa_code")[["lsoa_code", "lsoa_name"]]
     return out.astype(str).reset_index(drop=True)
@@ -668,14 +831,22 @@ class Classified:
     grid: pd.DataFrame | None = None
 
 
-def _classify(table: pa.Table, dataset: str, raws: list[RawFile],
-              bad_lines: dict[int, list[int]], rules: Rules) -> Classified:
+def _classify(
+    table: pa.Table,
+    dataset: str,
+    raws: list[RawFile],
+    bad_lines: dict[int, list[int]],
+    rules: Rules,
+) -> Classified:
     """Class every row, deciding per category (few) and spreading by codes (many)."""
     n = table.num_rows
     table = table.combine_chunks()
     file_idx = table["_file"].to_numpy()
-    df = {name: _categorical(table[name]) for name in table.column_names
-          if pa.types.is_dictionary(table[name].type)}
+    df = {
+        name: _categorical(table[name])
+        for name in table.column_names
+        if pa.types.is_dictionary(table[name].type)
+    }
     if rules.kind == "police_uk_stop_search":
         dates = df["date"]
         df["month"] = _remap(dates, [str(d)[:7] for d in dates.categories])
@@ -692,8 +863,10 @@ def _classify(table: pa.Table, dataset: str, raws: list[RawFile],
         in_area = ~bad & ~no_place
         unassigned = ~bad & no_place
         out = np.zeros(n, dtype=bool)
-        notes.append("Stop and search records carry coordinates but no LSOA, so they "
-                     "are counted force-wide; rows with no location are unassigned.")
+        notes.append(
+            "Stop and search records carry coordinates but no LSOA, so they "
+            "are counted force-wide; rows with no location are unassigned."
+        )
     else:
         no_place, member = _lsoa_places(df, rules.area)
         unassigned = ~bad & no_place
@@ -702,26 +875,41 @@ def _classify(table: pa.Table, dataset: str, raws: list[RawFile],
     in_area &= ~later  # after the review period: counted once, as such, and used nowhere
     unassigned &= ~later
     out &= ~later
-    counts = {name: np.bincount(file_idx[mask], minlength=len(raws))
-              for name, mask in (("quarantined", bad), ("unassigned", unassigned),
-                                 ("out_of_area", out), ("accepted", in_area),
-                                 ("after_review_period", later))}
+    counts = {
+        name: np.bincount(file_idx[mask], minlength=len(raws))
+        for name, mask in (
+            ("quarantined", bad),
+            ("unassigned", unassigned),
+            ("out_of_area", out),
+            ("accepted", in_area),
+            ("after_review_period", later),
+        )
+    }
     tidy = _tidy_counts(df, in_area, TIDY_KEYS[rules.kind])
-    result = Classified(counts, tidy, sorted(tidy["month"].unique()) if len(tidy) else [],
-                        problems=problems, notes=notes)
+    result = Classified(
+        counts,
+        tidy,
+        sorted(tidy["month"].unique()) if len(tidy) else [],
+        problems=problems,
+        notes=notes,
+    )
     if bad.any():
         result.quarantine = _quarantined(df, bad, reasons, file_idx, raws, bad_lines, dataset)
     if rules.kind == "police_uk_street":
         rest = pd.DataFrame({k: df[k][out] for k in ("month", "crime_type")})
         rest = rest.groupby(["month", "crime_type"], observed=True).size().rename("n")
-        result.rest_of_force = rest[rest > 0].reset_index().astype({"month": str,
-                                                                     "crime_type": str})
+        result.rest_of_force = (
+            rest[rest > 0].reset_index().astype({"month": str, "crime_type": str})
+        )
         result.lsoa_names = _lsoa_names(df, in_area)
         if "cell_row" in table.column_names:
             result.grid = cell_counts(
-                df["month"], df["crime_type"],
+                df["month"],
+                df["crime_type"],
                 table["cell_row"].to_numpy(zero_copy_only=False).astype(float),
-                table["cell_col"].to_numpy(zero_copy_only=False).astype(float), in_area)
+                table["cell_col"].to_numpy(zero_copy_only=False).astype(float),
+                in_area,
+            )
     return result
 
 
@@ -742,20 +930,32 @@ class _Reasons:
         return np.asarray(self.texts, dtype=object)[self.code[rows]]
 
 
-def _month_reasons(month: pd.Categorical, file_idx: np.ndarray, raws: list[RawFile],
-                   reasons: _Reasons, review_date: dt.date | None) -> list[Problem]:
+def _month_reasons(
+    month: pd.Categorical,
+    file_idx: np.ndarray,
+    raws: list[RawFile],
+    reasons: _Reasons,
+    review_date: dt.date | None,
+) -> list[Problem]:
     """Rows whose month is not a month, not the month their file is named for, or after the
     review date are set aside; the problems to report."""
-    good = pd.Series(month.categories, dtype=object).astype(str).str.strip().str.fullmatch(
-        r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
+    good = (
+        pd.Series(month.categories, dtype=object)
+        .astype(str)
+        .str.strip()
+        .str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+        .to_numpy(bool)
+    )
     reasons.mark(~_flag(month, good, False), "month missing or not YYYY-MM")
     problems = _check_month_against_name(month, file_idx, raws, reasons)
     names = pd.Series(month.categories, dtype=object).astype(str).str.strip()
     if review_date is not None:
         future = (good & (names > f"{review_date:%Y-%m}")).to_numpy(bool)
         if future.any():
-            reasons.mark(_flag(month, future, False),
-                         f"month after the review date ({review_date}); check the file")
+            reasons.mark(
+                _flag(month, future, False),
+                f"month after the review date ({review_date}); check the file",
+            )
     return problems
 
 
@@ -780,21 +980,24 @@ def _crime_type_reasons(df: dict[str, pd.Categorical], reasons: _Reasons) -> lis
     problems = []
     if unknown.any():
         all_codes = np.asarray(ctype.codes)
-        seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(
-            all_codes[unknown])})
+        seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(all_codes[unknown])})
         seen = [safe_category(name) for name in seen]
         for name in seen:
             codes = [k for k, c in enumerate(names) if safe_category(c) == name] or [-1]
             reasons.mark(unknown & np.isin(all_codes, codes), f"unknown crime type {name}")
-        problems.append(Problem("quality", f"{int(unknown.sum())} row(s) with unknown crime "
-                                f"type(s): {', '.join(seen)}; update the crime type mapping "
-                                "or ask the provider"))
+        problems.append(
+            Problem(
+                "quality",
+                f"{int(unknown.sum())} row(s) with unknown crime "
+                f"type(s): {', '.join(seen)}; update the crime type mapping "
+                "or ask the provider",
+            )
+        )
     df["crime_type"] = _remap(ctype, standard)
     return problems
 
 
-def _lsoa_places(df: dict[str, pd.Categorical], area: AreaMatcher
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def _lsoa_places(df: dict[str, pd.Categorical], area: AreaMatcher) -> tuple[np.ndarray, np.ndarray]:
     """(no place, member) per row, from its LSOA: no LSOA code, or an LSOA of the partnership's
     area; each row's local authority is added to `df`. Decided once per (code, name) pair."""
     codes_cat = df["lsoa_code"]
@@ -803,21 +1006,27 @@ def _lsoa_places(df: dict[str, pd.Categorical], area: AreaMatcher
     width = len(df["lsoa_name"].categories) + 1
     both = pd.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
     code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
-    name_values = pd.Series(np.asarray(df["lsoa_name"].categories,
-                                       dtype=object)[both % width])
+    name_values = pd.Series(np.asarray(df["lsoa_name"].categories, dtype=object)[both % width])
     member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
     la_map = dict(zip(code_names, area.local_authority(code_names, name_values), strict=True))
     cats = [str(c) for c in codes_cat.categories]
     no_place = _flag(codes_cat, np.array([not c.strip() for c in cats]), True)
     member = _flag(codes_cat, np.array([c in member_codes for c in cats]), False)
-    df["local_authority"] = _remap(codes_cat, [
-        la if isinstance(la := la_map.get(c), str) else None for c in cats])
+    df["local_authority"] = _remap(
+        codes_cat, [la if isinstance(la := la_map.get(c), str) else None for c in cats]
+    )
     return no_place, member
 
 
-def _quarantined(df: dict[str, pd.Categorical], bad: np.ndarray, reasons: _Reasons,
-                 file_idx: np.ndarray, raws: list[RawFile], bad_lines: dict[int, list[int]],
-                 dataset: str) -> pd.DataFrame:
+def _quarantined(
+    df: dict[str, pd.Categorical],
+    bad: np.ndarray,
+    reasons: _Reasons,
+    file_idx: np.ndarray,
+    raws: list[RawFile],
+    bad_lines: dict[int, list[int]],
+    dataset: str,
+) -> pd.DataFrame:
     """The rows set aside, with their file, line number and reason, and the values of the
     columns that look like what the column holds."""
     row_no = np.zeros(len(bad), dtype=np.int64)  # line numbers: the header is line 1
@@ -827,12 +1036,14 @@ def _quarantined(df: dict[str, pd.Categorical], bad: np.ndarray, reasons: _Reaso
         for skipped in bad_lines.get(int(i), []):  # malformed rows were set aside first
             lines[lines >= skipped] += 1
         row_no[where] = lines
-    keep = [c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type")
-            if c in df]
+    keep = [
+        c for c in ("month", "crime_type", "lsoa_code", "outcome_type", "search_type") if c in df
+    ]
     # Only values that look like what the column holds are kept: a shifted row could
     # put an ID, a place or free text in any column.
-    q = pd.DataFrame({k: [_SAFE_VALUE[k](v) for v in np.asarray(df[k][bad], dtype=object)]
-                      for k in keep})
+    q = pd.DataFrame(
+        {k: [_SAFE_VALUE[k](v) for v in np.asarray(df[k][bad], dtype=object)] for k in keep}
+    )
     q.insert(0, "reason", reasons.of(bad))
     q.insert(0, "row", row_no[bad])
     q.insert(0, "file", [raws[i].label for i in file_idx[bad]])
@@ -840,12 +1051,12 @@ def _quarantined(df: dict[str, pd.Categorical], bad: np.ndarray, reasons: _Reaso
     return q
 
 
-def _tidy_counts(df: dict[str, pd.Categorical], in_area: np.ndarray,
-                 keys: list[str]) -> pd.DataFrame:
+def _tidy_counts(
+    df: dict[str, pd.Categorical], in_area: np.ndarray, keys: list[str]
+) -> pd.DataFrame:
     """Accepted rows counted by the dataset's tidy keys (month, crime type, LSOA, ...)."""
     accepted = pd.DataFrame({k: df[k][in_area] for k in keys})
-    tidy = (accepted.groupby(keys, observed=True, dropna=False).size().rename("n")
-            .reset_index())
+    tidy = accepted.groupby(keys, observed=True, dropna=False).size().rename("n").reset_index()
     tidy = tidy[tidy["n"] > 0]
     for k in keys:
         tidy[k] = tidy[k].astype(object).where(tidy[k].notna(), "").astype(str)

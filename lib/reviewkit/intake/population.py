@@ -20,20 +20,24 @@ COLUMNS = ["area", "year", "population", "households"]
 
 def load_population(path: Path, authorities: list[str]) -> pd.DataFrame:
     """Population and households per year for the partnership (its authorities summed)."""
-    table = read_reference_table(path, COLUMNS, {"year": False, "population": False,
-                                                 "households": False}, "population file")
+    table = read_reference_table(
+        path, COLUMNS, {"year": False, "population": False, "households": False}, "population file"
+    )
     wanted = {normalise_authority(a) for a in authorities}
     mine = table[table["area"].map(lambda a: normalise_authority(str(a)) in wanted)]
     if mine.empty:
-        raise ReviewError(f"{path}: no rows for {', '.join(authorities)}; add their population "
-                          "and households by year.")
+        raise ReviewError(
+            f"{path}: no rows for {', '.join(authorities)}; add their population "
+            "and households by year."
+        )
     out = mine.groupby("year", as_index=False)[["population", "households"]].sum()
     out["year"] = out["year"].astype("int64")
     return out.sort_values("year", ignore_index=True)
 
 
-def denominator(population: pd.DataFrame | None, year: int,
-                kind: str) -> tuple[float | None, int | None]:
+def denominator(
+    population: pd.DataFrame | None, year: int, kind: str
+) -> tuple[float | None, int | None]:
     """(value, year used) for `kind` ('population' or 'households'), latest year <= `year`."""
     if population is None or population.empty:
         return None, None

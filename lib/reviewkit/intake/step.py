@@ -52,13 +52,17 @@ class IntakeResult:
     difficulties_resolved: pd.DataFrame
     population: pd.DataFrame | None
     notes: dict[str, list[str]] = field(default_factory=dict)
-    recording_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["dataset", *recording.COLUMNS]))
+    recording_changes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["dataset", *recording.COLUMNS])
+    )
 
     @property
     def partner_measures(self) -> pd.DataFrame:
-        frames = [d.tidy for d in self.datasets.values()
-                  if d.tidy is not None and "measure" in d.tidy.columns]
+        frames = [
+            d.tidy
+            for d in self.datasets.values()
+            if d.tidy is not None and "measure" in d.tidy.columns
+        ]
         if not frames:
             return pd.DataFrame(columns=TIDY_COLUMNS)
         return pd.concat(frames, ignore_index=True)
@@ -75,35 +79,61 @@ def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -
     if not files:
         result = DatasetIntake(dataset=request.dataset)
     elif request.is_police:
-        result = read_police(request.dataset, request.source.kind, files, area,
-                             review_end=str(params.review.end),
-                             review_date=params.review_date)
+        result = read_police(
+            request.dataset,
+            request.source.kind,
+            files,
+            area,
+            review_end=str(params.review.end),
+            review_date=params.review_date,
+        )
     else:
-        return read_table_dataset(request.dataset, request.source, files, area,
-                                  params.review_date, area_values=request.source.area_values
-                                  or params.area.local_authorities,
-                                  review_end=params.review.end)
+        return read_table_dataset(
+            request.dataset,
+            request.source,
+            files,
+            area,
+            params.review_date,
+            area_values=request.source.area_values or params.area.local_authorities,
+            review_end=params.review.end,
+        )
     if stray:
         shown = ", ".join(relative(f) for f in stray[:5]) + (" ..." if len(stray) > 5 else "")
-        result.notes.append(f"{len(stray)} file(s) in {request.source.path} are not "
-                            f"data.police.uk files and were not read: {shown}")
+        result.notes.append(
+            f"{len(stray)} file(s) in {request.source.path} are not "
+            f"data.police.uk files and were not read: {shown}"
+        )
     return result
 
 
-def _found_difficulties(request: DataRequest, intake: DatasetIntake, row: dict[str, object],
-                        threshold: float) -> list[dict[str, str]]:
+def _found_difficulties(
+    request: DataRequest, intake: DatasetIntake, row: dict[str, object], threshold: float
+) -> list[dict[str, str]]:
     base = {"dataset": request.dataset, "agency": request.provider, "owner": request.gatherer}
     out: list[Problem] = []
     if row["status"] == "not received":
-        out.append(Problem("late", f"{request.description}: no file received (due "
-                                   f"{request.due:%d %B %Y})."))
+        out.append(
+            Problem(
+                "late", f"{request.description}: no file received (due {request.due:%d %B %Y})."
+            )
+        )
     elif row["status"] == "partial":
-        out.append(Problem("late", f"{request.description}: periods missing from the review "
-                                   f"period: {row['missing_periods']}."))
+        out.append(
+            Problem(
+                "late",
+                f"{request.description}: periods missing from the review "
+                f"period: {row['missing_periods']}.",
+            )
+        )
     elif row["timeliness"] == "late":
-        out.append(Problem("late", f"{request.description}: received {row['received']} "
-                                   f"(date from the {row['received_from']}), after it was due "
-                                   f"({request.due:%d %B %Y})."))
+        out.append(
+            Problem(
+                "late",
+                f"{request.description}: received {row['received']} "
+                f"(date from the {row['received_from']}), after it was due "
+                f"({request.due:%d %B %Y}).",
+            )
+        )
     seen = {p.category for p in out}
     for p in intake.problems:
         if p.category not in seen:
@@ -116,14 +146,26 @@ def _found_difficulties(request: DataRequest, intake: DatasetIntake, row: dict[s
         if read and len(real) / read > threshold:
             reasons = real["reason"].astype(str).value_counts().head(3)
             top = "; ".join(f"{r} ({n})" for r, n in reasons.items())
-            out.append(Problem("quality", f"{len(real)} of {read} rows quarantined "
-                                          f"({len(real) / read:.1%}): {top}."))
-    actions = {"late": f"Chase {request.provider} for the missing data.",
-               "incompatible format": f"Agree the file format with {request.provider}.",
-               "quality": f"Send the quarantined rows back to {request.provider} to correct."}
-    return [{**base, "category": p.category, "description": p.description,
-             "action": actions.get(p.category, "Discuss at the core audit team meeting.")}
-            for p in out]
+            out.append(
+                Problem(
+                    "quality",
+                    f"{len(real)} of {read} rows quarantined ({len(real) / read:.1%}): {top}.",
+                )
+            )
+    actions = {
+        "late": f"Chase {request.provider} for the missing data.",
+        "incompatible format": f"Agree the file format with {request.provider}.",
+        "quality": f"Send the quarantined rows back to {request.provider} to correct.",
+    }
+    return [
+        {
+            **base,
+            "category": p.category,
+            "description": p.description,
+            "action": actions.get(p.category, "Discuss at the core audit team meeting."),
+        }
+        for p in out
+    ]
 
 
 def run_intake(params: CycleParams) -> IntakeResult:
@@ -137,8 +179,9 @@ def run_intake(params: CycleParams) -> IntakeResult:
         datasets[request.dataset] = intake
         row = completeness_row(request, intake, params.review, params.review_date)
         rows.append(row)
-        found += _found_difficulties(request, intake, row,
-                                     params.analysis.quarantine_difficulty_share)
+        found += _found_difficulties(
+            request, intake, row, params.analysis.quarantine_difficulty_share
+        )
     recon = reconciliation_table(list(datasets.values()))
     check_reconciliation(recon)
     completeness = pd.DataFrame(rows)
@@ -146,12 +189,16 @@ def run_intake(params: CycleParams) -> IntakeResult:
     complete = set(completeness.loc[completeness["status"] == "complete", "dataset"])
     log, added, resolved = dlog.update_difficulties(log, params.cycle, found, complete)
     pop_path = params.path("population")
-    population = load_population(pop_path, params.area.local_authorities) if (
-        pop_path and params.area.local_authorities) else None
+    population = (
+        load_population(pop_path, params.area.local_authorities)
+        if (pop_path and params.area.local_authorities)
+        else None
+    )
     changes = recording_changes(register, datasets)
     notes = {name: d.notes for name, d in datasets.items() if d.notes}
-    return IntakeResult(register, datasets, recon, completeness, log, added, resolved,
-                        population, notes, changes)
+    return IntakeResult(
+        register, datasets, recon, completeness, log, added, resolved, population, notes, changes
+    )
 
 
 def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) -> pd.DataFrame:
@@ -197,13 +244,14 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     store.write_difficulties(result.difficulties)
     summary = {
         "notes": result.notes,
-        "dropped_columns": {n: d.dropped_columns for n, d in result.datasets.items()
-                            if d.dropped_columns},
+        "dropped_columns": {
+            n: d.dropped_columns for n, d in result.datasets.items() if d.dropped_columns
+        },
         "difficulties_added": result.difficulties_added["id"].tolist(),
         "difficulties_resolved": result.difficulties_resolved["id"].tolist(),
         "parse_seconds": {n: round(d.parse_seconds, 3) for n, d in result.datasets.items()},
         "parsed_from_cache": {n: d.parsed_from_cache for n, d in result.datasets.items()},
     }
-    layout.intake_summary.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
-                                     encoding="utf-8")
-
+    layout.intake_summary.write_text(
+        json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )

@@ -42,8 +42,9 @@ def poisson_ci(count: int, alpha: float = 0.05) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def rate_ci(count: int, denominator: float, per: float = 1000.0,
-            alpha: float = 0.05) -> tuple[float, float, float]:
+def rate_ci(
+    count: int, denominator: float, per: float = 1000.0, alpha: float = 0.05
+) -> tuple[float, float, float]:
     """(rate, low, high) per `per` of `denominator`, exact for small counts."""
     if denominator <= 0:
         raise ValueError("the denominator must be positive")
@@ -52,8 +53,13 @@ def rate_ci(count: int, denominator: float, per: float = 1000.0,
     return count * k, low * k, high * k
 
 
-def compare_counts(reference: int, reference_exposure: float, review: int,
-                   review_exposure: float, alpha: float = 0.05) -> Comparison:
+def compare_counts(
+    reference: int,
+    reference_exposure: float,
+    review: int,
+    review_exposure: float,
+    alpha: float = 0.05,
+) -> Comparison:
     """Exact test that two Poisson rates are equal, conditional on their total.
 
     Given n = reference + review events, the review count is Binomial(n, p0) under equal
@@ -74,10 +80,19 @@ def compare_counts(reference: int, reference_exposure: float, review: int,
     def to_ratio(p: float) -> float:
         return float("inf") if p >= 1 else p / (1 - p) * scale
 
-    ratio = (review / review_exposure) / (reference / reference_exposure) if reference else (
-        float("inf"))
-    return Comparison(p_value, float(ratio), to_ratio(low), to_ratio(high),
-                      bool(p_value < alpha), "exact Poisson (conditional binomial)")
+    ratio = (
+        (review / review_exposure) / (reference / reference_exposure)
+        if reference
+        else (float("inf"))
+    )
+    return Comparison(
+        p_value,
+        float(ratio),
+        to_ratio(low),
+        to_ratio(high),
+        bool(p_value < alpha),
+        "exact Poisson (conditional binomial)",
+    )
 
 
 # Above this many trials scipy's search over the tails is quicker than summing every outcome.
@@ -110,15 +125,22 @@ def proportion_ci(successes: int, trials: int, alpha: float = 0.05) -> tuple[flo
     return low, high
 
 
-def compare_proportions(ref_successes: int, ref_trials: int, successes: int, trials: int,
-                        alpha: float = 0.05) -> Comparison:
+def compare_proportions(
+    ref_successes: int, ref_trials: int, successes: int, trials: int, alpha: float = 0.05
+) -> Comparison:
     """Fisher's exact test of two proportions; the ratio is the odds ratio with its
     conditional exact interval."""
     table = [[successes, trials - successes], [ref_successes, ref_trials - ref_successes]]
     res = stats.fisher_exact(table)
     low, high = odds_ratio_ci(table, alpha)
-    return Comparison(float(res.pvalue), float(res.statistic), low, high,
-                      bool(res.pvalue < alpha), "Fisher's exact test")
+    return Comparison(
+        float(res.pvalue),
+        float(res.statistic),
+        low,
+        high,
+        bool(res.pvalue < alpha),
+        "Fisher's exact test",
+    )
 
 
 def odds_ratio_ci(table: Sequence[Sequence[int]], alpha: float = 0.05) -> tuple[float, float]:
@@ -133,9 +155,14 @@ def odds_ratio_ci(table: Sequence[Sequence[int]], alpha: float = 0.05) -> tuple[
     x, total, row, col = int(t[0, 0]), int(t.sum()), int(t[0].sum()), int(t[:, 0].sum())
     k = np.arange(max(0, col - (total - row)), min(row, col) + 1)
     # log of C(row, k) C(total - row, col - k): the central hypergeometric weights
-    log_w = (special.gammaln(row + 1) - special.gammaln(k + 1) - special.gammaln(row - k + 1)
-             + special.gammaln(total - row + 1) - special.gammaln(col - k + 1)
-             - special.gammaln(total - row - col + k + 1))
+    log_w = (
+        special.gammaln(row + 1)
+        - special.gammaln(k + 1)
+        - special.gammaln(row - k + 1)
+        + special.gammaln(total - row + 1)
+        - special.gammaln(col - k + 1)
+        - special.gammaln(total - row - col + k + 1)
+    )
     below, above = k <= x, k >= x
 
     def tails(odds: float) -> tuple[float, float]:
@@ -153,8 +180,7 @@ def odds_ratio_ci(table: Sequence[Sequence[int]], alpha: float = 0.05) -> tuple[
     else:
         sample = math.inf
     low = 0.0 if sample == 0 else _solve_increasing(lambda odds: tails(odds)[1] - a)
-    high = math.inf if sample == math.inf else _solve_increasing(
-        lambda odds: a - tails(odds)[0])
+    high = math.inf if sample == math.inf else _solve_increasing(lambda odds: a - tails(odds)[0])
     return low, high
 
 
@@ -179,8 +205,9 @@ def _solve_increasing(func: Callable[[float], float]) -> float:
 
 
 # Over-dispersion ------------------------------------------------------------------------------
-def dispersion(reference: Sequence[float], review: Sequence[float],
-               same_months: bool = False) -> tuple[float, int]:
+def dispersion(
+    reference: Sequence[float], review: Sequence[float], same_months: bool = False
+) -> tuple[float, int]:
     """(Pearson chi-squared / degrees of freedom, degrees of freedom) of per-period counts.
 
     Each window's counts are compared with the window's own mean (a Poisson model with one
@@ -214,9 +241,14 @@ def dispersion(reference: Sequence[float], review: Sequence[float],
     return chi2 / df, df
 
 
-def compare_monthly_counts(reference: Sequence[float], reference_exposure: float,
-                           review: Sequence[float], review_exposure: float,
-                           alpha: float = 0.05, same_months: bool = False) -> Comparison:
+def compare_monthly_counts(
+    reference: Sequence[float],
+    reference_exposure: float,
+    review: Sequence[float],
+    review_exposure: float,
+    alpha: float = 0.05,
+    same_months: bool = False,
+) -> Comparison:
     """Rate ratio of two windows of per-period counts, allowing for over-dispersion.
 
     The dispersion phi is estimated from the per-period counts (`dispersion`). When phi is
@@ -231,20 +263,25 @@ def compare_monthly_counts(reference: Sequence[float], reference_exposure: float
     if not (a_total.is_integer() and b_total.is_integer()):
         raise ValueError("counts must be whole numbers")
     phi, df = dispersion(reference, review, same_months)
-    exact = compare_counts(int(a_total), reference_exposure, int(b_total), review_exposure,
-                           alpha)
+    exact = compare_counts(int(a_total), reference_exposure, int(b_total), review_exposure, alpha)
     if math.isnan(phi) or phi <= 1 or a_total == 0 or b_total == 0:
         note = "" if math.isnan(phi) else f", dispersion {phi:.2f}"
-        return replace(exact, dispersion=1.0 if math.isnan(phi) else phi,
-                       method=exact.method + note)
+        return replace(
+            exact, dispersion=1.0 if math.isnan(phi) else phi, method=exact.method + note
+        )
     log_rr = math.log((b_total / review_exposure) / (a_total / reference_exposure))
     se = math.sqrt(phi * (1 / a_total + 1 / b_total))
     t = stats.t.ppf(1 - alpha / 2, df)
     p = float(2 * stats.t.sf(abs(log_rr) / se, df))
-    return Comparison(p, math.exp(log_rr), math.exp(log_rr - t * se), math.exp(log_rr + t * se),
-                      bool(p < alpha),
-                      f"quasi-Poisson (dispersion {phi:.2f} from {len(reference) + len(review)} "
-                      "periods' counts)", phi)
+    return Comparison(
+        p,
+        math.exp(log_rr),
+        math.exp(log_rr - t * se),
+        math.exp(log_rr + t * se),
+        bool(p < alpha),
+        f"quasi-Poisson (dispersion {phi:.2f} from {len(reference) + len(review)} periods' counts)",
+        phi,
+    )
 
 
 # Words ------------------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ CELL_LAT = 0.0045
 CELL_LON = 0.0075
 
 
-def _cells(values: list[object], size: float, low: float, high: float
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _cells(
+    values: list[object], size: float, low: float, high: float
+) -> tuple[np.ndarray, np.ndarray]:
     """(cell number, usable) per text coordinate: empty, not a number or out of range is not
     usable."""
     num = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
@@ -28,12 +29,18 @@ def _cells(values: list[object], size: float, low: float, high: float
     return out, ok
 
 
-def _column_cells(column: pa.ChunkedArray, size: float, low: float, high: float
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _column_cells(
+    column: pa.ChunkedArray, size: float, low: float, high: float
+) -> tuple[np.ndarray, np.ndarray]:
     if column.num_chunks == 0:
         return np.zeros(0, np.int64), np.zeros(0, bool)
-    arr = column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(
-        [c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c for c in column.chunks])
+    arr = (
+        column.chunk(0)
+        if column.num_chunks == 1
+        else pa.concat_arrays(
+            [c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c for c in column.chunks]
+        )
+    )
     if not pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_encode()
     cells, ok = _cells(arr.dictionary.to_pylist(), size, low, high)
@@ -47,8 +54,7 @@ def replace_coordinates(table: pa.Table) -> pa.Table:
     """`table` with its latitude and longitude columns replaced by cell numbers (null where a
     record has no usable location). Tables without both coordinates get no cell columns."""
     if "latitude" not in table.column_names or "longitude" not in table.column_names:
-        return table.drop_columns([c for c in ("latitude", "longitude")
-                                   if c in table.column_names])
+        return table.drop_columns([c for c in ("latitude", "longitude") if c in table.column_names])
     row, row_ok = _column_cells(table["latitude"], CELL_LAT, 49.0, 61.5)
     col, col_ok = _column_cells(table["longitude"], CELL_LON, -8.7, 2.0)
     missing = ~(row_ok & col_ok)
@@ -58,15 +64,29 @@ def replace_coordinates(table: pa.Table) -> pa.Table:
     return table
 
 
-def cell_counts(month: pd.Categorical, crime_type: pd.Categorical, rows: np.ndarray,
-                cols: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
+def cell_counts(
+    month: pd.Categorical,
+    crime_type: pd.Categorical,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    keep: np.ndarray,
+) -> pd.DataFrame:
     """Counts per month, crime type and cell of the rows in `keep` that have a cell."""
     has = keep & ~np.isnan(rows) & ~np.isnan(cols)
-    frame = pd.DataFrame({"month": month[has], "crime_type": crime_type[has],
-                          "cell_row": rows[has].astype(np.int32),
-                          "cell_col": cols[has].astype(np.int32)})
-    out = (frame.groupby(["month", "crime_type", "cell_row", "cell_col"], observed=True)
-           .size().rename("n").reset_index())
+    frame = pd.DataFrame(
+        {
+            "month": month[has],
+            "crime_type": crime_type[has],
+            "cell_row": rows[has].astype(np.int32),
+            "cell_col": cols[has].astype(np.int32),
+        }
+    )
+    out = (
+        frame.groupby(["month", "crime_type", "cell_row", "cell_col"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
     out = out[out["n"] > 0]
     for k in ("month", "crime_type"):
         out[k] = out[k].astype(str)

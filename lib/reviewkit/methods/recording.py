@@ -24,8 +24,17 @@ import pandas as pd
 
 from reviewkit.methods.exact_tests import compare_counts
 
-COLUMNS = ["crime_type", "month", "before", "after", "ratio", "p_value", "rest_before",
-           "rest_after", "confirmed_by"]
+COLUMNS = [
+    "crime_type",
+    "month",
+    "before",
+    "after",
+    "ratio",
+    "p_value",
+    "rest_before",
+    "rest_after",
+    "confirmed_by",
+]
 
 
 @dataclass(frozen=True)
@@ -47,8 +56,9 @@ def _loglik(x: np.ndarray) -> float:
     return float(total * math.log(total / len(x)) - total)
 
 
-def find_step(counts: pd.Series, min_ratio: float = 2.0, alpha: float = 1e-4,
-              min_months: int = 3) -> Step | None:
+def find_step(
+    counts: pd.Series, min_ratio: float = 2.0, alpha: float = 1e-4, min_months: int = 3
+) -> Step | None:
     """The month where a series of monthly counts (index YYYY-MM, in order) steps to a new
     level, or None when there is no step of at least `min_ratio` that is beyond chance."""
     y = counts.to_numpy(dtype=float)
@@ -76,8 +86,9 @@ def _months_apart(a: str, b: str) -> int:
     return abs((pd.Period(a, "M") - pd.Period(b, "M")).n)
 
 
-def detect(partnership: pd.DataFrame, rest: pd.DataFrame | None, months: list[str],
-           min_ratio: float = 2.0) -> pd.DataFrame:
+def detect(
+    partnership: pd.DataFrame, rest: pd.DataFrame | None, months: list[str], min_ratio: float = 2.0
+) -> pd.DataFrame:
     """Possible recording changes by crime type (one row each, columns `COLUMNS`).
 
     `partnership` and `rest` hold police street rows (`month`, `crime_type`, `n`) for the
@@ -105,25 +116,39 @@ def detect(partnership: pd.DataFrame, rest: pd.DataFrame | None, months: list[st
                 continue  # a local change, not a change in recording
             rest_before, rest_after = other.before, other.after
             confirmed = "the rest of the force in the same month"
-        rows.append({"crime_type": crime_type, "month": step.month, "before": step.before,
-                     "after": step.after, "ratio": step.ratio, "p_value": step.p_value,
-                     "rest_before": rest_before, "rest_after": rest_after,
-                     "confirmed_by": confirmed})
+        rows.append(
+            {
+                "crime_type": crime_type,
+                "month": step.month,
+                "before": step.before,
+                "after": step.after,
+                "ratio": step.ratio,
+                "p_value": step.p_value,
+                "rest_before": rest_before,
+                "rest_after": rest_after,
+                "confirmed_by": confirmed,
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def describe(row: pd.Series | dict) -> str:
     """One sentence for the data quality page."""
     month = pd.Period(str(row["month"]), "M").strftime("%B %Y")
-    text = (f"Possible recording change: {row['crime_type']} went from about "
-            f"{row['before']:,.0f} to about {row['after']:,.0f} a month in this partnership "
-            f"from {month}")
+    text = (
+        f"Possible recording change: {row['crime_type']} went from about "
+        f"{row['before']:,.0f} to about {row['after']:,.0f} a month in this partnership "
+        f"from {month}"
+    )
     if not pd.isna(row["rest_before"]):
-        text += (f", and from about {row['rest_before']:,.0f} to about "
-                 f"{row['rest_after']:,.0f} a month in the rest of the force at the same time")
+        text += (
+            f", and from about {row['rest_before']:,.0f} to about "
+            f"{row['rest_after']:,.0f} a month in the rest of the force at the same time"
+        )
     else:
         text += f" (seen in {row['confirmed_by']})"
-    return (text + ". Comparisons across this month are marked not comparable until it is "
-            "looked into: record a decision (exclude, rebase or real) in the params under "
-            "analysis.recording_changes.")
-
+    return (
+        text + ". Comparisons across this month are marked not comparable until it is "
+        "looked into: record a decision (exclude, rebase or real) in the params under "
+        "analysis.recording_changes."
+    )

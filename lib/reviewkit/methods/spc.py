@@ -50,7 +50,7 @@ def run_on_one_side(rtm: np.ndarray, length: int) -> np.ndarray:
     n = len(rtm)
     out = np.zeros(n, dtype=int)
     for i in range(length - 1, n):
-        window = rtm[i - length + 1:i + 1]
+        window = rtm[i - length + 1 : i + 1]
         if window[-1] != 0 and np.all(window == window[-1]):
             out[i] = 1
     return out
@@ -61,7 +61,7 @@ def part_of_run(flags: np.ndarray, length: int) -> np.ndarray:
     n = len(flags)
     out = np.zeros(n, dtype=int)
     for i in range(n):
-        if np.any(flags[i:i + length] != 0):
+        if np.any(flags[i : i + length] != 0):
             out[i] = 1
     return out
 
@@ -71,7 +71,7 @@ def trend_run(y: np.ndarray, length: int) -> np.ndarray:
     n = len(y)
     out = np.zeros(n, dtype=int)
     for i in range(length - 1, n):
-        d = np.sign(np.diff(y[i - length + 1:i + 1]))
+        d = np.sign(np.diff(y[i - length + 1 : i + 1]))
         if np.all(d == 1):
             out[i] = 1
         elif np.all(d == -1):
@@ -88,7 +88,7 @@ def two_in_three(close: np.ndarray, rtm: np.ndarray) -> np.ndarray:
     out = np.zeros(n, dtype=int)
     for i in range(n):
         for s in (i, i + 1, i + 2):
-            if vp[s:s + 3].sum() >= 2 and abs(rp[s:s + 3].sum()) == 3:
+            if vp[s : s + 3].sum() >= 2 and abs(rp[s : s + 3].sum()) == 3:
                 out[i] = 1
                 break
     return out
@@ -152,8 +152,9 @@ def xmr(
     group = np.zeros(n, dtype=int)
     for g, s in enumerate(starts):
         group[s:] = g
-    cols: dict[str, np.ndarray] = {k: np.full(n, np.nan) for k in
-                                   ("mean", "lpl", "upl", "nlpl", "nupl")}
+    cols: dict[str, np.ndarray] = {
+        k: np.full(n, np.nan) for k in ("mean", "lpl", "upl", "nlpl", "nupl")
+    }
     special = np.zeros(n, dtype=bool)
     rule = np.full(n, "", dtype=object)
     rtm_all = np.zeros(n, dtype=int)
@@ -164,7 +165,7 @@ def xmr(
     for g in np.unique(group):
         idx = np.flatnonzero(group == g)
         yg = y[idx]
-        fixed = yg[: fix_after_n_points] if fix_after_n_points else yg
+        fixed = yg[:fix_after_n_points] if fix_after_n_points else yg
         mean = float(np.mean(fixed)) if len(fixed) else np.nan
         mr = np.abs(np.diff(fixed))
         amr = float(np.mean(mr)) if len(mr) else np.nan
@@ -174,8 +175,7 @@ def xmr(
         amr = 0.0 if np.isnan(amr) else amr
         lpl, upl = mean - LIMIT * amr, mean + LIMIT * amr
         nlpl, nupl = mean - 2 * LIMIT / 3 * amr, mean + 2 * LIMIT / 3 * amr
-        for k, v in (("mean", mean), ("lpl", lpl), ("upl", upl), ("nlpl", nlpl),
-                     ("nupl", nupl)):
+        for k, v in (("mean", mean), ("lpl", lpl), ("upl", upl), ("nlpl", nlpl), ("nupl", nupl)):
             cols[k][idx] = v
         outside = (yg > upl) | (yg < lpl)
         rtm = np.sign(yg - mean).astype(int)
@@ -183,8 +183,12 @@ def xmr(
         shift = part_of_run(run_on_one_side(rtm, shift_length), shift_length)
         trend = part_of_run(trend_run(yg, trend_length), trend_length)
         two3 = (two_in_three(close.astype(int), rtm) == 1) & close
-        flags = {"outside_limits": outside, "trend": trend == 1, "two_in_three": two3,
-                 "shift": shift == 1}
+        flags = {
+            "outside_limits": outside,
+            "trend": trend == 1,
+            "two_in_three": two3,
+            "shift": shift == 1,
+        }
         for name in reversed(RULES):  # the first rule in RULES wins the label
             rule[idx[flags[name]]] = name
         special[idx] = outside | (shift == 1) | (trend == 1) | two3
@@ -194,17 +198,30 @@ def xmr(
         provisional[idx] = len(idx) < minimum_points
     direction = DIRECTION[improvement]
     point_type = np.where(
-        ~special | (sdir == 0), "common_cause",
-        np.where(direction == 0, "special_cause_neutral",
-                 np.where(sdir == direction, "special_cause_improvement",
-                          "special_cause_concern")))
-    return pd.DataFrame({
-        "value": y, "rebase_group": group, **cols, "outside_limits": outside_all,
-        "relative_to_mean": rtm_all, "close_to_limits": close_all, "special_cause": special,
-        "rule": rule, "special_direction": sdir, "point_type": point_type,
-        "provisional": provisional,
-        "target": np.full(n, np.nan if target is None else float(target)),
-    })
+        ~special | (sdir == 0),
+        "common_cause",
+        np.where(
+            direction == 0,
+            "special_cause_neutral",
+            np.where(sdir == direction, "special_cause_improvement", "special_cause_concern"),
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "value": y,
+            "rebase_group": group,
+            **cols,
+            "outside_limits": outside_all,
+            "relative_to_mean": rtm_all,
+            "close_to_limits": close_all,
+            "special_cause": special,
+            "rule": rule,
+            "special_direction": sdir,
+            "point_type": point_type,
+            "provisional": provisional,
+            "target": np.full(n, np.nan if target is None else float(target)),
+        }
+    )
 
 
 def variation(result: pd.DataFrame, improvement: Improvement) -> str:
@@ -215,8 +232,7 @@ def variation(result: pd.DataFrame, improvement: Improvement) -> str:
     last = result.iloc[-1]
     if last["point_type"] == "common_cause":
         return "common_cause"
-    way = last["special_direction"] if "special_direction" in result else (
-        last["relative_to_mean"])
+    way = last["special_direction"] if "special_direction" in result else (last["relative_to_mean"])
     side = "high" if way > 0 else "low"
     if improvement == "neutral" or last["point_type"] == "special_cause_neutral":
         return f"neutral_{side}"
@@ -224,8 +240,7 @@ def variation(result: pd.DataFrame, improvement: Improvement) -> str:
     return f"{kind}_{side}"
 
 
-def assurance(result: pd.DataFrame, improvement: Improvement,
-              target: float | None) -> str | None:
+def assurance(result: pd.DataFrame, improvement: Improvement, target: float | None) -> str | None:
     """consistent_pass / consistent_fail / inconsistent against the last point's limits;
     None without a target or when direction is neutral."""
     if target is None or improvement == "neutral" or result.empty or np.isnan(target):
@@ -240,9 +255,9 @@ def assurance(result: pd.DataFrame, improvement: Improvement,
 
 
 # Seasonality and shifts ------------------------------------------------------------------------
-def seasonal_indices(values: Sequence[float], months: Sequence[int],
-                     alpha: float = 0.05, per_year: int = 12
-                     ) -> tuple[np.ndarray | None, float]:
+def seasonal_indices(
+    values: Sequence[float], months: Sequence[int], alpha: float = 0.05, per_year: int = 12
+) -> tuple[np.ndarray | None, float]:
     """(month-of-year indices, p-value) when monthly values show seasonality, else (None, p).
 
     `months` are positions in the year, 1..`per_year` (12 for months, 4 for quarters).
@@ -259,7 +274,7 @@ def seasonal_indices(values: Sequence[float], months: Sequence[int],
     blocks = len(y) // k
     if blocks < 2:
         return None, float("nan")
-    yb, mb = y[len(y) - k * blocks:], m[len(y) - k * blocks:]
+    yb, mb = y[len(y) - k * blocks :], m[len(y) - k * blocks :]
     means = yb.reshape(blocks, k).mean(axis=1)
     if (means <= 0).any():
         return None, float("nan")
@@ -276,8 +291,9 @@ def seasonal_indices(values: Sequence[float], months: Sequence[int],
     return idx / idx.mean(), p
 
 
-def seasonally_adjusted(values: Sequence[float], months: Sequence[int],
-                        indices: np.ndarray) -> np.ndarray:
+def seasonally_adjusted(
+    values: Sequence[float], months: Sequence[int], indices: np.ndarray
+) -> np.ndarray:
     """Each value divided by its calendar month's index."""
     return np.asarray(values, dtype=float) / indices[np.asarray(months, dtype=int) - 1]
 

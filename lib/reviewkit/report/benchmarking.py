@@ -20,16 +20,22 @@ def peer_row(ctx: ReportContext, indicator: str) -> pd.Series | None:
 
 def peer_sentence(peer: pd.Series) -> str:
     """Where the partnership sits among its peers, against the limits actually drawn."""
-    text = (f"Against {int(peer['of']) - 1} similar partnerships: rank {int(peer['rank'])} of "
-            f"{int(peer['of'])} (1 = lowest rate), {peer['position']} around the group rate "
-            f"of {peer['group_rate']:.1f}")
+    text = (
+        f"Against {int(peer['of']) - 1} similar partnerships: rank {int(peer['rank'])} of "
+        f"{int(peer['of'])} (1 = lowest rate), {peer['position']} around the group rate "
+        f"of {peer['group_rate']:.1f}"
+    )
     method = str(peer.get("od_method", "none"))
     if method != "none":
-        text += (f" (limits widened for over-dispersion between areas, dispersion factor "
-                 f"{float(peer['od_phi']):.1f})")
+        text += (
+            f" (limits widened for over-dispersion between areas, dispersion factor "
+            f"{float(peer['od_phi']):.1f})"
+        )
     elif str(peer.get("od_p", "")) not in ("", "nan") and float(peer["od_p"]) < 0.05:
-        text += (" (Poisson limits, although the areas differ by more than chance: "
-                 "treat a position outside the limits with caution)")
+        text += (
+            " (Poisson limits, although the areas differ by more than chance: "
+            "treat a position outside the limits with caution)"
+        )
     return text + "."
 
 
@@ -38,25 +44,39 @@ def benchmarking_section(ctx: ReportContext) -> str:
     b = ctx.benchmarking
     if b is None or b.empty:
         return ""
-    parts = [html.h(2, "Benchmarking against similar partnerships", "benchmarking"),
-             html.p("Rates for the 12 months to the end of the review period, against the group "
-                    "of most similar partnerships, with 95% and 99.8% funnel limits. Areas often "
-                    "differ by more than chance (Spiegelhalter's dispersion test); where they do, "
-                    "the limits are widened for that over-dispersion, so only a partnership "
-                    "outside the widened limits is called different from its peers.")]
+    parts = [
+        html.h(2, "Benchmarking against similar partnerships", "benchmarking"),
+        html.p(
+            "Rates for the 12 months to the end of the review period, against the group "
+            "of most similar partnerships, with 95% and 99.8% funnel limits. Areas often "
+            "differ by more than chance (Spiegelhalter's dispersion test); where they do, "
+            "the limits are widened for that over-dispersion, so only a partnership "
+            "outside the widened limits is called different from its peers."
+        ),
+    ]
     for ind_id, peers in b.groupby("indicator", sort=False):
         row = ctx.scorecard[ctx.scorecard["id"] == ind_id]
         name = row["name"].iloc[0] if len(row) else ind_id
         label = funnel_label(row["measure"].iloc[0] if len(row) else None)
-        chart = ctx.chart(f"{ind_id}-funnel", lambda peers=peers, label=label: funnel_chart(
-            peers, ctx.params.partnership, label))
+        chart = ctx.chart(
+            f"{ind_id}-funnel",
+            lambda peers=peers, label=label: funnel_chart(peers, ctx.params.partnership, label),
+        )
         parts.append(html.h(3, name))
         parts.append(html.figure(chart, f"{name}: funnel plot against similar partnerships."))
         parts.append(html.p(_dispersion_sentence(peers)))
-        rows = [[p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), p["position"]]
-                for _, p in peers.iterrows()]
-        parts.append(html.table(["Partnership", label, "Rank (1 = lowest)", "Against the group"],
-                                rows, f"{name}: similar partnerships", numeric=(1, 2)))
+        rows = [
+            [p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), p["position"]]
+            for _, p in peers.iterrows()
+        ]
+        parts.append(
+            html.table(
+                ["Partnership", label, "Rank (1 = lowest)", "Against the group"],
+                rows,
+                f"{name}: similar partnerships",
+                numeric=(1, 2),
+            )
+        )
     return html.section("".join(parts))
 
 
@@ -66,14 +86,20 @@ def _dispersion_sentence(peers: pd.DataFrame) -> str:
     if "od_phi" not in peers or pd.isna(r["od_phi"]):
         return "Too few partnerships to test for over-dispersion; exact Poisson limits."
     phi, method = float(r["od_phi"]), str(r["od_method"])
-    base = (f"Dispersion factor {phi:.1f} across {len(peers)} partnerships (1 would mean they "
-            "differ only by chance; Winsorised z-scores, Spiegelhalter 2005).")
+    base = (
+        f"Dispersion factor {phi:.1f} across {len(peers)} partnerships (1 would mean they "
+        "differ only by chance; Winsorised z-scores, Spiegelhalter 2005)."
+    )
     if method == "additive":
-        return base + (f" Limits widened by an additive random effect (between-area variance "
-                       f"τ² = {float(r['od_tau2']):.4f} on the square-root scale).")
+        return base + (
+            f" Limits widened by an additive random effect (between-area variance "
+            f"τ² = {float(r['od_tau2']):.4f} on the square-root scale)."
+        )
     if method == "multiplicative":
         return base + f" Limits widened by a factor of √{phi:.1f} (multiplicative)."
     if float(r["od_p"]) < 0.05:
-        return base + (" The limits were not widened (analysis.funnel_adjustment is 'none'): "
-                       "most partnerships may fall outside them by chance and place alone.")
+        return base + (
+            " The limits were not widened (analysis.funnel_adjustment is 'none'): "
+            "most partnerships may fall outside them by chance and place alone."
+        )
     return base + " No over-dispersion: exact Poisson limits."

@@ -24,37 +24,50 @@ from reviewkit.report.context import ReportContext
 from reviewkit.report.narrative import executive_summary, indicator_sentence
 from reviewkit.store.layout import CycleLayout
 
-DIRECTION_BADGE = {"improved": ("good", "▲", "Improved"),
-                   "worsened": ("bad", "▼", "Worsened"),
-                   "no real change": ("neutral", "●", "About the same"),
-                   "cannot tell": ("none", "?", "Cannot tell yet"),
-                   "not comparable": ("warn", "!", "Not comparable"),
-                   "not assessable": ("none", "?", "Not assessable")}
+DIRECTION_BADGE = {
+    "improved": ("good", "▲", "Improved"),
+    "worsened": ("bad", "▼", "Worsened"),
+    "no real change": ("neutral", "●", "About the same"),
+    "cannot tell": ("none", "?", "Cannot tell yet"),
+    "not comparable": ("warn", "!", "Not comparable"),
+    "not assessable": ("none", "?", "Not assessable"),
+}
 
 
-TARGET_BADGE = {"met": ("good", "✔", "Met"), "on track": ("good", "▲", "On track"),
-                "off track": ("bad", "✖", "Off track"),
-                "not assessable": ("none", "?", "Not assessable"),
-                "no target": ("none", "–", "No target")}
+TARGET_BADGE = {
+    "met": ("good", "✔", "Met"),
+    "on track": ("good", "▲", "On track"),
+    "off track": ("bad", "✖", "Off track"),
+    "not assessable": ("none", "?", "Not assessable"),
+    "no target": ("none", "–", "No target"),
+}
 
 
-STATUS_BADGE = {"complete": ("good", "✔", "Complete"), "on track": ("good", "▲", "On track"),
-                "at risk": ("warn", "!", "At risk"), "off track": ("bad", "✖", "Off track"),
-                "not started": ("none", "○", "Not started")}
+STATUS_BADGE = {
+    "complete": ("good", "✔", "Complete"),
+    "on track": ("good", "▲", "On track"),
+    "at risk": ("warn", "!", "At risk"),
+    "off track": ("bad", "✖", "Off track"),
+    "not started": ("none", "○", "Not started"),
+}
 
 
-VARIATION_BADGE = {"common_cause": ("neutral", "●", "Common cause"),
-                   "improvement_high": ("good", "▲", "Improvement"),
-                   "improvement_low": ("good", "▼", "Improvement"),
-                   "concern_high": ("bad", "▲", "Concern"),
-                   "concern_low": ("bad", "▼", "Concern"),
-                   "neutral_high": ("neutral", "▲", "Special cause (high)"),
-                   "neutral_low": ("neutral", "▼", "Special cause (low)")}
+VARIATION_BADGE = {
+    "common_cause": ("neutral", "●", "Common cause"),
+    "improvement_high": ("good", "▲", "Improvement"),
+    "improvement_low": ("good", "▼", "Improvement"),
+    "concern_high": ("bad", "▲", "Concern"),
+    "concern_low": ("bad", "▼", "Concern"),
+    "neutral_high": ("neutral", "▲", "Special cause (high)"),
+    "neutral_low": ("neutral", "▼", "Special cause (low)"),
+}
 
 
-ASSURANCE_BADGE = {"consistent_pass": ("good", "P", "Will meet target"),
-                   "consistent_fail": ("bad", "F", "Will miss target"),
-                   "inconsistent": ("neutral", "?", "Hit or miss")}
+ASSURANCE_BADGE = {
+    "consistent_pass": ("good", "P", "Will meet target"),
+    "consistent_fail": ("bad", "F", "Will miss target"),
+    "inconsistent": ("neutral", "?", "Hit or miss"),
+}
 
 
 def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> str:
@@ -64,17 +77,23 @@ def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> str:
 
 def board_title(ctx: ReportContext) -> str:
     p = ctx.params
-    return (f'<header class="title">{html.h(1, f"{p.partnership}: strategy review")}'
-            f'<p class="subtitle">Review period {html.esc(ctx.review_desc)} · compared with '
-            f"{html.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
-            f'<p class="status">{html.esc(p.report.status_line())}</p></header>')
+    return (
+        f'<header class="title">{html.h(1, f"{p.partnership}: strategy review")}'
+        f'<p class="subtitle">Review period {html.esc(ctx.review_desc)} · compared with '
+        f"{html.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
+        f'<p class="status">{html.esc(p.report.status_line())}</p></header>'
+    )
 
 
 def board_summary(ctx: ReportContext) -> str:
-    bullets = executive_summary(ctx.scorecard, ctx.initiatives, ctx.completeness,
-                                ctx.params.analysis.significance_level)
-    return html.section(html.h(2, "Executive summary", "summary") + ctx.narrative_html(
-        "executive_summary") + html.ul(bullets, raw=True))
+    bullets = executive_summary(
+        ctx.scorecard, ctx.initiatives, ctx.completeness, ctx.params.analysis.significance_level
+    )
+    return html.section(
+        html.h(2, "Executive summary", "summary")
+        + ctx.narrative_html("executive_summary")
+        + html.ul(bullets, raw=True)
+    )
 
 
 def scorecard_table(ctx: ReportContext) -> str:
@@ -83,77 +102,134 @@ def scorecard_table(ctx: ReportContext) -> str:
         rows = []
         for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows():
             s = ctx.series.get(r["id"], pd.DataFrame())
-            trend = ctx.chart(f"{r['id']}-trend", lambda r=r, s=s: trend_chart(
-                r["name"], s, r["measure"], str(ctx.params.review.start)))
+            trend = ctx.chart(
+                f"{r['id']}-trend",
+                lambda r=r, s=s: trend_chart(
+                    r["name"], s, r["measure"], str(ctx.params.review.start)
+                ),
+            )
             img = f'<img class="spark" src="{trend.data_uri}" alt="{html.esc(trend.alt)}">'
             unit = unit_suffix(r["measure"]).replace(" a year", "").strip()
-            name = r["name"] if (not unit or "per 1,000" in r["name"]) else (
-                f"{r['name']} ({unit})")
-            target = r["target_status"] if r["target_by"] or r["target_status"] != (
-                "not assessable") else "no target"
-            rows.append([
-                name,
-                fmt_value(r["review_value"], r["measure"]),
-                fmt_value(r["baseline_value"], r["measure"]),
-                "not comparable" if r["direction"] == "not comparable" else
-                fmt_change_for(r["change"], r["change_pct"], r["measure"]),
-                _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
-                icons.with_words(r["variation"], VARIATION_BADGE[r["variation"]][2])
-                if r["variation"] in VARIATION_BADGE else "–",
-                icons.with_words(r["assurance"], ASSURANCE_BADGE[r["assurance"]][2])
-                if r["assurance"] in ASSURANCE_BADGE else "–",
-                _badge(TARGET_BADGE, target),
-                img,
-            ])
+            name = (
+                r["name"] if (not unit or "per 1,000" in r["name"]) else (f"{r['name']} ({unit})")
+            )
+            target = (
+                r["target_status"]
+                if r["target_by"] or r["target_status"] != ("not assessable")
+                else "no target"
+            )
+            rows.append(
+                [
+                    name,
+                    fmt_value(r["review_value"], r["measure"]),
+                    fmt_value(r["baseline_value"], r["measure"]),
+                    "not comparable"
+                    if r["direction"] == "not comparable"
+                    else fmt_change_for(r["change"], r["change_pct"], r["measure"]),
+                    _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
+                    icons.with_words(r["variation"], VARIATION_BADGE[r["variation"]][2])
+                    if r["variation"] in VARIATION_BADGE
+                    else "–",
+                    icons.with_words(r["assurance"], ASSURANCE_BADGE[r["assurance"]][2])
+                    if r["assurance"] in ASSURANCE_BADGE
+                    else "–",
+                    _badge(TARGET_BADGE, target),
+                    img,
+                ]
+            )
         if rows:
             groups.append((f"Priority: {pr.name}", rows))
-    caption = (f"Scorecard: each indicator over {ctx.review_desc} against the baseline "
-               f"({ctx.baseline_desc})")
-    return html.section(html.h(2, "Scorecard", "scorecard") + html.grouped_table(
-        ["Indicator", "Review period", "Baseline", "Change", "Beyond chance?",
-         "Variation (SPC)", "Assurance", "Target", "Trend"], groups, caption,
-        raw_columns=(4, 5, 6, 7, 8), numeric=(1, 2, 3), cls="scorecard") + _icon_key())
+    caption = (
+        f"Scorecard: each indicator over {ctx.review_desc} against the baseline "
+        f"({ctx.baseline_desc})"
+    )
+    return html.section(
+        html.h(2, "Scorecard", "scorecard")
+        + html.grouped_table(
+            [
+                "Indicator",
+                "Review period",
+                "Baseline",
+                "Change",
+                "Beyond chance?",
+                "Variation (SPC)",
+                "Assurance",
+                "Target",
+                "Trend",
+            ],
+            groups,
+            caption,
+            raw_columns=(4, 5, 6, 7, 8),
+            numeric=(1, 2, 3),
+            cls="scorecard",
+        )
+        + _icon_key()
+    )
 
 
 def _icon_key() -> str:
     """What the Making Data Count icons mean, under the scorecard."""
-    items = [icons.with_words(k) for k in ("common_cause", "improvement_low", "improvement_high",
-                                            "concern_high", "concern_low", "neutral_high")]
-    items += [icons.with_words(k) for k in ("consistent_pass", "consistent_fail",
-                                            "inconsistent")]
-    return ('<div class="icon-key"><p><strong>Variation</strong> (is the latest point unusual? '
-            "H or L: high or low) and <strong>assurance</strong> (will the target be met, "
-            "judged against the process limits) in the Making Data Count style:</p>"
-            + html.ul(items, raw=True) + "</div>")
+    items = [
+        icons.with_words(k)
+        for k in (
+            "common_cause",
+            "improvement_low",
+            "improvement_high",
+            "concern_high",
+            "concern_low",
+            "neutral_high",
+        )
+    ]
+    items += [icons.with_words(k) for k in ("consistent_pass", "consistent_fail", "inconsistent")]
+    return (
+        '<div class="icon-key"><p><strong>Variation</strong> (is the latest point unusual? '
+        "H or L: high or low) and <strong>assurance</strong> (will the target be met, "
+        "judged against the process limits) in the Making Data Count style:</p>"
+        + html.ul(items, raw=True)
+        + "</div>"
+    )
 
 
 def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
-    parts = [html.h(3, r["name"]),
-             f"<p>{indicator_sentence(r, ctx.review_desc, ctx.baseline_desc)}</p>"]
+    parts = [
+        html.h(3, r["name"]),
+        f"<p>{indicator_sentence(r, ctx.review_desc, ctx.baseline_desc)}</p>",
+    ]
     facts = []
     if r["assessable"] and r["test"]:
         facts.append(f"Test: {r['test']}.")
     if r["assessable"]:
         if not math.isnan(r["last_year_change_pct"]):
-            facts.append(f"Same period last year: {fmt_value(r['last_year_value'], r['measure'])}"
-                         f" ({fmt_pct(r['last_year_change_pct'])} since).")
+            facts.append(
+                f"Same period last year: {fmt_value(r['last_year_value'], r['measure'])}"
+                f" ({fmt_pct(r['last_year_change_pct'])} since)."
+            )
         if not math.isnan(r["rolling_change_pct"]):
-            facts.append(f"Latest 12 months against the previous 12: "
-                         f"{fmt_pct(r['rolling_change_pct'])}"
-                         f"{' (beyond chance variation)' if r['rolling_significant'] else ''}.")
+            facts.append(
+                f"Latest 12 months against the previous 12: "
+                f"{fmt_pct(r['rolling_change_pct'])}"
+                f"{' (beyond chance variation)' if r['rolling_significant'] else ''}."
+            )
         if r["target_status"] != "not assessable" and r["target_by"]:
-            facts.append(f"Target {fmt_value(r['target_value'], r['measure'])} by "
-                         f"{r['target_by']}: {r['target_status']} (trajectory at the end of the "
-                         f"review period {fmt_value(r['trajectory_value'], r['measure'])})"
-                         + ("; met on a change within normal variation, so it may not last"
-                            if r["target_status"] == "met" and r["direction"] != "improved"
-                            else "") + ".")
+            facts.append(
+                f"Target {fmt_value(r['target_value'], r['measure'])} by "
+                f"{r['target_by']}: {r['target_status']} (trajectory at the end of the "
+                f"review period {fmt_value(r['trajectory_value'], r['measure'])})"
+                + (
+                    "; met on a change within normal variation, so it may not last"
+                    if r["target_status"] == "met" and r["direction"] != "improved"
+                    else ""
+                )
+                + "."
+            )
         elif not r["target_by"]:
             facts.append("No target is set for this indicator.")
         facts += _test_and_chart(r)
     elif r["target_by"]:
-        facts.append(f"The strategy sets a target by {r['target_by']}; it cannot be assessed "
-                     f"this review ({r['reason'].removeprefix('not assessable: ')}).")
+        facts.append(
+            f"The strategy sets a target by {r['target_by']}; it cannot be assessed "
+            f"this review ({r['reason'].removeprefix('not assessable: ')})."
+        )
     peer = peer_row(ctx, r["id"])
     if peer is not None:
         facts.append(peer_sentence(peer))
@@ -165,23 +241,36 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
     parts.append(html.ul(facts))
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
-        chart = ctx.chart(f"{r['id']}-xmr", lambda: xmr_chart(
-            r["name"], s, r["measure"], r["variation"], r["assurance"] or None,
-            context=chart_context(ctx, r, s)))
+        chart = ctx.chart(
+            f"{r['id']}-xmr",
+            lambda: xmr_chart(
+                r["name"],
+                s,
+                r["measure"],
+                r["variation"],
+                r["assurance"] or None,
+                context=chart_context(ctx, r, s),
+            ),
+        )
         label = VARIATION_TEXT.get(r["variation"], "")
         if r["assurance"]:
             label += ". " + ASSURANCE_TEXT[r["assurance"]]
-        caption = (f"{r['name']}, {series_unit(r['measure'], r['period'])} (the headline "
-                   f"figure above is for the whole review period): {label}.")
+        caption = (
+            f"{r['name']}, {series_unit(r['measure'], r['period'])} (the headline "
+            f"figure above is for the whole review period): {label}."
+        )
         if bool(s["provisional"].iloc[-1]):
             caption += " Limits are provisional (few points)."
         if r.get("seasonal") == "adjusted":
-            caption += (" Points are seasonally adjusted (each divided by its month-of-year "
-                        "index) so that winter and summer are not read as signals; the dotted "
-                        "line shows the values as recorded.")
+            caption += (
+                " Points are seasonally adjusted (each divided by its month-of-year "
+                "index) so that winter and summer are not read as signals; the dotted "
+                "line shows the values as recorded."
+            )
         elif r.get("seasonal") == "too short":
-            caption += (" Fewer than two years of data: flags may reflect the season rather "
-                        "than a change.")
+            caption += (
+                " Fewer than two years of data: flags may reflect the season rather than a change."
+            )
         legend = [icons.with_words(r["variation"])] if r["variation"] else []
         if r["assurance"]:
             legend.append(icons.with_words(r["assurance"]))
@@ -194,14 +283,18 @@ def _test_and_chart(r: pd.Series) -> list[str]:
     beyond = r["direction"] in ("improved", "worsened")
     common = r["variation"] == "common_cause"
     if beyond and common:
-        return ["The test and the chart answer different questions: the test compares the "
-                "whole review period with the baseline, the chart asks whether the latest "
-                "point is unusual for the series. A change between two periods can be "
-                "larger than chance while no single point stands out."]
+        return [
+            "The test and the chart answer different questions: the test compares the "
+            "whole review period with the baseline, the chart asks whether the latest "
+            "point is unusual for the series. A change between two periods can be "
+            "larger than chance while no single point stands out."
+        ]
     if not beyond and r["variation"] and not common:
-        return ["The test and the chart answer different questions: the chart flags a "
-                "recent unusual point or run, the test compares the whole review period with "
-                "the baseline and finds no difference beyond chance. Watch the next points."]
+        return [
+            "The test and the chart answer different questions: the chart flags a "
+            "recent unusual point or run, the test compares the whole review period with "
+            "the baseline and finds no difference beyond chance. Watch the next points."
+        ]
     return []
 
 
@@ -216,27 +309,42 @@ def what_is_counted(strategy: Strategy, indicator: str) -> str:
     elif isinstance(given, AllExcept):
         text = f"Counts every police.uk crime type except {', '.join(given.all_except)}."
     else:
-        text = f"Counts the police.uk crime type{'s' if len(given) > 1 else ''} " \
-               f"{', '.join(given)}."
+        text = f"Counts the police.uk crime type{'s' if len(given) > 1 else ''} {', '.join(given)}."
     if ind.numerator is not None and ind.numerator.outcome_categories:
-        text += (" The share is of those whose last outcome is "
-                 + " or ".join(ind.numerator.outcome_categories) + ".")
+        text += (
+            " The share is of those whose last outcome is "
+            + " or ".join(ind.numerator.outcome_categories)
+            + "."
+        )
     return text
 
 
 def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartContext:
     """The periods, target trajectory and markers around an indicator's XmR chart."""
     return indicator_chart.chart_context(
-        ctx.params, ctx.strategy.indicator(r["id"]), r, s,
-        ctx.recording if ctx.police is not None else {}, ctx.street_dataset,
-        ctx.markers.get("*", []) + ctx.markers.get(r["id"], []))
+        ctx.params,
+        ctx.strategy.indicator(r["id"]),
+        r,
+        s,
+        ctx.recording if ctx.police is not None else {},
+        ctx.street_dataset,
+        ctx.markers.get("*", []) + ctx.markers.get(r["id"], []),
+    )
 
 
 def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
-    return [[r["name"], r["lead_agency"], _badge(STATUS_BADGE, r["status"]), r["milestones"],
-             r["next_milestone"] or "–", r["indicator_movement"] or "–",
-             "Yes: " + r["reassess_reasons"] if r["reassess"] else "No"]
-            for _, r in df.iterrows()]
+    return [
+        [
+            r["name"],
+            r["lead_agency"],
+            _badge(STATUS_BADGE, r["status"]),
+            r["milestones"],
+            r["next_milestone"] or "–",
+            r["indicator_movement"] or "–",
+            "Yes: " + r["reassess_reasons"] if r["reassess"] else "No",
+        ]
+        for _, r in df.iterrows()
+    ]
 
 
 def priority_sections(ctx: ReportContext) -> str:
@@ -248,20 +356,38 @@ def priority_sections(ctx: ReportContext) -> str:
         parts.append(ctx.narrative_html(f"priority_{pr.id}"))
         for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows():
             parts.append(_indicator_block(ctx, r))
-        ini = ctx.initiatives[ctx.initiatives["priority"] == pr.id] if len(
-            ctx.initiatives) else ctx.initiatives
+        ini = (
+            ctx.initiatives[ctx.initiatives["priority"] == pr.id]
+            if len(ctx.initiatives)
+            else ctx.initiatives
+        )
         if len(ini):
             parts.append(html.h(3, f"Initiatives for {pr.name.lower()}"))
-            parts.append(html.table(["Initiative", "Lead agency", "Status", "Milestones",
-                                     "Next milestone", "Its indicators against the baseline",
-                                     "Re-assess?"],
-                                    _initiative_rows(ini), f"Initiatives: {pr.name}",
-                                    raw_columns=(2,)))
-            parts.append(html.p("What an initiative's indicators did is shown beside it, not "
-                                "measured as its effect: a before-and-after comparison with no "
-                                "comparison area cannot separate the initiative from everything "
-                                "else that changed, and a baseline year that was unusually high "
-                                "tends to be followed by a lower one (regression to the mean)."))
+            parts.append(
+                html.table(
+                    [
+                        "Initiative",
+                        "Lead agency",
+                        "Status",
+                        "Milestones",
+                        "Next milestone",
+                        "Its indicators against the baseline",
+                        "Re-assess?",
+                    ],
+                    _initiative_rows(ini),
+                    f"Initiatives: {pr.name}",
+                    raw_columns=(2,),
+                )
+            )
+            parts.append(
+                html.p(
+                    "What an initiative's indicators did is shown beside it, not "
+                    "measured as its effect: a before-and-after comparison with no "
+                    "comparison area cannot separate the initiative from everything "
+                    "else that changed, and a baseline year that was unusually high "
+                    "tends to be followed by a lower one (regression to the mean)."
+                )
+            )
         out.append(html.section("".join(parts)))
     return "".join(out)
 
@@ -270,14 +396,22 @@ def reassessment_section(ctx: ReportContext) -> str:
     ini = ctx.initiatives
     flagged = ini[ini["reassess"]] if len(ini) else ini
     body = [html.h(2, "Recommendations for re-assessment", "reassessment")]
-    body.append(html.p("An initiative is recommended for re-assessment when it is off track, when "
-                       "an indicator it is meant to move shows special-cause concern, when it has "
-                       f"run {ctx.params.analysis.reassess_after_months} months or more with no "
-                       "improvement beyond chance in its indicators, or when it cannot be judged "
-                       "because its data is missing."))
+    body.append(
+        html.p(
+            "An initiative is recommended for re-assessment when it is off track, when "
+            "an indicator it is meant to move shows special-cause concern, when it has "
+            f"run {ctx.params.analysis.reassess_after_months} months or more with no "
+            "improvement beyond chance in its indicators, or when it cannot be judged "
+            "because its data is missing."
+        )
+    )
     if len(flagged):
-        body.append(html.ul(f"{r['name']} ({r['lead_agency']}): {r['reassess_reasons']}."
-                            for _, r in flagged.iterrows()))
+        body.append(
+            html.ul(
+                f"{r['name']} ({r['lead_agency']}): {r['reassess_reasons']}."
+                for _, r in flagged.iterrows()
+            )
+        )
     else:
         body.append(html.p("No initiative needs re-assessment this cycle."))
     return html.section("".join(body))
@@ -285,21 +419,28 @@ def reassessment_section(ctx: ReportContext) -> str:
 
 def recording_notes(ctx: ReportContext) -> str:
     """Possible recording changes, as the data quality page lists them."""
-    notes = [n for ns in ctx.intake.get("notes", {}).values() for n in ns
-             if n.startswith("Possible recording change")]
-    decided = [f"{d.crime_type} from {d.month}: {d.decision}"
-               + (f" ({d.reason})" if d.reason else "")
-               for d in ctx.params.analysis.recording_changes]
+    notes = [
+        n
+        for ns in ctx.intake.get("notes", {}).values()
+        for n in ns
+        if n.startswith("Possible recording change")
+    ]
+    decided = [
+        f"{d.crime_type} from {d.month}: {d.decision}" + (f" ({d.reason})" if d.reason else "")
+        for d in ctx.params.analysis.recording_changes
+    ]
     items = notes + [f"The analyst's decision on a recording change: {x}." for x in decided]
     return html.ul(items) if items else ""
 
 
 def data_section(ctx: ReportContext) -> str:
-    return html.section(html.h(2, "Data completeness and difficulties", "data")
-                        + recording_notes(ctx)
-                        + quality.completeness_table(ctx.completeness)
-                        + quality.reconciliation_summary(ctx.reconciliation)
-                        + quality.difficulties_tables(ctx.difficulties, ctx.params.cycle))
+    return html.section(
+        html.h(2, "Data completeness and difficulties", "data")
+        + recording_notes(ctx)
+        + quality.completeness_table(ctx.completeness)
+        + quality.reconciliation_summary(ctx.reconciliation)
+        + quality.difficulties_tables(ctx.difficulties, ctx.params.cycle)
+    )
 
 
 def own_analyses(ctx: ReportContext) -> str:
@@ -310,7 +451,8 @@ def own_analyses(ctx: ReportContext) -> str:
         items.append(f'<a href="{html.esc(href.as_posix())}">{html.esc(own_title(own))}</a>')
     if not items:
         return ""
-    return html.section(html.h(2, "Further analysis", "further-analysis")
-                        + "<p>The analyst's own analyses for this review cycle, run with the same "
-                        "data and parameters (files beside this report):</p>"
-                        + html.ul(items, raw=True))
+    return html.section(
+        html.h(2, "Further analysis", "further-analysis")
+        + "<p>The analyst's own analyses for this review cycle, run with the same "
+        "data and parameters (files beside this report):</p>" + html.ul(items, raw=True)
+    )

@@ -14,8 +14,12 @@ from reviewkit.report.context import ReportContext
 def since_last_review(ctx: ReportContext) -> str:
     body = [html.h(2, "Since the last review", "since")]
     if not ctx.params.previous_cycle:
-        body.append(html.p("This is the first review with this tool: there is no earlier review "
-                           "to compare with. Set previous_cycle in the params file next time."))
+        body.append(
+            html.p(
+                "This is the first review with this tool: there is no earlier review "
+                "to compare with. Set previous_cycle in the params file next time."
+            )
+        )
         return html.section("".join(body))
     prev = ctx.previous.get("scorecard")
     items = []
@@ -26,18 +30,24 @@ def since_last_review(ctx: ReportContext) -> str:
             if o is None:
                 items.append(f"{r['name']}: new indicator.")
                 continue
-            for col, label in (("target_status", "target status"), ("variation", "SPC signal"),
-                               ("direction", "change against baseline")):
+            for col, label in (
+                ("target_status", "target status"),
+                ("variation", "SPC signal"),
+                ("direction", "change against baseline"),
+            ):
                 if str(o.get(col, "")) != str(r[col]):
-                    items.append(f"{r['name']}: {label} was {plain_code(col, o.get(col))}, "
-                                 f"now {plain_code(col, r[col])}.")
+                    items.append(
+                        f"{r['name']}: {label} was {plain_code(col, o.get(col))}, "
+                        f"now {plain_code(col, r[col])}."
+                    )
     pc = ctx.previous.get("completeness")
     if pc is not None:
         was = dict(zip(pc["dataset"], pc["status"], strict=True))
         for _, r in ctx.completeness.iterrows():
             if r["status"] == "complete" and was.get(r["dataset"]) not in (None, "complete"):
-                items.append(f"{r['description']}: now received complete "
-                             f"(was {was[r['dataset']]}).")
+                items.append(
+                    f"{r['description']}: now received complete (was {was[r['dataset']]})."
+                )
     for _, r in ctx.difficulties[ctx.difficulties["resolved_cycle"] == ctx.params.cycle].iterrows():
         items.append(f"Difficulty {r['id']} resolved: {r['description']}.")
     for _, r in ctx.difficulties[ctx.difficulties["raised_cycle"] == ctx.params.cycle].iterrows():
@@ -50,8 +60,7 @@ def since_last_review(ctx: ReportContext) -> str:
 def plain_code(column: str, value: object) -> str:
     """A scorecard code as readers say it: SPC and assurance codes (`concern_high`) become
     their words; '–' for none. Codes never reach a report."""
-    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(
-        value)
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     if not text:
         return "–"
     if column == "variation":
@@ -79,8 +88,10 @@ def restatements(ctx: ReportContext) -> list[str]:
         for _, r in changed.iterrows():
             m = measures.get(ind, "count")
             size = fmt_change(r["value_new"] - r["value_old"], m)
-            out.append(f"Restated: {names.get(ind, ind)} for {r['period_new']} was "
-                       f"{fmt_value(r['value_old'], m)} at the last review and is now "
-                       f"{fmt_value(r['value_new'], m)} ({size}), because the data were "
-                       "re-sent or corrected.")
+            out.append(
+                f"Restated: {names.get(ind, ind)} for {r['period_new']} was "
+                f"{fmt_value(r['value_old'], m)} at the last review and is now "
+                f"{fmt_value(r['value_new'], m)} ({size}), because the data were "
+                "re-sent or corrected."
+            )
     return out

@@ -53,10 +53,14 @@ class Chart:
     def data_uri(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None
-                          ) -> dict[str, object]:
-        return {"image/png": self.png, "text/plain": self.alt} if self.png else {
-            "text/plain": self.alt}
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> dict[str, object]:
+        return (
+            {"image/png": self.png, "text/plain": self.alt}
+            if self.png
+            else {"text/plain": self.alt}
+        )
 
     def save(self, base: Path) -> list[Path]:
         """Write `<base>.png` and `<base>.txt` (the text alternative)."""
@@ -127,8 +131,14 @@ def tight_bbox(fig: Figure) -> Bbox:
 
 def _png(fig: Figure, dpi: int = 110, bbox: Bbox | None = None) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=tight_bbox(fig) if bbox is None
-                else bbox, metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
+    fig.savefig(
+        buf,
+        format="png",
+        dpi=dpi,
+        bbox_inches=tight_bbox(fig) if bbox is None else bbox,
+        metadata={"Software": None},
+        pil_kwargs=PNG_OPTIONS,
+    )
     return buf.getvalue()
 
 
@@ -139,8 +149,7 @@ def _spc_values(series: pd.DataFrame) -> pd.Series:
     return series["value"].astype(float)
 
 
-def save_figure(fig: Figure, base: Path, dpi: int = 300, bbox: Bbox | None = None
-                ) -> list[Path]:
+def save_figure(fig: Figure, base: Path, dpi: int = 300, bbox: Bbox | None = None) -> list[Path]:
     """Write `fig` as `<base>.png` (at `dpi`) and `<base>.svg`, the same bytes on every rerun,
     both cropped to `bbox` (default: `tight_bbox(fig)`)."""
     base.parent.mkdir(parents=True, exist_ok=True)
@@ -152,8 +161,9 @@ def save_figure(fig: Figure, base: Path, dpi: int = 300, bbox: Bbox | None = Non
     return [png, svg]
 
 
-def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
-            assurance: str | None) -> str:
+def xmr_alt(
+    name: str, series: pd.DataFrame, measure: str, variation: str, assurance: str | None
+) -> str:
     """Text alternative for an XmR chart: what it shows and what it concludes."""
     if series.empty:
         return f"No chart for {name}: no data."
@@ -167,8 +177,11 @@ def xmr_alt(name: str, series: pd.DataFrame, measure: str, variation: str,
         f"Mean {fmt_value(mean, measure)}, process limits {fmt_value(max(lpl, 0), measure)} "
         f"to {fmt_value(upl, measure)}.",
         f"Latest value {fmt_value(series['value'].iloc[-1], measure)} in {last}"
-        + (" (the chart's points are seasonally adjusted)."
-           if not _spc_values(series).equals(series["value"].astype(float)) else "."),
+        + (
+            " (the chart's points are seasonally adjusted)."
+            if not _spc_values(series).equals(series["value"].astype(float))
+            else "."
+        ),
         f"{n_imp} point(s) show special-cause improvement and {n_con} special-cause concern.",
         f"Conclusion: {VARIATION_TEXT.get(variation, variation)}.",
     ]
@@ -212,40 +225,75 @@ def _context(ax: Axes, series: pd.DataFrame, ctx: ChartContext) -> list[str]:
     """Shade and label the periods, draw the trajectory and markers; return sentences for the
     text alternative saying what was drawn."""
     said = []
-    for span, label, colour, hatch in ((ctx.baseline, "Baseline", "#e8edee", None),
-                                       (ctx.review, "Review period", "#dbe8f6", None)):
+    for span, label, colour, hatch in (
+        (ctx.baseline, "Baseline", "#e8edee", None),
+        (ctx.review, "Review period", "#dbe8f6", None),
+    ):
         if not span:
             continue
         idx = _positions(series, *span)
         if len(idx):
-            ax.axvspan(idx[0] - 0.5, idx[-1] + 0.5, color=colour, zorder=0, hatch=hatch,
-                       linewidth=0)
-            ax.text((idx[0] + idx[-1]) / 2, 1.0, label, transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=7, color="#212b32")
+            ax.axvspan(
+                idx[0] - 0.5, idx[-1] + 0.5, color=colour, zorder=0, hatch=hatch, linewidth=0
+            )
+            ax.text(
+                (idx[0] + idx[-1]) / 2,
+                1.0,
+                label,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="#212b32",
+            )
             said.append(f"{label} ({span[0]} to {span[1]}) shaded.")
     if ctx.trajectory is not None:
         y = np.asarray(ctx.trajectory, dtype=float)
         if np.isfinite(y).any():
             x = np.arange(len(series))
-            ax.plot(x, y, color="#007f3b", linestyle=(0, (4, 2)), linewidth=1.6,
-                    label="Target trajectory")
-            said.append(f"Target trajectory drawn (target {ctx.target_words}); target status is "
-                        "judged against this line.")
-    for month, label, style in ([(m, "Limits recalculated", "-.") for m in ctx.rebase]
-                                + [(m, t, ":") for m, t in ctx.markers]):
+            ax.plot(
+                x,
+                y,
+                color="#007f3b",
+                linestyle=(0, (4, 2)),
+                linewidth=1.6,
+                label="Target trajectory",
+            )
+            said.append(
+                f"Target trajectory drawn (target {ctx.target_words}); target status is "
+                "judged against this line."
+            )
+    for month, label, style in [(m, "Limits recalculated", "-.") for m in ctx.rebase] + [
+        (m, t, ":") for m, t in ctx.markers
+    ]:
         pos = _index_of(series, month)
         if pos is None or pos <= -0.5:
             continue
         ax.axvline(pos, color="#212b32", linestyle=style, linewidth=1)
-        ax.text(pos, 0.98, f" {label} ({month})", transform=ax.get_xaxis_transform(),
-                rotation=90, ha="left", va="top", fontsize=6.5, color="#212b32")
+        ax.text(
+            pos,
+            0.98,
+            f" {label} ({month})",
+            transform=ax.get_xaxis_transform(),
+            rotation=90,
+            ha="left",
+            va="top",
+            fontsize=6.5,
+            color="#212b32",
+        )
         said.append(f"Marked at {month}: {label.lower()}.")
     return said
 
 
-def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
-              assurance: str | None, target: float | None = None,
-              context: ChartContext | None = None) -> Chart:
+def xmr_chart(
+    name: str,
+    series: pd.DataFrame,
+    measure: str,
+    variation: str,
+    assurance: str | None,
+    target: float | None = None,
+    context: ChartContext | None = None,
+) -> Chart:
     """The XmR chart as a PNG with its text alternative (which says what context was drawn)."""
     fig = xmr_figure(name, series, target, context)
     alt = xmr_alt(name, series, measure, variation, assurance)
@@ -255,8 +303,12 @@ def xmr_chart(name: str, series: pd.DataFrame, measure: str, variation: str,
 
 
 @plain_text
-def xmr_figure(name: str, series: pd.DataFrame, target: float | None = None,
-               context: ChartContext | None = None) -> ChartFigure:
+def xmr_figure(
+    name: str,
+    series: pd.DataFrame,
+    target: float | None = None,
+    context: ChartContext | None = None,
+) -> ChartFigure:
     """The XmR chart: values, mean, process limits and special-cause points; with `context`
     the baseline and review periods shaded and labelled, the target trajectory, and rebase or
     recording-change markers (otherwise a flat per-period target line, if any)."""
@@ -265,18 +317,23 @@ def xmr_figure(name: str, series: pd.DataFrame, target: float | None = None,
     x = np.arange(len(series))
     y = _spc_values(series)
     if not y.equals(series["value"]):
-        ax.plot(x, series["value"], color="#c8cdd0", linewidth=1, linestyle=":", zorder=0,
-                label="As recorded (before seasonal adjustment)")
+        ax.plot(
+            x,
+            series["value"],
+            color="#c8cdd0",
+            linewidth=1,
+            linestyle=":",
+            zorder=0,
+            label="As recorded (before seasonal adjustment)",
+        )
     ax.plot(x, y, color="#8a939b", linewidth=1.2, zorder=1)
     ax.plot(x, series["mean"], color="#212b32", linewidth=1.2, label="Mean")
-    ax.plot(x, series["upl"], color="#425563", linestyle="--", linewidth=1,
-            label="Process limits")
+    ax.plot(x, series["upl"], color="#425563", linestyle="--", linewidth=1, label="Process limits")
     ax.plot(x, series["lpl"].clip(lower=0), color="#425563", linestyle="--", linewidth=1)
     for kind, (colour, marker, label) in STYLE.items():
         mask = (series["point_type"] == kind).to_numpy()
         if mask.any():
-            ax.scatter(x[mask], y[mask], color=colour, marker=marker, s=28,
-                       zorder=3, label=label)
+            ax.scatter(x[mask], y[mask], color=colour, marker=marker, s=28, zorder=3, label=label)
     said: list[str] = []
     if context is not None:
         said = _context(ax, series, context)
@@ -320,9 +377,11 @@ def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str
     if series.empty:
         alt = f"No trend for {name}: no data."
     else:
-        alt = (f"Trend of {name} from {series['period'].iloc[0]} to {series['period'].iloc[-1]}:"
-               f" from {fmt_value(series['value'].iloc[0], measure)} to "
-               f"{fmt_value(series['value'].iloc[-1], measure)}; review period shaded.")
+        alt = (
+            f"Trend of {name} from {series['period'].iloc[0]} to {series['period'].iloc[-1]}:"
+            f" from {fmt_value(series['value'].iloc[0], measure)} to "
+            f"{fmt_value(series['value'].iloc[-1], measure)}; review period shaded."
+        )
     return Chart(_png(fig), alt)
 
 
@@ -337,17 +396,24 @@ def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
     others = peers[~peers["is_self"]]
     me = peers[peers["is_self"]]
     ax.scatter(others["denominator"], others["rate"], color="#5b6770", s=18, label="Peers")
-    ax.scatter(me["denominator"], me["rate"], color="#005eb8", marker="D", s=44, zorder=3,
-               label=name)
+    ax.scatter(
+        me["denominator"], me["rate"], color="#005eb8", marker="D", s=44, zorder=3, label=name
+    )
     group = float(peers["group_rate"].iloc[0])
     od = dispersion_of(peers) if "od_method" in peers else None
     widened = od is not None and od.overdispersed
     xs = np.linspace(peers["denominator"].min() * 0.8, peers["denominator"].max() * 1.15, 200)
     for level, style in ((0.95, "--"), (0.998, ":")):
         lo, hi = funnel_limits(group, xs, level, dispersion=od)
-        ax.plot(xs, hi, color="#425563", linestyle=style, linewidth=1,
-                label=f"{level:.1%} limits".replace(".0%", "%")
-                + (" (over-dispersion)" if widened else ""))
+        ax.plot(
+            xs,
+            hi,
+            color="#425563",
+            linestyle=style,
+            linewidth=1,
+            label=f"{level:.1%} limits".replace(".0%", "%")
+            + (" (over-dispersion)" if widened else ""),
+        )
         ax.plot(xs, lo, color="#425563", linestyle=style, linewidth=1)
     ax.axhline(group, color="#212b32", linewidth=1, label="Group rate")
     ax.set_xlabel("Population (denominator)", fontsize=8)
@@ -358,14 +424,22 @@ def funnel_chart(peers: pd.DataFrame, name: str, measure_label: str) -> Chart:
     fig.tight_layout()
     if len(me):
         row = me.iloc[0]
-        where = (f"{name} has {row['rate']:.1f}, rank {int(row['rank'])} of {int(row['of'])} "
-                 f"(1 = lowest), {row['position']}.")
+        where = (
+            f"{name} has {row['rate']:.1f}, rank {int(row['rank'])} of {int(row['of'])} "
+            f"(1 = lowest), {row['position']}."
+        )
     else:
         where = f"{name} is not in the peer table."
-    how = (f" The limits are widened for over-dispersion (dispersion factor {od.phi:.1f}, "
-           f"{od.method} random effects)." if widened and od is not None else "")
-    alt = (f"Funnel plot of {measure_label} for {len(peers)} similar partnerships against "
-           f"their population. The group rate is {group:.1f}.{how} {where}")
+    how = (
+        f" The limits are widened for over-dispersion (dispersion factor {od.phi:.1f}, "
+        f"{od.method} random effects)."
+        if widened and od is not None
+        else ""
+    )
+    alt = (
+        f"Funnel plot of {measure_label} for {len(peers)} similar partnerships against "
+        f"their population. The group rate is {group:.1f}.{how} {where}"
+    )
     return Chart(_png(fig), alt)
 
 
@@ -373,13 +447,17 @@ def funnel_label(measure: str | None) -> str:
     """The funnel plot's value axis for an indicator's measure (None: not in the scorecard)."""
     if measure is None:
         return "Rate per 1,000 in 12 months"
-    return ("Rate per 1,000 households in 12 months" if measure == "rate_per_1000_households"
-            else "Rate per 1,000 residents in 12 months")
+    return (
+        "Rate per 1,000 households in 12 months"
+        if measure == "rate_per_1000_households"
+        else "Rate per 1,000 residents in 12 months"
+    )
 
 
 def indicator_figure(row: pd.Series, series: pd.DataFrame) -> ChartFigure:
     """An indicator's XmR chart from its scorecard row and series: the board report's chart
     without its shaded periods, trajectory and markers (those need the cycle's params)."""
     target = series["target"].iloc[-1] if "target" in series else None
-    return xmr_figure(row["name"], series,
-                      None if target is None or pd.isna(target) else float(target))
+    return xmr_figure(
+        row["name"], series, None if target is None or pd.isna(target) else float(target)
+    )

@@ -73,8 +73,9 @@ class ReportContext:
         if not text:
             return ""
         source = relative(self.params.path("narrative")) if self.params.path("narrative") else ""
-        return ('<div class="analyst-note">' + render_narrative(text, self.scorecard, source)
-                + "</div>")
+        return (
+            '<div class="analyst-note">' + render_narrative(text, self.scorecard, source) + "</div>"
+        )
 
 
 def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
@@ -84,8 +85,11 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     run = resolve(run_dir)
     store = CycleStore(run)
     layout = store.layout
-    long = store.read_tidy("indicator_series") if store.has_tidy("indicator_series") else (
-        pd.DataFrame(columns=["indicator"]))
+    long = (
+        store.read_tidy("indicator_series")
+        if store.has_tidy("indicator_series")
+        else (pd.DataFrame(columns=["indicator"]))
+    )
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
     intake = json.loads(layout.intake_summary.read_text(encoding="utf-8"))
     strategy = load_strategy(params.path("strategy"))
@@ -105,16 +109,28 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         if prev.has_tidy("indicator_series"):
             previous["series"] = prev.read_tidy("indicator_series")
     bench = store.read_table("benchmarking") if store.has_table("benchmarking") else None
-    found = store.read_table("recording_changes") if store.has_table(
-        "recording_changes") else None
+    found = store.read_table("recording_changes") if store.has_table("recording_changes") else None
     names = tidy(lsoa_names_table(street)) if street else None
-    return ReportContext(params, run, strategy, store.read_table("scorecard"),
-                         store.read_table("initiative_status"), store.read_table("completeness"),
-                         store.read_table("reconciliation"), store.read_difficulties(), series,
-                         intake, load_narrative(params.path("narrative")),
-                         tidy(street, police_schema("police_uk_street")),
-                         previous, bench, recording_changes(found, params),
-                         street_dataset=street, partner=tidy("partner_measures"),
-                         grid=tidy(grid_table(street)) if street else None,
-                         lsoa_names=dict(zip(names["lsoa_code"], names["lsoa_name"],
-                                             strict=True)) if names is not None else {})
+    return ReportContext(
+        params,
+        run,
+        strategy,
+        store.read_table("scorecard"),
+        store.read_table("initiative_status"),
+        store.read_table("completeness"),
+        store.read_table("reconciliation"),
+        store.read_difficulties(),
+        series,
+        intake,
+        load_narrative(params.path("narrative")),
+        tidy(street, police_schema("police_uk_street")),
+        previous,
+        bench,
+        recording_changes(found, params),
+        street_dataset=street,
+        partner=tidy("partner_measures"),
+        grid=tidy(grid_table(street)) if street else None,
+        lsoa_names=dict(zip(names["lsoa_code"], names["lsoa_name"], strict=True))
+        if names is not None
+        else {},
+    )

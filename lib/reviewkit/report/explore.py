@@ -61,19 +61,27 @@ class Cycle:
 
     def __repr__(self) -> str:
         state = "finished" if self.finished else "in progress"
-        return (f"<review cycle '{self.cycle}' of {self.partnership}, "
-                f"{self.params.review.describe()}, {state}, in {relative(self.folder)}>")
+        return (
+            f"<review cycle '{self.cycle}' of {self.partnership}, "
+            f"{self.params.review.describe()}, {state}, in {relative(self.folder)}>"
+        )
 
     def _repr_html_(self) -> str:
         from reviewkit.report.html import esc
 
-        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in (
-            ("Partnership", self.partnership), ("Review cycle", self.cycle),
-            ("Review period", self.params.review.describe()),
-            ("Baseline", self.params.baseline.describe()),
-            ("Folder", relative(self.folder)),
-            ("Tables", ", ".join(self.tables)), ("Tidy tables", ", ".join(self.tidy_tables)),
-            ("Indicators", ", ".join(self.indicators))))
+        rows = "".join(
+            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
+            for k, v in (
+                ("Partnership", self.partnership),
+                ("Review cycle", self.cycle),
+                ("Review period", self.params.review.describe()),
+                ("Baseline", self.params.baseline.describe()),
+                ("Folder", relative(self.folder)),
+                ("Tables", ", ".join(self.tables)),
+                ("Tidy tables", ", ".join(self.tidy_tables)),
+                ("Indicators", ", ".join(self.indicators)),
+            )
+        )
         return f"<table>{rows}</table>"
 
     # Tables ---------------------------------------------------------------------------------
@@ -149,15 +157,20 @@ class Cycle:
 
     def for_people(self, name: str) -> pd.DataFrame:
         """A table with plain column labels and rounded numbers, as in the Excel workbook."""
-        frame = self._tidy(name) if name in self.tidy_tables and name not in self.tables else (
-            self._table(name))
+        frame = (
+            self._tidy(name)
+            if name in self.tidy_tables and name not in self.tables
+            else (self._table(name))
+        )
         return dictionary.for_people(name, frame)
 
-    def styled(self, name: str, columns: list[str] | None = None
-               ) -> pd.io.formats.style.Styler:
+    def styled(self, name: str, columns: list[str] | None = None) -> pd.io.formats.style.Styler:
         """A table styled for reading in a notebook (plain labels, rounded numbers)."""
-        frame = self._tidy(name) if name in self.tidy_tables and name not in self.tables else (
-            self._table(name))
+        frame = (
+            self._tidy(name)
+            if name in self.tidy_tables and name not in self.tables
+            else (self._table(name))
+        )
         return dictionary.styled(name, frame[columns] if columns else frame)
 
     # Charts ---------------------------------------------------------------------------------
@@ -176,8 +189,9 @@ class Cycle:
     def _charted(self) -> list[str]:
         """Indicators with a chart (two points or more), in scorecard order."""
         long = self._tidy("indicator_series")
-        have = set(long.loc[long.groupby("indicator")["indicator"].transform("size") >= 2,
-                            "indicator"])
+        have = set(
+            long.loc[long.groupby("indicator")["indicator"].transform("size") >= 2, "indicator"]
+        )
         return [i for i in self.indicators if i in have]
 
     def chart_image(self, indicator: str) -> Chart:
@@ -188,9 +202,16 @@ class Cycle:
         if saved is not None:
             return saved
         row = self._table("scorecard").set_index("id").loc[indicator].fillna("")
-        return Chart(png_bytes(self.chart(indicator)),
-                     xmr_alt(row["name"], self.series(indicator), row["measure"],
-                             row["variation"], row["assurance"] or None))
+        return Chart(
+            png_bytes(self.chart(indicator)),
+            xmr_alt(
+                row["name"],
+                self.series(indicator),
+                row["measure"],
+                row["variation"],
+                row["assurance"] or None,
+            ),
+        )
 
     def chart_images(self) -> list[Chart]:
         """Every indicator's XmR chart as the board report shows it, in scorecard order
@@ -206,8 +227,10 @@ class Cycle:
     def _known(self, indicator: str) -> str:
         ids = self.indicators
         if indicator not in ids:
-            raise ReviewError(f"No indicator '{indicator}' in cycle '{self.cycle}'; the "
-                              f"indicators are: {', '.join(ids)}.")
+            raise ReviewError(
+                f"No indicator '{indicator}' in cycle '{self.cycle}'; the "
+                f"indicators are: {', '.join(ids)}."
+            )
         return indicator
 
     @cached_property
@@ -232,8 +255,9 @@ def _manifest(folder: Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def open_cycle(params_or_folder: str | os.PathLike[str], folder: str | os.PathLike[str] | None
-               = None) -> Cycle:
+def open_cycle(
+    params_or_folder: str | os.PathLike[str], folder: str | os.PathLike[str] | None = None
+) -> Cycle:
     """Open a review cycle's results for exploration, read-only.
 
     Give a params file (`params/<cycle>.yaml`: the finished cycle `reviewkit run` wrote for
@@ -248,14 +272,18 @@ def open_cycle(params_or_folder: str | os.PathLike[str], folder: str | os.PathLi
         if not CycleLayout(where).has_intake:
             raise ReviewError(
                 f"No results for cycle '{params.cycle}' in {relative(where)} yet: run "
-                f"`reviewkit run {relative(source)}` first.")
+                f"`reviewkit run {relative(source)}` first."
+            )
         return Cycle(where, params, manifest)
     if not source.is_dir():
-        raise ReviewError(f"{relative(source)} is neither a params file (.yaml) nor a cycle's "
-                          "folder.")
+        raise ReviewError(
+            f"{relative(source)} is neither a params file (.yaml) nor a cycle's folder."
+        )
     manifest = _manifest(source)
     if manifest is None:
-        raise ReviewError(f"{relative(source)} has no {MANIFEST}: it is not a finished "
-                          "review cycle. Give the cycle's params file instead.")
+        raise ReviewError(
+            f"{relative(source)} has no {MANIFEST}: it is not a finished "
+            "review cycle. Give the cycle's params file instead."
+        )
     params = validate(CycleParams, manifest["params"], CycleLayout(source).manifest)
     return Cycle(source, params, manifest)

@@ -18,42 +18,82 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
     minimum = ctx.params.analysis.scan_min_rise_pct
     police = {ctx.street_dataset: ctx.police} if ctx.police is not None else {}
     changes = {c.crime_type: c.month for c in ctx.recording.values() if c.decision != "real"}
-    found = horizon.scan(ctx.strategy, ctx.params.baseline, ctx.params.review, police,
-                         ctx.partner if ctx.partner is not None else pd.DataFrame(), alpha,
-                         minimum, changes)
-    body = [html.h(2, "What the strategy does not cover", "strategy-gaps"),
-            html.p(f"Every police.uk crime type and every partner measure received that no "
-                   f"indicator of the strategy follows ({len(found)} in all, "
-                   f"{int(found['p_value'].notna().sum())} of them comparable) was compared "
-                   f"between the baseline ({ctx.baseline_desc}) and the review period "
-                   f"({ctx.review_desc}).")]
+    found = horizon.scan(
+        ctx.strategy,
+        ctx.params.baseline,
+        ctx.params.review,
+        police,
+        ctx.partner if ctx.partner is not None else pd.DataFrame(),
+        alpha,
+        minimum,
+        changes,
+    )
+    body = [
+        html.h(2, "What the strategy does not cover", "strategy-gaps"),
+        html.p(
+            f"Every police.uk crime type and every partner measure received that no "
+            f"indicator of the strategy follows ({len(found)} in all, "
+            f"{int(found['p_value'].notna().sum())} of them comparable) was compared "
+            f"between the baseline ({ctx.baseline_desc}) and the review period "
+            f"({ctx.review_desc})."
+        ),
+    ]
     rises = found[found["real_rise"]]
     if len(rises):
-        body.append(html.p("Consider for the next strategic assessment: these rose by "
-                           f"{minimum:g}% or more, by more than chance would explain."))
-        rows = [[r["what"], "police.uk" if r["source"] == "police.uk" else r["dataset"],
-                 f"{int(r['baseline_count']):,}", f"{int(r['review_count']):,}",
-                 fmt_pct(r["change_pct"]), fmt_p(r["p_adjusted"])]
-                for _, r in rises.iterrows()]
-        body.append(html.table(["Crime type or measure", "Source", ctx.baseline_desc,
-                                ctx.review_desc, "Change", "p (adjusted)"], rows,
-                               "Rises not covered by any indicator: consider for the next "
-                               "strategic assessment", numeric=(2, 3, 4, 5)))
+        body.append(
+            html.p(
+                "Consider for the next strategic assessment: these rose by "
+                f"{minimum:g}% or more, by more than chance would explain."
+            )
+        )
+        rows = [
+            [
+                r["what"],
+                "police.uk" if r["source"] == "police.uk" else r["dataset"],
+                f"{int(r['baseline_count']):,}",
+                f"{int(r['review_count']):,}",
+                fmt_pct(r["change_pct"]),
+                fmt_p(r["p_adjusted"]),
+            ]
+            for _, r in rises.iterrows()
+        ]
+        body.append(
+            html.table(
+                [
+                    "Crime type or measure",
+                    "Source",
+                    ctx.baseline_desc,
+                    ctx.review_desc,
+                    "Change",
+                    "p (adjusted)",
+                ],
+                rows,
+                "Rises not covered by any indicator: consider for the next strategic assessment",
+                numeric=(2, 3, 4, 5),
+            )
+        )
     else:
         body.append(html.p(f"None rose by {minimum:g}% or more by more than chance would explain."))
     apart = found[found["not_comparable"] != ""]
     if len(apart):
-        body.append(html.p("Not compared: " + "; ".join(
-            f"{r['what']} ({r['not_comparable']})" for _, r in apart.iterrows())
-            + ". A change in how a type is recorded moves its figures whatever happened to "
-            "crime; see the data section."))
-    body.append(html.p(
-        f"Method: {horizon.METHOD}, two-sided at {alpha:g}; a rise is listed when the adjusted "
-        f"p-value is below {alpha:g} and the rise is at least {minimum:g}%. Because many types "
-        "are tested at once, some rises would pass an unadjusted test by chance alone; the "
-        "adjustment guards against that at the cost of missing smaller rises. The test allows "
-        "for counts that vary more from month to month than chance would (over-dispersion) "
-        "and, when the two periods are the same months of the year, for the seasons. A rise "
-        "says nothing about its cause: a change in recording or reporting can produce one.",
-        cls="method-note"))
+        body.append(
+            html.p(
+                "Not compared: "
+                + "; ".join(f"{r['what']} ({r['not_comparable']})" for _, r in apart.iterrows())
+                + ". A change in how a type is recorded moves its figures whatever happened to "
+                "crime; see the data section."
+            )
+        )
+    body.append(
+        html.p(
+            f"Method: {horizon.METHOD}, two-sided at {alpha:g}; a rise is listed when the adjusted "
+            f"p-value is below {alpha:g} and the rise is at least {minimum:g}%. Because many types "
+            "are tested at once, some rises would pass an unadjusted test by chance alone; the "
+            "adjustment guards against that at the cost of missing smaller rises. The test allows "
+            "for counts that vary more from month to month than chance would (over-dispersion) "
+            "and, when the two periods are the same months of the year, for the seasons. A rise "
+            "says nothing about its cause: a change in recording or reporting can produce one.",
+            cls="method-note",
+        )
+    )
     return html.section("".join(body))

@@ -38,12 +38,18 @@ def badge(kind: str, text: str, symbol: str = "") -> str:
 def figure(chart: Chart, caption: str, cls: str = "chart", legend: str = "") -> str:
     """A chart with its caption; `legend` is already-built HTML (e.g. icons with words)."""
     key = f'<span class="legend">{legend}</span> ' if legend else ""
-    return (f'<figure class="{esc(cls)}"><img src="{chart.data_uri}" alt="{esc(chart.alt)}">'
-            f"<figcaption>{key}{esc(caption)}</figcaption></figure>")
+    return (
+        f'<figure class="{esc(cls)}"><img src="{chart.data_uri}" alt="{esc(chart.alt)}">'
+        f"<figcaption>{key}{esc(caption)}</figcaption></figure>"
+    )
 
 
-def _row(row: Sequence[object], raw_columns: Sequence[int], numeric: Sequence[int],
-         row_header: bool = True) -> str:
+def _row(
+    row: Sequence[object],
+    raw_columns: Sequence[int],
+    numeric: Sequence[int],
+    row_header: bool = True,
+) -> str:
     cells = []
     for i, v in enumerate(row):
         content = str(v) if i in raw_columns else esc(v)
@@ -54,20 +60,30 @@ def _row(row: Sequence[object], raw_columns: Sequence[int], numeric: Sequence[in
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def _table(headers: Sequence[str], bodies: str, caption: str, numeric: Sequence[int],
-           cls: str) -> str:
-    head = "".join(f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>'
-                   for i, t in enumerate(headers))
+def _table(
+    headers: Sequence[str], bodies: str, caption: str, numeric: Sequence[int], cls: str
+) -> str:
+    head = "".join(
+        f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>' for i, t in enumerate(headers)
+    )
     c = f' class="{esc(cls)}"' if cls else ""
     # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
-    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-            f"<table{c}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"{bodies}</table></div>")
+    return (
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+        f"<table{c}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"{bodies}</table></div>"
+    )
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str,
-          raw_columns: Sequence[int] = (), numeric: Sequence[int] = (),
-          row_header: bool = True, cls: str = "") -> str:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    caption: str,
+    raw_columns: Sequence[int] = (),
+    numeric: Sequence[int] = (),
+    row_header: bool = True,
+    cls: str = "",
+) -> str:
     """A data table with a caption, column headers and (by default) row headers.
 
     Cells are escaped unless their column index is in `raw_columns` (already-built HTML).
@@ -78,14 +94,21 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str
     return _table(headers, f"<tbody>{''.join(body)}</tbody>", caption, numeric, cls)
 
 
-def grouped_table(headers: Sequence[str], groups: Iterable[tuple[str, list[Sequence[object]]]],
-                  caption: str, raw_columns: Sequence[int] = (),
-                  numeric: Sequence[int] = (), cls: str = "") -> str:
+def grouped_table(
+    headers: Sequence[str],
+    groups: Iterable[tuple[str, list[Sequence[object]]]],
+    caption: str,
+    raw_columns: Sequence[int] = (),
+    numeric: Sequence[int] = (),
+    cls: str = "",
+) -> str:
     """A data table whose rows come in labelled groups (one `tbody` each)."""
     bodies = []
     for label, rows in groups:
-        trs = [f'<tr class="group"><th scope="rowgroup" colspan="{len(headers)}">'
-               f"{esc(label)}</th></tr>"]
+        trs = [
+            f'<tr class="group"><th scope="rowgroup" colspan="{len(headers)}">'
+            f"{esc(label)}</th></tr>"
+        ]
         trs += [_row(row, raw_columns, numeric) for row in rows]
         bodies.append("<tbody>" + "".join(trs) + "</tbody>")
     return _table(headers, "".join(bodies), caption, numeric, cls)

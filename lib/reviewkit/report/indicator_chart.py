@@ -38,49 +38,79 @@ from reviewkit.store.layout import CycleLayout
 PERIOD_AXIS = {"month": "Month", "quarter": "Quarter", "financial_year": "Financial year"}
 
 
-def recording_markers(recording: dict[str, Change], ind: Indicator,
-                      street_dataset: str | None) -> list[tuple[str, str]]:
+def recording_markers(
+    recording: dict[str, Change], ind: Indicator, street_dataset: str | None
+) -> list[tuple[str, str]]:
     """(month, label) of the possible recording changes in the crime types an indicator over
     the police.uk street data counts (those the analyst judged real are not marked)."""
     if street_dataset is None or ind.dataset != street_dataset:
         return []
     types = ind.filter.crime_type_set()
-    return [(c.month, f"Possible recording change in {c.crime_type}")
-            for c in recording.values()
-            if c.decision != "real" and (types is None or c.crime_type in types)]
+    return [
+        (c.month, f"Possible recording change in {c.crime_type}")
+        for c in recording.values()
+        if c.decision != "real" and (types is None or c.crime_type in types)
+    ]
 
 
-def chart_context(params: CycleParams, ind: Indicator, r: pd.Series, s: pd.DataFrame,
-                  recording: dict[str, Change], street_dataset: str | None,
-                  extra_markers: Sequence[tuple[str, str]] = ()) -> ChartContext:
+def chart_context(
+    params: CycleParams,
+    ind: Indicator,
+    r: pd.Series,
+    s: pd.DataFrame,
+    recording: dict[str, Change],
+    street_dataset: str | None,
+    extra_markers: Sequence[tuple[str, str]] = (),
+) -> ChartContext:
     """The periods, target trajectory and markers around an indicator's XmR chart, from its
     scorecard row `r` and series `s`."""
     base = ind.baseline.range if ind.baseline else params.baseline
     trajectory = None
     words = ""
     target_by = r["target_by"]
-    if (isinstance(target_by, str) and target_by and not pd.isna(r["target_value"])
-            and not pd.isna(r["baseline_value"])):
+    if (
+        isinstance(target_by, str)
+        and target_by
+        and not pd.isna(r["target_value"])
+        and not pd.isna(r["baseline_value"])
+    ):
         trajectory = trajectory_by_period(
-            float(r["baseline_value"]), float(r["target_value"]), str(base.end), target_by,
-            list(s["period_start"].astype(str)), r["period"], r["measure"])
+            float(r["baseline_value"]),
+            float(r["target_value"]),
+            str(base.end),
+            target_by,
+            list(s["period_start"].astype(str)),
+            r["period"],
+            r["measure"],
+        )
         words = f"{fmt_value(r['target_value'], r['measure'])} by {target_by}"
     return ChartContext(
         baseline=(str(base.start), str(base.end)),
         review=(str(params.review.start), str(params.review.end)),
-        trajectory=trajectory, target_words=words,
+        trajectory=trajectory,
+        target_words=words,
         rebase=list(params.analysis.spc.rebase),
         markers=recording_markers(recording, ind, street_dataset) + list(extra_markers),
         y_label=y_label(r["measure"], r["period"]),
-        x_label=PERIOD_AXIS.get(r["period"], "Period"))
+        x_label=PERIOD_AXIS.get(r["period"], "Period"),
+    )
 
 
-def indicator_chart_figure(params: CycleParams, ind: Indicator, r: pd.Series, s: pd.DataFrame,
-                           recording: dict[str, Change], street_dataset: str | None,
-                           extra_markers: Sequence[tuple[str, str]] = ()) -> ChartFigure:
+def indicator_chart_figure(
+    params: CycleParams,
+    ind: Indicator,
+    r: pd.Series,
+    s: pd.DataFrame,
+    recording: dict[str, Change],
+    street_dataset: str | None,
+    extra_markers: Sequence[tuple[str, str]] = (),
+) -> ChartFigure:
     """The chart itself (its `described` sentences belong in the text alternative)."""
-    return xmr_figure(r["name"], s, context=chart_context(params, ind, r, s, recording,
-                                                           street_dataset, extra_markers))
+    return xmr_figure(
+        r["name"],
+        s,
+        context=chart_context(params, ind, r, s, recording, street_dataset, extra_markers),
+    )
 
 
 def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
@@ -99,26 +129,42 @@ def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
     review_start = str(result.params.review.start)
     for _, row in result.scorecard.iterrows():
         series = result.series.get(row["id"])
-        written += trend_chart(row["name"], series if series is not None else pd.DataFrame(),
-                               row["measure"], review_start
-                               ).save(layout.report_chart(f"{row['id']}-trend"))
+        written += trend_chart(
+            row["name"],
+            series if series is not None else pd.DataFrame(),
+            row["measure"],
+            review_start,
+        ).save(layout.report_chart(f"{row['id']}-trend"))
         if series is None or len(series) < 2 or "point_type" not in series:
             continue
-        fig = indicator_chart_figure(result.params, result.strategy.indicator(row["id"]), row,
-                                     series, result.recording or {}, result.street_dataset)
+        fig = indicator_chart_figure(
+            result.params,
+            result.strategy.indicator(row["id"]),
+            row,
+            series,
+            result.recording or {},
+            result.street_dataset,
+        )
         box = tight_bbox(fig)
         written += save_figure(fig, layout.chart(row["id"], "png"), bbox=box)
-        words = " ".join([xmr_alt(row["name"], series, row["measure"], row["variation"],
-                                  row["assurance"] or None), *fig.described])
+        words = " ".join(
+            [
+                xmr_alt(
+                    row["name"], series, row["measure"], row["variation"], row["assurance"] or None
+                ),
+                *fig.described,
+            ]
+        )
         alt = layout.chart(row["id"], "txt")
         alt.write_text(words + "\n", encoding="utf-8")
         written.append(alt)
         written += Chart(png_bytes(fig, bbox=box), words).save(
-            layout.report_chart(f"{row['id']}-xmr"))
+            layout.report_chart(f"{row['id']}-xmr")
+        )
     if result.benchmarking is not None and len(result.benchmarking):
         measures = dict(zip(result.scorecard["id"], result.scorecard["measure"], strict=True))
         for ind_id, peers in result.benchmarking.groupby("indicator", sort=False):
-            written += funnel_chart(peers, result.params.partnership,
-                                    funnel_label(measures.get(str(ind_id)))
-                                    ).save(layout.report_chart(f"{ind_id}-funnel"))
+            written += funnel_chart(
+                peers, result.params.partnership, funnel_label(measures.get(str(ind_id)))
+            ).save(layout.report_chart(f"{ind_id}-funnel"))
     return written

@@ -43,7 +43,7 @@ def classes(counts: np.ndarray, threshold: int) -> list[int]:
             edges.append(int(max(threshold + 1, round(v / step) * step)))
         edges.append(int(big.max()) + 1)
     edges = sorted(set(edges))
-    return edges[:len(COLOURS) + 1]
+    return edges[: len(COLOURS) + 1]
 
 
 def class_labels(edges: list[int], threshold: int, community: bool) -> list[str]:
@@ -60,15 +60,24 @@ def class_labels(edges: list[int], threshold: int, community: bool) -> list[str]
 
 def _legend(ax: Axes, edges: list[int], threshold: int, community: bool, what: str) -> None:
     labels = class_labels(edges, threshold, community)
-    handles = [Patch(facecolor=COLOURS[i], edgecolor="#425563", label=lab)
-               for i, lab in enumerate(labels)]
-    ax.legend(handles=handles, title=what, fontsize=7, title_fontsize=7, frameon=False,
-              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    handles = [
+        Patch(facecolor=COLOURS[i], edgecolor="#425563", label=lab) for i, lab in enumerate(labels)
+    ]
+    ax.legend(
+        handles=handles,
+        title=what,
+        fontsize=7,
+        title_fontsize=7,
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
 
 
 @plain_text
-def density_map(cells: pd.DataFrame, title: str, what: str, period: str, threshold: int,
-                community: bool = False) -> Chart:
+def density_map(
+    cells: pd.DataFrame, title: str, what: str, period: str, threshold: int, community: bool = False
+) -> Chart:
     """A map of counts per grid cell (about 500 m): `cells` has cell_row, cell_col, n."""
     fig = new_figure(5.6, 4.2)
     ax = fig.subplots()
@@ -81,11 +90,17 @@ def density_map(cells: pd.DataFrame, title: str, what: str, period: str, thresho
     grid = np.full((h, w), np.nan)
     grid[cells["cell_row"].to_numpy() - r0, cells["cell_col"].to_numpy() - c0] = cells["n"]
     edges = classes(cells["n"].to_numpy(), threshold)
-    cmap = ListedColormap(COLOURS[:len(edges) - 1])
+    cmap = ListedColormap(COLOURS[: len(edges) - 1])
     norm = BoundaryNorm(edges, cmap.N)
     # cells are about square on the ground: equal aspect in cell units
-    ax.pcolormesh(np.arange(w + 1), np.arange(h + 1), np.ma.masked_invalid(grid), cmap=cmap,
-                  norm=norm, edgecolors="none")
+    ax.pcolormesh(
+        np.arange(w + 1),
+        np.arange(h + 1),
+        np.ma.masked_invalid(grid),
+        cmap=cmap,
+        norm=norm,
+        edgecolors="none",
+    )
     ax.set_aspect("equal")
     ax.set_facecolor("#f7f7f7")
     ax.set_xticks([])
@@ -100,11 +115,13 @@ def density_map(cells: pd.DataFrame, title: str, what: str, period: str, thresho
     fig.tight_layout()
     n = cells["n"].sort_values(ascending=False).to_numpy()
     half = int(np.searchsorted(np.cumsum(n), n.sum() / 2) + 1)
-    alt = (f"Map of {what} in {period}, counted in grid cells of about 500 metres (no "
-           f"individual locations). {len(cells):,} cells have at least one; half of all "
-           f"records fall in the busiest {half:,} cells ({half / len(cells):.0%} of them). "
-           "Darker cells have more: classes "
-           f"{', '.join(class_labels(edges, threshold, community))}.")
+    alt = (
+        f"Map of {what} in {period}, counted in grid cells of about 500 metres (no "
+        f"individual locations). {len(cells):,} cells have at least one; half of all "
+        f"records fall in the busiest {half:,} cells ({half / len(cells):.0%} of them). "
+        "Darker cells have more: classes "
+        f"{', '.join(class_labels(edges, threshold, community))}."
+    )
     return Chart(_png(fig), alt)
 
 
@@ -121,13 +138,16 @@ def load_boundaries(path: Path) -> dict[str, list[np.ndarray]]:
         raise ReviewError(f"{path}: not a readable GeoJSON file ({exc}).") from None
     feats = data.get("features") if isinstance(data, dict) else None
     if not isinstance(feats, list) or not feats:
-        raise ReviewError(f"{path}: no features; expected a GeoJSON FeatureCollection of LSOA "
-                          "boundaries.")
+        raise ReviewError(
+            f"{path}: no features; expected a GeoJSON FeatureCollection of LSOA boundaries."
+        )
     props = feats[0].get("properties") or {}
     key = next((k for k in CODE_KEYS if k in props), None)
     if key is None:
-        raise ReviewError(f"{path}: no LSOA code property (looked for {', '.join(CODE_KEYS)}; "
-                          f"found {', '.join(list(props)[:8]) or 'none'}).")
+        raise ReviewError(
+            f"{path}: no LSOA code property (looked for {', '.join(CODE_KEYS)}; "
+            f"found {', '.join(list(props)[:8]) or 'none'})."
+        )
     out: dict[str, list[np.ndarray]] = {}
     for f in feats:
         geom = f.get("geometry") or {}
@@ -143,13 +163,21 @@ def load_boundaries(path: Path) -> dict[str, list[np.ndarray]]:
 
 
 @plain_text
-def choropleth(counts: pd.Series, boundaries: dict[str, list[np.ndarray]], title: str,
-               what: str, period: str, threshold: int, community: bool = False) -> Chart:
+def choropleth(
+    counts: pd.Series,
+    boundaries: dict[str, list[np.ndarray]],
+    title: str,
+    what: str,
+    period: str,
+    threshold: int,
+    community: bool = False,
+) -> Chart:
     """A map of counts per LSOA (`counts` indexed by LSOA code), in classes."""
     codes = [c for c in counts.index if c in boundaries]
     if not codes:
-        return Chart(b"", f"No LSOA map of {what}: none of the area's LSOAs is in the "
-                          "boundaries file.")
+        return Chart(
+            b"", f"No LSOA map of {what}: none of the area's LSOAs is in the boundaries file."
+        )
     fig = new_figure(5.6, 4.2)
     ax = fig.subplots()
     vals = counts.loc[codes].to_numpy(float)
@@ -160,20 +188,25 @@ def choropleth(counts: pd.Series, boundaries: dict[str, list[np.ndarray]], title
         for ring in boundaries[code]:
             polys.append(ring)
             colours.append("#ffffff" if k < 0 else COLOURS[min(k, len(COLOURS) - 1)])
-    ax.add_collection(PolyCollection(polys, facecolors=colours, edgecolors="#8a939b",
-                                     linewidths=0.3))
+    ax.add_collection(
+        PolyCollection(polys, facecolors=colours, edgecolors="#8a939b", linewidths=0.3)
+    )
     ax.autoscale()
-    ax.set_aspect(1 / math.cos(math.radians(float(np.mean([p[:, 1].mean() for p in polys]))))
-                  if abs(polys[0][0, 1]) <= 90 else "equal")
+    ax.set_aspect(
+        1 / math.cos(math.radians(float(np.mean([p[:, 1].mean() for p in polys]))))
+        if abs(polys[0][0, 1]) <= 90
+        else "equal"
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title, fontsize=9, loc="left")
     _legend(ax, edges, threshold, community, f"{what} per LSOA")
     fig.tight_layout()
     missing = len(counts) - len(codes)
-    alt = (f"Map of {what} in {period} by LSOA ({len(codes)} LSOAs"
-           + (f"; {missing} not in the boundaries file" if missing else "")
-           + f"). Darker areas have more: classes "
-           f"{', '.join(class_labels(edges, threshold, community))}.")
+    alt = (
+        f"Map of {what} in {period} by LSOA ({len(codes)} LSOAs"
+        + (f"; {missing} not in the boundaries file" if missing else "")
+        + f"). Darker areas have more: classes "
+        f"{', '.join(class_labels(edges, threshold, community))}."
+    )
     return Chart(_png(fig), alt)
-

@@ -49,11 +49,14 @@ def method_annex(ctx: ReportContext) -> str:
             "approximate and anonymised; records with no location cannot be placed in an area "
             "and are counted as unassigned (force-wide, not this partnership's). Crime type "
             "names changed over the years and are mapped to today's names (see the method "
-            "guide).")
+            "guide)."
+        )
     if any(not police for _name, _provider, police in used):
-        items.append("Partner data are counted as supplied by each agency; rows that could not "
-                     "be used are quarantined with a reason and listed in the data quality "
-                     "report.")
+        items.append(
+            "Partner data are counted as supplied by each agency; rows that could not "
+            "be used are quarantined with a reason and listed in the data quality "
+            "report."
+        )
     items.append(sources_sentence(used))
     items.append(OGL)
     return html.section(html.h(2, "Method and caveats", "method") + html.ul(items)) + glossary()
@@ -61,27 +64,56 @@ def method_annex(ctx: ReportContext) -> str:
 
 GLOSSARY = [
     ("Baseline", "the period the strategy measures change against."),
-    ("Rate ratio and 95% interval", "the review period's rate divided by the baseline's; the "
-     "interval is the range of ratios the data are consistent with."),
-    ("Beyond chance", "a change larger than the usual month-to-month ups and downs would "
-     "explain (significant at the stated level); it does not say what caused it."),
-    ("Cannot tell yet", "the change is not beyond chance, but the interval still allows a "
-     "meaningful rise or fall; more data are needed."),
-    ("Over-dispersion", "counts that vary more than pure chance would give, as clustered "
-     "crime does; tests and funnel limits allow for it."),
-    ("Common cause variation", "the normal ups and downs of a stable process; no point "
-     "stands out on the SPC chart."),
-    ("Special cause variation", "a point or pattern on the SPC chart unlikely under the "
-     "normal ups and downs: outside the process limits, a run of points on one side of the "
-     "mean, a trend, or two of three points near a limit."),
-    ("Process limits", "the lines on an SPC chart, mean ± 2.66 × the average moving range, "
-     "within which nearly all points of a stable process fall."),
-    ("Funnel plot and limits", "each similar partnership's rate against its population; "
-     "the limits show how far from the group rate an area of that size can be by chance."),
-    ("Trajectory", "a straight line from the baseline to the target; on track means at or "
-     "better than the line at the end of the review period."),
-    ("Percentage points", "the difference between two percentages (9.0% to 8.7% is 0.3 "
-     "points), not a percentage change."),
+    (
+        "Rate ratio and 95% interval",
+        "the review period's rate divided by the baseline's; the "
+        "interval is the range of ratios the data are consistent with.",
+    ),
+    (
+        "Beyond chance",
+        "a change larger than the usual month-to-month ups and downs would "
+        "explain (significant at the stated level); it does not say what caused it.",
+    ),
+    (
+        "Cannot tell yet",
+        "the change is not beyond chance, but the interval still allows a "
+        "meaningful rise or fall; more data are needed.",
+    ),
+    (
+        "Over-dispersion",
+        "counts that vary more than pure chance would give, as clustered "
+        "crime does; tests and funnel limits allow for it.",
+    ),
+    (
+        "Common cause variation",
+        "the normal ups and downs of a stable process; no point stands out on the SPC chart.",
+    ),
+    (
+        "Special cause variation",
+        "a point or pattern on the SPC chart unlikely under the "
+        "normal ups and downs: outside the process limits, a run of points on one side of the "
+        "mean, a trend, or two of three points near a limit.",
+    ),
+    (
+        "Process limits",
+        "the lines on an SPC chart, mean ± 2.66 × the average moving range, "
+        "within which nearly all points of a stable process fall.",
+    ),
+    (
+        "Funnel plot and limits",
+        "each similar partnership's rate against its population; "
+        "the limits show how far from the group rate an area of that size can be by chance.",
+    ),
+    (
+        "Trajectory",
+        "a straight line from the baseline to the target; on track means at or "
+        "better than the line at the end of the review period.",
+    ),
+    (
+        "Percentage points",
+        "the difference between two percentages (9.0% to 8.7% is 0.3 "
+        "points), not a percentage change.",
+    ),
 ]
 
 

@@ -24,15 +24,30 @@ from reviewkit.methods.spc import VARIATION_TEXT
 from reviewkit.report.html import esc
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
-FIELDS = {"review_value", "baseline_value", "change", "change_pct", "p_value", "target_value",
-          "target_status", "direction", "variation", "latest_value", "latest_period",
-          "review_count", "baseline_count", "rolling_change_pct"}
+FIELDS = {
+    "review_value",
+    "baseline_value",
+    "change",
+    "change_pct",
+    "p_value",
+    "target_value",
+    "target_status",
+    "direction",
+    "variation",
+    "latest_value",
+    "latest_period",
+    "review_count",
+    "baseline_count",
+    "rolling_change_pct",
+}
 
 
 def num(row: pd.Series | dict, field: str, text: str) -> str:
     """A number in running text, tagged with where it came from."""
-    return (f'<span class="n" data-indicator="{esc(row["id"])}" data-field="{esc(field)}">'
-            f"{esc(text)}</span>")
+    return (
+        f'<span class="n" data-indicator="{esc(row["id"])}" data-field="{esc(field)}">'
+        f"{esc(text)}</span>"
+    )
 
 
 def field_text(row: pd.Series | dict, field: str) -> str:
@@ -55,8 +70,11 @@ def field_text(row: pd.Series | dict, field: str) -> str:
 
 def _p_phrase(row: pd.Series | dict) -> str:
     text = field_text(row, "p_value")
-    return f"p {num(row, 'p_value', text)}" if text.startswith("<") else (
-        f"p = {num(row, 'p_value', text)}")
+    return (
+        f"p {num(row, 'p_value', text)}"
+        if text.startswith("<")
+        else (f"p = {num(row, 'p_value', text)}")
+    )
 
 
 def _interval(row: pd.Series | dict) -> str:
@@ -64,8 +82,9 @@ def _interval(row: pd.Series | dict) -> str:
     if row["measure"] == "proportion" or is_missing(row.get("ratio_low")):
         return ""
     kind = "count" if row["measure"] == "count" else "rate"
-    return "95% interval: " + esc(interval_words(float(row["ratio_low"]),
-                                                 float(row["ratio_high"]), kind))
+    return "95% interval: " + esc(
+        interval_words(float(row["ratio_low"]), float(row["ratio_high"]), kind)
+    )
 
 
 def _realness(row: pd.Series | dict) -> str:
@@ -74,8 +93,10 @@ def _realness(row: pd.Series | dict) -> str:
     d = row["direction"]
     if d in ("improved", "worsened"):
         word = "better" if d == "improved" else "worse"
-        return (f"{word} by more than the month-to-month variation would explain ({detail}); "
-                "this does not say what caused it")
+        return (
+            f"{word} by more than the month-to-month variation would explain ({detail}); "
+            "this does not say what caused it"
+        )
     if d == "cannot tell":
         return f"the figures cannot tell yet whether it rose or fell ({detail})"
     return f"about the same: the interval rules out a meaningful rise or fall ({detail})"
@@ -95,15 +116,19 @@ def indicator_sentence(row: pd.Series | dict, review_desc: str, baseline_desc: s
         return f"{name}: {esc(row['reason'])}."
     unit = esc(unit_suffix(row["measure"]))
     if row["direction"] == "not comparable":
-        return (f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
-                f"{esc(review_desc)}, against "
-                f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))} in "
-                f"{esc(baseline_desc)}: not comparable: {esc(row['not_comparable'])} (see the "
-                "data quality section; the analyst can record a decision in the params).")
-    return (f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
+        return (
+            f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
             f"{esc(review_desc)}, against "
-            f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))}"
-            f" in {esc(baseline_desc)}: a change of {change_text(row)}, {_realness(row)}.")
+            f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))} in "
+            f"{esc(baseline_desc)}: not comparable: {esc(row['not_comparable'])} (see the "
+            "data quality section; the analyst can record a decision in the params)."
+        )
+    return (
+        f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
+        f"{esc(review_desc)}, against "
+        f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))}"
+        f" in {esc(baseline_desc)}: a change of {change_text(row)}, {_realness(row)}."
+    )
 
 
 def multiple_testing_note(scorecard: pd.DataFrame, alpha: float) -> str:
@@ -112,18 +137,29 @@ def multiple_testing_note(scorecard: pd.DataFrame, alpha: float) -> str:
     if n == 0:
         return ""
     expected = n * alpha
-    charts = int((scorecard["variation"].fillna("") != "").sum()) if "variation" in (
-        scorecard) else 0
-    spc = (f" Each of the {charts} SPC chart(s) applies four rules to every point, so an "
-           "occasional special-cause flag can also be a false alarm." if charts else "")
-    return (f"This report tests {n} indicator(s) at the {alpha:g} level. Even if nothing had "
-            f"changed, about {expected:.1f} of them could come out significant by chance "
-            "alone, so read a single borderline result with caution and look for the same "
-            f"pattern in the chart and in other indicators.{spc}")
+    charts = (
+        int((scorecard["variation"].fillna("") != "").sum()) if "variation" in (scorecard) else 0
+    )
+    spc = (
+        f" Each of the {charts} SPC chart(s) applies four rules to every point, so an "
+        "occasional special-cause flag can also be a false alarm."
+        if charts
+        else ""
+    )
+    return (
+        f"This report tests {n} indicator(s) at the {alpha:g} level. Even if nothing had "
+        f"changed, about {expected:.1f} of them could come out significant by chance "
+        "alone, so read a single borderline result with caution and look for the same "
+        f"pattern in the chart and in other indicators.{spc}"
+    )
 
 
-def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,
-                      completeness: pd.DataFrame, alpha: float = 0.05) -> list[str]:
+def executive_summary(
+    scorecard: pd.DataFrame,
+    initiatives: pd.DataFrame,
+    completeness: pd.DataFrame,
+    alpha: float = 0.05,
+) -> list[str]:
     """Bullet points (HTML) drafted from the numbers."""
     out = []
     sc = scorecard
@@ -138,62 +174,92 @@ def executive_summary(scorecard: pd.DataFrame, initiatives: pd.DataFrame,
         return "; ".join(f"{esc(r['name'])} ({change_text(r)})" for _, r in rows.iterrows())
 
     if len(imp):
-        out.append("<strong>Improved</strong> by more than month-to-month variation would "
-                   f"explain: {listed(imp)}.")
+        out.append(
+            "<strong>Improved</strong> by more than month-to-month variation would "
+            f"explain: {listed(imp)}."
+        )
     if len(wor):
-        out.append("<strong>Got worse</strong> by more than month-to-month variation would "
-                   f"explain: {listed(wor)}.")
+        out.append(
+            "<strong>Got worse</strong> by more than month-to-month variation would "
+            f"explain: {listed(wor)}."
+        )
     if len(same):
-        out.append(f"<strong>About the same</strong> in {len(same)} indicator(s): "
-                   f"{listed(same)}.")
+        out.append(f"<strong>About the same</strong> in {len(same)} indicator(s): {listed(same)}.")
     if len(unclear):
-        out.append(f"<strong>Cannot tell yet</strong> in {len(unclear)} indicator(s): the "
-                   f"figures allow a meaningful rise or fall: {listed(unclear)}.")
+        out.append(
+            f"<strong>Cannot tell yet</strong> in {len(unclear)} indicator(s): the "
+            f"figures allow a meaningful rise or fall: {listed(unclear)}."
+        )
     if len(apart):
-        out.append("<strong>Not comparable</strong> with the baseline: " + "; ".join(
-            f"{esc(r['name'])} ({esc(r['not_comparable'])})" for _, r in apart.iterrows())
-            + ".")
+        out.append(
+            "<strong>Not comparable</strong> with the baseline: "
+            + "; ".join(
+                f"{esc(r['name'])} ({esc(r['not_comparable'])})" for _, r in apart.iterrows()
+            )
+            + "."
+        )
     if len(imp) or len(wor):
-        out.append("These are comparisons of two periods, not evaluations: they do not show "
-                   "that any initiative caused a change.")
+        out.append(
+            "These are comparisons of two periods, not evaluations: they do not show "
+            "that any initiative caused a change."
+        )
     counts = sc["target_status"].value_counts()
     target_by = sc["target_by"].fillna("") if "target_by" in sc else pd.Series("", sc.index)
     with_target = sc[sc["target_value"].notna() | (target_by != "")]
     if len(with_target):
         off = with_target[with_target["target_status"] == "off track"]
-        part = (f"<strong>Targets</strong>: {counts.get('met', 0)} met, "
-                f"{counts.get('on track', 0)} on track, {counts.get('off track', 0)} off track"
-                f", {int((with_target['target_status'] == 'not assessable').sum())} cannot be "
-                f"assessed, of {len(with_target)}.")
+        part = (
+            f"<strong>Targets</strong>: {counts.get('met', 0)} met, "
+            f"{counts.get('on track', 0)} on track, {counts.get('off track', 0)} off track"
+            f", {int((with_target['target_status'] == 'not assessable').sum())} cannot be "
+            f"assessed, of {len(with_target)}."
+        )
         if len(off):
             part += " Off track: " + "; ".join(esc(r["name"]) for _, r in off.iterrows()) + "."
-        soft = with_target[(with_target["target_status"] == "met")
-                           & ~with_target["direction"].isin(["improved"])]
+        soft = with_target[
+            (with_target["target_status"] == "met") & ~with_target["direction"].isin(["improved"])
+        ]
         if len(soft):
-            part += (" Met, but on a change within normal variation (it may not last): "
-                     + "; ".join(esc(r["name"]) for _, r in soft.iterrows()) + ".")
+            part += (
+                " Met, but on a change within normal variation (it may not last): "
+                + "; ".join(esc(r["name"]) for _, r in soft.iterrows())
+                + "."
+            )
         out.append(part)
     if len(na):
-        out.append("<strong>Cannot be assessed</strong>: " + "; ".join(
-            f"{esc(r['name'])} ({esc(r['reason'].removeprefix('not assessable: '))})"
-            for _, r in na.iterrows()) + ".")
+        out.append(
+            "<strong>Cannot be assessed</strong>: "
+            + "; ".join(
+                f"{esc(r['name'])} ({esc(r['reason'].removeprefix('not assessable: '))})"
+                for _, r in na.iterrows()
+            )
+            + "."
+        )
     if len(initiatives):
         good = initiatives["status"].isin(["on track", "complete"]).sum()
         flagged = initiatives[initiatives["reassess"].astype(bool)]
-        part = (f"<strong>Initiatives</strong>: {good} of {len(initiatives)} on track or "
-                "complete.")
+        part = f"<strong>Initiatives</strong>: {good} of {len(initiatives)} on track or complete."
         if len(flagged):
-            part += (f" {len(flagged)} recommended for re-assessment: "
-                     + "; ".join(esc(n) for n in flagged["name"]) + ".")
+            part += (
+                f" {len(flagged)} recommended for re-assessment: "
+                + "; ".join(esc(n) for n in flagged["name"])
+                + "."
+            )
         out.append(part)
     if len(completeness):
         complete = (completeness["status"] == "complete").sum()
         missing = completeness[completeness["status"] != "complete"]
-        part = (f"<strong>Data</strong>: {complete} of {len(completeness)} requested datasets "
-                "complete.")
+        part = (
+            f"<strong>Data</strong>: {complete} of {len(completeness)} requested datasets complete."
+        )
         if len(missing):
-            part += " " + "; ".join(f"{esc(r['description'])}: {esc(r['status'])}"
-                                    for _, r in missing.iterrows()) + "."
+            part += (
+                " "
+                + "; ".join(
+                    f"{esc(r['description'])}: {esc(r['status'])}" for _, r in missing.iterrows()
+                )
+                + "."
+            )
         out.append(part)
     caveat = multiple_testing_note(sc, alpha)
     if caveat:
@@ -230,11 +296,15 @@ def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
     def fill(m: re.Match[str]) -> str:
         ind, field = m.group(1), m.group(2)
         if ind not in rows:
-            raise ReviewError(f"{source}: placeholder {m.group(0)} names an unknown indicator "
-                              f"'{ind}' (known: {', '.join(rows)}).")
+            raise ReviewError(
+                f"{source}: placeholder {m.group(0)} names an unknown indicator "
+                f"'{ind}' (known: {', '.join(rows)})."
+            )
         if field not in FIELDS:
-            raise ReviewError(f"{source}: placeholder {m.group(0)} names an unknown field "
-                              f"'{field}' (known: {', '.join(sorted(FIELDS))}).")
+            raise ReviewError(
+                f"{source}: placeholder {m.group(0)} names an unknown field "
+                f"'{field}' (known: {', '.join(sorted(FIELDS))})."
+            )
         return num(rows[ind], field, field_text(rows[ind], field))
 
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
@@ -244,7 +314,7 @@ def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
         # the text holds (any character at all) can turn into markup.
         pieces, at = [], 0
         for m in PLACEHOLDER.finditer(block):
-            pieces += [esc(block[at:m.start()]), fill(m)]
+            pieces += [esc(block[at : m.start()]), fill(m)]
             at = m.end()
         safe = "".join([*pieces, esc(block[at:])])
         safe = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", safe)

@@ -13,11 +13,22 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
-            "microsoft-edge")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+BROWSERS = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "microsoft-edge",
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def find_chromium() -> str | None:
@@ -68,8 +79,13 @@ def write_pdfs(pairs: Sequence[tuple[Path, Path]]) -> list[Path]:
                     page.set_content(html.read_text(encoding="utf-8"), wait_until="load")
                     page.emulate_media(media="print")
                     tmp = pdf.with_suffix(".pdf.part")
-                    page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True,
-                             tagged=True, outline=True)
+                    page.pdf(
+                        path=str(tmp),
+                        prefer_css_page_size=True,
+                        print_background=True,
+                        tagged=True,
+                        outline=True,
+                    )
                     os.replace(tmp, pdf)
                     page.close()
                     written.append(pdf)

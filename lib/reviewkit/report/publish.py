@@ -27,11 +27,17 @@ from reviewkit.store.spreadsheet import text_cells_as_text, write_csv, xlsx_text
 from reviewkit.store.tables import CycleStore, read_parquet
 
 # (table, sheet title) in the order partners read them.
-SHEETS = (("scorecard", "Scorecard"), ("initiative_status", "Initiatives"),
-          ("indicator_series", "Indicator series"), ("benchmarking", "Benchmarking"),
-          ("completeness", "Data completeness"), ("reconciliation", "Rows accounted for"),
-          ("recording_changes", "Recording changes"),
-          ("difficulties_log", "Difficulties log"), ("quarantine", "Quarantined rows"))
+SHEETS = (
+    ("scorecard", "Scorecard"),
+    ("initiative_status", "Initiatives"),
+    ("indicator_series", "Indicator series"),
+    ("benchmarking", "Benchmarking"),
+    ("completeness", "Data completeness"),
+    ("reconciliation", "Rows accounted for"),
+    ("recording_changes", "Recording changes"),
+    ("difficulties_log", "Difficulties log"),
+    ("quarantine", "Quarantined rows"),
+)
 # Number formats beyond plain rounding: tiny p-values read "<0.0001", not 0.0000.
 SPECIAL_FORMATS = {("scorecard", "p_value"): '[<0.0001]"<0.0001";0.0000'}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -66,8 +72,14 @@ def data_dictionary(layout: CycleLayout) -> pd.DataFrame:
     for path in sorted(layout.quarantine_dir.glob("*.csv")):
         frames.append(_described("quarantine", pd.read_csv(path, nrows=50), layout, path))
     if layout.difficulties_log.is_file():
-        frames.append(_described("difficulties_log", pd.read_csv(
-            layout.difficulties_log, dtype=str, nrows=50), layout, layout.difficulties_log))
+        frames.append(
+            _described(
+                "difficulties_log",
+                pd.read_csv(layout.difficulties_log, dtype=str, nrows=50),
+                layout,
+                layout.difficulties_log,
+            )
+        )
     cols = ["file", "table", "column", "label", "type", "meaning", "source"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
@@ -132,8 +144,11 @@ def _write_sheet(ws, table: str, frame: pd.DataFrame) -> None:  # noqa: ANN001 -
                 cell.value = value
                 if formats[i]:
                     cell.number_format = formats[i]
-                shown = len(f"{value:,.{4 if places is None else places}f}") if isinstance(
-                    value, float) else len(f"{value:,}")
+                shown = (
+                    len(f"{value:,.{4 if places is None else places}f}")
+                    if isinstance(value, float)
+                    else len(f"{value:,}")
+                )
             else:
                 cell.value = xlsx_text(str(value))
                 cell.data_type = "s"
@@ -145,8 +160,9 @@ def _write_sheet(ws, table: str, frame: pd.DataFrame) -> None:  # noqa: ANN001 -
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{max(1, len(frame) + 1)}"
 
 
-def build_workbook(tables: dict[str, pd.DataFrame], dictionary_rows: pd.DataFrame,
-                   title: str) -> bytes:
+def build_workbook(
+    tables: dict[str, pd.DataFrame], dictionary_rows: pd.DataFrame, title: str
+) -> bytes:
     """The workbook as bytes: an About sheet, a sheet per table, then the data dictionary."""
     wb = Workbook()
     about = wb.active
@@ -162,8 +178,13 @@ def build_workbook(tables: dict[str, pd.DataFrame], dictionary_rows: pd.DataFram
     for name, frame in tables.items():
         about.append([titles[name], dictionary.DESCRIPTIONS.get(name, ""), len(frame)])
         _write_sheet(wb.create_sheet(titles[name]), name, frame)
-    about.append(["Data dictionary", "What every column of every table means and where it "
-                  "comes from.", len(dictionary_rows)])
+    about.append(
+        [
+            "Data dictionary",
+            "What every column of every table means and where it comes from.",
+            len(dictionary_rows),
+        ]
+    )
     for row in about.iter_rows(min_row=4):
         for cell in row[:2]:
             cell.data_type = "s"
@@ -188,11 +209,17 @@ def _stable_xlsx(data: bytes) -> bytes:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                              r"\g<1>2000-01-01T00:00:00Z\g<3>", body.decode("utf-8"))
+                text = re.sub(
+                    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    r"\g<1>2000-01-01T00:00:00Z\g<3>",
+                    body.decode("utf-8"),
+                )
                 body = text.encode("utf-8")
-            dst.writestr(zipfile.ZipInfo(info.filename, _FIXED_TIME), body,
-                         compress_type=zipfile.ZIP_DEFLATED)
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, _FIXED_TIME),
+                body,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 

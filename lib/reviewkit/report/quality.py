@@ -8,22 +8,58 @@ import pandas as pd
 from reviewkit.intake.difficulties import GAP_CATEGORIES
 from reviewkit.report import html
 
-OUTCOME_COLS = ["rows_read", "accepted", "quarantined", "out_of_area", "unassigned",
-                "after_review_period"]
-OUTCOME_HEADERS = ["Accepted", "Quarantined", "Out of area", "Unassigned (no location)",
-                   "After the review period"]
-UNASSIGNED_NOTE = ("Unassigned rows have no location, so they cannot be placed in any area: "
-                   "for police.uk data they are the whole force's, not this partnership's. Rows "
-                   "dated after the review period are counted here and used in no figure.")
+OUTCOME_COLS = [
+    "rows_read",
+    "accepted",
+    "quarantined",
+    "out_of_area",
+    "unassigned",
+    "after_review_period",
+]
+OUTCOME_HEADERS = [
+    "Accepted",
+    "Quarantined",
+    "Out of area",
+    "Unassigned (no location)",
+    "After the review period",
+]
+UNASSIGNED_NOTE = (
+    "Unassigned rows have no location, so they cannot be placed in any area: "
+    "for police.uk data they are the whole force's, not this partnership's. Rows "
+    "dated after the review period are counted here and used in no figure."
+)
 
 
 def completeness_table(completeness: pd.DataFrame) -> str:
-    rows = [[r["description"], r["provider"], r["gatherer"], r["analyst"], r["due"],
-             _received(r), r["timeliness"], r["status"],
-             r["missing_periods"] or "–"] for _, r in completeness.fillna("").iterrows()]
-    return html.table(["Dataset", "Provided by", "Gathered by", "Analysed by", "Due", "Received",
-                       "On time?", "Status", "Missing periods"], rows,
-                      "Data requested for this review and what arrived")
+    rows = [
+        [
+            r["description"],
+            r["provider"],
+            r["gatherer"],
+            r["analyst"],
+            r["due"],
+            _received(r),
+            r["timeliness"],
+            r["status"],
+            r["missing_periods"] or "–",
+        ]
+        for _, r in completeness.fillna("").iterrows()
+    ]
+    return html.table(
+        [
+            "Dataset",
+            "Provided by",
+            "Gathered by",
+            "Analysed by",
+            "Due",
+            "Received",
+            "On time?",
+            "Status",
+            "Missing periods",
+        ],
+        rows,
+        "Data requested for this review and what arrived",
+    )
 
 
 def _received(r: pd.Series) -> str:
@@ -40,18 +76,33 @@ def _received(r: pd.Series) -> str:
 def reconciliation_summary(reconciliation: pd.DataFrame) -> str:
     agg = reconciliation.groupby("dataset", as_index=False, sort=False)[OUTCOME_COLS].sum()
     rows = [[r["dataset"], *(f"{int(r[c]):,}" for c in OUTCOME_COLS)] for _, r in agg.iterrows()]
-    return html.table(["Dataset", "Rows read", *OUTCOME_HEADERS], rows,
-                      "Every row accounted for: read = accepted + quarantined + out of area + "
-                      "unassigned + after the review period", numeric=(1, 2, 3, 4, 5, 6)) + html.p(
-        UNASSIGNED_NOTE)
+    return html.table(
+        ["Dataset", "Rows read", *OUTCOME_HEADERS],
+        rows,
+        "Every row accounted for: read = accepted + quarantined + out of area + "
+        "unassigned + after the review period",
+        numeric=(1, 2, 3, 4, 5, 6),
+    ) + html.p(UNASSIGNED_NOTE)
 
 
 def reconciliation_by_file(reconciliation: pd.DataFrame) -> str:
-    rows = [[r["file"], r["dataset"], *(f"{int(r[c]):,}" for c in OUTCOME_COLS),
-             "Yes" if r["balanced"] else "NO", r["note"]]
-            for _, r in reconciliation.fillna("").iterrows()]
-    return html.table(["File", "Dataset", "Read", *OUTCOME_HEADERS, "Adds up?", "Note"], rows,
-                      "Rows by input file", numeric=(2, 3, 4, 5, 6, 7), cls="small")
+    rows = [
+        [
+            r["file"],
+            r["dataset"],
+            *(f"{int(r[c]):,}" for c in OUTCOME_COLS),
+            "Yes" if r["balanced"] else "NO",
+            r["note"],
+        ]
+        for _, r in reconciliation.fillna("").iterrows()
+    ]
+    return html.table(
+        ["File", "Dataset", "Read", *OUTCOME_HEADERS, "Adds up?", "Note"],
+        rows,
+        "Rows by input file",
+        numeric=(2, 3, 4, 5, 6, 7),
+        cls="small",
+    )
 
 
 def quarantine_summary(quarantine: dict[str, pd.DataFrame]) -> str:
@@ -64,37 +115,71 @@ def quarantine_summary(quarantine: dict[str, pd.DataFrame]) -> str:
             rows.append([name, reason, f"{n:,}"])
     if not rows:
         return html.p("No rows were quarantined.")
-    return html.table(["Dataset", "Reason", "Rows"], rows,
-                      "Quarantined rows by reason (details in quarantine/<dataset>.csv)",
-                      numeric=(2,))
+    return html.table(
+        ["Dataset", "Reason", "Rows"],
+        rows,
+        "Quarantined rows by reason (details in quarantine/<dataset>.csv)",
+        numeric=(2,),
+    )
 
 
 def arrivals_table(per_period: pd.DataFrame, caption: str) -> str:
     """Accepted rows per dataset and period (a wide table, periods as rows)."""
     if per_period.empty:
         return html.p("No data arrived.")
-    wide = per_period.pivot_table(index="period", columns="dataset", values="rows",
-                                  aggfunc="sum").fillna(0).astype(int).sort_index()
+    wide = (
+        per_period.pivot_table(index="period", columns="dataset", values="rows", aggfunc="sum")
+        .fillna(0)
+        .astype(int)
+        .sort_index()
+    )
     rows = [[idx, *(f"{v:,}" for v in r)] for idx, r in wide.iterrows()]
-    return html.table(["Period", *wide.columns], rows, caption,
-                      numeric=tuple(range(1, len(wide.columns) + 1)), cls="small")
+    return html.table(
+        ["Period", *wide.columns],
+        rows,
+        caption,
+        numeric=tuple(range(1, len(wide.columns) + 1)),
+        cls="small",
+    )
 
 
 def difficulties_tables(log: pd.DataFrame, cycle: str, level: int = 3) -> str:
-    groups = [("New this review", log[log["raised_cycle"] == cycle]),
-              ("Resolved this review", log[log["resolved_cycle"] == cycle]),
-              ("Still open", log[(log["status"] == "open") & (log["raised_cycle"] != cycle)])]
+    groups = [
+        ("New this review", log[log["raised_cycle"] == cycle]),
+        ("Resolved this review", log[log["resolved_cycle"] == cycle]),
+        ("Still open", log[(log["status"] == "open") & (log["raised_cycle"] != cycle)]),
+    ]
     out = []
     for title, df in groups:
         out.append(html.h(level, f"Difficulties: {title.lower()}"))
-        rows = [[r["id"], r["agency"], r["dataset"], r["category"], r["description"],
-                 r["action"], r["owner"]] for _, r in df.iterrows()]
-        out.append(html.table(["Id", "Agency", "Dataset", "Category", "Difficulty", "Action",
-                               "Owner"], rows, f"Difficulties log: {title.lower()}"))
+        rows = [
+            [
+                r["id"],
+                r["agency"],
+                r["dataset"],
+                r["category"],
+                r["description"],
+                r["action"],
+                r["owner"],
+            ]
+            for _, r in df.iterrows()
+        ]
+        out.append(
+            html.table(
+                ["Id", "Agency", "Dataset", "Category", "Difficulty", "Action", "Owner"],
+                rows,
+                f"Difficulties log: {title.lower()}",
+            )
+        )
     gaps = log[(log["resolved_cycle"] == cycle) & log["category"].isin(GAP_CATEGORIES)]
     out.append(html.h(level, "Data gaps from earlier reviews now filled"))
-    out.append(html.ul(f"{r['dataset']}: {r['description']} (raised {r['raised_cycle']})"
-                       for _, r in gaps.iterrows()) or html.p("None this review."))
+    out.append(
+        html.ul(
+            f"{r['dataset']}: {r['description']} (raised {r['raised_cycle']})"
+            for _, r in gaps.iterrows()
+        )
+        or html.p("None this review.")
+    )
     return "".join(out)
 
 
@@ -106,11 +191,17 @@ def arrivals(datasets: dict, period_type_of: dict[str, str]) -> pd.DataFrame:
         if t is None or t.empty:
             continue
         if "n" in t.columns:
-            g = t.groupby("month", as_index=False)["n"].sum().rename(
-                columns={"month": "period", "n": "rows"})
+            g = (
+                t.groupby("month", as_index=False)["n"]
+                .sum()
+                .rename(columns={"month": "period", "n": "rows"})
+            )
         else:
-            g = t.groupby("period_start", as_index=False).size().rename(
-                columns={"period_start": "period", "size": "rows"})
+            g = (
+                t.groupby("period_start", as_index=False)
+                .size()
+                .rename(columns={"period_start": "period", "size": "rows"})
+            )
         frames.append(g.assign(dataset=name))
     if not frames:
         return pd.DataFrame(columns=["dataset", "period", "rows"])
@@ -118,13 +209,17 @@ def arrivals(datasets: dict, period_type_of: dict[str, str]) -> pd.DataFrame:
 
 
 def intake_title(partnership: str, cycle: str, review_desc: str) -> str:
-    return (f'<header class="title">{html.h(1, f"{partnership}: data quality report")}'
-            f'<p class="subtitle">Review cycle {html.esc(cycle)} · review period '
-            f"{html.esc(review_desc)}</p></header>")
+    return (
+        f'<header class="title">{html.h(1, f"{partnership}: data quality report")}'
+        f'<p class="subtitle">Review cycle {html.esc(cycle)} · review period '
+        f"{html.esc(review_desc)}</p></header>"
+    )
 
 
 def notes_section(notes: dict[str, list[str]], dropped: dict[str, list[str]]) -> str:
     items = [f"{ds}: {n}" for ds, ns in notes.items() for n in ns]
-    items += [f"{ds}: column(s) that look like personal data were not read: {', '.join(cols)}"
-              for ds, cols in dropped.items()]
+    items += [
+        f"{ds}: column(s) that look like personal data were not read: {', '.join(cols)}"
+        for ds, cols in dropped.items()
+    ]
     return html.ul(items) if items else html.p("Nothing else to note.")

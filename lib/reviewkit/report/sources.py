@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from reviewkit.report.context import ReportContext
 
-OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
-       "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
+OGL = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 "
+    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)."
+)
 
 
 def sources_used(ctx: ReportContext, community: bool) -> list[tuple[str, str, bool]]:
@@ -20,12 +22,18 @@ def sources_used(ctx: ReportContext, community: bool) -> list[tuple[str, str, bo
     if community and ctx.police is not None and not ctx.police.empty:
         used.add(ctx.street_dataset)
     register = load_register(ctx.params.path("data_requests"))
-    return [(r.description, r.provider, r.is_police) for r in register.data_requests
-            if r.dataset in used]
+    return [
+        (r.description, r.provider, r.is_police)
+        for r in register.data_requests
+        if r.dataset in used
+    ]
 
 
 def sources_sentence(used: list[tuple[str, str, bool]]) -> str:
     if not used:
         return "No dataset gave figures this review."
-    return "Figures in this report come from: " + "; ".join(
-        f"{description}, from {provider}" for description, provider, _p in used) + "."
+    return (
+        "Figures in this report come from: "
+        + "; ".join(f"{description}, from {provider}" for description, provider, _p in used)
+        + "."
+    )

@@ -38,8 +38,9 @@ def label(threshold: int) -> str:
     return f"fewer than {threshold}"
 
 
-def _secondary(values: pd.Series, hidden: pd.Series, threshold: int,
-               key: pd.Series | None = None) -> pd.Series:
+def _secondary(
+    values: pd.Series, hidden: pd.Series, threshold: int, key: pd.Series | None = None
+) -> pd.Series:
     """Extend `hidden` so that the hidden cells of an additive column cannot be recovered."""
     hidden = hidden.copy()
     order = (key if key is not None else values).abs()
@@ -80,8 +81,13 @@ def disclosed(hidden: set[Hashable], relations: list[Relation]) -> set[Hashable]
     return out
 
 
-def protect(values: dict[Hashable, float], hidden: set[Hashable], primary: set[Hashable],
-            relations: list[Relation], fixed: set[Hashable] = frozenset()) -> set[Hashable]:
+def protect(
+    values: dict[Hashable, float],
+    hidden: set[Hashable],
+    primary: set[Hashable],
+    relations: list[Relation],
+    fixed: set[Hashable] = frozenset(),
+) -> set[Hashable]:
     """Hide more cells until no `primary` value can be recovered. Each round hides the
     smallest shown non-fixed cell of a relation that gives a primary value away."""
     hidden = set(hidden)
@@ -89,15 +95,24 @@ def protect(values: dict[Hashable, float], hidden: set[Hashable], primary: set[H
         leaks = disclosed(hidden, relations) & primary
         if not leaks:
             return hidden
-        options = [k for total, plus, minus in relations if leaks & {total, *plus, *minus}
-                   for k in (total, *plus, *minus) if k not in hidden and k not in fixed]
+        options = [
+            k
+            for total, plus, minus in relations
+            if leaks & {total, *plus, *minus}
+            for k in (total, *plus, *minus)
+            if k not in hidden and k not in fixed
+        ]
         if not options:
             return hidden
         hidden.add(min(options, key=lambda k: (abs(float(values.get(k, 0))), repr(k))))
 
 
-def table_relations(table: pd.DataFrame, counts: list[str], total_row: object | None,
-                    differences: dict[str, tuple[str, str]]) -> list[Relation]:
+def table_relations(
+    table: pd.DataFrame,
+    counts: list[str],
+    total_row: object | None,
+    differences: dict[str, tuple[str, str]],
+) -> list[Relation]:
     """The additive relations of a table: column totals and differences, keyed (row, col)."""
     rels: list[Relation] = []
     body = [i for i in table.index if i != total_row]
@@ -110,10 +125,14 @@ def table_relations(table: pd.DataFrame, counts: list[str], total_row: object | 
     return rels
 
 
-def suppress_table(table: pd.DataFrame, counts: list[str], threshold: int = 5,
-                   total_row: object | None = None,
-                   differences: dict[str, tuple[str, str]] | None = None,
-                   rates: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def suppress_table(
+    table: pd.DataFrame,
+    counts: list[str],
+    threshold: int = 5,
+    total_row: object | None = None,
+    differences: dict[str, tuple[str, str]] | None = None,
+    rates: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(display table of strings, mask of hidden cells).
 
     Args:
@@ -142,21 +161,30 @@ def suppress_table(table: pd.DataFrame, counts: list[str], threshold: int = 5,
         for col in counts:  # a small total is hidden like any small count
             if is_small(float(table.at[total_row, col]), threshold):
                 hidden.at[total_row, col] = True
-    values = {(i, c): float(table.at[i, c]) for i in table.index
-              for c in [*counts, *differences]}
-    primary = {(i, c) for i in table.index for c in counts
-               if is_small(float(table.at[i, c]), threshold)}
-    keep = protect(values, {k for k in values if hidden.at[k[0], k[1]]}, primary,
-                   table_relations(table, counts, total_row, differences))
+    values = {(i, c): float(table.at[i, c]) for i in table.index for c in [*counts, *differences]}
+    primary = {
+        (i, c) for i in table.index for c in counts if is_small(float(table.at[i, c]), threshold)
+    }
+    keep = protect(
+        values,
+        {k for k in values if hidden.at[k[0], k[1]]},
+        primary,
+        table_relations(table, counts, total_row, differences),
+    )
     for i, c in keep:
         hidden.at[i, c] = True
     for col, base in rates.items():
         hidden[col] = hidden[base]
     shown = table.astype(object).copy()
     for col in table.columns:
-        shown[col] = [v if not hidden.at[i, col] else
-                      label(threshold) if col in counts and is_small(float(v), threshold)
-                      else SECONDARY for i, v in zip(table.index, table[col], strict=True)]
+        shown[col] = [
+            v
+            if not hidden.at[i, col]
+            else label(threshold)
+            if col in counts and is_small(float(v), threshold)
+            else SECONDARY
+            for i, v in zip(table.index, table[col], strict=True)
+        ]
     return shown, hidden
 
 

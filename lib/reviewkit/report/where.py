@@ -8,8 +8,14 @@ from reviewkit.report import html, maps
 from reviewkit.report.context import ReportContext
 
 
-def area_map(ctx: ReportContext, key: str, crime_types: list[str] | None, what: str,
-              title: str, community: bool) -> str:
+def area_map(
+    ctx: ReportContext,
+    key: str,
+    crime_types: list[str] | None,
+    what: str,
+    title: str,
+    community: bool,
+) -> str:
     """A map of the review period's records: LSOAs when boundaries are given, else grid
     cells. '' when there is nothing to draw."""
     review = ctx.params.review
@@ -20,22 +26,35 @@ def area_map(ctx: ReportContext, key: str, crime_types: list[str] | None, what: 
         if crime_types is not None:
             rows = rows[rows["crime_type"].isin(crime_types)]
         counts = rows[rows["lsoa_code"] != ""].groupby("lsoa_code")["n"].sum()
-        chart = ctx.chart(key, lambda: maps.choropleth(
-            counts, maps.load_boundaries(boundaries), title, what, review.describe(), t,
-            community))
+        chart = ctx.chart(
+            key,
+            lambda: maps.choropleth(
+                counts,
+                maps.load_boundaries(boundaries),
+                title,
+                what,
+                review.describe(),
+                t,
+                community,
+            ),
+        )
     elif ctx.grid is not None and len(ctx.grid):
         g = ctx.grid[ctx.grid["month"].between(str(review.start), str(review.end))]
         if crime_types is not None:
             g = g[g["crime_type"].isin(crime_types)]
         cells = g.groupby(["cell_row", "cell_col"], as_index=False)["n"].sum()
-        chart = ctx.chart(key, lambda: maps.density_map(cells, title, what, review.describe(),
-                                                        t, community))
+        chart = ctx.chart(
+            key, lambda: maps.density_map(cells, title, what, review.describe(), t, community)
+        )
     else:
         return ""
     if not chart.png:
         return html.p(chart.alt)
-    how = ("by LSOA" if boundaries is not None else
-           "in squares of about 500 metres, from police.uk's approximate locations")
+    how = (
+        "by LSOA"
+        if boundaries is not None
+        else "in squares of about 500 metres, from police.uk's approximate locations"
+    )
     return html.figure(chart, f"{title}: {review.describe()}, {how}.", cls="chart map")
 
 
@@ -46,13 +65,17 @@ def where_section(ctx: ReportContext) -> str:
         return ""
     alpha = ctx.params.analysis.significance_level
     base, review = ctx.params.baseline, ctx.params.review
-    body = [html.h(2, "Where crime happens", "where"),
-            html.p(f"For each police indicator: the five LSOAs (small areas of about 1,500 "
-                   f"residents) with the most records in {ctx.review_desc}, with their share of "
-                   f"the partnership's total, and the five where the number changed most since "
-                   f"the baseline ({ctx.baseline_desc}; scaled to the same length). Police.uk "
-                   "places each record at an approximate location, so counts near an LSOA's edge "
-                   "can fall in its neighbour.")]
+    body = [
+        html.h(2, "Where crime happens", "where"),
+        html.p(
+            f"For each police indicator: the five LSOAs (small areas of about 1,500 "
+            f"residents) with the most records in {ctx.review_desc}, with their share of "
+            f"the partnership's total, and the five where the number changed most since "
+            f"the baseline ({ctx.baseline_desc}; scaled to the same length). Police.uk "
+            "places each record at an approximate location, so counts near an LSOA's edge "
+            "can fall in its neighbour."
+        ),
+    ]
     for _, r in ctx.scorecard.iterrows():
         ind = ctx.strategy.indicator(r["id"])
         if ind.dataset != ctx.street_dataset or ind.measure == "proportion":
@@ -63,27 +86,60 @@ def where_section(ctx: ReportContext) -> str:
         conc = places.concentrated(table, ctx.lsoa_names)
         moved = places.changed(table, ctx.lsoa_names, base, review, alpha)
         body.append(html.h(3, ind.name))
-        body.append(html.table(
-            ["LSOA", "Name", "Records", "Share of the partnership", "Top LSOAs together"],
-            [[c["lsoa_code"], c["lsoa_name"] or "–", f"{c['review']:,}",
-              f"{c['share_pct']:.1f}%", f"{c['cumulative_share_pct']:.1f}%"]
-             for _, c in conc.iterrows()],
-            f"{ind.name}: where it is most concentrated, {ctx.review_desc}",
-            numeric=(2, 3, 4)))
-        body.append(html.table(
-            ["LSOA", "Name", "Baseline", "Review period", "Change", "Beyond chance?"],
-            [[c["lsoa_code"], c["lsoa_name"] or "–", f"{c['baseline']:,}",
-              f"{c['review']:,}", f"{c['change']:+,.0f}",
-              "Yes" if c["real_change"] else "No"] for _, c in moved.iterrows()],
-            f"{ind.name}: where it changed most since the baseline", numeric=(2, 3, 4)))
+        body.append(
+            html.table(
+                ["LSOA", "Name", "Records", "Share of the partnership", "Top LSOAs together"],
+                [
+                    [
+                        c["lsoa_code"],
+                        c["lsoa_name"] or "–",
+                        f"{c['review']:,}",
+                        f"{c['share_pct']:.1f}%",
+                        f"{c['cumulative_share_pct']:.1f}%",
+                    ]
+                    for _, c in conc.iterrows()
+                ],
+                f"{ind.name}: where it is most concentrated, {ctx.review_desc}",
+                numeric=(2, 3, 4),
+            )
+        )
+        body.append(
+            html.table(
+                ["LSOA", "Name", "Baseline", "Review period", "Change", "Beyond chance?"],
+                [
+                    [
+                        c["lsoa_code"],
+                        c["lsoa_name"] or "–",
+                        f"{c['baseline']:,}",
+                        f"{c['review']:,}",
+                        f"{c['change']:+,.0f}",
+                        "Yes" if c["real_change"] else "No",
+                    ]
+                    for _, c in moved.iterrows()
+                ],
+                f"{ind.name}: where it changed most since the baseline",
+                numeric=(2, 3, 4),
+            )
+        )
         if ind.filter.outcome_categories is None:
-            body.append(area_map(ctx, f"{ind.id}-map", ind.filter.crime_type_set(),
-                                  "records", f"{ind.name}", community=False))
-    body.append(html.p(
-        "“Beyond chance” uses the indicators' change test on each LSOA's monthly counts "
-        "(exact Poisson, or quasi-Poisson when they vary more than chance would), with "
-        "p-values adjusted for the number of LSOAs compared (Holm). Small areas have small "
-        "counts: "
-        "most changes there are within chance, and a change says nothing about its cause.",
-        cls="method-note"))
+            body.append(
+                area_map(
+                    ctx,
+                    f"{ind.id}-map",
+                    ind.filter.crime_type_set(),
+                    "records",
+                    f"{ind.name}",
+                    community=False,
+                )
+            )
+    body.append(
+        html.p(
+            "“Beyond chance” uses the indicators' change test on each LSOA's monthly counts "
+            "(exact Poisson, or quasi-Poisson when they vary more than chance would), with "
+            "p-values adjusted for the number of LSOAs compared (Holm). Small areas have small "
+            "counts: "
+            "most changes there are within chance, and a change says nothing about its cause.",
+            cls="method-note",
+        )
+    )
     return html.section("".join(body))

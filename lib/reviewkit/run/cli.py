@@ -18,8 +18,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_many(args.params, start=args.start, force=args.force, jobs=args.jobs)
     t0 = time.perf_counter()
     out = run_cycle(args.params[0], start=args.start, force=args.force, progress=not args.quiet)
-    print(f"{args.params[0]}: review cycle finished in {time.perf_counter() - t0:.1f}s; "
-          f"outputs in {out}")
+    print(
+        f"{args.params[0]}: review cycle finished in {time.perf_counter() - t0:.1f}s; "
+        f"outputs in {out}"
+    )
     return 0
 
 
@@ -46,8 +48,10 @@ def _sample(args: argparse.Namespace) -> int:
     if folder.exists() and any(folder.iterdir()) and not args.force:
         raise ReviewError(f"{folder} is not empty; choose an empty folder or use --force.")
     summary = generate(folder, rows=args.rows, partnerships=args.partnerships, seed=args.seed)
-    print(f"wrote {summary['street_rows']:,} street records over {summary['months']} months "
-          f"for {len(summary['partnerships'])} partnership(s) to {folder}")
+    print(
+        f"wrote {summary['street_rows']:,} street records over {summary['months']} months "
+        f"for {len(summary['partnerships'])} partnership(s) to {folder}"
+    )
     return 0
 
 
@@ -59,8 +63,10 @@ def _init(args: argparse.Namespace) -> int:
     print(f"Set up {args.name}:")
     for path in written:
         print(f"  {relative(path)}")
-    print(f"Next: fill in the files above (each is commented), put the raw extracts under "
-          f"{relative(written[-1].parent)}/, then run: reviewkit check {relative(written[0])}")
+    print(
+        f"Next: fill in the files above (each is commented), put the raw extracts under "
+        f"{relative(written[-1].parent)}/, then run: reviewkit check {relative(written[0])}"
+    )
     return 0
 
 
@@ -78,21 +84,31 @@ def _new_cycle(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="reviewkit", description="Partnership Strategy Review: run a community safety "
-        "partnership's strategy review cycle.")
+        prog="reviewkit",
+        description="Partnership Strategy Review: run a community safety "
+        "partnership's strategy review cycle.",
+    )
     parser.add_argument("--version", action="version", version=f"reviewkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run one or more review cycles")
     run.add_argument("params", nargs="+", help="params file(s), one per cycle or partnership")
-    run.add_argument("--from", dest="start", default="intake",
-                     choices=["intake", "progress", "report"], help="rerun from this step")
-    run.add_argument("--force", action="store_true",
-                     help="replace the outputs of a finished cycle")
+    run.add_argument(
+        "--from",
+        dest="start",
+        default="intake",
+        choices=["intake", "progress", "report"],
+        help="rerun from this step",
+    )
+    run.add_argument("--force", action="store_true", help="replace the outputs of a finished cycle")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
-    run.add_argument("--jobs", type=int, default=None,
-                     help="cycles run at once when several params files are given "
-                     "(default: the number of cores plus one)")
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="cycles run at once when several params files are given "
+        "(default: the number of cores plus one)",
+    )
     run.set_defaults(func=_run)
 
     check = sub.add_parser("check", help="check params and data without running notebooks")
@@ -101,24 +117,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("sample", help="write synthetic demo data")
     sample.add_argument("dir", help="folder to write into")
-    sample.add_argument("--rows", type=int, default=None,
-                        help="about how many street records in all (default ~2,000 a month "
-                        "per partnership)")
+    sample.add_argument(
+        "--rows",
+        type=int,
+        default=None,
+        help="about how many street records in all (default ~2,000 a month per partnership)",
+    )
     sample.add_argument("--partnerships", type=int, default=3)
     sample.add_argument("--seed", type=int, default=20261126)
     sample.add_argument("--force", action="store_true", help="write into a non-empty folder")
     sample.set_defaults(func=_sample)
     init = sub.add_parser("init", help="set a new partnership up from commented templates")
-    init.add_argument("name", help="the partnership's name, e.g. 'Newport Community Safety "
-                      "Partnership'")
-    init.add_argument("--authority", help="local authority name (LSOA name prefix); default "
-                      "the partnership's name without 'Community Safety Partnership'")
+    init.add_argument(
+        "name", help="the partnership's name, e.g. 'Newport Community Safety Partnership'"
+    )
+    init.add_argument(
+        "--authority",
+        help="local authority name (LSOA name prefix); default "
+        "the partnership's name without 'Community Safety Partnership'",
+    )
     init.set_defaults(func=_init)
 
     nc = sub.add_parser("new-cycle", help="write the next cycle's params from the last one")
     nc.add_argument("new_id", help="id of the new cycle, e.g. 2026-27")
-    nc.add_argument("--from", dest="previous", required=True,
-                    help="the previous cycle's params file")
+    nc.add_argument(
+        "--from", dest="previous", required=True, help="the previous cycle's params file"
+    )
     nc.set_defaults(func=_new_cycle)
     return parser
 
@@ -157,9 +181,13 @@ def describe_os_error(exc: OSError) -> str:
 
     where = f" ({exc.filename})" if exc.filename else ""
     if exc.errno == errno.ENOSPC:
-        return (f"the disk is full{where}. Free some space (or set REVIEWKIT_OUTPUTS to a "
-                "folder on another disk) and run again; finished outputs were not touched.")
+        return (
+            f"the disk is full{where}. Free some space (or set REVIEWKIT_OUTPUTS to a "
+            "folder on another disk) and run again; finished outputs were not touched."
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"permission denied{where}: the folder cannot be written. Make it writable "
-                "(or set REVIEWKIT_OUTPUTS to a folder you can write) and run again.")
+        return (
+            f"permission denied{where}: the folder cannot be written. Make it writable "
+            "(or set REVIEWKIT_OUTPUTS to a folder you can write) and run again."
+        )
     return f"{exc.strerror or exc}{where}. Check the file or folder and run again."

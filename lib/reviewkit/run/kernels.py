@@ -43,16 +43,34 @@ INLINE = "module://matplotlib_inline.backend_inline"
 # Made once in the server, shared by every kernel forked from it: the libraries, ipykernel's
 # shell and debugger, and (read from the notebooks when the server starts) every module the
 # review notebooks import.
-PRELOAD = ("numpy", "pandas", "pyarrow", "pyarrow.csv", "pyarrow.parquet", "matplotlib",
-           "matplotlib.pyplot", "scipy.stats", "pydantic", "yaml", "ipykernel.kernelapp",
-           "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "sqlite3",
-           "reviewkit.store.workspace", "reviewkit.report.explore")
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pyarrow.csv",
+    "pyarrow.parquet",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "scipy.stats",
+    "pydantic",
+    "yaml",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "sqlite3",
+    "reviewkit.store.workspace",
+    "reviewkit.report.explore",
+)
 REVIEW_NOTEBOOKS = ("01_intake.ipynb", "02_progress.ipynb", "03_report.ipynb")
 # Interpreter options the kernel spec may give before `-m ipykernel_launcher`; the server is
 # started with them.
 FLAGS = ["-Xfrozen_modules=off"]
-SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false",
-              "MPLBACKEND": INLINE}
+SERVER_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "JE_ARROW_MALLOC_CONF": "background_thread:false",
+    "MPLBACKEND": INLINE,
+}
 START_TIMEOUT = 120.0
 
 _address: str | None = None  # the server of the run in this process, if any
@@ -60,8 +78,11 @@ _address: str | None = None  # the server of the run in this process, if any
 
 def forking_wanted() -> bool:
     """Forked kernels where they are safe (Linux) and not turned off."""
-    return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and os.environ.get(MODE_ENV, "").strip().lower() != "plain")
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and os.environ.get(MODE_ENV, "").strip().lower() != "plain"
+    )
 
 
 def server_address() -> str | None:
@@ -88,8 +109,12 @@ class KernelServer:
         # server sees it close and stops, and its kernels (watching the server) stop too.
         self.process = subprocess.Popen(
             [sys.executable, *FLAGS, "-m", "reviewkit.run.kernels", self.address],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, cwd=repo_root(),
-            env=env)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=repo_root(),
+            env=env,
+        )
         if log is not None:
             err.close()  # type: ignore[union-attr]
 
@@ -125,8 +150,9 @@ def kernel_server(log: Path | None = None) -> Iterator[str | None]:
         server.close()
 
 
-def fork_kernel(address: str, argv: list[str], env: dict[str, str], cwd: str,
-                log: str | None) -> int:
+def fork_kernel(
+    address: str, argv: list[str], env: dict[str, str], cwd: str, log: str | None
+) -> int:
     """Ask the server at `address` for a kernel (ipykernel with `argv`); its process id.
     Waits while the server is still importing. Raises OSError when it is not there."""
     request = json.dumps({"argv": argv, "env": env, "cwd": cwd, "log": log}).encode() + b"\n"
@@ -225,9 +251,11 @@ def kernel_args(cmd: list[str]) -> list[str] | None:
         at = cmd.index("-m")
     except ValueError:
         return None
-    if any(flag not in FLAGS for flag in cmd[1:at]) or cmd[at + 1:at + 2] != ["ipykernel_launcher"]:
+    if any(flag not in FLAGS for flag in cmd[1:at]) or cmd[at + 1 : at + 2] != [
+        "ipykernel_launcher"
+    ]:
         return None
-    return cmd[at + 2:]
+    return cmd[at + 2 :]
 
 
 def _provisioner_class() -> type:
@@ -284,8 +312,11 @@ def _child(request: dict[str, Any], server_pid: int) -> None:
     cwd = request["cwd"]
     os.chdir(cwd)
     null = os.open(os.devnull, os.O_RDWR)
-    log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644) if request.get(
-        "log") else null
+    log = (
+        os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if request.get("log")
+        else null
+    )
     os.dup2(null, 0)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -378,8 +409,10 @@ def serve(address: str) -> int:
         print(f"kernel server: the notebooks' imports not preloaded: {exc}", file=sys.stderr)
     threads = _threads()
     if threads != 1:
-        print(f"kernel server: {threads} threads after the imports; not forking kernels",
-              file=sys.stderr)
+        print(
+            f"kernel server: {threads} threads after the imports; not forking kernels",
+            file=sys.stderr,
+        )
         return 3
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle

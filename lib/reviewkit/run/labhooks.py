@@ -18,8 +18,17 @@ from typing import Any
 # Keep in step with NBSTRIP_KEYS in the Makefile (a test checks): the same keys, plus the ones
 # nbstripout strips by default.
 NOTEBOOK_KEYS = ("language_info", "papermill", "vscode", "toc", "widgets", "signature")
-CELL_KEYS = ("papermill", "jupyter", "trusted", "execution", "collapsed", "scrolled",
-             "ExecuteTime", "heading_collapsed", "hidden")
+CELL_KEYS = (
+    "papermill",
+    "jupyter",
+    "trusted",
+    "execution",
+    "collapsed",
+    "scrolled",
+    "ExecuteTime",
+    "heading_collapsed",
+    "hidden",
+)
 FOLDER = "notebooks/"
 
 
@@ -40,8 +49,9 @@ def strip_notebook(nb: dict[str, Any]) -> dict[str, Any]:
     return nb
 
 
-def strip_on_save(model: dict[str, Any], path: str, contents_manager: Any = None,
-                  **kwargs: Any) -> None:
+def strip_on_save(
+    model: dict[str, Any], path: str, contents_manager: Any = None, **kwargs: Any
+) -> None:
     """Jupyter Server pre-save hook: strip notebooks under `notebooks/` before they are
     written."""
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):

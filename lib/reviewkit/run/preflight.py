@@ -26,39 +26,59 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         strategy = load_strategy(params.path("strategy"), register.datasets)
         check_filters(strategy, register, str(params.path("strategy")))
         result = run_intake(params)
-        tidy = {name: d.tidy for name, d in result.datasets.items()
-                if d.tidy is not None and "crime_type" in d.tidy.columns}
-        check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy),
-                      tidy)
+        tidy = {
+            name: d.tidy
+            for name, d in result.datasets.items()
+            if d.tidy is not None and "crime_type" in d.tidy.columns
+        }
+        check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
     except ReviewError as exc:
         return False, [f"error: {line}" for line in str(exc).splitlines()]
-    lines = [f"params valid: cycle '{params.cycle}', {params.partnership}, review period "
-             f"{params.review.describe()}",
-             f"strategy valid: {len(strategy.priorities)} priorities, "
-             f"{len(strategy.indicators)} indicators, {len(strategy.initiatives)} initiatives"]
+    lines = [
+        f"params valid: cycle '{params.cycle}', {params.partnership}, review period "
+        f"{params.review.describe()}",
+        f"strategy valid: {len(strategy.priorities)} priorities, "
+        f"{len(strategy.indicators)} indicators, {len(strategy.initiatives)} initiatives",
+    ]
     ok = True
     for row in result.completeness.to_dict("records"):
         state = row["status"]
         extra = f"; missing {row['missing_periods']}" if row["missing_periods"] else ""
-        late = f" ({row['timeliness']}, due {row['due']})" if row["timeliness"] in (
-            "late", "overdue") else ""
+        late = (
+            f" ({row['timeliness']}, due {row['due']})"
+            if row["timeliness"] in ("late", "overdue")
+            else ""
+        )
         mark = "ok  " if state == "complete" else "MISSING" if state == "not received" else "WARN"
         if state != "complete" or row["received_after_review_date"]:
             ok = False
         if row["received_after_review_date"]:
             mark = "WARN"
-        after = (f"; received {row['received']} (from the {row['received_from']}) is AFTER the "
-                 f"review date {params.review_date}: data used in a review cannot arrive after "
-                 "it; if the files were copied later than they arrived, set 'received' in the "
-                 "register") if row["received_after_review_date"] else (
-            f"; received {row['received']} (from the {row['received_from']})"
-            if row["received"] else "")
-        lines.append(f"{mark:<7} {row['dataset']}: {state}{late}{extra}{after}; "
-                     f"{row['files']} file(s), {row['accepted']:,} rows accepted, "
-                     f"{row['quarantined']:,} quarantined, {row['after_review_period']:,} after "
-                     "the review period")
+        after = (
+            (
+                f"; received {row['received']} (from the {row['received_from']}) is AFTER the "
+                f"review date {params.review_date}: data used in a review cannot arrive after "
+                "it; if the files were copied later than they arrived, set 'received' in the "
+                "register"
+            )
+            if row["received_after_review_date"]
+            else (
+                f"; received {row['received']} (from the {row['received_from']})"
+                if row["received"]
+                else ""
+            )
+        )
+        lines.append(
+            f"{mark:<7} {row['dataset']}: {state}{late}{extra}{after}; "
+            f"{row['files']} file(s), {row['accepted']:,} rows accepted, "
+            f"{row['quarantined']:,} quarantined, {row['after_review_period']:,} after "
+            "the review period"
+        )
     for ds, notes in result.notes.items():
         lines += [f"note    {ds}: {n}" for n in notes]
-    lines.append("all requested data present" if ok else
-                 "some requested data is missing or incomplete (the review can still run)")
+    lines.append(
+        "all requested data present"
+        if ok
+        else "some requested data is missing or incomplete (the review can still run)"
+    )
     return ok, lines

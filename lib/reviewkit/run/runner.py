@@ -47,8 +47,11 @@ from reviewkit.store.identity import STEPS, check_finished, check_previous, cycl
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.manifest import build_manifest, changed_inputs, write_manifest
 
-NOTEBOOKS = {"intake": "01_intake.ipynb", "progress": "02_progress.ipynb",
-             "report": "03_report.ipynb"}
+NOTEBOOKS = {
+    "intake": "01_intake.ipynb",
+    "progress": "02_progress.ipynb",
+    "report": "03_report.ipynb",
+}
 KERNEL = "python3"
 
 
@@ -69,10 +72,13 @@ def sequence(params: CycleParams, start: str = "intake") -> list[Step]:
     """The notebooks a run executes from `start`, in order: the three steps, each followed by
     the own notebooks declared to run after it."""
     steps: list[Step] = []
-    for step in STEPS[STEPS.index(start):]:
+    for step in STEPS[STEPS.index(start) :]:
         steps.append(Step(step, notebooks_dir() / NOTEBOOKS[step]))
-        steps += [Step(f"own:{nb.name}", resolve(nb.file), nb) for nb in params.own_notebooks
-                  if nb.after == step]
+        steps += [
+            Step(f"own:{nb.name}", resolve(nb.file), nb)
+            for nb in params.own_notebooks
+            if nb.after == step
+        ]
     return steps
 
 
@@ -86,10 +92,11 @@ class Export:
 
 EXPORTS = {
     "intake": [Export("data_quality.html", "quality", "Data quality")],
-    "report": [Export("review_report.html", "board", "Strategy review", pdf=True),
-               Export("community_update.html", "community", "Community safety update",
-                      pdf=True),
-               Export("planning_pack.html", "planning", "Planning pack")],
+    "report": [
+        Export("review_report.html", "board", "Strategy review", pdf=True),
+        Export("community_update.html", "community", "Community safety update", pdf=True),
+        Export("planning_pack.html", "planning", "Planning pack"),
+    ],
 }
 
 
@@ -100,8 +107,11 @@ def running_header(params: CycleParams, audience: str) -> tuple[str, str]:
     if audience == "board":
         return left, r.status_line()
     if audience == "community":
-        return left, ("Draft: not for publication" if r.status == "draft"
-                      else f"Published {r.signed_off_on:%d %B %Y}")
+        return left, (
+            "Draft: not for publication"
+            if r.status == "draft"
+            else f"Published {r.signed_off_on:%d %B %Y}"
+        )
     return left, "For the core audit team"
 
 
@@ -109,8 +119,12 @@ def write_report_pdfs(run_dir: Path, echo: Callable[[str], None]) -> dict[str, o
     """PDF copies of the circulated reports where a Chromium is available; one line if not."""
     from reviewkit.report.pdf import write_pdfs
 
-    pairs = [(run_dir / ex.file, run_dir / ex.file.replace(".html", ".pdf"))
-             for exports in EXPORTS.values() for ex in exports if ex.pdf]
+    pairs = [
+        (run_dir / ex.file, run_dir / ex.file.replace(".html", ".pdf"))
+        for exports in EXPORTS.values()
+        for ex in exports
+        if ex.pdf
+    ]
     try:
         written = write_pdfs(pairs)
     except RuntimeError as exc:
@@ -130,8 +144,10 @@ def refuse_unready_final(params: CycleParams, params_file: Path) -> None:
     if problems:
         raise ReviewError(
             f"{relative(params_file)}: report.status is final, but the paper is not ready to "
-            "sign off:\n" + "\n".join(f"- {p}" for p in problems)
-            + "\nFix these and run again, or set report.status: draft to review it first.")
+            "sign off:\n"
+            + "\n".join(f"- {p}" for p in problems)
+            + "\nFix these and run again, or set report.status: draft to review it first."
+        )
 
 
 class CycleLock:
@@ -151,7 +167,8 @@ class CycleLock:
                     raise ReviewError(
                         f"Another run of this cycle is in progress (process {pid}; lock file "
                         f"{relative(self.path)}). Wait for it to finish. If no run is going, "
-                        "delete the lock file.") from None
+                        "delete the lock file."
+                    ) from None
                 self.path.unlink(missing_ok=True)
                 continue
             with os.fdopen(fd, "w") as f:
@@ -202,20 +219,28 @@ def _failed_cell(nb_path: Path) -> str:
     return "see the notebook"
 
 
-def execute_step(step: Step, params_file: Path, run_dir: Path, progress: bool = True,
-                 km: LocalKernelManager | None = None) -> Path:
+def execute_step(
+    step: Step,
+    params_file: Path,
+    run_dir: Path,
+    progress: bool = True,
+    km: LocalKernelManager | None = None,
+) -> Path:
     """Run one notebook in a fresh kernel (`km`, started for it, or one started now); raise
     ReviewError naming the failing cell."""
     target = CycleLayout(run_dir).executed(step.notebook)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(
-            str(step.source), str(target),
+            str(step.source),
+            str(target),
             parameters={"params_file": relative(params_file), "run_dir": str(run_dir)},
-            kernel_name=KERNEL, cwd=str(repo_root()), log_output=False,
-            progress_bar={"desc": f"{step.notebook:<18}", "leave": True} if progress
-            else False,
-            kernel_manager_class=LocalKernelManager, km=km,
+            kernel_name=KERNEL,
+            cwd=str(repo_root()),
+            log_output=False,
+            progress_bar={"desc": f"{step.notebook:<18}", "leave": True} if progress else False,
+            kernel_manager_class=LocalKernelManager,
+            km=km,
         )
     except pm.PapermillExecutionError:
         raise StepFailed(step, target, _failed_cell(target)) from None
@@ -269,8 +294,13 @@ class StepFailed(ReviewError):
         super().__init__(f"{step.notebook} failed at {detail}")
 
 
-def run_cycle(params_file: str | Path, start: str = "intake", force: bool = False,
-              progress: bool = True, echo: Callable[[str], None] = print) -> Path:
+def run_cycle(
+    params_file: str | Path,
+    start: str = "intake",
+    force: bool = False,
+    progress: bool = True,
+    echo: Callable[[str], None] = print,
+) -> Path:
     """Run a cycle from `start` and return its outputs folder."""
     if start not in STEPS:
         raise ReviewError(f"--from must be one of {', '.join(STEPS)}, not '{start}'.")
@@ -286,17 +316,23 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         if CycleLayout(final).finished:
             old_manifest = json.loads(CycleLayout(final).manifest.read_text(encoding="utf-8"))
             if start == "intake" and not force:
-                made = (f" (made from {old_manifest.get('params_file')})"
-                        if old_manifest.get("params_file") != relative(pfile) else "")
+                made = (
+                    f" (made from {old_manifest.get('params_file')})"
+                    if old_manifest.get("params_file") != relative(pfile)
+                    else ""
+                )
                 raise ReviewError(
                     f"{relative(final)} holds a finished review cycle{made}; it is not "
                     "overwritten. Use --force to replace it, --from progress|report to rerun "
-                    "later steps, or give the new cycle its own id (key 'cycle').")
+                    "later steps, or give the new cycle its own id (key 'cycle')."
+                )
             if start != "intake":
                 check_finished(final, params, pfile, start)
         elif start != "intake":
-            raise ReviewError(f"--from {start} needs a finished earlier run in "
-                              f"{relative(final)}; run the whole cycle first.")
+            raise ReviewError(
+                f"--from {start} needs a finished earlier run in "
+                f"{relative(final)}; run the whole cycle first."
+            )
         if old_manifest and start != "intake":
             refuse_stale_start(old_manifest, params, pfile, start)
         keep_interrupted(out_root, params.cycle, echo)
@@ -311,31 +347,43 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
         else:
             tmp.mkdir(parents=True)
         pdf: dict[str, object] | None = None
-        timings: dict[str, float] = dict(old_manifest.get("timings_seconds", {})) if (
-            old_manifest and start != "intake") else {}
+        timings: dict[str, float] = (
+            dict(old_manifest.get("timings_seconds", {}))
+            if (old_manifest and start != "intake")
+            else {}
+        )
         try:
-            footer = (f"{params.partnership} · review cycle {params.cycle} · "
-                      f"{params.review.describe()}")
+            footer = (
+                f"{params.partnership} · review cycle {params.cycle} · {params.review.describe()}"
+            )
             with kernel_server(outputs_dir() / ".kernels.log"):
                 done, pdf = run_steps(params, pfile, tmp, start, progress, footer, echo)
             timings.update(done)
             t0 = time.perf_counter()
-            write_for_people(tmp, f"{params.partnership}: review cycle {params.cycle} "
-                             f"({params.review.describe()})")
+            write_for_people(
+                tmp,
+                f"{params.partnership}: review cycle {params.cycle} ({params.review.describe()})",
+            )
             timings["workbook"] = time.perf_counter() - t0
         except ReviewError as exc:
             failed = failed_dir(out_root, params.cycle)
             shutil.rmtree(failed, ignore_errors=True)
             failed.parent.mkdir(parents=True, exist_ok=True)
             tmp.rename(failed)
-            kept = (f" The previous outputs in {relative(final)} are untouched."
-                    if final.exists() else "")
+            kept = (
+                f" The previous outputs in {relative(final)} are untouched."
+                if final.exists()
+                else ""
+            )
             where = ""
             if isinstance(exc, StepFailed):
-                where = (f"\nThe executed notebook that shows the error: "
-                         f"{relative(CycleLayout(failed).executed(exc.notebook.name))}")
-            raise ReviewError(f"{exc}{where}\nThis run's files are in {relative(failed)}."
-                              f"{kept}") from None
+                where = (
+                    f"\nThe executed notebook that shows the error: "
+                    f"{relative(CycleLayout(failed).executed(exc.notebook.name))}"
+                )
+            raise ReviewError(
+                f"{exc}{where}\nThis run's files are in {relative(failed)}.{kept}"
+            ) from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -353,9 +401,15 @@ def run_cycle(params_file: str | Path, start: str = "intake", force: bool = Fals
     return final
 
 
-def run_steps(params: CycleParams, pfile: Path, run_dir: Path, start: str, progress: bool,
-              footer: str, echo: Callable[[str], None]
-              ) -> tuple[dict[str, float], dict[str, object] | None]:
+def run_steps(
+    params: CycleParams,
+    pfile: Path,
+    run_dir: Path,
+    start: str,
+    progress: bool,
+    footer: str,
+    echo: Callable[[str], None],
+) -> tuple[dict[str, float], dict[str, object] | None]:
     """Run the notebooks from `start` and export each; (seconds per step and export, what the
     PDFs step wrote or None)."""
     timings: dict[str, float] = {}
@@ -383,16 +437,27 @@ def run_steps(params: CycleParams, pfile: Path, run_dir: Path, start: str, progr
     return timings, pdf
 
 
-def export_step(step: Step, params: CycleParams, nb: Path, run_dir: Path,
-                footer: str) -> dict[str, float]:
+def export_step(
+    step: Step, params: CycleParams, nb: Path, run_dir: Path, footer: str
+) -> dict[str, float]:
     """The HTML pages made from an executed notebook; {'<step>_export': seconds}."""
     t0 = time.perf_counter()
     for ex in EXPORTS.get(step.name, []):
-        export_html(nb, run_dir / ex.file, f"{ex.title}: {params.partnership}",
-                    ex.audience, footer=footer, header=running_header(params, ex.audience))
+        export_html(
+            nb,
+            run_dir / ex.file,
+            f"{ex.title}: {params.partnership}",
+            ex.audience,
+            footer=footer,
+            header=running_header(params, ex.audience),
+        )
     if step.own is not None:
-        export_analysis(nb, CycleLayout(run_dir).analysis_html(step.notebook),
-                        own_title(step.own), footer=footer)
+        export_analysis(
+            nb,
+            CycleLayout(run_dir).analysis_html(step.notebook),
+            own_title(step.own),
+            footer=footer,
+        )
     return {f"{step.name}_export": time.perf_counter() - t0}
 
 
@@ -465,13 +530,14 @@ def keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) ->
         shutil.rmtree(failed, ignore_errors=True)
         failed.parent.mkdir(parents=True, exist_ok=True)
         stale.rename(failed)
-        echo(f"An earlier run of cycle '{cycle}' was interrupted; its files are in "
-             f"{relative(failed)}. The finished outputs were not touched.")
+        echo(
+            f"An earlier run of cycle '{cycle}' was interrupted; its files are in "
+            f"{relative(failed)}. The finished outputs were not touched."
+        )
 
 
 # The inputs each step reads (by manifest role); data request datasets are intake's.
-STEP_INPUTS = {"progress": ("strategy", "peers"),
-               "report": ("strategy", "narrative")}
+STEP_INPUTS = {"progress": ("strategy", "peers"), "report": ("strategy", "narrative")}
 
 
 def stale_step(old_manifest: dict, params: CycleParams, pfile: Path) -> tuple[str, list[str]]:
@@ -480,8 +546,11 @@ def stale_step(old_manifest: dict, params: CycleParams, pfile: Path) -> tuple[st
     from reviewkit.store.manifest import input_files
     from reviewkit.store.police_cache import content_hash
 
-    old = {(i["role"], i["path"]): i["sha256"] for i in old_manifest.get("inputs", [])
-           if i["role"] != "params"}
+    old = {
+        (i["role"], i["path"]): i["sha256"]
+        for i in old_manifest.get("inputs", [])
+        if i["role"] != "params"
+    }
     new = {(role, relative(path)): content_hash(path) for role, path in input_files(params)}
     changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
     what = sorted(f"{path} ({role})" for role, path in changed)
@@ -496,8 +565,7 @@ def stale_step(old_manifest: dict, params: CycleParams, pfile: Path) -> tuple[st
     return "", []
 
 
-def refuse_stale_start(old_manifest: dict, params: CycleParams, pfile: Path,
-                       start: str) -> None:
+def refuse_stale_start(old_manifest: dict, params: CycleParams, pfile: Path, start: str) -> None:
     """`--from progress|report` must not publish results made from inputs that have changed
     since: refuse, naming the files and the step to run from."""
     step, what = stale_step(old_manifest, params, pfile)
@@ -505,7 +573,8 @@ def refuse_stale_start(old_manifest: dict, params: CycleParams, pfile: Path,
         how = "the whole cycle with --force" if step == "intake" else f"--from {step}"
         raise ReviewError(
             f"--from {start} would reuse results made before these inputs changed: "
-            f"{', '.join(what)}. Run {how} instead, so the report matches its inputs.")
+            f"{', '.join(what)}. Run {how} instead, so the report matches its inputs."
+        )
 
 
 def _warnings(run_dir: Path) -> list[str]:
@@ -514,8 +583,10 @@ def _warnings(run_dir: Path) -> list[str]:
         return []
     intake = json.loads(path.read_text(encoding="utf-8"))
     out = [f"{ds}: {n}" for ds, notes in intake.get("notes", {}).items() for n in notes]
-    out += [f"{ds}: personal-looking column(s) dropped at intake: {', '.join(cols)}"
-            for ds, cols in intake.get("dropped_columns", {}).items()]
+    out += [
+        f"{ds}: personal-looking column(s) dropped at intake: {', '.join(cols)}"
+        for ds, cols in intake.get("dropped_columns", {}).items()
+    ]
     return out
 
 
@@ -528,9 +599,14 @@ def _swap(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_one(params_file: str, start: str, force: bool, server: str | None = None,
-             env: dict[str, str] | None = None, cwd: str | None = None
-             ) -> tuple[str, float, str]:
+def _run_one(
+    params_file: str,
+    start: str,
+    force: bool,
+    server: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+) -> tuple[str, float, str]:
     """Worker for run_many: (params file, seconds, error message or ''). Runs with the batch's
     environment and working folder (a forked worker has its fork server's), its kernels forked
     by the batch's kernel server when it has one."""
@@ -589,13 +665,18 @@ def check_batch(params_files: list[str]) -> None:
         except ReviewError:
             continue  # reported when that cycle runs
         by_folder.setdefault(cycle_dir(params).resolve(), []).append(pf)
-    clashes = [f"{relative(folder)}: {' and '.join(files)}"
-               for folder, files in by_folder.items() if len(files) > 1]
+    clashes = [
+        f"{relative(folder)}: {' and '.join(files)}"
+        for folder, files in by_folder.items()
+        if len(files) > 1
+    ]
     if clashes:
         raise ReviewError(
             "Nothing was run: these params files would write to the same outputs folder (the "
-            "same partnership and cycle id):\n" + "\n".join(clashes)
-            + "\nGive each its own cycle id (key 'cycle'), or run only one of them.")
+            "same partnership and cycle id):\n"
+            + "\n".join(clashes)
+            + "\nGive each its own cycle id (key 'cycle'), or run only one of them."
+        )
 
 
 def worker_context() -> Any:
@@ -611,8 +692,9 @@ def worker_context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["reviewkit.run.runner"])
     saved = {key: os.environ.get(key) for key in SERVER_ENV}
-    os.environ.update({k: v for k, v in SERVER_ENV.items() if k != "MPLBACKEND"
-                       and saved[k] is None})
+    os.environ.update(
+        {k: v for k, v in SERVER_ENV.items() if k != "MPLBACKEND" and saved[k] is None}
+    )
     try:
         forkserver.ensure_running()  # started now, with these settings
     finally:
@@ -624,8 +706,9 @@ def worker_context() -> Any:
     return ctx
 
 
-def run_many(params_files: list[str], start: str = "intake", force: bool = False,
-             jobs: int | None = None) -> int:
+def run_many(
+    params_files: list[str], start: str = "intake", force: bool = False, jobs: int | None = None
+) -> int:
     """Run several cycles (e.g. every partnership in a force) with at most `jobs` at once,
     sharing the parsed force files. Returns the exit code: 1 if any cycle failed."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -634,18 +717,23 @@ def run_many(params_files: list[str], start: str = "intake", force: bool = False
     check_batch(params_files)
     if start == "intake":
         parsed = warm_cache(params_files)
-        print(f"police.uk files parsed once for all cycles: {parsed} "
-              f"({time.perf_counter() - t0:.1f}s)")
+        print(
+            f"police.uk files parsed once for all cycles: {parsed} "
+            f"({time.perf_counter() - t0:.1f}s)"
+        )
     # Kernels spend part of their start waiting, so one more cycle than cores keeps them busy.
     workers = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(params_files)))
     failures = 0
     ctx = worker_context()
     # one kernel server for every cycle of the batch: each kernel is forked from it
-    with kernel_server(outputs_dir() / ".kernels.log") as server, \
-            ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with (
+        kernel_server(outputs_dir() / ".kernels.log") as server,
+        ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
+    ):
         env, cwd = dict(os.environ), os.getcwd()
-        futures = [pool.submit(_run_one, str(p), start, force, server, env, cwd)
-                   for p in params_files]
+        futures = [
+            pool.submit(_run_one, str(p), start, force, server, env, cwd) for p in params_files
+        ]
         for fut in as_completed(futures):
             name, seconds, error = fut.result()
             if error:
@@ -653,6 +741,8 @@ def run_many(params_files: list[str], start: str = "intake", force: bool = False
                 print(f"error: {name}: {error}", file=sys.stderr)
             else:
                 print(f"{name}: review cycle finished in {seconds:.1f}s")
-    print(f"{len(params_files) - failures} of {len(params_files)} cycles finished in "
-          f"{time.perf_counter() - t0:.1f}s with {workers} at a time")
+    print(
+        f"{len(params_files) - failures} of {len(params_files)} cycles finished in "
+        f"{time.perf_counter() - t0:.1f}s with {workers} at a time"
+    )
     return 1 if failures else 0

@@ -22,30 +22,42 @@ from reviewkit.store.receipts import receipts_file, record_dates
 
 
 def _template(name: str) -> str:
-    return resources.files("reviewkit").joinpath("templates", "init", name).read_text(
-        encoding="utf-8")
+    return (
+        resources.files("reviewkit").joinpath("templates", "init", name).read_text(encoding="utf-8")
+    )
 
 
-def init_partnership(name: str, authority: str | None = None, today: dt.date | None = None,
-                     root: Path | None = None) -> list[Path]:
+def init_partnership(
+    name: str, authority: str | None = None, today: dt.date | None = None, root: Path | None = None
+) -> list[Path]:
     """Write commented templates for a new partnership; return the files written."""
     root = root or repo_root()
     today = today or dt.date.today()
     slug = slugify(name)
-    authority = authority or re.sub(r"\s*(community safety partnership|csp)\s*$", "", name,
-                                    flags=re.I).strip() or name
+    authority = (
+        authority
+        or re.sub(r"\s*(community safety partnership|csp)\s*$", "", name, flags=re.I).strip()
+        or name
+    )
     # The last whole financial year before today, against the year before it.
     fy_end = pd.Period(f"{today.year if today.month >= 4 else today.year - 1}-03", "M")
     review = (fy_end - 11, fy_end)
     baseline = (fy_end - 23, fy_end - 12)
     cycle = f"{review[0].year}-{str(review[1].year)[-2:]}"
     values = {
-        "partnership": name, "slug": slug, "authority": authority, "cycle": cycle,
-        "review_start": str(review[0]), "review_end": str(review[1]),
-        "baseline_start": str(baseline[0]), "baseline_end": str(baseline[1]),
-        "review_date": today.isoformat(), "params_path": f"params/{slug}.yaml",
+        "partnership": name,
+        "slug": slug,
+        "authority": authority,
+        "cycle": cycle,
+        "review_start": str(review[0]),
+        "review_end": str(review[1]),
+        "baseline_start": str(baseline[0]),
+        "baseline_end": str(baseline[1]),
+        "review_date": today.isoformat(),
+        "params_path": f"params/{slug}.yaml",
         "due": add_months(review[1].end_time.date(), 1).isoformat(),
-        "target_by": str(review[1] + 12), "start_date": review[0].start_time.date().isoformat(),
+        "target_by": str(review[1] + 12),
+        "start_date": review[0].start_time.date().isoformat(),
         "end_date": (review[1] + 12).end_time.date().isoformat(),
     }
     targets = {
@@ -56,8 +68,10 @@ def init_partnership(name: str, authority: str | None = None, today: dt.date | N
     }
     existing = [relative(p, root) for p in targets if p.exists()]
     if existing:
-        raise ReviewError(f"{', '.join(existing)} already exist(s); nothing was written. "
-                          "Choose another name or remove the files.")
+        raise ReviewError(
+            f"{', '.join(existing)} already exist(s); nothing was written. "
+            "Choose another name or remove the files."
+        )
     for path, template in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_template(template).format(**values), encoding="utf-8")
@@ -77,20 +91,23 @@ def _yaml() -> YAML:
 def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     """Write `params/<new_id>.yaml` from the previous cycle's params; return it and notes."""
     if not CYCLE_ID.fullmatch(new_id or ""):
-        raise ReviewError(f"'{new_id}' cannot be a cycle id: use letters, digits, '-', '_' or "
-                          "'.', starting with a letter or digit (e.g. 2026-27). Nothing was "
-                          "written.")
+        raise ReviewError(
+            f"'{new_id}' cannot be a cycle id: use letters, digits, '-', '_' or "
+            "'.', starting with a letter or digit (e.g. 2026-27). Nothing was "
+            "written."
+        )
     prev_path = resolve(previous_file)
     prev = load_params(prev_path, check_files=False)
     # params/<old id>.yaml -> params/<new id>.yaml; a file named otherwise (e.g. by `init`
     # after the partnership) gets the new id added, so partnerships never share a file.
     stem = prev_path.stem
-    name = (stem.replace(prev.cycle, new_id) if prev.cycle in stem
-            else f"{stem}_{new_id}")
+    name = stem.replace(prev.cycle, new_id) if prev.cycle in stem else f"{stem}_{new_id}"
     target = prev_path.with_name(f"{name}.yaml")
     if target.exists():
-        raise ReviewError(f"{relative(target)} already exists; it is not overwritten. Choose "
-                          "another cycle id or remove the file.")
+        raise ReviewError(
+            f"{relative(target)} already exists; it is not overwritten. Choose "
+            "another cycle id or remove the file."
+        )
     months = prev.cycle_months
     notes: list[str] = []
     y = _yaml()
@@ -102,13 +119,17 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     prev_out = cycle_dir(prev)
     data["previous_cycle"] = relative(prev_out)
     if not CycleLayout(prev_out).finished:
-        notes.append(f"{relative(prev_out)} has no finished outputs yet: run the previous "
-                     "cycle first, or the report cannot say what changed since it.")
+        notes.append(
+            f"{relative(prev_out)} has no finished outputs yet: run the previous "
+            "cycle first, or the report cannot say what changed since it."
+        )
     log = CycleLayout(prev_out).difficulties_log
     if log.exists():
         data["inputs"]["difficulties"] = relative(log)
-        notes.append(f"difficulties log carried over from {relative(log)} (open items stay "
-                     "open until their data arrives complete)")
+        notes.append(
+            f"difficulties log carried over from {relative(log)} (open items stay "
+            "open until their data arrives complete)"
+        )
     else:
         notes.append("no difficulties log in the previous outputs: the old log is used")
     register_path = resolve(data["inputs"]["data_requests"])
@@ -119,9 +140,11 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     register = y.load(register_path.read_text(encoding="utf-8"))
     kept = _keep_received(register_path)
     if kept:
-        notes.append(f"received dates of the last register kept in the receipt record for "
-                     f"{kept} file(s) already there ({relative(receipts_file())}); new files "
-                     "get the date they are first seen, or a 'received' you add")
+        notes.append(
+            f"received dates of the last register kept in the receipt record for "
+            f"{kept} file(s) already there ({relative(receipts_file())}); new files "
+            "get the date they are first seen, or a 'received' you add"
+        )
     for req in register["data_requests"]:
         due = req["due"]
         due = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due))
@@ -130,8 +153,9 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
             del req["received"]  # this cycle's data has not arrived yet
     new_register.write_text(_dump(y, register), encoding="utf-8")
     data["inputs"]["data_requests"] = relative(new_register)
-    notes.append(f"data request register with due dates moved on {months} months: "
-                 f"{relative(new_register)}")
+    notes.append(
+        f"data request register with due dates moved on {months} months: {relative(new_register)}"
+    )
     target.write_text(_dump(y, data), encoding="utf-8")
     load_params(target, check_files=False)  # what was written must validate
     return target, notes

@@ -21,8 +21,9 @@ def unfilled_prompts(narrative: dict[str, str]) -> list[tuple[str, str]]:
     out = []
     for key, text in narrative.items():
         for m in PROMPT.finditer(text):
-            out.append((key, " ".join((m.group(1) if m.group(1) is not None
-                                       else m.group(0)).split())))
+            out.append(
+                (key, " ".join((m.group(1) if m.group(1) is not None else m.group(0)).split()))
+            )
     return out
 
 
@@ -35,27 +36,35 @@ def final_problems(params: CycleParams, params_file: str | Path) -> list[str]:
     problems = []
     path = params.path("narrative")
     if path is None:
-        problems.append("no narrative file: a final paper needs the analyst's own executive "
-                        "summary (params key 'inputs.narrative', section '## "
-                        "executive_summary')")
+        problems.append(
+            "no narrative file: a final paper needs the analyst's own executive "
+            "summary (params key 'inputs.narrative', section '## "
+            "executive_summary')"
+        )
     else:
         narrative = load_narrative(path)
         if not narrative.get("executive_summary", "").strip():
-            problems.append(f"{relative(path)}: section '## executive_summary' is missing or "
-                            "empty")
+            problems.append(f"{relative(path)}: section '## executive_summary' is missing or empty")
         for key, prompt in unfilled_prompts(narrative):
-            problems.append(f"{relative(path)}: section '## {key}' still has a prompt to "
-                            f"fill in: [[{prompt}]]" if prompt not in ("TODO", "TBC") else
-                            f"{relative(path)}: section '## {key}' still says {prompt}")
+            problems.append(
+                f"{relative(path)}: section '## {key}' still has a prompt to fill in: [[{prompt}]]"
+                if prompt not in ("TODO", "TBC")
+                else f"{relative(path)}: section '## {key}' still says {prompt}"
+            )
     _ok, lines = check_cycle(params_file)
-    problems += [f"reviewkit check: {ln.removeprefix('error: ')}" for ln in lines
-                 if ln.startswith("error: ")]
+    problems += [
+        f"reviewkit check: {ln.removeprefix('error: ')}" for ln in lines if ln.startswith("error: ")
+    ]
     return problems
 
 
 def sign_off_record(params: CycleParams) -> dict[str, str | None]:
     """The manifest's record of what the paper is and who signed it off."""
     r = params.report
-    return {"status": r.status, "signed_off_by": r.signed_off_by if r.status == "final" else None,
-            "signed_off_on": r.signed_off_on.isoformat() if r.status == "final"
-            and r.signed_off_on else None}
+    return {
+        "status": r.status,
+        "signed_off_by": r.signed_off_by if r.status == "final" else None,
+        "signed_off_on": r.signed_off_on.isoformat()
+        if r.status == "final" and r.signed_off_on
+        else None,
+    }

@@ -59,9 +59,12 @@ def fingerprint(params: CycleParams) -> str:
 
 def identity(params: CycleParams, params_file: str | Path) -> dict[str, Any]:
     """Who a run folder belongs to."""
-    return {"partnership": params.partnership, "cycle": params.cycle,
-            "params_file": relative(resolve(params_file)),
-            "params_sha256": fingerprint(params)}
+    return {
+        "partnership": params.partnership,
+        "cycle": params.cycle,
+        "params_file": relative(resolve(params_file)),
+        "params_sha256": fingerprint(params),
+    }
 
 
 def read_record(folder: Path) -> dict[str, Any] | None:
@@ -96,30 +99,51 @@ def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def _who(record: dict[str, Any]) -> str:
-    return (f"{record.get('partnership', '?')}, cycle '{record.get('cycle', '?')}', "
-            f"params {record.get('params_file', '?')}")
+    return (
+        f"{record.get('partnership', '?')}, cycle '{record.get('cycle', '?')}', "
+        f"params {record.get('params_file', '?')}"
+    )
 
 
-BY_HAND = ("Leave run_dir empty (each partnership and cycle then has its own scratch folder "
-           "in outputs/interactive/) or point it at a folder of this cycle.")
-BY_RUNNER = ("Rerun with the params file that made it, give this params file its own cycle id "
-             "(key 'cycle'), or replace the outputs with --force.")
+BY_HAND = (
+    "Leave run_dir empty (each partnership and cycle then has its own scratch folder "
+    "in outputs/interactive/) or point it at a folder of this cycle."
+)
+BY_RUNNER = (
+    "Rerun with the params file that made it, give this params file its own cycle id "
+    "(key 'cycle'), or replace the outputs with --force."
+)
 
 
-def _belongs(record: dict[str, Any], params: CycleParams, params_file: str | Path,
-             folder: Path, hint: str = BY_HAND) -> None:
+def _belongs(
+    record: dict[str, Any],
+    params: CycleParams,
+    params_file: str | Path,
+    folder: Path,
+    hint: str = BY_HAND,
+) -> None:
     """Refuse when the folder was made for another partnership, cycle or params file."""
     mine = identity(params, params_file)
     if (record.get("partnership"), record.get("cycle"), record.get("params_file")) == (
-            mine["partnership"], mine["cycle"], mine["params_file"]):
+        mine["partnership"],
+        mine["cycle"],
+        mine["params_file"],
+    ):
         return
     raise ReviewError(
         f"{relative(folder)} belongs to {_who(record)}; this run is for {_who(mine)}. "
-        f"Figures are never mixed between partnerships, cycles or params files. {hint}")
+        f"Figures are never mixed between partnerships, cycles or params files. {hint}"
+    )
 
 
-def check_made_with(record: dict[str, Any], params: CycleParams, params_file: str | Path,
-                    folder: Path, steps: tuple[str, ...], hint: str = BY_HAND) -> None:
+def check_made_with(
+    record: dict[str, Any],
+    params: CycleParams,
+    params_file: str | Path,
+    folder: Path,
+    steps: tuple[str, ...],
+    hint: str = BY_HAND,
+) -> None:
     """Refuse unless `steps` were run in `folder`, for these params (report-only keys aside)."""
     _belongs(record, params, params_file, folder, hint)
     now = params_record(params)
@@ -129,31 +153,38 @@ def check_made_with(record: dict[str, Any], params: CycleParams, params_file: st
         if made is None:
             raise ReviewError(
                 f"{relative(folder)} has no {step} step for {_who(identity(params, params_file))}"
-                f"; run the cycle from the {step} step first.")
-        diffs = [d for d in changed_keys(made.get("params", {}), now)
-                 if not d.startswith(REPORT_ONLY)]
+                f"; run the cycle from the {step} step first."
+            )
+        diffs = [
+            d for d in changed_keys(made.get("params", {}), now) if not d.startswith(REPORT_ONLY)
+        ]
         if diffs:
             raise ReviewError(
                 f"The {step} step in {relative(folder)} was made with other params than "
                 f"{relative(resolve(params_file))} now holds ({'; '.join(diffs[:5])}"
                 f"{' ...' if len(diffs) > 5 else ''}). Its figures would not match these "
                 f"settings: rerun from the {step} step (`reviewkit run` with --force, or "
-                f"the {step} notebook by hand).")
+                f"the {step} notebook by hand)."
+            )
 
 
-def check_finished(folder: Path, params: CycleParams, params_file: str | Path,
-                   start: str) -> None:
+def check_finished(folder: Path, params: CycleParams, params_file: str | Path, start: str) -> None:
     """Before `reviewkit run --from <start>`: the finished cycle in `folder` must be this
     partnership's, this params file's, with the earlier steps made with these params."""
     record = read_record(folder)
     if record is None:
         manifest = _manifest(folder)
-        who = (f" (made for {manifest.get('partnership')}, params "
-               f"{manifest.get('params_file')})") if manifest else ""
-        raise ReviewError(f"{relative(folder)}{who} has no record of the params its steps "
-                          "were made with, so --from cannot be trusted with it; run the whole "
-                          "cycle with --force.")
-    check_made_with(record, params, params_file, folder, STEPS[:STEPS.index(start)], BY_RUNNER)
+        who = (
+            (f" (made for {manifest.get('partnership')}, params {manifest.get('params_file')})")
+            if manifest
+            else ""
+        )
+        raise ReviewError(
+            f"{relative(folder)}{who} has no record of the params its steps "
+            "were made with, so --from cannot be trusted with it; run the whole "
+            "cycle with --force."
+        )
+    check_made_with(record, params, params_file, folder, STEPS[: STEPS.index(start)], BY_RUNNER)
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
@@ -168,13 +199,17 @@ def _manifest(folder: Path) -> dict[str, Any] | None:
 def record_step(folder: Path, params: CycleParams, params_file: str | Path, step: str) -> None:
     """Write that `step` ran in `folder` with these params; a rerun step drops later ones."""
     record = read_record(folder) or {}
-    steps = {k: v for k, v in record.get("steps", {}).items()
-             if k in STEPS and STEPS.index(k) < STEPS.index(step)}
+    steps = {
+        k: v
+        for k, v in record.get("steps", {}).items()
+        if k in STEPS and STEPS.index(k) < STEPS.index(step)
+    }
     steps[step] = {"params_sha256": fingerprint(params), "params": params_record(params)}
     out = {**identity(params, params_file), "steps": steps}
     folder.mkdir(parents=True, exist_ok=True)
-    CycleLayout(folder).identity.write_text(json.dumps(out, indent=2, sort_keys=True) + "\n",
-                                        encoding="utf-8")
+    CycleLayout(folder).identity.write_text(
+        json.dumps(out, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def check_previous(params: CycleParams) -> None:
@@ -190,11 +225,13 @@ def check_previous(params: CycleParams) -> None:
         raise ReviewError(
             f"key 'previous_cycle': {relative(folder)} is a review of {other}, not of "
             f"{params.partnership}; 'Since the last review' would compare two partnerships. "
-            "Point previous_cycle at this partnership's last outputs.")
+            "Point previous_cycle at this partnership's last outputs."
+        )
 
 
-def run_folder(params_file: str | Path, run_dir: str | Path | None = None,
-               step: str = "intake") -> Path:
+def run_folder(
+    params_file: str | Path, run_dir: str | Path | None = None, step: str = "intake"
+) -> Path:
     """The folder a notebook step reads and writes, checked: the first call of every notebook.
 
     Empty `run_dir` (a run by hand): `outputs/interactive/<partnership>/<cycle>/`, so another
@@ -213,17 +250,19 @@ def run_folder(params_file: str | Path, run_dir: str | Path | None = None,
             f"{relative(folder)} holds a finished review cycle ({manifest.get('partnership')}, "
             f"cycle '{manifest.get('cycle')}'); notebooks run by hand never write into it. "
             "Leave run_dir empty to work in outputs/interactive/, or rerun the cycle with "
-            "`reviewkit run --from progress|report`.")
+            "`reviewkit run --from progress|report`."
+        )
     record = read_record(folder)
     if record is not None:
         if step == "intake":
             _belongs(record, params, params_file, folder)
         else:
-            check_made_with(record, params, params_file, folder,
-                            STEPS[:STEPS.index(step)])
+            check_made_with(record, params, params_file, folder, STEPS[: STEPS.index(step)])
     elif step != "intake":
-        raise ReviewError(f"{relative(folder)} has no intake for "
-                          f"{_who(identity(params, params_file))}; run 01_intake first.")
+        raise ReviewError(
+            f"{relative(folder)} has no intake for "
+            f"{_who(identity(params, params_file))}; run 01_intake first."
+        )
     record_step(folder, params, params_file, step)
     return folder
 

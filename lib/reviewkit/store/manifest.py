@@ -17,15 +17,35 @@ from reviewkit.store.layout import CycleLayout
 from reviewkit.store.police_cache import content_hash
 from reviewkit.store.tables import CycleStore
 
-PACKAGES = ("reviewkit", "pandas", "pyarrow", "numpy", "scipy", "matplotlib", "papermill",
-            "nbconvert", "nbclient", "ipykernel", "pydantic", "pandera", "openpyxl")
+PACKAGES = (
+    "reviewkit",
+    "pandas",
+    "pyarrow",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pydantic",
+    "pandera",
+    "openpyxl",
+)
 
 
 def input_files(params: CycleParams) -> list[tuple[str, Path]]:
     """(role, path) for every input the cycle reads."""
     files: list[tuple[str, Path]] = []
-    for key in ("strategy", "data_requests", "difficulties", "population", "peers",
-                "narrative", "lsoa_boundaries"):
+    for key in (
+        "strategy",
+        "data_requests",
+        "difficulties",
+        "population",
+        "peers",
+        "narrative",
+        "lsoa_boundaries",
+    ):
         p = params.path(key)
         if p is not None and p.is_file():
             files.append((key, p))
@@ -48,15 +68,26 @@ def package_versions() -> dict[str, str]:
 
 def git_commit() -> str | None:
     try:
-        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_root(), capture_output=True,
-                             text=True, timeout=10, check=False)
+        res = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=repo_root(),
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return res.stdout.strip() or None if res.returncode == 0 else None
 
 
-def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
-                   timings: dict[str, float], warnings: list[str]) -> dict:
+def build_manifest(
+    params: CycleParams,
+    params_file: Path,
+    run_dir: Path,
+    timings: dict[str, float],
+    warnings: list[str],
+) -> dict:
     rows: dict[str, int] = {}
     store = CycleStore(run_dir)
     if store.has_table("reconciliation"):
@@ -66,8 +97,15 @@ def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
     inputs = []
     for role, path in [("params", params_file), *input_files(params)]:
         rel = relative(path)
-        inputs.append({"role": role, "path": rel, "bytes": path.stat().st_size,
-                       "rows": rows.get(rel), "sha256": content_hash(path)})
+        inputs.append(
+            {
+                "role": role,
+                "path": rel,
+                "bytes": path.stat().st_size,
+                "rows": rows.get(rel),
+                "sha256": content_hash(path),
+            }
+        )
     return {
         "cycle": params.cycle,
         "partnership": params.partnership,
@@ -83,8 +121,9 @@ def build_manifest(params: CycleParams, params_file: Path, run_dir: Path,
 
 
 def write_manifest(manifest: dict, run_dir: Path) -> None:
-    CycleLayout(run_dir).manifest.write_text(json.dumps(manifest, indent=2) + "\n",
-                                           encoding="utf-8")
+    CycleLayout(run_dir).manifest.write_text(
+        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def changed_inputs(old: dict, new: dict) -> list[str]:

@@ -107,16 +107,21 @@ def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str, list[in
         return None
 
 
-def store_parsed(kind: str, key: str, table: pa.Table | None, rows: int, problem: str,
-                 bad_lines: list[int]) -> None:
+def store_parsed(
+    kind: str, key: str, table: pa.Table | None, rows: int, problem: str, bad_lines: list[int]
+) -> None:
     if not enabled():
         return
     base = _entry(kind, key)
     try:
         if table is not None:
             _write_table(base.with_suffix(".arrow"), table)
-        meta = {"has_table": table is not None, "rows": rows, "problem": problem,
-                "bad_lines": bad_lines}
+        meta = {
+            "has_table": table is not None,
+            "rows": rows,
+            "problem": problem,
+            "bad_lines": bad_lines,
+        }
         _atomic_write(base.with_suffix(".json"), json.dumps(meta).encode())
     except OSError:
         pass
@@ -142,7 +147,9 @@ def store_bundle(kind: str, key: str, table: pa.Table | None, files: list[dict])
     try:
         if table is not None:
             _write_table(base.with_suffix(".arrow"), table)
-        _atomic_write(base.with_suffix(".json"), json.dumps(
-            {"has_table": table is not None, "files": files}).encode())
+        _atomic_write(
+            base.with_suffix(".json"),
+            json.dumps({"has_table": table is not None, "files": files}).encode(),
+        )
     except OSError:
         pass

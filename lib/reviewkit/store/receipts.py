@@ -66,8 +66,9 @@ def _append(rows: list[list[str]], path: Path) -> None:
         os.close(fd)
 
 
-def first_seen(files: list[Path], today: dt.date | None = None,
-               record: bool = True) -> dict[Path, dt.date]:
+def first_seen(
+    files: list[Path], today: dt.date | None = None, record: bool = True
+) -> dict[Path, dt.date]:
     """Each file's first-seen date; files never seen before are recorded as seen today."""
     today = today or dt.date.today()
     path = receipts_file()
@@ -99,8 +100,9 @@ def record_dates(files: list[Path], day: dt.date, source: str) -> int:
     return len(rows)
 
 
-def received(register_date: dt.date | None, files: list[Path],
-             today: dt.date | None = None) -> tuple[dt.date | None, str]:
+def received(
+    register_date: dt.date | None, files: list[Path], today: dt.date | None = None
+) -> tuple[dt.date | None, str]:
     """(the dataset's received date, where it came from): the register's date when given,
     else the newest file's first-seen date from the receipt record."""
     real = [f for f in files if f.is_file()]

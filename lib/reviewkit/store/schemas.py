@@ -32,11 +32,11 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 # Tables whose text is "" when empty, never missing (the report reads them as words).
-TEXT_NEVER_MISSING = frozenset({"scorecard", "initiative_status", "completeness",
-                                "reconciliation"})
+TEXT_NEVER_MISSING = frozenset({"scorecard", "initiative_status", "completeness", "reconciliation"})
 # Tables whose columns depend on the source: a column there may be absent.
-SOME_COLUMNS = frozenset({"police_street", "police_outcomes", "police_stop_search",
-                          "benchmarking", "population"})
+SOME_COLUMNS = frozenset(
+    {"police_street", "police_outcomes", "police_stop_search", "benchmarking", "population"}
+)
 
 
 # The dtype a column that may have missing values has when none is missing (and when empty).
@@ -45,8 +45,7 @@ COMPLETE = {dictionary.WHOLE_OR_MISSING: "int64", dictionary.FLAG_OR_MISSING: "b
 
 def dtypes(table: str) -> dict[str, str]:
     """Each column's dtype name for `table` (a police dataset id uses its kind's entry)."""
-    return {name: c.dtype for name, c in dictionary.TABLES.get(dictionary.kind(table),
-                                                                {}).items()}
+    return {name: c.dtype for name, c in dictionary.TABLES.get(dictionary.kind(table), {}).items()}
 
 
 def _nullable(kind: str, dtype: str) -> bool:
@@ -62,9 +61,11 @@ def schema(table: str) -> pa.DataFrameSchema:
 
     kind = dictionary.kind(table)
     if kind not in dictionary.TABLES:
-        raise ReviewError(f"Table '{table}' has no entry in the data dictionary "
-                          "(reviewkit.store.dictionary), so it has no schema: add its columns "
-                          "there before writing it.")
+        raise ReviewError(
+            f"Table '{table}' has no entry in the data dictionary "
+            "(reviewkit.store.dictionary), so it has no schema: add its columns "
+            "there before writing it."
+        )
     columns = {name: _column(pa, kind, dtype) for name, dtype in dtypes(table).items()}
     return pa.DataFrameSchema(columns, name=table, strict=False, ordered=False, coerce=False)
 
@@ -72,17 +73,24 @@ def schema(table: str) -> pa.DataFrameSchema:
 def _column(pa: Any, kind: str, dtype: str) -> pa.Column:
     required = kind not in SOME_COLUMNS
     if dtype == dictionary.WHOLE_OR_MISSING:
-        return pa.Column(None, nullable=True, required=required, checks=pa.Check(
-            _whole_or_missing, element_wise=False, name="whole numbers or missing"))
+        return pa.Column(
+            None,
+            nullable=True,
+            required=required,
+            checks=pa.Check(_whole_or_missing, element_wise=False, name="whole numbers or missing"),
+        )
     if dtype == dictionary.FLAG_OR_MISSING:
-        return pa.Column(None, nullable=True, required=required, checks=pa.Check(
-            _flag_or_missing, element_wise=False, name="yes/no flags or missing"))
+        return pa.Column(
+            None,
+            nullable=True,
+            required=required,
+            checks=pa.Check(_flag_or_missing, element_wise=False, name="yes/no flags or missing"),
+        )
     return pa.Column(_pandas_dtype(dtype), nullable=_nullable(kind, dtype), required=required)
 
 
 def _whole_or_missing(values: pd.Series) -> bool:
-    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
-            values.dtype):
+    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return True
     if not pd.api.types.is_float_dtype(values.dtype):
         return False
@@ -121,12 +129,15 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
                 out = out.copy() if out is frame else out
                 out[name] = col.astype(COMPLETE[dtype])
             continue
-        empty = len(col) == 0 or (col.isna().all() and dtype in (dictionary.TEXT,
-                                                                 dictionary.NUMBER))
+        empty = len(col) == 0 or (
+            col.isna().all() and dtype in (dictionary.TEXT, dictionary.NUMBER)
+        )
         same = col.dtype == object and (
             (dtype == dictionary.TEXT and _all_of(col, str))
-            or (dtype == dictionary.FLAG and not col.isna().any()
-                and _all_of(col, (bool, np.bool_))))
+            or (
+                dtype == dictionary.FLAG and not col.isna().any() and _all_of(col, (bool, np.bool_))
+            )
+        )
         if empty or same:
             if out is frame:
                 out = frame.copy()
@@ -134,8 +145,9 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check(table: str, frame: pd.DataFrame, where: str, advice: str,
-          name: str | None = None) -> pd.DataFrame:
+def check(
+    table: str, frame: pd.DataFrame, where: str, advice: str, name: str | None = None
+) -> pd.DataFrame:
     """`frame` conformed and checked against `table`'s schema; a failure raises ReviewError
     naming the table (`name`, when it is not the schema's own name), the file (`where`),
     each column and its problem, then `advice`."""
@@ -147,28 +159,30 @@ def check(table: str, frame: pd.DataFrame, where: str, advice: str,
     except pa.errors.SchemaErrors as err:
         problems = _problems(err.failure_cases, conformed)
         called = f"'{name}' (a {table} table)" if name and name != table else f"'{table}'"
-        raise ReviewError(f"Table {called} in {where} does not match its schema: "
-                          + "; ".join(problems) + f". {advice}") from None
+        raise ReviewError(
+            f"Table {called} in {where} does not match its schema: "
+            + "; ".join(problems)
+            + f". {advice}"
+        ) from None
 
 
 def _problems(cases: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
     out: list[str] = []
-    for (column, check_name), group in cases.groupby(["column", "check"], sort=False,
-                                                      dropna=False):
+    for (column, check_name), group in cases.groupby(["column", "check"], sort=False, dropna=False):
         found = group["failure_case"].iloc[0]
         if check_name == "column_in_dataframe":
             out.append(f"column '{found}' is missing")
         elif str(check_name).startswith("dtype("):
             held = str(frame[column].dtype) if column in frame.columns else str(found)
-            out.append(f"column '{column}' holds {_words(held)}, not "
-                       f"{_wanted(str(check_name))}")
+            out.append(f"column '{column}' holds {_words(held)}, not {_wanted(str(check_name))}")
         elif check_name == "not_nullable":
             rows = [int(i) for i in group["index"].dropna().head(3)]
             at = f" (data row {', '.join(str(r + 1) for r in rows)})" if rows else ""
             out.append(f"column '{column}' has missing values{at}, which it never may")
         elif column in frame.columns:
-            out.append(f"column '{column}' holds {_words(str(frame[column].dtype))}, not "
-                       f"{check_name}")
+            out.append(
+                f"column '{column}' holds {_words(str(frame[column].dtype))}, not {check_name}"
+            )
         else:
             out.append(f"column '{column}' fails {check_name} ({found!r})")
     return out

@@ -25,8 +25,11 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def safe_cell(value: Any) -> Any:
     """A value that cannot run as a formula: text starting with a formula character gets a
     leading `'` unless it is a plain number such as `-3` or `+1.5`."""
-    if isinstance(value, str) and value.lstrip("'").startswith(_TRIGGERS) and not (
-            _NUMBER.fullmatch(value)):
+    if (
+        isinstance(value, str)
+        and value.lstrip("'").startswith(_TRIGGERS)
+        and not (_NUMBER.fullmatch(value))
+    ):
         return "'" + value  # quotes before a trigger get one more, so `unsafe_cell` inverts
     return value
 
@@ -75,8 +78,7 @@ def xlsx_text(value: Any) -> Any:
 
 def unsafe_cell(value: Any) -> Any:
     """The text `safe_cell` was given (for reports that read a written table back)."""
-    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(
-            _TRIGGERS):
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(_TRIGGERS):
         return value[1:]
     return value
 

@@ -34,8 +34,15 @@ from reviewkit.store import dictionary, schemas
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.spreadsheet import read_csv, write_csv
 
-__all__ = ["CycleStore", "grid_table", "lsoa_names_table", "police_schema", "read_parquet",
-           "write_parquet"]
+__all__ = [
+    "CycleStore",
+    "grid_table",
+    "lsoa_names_table",
+    "police_schema",
+    "read_parquet",
+    "write_parquet",
+]
+
 
 def police_schema(kind: str) -> str:
     """The data dictionary entry of a police dataset's tidy table, from its source kind in the
@@ -52,10 +59,14 @@ def lsoa_names_table(dataset: str) -> str:
     """The tidy table of the LSOA names in a police street dataset."""
     return f"lsoa_names_{dataset}"
 
-_ON_WRITE = ("This is a fault in reviewkit, not in your data: please report it with the "
-             "cycle's params.")
-_ON_READ = ("The file was changed after its step wrote it, or was written by another version "
-            "of reviewkit: rerun the cycle (`reviewkit run <params> --force`).")
+
+_ON_WRITE = (
+    "This is a fault in reviewkit, not in your data: please report it with the cycle's params."
+)
+_ON_READ = (
+    "The file was changed after its step wrote it, or was written by another version "
+    "of reviewkit: rerun the cycle (`reviewkit run <params> --force`)."
+)
 
 
 def write_parquet(table: pd.DataFrame, path: Path) -> None:
@@ -91,10 +102,11 @@ class CycleStore:
     def read_tidy(self, name: str, schema: str | None = None) -> pd.DataFrame:
         path = self.layout.tidy(name)
         if not path.is_file():
-            raise ReviewError(f"{relative(path)} not found: this cycle has no tidy table "
-                              f"'{name}'; it has: {', '.join(self.tidy_names()) or 'none'}.")
-        return schemas.check(schema or name, read_parquet(path), relative(path), _ON_READ,
-                             name)
+            raise ReviewError(
+                f"{relative(path)} not found: this cycle has no tidy table "
+                f"'{name}'; it has: {', '.join(self.tidy_names()) or 'none'}."
+            )
+        return schemas.check(schema or name, read_parquet(path), relative(path), _ON_READ, name)
 
     def has_tidy(self, name: str) -> bool:
         return self.layout.tidy(name).is_file()
@@ -105,9 +117,11 @@ class CycleStore:
     def police_tables(self, register: Register) -> dict[str, pd.DataFrame]:
         """Each police dataset's tidy records, by data request id (whatever the partnership
         calls it), for the register's police data requests that have a table."""
-        return {r.dataset: self.read_tidy(r.dataset, police_schema(r.source.kind))
-                for r in sorted(register.data_requests, key=lambda r: r.dataset)
-                if r.source.kind != "table" and self.has_tidy(r.dataset)}
+        return {
+            r.dataset: self.read_tidy(r.dataset, police_schema(r.source.kind))
+            for r in sorted(register.data_requests, key=lambda r: r.dataset)
+            if r.source.kind != "table" and self.has_tidy(r.dataset)
+        }
 
     # Tables -----------------------------------------------------------------------------------
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
@@ -123,8 +137,10 @@ class CycleStore:
             return schemas.check(name, read_parquet(typed), relative(typed), _ON_READ)
         if csv.is_file():
             return schemas.check(name, _typed_from_csv(name, csv), relative(csv), _ON_READ)
-        raise ReviewError(f"{relative(csv)} not found: this cycle has no '{name}' table; it "
-                          f"has: {', '.join(self.table_names()) or 'none'}.")
+        raise ReviewError(
+            f"{relative(csv)} not found: this cycle has no '{name}' table; it "
+            f"has: {', '.join(self.table_names()) or 'none'}."
+        )
 
     def has_table(self, name: str) -> bool:
         return self.layout.table(name).is_file()
@@ -146,8 +162,13 @@ class CycleStore:
         files = sorted(self.layout.quarantine_dir.glob("*.csv"))
         if not files:
             return None
-        return pd.concat([read_csv(f, dtype={"row": "Int64"}, keep_default_na=False,
-                                   na_values=[""]) for f in files], ignore_index=True)
+        return pd.concat(
+            [
+                read_csv(f, dtype={"row": "Int64"}, keep_default_na=False, na_values=[""])
+                for f in files
+            ],
+            ignore_index=True,
+        )
 
     def write_difficulties(self, frame: pd.DataFrame) -> None:
         write_csv(frame, self.layout.difficulties_log)

@@ -28,8 +28,12 @@ def _has(layout: CycleLayout, step: str) -> bool:
     return layout.has_intake if step == "intake" else layout.has_progress
 
 
-def step_folder(params_file: str | Path, run_dir: str | Path | None, step: str,
-                echo: Callable[[str], None] = print) -> tuple[CycleParams, Path]:
+def step_folder(
+    params_file: str | Path,
+    run_dir: str | Path | None,
+    step: str,
+    echo: Callable[[str], None] = print,
+) -> tuple[CycleParams, Path]:
     """The cycle's params and the folder the notebook for `step` works in.
 
     With `run_dir` (given by `reviewkit run`) that folder. Without, the scratch folder for
@@ -45,14 +49,19 @@ def step_folder(params_file: str | Path, run_dir: str | Path | None, step: str,
         if not _has(CycleLayout(finished), need):
             raise ReviewError(
                 f"No {need} results for cycle '{params.cycle}' yet: run {MAKER[need]} first "
-                f"(or `reviewkit run {relative(resolve(params_file))}`).")
+                f"(or `reviewkit run {relative(resolve(params_file))}`)."
+            )
         _copy_results(finished, scratch_dir(params))
-        echo(f"Reading the {need} results of the finished cycle {relative(finished)} "
-             f"(copied to {relative(scratch_dir(params))}; the finished cycle is not changed).")
+        echo(
+            f"Reading the {need} results of the finished cycle {relative(finished)} "
+            f"(copied to {relative(scratch_dir(params))}; the finished cycle is not changed)."
+        )
     folder = run_folder(params_file, run_dir or None, step)
     if not run_dir:
-        echo(f"Working in {relative(folder)} (scratch for cycle '{params.cycle}'); "
-             f"`reviewkit run` writes the finished cycle to {relative(cycle_dir(params))}.")
+        echo(
+            f"Working in {relative(folder)} (scratch for cycle '{params.cycle}'); "
+            f"`reviewkit run` writes the finished cycle to {relative(cycle_dir(params))}."
+        )
     return params, folder
 
 
