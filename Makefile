@@ -50,6 +50,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	$(call install,-r requirements-dev.lock)
+	@# git blame looks through commits that only reformat code (.git-blame-ignore-revs)
+	-@git rev-parse --git-dir >/dev/null 2>&1 && git config blame.ignoreRevsFile .git-blame-ignore-revs
 	@touch $@
 
 $(DEMO)/police_uk: | $(VENV)/.installed
@@ -64,8 +66,9 @@ test: setup-dev ## run the whole test suite (what CI runs)
 test-fast: setup-dev ## unit and property tests only, under a minute: no end-to-end runs, no browser
 	$(PY) -m pytest -m "not e2e and not browser" -q
 
-lint: setup-dev ## check the code: ruff, and mypy on the library
+lint: setup-dev ## check the code: ruff (lint and format), and mypy on the library
 	$(BIN)/ruff check lib tests
+	$(BIN)/ruff format --check lib tests
 	$(BIN)/mypy
 
 lab: setup ## open JupyterLab in this environment (http://127.0.0.1:$(LAB_PORT); notebooks/explore.ipynb to start)
