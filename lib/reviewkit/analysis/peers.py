@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -76,9 +77,8 @@ def dispersion_test(
 def dispersion_of(rows: pd.DataFrame) -> Dispersion:
     """The dispersion a benchmark table was computed with (from its `od_*` columns)."""
     r = rows.iloc[0]
-    return Dispersion(
-        float(r["od_phi"]), float(r["od_tau2"]), len(rows), float(r["od_p"]), str(r["od_method"])
-    )  # type: ignore[arg-type]
+    method = cast(Adjustment, str(r["od_method"]))  # written by this module: a known method
+    return Dispersion(float(r["od_phi"]), float(r["od_tau2"]), len(rows), float(r["od_p"]), method)
 
 
 def load_peers(path: Path) -> pd.DataFrame:
