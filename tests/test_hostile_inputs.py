@@ -158,6 +158,7 @@ def test_disk_errors_say_what_to_do(code, expected):
     assert describe_os_error(OSError(code, os.strerror(code), "/out/x.csv")).startswith(expected)
 
 
+@pytest.mark.e2e  # a real run starts (its kernels are made ready) before the disk fills
 def test_a_full_disk_during_a_run_is_a_message(project, capsys, monkeypatch):
     import reviewkit.run.runner as runner
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import params_dict, reviewkit, write_params
+from conftest import params_dict, reviewkit, run_cli, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import load_params
 from reviewkit.run.runner import refuse_unready_final, running_header
@@ -137,10 +137,13 @@ def test_a_final_without_narrative_or_with_prompts_or_check_errors_is_refused(tm
     assert any("better" in p for p in problems), problems
 
 
-def test_the_command_line_refuses_an_unready_final_before_anything_runs(tmp_path, demo_data):
+def test_the_command_line_refuses_an_unready_final_before_anything_runs(
+    tmp_path, demo_data, capsys, monkeypatch
+):
     pfile = _params(tmp_path, demo_data, narrative="## executive_summary\n[[to write]]\n")
     outputs = tmp_path / "outputs"
-    res = reviewkit("run", str(pfile), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(outputs))
+    res = run_cli(capsys, "run", str(pfile), "--quiet")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "report.status is final, but the paper is not ready to sign off" in res.stderr
     assert "still has a prompt to fill in: [[to write]]" in res.stderr
