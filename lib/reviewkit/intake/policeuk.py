@@ -26,11 +26,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from reviewkit.base.paths import relative
+from reviewkit.base.paths import relative, repo_root
 from reviewkit.inputs.crime_types import HISTORY
 from reviewkit.inputs.register import POLICE_SUFFIX
 from reviewkit.intake.accounting import DatasetIntake, FileAccount, Problem
 from reviewkit.intake.area import AreaMatcher
+from reviewkit.methods.counting import count_groups, counts_frame
 from reviewkit.methods.grid import cell_counts, replace_coordinates
 from reviewkit.store.police_cache import (
     bytes_hash,
@@ -119,6 +120,7 @@ class RawFile:
 
 def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[RawFile]:
     """CSV files and the matching members of zips; other zip members are named in `notes`."""
+    root = repo_root().resolve()  # once: each file's label is relative to it
     for path in paths:
         if path.suffix.lower() == ".zip":
             try:
@@ -136,7 +138,7 @@ def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[R
                         if name.endswith(SUFFIX[kind]):
                             mtime = st.st_mtime + _zip_time(zf.getinfo(name))
                             yield RawFile(
-                                f"{relative(path)}!{name}",
+                                f"{relative(path, root)}!{name}",
                                 (path, name),
                                 mtime,
                                 stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}",
@@ -153,14 +155,14 @@ def iter_raw_files(paths: list[Path], kind: str, notes: list[str]) -> Iterator[R
             ):
                 # corrupt, cut short, encrypted or an unsupported compression: name the zip
                 notes.append(
-                    f"{relative(path)}: not a readable zip file (damaged, cut short or "
+                    f"{relative(path, root)}: not a readable zip file (damaged, cut short or "
                     "password-protected); download it again"
                 )
-                yield RawFile(relative(path), b"", size=0)
+                yield RawFile(relative(path, root), b"", size=0)
         else:
             st = path.stat()
             yield RawFile(
-                relative(path),
+                relative(path, root),
                 path,
                 st.st_mtime,
                 stamp=f"{path}|{st.st_size}|{st.st_mtime_ns}",
@@ -730,10 +732,12 @@ def _check_month_against_name(
 ) -> list[Problem]:
     """Rows whose Month is not the month their file is named for are set aside (a month is
     never counted as another); a problem per file."""
-    cats = [str(c).strip()[:7] for c in month.categories]
-    named = np.array([k[0] if (k := r.key()) else "" for r in raws], dtype=object)[file_idx]
-    said = np.array([*cats, ""], dtype=object)[np.asarray(month.codes, dtype=np.int64)]
-    wrong = (named != "") & (reasons.code == 0) & (said != named)
+    cats = np.array([*(str(c).strip()[:7] for c in month.categories), ""], dtype=object)
+    named = np.array([k[0] if (k := r.key()) else "" for r in raws], dtype=object)
+    # per file and month category: is the category another month than the file's name?
+    other = (named[:, None] != "") & (cats[None, :] != named[:, None])
+    codes = np.asarray(month.codes, dtype=np.int64)
+    wrong = other[file_idx, np.where(codes >= 0, codes, len(cats) - 1)] & (reasons.code == 0)
     problems: list[Problem] = []
     for i in np.unique(file_idx[wrong]):
         rows = wrong & (file_idx == i)
@@ -896,11 +900,7 @@ def _classify(
     if bad.any():
         result.quarantine = _quarantined(df, bad, reasons, file_idx, raws, bad_lines, dataset)
     if rules.kind == "police_uk_street":
-        rest = pd.DataFrame({k: df[k][out] for k in ("month", "crime_type")})
-        rest = rest.groupby(["month", "crime_type"], observed=True).size().rename("n")
-        result.rest_of_force = (
-            rest[rest > 0].reset_index().astype({"month": str, "crime_type": str})
-        )
+        result.rest_of_force = _rest_of_force(df, out)
         result.lsoa_names = _lsoa_names(df, in_area)
         if "cell_row" in table.column_names:
             result.grid = cell_counts(
@@ -911,6 +911,16 @@ def _classify(
                 in_area,
             )
     return result
+
+
+def _rest_of_force(df: dict[str, pd.Categorical], out: np.ndarray) -> pd.DataFrame:
+    """Rows out of the partnership's area counted by month and crime type."""
+    keys = ("month", "crime_type")
+    codes = [np.asarray(df[k].codes)[out] for k in keys]
+    both = (codes[0] >= 0) & (codes[1] >= 0)  # a missing month or type is not a group
+    groups, n = count_groups([c[both] for c in codes], [len(df[k].categories) for k in keys])
+    columns = {k: (_texts(df[k]), g) for k, g in zip(keys, groups, strict=True)}
+    return counts_frame(columns, n, sort=False)
 
 
 class _Reasons:
@@ -1055,10 +1065,11 @@ def _tidy_counts(
     df: dict[str, pd.Categorical], in_area: np.ndarray, keys: list[str]
 ) -> pd.DataFrame:
     """Accepted rows counted by the dataset's tidy keys (month, crime type, LSOA, ...)."""
-    accepted = pd.DataFrame({k: df[k][in_area] for k in keys})
-    tidy = accepted.groupby(keys, observed=True, dropna=False).size().rename("n").reset_index()
-    tidy = tidy[tidy["n"] > 0]
-    for k in keys:
-        tidy[k] = tidy[k].astype(object).where(tidy[k].notna(), "").astype(str)
-    tidy["n"] = tidy["n"].astype("int64")
-    return tidy.sort_values(keys, ignore_index=True)
+    groups, n = count_groups(
+        [np.asarray(df[k].codes)[in_area] for k in keys], [len(df[k].categories) for k in keys]
+    )
+    return counts_frame({k: (_texts(df[k]), g) for k, g in zip(keys, groups, strict=True)}, n)
+
+
+def _texts(cat: pd.Categorical) -> list[str]:
+    return [str(c) for c in cat.categories]

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from reviewkit.methods.counting import count_groups, counts_frame
+
 CELL_LAT = 0.0045
 CELL_LON = 0.0075
 
@@ -73,22 +75,24 @@ def cell_counts(
 ) -> pd.DataFrame:
     """Counts per month, crime type and cell of the rows in `keep` that have a cell."""
     has = keep & ~np.isnan(rows) & ~np.isnan(cols)
-    frame = pd.DataFrame(
+    month_codes, type_codes = np.asarray(month.codes)[has], np.asarray(crime_type.codes)[has]
+    named = (month_codes >= 0) & (type_codes >= 0)  # a missing month or type is not a group
+    r, c = rows[has][named].astype(np.int64), cols[has][named].astype(np.int64)
+    r0, c0 = (int(r.min()), int(c.min())) if len(r) else (0, 0)
+    groups, n = count_groups(
+        [month_codes[named], type_codes[named], r - r0, c - c0],
+        [len(month.categories), len(crime_type.categories), _span(r), _span(c)],
+    )
+    return counts_frame(
         {
-            "month": month[has],
-            "crime_type": crime_type[has],
-            "cell_row": rows[has].astype(np.int32),
-            "cell_col": cols[has].astype(np.int32),
-        }
+            "month": ([str(m) for m in month.categories], groups[0]),
+            "crime_type": ([str(t) for t in crime_type.categories], groups[1]),
+            "cell_row": (None, (groups[2] + r0).astype(np.int32)),
+            "cell_col": (None, (groups[3] + c0).astype(np.int32)),
+        },
+        n,
     )
-    out = (
-        frame.groupby(["month", "crime_type", "cell_row", "cell_col"], observed=True)
-        .size()
-        .rename("n")
-        .reset_index()
-    )
-    out = out[out["n"] > 0]
-    for k in ("month", "crime_type"):
-        out[k] = out[k].astype(str)
-    out["n"] = out["n"].astype("int64")
-    return out.sort_values(["month", "crime_type", "cell_row", "cell_col"], ignore_index=True)
+
+
+def _span(values: np.ndarray) -> int:
+    return int(values.max() - values.min()) + 1 if len(values) else 1

@@ -1,0 +1,70 @@
+"""Counting rows by combinations of integer codes, without a pandas groupby.
+
+Each key is an array of codes (category codes, or small integers); -1 is a missing value and
+forms a group of its own, ordered after every code, as pandas orders a missing category.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def count_groups(codes: list[np.ndarray], sizes: list[int]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each combination of codes present, in code order, with its number of rows.
+
+    `sizes[k]` is the number of codes key `k` can take (0 to size - 1); -1 comes back as -1.
+    """
+    dims = [int(s) + 1 for s in sizes]
+    shifted = [
+        np.where(c >= 0, c, s - 1).astype(np.int64) for c, s in zip(codes, dims, strict=True)
+    ]
+    n = len(shifted[0]) if shifted else 0
+    try:
+        key = np.ravel_multi_index(shifted, dims) if n else np.zeros(0, np.int64)
+    except ValueError:  # too many combinations for one integer: compare the rows themselves
+        rows, counts = np.unique(np.stack(shifted, axis=1), axis=0, return_counts=True)
+        parts = [rows[:, k] for k in range(len(dims))]
+    else:
+        total = int(np.prod(dims, dtype=object))
+        if total <= 8 * n + 4096:
+            per = np.bincount(key, minlength=total)
+            uniq = np.flatnonzero(per)
+            counts = per[uniq]
+        else:
+            uniq, counts = np.unique(key, return_counts=True)
+        parts = list(np.unravel_index(uniq, dims))
+    out = [np.where(p == s - 1, -1, p).astype(np.int64) for p, s in zip(parts, dims, strict=True)]
+    return out, counts.astype(np.int64)
+
+
+Column = tuple[list[str] | None, np.ndarray]  # (text of each code, codes) or (None, numbers)
+
+
+def counts_frame(columns: dict[str, Column], n: np.ndarray, sort: bool = True) -> pd.DataFrame:
+    """Groups as a table, their codes turned into text (code -1: ''), with their counts in `n`;
+    sorted by the columns' values (text in code-point order, ties kept in code order) when
+    `sort`, as `DataFrame.sort_values` sorts them."""
+    picks: dict[str, np.ndarray] = {}
+    ranks: list[np.ndarray] = []
+    for name, (texts, codes) in columns.items():
+        if texts is None:
+            picks[name], rank = codes, codes
+        else:
+            full = np.array([*texts, ""], dtype=object)
+            picks[name] = np.where(codes >= 0, codes, len(texts))
+            rank = np.unique(full, return_inverse=True)[1].reshape(-1)[picks[name]]
+        ranks.append(rank)
+    order = np.lexsort(ranks[::-1]) if sort and ranks else np.arange(len(n))
+    out = pd.DataFrame(
+        {
+            name: (
+                pd.Series([*texts, ""], dtype=str).take(picks[name][order]).reset_index(drop=True)
+                if texts is not None
+                else picks[name][order]
+            )
+            for name, (texts, _) in columns.items()
+        }
+    )
+    out["n"] = n[order]
+    return out
