@@ -36,13 +36,12 @@ def _column_cells(
 ) -> tuple[np.ndarray, np.ndarray]:
     if column.num_chunks == 0:
         return np.zeros(0, np.int64), np.zeros(0, bool)
-    arr = (
-        column.chunk(0)
-        if column.num_chunks == 1
-        else pa.concat_arrays(
-            [c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c for c in column.chunks]
-        )
-    )
+    if column.num_chunks == 1:
+        arr = column.chunk(0)
+    elif pa.types.is_dictionary(column.type):  # one dictionary for all chunks: no text copied
+        arr = pa.concat_arrays(column.unify_dictionaries().chunks)
+    else:
+        arr = pa.concat_arrays(column.chunks)
     if not pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_encode()
     cells, ok = _cells(arr.dictionary.to_pylist(), size, low, high)
