@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BRACKWELL, CHROMIUM_ARGS, ROOT, chromium_path, need
+from conftest import BRACKWELL, ROOT, chromium_path, need
+from reviewkit.report.pdf import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.lab, pytest.mark.browser]
 SHOTS = ROOT / "outputs" / "test-screenshots"

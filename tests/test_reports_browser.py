@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, HOSTILE, ROOT, chromium_path, need
+from conftest import HOSTILE, ROOT, chromium_path, need
+from reviewkit.report.pdf import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 REPORTS = ("review_report.html", "community_update.html", "data_quality.html", "planning_pack.html")

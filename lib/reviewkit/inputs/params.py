@@ -361,17 +361,21 @@ class CycleParams(Strict):
         return self.baseline_period.range
 
 
+# The keys under `inputs:` that name one file each (checked to exist; recorded in the manifest).
+INPUT_FILES = (
+    "strategy",
+    "data_requests",
+    "difficulties",
+    "population",
+    "peers",
+    "narrative",
+    "lsoa_boundaries",
+)
+
+
 def _check_files(params: CycleParams, source: Path) -> None:
     problems = []
-    for key in (
-        "strategy",
-        "data_requests",
-        "difficulties",
-        "population",
-        "peers",
-        "narrative",
-        "lsoa_boundaries",
-    ):
+    for key in INPUT_FILES:
         p = params.path(key)
         if p is not None and not p.is_file():
             problems.append(

@@ -150,6 +150,18 @@ def kernel_server(log: Path | None = None) -> Iterator[str | None]:
         server.close()
 
 
+def read_line(conn: socket.socket) -> bytes:
+    """One newline-ended message from `conn` (what came, if it closes first): requests and
+    replies between the runner and the server are one JSON line each."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def fork_kernel(
     address: str, argv: list[str], env: dict[str, str], cwd: str, log: str | None
 ) -> int:
@@ -162,12 +174,7 @@ def fork_kernel(
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
                 conn.connect(address)
                 conn.sendall(request)
-                reply = b""
-                while not reply.endswith(b"\n"):
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    reply += chunk
+                reply = read_line(conn)
             break
         except (FileNotFoundError, ConnectionRefusedError):
             if time.monotonic() > deadline or not os.path.isdir(os.path.dirname(address)):
@@ -199,7 +206,7 @@ class ForkedKernel:
             if self._fd is not None:
                 if select.select([self._fd], [], [], 0)[0]:
                     self._ended()
-            elif not _alive(self.pid):
+            elif not process_alive(self.pid):
                 self._ended()
         return self.returncode
 
@@ -232,7 +239,8 @@ class ForkedKernel:
             os.close(self._fd)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True while a process with this id exists (one of another user counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -428,12 +436,7 @@ def serve(address: str) -> int:
             continue
         conn, _ = listener.accept()
         with conn:
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_line(conn)
             try:
                 request = json.loads(data)
             except ValueError:

@@ -39,6 +39,7 @@ from reviewkit.run.kernels import (
     SERVER_ENV,
     forking_wanted,
     kernel_server,
+    process_alive,
     provisioner,
     server_address,
 )
@@ -163,7 +164,7 @@ class CycleLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
                 pid = self._holder()
-                if pid and _alive(pid):
+                if pid and process_alive(pid):
                     raise ReviewError(
                         f"Another run of this cycle is in progress (process {pid}; lock file "
                         f"{relative(self.path)}). Wait for it to finish. If no run is going, "
@@ -184,16 +185,6 @@ class CycleLock:
 
     def __exit__(self, *exc: object) -> None:
         self.path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _failed_cell(nb_path: Path) -> str:
@@ -524,7 +515,7 @@ def keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) ->
     (the finished outputs were never touched), and say so."""
     for stale in sorted(out_root.glob(f".{cycle}.run-*")):
         pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid)):
             continue
         failed = failed_dir(out_root, cycle)
         shutil.rmtree(failed, ignore_errors=True)

@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from reviewkit.base.paths import relative, repo_root
-from reviewkit.inputs.params import CycleParams
+from reviewkit.inputs.params import INPUT_FILES, CycleParams
 from reviewkit.inputs.register import load_register, source_files
 from reviewkit.store.identity import fingerprint, params_record
 from reviewkit.store.layout import CycleLayout
@@ -37,15 +37,7 @@ PACKAGES = (
 def input_files(params: CycleParams) -> list[tuple[str, Path]]:
     """(role, path) for every input the cycle reads."""
     files: list[tuple[str, Path]] = []
-    for key in (
-        "strategy",
-        "data_requests",
-        "difficulties",
-        "population",
-        "peers",
-        "narrative",
-        "lsoa_boundaries",
-    ):
+    for key in INPUT_FILES:
         p = params.path(key)
         if p is not None and p.is_file():
             files.append((key, p))
