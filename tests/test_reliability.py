@@ -25,6 +25,8 @@ STABLE = (
     "charts/*.png",
     "charts/*.svg",
     "charts/*.txt",
+    ".report-charts/*.png",  # the report's images: the slides' pixels made smaller
+    ".report-charts/*.txt",
     "difficulties_log.csv",
     "quarantine/*.csv",
     "tidy/data_dictionary.csv",

@@ -18,8 +18,11 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from reviewkit.base.formatting import fmt_value, series_unit
 from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
@@ -39,6 +42,8 @@ STYLE = {
 
 # zlib level 3: a third of the time of Pillow's default (6) for files within a few percent
 PNG_OPTIONS = {"compress_level": 3}
+SLIDE_DPI = 300  # charts/<indicator>.png, for slides
+REPORT_DPI = 110  # the reports' images
 
 
 @dataclass
@@ -142,6 +147,56 @@ def _png(fig: Figure, dpi: int = 110, bbox: Bbox | None = None) -> bytes:
     return buf.getvalue()
 
 
+@dataclass(frozen=True)
+class Raster:
+    """A figure drawn once by Agg: its pixels (height x width x RGBA, or RGB when opaque; top
+    row first), the resolution they were drawn at and the size in inches they cover.
+
+    One drawing gives every resolution a chart is saved at: drawing (laying out and rendering
+    text, ticks, legend) costs far more than resampling the pixels it made."""
+
+    pixels: np.ndarray
+    dpi: float
+    inches: tuple[float, float]
+
+    def png(self) -> bytes:
+        """The pixels as PNG bytes, written as matplotlib writes a figure it draws (through
+        Pillow, its dpi recorded, no software or time stamp), so the same pixels give the same
+        bytes."""
+        buf = io.BytesIO()
+        Image.fromarray(self.pixels).save(
+            buf, format="png", dpi=(self.dpi, self.dpi), pnginfo=PngInfo(), **PNG_OPTIONS
+        )
+        return buf.getvalue()
+
+    def at(self, dpi: float) -> Raster:
+        """The same picture at a lower `dpi`, at the size matplotlib would draw it there, each
+        pixel the area average of the pixels it covers (Pillow's box filter); opaque pixels
+        come back as RGB (three channels resample and compress faster than four)."""
+        if dpi >= self.dpi:
+            raise ValueError(f"Only to a lower resolution than {self.dpi} dpi, not {dpi}.")
+        # whole pixels as matplotlib counts them (a hair under a whole number is that number)
+        width, height = (max(1, int(side * dpi + 1e-8)) for side in self.inches)
+        image = Image.fromarray(self.pixels)
+        if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
+            image = image.convert("RGB")
+        small = image.resize((width, height), Image.Resampling.BOX)
+        return Raster(np.asarray(small), dpi, self.inches)
+
+
+def raster(fig: Figure, dpi: float, bbox: Bbox) -> Raster:
+    """`fig` drawn by Agg at `dpi`, cropped to `bbox` (inches) as `savefig(bbox_inches=bbox)`
+    crops it: the pixels `savefig` would write to a PNG."""
+    before = fig.canvas
+    canvas = FigureCanvasAgg(fig)
+    try:
+        canvas.print_figure(io.BytesIO(), format="raw", dpi=dpi, bbox_inches=bbox)
+        rgba = np.array(canvas.buffer_rgba(), copy=True)
+    finally:
+        fig.set_canvas(before)
+    return Raster(rgba, dpi, (bbox.width, bbox.height))
+
+
 def _spc_values(series: pd.DataFrame) -> pd.Series:
     """The values the XmR chart was computed on (seasonally adjusted where they were)."""
     if "spc_value" in series and series["spc_value"].notna().all():
@@ -149,16 +204,20 @@ def _spc_values(series: pd.DataFrame) -> pd.Series:
     return series["value"].astype(float)
 
 
-def save_figure(fig: Figure, base: Path, dpi: int = 300, bbox: Bbox | None = None) -> list[Path]:
+def save_figure(
+    fig: Figure, base: Path, dpi: int = SLIDE_DPI, bbox: Bbox | None = None
+) -> tuple[list[Path], Raster]:
     """Write `fig` as `<base>.png` (at `dpi`) and `<base>.svg`, the same bytes on every rerun,
-    both cropped to `bbox` (default: `tight_bbox(fig)`)."""
+    both cropped to `bbox` (default: `tight_bbox(fig)`). Returns the files and the PNG's
+    pixels, from which a smaller image of the same figure is made without drawing it again."""
     base.parent.mkdir(parents=True, exist_ok=True)
     box = tight_bbox(fig) if bbox is None else bbox
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    png.write_bytes(_png(fig, dpi, box))
+    drawn = raster(fig, dpi, box)
+    png.write_bytes(drawn.png())
     with matplotlib.rc_context({"svg.hashsalt": "reviewkit", "svg.fonttype": "none"}):
         fig.savefig(svg, format="svg", bbox_inches=box, metadata={"Date": None})
-    return [png, svg]
+    return [png, svg], drawn
 
 
 def xmr_alt(
@@ -361,28 +420,61 @@ def y_label(measure: str, period: str) -> str:
     return text[0].upper() + text[1:]
 
 
-@plain_text
+class TrendLines:
+    """Draws the scorecard's compact trend lines, one after another on one reused figure.
+
+    A trend line has no axes, ticks or text, so its figure's layout and crop do not depend on
+    the series: setting up a figure and its axes costs more than drawing a line, and is done
+    once. Each image is the same, byte for byte, as drawing it on a figure of its own."""
+
+    def __init__(self) -> None:
+        self._fig: ChartFigure | None = None
+        self._ax: Axes | None = None
+        self._box: Bbox | None = None
+
+    def _axes(self) -> tuple[ChartFigure, Axes, Bbox]:
+        if self._fig is None or self._ax is None or self._box is None:
+            self._fig = new_figure(2.4, 0.7)
+            self._ax = self._fig.subplots()
+            self._ax.axis("off")
+            self._fig.tight_layout(pad=0.1)
+            self._box = tight_bbox(self._fig)
+            return self._fig, self._ax, self._box
+        ax = self._ax
+        for artist in [*ax.lines, *ax.patches]:
+            artist.remove()
+        ax.relim()  # no artists left: the next line's limits start afresh
+        ax.ignore_existing_data_limits = True
+        ax.set_xlim(0, 1)  # what a new axes has before any data
+        ax.set_ylim(0, 1)
+        ax.set_autoscale_on(True)
+        return self._fig, ax, self._box
+
+    @plain_text
+    def chart(self, name: str, series: pd.DataFrame, measure: str, review_start: str) -> Chart:
+        """A compact trend line for the scorecard, with the review period shaded."""
+        fig, ax, box = self._axes()
+        if len(series):
+            x = np.arange(len(series))
+            ax.plot(x, series["value"], color="#005eb8", linewidth=1.2)
+            in_review = (series["period_start"] >= review_start).to_numpy()
+            if in_review.any():
+                ax.axvspan(x[in_review][0] - 0.5, x[-1] + 0.5, color="#e8edee", zorder=0)
+        if series.empty:
+            alt = f"No trend for {name}: no data."
+        else:
+            alt = (
+                f"Trend of {name} from {series['period'].iloc[0]} to "
+                f"{series['period'].iloc[-1]}: from {fmt_value(series['value'].iloc[0], measure)}"
+                f" to {fmt_value(series['value'].iloc[-1], measure)}; review period shaded."
+            )
+        return Chart(_png(fig, bbox=box), alt)
+
+
 def trend_chart(name: str, series: pd.DataFrame, measure: str, review_start: str) -> Chart:
-    """A compact trend line for the scorecard, with the review period shaded."""
-    fig = new_figure(2.4, 0.7)
-    ax = fig.subplots()
-    if len(series):
-        x = np.arange(len(series))
-        ax.plot(x, series["value"], color="#005eb8", linewidth=1.2)
-        in_review = (series["period_start"] >= review_start).to_numpy()
-        if in_review.any():
-            ax.axvspan(x[in_review][0] - 0.5, x[-1] + 0.5, color="#e8edee", zorder=0)
-    ax.axis("off")
-    fig.tight_layout(pad=0.1)
-    if series.empty:
-        alt = f"No trend for {name}: no data."
-    else:
-        alt = (
-            f"Trend of {name} from {series['period'].iloc[0]} to {series['period'].iloc[-1]}:"
-            f" from {fmt_value(series['value'].iloc[0], measure)} to "
-            f"{fmt_value(series['value'].iloc[-1], measure)}; review period shaded."
-        )
-    return Chart(_png(fig), alt)
+    """A compact trend line for the scorecard, with the review period shaded (several: one
+    `TrendLines` draws them all on one figure)."""
+    return TrendLines().chart(name, series, measure, review_start)
 
 
 @plain_text

@@ -2,9 +2,9 @@
 shaded, the target trajectory its status is judged on, and rebase and recording-change markers.
 
 The progress step, which computes the series, draws each chart once (`write_indicator_charts`):
-the same figure is saved for slides (`charts/<indicator>.png` and `.svg`) and as the board
-report's image, so the two never differ, and neither the notebook's display nor the report
-draws it again.
+the same figure is saved for slides (`charts/<indicator>.png` and `.svg`), and the board
+report's image is the slides' PNG made smaller (not drawn again), so the two never differ,
+and neither the notebook's display nor the report draws it again.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from reviewkit.base.formatting import fmt_value
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.strategy import Indicator
 from reviewkit.report.charts import (
+    REPORT_DPI,
     Chart,
     ChartContext,
     ChartFigure,
+    TrendLines,
     funnel_chart,
     funnel_label,
-    png_bytes,
     save_figure,
     tight_bbox,
-    trend_chart,
     xmr_alt,
     xmr_figure,
     y_label,
@@ -118,18 +118,19 @@ def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
 
     Each indicator's XmR chart as the board report shows it: for slides as
     `charts/<indicator>.png` (300 dpi) and `.svg`, with `.txt` saying what the chart shows,
-    and from the same figure the board report's image; the scorecard's trend lines and the
-    benchmarking funnel plots. The report and the notebook's display read the images
-    (`CycleLayout.report_chart`) instead of drawing them again. The progress step calls it
-    after `write_progress`."""
+    and the board report's image (110 dpi) made from the slides' pixels; the scorecard's
+    trend lines (on one reused figure) and the benchmarking funnel plots. The report and the
+    notebook's display read the images (`CycleLayout.report_chart`) instead of drawing them
+    again. The progress step calls it after `write_progress`."""
     layout = CycleLayout(run_dir)
     written: list[Path] = []
     if result.params is None:
         return written
     review_start = str(result.params.review.start)
+    trends = TrendLines()
     for _, row in result.scorecard.iterrows():
         series = result.series.get(row["id"])
-        written += trend_chart(
+        written += trends.chart(
             row["name"],
             series if series is not None else pd.DataFrame(),
             row["measure"],
@@ -146,7 +147,8 @@ def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
             result.street_dataset,
         )
         box = tight_bbox(fig)
-        written += save_figure(fig, layout.chart(row["id"], "png"), bbox=box)
+        slides, drawn = save_figure(fig, layout.chart(row["id"], "png"), bbox=box)
+        written += slides
         words = " ".join(
             [
                 xmr_alt(
@@ -158,7 +160,8 @@ def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
         alt = layout.chart(row["id"], "txt")
         alt.write_text(words + "\n", encoding="utf-8")
         written.append(alt)
-        written += Chart(png_bytes(fig, bbox=box), words).save(
+        # the report's image: the slides' pixels made smaller, not the figure drawn again
+        written += Chart(drawn.at(REPORT_DPI).png(), words).save(
             layout.report_chart(f"{row['id']}-xmr")
         )
     if result.benchmarking is not None and len(result.benchmarking):
