@@ -29,9 +29,11 @@ setup: $(VENV)/.installed ## create .venv from requirements.lock (what a user ne
 setup-dev: $(VENV)/.installed-dev ## add requirements-dev.lock (tests and development) to .venv
 
 # Installs into .venv with uv when it can be installed from PyPI (several times faster), and with
-# pip otherwise (or with INSTALLER=pip): the same lock either way.
+# pip otherwise (or with INSTALLER=pip): the same lock either way. Both compile the packages'
+# bytecode as they install (pip does by default): every process then starts from it, even where
+# PYTHONDONTWRITEBYTECODE stops Python writing it at first import.
 define install
-	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(PY) $(1); \
+	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) $(1); \
 	else $(PY) -m pip install --quiet $(1); fi
 endef
 

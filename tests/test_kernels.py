@@ -137,7 +137,8 @@ def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monke
     probe = (
         "import os, sys, numpy\n"
         "print(os.getppid(), os.getsid(0) == os.getpid(), 'pandas' in sys.modules,\n"
-        "      os.getcwd(), os.environ.get('PROBE'), numpy.random.random(), 'x' in dir())\n"
+        "      os.getcwd(), os.environ.get('PROBE'), numpy.random.random(), 'x' in dir(),\n"
+        "      'pandera.pandas' in sys.modules, 'openpyxl' in sys.modules)\n"
         "x = 1"
     )
 
@@ -164,6 +165,13 @@ def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monke
                 assert (one[4], two[4]) == ("one", "two")
                 assert one[5] != two[5]  # each kernel's random numbers are its own
                 assert one[6] == two[6] == "False"  # nothing of another notebook's state
+                # the first kernel is forked at once; the server warms up before the next, so
+                # the second has the store's schemas (pandera) built and a workbook reader
+                assert one[8] == "False" and two[7:9] == ["True", "True"]
+                built = await _run(
+                    km2, "from reviewkit.store import schemas\nprint(schemas.schema.cache_info())"
+                )
+                assert "currsize=0" not in _text(built)
                 # figures appear inline, as in a plain kernel
                 shown = await _run(
                     km1, "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()"
@@ -225,3 +233,32 @@ def test_kernels_stop_when_their_server_is_killed(monkeypatch, tmp_path):
 
     pid = asyncio.run(scenario())
     assert _gone([pid])
+
+
+@linux
+@pytest.mark.e2e
+def test_a_server_that_cannot_fork_safely_gives_ordinary_kernels_at_once(monkeypatch, tmp_path):
+    """Forking a process with threads is unsafe: a server that finds threads after its imports
+    (here OpenBLAS's, asked for by the environment) refuses at once and says why in its log,
+    and the runner gets an ordinary kernel without waiting for the server's start-up timeout."""
+    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
+    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    log = tmp_path / "kernels.log"
+
+    async def scenario() -> tuple[int, str]:
+        with kernel_server(log) as address:
+            assert address is not None
+            km = LocalKernelManager(kernel_name="python3")
+            t0 = time.monotonic()
+            await km.start_kernel(cwd=str(tmp_path))
+            try:
+                out = _text(await _run(km, "import os\nprint(os.getppid())"))
+                assert time.monotonic() - t0 < kernels.START_TIMEOUT / 2
+            finally:
+                await km.shutdown_kernel(now=True)
+        return int(out.split()[0]), log.read_text(encoding="utf-8")
+
+    parent, said = asyncio.run(scenario())
+    assert parent == os.getpid()  # an ordinary kernel: this process's child, not the server's
+    assert "threads after the imports; not forking kernels" in said

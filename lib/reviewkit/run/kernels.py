@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -390,6 +390,64 @@ def _preload(names: list[str] | tuple[str, ...]) -> None:
             print(f"kernel server: {name} not preloaded: {exc}", file=sys.stderr)
 
 
+def _warm_store() -> None:
+    from reviewkit.store.schemas import warm_up
+
+    warm_up()
+
+
+def _warm_charts() -> None:
+    """Draw and save (PNG and SVG) one small chart with text in the styles charts use: fonts
+    are found and loaded and the text layout caches filled once, not in each kernel."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [1.0, 3.0, 2.0], marker="o", label="Points")
+    ax.set_title("A title", loc="left", fontweight="bold")
+    ax.set_xlabel("Month")
+    ax.text(1, 2, "text", fontsize=8, style="italic")
+    ax.legend(frameon=False, fontsize=8)
+    for fmt in ("png", "svg"):
+        fig.savefig(io.BytesIO(), format=fmt, dpi=100, bbox_inches="tight")
+
+
+# Done in the server once its first kernel is forked (while that notebook runs, before the
+# next request is served, so the first kernel does not wait and every later one inherits
+# them): what a kernel would otherwise import or build at its first use of the store, a
+# partner's workbook, a styled table or a chart. A module to import, or a function to call.
+WARM_UP: tuple[str | Callable[[], None], ...] = (
+    "pandera.pandas",
+    _warm_store,
+    "openpyxl",
+    "jinja2",
+    "pandas.io.formats.style",
+    "pyarrow.dataset",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+    "matplotlib_inline.backend_inline",
+    _warm_charts,
+)
+
+
+def _warm(item: str | Callable[[], None]) -> None:
+    """One item of WARM_UP; a failure is logged (a kernel then does it for itself)."""
+    import importlib
+
+    try:
+        if isinstance(item, str):
+            importlib.import_module(item)
+        else:
+            item()
+    except Exception as exc:  # noqa: BLE001 - a kernel does it again, and says why
+        print(
+            f"kernel server: {getattr(item, '__name__', item)} not warmed up: {exc}",
+            file=sys.stderr,
+        )
+
+
 def _reap(_signum: int, _frame: object) -> None:
     """Wait for every kernel that has ended: no zombies, and their resource use (peak memory)
     is added to the server's, as the runner's would be for ordinary kernels."""
@@ -400,6 +458,14 @@ def _reap(_signum: int, _frame: object) -> None:
             return
         if pid == 0:
             return
+
+
+def _refuse(address: str, why: str) -> int:
+    """Stop forking kernels (forking a process with threads is not safe): the server's folder
+    goes, so a runner asking for a kernel gets an ordinary one at once."""
+    print(f"kernel server: {why}; not forking kernels", file=sys.stderr)
+    shutil.rmtree(os.path.dirname(address), ignore_errors=True)
+    return 3
 
 
 def serve(address: str) -> int:
@@ -417,17 +483,14 @@ def serve(address: str) -> int:
         print(f"kernel server: the notebooks' imports not preloaded: {exc}", file=sys.stderr)
     threads = _threads()
     if threads != 1:
-        print(
-            f"kernel server: {threads} threads after the imports; not forking kernels",
-            file=sys.stderr,
-        )
-        return 3
+        return _refuse(address, f"{threads} threads after the imports")
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(16)
     stdin = sys.stdin.fileno()
+    warm = list(WARM_UP)
     while True:
         ready = select.select([listener, stdin], [], [])[0]
         if stdin in ready and not os.read(stdin, 4096):
@@ -460,6 +523,14 @@ def serve(address: str) -> int:
                 finally:
                     os._exit(code)
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        # once the first kernel is away (its notebook is running), before the next request
+        while warm:
+            item = warm.pop(0)
+            _warm(item)
+            threads = _threads()
+            if threads != 1:
+                name = getattr(item, "__name__", item)
+                return _refuse(address, f"{threads} threads after warming up {name}")
 
 
 if __name__ == "__main__":

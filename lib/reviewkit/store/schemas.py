@@ -166,6 +166,15 @@ def check(
         ) from None
 
 
+def warm_up() -> None:
+    """Build every table's schema and check one table: pandera's import, the registration of
+    its backends and the schemas are then made once, in the process that calls this (the
+    kernel server, whose kernels inherit them), not at each kernel's first check."""
+    for table in dictionary.TABLES:
+        schema(table)
+    check("scorecard", pd.DataFrame(columns=list(dtypes("scorecard"))), "a warm-up", "")
+
+
 def _problems(cases: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
     out: list[str] = []
     for (column, check_name), group in cases.groupby(["column", "check"], sort=False, dropna=False):
