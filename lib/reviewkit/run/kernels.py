@@ -427,9 +427,10 @@ WARM_UP: tuple[str | Callable[[], None], ...] = (
     "pyarrow.dataset",
     "matplotlib.backends.backend_agg",
     "matplotlib.backends.backend_svg",
-    "matplotlib_inline.backend_inline",
     _warm_charts,
 )
+# Not matplotlib_inline.backend_inline: imported where there is no IPython shell, it never sets
+# up inline figures, and a kernel importing it again would not either.
 
 
 def _warm(item: str | Callable[[], None]) -> None:

@@ -34,6 +34,7 @@ from reviewkit.inputs.own import own_title
 from reviewkit.inputs.params import CycleParams, OwnNotebook, load_params
 from reviewkit.report.export import export_analysis, export_html
 from reviewkit.report.publish import write_for_people
+from reviewkit.run import engine
 from reviewkit.run.kernels import (
     ADDRESS_ENV,
     SERVER_ENV,
@@ -232,6 +233,7 @@ def execute_step(
             progress_bar={"desc": f"{step.notebook:<18}", "leave": True} if progress else False,
             kernel_manager_class=LocalKernelManager,
             km=km,
+            engine_name=engine.register(),
         )
     except pm.PapermillExecutionError:
         raise StepFailed(step, target, _failed_cell(target)) from None
