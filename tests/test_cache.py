@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import chromium_path
 from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.policeuk import read_police
 
@@ -71,3 +72,11 @@ def test_several_partnerships_at_once_share_the_force_files(batch_run):
         report = (folder / "review_report.html").read_text(encoding="utf-8")
         assert f"{name} Community Safety Partnership: strategy review" in report
         assert os.listdir(folder / "tidy")
+        # one browser printed every cycle's PDFs (the batch's print service)
+        manifest = json.loads((folder / "manifest.json").read_text())
+        if chromium_path() is not None:
+            assert manifest["pdf"] == {
+                "written": ["review_report.pdf", "community_update.pdf"],
+                "note": "",
+            }
+            assert (folder / "review_report.pdf").read_bytes().startswith(b"%PDF-")

@@ -146,3 +146,66 @@ def test_without_chromium_the_run_says_so_in_one_line(tmp_path, monkeypatch):
     assert said[0].startswith("PDFs not written: ") and "\n" not in said[0]
     assert "HTML reports are complete" in said[0]
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def _reports(folder, n: int) -> list[tuple]:
+    pairs = []
+    for k in range(n):
+        html = folder / f"r{k}.html"
+        html.write_text(f"<!doctype html><title>r{k}</title><h1>Report {k}</h1>", encoding="utf-8")
+        pairs.append((html, folder / f"r{k}.pdf"))
+    return pairs
+
+
+def _printable() -> None:
+    need(
+        chromium_path() is not None, "Chromium is not installed (Debian: apt-get install chromium)"
+    )
+    pytest.importorskip("playwright.sync_api")
+
+
+def test_a_batch_prints_every_cycles_reports_with_one_browser(tmp_path):
+    """Two cycles of a batch send their reports at once; the batch's one browser prints all."""
+    from concurrent.futures import wait
+
+    from reviewkit.run.printing import PrintService, RemotePrinter
+
+    _printable()
+    service = PrintService()
+    try:
+        one, two = _reports(tmp_path, 4)[:2], _reports(tmp_path, 4)[2:]
+        jobs = [RemotePrinter(service.address).submit(pairs) for pairs in (one, two)]
+        wait(jobs, timeout=120)
+        assert [j.result() for j in jobs] == [[p for _, p in one], [p for _, p in two]]
+        assert service.printer.printed == 4
+    finally:
+        service.close()
+    for _, pdf in one + two:
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        assert not pdf.with_suffix(".pdf.part").exists()
+
+
+def test_a_cycle_that_cannot_reach_its_batch_printer_prints_with_its_own(tmp_path):
+    from reviewkit.run.printing import RemotePrinter
+
+    _printable()
+    pairs = _reports(tmp_path, 2)
+    assert RemotePrinter(str(tmp_path / "gone" / "printer")).submit(pairs).result(120) == [
+        p for _, p in pairs
+    ]
+    assert all(p.read_bytes().startswith(b"%PDF-") for _, p in pairs)
+
+
+def test_a_printing_failure_is_one_line_for_this_and_every_later_job(tmp_path):
+    from reviewkit.report.pdf import Printer
+
+    _printable()
+    with Printer() as printer:
+        bad = printer.submit([(tmp_path / "missing.html", tmp_path / "missing.pdf")])
+        later = printer.submit(_reports(tmp_path, 1))
+        for job in (bad, later):
+            with pytest.raises(RuntimeError) as err:
+                job.result(120)
+            said = str(err.value)
+            assert said.startswith("Chromium could not print the reports (") and "\n" not in said
+    assert not list(tmp_path.glob("*.pdf"))

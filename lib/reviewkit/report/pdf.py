@@ -9,9 +9,13 @@ Printing makes no network request: the report is loaded as text and every reques
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 BROWSERS = (
     "chromium",
@@ -58,40 +62,98 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def write_pdfs(pairs: Sequence[tuple[Path, Path]]) -> list[Path]:
-    """Print each (html, pdf) pair with one browser; return the PDFs written.
+PRINTER_ENV = "REVIEWKIT_PRINTER"  # a batch's print service, shared by its cycles
 
-    Raises RuntimeError with a one-line reason when printing is not possible or fails.
-    """
-    reason = unavailable_reason()
-    if reason:
-        raise RuntimeError(reason)
-    from playwright.sync_api import Error, sync_playwright
 
-    written = []
-    try:
+class Printer:
+    """A headless Chromium made ready in a thread of its own while other work goes on
+    (Playwright's driver, the browser and a first page take about two seconds), then printing
+    what it is given, one report after another, on the one page.
+
+    `submit(pairs)` returns at once with a Future of the PDFs written; it fails with a
+    RuntimeError giving a one-line reason when printing is not possible here or fails.
+    `close()` stops the browser."""
+
+    def __init__(self) -> None:
+        self.printed = 0  # PDFs written by this printer's browser
+        self._jobs: queue.Queue[tuple[list[tuple[Path, Path]], Future[list[Path]]] | None] = (
+            queue.Queue()
+        )
+        self._thread = threading.Thread(target=self._serve, name="reviewkit-printer", daemon=True)
+        self._thread.start()
+
+    def submit(self, pairs: Sequence[tuple[Path, Path]]) -> Future[list[Path]]:
+        done: Future[list[Path]] = Future()
+        self._jobs.put((list(pairs), done))
+        return done
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _serve(self) -> None:
+        failure = unavailable_reason()
+        if failure is None:
+            try:
+                self._print_jobs()
+                return
+            except Exception as exc:  # noqa: BLE001 - said in one line to every waiting job
+                failure = _failed(exc)
+        while (job := self._jobs.get()) is not None:
+            job[1].set_exception(RuntimeError(failure))
+
+    def _print_jobs(self) -> None:
+        from playwright.sync_api import sync_playwright
+
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
             try:
-                for html, pdf in pairs:
-                    page = browser.new_page()
-                    page.route("**/*", lambda route: route.abort())  # no request leaves
-                    page.set_content(html.read_text(encoding="utf-8"), wait_until="load")
-                    page.emulate_media(media="print")
-                    tmp = pdf.with_suffix(".pdf.part")
-                    page.pdf(
-                        path=str(tmp),
-                        prefer_css_page_size=True,
-                        print_background=True,
-                        tagged=True,
-                        outline=True,
-                    )
-                    os.replace(tmp, pdf)
-                    page.close()
-                    written.append(pdf)
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.abort())  # no request leaves
+                page.emulate_media(media="print")
+                page.set_content("<!doctype html><title>ready</title>", wait_until="load")
+                while (job := self._jobs.get()) is not None:
+                    pairs, done = job
+                    try:
+                        done.set_result([_print(page, html, pdf) for html, pdf in pairs])
+                        self.printed += len(pairs)
+                    except Exception as exc:
+                        done.set_exception(RuntimeError(_failed(exc)))
+                        raise  # the browser may be unusable: later jobs are told why
             finally:
                 browser.close()
-    except Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuntimeError(f"Chromium could not print the reports ({first})") from None
-    return written
+
+
+def _failed(exc: BaseException) -> str:
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return f"Chromium could not print the reports ({first})"
+
+
+def _print(page: Any, html: Path, pdf: Path) -> Path:
+    page.set_content(html.read_text(encoding="utf-8"), wait_until="load")
+    tmp = pdf.with_suffix(".pdf.part")
+    page.pdf(
+        path=str(tmp),
+        prefer_css_page_size=True,
+        print_background=True,
+        tagged=True,
+        outline=True,
+    )
+    os.replace(tmp, pdf)
+    return pdf
+
+
+def write_pdfs(pairs: Sequence[tuple[Path, Path]]) -> list[Path]:
+    """Print each (html, pdf) pair with a browser of its own; return the PDFs written.
+
+    Raises RuntimeError with a one-line reason when printing is not possible or fails.
+    """
+    with Printer() as printer:
+        return printer.submit(pairs).result()

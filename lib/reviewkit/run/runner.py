@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from reviewkit.run.kernels import (
     provisioner,
     server_address,
 )
+from reviewkit.run.printing import LazyPrinter, print_service
 from reviewkit.run.signoff import sign_off_record
 from reviewkit.store.identity import STEPS, check_finished, check_previous, cycle_dir
 from reviewkit.store.layout import CycleLayout
@@ -117,23 +119,34 @@ def running_header(params: CycleParams, audience: str) -> tuple[str, str]:
     return left, "For the core audit team"
 
 
-def write_report_pdfs(run_dir: Path, echo: Callable[[str], None]) -> dict[str, object]:
-    """PDF copies of the circulated reports where a Chromium is available; one line if not."""
-    from reviewkit.report.pdf import write_pdfs
-
-    pairs = [
+def report_pdf_pairs(run_dir: Path) -> list[tuple[Path, Path]]:
+    """(html, pdf) of each circulated report."""
+    return [
         (run_dir / ex.file, run_dir / ex.file.replace(".html", ".pdf"))
         for exports in EXPORTS.values()
         for ex in exports
         if ex.pdf
     ]
+
+
+def pdf_record(printed: Future[list[Path]], echo: Callable[[str], None]) -> dict[str, object]:
+    """What the manifest says of the PDFs, once printed; one line said if they were not."""
     try:
-        written = write_pdfs(pairs)
+        written = printed.result()
     except RuntimeError as exc:
         note = f"PDFs not written: {exc}. The HTML reports are complete."
         echo(note)
         return {"written": [], "note": note}
     return {"written": [p.name for p in written], "note": ""}
+
+
+def write_report_pdfs(run_dir: Path, echo: Callable[[str], None]) -> dict[str, object]:
+    """PDF copies of the circulated reports where a Chromium is available; one line if not."""
+    printer = LazyPrinter()
+    try:
+        return pdf_record(printer.submit(report_pdf_pairs(run_dir)), echo)
+    finally:
+        printer.close()
 
 
 def refuse_unready_final(params: CycleParams, params_file: Path) -> None:
@@ -340,6 +353,7 @@ def run_cycle(
         else:
             tmp.mkdir(parents=True)
         pdf: dict[str, object] | None = None
+        printer = LazyPrinter()
         timings: dict[str, float] = (
             dict(old_manifest.get("timings_seconds", {}))
             if (old_manifest and start != "intake")
@@ -350,14 +364,17 @@ def run_cycle(
                 f"{params.partnership} · review cycle {params.cycle} · {params.review.describe()}"
             )
             with kernel_server(outputs_dir() / ".kernels.log"):
-                done, pdf = run_steps(params, pfile, tmp, start, progress, footer, echo)
+                done, printed = run_steps(params, pfile, tmp, start, progress, footer, printer)
             timings.update(done)
             t0 = time.perf_counter()
-            write_for_people(
+            write_for_people(  # while the PDFs print
                 tmp,
                 f"{params.partnership}: review cycle {params.cycle} ({params.review.describe()})",
             )
             timings["workbook"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            pdf = pdf_record(printed, echo)
+            timings["pdfs"] = time.perf_counter() - t0  # waited for after the workbook
         except ReviewError as exc:
             failed = failed_dir(out_root, params.cycle)
             shutil.rmtree(failed, ignore_errors=True)
@@ -380,6 +397,8 @@ def run_cycle(
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            printer.close()
         warnings = _warnings(tmp)
         manifest = build_manifest(params, pfile, tmp, timings, warnings)
         manifest["sign_off"] = sign_off_record(params)
@@ -401,17 +420,20 @@ def run_steps(
     start: str,
     progress: bool,
     footer: str,
-    echo: Callable[[str], None],
-) -> tuple[dict[str, float], dict[str, object] | None]:
-    """Run the notebooks from `start` and export each; (seconds per step and export, what the
-    PDFs step wrote or None)."""
+    printer: LazyPrinter,
+) -> tuple[dict[str, float], Future[list[Path]]]:
+    """Run the notebooks from `start` and export each; (seconds per step and export, the
+    circulated reports' PDFs, printing). The printer is started with the report notebook, so
+    the browser is ready when the reports are."""
     timings: dict[str, float] = {}
-    pdf: dict[str, object] | None = None
+    printed: Future[list[Path]] | None = None
     steps = sequence(params, start)
     kernels = KernelQueue()
     try:
         for i, step in enumerate(steps):
             t0 = time.perf_counter()
+            if step.name == "report":
+                printer.start()
             km = kernels.take()
             if i + 1 < len(steps):
                 kernels.start_next()  # starts while this notebook runs
@@ -422,12 +444,11 @@ def run_steps(
             timings[step.name] = time.perf_counter() - t0
             timings.update(export_step(step, params, nb, run_dir, footer))
             if step.name == "report":
-                t0 = time.perf_counter()
-                pdf = write_report_pdfs(run_dir, echo)
-                timings["report_export"] += time.perf_counter() - t0
+                printed = printer.submit(report_pdf_pairs(run_dir))
     finally:
         kernels.close()
-    return timings, pdf
+    assert printed is not None, "every run ends with the report step"
+    return timings, printed
 
 
 def export_step(
@@ -718,9 +739,11 @@ def run_many(
     workers = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(params_files)))
     failures = 0
     ctx = worker_context()
-    # one kernel server for every cycle of the batch: each kernel is forked from it
+    # one kernel server for every cycle of the batch: each kernel is forked from it; and one
+    # browser prints every cycle's PDFs
     with (
         kernel_server(outputs_dir() / ".kernels.log") as server,
+        print_service(),
         ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
     ):
         env, cwd = dict(os.environ), os.getcwd()
