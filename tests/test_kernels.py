@@ -263,3 +263,39 @@ def test_a_server_that_cannot_fork_safely_gives_ordinary_kernels_at_once(monkeyp
     parent, said = asyncio.run(scenario())
     assert parent == os.getpid()  # an ordinary kernel: this process's child, not the server's
     assert "threads after the imports; not forking kernels" in said
+
+
+class _FakeServer:
+    made: list[_FakeServer] = []
+
+    def __init__(self, log=None):
+        self.address, self.closed = f"/fake/{len(self.made)}/server", False
+        self.made.append(self)
+
+    def close(self):
+        self.closed = True
+
+
+def test_a_server_started_early_is_the_next_runs_and_stopped_if_unused(monkeypatch):
+    """The command line starts the kernel server before importing the runner (the two overlap);
+    the run then uses that server, and one no run used is stopped."""
+    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
+    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
+    monkeypatch.setattr(kernels, "forking_wanted", lambda: True)
+    monkeypatch.setattr(kernels, "KernelServer", _FakeServer)
+    _FakeServer.made = []
+    kernels.start_early()
+    kernels.start_early()  # once is enough
+    assert len(_FakeServer.made) == 1
+    with kernel_server() as address:
+        assert address == _FakeServer.made[0].address  # the early one, not a new one
+    assert _FakeServer.made[0].closed
+    with kernel_server() as address:  # a later run starts its own
+        assert address == _FakeServer.made[1].address
+    kernels.start_early()
+    kernels.stop_early()  # the run was refused before it started: the server goes
+    assert len(_FakeServer.made) == 3 and _FakeServer.made[2].closed
+    kernels.stop_early()  # nothing left to stop
+    monkeypatch.setenv(kernels.ADDRESS_ENV, "/batch/server")
+    kernels.start_early()  # a batch's cycle uses the batch's server
+    assert len(_FakeServer.made) == 3

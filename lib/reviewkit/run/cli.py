@@ -12,12 +12,20 @@ from reviewkit.base.errors import ReviewError
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reviewkit.run.runner import run_cycle, run_many
+    from reviewkit.base.paths import outputs_dir
+    from reviewkit.run import kernels
 
-    if len(args.params) > 1:
-        return run_many(args.params, start=args.start, force=args.force, jobs=args.jobs)
     t0 = time.perf_counter()
-    out = run_cycle(args.params[0], start=args.start, force=args.force, progress=not args.quiet)
+    # the kernel server imports the libraries while this process imports the runner
+    kernels.start_early(outputs_dir() / ".kernels.log")
+    try:
+        from reviewkit.run.runner import run_cycle, run_many
+
+        if len(args.params) > 1:
+            return run_many(args.params, start=args.start, force=args.force, jobs=args.jobs)
+        out = run_cycle(args.params[0], start=args.start, force=args.force, progress=not args.quiet)
+    finally:
+        kernels.stop_early()
     print(
         f"{args.params[0]}: review cycle finished in {time.perf_counter() - t0:.1f}s; "
         f"outputs in {out}"

@@ -128,6 +128,33 @@ class KernelServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+_early: KernelServer | None = None  # started by start_early, not yet used by a run
+
+
+def start_early(log: Path | None = None) -> None:
+    """Start this process's kernel server now, before the runner's own imports: the two then
+    overlap (on two cores), and the next `kernel_server()` block uses this server instead of
+    starting one. Nothing is started where kernels are not forked or a batch's server is given."""
+    global _early
+    if _early is None and forking_wanted() and not os.environ.get(ADDRESS_ENV):
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+        _early = KernelServer(log)
+
+
+def stop_early() -> None:
+    """Stop a server start_early started and no run used (the run was refused before)."""
+    server = _take_early()
+    if server is not None:
+        server.close()
+
+
+def _take_early() -> KernelServer | None:
+    global _early
+    server, _early = _early, None
+    return server
+
+
 @contextmanager
 def kernel_server(log: Path | None = None) -> Iterator[str | None]:
     """A kernel server for the runs made inside the block (None where kernels are not forked):
@@ -140,7 +167,7 @@ def kernel_server(log: Path | None = None) -> Iterator[str | None]:
     if inherited:
         yield inherited
         return
-    server = KernelServer(log)
+    server = _take_early() or KernelServer(log)
     before = _address
     _address = server.address
     try:
