@@ -276,7 +276,7 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
             parse_options=pacsv.ParseOptions(invalid_row_handler=_skip_into(bad)),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(wanted),
-                column_types={c: pa.string() if c == "Latitude" else _DICT for c in wanted},
+                column_types={c: pa.string() if c in OPTIONAL else _DICT for c in wanted},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),

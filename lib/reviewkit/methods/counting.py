@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 def count_groups(codes: list[np.ndarray], sizes: list[int]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -44,27 +45,36 @@ Column = tuple[list[str] | None, np.ndarray]  # (text of each code, codes) or (N
 def counts_frame(columns: dict[str, Column], n: np.ndarray, sort: bool = True) -> pd.DataFrame:
     """Groups as a table, their codes turned into text (code -1: ''), with their counts in `n`;
     sorted by the columns' values (text in code-point order, ties kept in code order) when
-    `sort`, as `DataFrame.sort_values` sorts them."""
+    `sort`, as `DataFrame.sort_values` sorts them. Built in Arrow: text columns are taken from
+    each column's few texts by code, never made one Python string per row."""
     picks: dict[str, np.ndarray] = {}
     ranks: list[np.ndarray] = []
+    dims: list[int] = []
     for name, (texts, codes) in columns.items():
         if texts is None:
-            picks[name], rank = codes, codes
+            picks[name] = codes
+            low = int(codes.min()) if len(codes) else 0
+            rank = codes.astype(np.int64) - low
+            dims.append(int(rank.max()) + 1 if len(rank) else 1)
         else:
-            full = np.array([*texts, ""], dtype=object)
             picks[name] = np.where(codes >= 0, codes, len(texts))
-            rank = np.unique(full, return_inverse=True)[1].reshape(-1)[picks[name]]
+            uniq, inverse = np.unique(np.array([*texts, ""], dtype=object), return_inverse=True)
+            rank = inverse.reshape(-1)[picks[name]]
+            dims.append(len(uniq))
         ranks.append(rank)
-    order = np.lexsort(ranks[::-1]) if sort and ranks else np.arange(len(n))
-    out = pd.DataFrame(
-        {
-            name: (
-                pd.Series([*texts, ""], dtype=str).take(picks[name][order]).reset_index(drop=True)
-                if texts is not None
-                else picks[name][order]
-            )
-            for name, (texts, _) in columns.items()
-        }
-    )
-    out["n"] = n[order]
-    return out
+    if not sort or not ranks:
+        order = np.arange(len(n))
+    elif int(np.prod(dims, dtype=object)) < 2**62:  # one key per group: a stable sort keeps ties
+        order = np.argsort(np.ravel_multi_index(ranks, dims), kind="stable")
+    else:
+        order = np.lexsort(ranks[::-1])
+    data = {
+        name: (
+            pa.array([*texts, ""], pa.string()).take(pa.array(picks[name][order]))
+            if texts is not None
+            else pa.array(picks[name][order])
+        )
+        for name, (texts, _) in columns.items()
+    }
+    data["n"] = pa.array(np.asarray(n)[order], pa.int64())
+    return pa.table(data).to_pandas()

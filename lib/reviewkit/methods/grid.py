@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from reviewkit.methods.counting import count_groups, counts_frame
 
@@ -19,16 +20,36 @@ CELL_LAT = 0.0045
 CELL_LON = 0.0075
 
 
-def _cells(
-    values: list[object], size: float, low: float, high: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(cell number, usable) per text coordinate: empty, not a number or out of range is not
-    usable."""
-    num = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+# A coordinate written plainly with at most 15 digits (`-0.097472`, `51.514207`): the decimal
+# it names rounds to one double, and Arrow's parser (fast_float) and pandas' (fast_float, or in
+# older versions one division of the exact integer of its digits by an exact power of ten) both
+# round correctly, so both give that double and the same cell. Anything else is parsed by pandas.
+PLAIN_NUMBER = r"^-?[0-9]{1,3}(\.[0-9]{1,12})?$"
+
+
+def _cells(num: np.ndarray, size: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """(cell number, usable) per coordinate: missing, not finite or out of range is not usable."""
     ok = np.isfinite(num) & (num >= low) & (num <= high)
     out = np.zeros(len(num), dtype=np.int64)
     out[ok] = np.floor(num[ok] / size).astype(np.int64)
     return out, ok
+
+
+def parse_coordinates(values: pa.Array) -> np.ndarray:
+    """Text coordinates as numbers (NaN where missing or not a number), as
+    `pd.to_numeric(..., errors="coerce")` reads them: plain ones by Arrow, the rest by pandas."""
+    if pa.types.is_dictionary(values.type):
+        numbers = parse_coordinates(values.dictionary)
+        codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return np.append(numbers, np.nan)[np.where(codes >= 0, codes, len(numbers))]
+    plain = pc.match_substring_regex(values, PLAIN_NUMBER)  # null where missing
+    num = pc.cast(pc.if_else(plain, values, None), pa.float64()).to_numpy(zero_copy_only=False)
+    other = pc.invert(plain.fill_null(True))  # present but not plain: rare
+    if pc.any(other).as_py():
+        rest = pc.filter(values, other).to_pylist()
+        parsed = pd.to_numeric(pd.Series(rest, dtype=object), errors="coerce")
+        num[other.to_numpy(zero_copy_only=False)] = parsed.to_numpy(float)
+    return num
 
 
 def _column_cells(
@@ -42,13 +63,7 @@ def _column_cells(
         arr = pa.concat_arrays(column.unify_dictionaries().chunks)
     else:
         arr = pa.concat_arrays(column.chunks)
-    if not pa.types.is_dictionary(arr.type):
-        arr = arr.dictionary_encode()
-    cells, ok = _cells(arr.dictionary.to_pylist(), size, low, high)
-    cells, ok = np.append(cells, 0), np.append(ok, False)
-    codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    pick = np.where(codes >= 0, codes, len(cells) - 1)
-    return cells[pick], ok[pick]
+    return _cells(parse_coordinates(arr), size, low, high)
 
 
 def replace_coordinates(table: pa.Table) -> pa.Table:
