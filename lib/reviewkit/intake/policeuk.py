@@ -737,7 +737,7 @@ def _check_month_against_name(
     # per file and month category: is the category another month than the file's name?
     other = (named[:, None] != "") & (cats[None, :] != named[:, None])
     codes = np.asarray(month.codes, dtype=np.int64)
-    wrong = other[file_idx, np.where(codes >= 0, codes, len(cats) - 1)] & (reasons.code == 0)
+    wrong = reasons.unmarked(other[file_idx, np.where(codes >= 0, codes, len(cats) - 1)])
     problems: list[Problem] = []
     for i in np.unique(file_idx[wrong]):
         rows = wrong & (file_idx == i)
@@ -773,33 +773,32 @@ def _remap(cat: pd.Categorical, values: list[object | None]) -> pd.Categorical:
     new_cats = sorted({v for v in values if v is not None}, key=str)
     index = {v: k for k, v in enumerate(new_cats)}
     lookup = np.array([index[v] if v is not None else -1 for v in values] + [-1], dtype=np.int32)
-    codes = np.asarray(cat.codes)
+    # a missing value's code -1 picks the lookup's last entry (-1: missing)
     return pd.Categorical.from_codes(
-        lookup[np.where(codes >= 0, codes, len(values))], categories=new_cats
+        lookup[np.asarray(cat.codes)], categories=new_cats, validate=False
     )
 
 
 def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.ndarray:
     """A boolean per row from a boolean per category (`missing` for empty cells)."""
     lookup = np.append(np.asarray(per_category, dtype=bool), missing)
-    codes = np.asarray(cat.codes)
-    return lookup[np.where(codes >= 0, codes, len(per_category))]
+    return lookup[np.asarray(cat.codes)]  # a missing value's code -1 picks the last entry
 
 
 def _lsoa_names(df: dict[str, pd.Categorical], keep: np.ndarray) -> pd.DataFrame:
-    """Each accepted LSOA code with its name (the name on most of its rows, as names change
-    between months)."""
+    """Each accepted LSOA code (of the rows `keep`: a mask or row indices) with its name (the
+    name on most of its rows, as names change between months)."""
     code, name = df["lsoa_code"], df["lsoa_name"]
-    c = np.asarray(code.codes, dtype=np.int64)[keep]
-    nm = np.asarray(name.codes, dtype=np.int64)[keep]
+    (c, nm), counts = count_groups(
+        [np.asarray(code.codes)[keep], np.asarray(name.codes)[keep]],
+        [len(code.categories), len(name.categories)],
+    )
     ok = (c >= 0) & (nm >= 0)
-    width = len(name.categories) + 1
-    pairs, counts = np.unique(c[ok] * width + nm[ok], return_counts=True)
     frame = pd.DataFrame(
         {
-            "lsoa_code": np.asarray(code.categories, dtype=object)[pairs // width],
-            "lsoa_name": np.asarray(name.categories, dtype=object)[pairs % width],
-            "rows": counts,
+            "lsoa_code": np.asarray(code.categories, dtype=object)[c[ok]],
+            "lsoa_name": np.asarray(name.categories, dtype=object)[nm[ok]],
+            "rows": counts[ok],
         }
     )
     frame = frame.sort_values(["lsoa_code", "rows", "lsoa_name"], ascending=[True, False, True])
@@ -855,41 +854,41 @@ def _classify(
         dates = df["date"]
         df["month"] = _remap(dates, [str(d)[:7] for d in dates.categories])
     reasons = _Reasons(n)
-    problems = _month_reasons(df["month"], file_idx, raws, reasons, rules.review_date)
+    problems: list[Problem] = []
+    if _month_trouble(df["month"], file_idx, raws, rules.review_date):  # else nothing to mark
+        problems += _month_reasons(df["month"], file_idx, raws, reasons, rules.review_date)
     later = _later(df["month"], rules.review_end, reasons)
     if rules.kind == "police_uk_street":
         problems += _crime_type_reasons(df, reasons)
-    bad = reasons.code != 0
-    later &= ~bad
     notes: list[str] = []
+    authorities = None
+    # Each row's place: 0 unassigned (no location), 1 out of area, 2 in the area; then 3 after
+    # the review period and 4 quarantined, which come first.
     if rules.kind == "police_uk_stop_search":
         no_place = table["latitude"].is_null().to_numpy(zero_copy_only=False)
-        in_area = ~bad & ~no_place
-        unassigned = ~bad & no_place
-        out = np.zeros(n, dtype=bool)
+        place = np.where(no_place, np.int8(0), np.int8(2))
         notes.append(
             "Stop and search records carry coordinates but no LSOA, so they "
             "are counted force-wide; rows with no location are unassigned."
         )
     else:
-        no_place, member = _lsoa_places(df, rules.area)
-        unassigned = ~bad & no_place
-        in_area = ~bad & ~no_place & member
-        out = ~bad & ~no_place & ~member
-    in_area &= ~later  # after the review period: counted once, as such, and used nowhere
-    unassigned &= ~later
-    out &= ~later
+        place, authorities = _lsoa_places(df, rules.area)
+    if later is not None:
+        place[later] = 3  # after the review period: counted once, as such, and used nowhere
+    if reasons.any:
+        place[reasons.code != 0] = 4
+    key = file_idx.astype(np.int64) * 5 + place
+    per_file = np.bincount(key, minlength=5 * len(raws)).reshape(len(raws), 5)
     counts = {
-        name: np.bincount(file_idx[mask], minlength=len(raws))
-        for name, mask in (
-            ("quarantined", bad),
-            ("unassigned", unassigned),
-            ("out_of_area", out),
-            ("accepted", in_area),
-            ("after_review_period", later),
+        name: per_file[:, k]
+        for k, name in enumerate(
+            ("unassigned", "out_of_area", "accepted", "after_review_period", "quarantined")
         )
     }
-    tidy = _tidy_counts(df, in_area, TIDY_KEYS[rules.kind])
+    bad = place == 4 if reasons.any else None
+    in_area = place == 2
+    accepted, out = np.flatnonzero(in_area), np.flatnonzero(place == 1)  # rows, by index
+    tidy = _tidy_counts(df, accepted, TIDY_KEYS[rules.kind], authorities)
     result = Classified(
         counts,
         tidy,
@@ -897,11 +896,11 @@ def _classify(
         problems=problems,
         notes=notes,
     )
-    if bad.any():
+    if bad is not None and bad.any():
         result.quarantine = _quarantined(df, bad, reasons, file_idx, raws, bad_lines, dataset)
     if rules.kind == "police_uk_street":
         result.rest_of_force = _rest_of_force(df, out)
-        result.lsoa_names = _lsoa_names(df, in_area)
+        result.lsoa_names = _lsoa_names(df, accepted)
         if "cell_row" in table.column_names:
             result.grid = cell_counts(
                 df["month"],
@@ -914,7 +913,8 @@ def _classify(
 
 
 def _rest_of_force(df: dict[str, pd.Categorical], out: np.ndarray) -> pd.DataFrame:
-    """Rows out of the partnership's area counted by month and crime type."""
+    """Rows out of the partnership's area (`out`: a mask or row indices) counted by month and
+    crime type."""
     keys = ("month", "crime_type")
     codes = [np.asarray(df[k].codes)[out] for k in keys]
     both = (codes[0] >= 0) & (codes[1] >= 0)  # a missing month or type is not a group
@@ -930,14 +930,49 @@ class _Reasons:
     def __init__(self, n: int) -> None:
         self.code = np.zeros(n, dtype=np.int32)
         self.texts = [""]
+        self.any = False  # no row set aside yet: `code` is all 0
 
     def mark(self, rows: np.ndarray, reason: str) -> None:
         """Set aside `rows` not already set aside, for `reason`."""
         self.texts.append(reason)
-        self.code[rows & (self.code == 0)] = len(self.texts) - 1
+        rows = self.unmarked(rows)
+        if rows.any():
+            self.code[rows] = len(self.texts) - 1
+            self.any = True
+
+    def unmarked(self, rows: np.ndarray) -> np.ndarray:
+        """`rows` without those already set aside."""
+        return rows & (self.code == 0) if self.any else rows
 
     def of(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.texts, dtype=object)[self.code[rows]]
+
+
+def _month_trouble(
+    month: pd.Categorical, file_idx: np.ndarray, raws: list[RawFile], review_date: dt.date | None
+) -> bool:
+    """Whether any row has a month `_month_reasons` sets aside (missing or not YYYY-MM, not
+    the month its file is named for, after the review date), from the months each file holds:
+    clean files need no row-by-row marking."""
+    k = len(month.categories)
+    key = file_idx.astype(np.int64) * (k + 1) + np.asarray(month.codes) + 1
+    per_file = np.bincount(key, minlength=len(raws) * (k + 1)).reshape(len(raws), k + 1)
+    if per_file[:, 0].any():  # rows with no month
+        return True
+    held = per_file[:, 1:] > 0  # per file and month category
+    names = pd.Series(month.categories, dtype=object).astype(str).str.strip()
+    good = names.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").to_numpy(bool)
+    anywhere = held.any(axis=0)
+    if (anywhere & ~good).any():
+        return True
+    if review_date is not None and (anywhere & good & (names > f"{review_date:%Y-%m}")).any():
+        return True
+    texts = names.to_numpy(object)
+    for i, raw in enumerate(raws):
+        key = raw.key()
+        if key is not None and (held[i] & good & (texts != key[0])).any():
+            return True
+    return False
 
 
 def _month_reasons(
@@ -969,14 +1004,17 @@ def _month_reasons(
     return problems
 
 
-def _later(month: pd.Categorical, review_end: str | None, reasons: _Reasons) -> np.ndarray:
-    """Rows of a month after the review period (not otherwise set aside)."""
-    n = len(month)
+def _later(month: pd.Categorical, review_end: str | None, reasons: _Reasons) -> np.ndarray | None:
+    """Rows of a month after the review period (not otherwise set aside); None when the
+    data holds no month after it."""
     if review_end is None:
-        return np.zeros(n, dtype=bool)
+        return None
     good = pd.Series(month.categories, dtype=object).astype(str).str.strip()
-    months = good.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])") & (good > review_end)
-    return _flag(month, months.to_numpy(bool), False) & (reasons.code == 0)
+    months = (good.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])") & (good > review_end)).to_numpy(bool)
+    if not months.any():
+        return None
+    rows = reasons.unmarked(_flag(month, months, False))
+    return rows if rows.any() else None
 
 
 def _crime_type_reasons(df: dict[str, pd.Categorical], reasons: _Reasons) -> list[Problem]:
@@ -986,7 +1024,7 @@ def _crime_type_reasons(df: dict[str, pd.Categorical], reasons: _Reasons) -> lis
     names = [str(c) for c in ctype.categories]
     standard = [HISTORY.get(c.strip()) for c in names]
     known = _flag(ctype, np.array([x is not None for x in standard]), False)
-    unknown = ~known & (reasons.code == 0)
+    unknown = reasons.unmarked(~known)
     problems = []
     if unknown.any():
         all_codes = np.asarray(ctype.codes)
@@ -1007,25 +1045,34 @@ def _crime_type_reasons(df: dict[str, pd.Categorical], reasons: _Reasons) -> lis
     return problems
 
 
-def _lsoa_places(df: dict[str, pd.Categorical], area: AreaMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """(no place, member) per row, from its LSOA: no LSOA code, or an LSOA of the partnership's
-    area; each row's local authority is added to `df`. Decided once per (code, name) pair."""
-    codes_cat = df["lsoa_code"]
-    c = np.asarray(codes_cat.codes, dtype=np.int64)
-    nm = np.asarray(df["lsoa_name"].codes, dtype=np.int64)
-    width = len(df["lsoa_name"].categories) + 1
-    both = pd.unique((c * width + nm)[(c >= 0) & (nm >= 0)])  # each (code, name) once
-    code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[both // width])
-    name_values = pd.Series(np.asarray(df["lsoa_name"].categories, dtype=object)[both % width])
+def _lsoa_places(
+    df: dict[str, pd.Categorical], area: AreaMatcher
+) -> tuple[np.ndarray, tuple[np.ndarray, list[str]]]:
+    """Each row's place from its LSOA (0: no LSOA code, 1: out of the partnership's area, 2: in
+    it), and each LSOA code's local authority (a code per LSOA code, -1 for none, last entry
+    for a missing code; and the authorities' names). Decided once per (code, name) pair."""
+    codes_cat, names_cat = df["lsoa_code"], df["lsoa_name"]
+    width = len(names_cat.categories) + 1
+    wide = (len(codes_cat.categories) + 1) * width >= 2**31
+    c = np.asarray(codes_cat.codes).astype(np.int64 if wide else np.int32)
+    nm = np.asarray(names_cat.codes).astype(c.dtype)
+    pairs = pd.unique((c + 1) * width + (nm + 1))  # each (code, name) once; 0: missing
+    pair_code, pair_name = pairs // width - 1, pairs % width - 1
+    both = (pair_code >= 0) & (pair_name >= 0)
+    code_names = pd.Series(np.asarray(codes_cat.categories, dtype=object)[pair_code[both]])
+    name_values = pd.Series(np.asarray(names_cat.categories, dtype=object)[pair_name[both]])
     member_codes = set(code_names[area.contains(code_names, name_values).to_numpy()])
     la_map = dict(zip(code_names, area.local_authority(code_names, name_values), strict=True))
     cats = [str(c) for c in codes_cat.categories]
-    no_place = _flag(codes_cat, np.array([not c.strip() for c in cats]), True)
-    member = _flag(codes_cat, np.array([c in member_codes for c in cats]), False)
-    df["local_authority"] = _remap(
-        codes_cat, [la if isinstance(la := la_map.get(c), str) else None for c in cats]
+    place = np.array(
+        [0 if not c.strip() else 2 if c in member_codes else 1 for c in cats] + [0], dtype=np.int8
     )
-    return no_place, member
+    values = [la if isinstance(la := la_map.get(c), str) else None for c in cats]
+    names = sorted({v for v in values if v is not None}, key=str)
+    index = {v: k for k, v in enumerate(names)}
+    authority = np.array([index[v] if v is not None else -1 for v in values] + [-1], np.int32)
+    # a missing code (-1) picks the lookups' last entries
+    return place[np.asarray(codes_cat.codes)], (authority, names)
 
 
 def _quarantined(
@@ -1062,13 +1109,27 @@ def _quarantined(
 
 
 def _tidy_counts(
-    df: dict[str, pd.Categorical], in_area: np.ndarray, keys: list[str]
+    df: dict[str, pd.Categorical],
+    in_area: np.ndarray,
+    keys: list[str],
+    authorities: tuple[np.ndarray, list[str]] | None = None,
 ) -> pd.DataFrame:
-    """Accepted rows counted by the dataset's tidy keys (month, crime type, LSOA, ...)."""
-    groups, n = count_groups(
-        [np.asarray(df[k].codes)[in_area] for k in keys], [len(df[k].categories) for k in keys]
-    )
-    return counts_frame({k: (_texts(df[k]), g) for k, g in zip(keys, groups, strict=True)}, n)
+    """Accepted rows (`in_area`: a mask or row indices) counted by the dataset's tidy keys
+    (month, crime type, LSOA, ...); a row's local authority is its LSOA code's (`authorities`,
+    from `_lsoa_places`)."""
+    codes, sizes, texts = [], [], []
+    for k in keys:
+        if k == "local_authority" and authorities is not None:
+            lookup, names = authorities
+            codes.append(lookup[np.asarray(df["lsoa_code"].codes)[in_area]])
+            sizes.append(len(names))
+            texts.append([str(n) for n in names])
+        else:
+            codes.append(np.asarray(df[k].codes)[in_area])
+            sizes.append(len(df[k].categories))
+            texts.append(_texts(df[k]))
+    groups, n = count_groups(codes, sizes)
+    return counts_frame({k: (t, g) for k, t, g in zip(keys, texts, groups, strict=True)}, n)
 
 
 def _texts(cat: pd.Categorical) -> list[str]:

@@ -32,8 +32,11 @@ def count_groups(codes: list[np.ndarray], sizes: list[int]) -> tuple[list[np.nda
             per = np.bincount(key, minlength=total)
             uniq = np.flatnonzero(per)
             counts = per[uniq]
-        else:
-            uniq, counts = np.unique(key, return_counts=True)
+        else:  # few groups among many combinations: hash the keys, sort only the groups
+            inverse, found = pd.factorize(key)
+            counts = np.bincount(inverse, minlength=len(found))
+            order = np.argsort(found)
+            uniq, counts = found[order], counts[order]
         parts = list(np.unravel_index(uniq, dims))
     out = [np.where(p == s - 1, -1, p).astype(np.int64) for p, s in zip(parts, dims, strict=True)]
     return out, counts.astype(np.int64)
