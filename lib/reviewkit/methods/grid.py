@@ -25,8 +25,6 @@ CELL_LON = 0.0075
 # older versions one division of the exact integer of its digits by an exact power of ten) both
 # round correctly, so both give that double and the same cell. Anything else is parsed by pandas.
 PLAIN_NUMBER = r"^-?[0-9]{1,3}(\.[0-9]{1,12})?$"
-_PLAIN_BYTES = np.zeros(256, dtype=bool)
-_PLAIN_BYTES[list(b"0123456789.-")] = True
 
 
 def _cells(num: np.ndarray, size: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
@@ -75,21 +73,18 @@ def _short_plain_text(values: pa.Array) -> bool:
     if data_buffer is None:
         return True
     data = np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]]
-    return bool(_PLAIN_BYTES[data].all())
+    if not len(data):
+        return True
+    # '-' is 45, '.' 46, '/' 47 and the digits 48 to 57: bounds and no '/'
+    return bool(data.min() >= 45 and data.max() <= 57 and not (data == 47).any())
 
 
-def _column_cells(
-    column: pa.ChunkedArray, size: float, low: float, high: float
-) -> tuple[np.ndarray, np.ndarray]:
-    if column.num_chunks == 0:
-        return np.zeros(0, np.int64), np.zeros(0, bool)
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
     if column.num_chunks == 1:
-        arr = column.chunk(0)
-    elif pa.types.is_dictionary(column.type):  # one dictionary for all chunks: no text copied
-        arr = pa.concat_arrays(column.unify_dictionaries().chunks)
-    else:
-        arr = pa.concat_arrays(column.chunks)
-    return _cells(parse_coordinates(arr), size, low, high)
+        return column.chunk(0)
+    if pa.types.is_dictionary(column.type):  # one dictionary for all chunks: no text copied
+        return pa.concat_arrays(column.unify_dictionaries().chunks)
+    return pa.concat_arrays(column.chunks) if column.num_chunks else pa.array([], column.type)
 
 
 def replace_coordinates(table: pa.Table) -> pa.Table:
@@ -97,8 +92,14 @@ def replace_coordinates(table: pa.Table) -> pa.Table:
     record has no usable location). Tables without both coordinates get no cell columns."""
     if "latitude" not in table.column_names or "longitude" not in table.column_names:
         return table.drop_columns([c for c in ("latitude", "longitude") if c in table.column_names])
-    row, row_ok = _column_cells(table["latitude"], CELL_LAT, 49.0, 61.5)
-    col, col_ok = _column_cells(table["longitude"], CELL_LON, -8.7, 2.0)
+    lat, lon = _one_array(table["latitude"]), _one_array(table["longitude"])
+    if lat.type == lon.type == pa.string():  # both read at once (values are read one by one)
+        both = parse_coordinates(pa.concat_arrays([lat, lon]))
+        lat_num, lon_num = both[: len(lat)], both[len(lat) :]
+    else:
+        lat_num, lon_num = parse_coordinates(lat), parse_coordinates(lon)
+    row, row_ok = _cells(lat_num, CELL_LAT, 49.0, 61.5)
+    col, col_ok = _cells(lon_num, CELL_LON, -8.7, 2.0)
     missing = ~(row_ok & col_ok)
     table = table.drop_columns(["latitude", "longitude"])
     for name, values in (("cell_row", row), ("cell_col", col)):
