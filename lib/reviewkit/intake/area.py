@@ -67,9 +67,8 @@ class AreaMatcher:
         return cls(area.local_authorities, codes)
 
     def _code_authority(self, codes: pd.Series, names: pd.Series) -> dict[str, str]:
-        pairs = pd.DataFrame({"code": codes, "name": names}).dropna().drop_duplicates()
         mapping: dict[str, str] = {}
-        for code, name in sorted(zip(pairs["code"], pairs["name"], strict=True)):
+        for code, name in sorted(_pairs(codes, names)):
             la = authority_of(name)
             if la and code not in mapping:
                 mapping[code] = la
@@ -84,8 +83,7 @@ class AreaMatcher:
         """True where the row's LSOA is in the partnership's area."""
         member: set[str] = set(self.codes)
         if self.authorities:
-            pairs = pd.DataFrame({"code": codes, "name": names}).dropna().drop_duplicates()
-            for code, name in zip(pairs["code"], pairs["name"], strict=True):
+            for code, name in _pairs(codes, names):
                 la = authority_of(name)
                 if la and normalise_authority(la) in self.authorities:
                     member.add(code)
@@ -94,3 +92,12 @@ class AreaMatcher:
     def contains_name(self, area_name: str) -> bool:
         """For partner files that name an area: is it one of the partnership's authorities?"""
         return normalise_authority(str(area_name)) in self.authorities
+
+
+def _pairs(codes: pd.Series, names: pd.Series) -> set[tuple[object, object]]:
+    """Each (code, name) pair present, leaving out pairs with a missing part."""
+    return {
+        (c, n)
+        for c, n in zip(codes.tolist(), names.tolist(), strict=True)
+        if not (pd.isna(c) or pd.isna(n))
+    }
