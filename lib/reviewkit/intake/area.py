@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -94,7 +95,7 @@ class AreaMatcher:
         return normalise_authority(str(area_name)) in self.authorities
 
 
-def _pairs(codes: pd.Series, names: pd.Series) -> set[tuple[object, object]]:
+def _pairs(codes: pd.Series, names: pd.Series) -> set[tuple[Any, Any]]:
     """Each (code, name) pair present, leaving out pairs with a missing part."""
     return {
         (c, n)
