@@ -17,26 +17,25 @@ def count_groups(codes: list[np.ndarray], sizes: list[int]) -> tuple[list[np.nda
     `sizes[k]` is the number of codes key `k` can take (0 to size - 1); -1 comes back as -1.
     """
     dims = [int(s) + 1 for s in sizes]
-    shifted = [
-        np.where(c >= 0, c, s - 1).astype(np.int64) for c, s in zip(codes, dims, strict=True)
-    ]
-    n = len(shifted[0]) if shifted else 0
-    try:
-        key = np.ravel_multi_index(shifted, dims) if n else np.zeros(0, np.int64)
-    except ValueError:  # too many combinations for one integer: compare the rows themselves
+    n = len(codes[0]) if codes else 0
+    total = int(np.prod(dims, dtype=object))
+    if total >= 2**62:  # too many combinations for one integer: compare the rows themselves
+        shifted = [
+            np.where(c >= 0, c, d - 1).astype(np.int64) for c, d in zip(codes, dims, strict=True)
+        ]
         rows, counts = np.unique(np.stack(shifted, axis=1), axis=0, return_counts=True)
         parts = [rows[:, k] for k in range(len(dims))]
     else:
-        total = int(np.prod(dims, dtype=object))
+        key = np.zeros(n, dtype=np.int64)  # each row's combination as one integer, -1 as last
+        for c, d in zip(codes, dims, strict=True):
+            key *= d
+            key += np.where(c >= 0, c, d - 1)
         if total <= 8 * n + 4096:
             per = np.bincount(key, minlength=total)
             uniq = np.flatnonzero(per)
             counts = per[uniq]
-        else:  # few groups among many combinations: hash the keys, sort only the groups
-            inverse, found = pd.factorize(key)
-            counts = np.bincount(inverse, minlength=len(found))
-            order = np.argsort(found)
-            uniq, counts = found[order], counts[order]
+        else:
+            uniq, counts = np.unique(key, return_counts=True)
         parts = list(np.unravel_index(uniq, dims))
     out = [np.where(p == s - 1, -1, p).astype(np.int64) for p, s in zip(parts, dims, strict=True)]
     return out, counts.astype(np.int64)
