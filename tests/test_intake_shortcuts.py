@@ -57,7 +57,7 @@ def test_coordinates_on_every_cell_edge_are_read_as_pandas_reads_them():
     texts = _cell_edges()
     assert len(texts) > 12_000
     values = pa.array(texts)
-    assert grid._short_plain_text(values)  # the one-cast route is the one under test
+    assert grid.short_plain_text(values)  # the one-cast route is the one under test
     got = grid.parse_coordinates(values)
     assert _same_numbers(got, _pandas_numbers(texts))
     assert _same_numbers(got, np.array([float(t) for t in texts]))  # correctly rounded
@@ -93,7 +93,7 @@ def test_any_coordinate_text_is_read_as_pandas_reads_it(texts):
 def test_plain_coordinates_take_the_one_cast_and_give_the_same_cells(lat_texts, lon_texts):
     n = min(len(lat_texts), len(lon_texts))
     lat, lon = pa.array(lat_texts[:n]), pa.array(lon_texts[:n])
-    assert grid._short_plain_text(pa.concat_arrays([lat, lon]))
+    assert grid.short_plain_text(pa.concat_arrays([lat, lon]))
     out = grid.replace_coordinates(pa.table({"latitude": lat, "longitude": lon}))
     for k in range(n):  # by hand, from Python's float (correctly rounded, as both parsers are)
         y, x = float(lat_texts[k]), float(lon_texts[k])
@@ -104,9 +104,9 @@ def test_plain_coordinates_take_the_one_cast_and_give_the_same_cells(lat_texts, 
 
 
 def test_text_that_is_not_plain_is_left_to_pandas():
-    assert not grid._short_plain_text(pa.array(["51.5", "5/2"]))  # '/' lies between '-' and '9'
-    assert not grid._short_plain_text(pa.array(["51.5", "51.5000000000001"]))  # 16 characters
-    assert not grid._short_plain_text(pa.array(["51.5", " 51.5"]))
+    assert not grid.short_plain_text(pa.array(["51.5", "5/2"]))  # '/' lies between '-' and '9'
+    assert not grid.short_plain_text(pa.array(["51.5", "51.5000000000001"]))  # 16 characters
+    assert not grid.short_plain_text(pa.array(["51.5", " 51.5"]))
     values = pa.array(["51.5", "1-2", "-", None])  # plain bytes Arrow refuses: pandas reads them
     assert _same_numbers(grid.parse_coordinates(values), _pandas_numbers(values.to_pylist()))
 

@@ -42,7 +42,7 @@ def parse_coordinates(values: pa.Array) -> np.ndarray:
         numbers = parse_coordinates(values.dictionary)
         codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return np.append(numbers, np.nan)[codes]  # a missing value's -1 picks the NaN
-    if _short_plain_text(values):
+    if short_plain_text(values):
         try:  # every value Arrow reads here is plainly written (at most 15 characters)
             return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
         except pa.ArrowInvalid:  # such as '1-2' or '-': value by value below
@@ -57,7 +57,7 @@ def parse_coordinates(values: pa.Array) -> np.ndarray:
     return num
 
 
-def _short_plain_text(values: pa.Array) -> bool:
+def short_plain_text(values: pa.Array) -> bool:
     """Whether every value (missing ones included) is at most 15 characters of digits, '.' and
     '-': read from Arrow's buffers at once, with no regular expression per value."""
     if values.type != pa.string():
