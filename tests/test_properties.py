@@ -13,8 +13,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewkit.analysis.indicators import to_periods
+from reviewkit.analysis.indicators import police_counts, police_rows, to_periods
 from reviewkit.inputs.register import TableSource
+from reviewkit.inputs.strategy import Filter
 from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.partner import read_table_dataset
 from reviewkit.intake.policeuk import read_police
@@ -129,6 +130,47 @@ def test_aggregation_keeps_totals(counts, period_type):
         assert total == sum(counts[m] for m in months)
         used += total
     assert used <= sum(counts.values())
+
+
+POLICE_TYPES = ["Burglary", "Drugs", "Anti-social behaviour"]
+POLICE_OUTCOMES = ["", "Under investigation", "Unable to prosecute suspect"]
+police_table = st.lists(
+    st.tuples(
+        st.sampled_from(MONTHS[:4]),
+        st.sampled_from(["E01", "E02", "E03"]),
+        st.sampled_from(POLICE_TYPES),
+        st.sampled_from(POLICE_OUTCOMES),
+        st.integers(1, 50),
+    ),
+    max_size=40,
+)
+police_filter = st.builds(
+    Filter,
+    crime_types=st.none() | st.just("all") | st.lists(st.sampled_from(POLICE_TYPES), min_size=1),
+    outcome_categories=st.none() | st.lists(st.sampled_from(POLICE_OUTCOMES), min_size=1),
+)
+
+
+@SETTINGS
+@given(police_table, police_filter)
+def test_police_counts_keep_every_filter_and_month_total(data, flt):
+    """Counted without the area, a police table gives each filter the same total per month as
+    its rows do: summed here row by row, independently of pandas' grouping."""
+    table = pd.DataFrame(
+        data, columns=["month", "lsoa_code", "crime_type", "outcome_category", "n"]
+    ).astype({"n": "int64"})
+    kept_types = flt.crime_type_set()
+    expected: dict[str, int] = {}
+    for month, _area, crime_type, outcome, n in data:
+        if kept_types is not None and crime_type not in kept_types:
+            continue
+        if flt.outcome_categories is not None and outcome not in flt.outcome_categories:
+            continue
+        expected[month] = expected.get(month, 0) + n
+    counted = police_rows(police_counts(table), flt)
+    got = counted.groupby("month")["n"].sum()
+    assert {m: int(v) for m, v in got.items() if v} == expected
+    assert sorted(set(police_counts(table)["month"])) == sorted({row[0] for row in data})
 
 
 FOLDER_MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -136,6 +137,17 @@ def monthly_counts(
     return out
 
 
+FILTERED_BY = ("crime_type", "outcome_category")
+
+
+def police_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """A police dataset's counts by month and by what a filter looks at (crime type and
+    outcome category, where it has them): the same totals in any filter and month as its tidy
+    table, in far fewer rows (no area), so each indicator filters and sums a small table."""
+    keys = ["month", *(c for c in FILTERED_BY if c in table.columns)]
+    return table.groupby(keys, sort=False, dropna=False, observed=True, as_index=False)["n"].sum()
+
+
 def police_rows(rows: pd.DataFrame, flt: Filter) -> pd.DataFrame:
     """The police rows a filter keeps (crime types and outcome categories)."""
     crime_types = flt.crime_type_set()
@@ -158,21 +170,30 @@ def to_periods(counts: pd.DataFrame, source_type: str, period_type: str) -> pd.D
             f"{period_type.replace('_', ' ')} values"
         )
     c = counts.copy()
-    c["start"] = [str(period_start(pd.Period(p, "M"), period_type)) for p in c["period_start"]]
-    agg = c.groupby("start", as_index=False).agg(
-        num=("num", "sum"), den=("den", "sum"), parts=("num", "size")
-    )
+    starts = {p: str(period_start(_month(p), period_type)) for p in set(c["period_start"])}
+    c["start"] = [starts[p] for p in c["period_start"]]
+    groups = c.groupby("start")  # column by column: named aggregation inspects each function
+    agg = pd.DataFrame(
+        {"num": groups["num"].sum(), "den": groups["den"].sum(), "parts": groups["num"].size()}
+    ).reset_index()
     agg = agg[agg["parts"] == dst_len // src_len]
     agg = agg.rename(columns={"start": "period_start"})
     if counts["den"].isna().all():
         agg["den"] = np.nan
-    agg["period"] = [period_label(pd.Period(p, "M"), period_type) for p in agg["period_start"]]
+    agg["period"] = [period_label(_month(p), period_type) for p in agg["period_start"]]
     return agg.sort_values("period_start", ignore_index=True)
+
+
+@lru_cache(maxsize=4096)
+def _month(start: str) -> pd.Period:
+    """The month a period start (YYYY-MM) names; parsed once per text (a series' months are
+    looked up again for every window, gap and season)."""
+    return pd.Period(start, "M")
 
 
 def _within(series: pd.DataFrame, rng: MonthRange, period_type: str) -> pd.DataFrame:
     length = PERIOD_MONTHS[period_type]
-    starts = [pd.Period(p, "M") for p in series["period_start"]]
+    starts = [_month(p) for p in series["period_start"]]
     keep = [rng.contains(s) and rng.contains(s + (length - 1)) for s in starts]
     return series[keep]
 
@@ -226,7 +247,7 @@ def _window(
     part = _within(series, rng, ind.period)
     expected = expected_periods(rng, ind.period)
     have = set(part["period_start"])
-    missing = [period_label(pd.Period(p, "M"), ind.period) for p in expected if p not in have]
+    missing = [period_label(_month(p), ind.period) for p in expected if p not in have]
     num = float(part["num"].sum())
     den = float(part["den"].sum()) if ind.measure == "proportion" else math.nan
     months = rng.n_months
@@ -304,7 +325,7 @@ def _period_value(
     if ind.measure == "proportion":
         return 100 * row_num / row_den if row_den else math.nan
     kind = "population" if ind.measure == "rate_per_1000_residents" else "households"
-    pop, _ = denominator(population, pd.Period(start, "M").year, kind)
+    pop, _ = denominator(population, _month(start).year, kind)
     return row_num / pop * 1000 if pop else math.nan
 
 
@@ -797,7 +818,7 @@ def _seasonally_adjusted(
     per_year = {"month": 12, "quarter": 4}.get(period)
     if not per_year:
         return values, "", []
-    pos = [(pd.Period(p, "M").month - 1) // (12 // per_year) + 1 for p in starts]
+    pos = [(_month(p).month - 1) // (12 // per_year) + 1 for p in starts]
     idx, _p = spc.seasonal_indices(values, pos, per_year=per_year)
     if idx is not None:
         return (

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewkit.analysis.indicators import Change, IndicatorResult, compute_all, recording_changes
+from reviewkit.analysis.indicators import (
+    Change,
+    IndicatorResult,
+    compute_all,
+    police_counts,
+    recording_changes,
+)
 from reviewkit.analysis.initiatives import InitiativeResult, assess_all
 from reviewkit.analysis.peers import benchmark_all, load_peers
 from reviewkit.analysis.vocabulary import check_filters, outcomes_in
@@ -107,7 +113,8 @@ def police_months(tidy: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
 def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     register = load_register(params.path("data_requests"))
     strategy = load_strategy(params.path("strategy"), register.datasets)
-    tidy, partner, completeness, population = load_intake_outputs(run_dir, register)
+    tables, partner, completeness, population = load_intake_outputs(run_dir, register)
+    tidy = {name: police_counts(table) for name, table in tables.items()}
     check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
     present = police_months(tidy)
@@ -173,8 +180,7 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
         frame = pd.concat(long, ignore_index=True)
         cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
         frame = frame[cols]
-        store.write_table("indicator_series", frame)
-        store.write_tidy("indicator_series", frame)
+        store.write_table("indicator_series", frame, also_tidy=True)
     layout.progress_summary.write_text(
         json.dumps(
             {

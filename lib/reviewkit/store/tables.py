@@ -124,12 +124,15 @@ class CycleStore:
         }
 
     # Tables -----------------------------------------------------------------------------------
-    def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        """The published CSV and the typed parquet copy the next step reads."""
+    def write_table(self, name: str, frame: pd.DataFrame, *, also_tidy: bool = False) -> None:
+        """The published CSV and the typed parquet copy the next step reads; with `also_tidy`,
+        the same checked table as tidy table `name` too (checked once, not once per copy)."""
         csv, typed = self.layout.table(name), self.layout.typed_table(name)
         checked = schemas.check(name, frame, relative(csv), _ON_WRITE)
         write_csv(checked, csv)
         write_parquet(checked, typed)
+        if also_tidy:
+            write_parquet(checked, self.layout.tidy(name))
 
     def read_table(self, name: str) -> pd.DataFrame:
         csv, typed = self.layout.table(name), self.layout.typed_table(name)
