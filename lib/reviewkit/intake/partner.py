@@ -509,14 +509,21 @@ def _resolve_duplicates(
             )
     # Exact duplicates within one file: the first copy is kept.
     live = tidy[tidy["_order"] == latest]
-    row_keys = live.groupby(["_file", "_row"]).apply(
-        lambda g: tuple(
-            sorted(zip(g["measure"], g["period_start"], g["area"], g["value"], strict=True))
-        ),
-        include_groups=False,
-    )
+    # Each source row's tidy values, gathered in one pass (not a pandas group per row).
+    cells: dict[tuple[str, int], list[tuple]] = {}
+    for f, r, *cell in zip(
+        live["_file"],
+        live["_row"],
+        live["measure"],
+        live["period_start"],
+        live["area"],
+        live["value"],
+        strict=True,
+    ):
+        cells.setdefault((f, r), []).append(tuple(cell))
     first_seen: dict[tuple[str, tuple], int] = {}
-    for (f, r), sig in row_keys.items():
+    for (f, r), found in sorted(cells.items(), key=lambda item: item[0]):
+        sig = tuple(sorted(found))
         k = (f, sig)
         if k in first_seen:
             drop_rows[(f, r)] = f"duplicate of row {first_seen[k]}"
@@ -539,8 +546,11 @@ def _resolve_duplicates(
         n = sum(1 for (f, _r) in drop_rows if f == acc.file)
         acc.accepted -= n
         acc.quarantined += n
+    first_of = {}  # each source row's first tidy row
+    for pos, key_fr in enumerate(zip(tidy["_file"], tidy["_row"], strict=True)):
+        first_of.setdefault(key_fr, pos)
     for (f, r), reason in sorted(drop_rows.items()):
-        sample = tidy[(tidy["_file"] == f) & (tidy["_row"] == r)].iloc[0]
+        sample = tidy.iloc[first_of[(f, r)]]
         quarantine.append(
             {
                 "dataset": sample["dataset"],

@@ -103,8 +103,16 @@ def detect(
         got = table[table["crime_type"] == crime_type].groupby("month")["n"].sum()
         return got.reindex(months, fill_value=0)
 
-    for crime_type in sorted(set(partnership["crime_type"])):
-        step = find_step(series(partnership, crime_type), min_ratio)
+    # The partnership's series of every crime type from one grouping (not one pass over its
+    # rows per type); the rest of the force is looked at only for a type that steps.
+    counts = partnership.groupby(["crime_type", "month"], sort=False)["n"].sum()
+    own = {
+        t: grp.droplevel(0).reindex(months, fill_value=0)
+        for t, grp in counts.groupby(level=0, sort=False)
+    }
+    for crime_type in sorted(set(partnership["crime_type"].unique())):
+        mine = own.get(crime_type)
+        step = find_step(series(partnership, crime_type) if mine is None else mine, min_ratio)
         if step is None:
             continue
         rest_before = rest_after = math.nan
