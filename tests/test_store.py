@@ -5,6 +5,7 @@ table passes."""
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 
@@ -121,6 +122,27 @@ def test_write_refuses_a_flag_written_as_text(tmp_path):
     with pytest.raises(ReviewError, match=r"column 'is_self' holds text, not yes/no flags"):
         _store(tmp_path).write_table("benchmarking", frame)
     assert not (tmp_path / "cycle" / "tables" / "benchmarking.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        (pd.Series(["x", 3], dtype=object), "holds mixed values (object), not text"),
+        (pd.Series([1.5, 2.5]), "holds numbers, not text"),
+        (pd.Series([True, False]), "holds yes/no flags, not text"),
+    ],
+)
+def test_text_is_checked_as_a_whole_column_and_other_values_still_refused(
+    tmp_path, values, problem
+):
+    """A text column of the text dtype passes with one answer for the column (not one per
+    row); any other column given for text is refused as before, naming the column."""
+    text = schemas.schema("lsoa_names").columns["lsoa_name"].dtype
+    names = pd.Series(["Brackwell 001A", "Brackwell 001B"], dtype=pd.StringDtype(na_value=np.nan))
+    assert text.check(text, names) is True
+    frame = pd.DataFrame({"lsoa_code": ["E01000001", "E01000002"], "lsoa_name": values})
+    with pytest.raises(ReviewError, match=re.escape(f"column 'lsoa_name' {problem}")):
+        _store(tmp_path).write_tidy("lsoa_names", frame)
 
 
 def test_write_refuses_a_missing_whole_number_and_a_missing_column(tmp_path):
