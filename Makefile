@@ -62,11 +62,16 @@ $(DEMO)/police_uk: | $(VENV)/.installed
 review: setup $(DEMO)/police_uk ## run the demo review cycle (params/example.yaml)
 	$(PY) -m reviewkit run $(PARAMS) --force
 
-test: setup-dev ## run the whole test suite (what CI runs)
-	$(PY) -m pytest --durations=10
+# The tests run on every core, up to four (pytest-xdist); a module whose tests share a slow
+# fixture stays on one worker (ONE_WORKER in tests/conftest.py). TEST_JOBS=0: one process.
+TEST_JOBS ?= auto
+XDIST = -n $(TEST_JOBS) --maxprocesses 4 --dist loadgroup
+
+test: setup-dev ## run the whole test suite (what CI runs), on every core
+	$(PY) -m pytest $(XDIST) --durations=10
 
 test-fast: setup-dev ## unit and property tests only, under a minute: no end-to-end runs, no browser
-	$(PY) -m pytest -m "not e2e and not browser" -q
+	$(PY) -m pytest $(XDIST) -m "not e2e and not browser" -q
 
 lint: setup-dev ## check the code: ruff (lint and format), and mypy on the library
 	$(BIN)/ruff check lib tests

@@ -24,12 +24,53 @@ REQUIRE_ALL = os.environ.get("REVIEWKIT_REQUIRE_ALL") == "1"
 BRACKWELL = "brackwell_community_safety_partnership"  # the demo partnership's outputs folder
 
 
+# Modules whose tests share a module fixture that is slow to build or must run in order (one
+# JupyterLab, one browser, PDF pages drawn once): run in parallel (`make test`: pytest-xdist,
+# `--dist loadgroup`), each of these modules goes whole to one worker; every other test goes
+# on its own to whichever worker is free.
+ONE_WORKER = ("test_lab.py", "test_pdf.py", "test_reports_browser.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` with the groups above. They are named here rather than by the
+    `xdist_group` mark, which pytest-xdist applies by rewriting a test's id, which pytest 9
+    ignores."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.rsplit("/", 1)[-1] in ONE_WORKER else nodeid
+
+    return ByModule(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that reads a shared end-to-end run is itself end to end (`-m "not e2e"` leaves
     it out), whether or not it says so."""
     for item in items:
         if {"cycle_run", "batch_run"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
+    # The modules with end-to-end or browser tests first (each module's tests stay together):
+    # run in parallel, the long tests start early and the short ones fill the gaps at the end.
+    slow = {
+        _module(item)
+        for item in items
+        if item.get_closest_marker("e2e") or item.get_closest_marker("browser")
+    }
+    items.sort(key=lambda item: _module(item) not in slow)
+
+
+def _module(item: pytest.Item) -> str:
+    module = getattr(item, "module", None)
+    return module.__name__ if module is not None else ""
+
+
+# For a run whose test reads no PDF: printing them starts a browser, the slowest part of the
+# report step on small data (tests/test_pdf.py checks the PDFs of the shared run).
+NO_PDF = {"REVIEWKIT_CHROMIUM": "off"}
 
 
 def need(condition: bool, reason: str) -> None:

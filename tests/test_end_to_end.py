@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from conftest import BRACKWELL, ROOT, reviewkit
+from conftest import BRACKWELL, NO_PDF, ROOT, reviewkit
 
 
 def _count(data: Path, crime_type: str, start: str, end: str, authority: str = "Brackwell"):
@@ -162,6 +162,7 @@ def test_a_finished_cycle_is_not_overwritten_and_later_steps_rerun(cycle_run, tm
 
     stale = CycleLayout(outputs / BRACKWELL / "e2e").chart_cache_dir / "asb_police-xmr.png"
     stale.write_bytes(b"a chart from an earlier run")
+    env = {**env, **NO_PDF}
     res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
     assert stale.read_bytes().startswith(b"\x89PNG")  # a rerun draws its charts again

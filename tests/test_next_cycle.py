@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import BRACKWELL, reviewkit, run_cli, write_params
+from conftest import BRACKWELL, NO_PDF, reviewkit, run_cli, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import load_params
@@ -70,7 +70,7 @@ def _youth_file(folder: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_two_cycles_end_to_end(demo_data, tmp_path):
+def test_two_cycles_end_to_end(demo_data, tmp_path, capsys, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(demo_data, data)
     register = data / "brackwell" / "data_requests.yaml"
@@ -93,7 +93,7 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
         review_date=dt.date(2025, 11, 20),
     )
     outputs = tmp_path / "outputs"
-    env = {"REVIEWKIT_OUTPUTS": str(outputs)}
+    env = {"REVIEWKIT_OUTPUTS": str(outputs), **NO_PDF}
     res = reviewkit("run", str(first), "--quiet", env=env)
     assert res.returncode == 0, res.stderr
     log1 = pd.read_csv(
@@ -102,8 +102,12 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     youth_late = log1[(log1["dataset"] == "youth_fte") & (log1["category"] == "late")]
     assert len(youth_late) == 1 and youth_late["raised_cycle"].item() == "c1"
 
-    # The next cycle's params, written by new-cycle
-    res = reviewkit("new-cycle", "c2", "--from", str(first), env=env)
+    # The next cycle's params, written by new-cycle (in this process, as `reviewkit` runs it:
+    # the records of received dates in the outputs folder)
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(outputs))
+    monkeypatch.delenv("REVIEWKIT_RECEIPTS")
+    monkeypatch.delenv("REVIEWKIT_CACHE")
+    res = run_cli(capsys, "new-cycle", "c2", "--from", str(first))
     assert res.returncode == 0, res.stderr
     # the first register's received dates stay with the files already there
     assert "received dates of the last register kept in the receipt record" in res.stdout
@@ -118,7 +122,7 @@ def test_two_cycles_end_to_end(demo_data, tmp_path):
     assert {str(r["due"]) for r in reg2["data_requests"]} == {"2026-10-31"}
     assert all("received" not in r for r in reg2["data_requests"])
     assert "#" in Path(p2.inputs.data_requests).read_text()  # the analyst's comments are kept
-    res = reviewkit("new-cycle", "c2", "--from", str(first), env=env)
+    res = run_cli(capsys, "new-cycle", "c2", "--from", str(first))
     assert res.returncode == 1 and "already exists" in res.stderr
 
     # New data: the police months, the council's corrected re-sent extract, and the youth

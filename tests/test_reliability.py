@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import BRACKWELL, ROOT, reviewkit
+from conftest import BRACKWELL, NO_PDF, ROOT, reviewkit
 
 STABLE = (
     "tidy/*.parquet",
@@ -107,7 +107,7 @@ def test_a_changed_input_file_is_detected_and_named(cycle_run, tmp_path):
     manifest.write_text(json.dumps(before))
     asb = sorted((data / "brackwell" / "council_asb").glob("*.csv"))[-1]
     asb.write_bytes(asb.read_bytes().replace(b",Brackwell,", b",Brackwell,1", 1))
-    res = reviewkit("run", str(params), "--force", "--quiet", env=env)
+    res = reviewkit("run", str(params), "--force", "--quiet", env={**env, **NO_PDF})
     assert res.returncode == 0, res.stderr
     changed = json.loads(manifest.read_text())["changed_since_last_run"]
     assert changed == [f"{asb} changed"]
@@ -192,6 +192,7 @@ def test_a_killed_run_leaves_the_outputs_untouched_and_its_lock_is_taken_over(cy
     # the killed run's lock names a process that is gone: it is taken over, the interrupted
     # run's files are kept aside and the report step runs
     lock.write_text("999999999")
+    env = {**env, **NO_PDF}
     res = reviewkit("run", str(cycle_run["params"]), "--from", "report", "--quiet", env=env)
     assert res.returncode == 0, res.stderr
     assert "was interrupted; its files are in" in res.stdout

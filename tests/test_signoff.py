@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import params_dict, reviewkit, run_cli, write_params
+from conftest import NO_PDF, params_dict, reviewkit, run_cli, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import load_params
 from reviewkit.run.runner import refuse_unready_final, running_header
@@ -166,7 +166,8 @@ def test_a_final_run_prints_final_and_records_the_sign_off(cycle_run, tmp_path):
         .replace("  peers:", f"  narrative: {tmp_path / 'narrative.md'}\n  peers:")
         + FINAL
     )
-    res = reviewkit("run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs)})
+    env = {"REVIEWKIT_OUTPUTS": str(outputs), **NO_PDF}
+    res = reviewkit("run", str(params), "--quiet", env=env)
     assert res.returncode == 0, res.stderr
     out = next(outputs.rglob("manifest.json")).parent
     manifest = json.loads((out / "manifest.json").read_text())
