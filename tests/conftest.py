@@ -31,6 +31,7 @@ BRACKWELL = "brackwell_community_safety_partnership"  # the demo partnership's o
 ONE_WORKER = ("test_lab.py", "test_pdf.py", "test_reports_browser.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, never called
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadgroup` with the groups above. They are named here rather than by the
     `xdist_group` mark, which pytest-xdist applies by rewriting a test's id, which pytest 9
