@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -423,32 +423,38 @@ def run_steps(
     printer: LazyPrinter,
 ) -> tuple[dict[str, float], Future[list[Path]]]:
     """Run the notebooks from `start` and export each; (seconds per step and export, the
-    circulated reports' PDFs, printing). The printer is started with the report notebook, so
-    the browser is ready when the reports are."""
-    timings: dict[str, float] = {}
-    printed: Future[list[Path]] | None = None
+    circulated reports' PDFs, printing).
+
+    What follows a notebook is off the critical path: its kernel is shut down and its pages
+    exported from threads of their own while the next notebook runs (each export is waited
+    for before the reports are printed, and every one before this returns). The printer is
+    started with the report notebook, so the browser is ready when the reports are."""
+    seconds: dict[str, float] = {}
+    exported: list[Future[dict[str, float]]] = []
     steps = sequence(params, start)
     kernels = KernelQueue()
-    try:
-        for i, step in enumerate(steps):
-            t0 = time.perf_counter()
-            if step.name == "report":
-                printer.start()
-            km = kernels.take()
-            if i + 1 < len(steps):
-                kernels.start_next()  # starts while this notebook runs
-            try:
-                nb = execute_step(step, pfile, run_dir, progress, km=km)
-            finally:
-                stop_kernel(km)
-            timings[step.name] = time.perf_counter() - t0
-            timings.update(export_step(step, params, nb, run_dir, footer))
-            if step.name == "report":
-                printed = printer.submit(report_pdf_pairs(run_dir))
-    finally:
-        kernels.close()
-    assert printed is not None, "every run ends with the report step"
-    return timings, printed
+    with ThreadPoolExecutor(1, thread_name_prefix="reviewkit-exports") as exporter:
+        try:
+            for i, step in enumerate(steps):
+                t0 = time.perf_counter()
+                if step.name == "report":
+                    printer.start()
+                km = kernels.take()
+                if i + 1 < len(steps):
+                    kernels.start_next()  # starts while this notebook runs
+                try:
+                    nb = execute_step(step, pfile, run_dir, progress, km=km)
+                finally:
+                    kernels.stop(km)
+                seconds[step.name] = time.perf_counter() - t0
+                exported.append(exporter.submit(export_step, step, params, nb, run_dir, footer))
+        finally:
+            kernels.close()
+        timings: dict[str, float] = {}
+        for step, done in zip(steps, exported, strict=True):
+            timings[step.name] = seconds[step.name]
+            timings.update(done.result())
+    return timings, printer.submit(report_pdf_pairs(run_dir))
 
 
 def export_step(
@@ -479,23 +485,43 @@ class KernelQueue:
     """Each notebook's fresh kernel, the next one started while the current notebook runs.
 
     Every notebook still gets a kernel of its own, started for it and shut down after it; only
-    the start is earlier, so a kernel's start-up overlaps the notebook before it."""
+    the start is earlier, so a kernel's start-up overlaps the notebook before it. The next
+    kernel is started from a thread of the queue's own, so the runner never waits for it while
+    a notebook could be running (the kernel server may be warming up before it forks it)."""
 
     def __init__(self) -> None:
-        self.ready: LocalKernelManager | None = None
+        self.ready: Future[LocalKernelManager] | None = None
+        self._starter: ThreadPoolExecutor | None = None
 
     def take(self) -> LocalKernelManager:
-        km, self.ready = self.ready, None
-        return km or start_kernel()
+        ready, self.ready = self.ready, None
+        return ready.result() if ready is not None else start_kernel()
 
     def start_next(self) -> None:
         if self.ready is None:
-            self.ready = start_kernel()
+            self.ready = self._thread().submit(start_kernel)
+
+    def stop(self, km: LocalKernelManager) -> None:
+        """Shut `km` down from the queue's thread: the next notebook need not wait for it."""
+        self._thread().submit(stop_kernel, km)
+
+    def _thread(self) -> ThreadPoolExecutor:
+        if self._starter is None:
+            self._starter = ThreadPoolExecutor(1, thread_name_prefix="reviewkit-kernels")
+        return self._starter
 
     def close(self) -> None:
-        if self.ready is not None:
-            stop_kernel(self.ready)
-            self.ready = None
+        """Stop the kernel started for a notebook that did not run, and wait for every start
+        and shutdown the thread was given."""
+        ready, self.ready = self.ready, None
+        if ready is not None:
+            try:
+                stop_kernel(ready.result())
+            except Exception:  # noqa: BLE001 - a kernel that never started needs no stopping
+                pass
+        if self._starter is not None:
+            self._starter.shutdown(wait=True)
+            self._starter = None
 
 
 def start_kernel() -> LocalKernelManager:
