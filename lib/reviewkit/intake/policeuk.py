@@ -1027,12 +1027,18 @@ def _crime_type_reasons(df: dict[str, pd.Categorical], reasons: _Reasons) -> lis
     unknown = reasons.unmarked(~known)
     problems = []
     if unknown.any():
-        all_codes = np.asarray(ctype.codes)
-        seen = sorted({names[c] if c >= 0 else "(empty)" for c in np.unique(all_codes[unknown])})
-        seen = [safe_category(name) for name in seen]
+        # How messages name each category, an empty cell (code -1) last: "(empty)", as a
+        # category of blanks or spaces is. Rows are marked by the name their code has, so
+        # every unknown row is marked whatever else the dictionary holds.
+        described = [safe_category(c) for c in names] + [safe_category(None)]
+        seen_names, per_code = np.unique(np.array(described, dtype=object), return_inverse=True)
+        row_name = per_code.reshape(-1)[np.asarray(ctype.codes)]  # -1 picks the last entry
+        present = np.unique(np.asarray(ctype.codes)[unknown])  # few: one per category
+        order = sorted((names[c] if c >= 0 else "", per_code[c]) for c in present)
+        seen = list(dict.fromkeys(str(seen_names[k]) for _, k in order))
         for name in seen:
-            codes = [k for k, c in enumerate(names) if safe_category(c) == name] or [-1]
-            reasons.mark(unknown & np.isin(all_codes, codes), f"unknown crime type {name}")
+            k = int(np.flatnonzero(seen_names == name)[0])
+            reasons.mark(unknown & (row_name == k), f"unknown crime type {name}")
         problems.append(
             Problem(
                 "quality",
