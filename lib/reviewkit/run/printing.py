@@ -124,6 +124,10 @@ class PrintService:
                 pass  # the cycle has gone
 
     def close(self) -> None:
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept()
+        except OSError:
+            pass
         self.listener.close()
         self.printer.close()
         shutil.rmtree(self.folder, ignore_errors=True)
