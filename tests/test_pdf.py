@@ -137,11 +137,16 @@ def test_the_header_text_cannot_break_out_of_the_stylesheet():
 
 
 def test_without_chromium_the_run_says_so_in_one_line(tmp_path, monkeypatch):
-    from reviewkit.run.runner import write_report_pdfs
+    from reviewkit.run.printing import LazyPrinter
+    from reviewkit.run.runner import pdf_record, report_pdf_pairs
 
     monkeypatch.setenv("REVIEWKIT_CHROMIUM", "off")
     said: list[str] = []
-    record = write_report_pdfs(tmp_path, said.append)
+    printer = LazyPrinter()  # as a run starts it at the report step
+    try:
+        record = pdf_record(printer.submit(report_pdf_pairs(tmp_path)), said.append)
+    finally:
+        printer.close()
     assert said == [record["note"]] and record["written"] == []
     assert said[0].startswith("PDFs not written: ") and "\n" not in said[0]
     assert "HTML reports are complete" in said[0]

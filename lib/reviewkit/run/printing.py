@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
-from reviewkit.report.pdf import PRINTER_ENV, Printer, unavailable_reason
+from reviewkit.report.pdf import PRINTER_ENV, Printer, unavailable_reason, write_pdfs
 from reviewkit.run.kernels import read_line
 
 Pairs = Sequence[tuple[Path, Path]]
@@ -52,8 +52,7 @@ class RemotePrinter:
                 reply = json.loads(read_line(conn) or b"{}")
         except (OSError, ValueError):
             try:
-                with Printer() as printer:  # no service: a browser of this cycle's own
-                    done.set_result(printer.submit(pairs).result())
+                done.set_result(write_pdfs(pairs))  # no service: a browser of this cycle's own
             except RuntimeError as exc:
                 done.set_exception(exc)
             return

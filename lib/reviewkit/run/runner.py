@@ -140,15 +140,6 @@ def pdf_record(printed: Future[list[Path]], echo: Callable[[str], None]) -> dict
     return {"written": [p.name for p in written], "note": ""}
 
 
-def write_report_pdfs(run_dir: Path, echo: Callable[[str], None]) -> dict[str, object]:
-    """PDF copies of the circulated reports where a Chromium is available; one line if not."""
-    printer = LazyPrinter()
-    try:
-        return pdf_record(printer.submit(report_pdf_pairs(run_dir)), echo)
-    finally:
-        printer.close()
-
-
 def refuse_unready_final(params: CycleParams, params_file: Path) -> None:
     """A final run stops before anything runs while the paper is not ready to sign off."""
     from reviewkit.run.signoff import final_problems
