@@ -19,6 +19,7 @@ held as Python objects. Anything else of the wrong type fails, naming table, col
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -72,19 +73,13 @@ def schema(table: str) -> pa.DataFrameSchema:
 
 def _column(pa: Any, kind: str, dtype: str) -> pa.Column:
     required = kind not in SOME_COLUMNS
-    if dtype == dictionary.WHOLE_OR_MISSING:
+    if dtype in MAY_BE_MISSING:
+        check, name = MAY_BE_MISSING[dtype]
         return pa.Column(
             None,
             nullable=True,
             required=required,
-            checks=pa.Check(_whole_or_missing, element_wise=False, name="whole numbers or missing"),
-        )
-    if dtype == dictionary.FLAG_OR_MISSING:
-        return pa.Column(
-            None,
-            nullable=True,
-            required=required,
-            checks=pa.Check(_flag_or_missing, element_wise=False, name="yes/no flags or missing"),
+            checks=pa.Check(check, element_wise=False, name=name),
         )
     column_dtype = _text_dtype() if dtype == dictionary.TEXT else _pandas_dtype(dtype)
     return pa.Column(column_dtype, nullable=_nullable(kind, dtype), required=required)
@@ -122,6 +117,14 @@ def _flag_or_missing(values: pd.Series) -> bool:
     if values.dtype != object:
         return bool(values.isna().all())
     return _all_of(values, (bool, np.bool_))
+
+
+# Whole numbers or flags that may be missing: no single pandas dtype holds them (an integer or
+# bool column with gaps is float or object), so each is checked by what its values are.
+MAY_BE_MISSING: dict[str, tuple[Callable[[pd.Series], bool], str]] = {
+    dictionary.WHOLE_OR_MISSING: (_whole_or_missing, "whole numbers or missing"),
+    dictionary.FLAG_OR_MISSING: (_flag_or_missing, "yes/no flags or missing"),
+}
 
 
 def _pandas_dtype(dtype: str) -> Any:
