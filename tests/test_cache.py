@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import chromium_path
+from conftest import chromium_path, need
 from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.policeuk import read_police
 
@@ -80,3 +81,17 @@ def test_several_partnerships_at_once_share_the_force_files(batch_run):
                 "note": "",
             }
             assert (folder / "review_report.pdf").read_bytes().startswith(b"%PDF-")
+            # and each paper is its own partnership's, though one browser printed them all
+            pdftotext = shutil.which("pdftotext")
+            need(pdftotext is not None, "pdftotext is not installed (Debian: poppler-utils)")
+            for paper in ("review_report.pdf", "community_update.pdf"):
+                text = subprocess.run(
+                    [pdftotext, str(folder / paper), "-"], capture_output=True, text=True
+                ).stdout
+                # every page's running header names the partnership (its peers may be named
+                # in the benchmarking, never in the header)
+                pages = [p for p in text.split("\f") if p.strip()]
+                for other in batch_run["folders"]:
+                    header = f"{other} Community Safety Partnership · review period"
+                    on_pages = sum(header in page for page in pages)
+                    assert on_pages == (len(pages) if other == name else 0), (paper, other)

@@ -21,6 +21,13 @@ from reviewkit.run.runner import LocalKernelManager
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
 
 
+@pytest.fixture
+def own_server(monkeypatch):
+    """Kernels forked (not turned off) from a server of the test's own, not a batch's."""
+    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
+    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
+
+
 def _alive(pid: int) -> bool:
     """A process that exists and is not a zombie."""
     try:
@@ -130,9 +137,8 @@ def _text(outputs: list[dict]) -> str:
 
 @linux
 @pytest.mark.e2e
+@pytest.mark.usefixtures("own_server")
 def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monkeypatch, tmp_path):
-    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
-    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
     monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
     probe = (
         "import os, sys, numpy\n"
@@ -214,10 +220,9 @@ def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monke
 
 @linux
 @pytest.mark.e2e
+@pytest.mark.usefixtures("own_server")
 def test_kernels_stop_when_their_server_is_killed(monkeypatch, tmp_path):
     """A runner killed midway: its kernel server goes with it, and the kernels follow."""
-    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
-    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
     monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
 
     async def scenario() -> int:
@@ -238,12 +243,11 @@ def test_kernels_stop_when_their_server_is_killed(monkeypatch, tmp_path):
 
 @linux
 @pytest.mark.e2e
+@pytest.mark.usefixtures("own_server")
 def test_a_server_that_cannot_fork_safely_gives_ordinary_kernels_at_once(monkeypatch, tmp_path):
     """Forking a process with threads is unsafe: a server that finds threads after its imports
     (here OpenBLAS's, asked for by the environment) refuses at once and says why in its log,
     and the runner gets an ordinary kernel without waiting for the server's start-up timeout."""
-    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
-    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
     log = tmp_path / "kernels.log"
 
@@ -276,11 +280,10 @@ class _FakeServer:
         self.closed = True
 
 
+@pytest.mark.usefixtures("own_server")
 def test_a_server_started_early_is_the_next_runs_and_stopped_if_unused(monkeypatch):
     """The command line starts the kernel server before importing the runner (the two overlap);
     the run then uses that server, and one no run used is stopped."""
-    monkeypatch.delenv("REVIEWKIT_KERNELS", raising=False)
-    monkeypatch.delenv(kernels.ADDRESS_ENV, raising=False)
     monkeypatch.setattr(kernels, "forking_wanted", lambda: True)
     monkeypatch.setattr(kernels, "KernelServer", _FakeServer)
     _FakeServer.made = []
