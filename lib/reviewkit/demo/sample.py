@@ -356,16 +356,9 @@ def write_population(authorities: list[str], path: Path) -> None:
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
+# the force's other authorities, then partnerships of other forces alike enough to compare
 PEER_NAMES = [
-    "Ashbourne",
-    "Cranmoor",
-    "Eastmere",
-    "Fenwick",
-    "Galloway Vale",
-    "Highcombe",
-    "Ironbridge",
-    "Juniper Dales",
-    "Kingsholme",
+    *AUTHORITIES[1:],
     "Larkspur",
     "Millbrook",
     "Northwold",
