@@ -12,6 +12,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reviewkit.analysis.verdict import (
+    Comparability,
+    Verdict,
+    WhyNot,
+    change_call,
+    spc_call,
+    target_assurance,
+    target_call,
+)
 from reviewkit.base.periods import (
     PERIOD_MONTHS,
     MonthRange,
@@ -82,11 +91,59 @@ class IndicatorResult:
     points: int = 0
     latest_period: str = ""
     latest_value: float = math.nan
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # caveats a reader needs
+    # What only the analyst acts on (params keys to set): never printed in a published paper.
+    analyst_notes: list[str] = field(default_factory=list)
+    why_not: WhyNot = ""  # why not assessable, as a code (`analysis.verdict`)
+    why_dataset: str = ""
+    missing: tuple[str, ...] = ()
+    comparability: Comparability = "comparable"
+    recording_types: tuple[str, ...] = ()
+    recording_from: str = ""
+    special_improvement: int = 0
+    special_concern: int = 0
+
+    def verdict(self) -> Verdict:
+        """The indicator's one verdict, from the figures computed above."""
+        change = change_call(self.direction)
+        target = target_call(
+            self.target_status, bool(self.target_by) or not math.isnan(self.target_value)
+        )
+        assured, because = target_assurance(target, change, self.assurance)
+        return Verdict(
+            indicator=self.id,
+            assessable=self.assessable,
+            why_not=self.why_not,
+            why_dataset=self.why_dataset,
+            missing=self.missing,
+            comparability=self.comparability,
+            recording_types=self.recording_types,
+            recording_from=self.recording_from,
+            change=change,
+            spc=spc_call(self.variation),
+            special_improvement=self.special_improvement,
+            special_concern=self.special_concern,
+            target=target,
+            assured=assured,
+            not_assured=because,
+        )
 
     def row(self) -> dict[str, object]:
         d = asdict(self)
         d["notes"] = "; ".join(self.notes)
+        d["analyst_notes"] = "; ".join(self.analyst_notes)
+        for k in (
+            "why_not",
+            "why_dataset",
+            "missing",
+            "comparability",
+            "recording_types",
+            "recording_from",
+        ):
+            d.pop(k)
+        d.pop("special_improvement")
+        d.pop("special_concern")
+        d.update(self.verdict().columns())
         return d
 
 
@@ -198,6 +255,24 @@ def _within(series: pd.DataFrame, rng: MonthRange, period_type: str) -> pd.DataF
     return series[keep]
 
 
+class ForAnalyst(str):
+    """A note only the analyst acts on (a params key to set): kept out of published papers."""
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why an indicator cannot be assessed: a code for the verdict, the data request and the
+    periods it is about, and the detail for the analyst (params keys, dataset ids)."""
+
+    code: WhyNot
+    detail: str
+    dataset: str = ""
+    missing: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.detail
+
+
 PERIOD_WORDS = {
     "quarter": "quarter (January to March, April to June, July to September or "
     "October to December)",
@@ -205,7 +280,7 @@ PERIOD_WORDS = {
 }
 
 
-def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -> str:
+def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -> Why | None:
     """Why a whole-period measure cannot be compared ('' when it can): a review period or
     baseline that holds no whole quarter or financial year has nothing to count, which is
     missing, not zero."""
@@ -220,12 +295,13 @@ def _no_whole_period(ind: Indicator, review: MonthRange, baseline: MonthRange) -
         ),
     ):
         if not expected_periods(rng, ind.period):
-            return (
+            return Why(
+                "no whole period",
                 f"the {label} ({rng.describe()}) holds no whole "
                 f"{PERIOD_WORDS[ind.period]}; set the indicator's period to month, or "
-                f"change {key}"
+                f"change {key}",
             )
-    return ""
+    return None
 
 
 # Values -------------------------------------------------------------------------------------
@@ -446,14 +522,21 @@ def compute_indicator(
     pending = [c for c in affecting if c.decision in ("", "rebase")]
     ind = _without_excluded(ind, tidy, excluded)
     res = _new_result(ind)
+    res.notes.extend(_decision_notes(excluded, affecting))
+    if excluded and not ind.filter.crime_types:
+        # Nothing left to count is missing, not zero: no value, change or target status.
+        why = Why(
+            "every type excluded",
+            "every crime type it counts is excluded (recording change)",
+            ind.dataset,
+        )
+        return _not_assessable(res, why, "excluded", excluded), pd.DataFrame(columns=EMPTY_SERIES)
     series, why = indicator_series(ind, params.review, tidy, partner, present, status, population)
-    if why:
-        return replace(res, reason=f"not assessable: {why}"), series
     review = params.review
     baseline_rng = ind.baseline.range if ind.baseline else params.baseline
-    whole = _no_whole_period(ind, review, baseline_rng)
-    if whole:
-        return replace(res, reason=f"not assessable: {whole}", direction="not assessable"), series
+    why = why or _no_whole_period(ind, review, baseline_rng)
+    if why:
+        return _not_assessable(res, why), series
     rev = _window(series, review, ind, population)
     base = _window(series, baseline_rng, ind, population)
     alpha = params.analysis.significance_level
@@ -464,8 +547,6 @@ def compute_indicator(
     ci_low, ci_high = _review_interval(rev, ind, alpha)
     res = replace(
         res,
-        assessable=not why,
-        reason=f"not assessable: {why}" if why else "",
         review_value=rev.value,
         review_count=rev.num,
         baseline_value=base.value,
@@ -473,30 +554,25 @@ def compute_indicator(
         ci_low=ci_low,
         ci_high=ci_high,
     )
-    if res.assessable:
+    if why:
+        res = _not_assessable(res, why)
+    else:
+        res.assessable = True
         fields, notes = _against_baseline(rev, base, ind, params, baseline_rng)
         res = replace(
             res, **fields, **_last_year_and_rolling(series, rev, ind, review, population, alpha)
         )
         res.notes.extend(notes)
-    else:
-        res.direction = "not assessable"
     res = replace(res, **_target(ind, base, rev, baseline_rng, review, res.assessable))
-    res.notes.extend(_decision_notes(excluded, affecting))
+    res = replace(res, **_comparability(affecting, pending, baseline_rng, review))
     if res.assessable:
         res = replace(res, **_not_comparable(pending, baseline_rng, review))
-    if excluded and not ind.filter.crime_types:
-        res = replace(
-            res,
-            assessable=False,
-            direction="not assessable",
-            reason=("not assessable: every crime type it counts is excluded (recording change)"),
-        )
     series, fields, notes = _with_spc(
         series, ind, params.analysis.spc, pending, res.target_value, res.target_status
     )
     res = replace(res, **fields)
-    res.notes.extend(notes)
+    res.notes.extend(n for n in notes if not isinstance(n, ForAnalyst))
+    res.analyst_notes.extend(n for n in notes if isinstance(n, ForAnalyst))
     if len(series):
         res.latest_period = str(series["period"].iloc[-1])
         res.latest_value = float(series["value"].iloc[-1])
@@ -516,6 +592,57 @@ def _without_excluded(
         if t not in {c.crime_type for c in excluded}
     ]
     return ind.model_copy(update={"filter": ind.filter.model_copy(update={"crime_types": keep})})
+
+
+def _not_assessable(
+    res: IndicatorResult,
+    why: Why,
+    comparability: Comparability = "comparable",
+    changes: list[Change] | None = None,
+) -> IndicatorResult:
+    """The result of an indicator that cannot be assessed, with why (typed for the verdict,
+    and in detail for the analyst)."""
+    return replace(
+        res,
+        assessable=False,
+        direction="not assessable",
+        reason=f"not assessable: {why.detail}",
+        why_not=why.code,
+        why_dataset=why.dataset,
+        missing=why.missing,
+        comparability=comparability,
+        **_recording(changes or []),
+    )
+
+
+def _comparability(
+    affecting: list[Change], pending: list[Change], baseline_rng: MonthRange, review: MonthRange
+) -> dict[str, Any]:
+    """Whether the baseline and the review period are comparable, and the recording change
+    that decides it (in the crime types the indicator counts, between the two periods)."""
+    between = [c for c in affecting if _straddles(baseline_rng.start, review.end, c)]
+    order: list[tuple[str, Comparability]] = [
+        ("", "awaiting decision"),
+        ("rebase", "rebased"),
+        ("exclude", "excluded"),
+        ("real", "confirmed real"),
+    ]
+    for decision, word in order:
+        hit = [c for c in between if c.decision == decision]
+        if hit:
+            return {"comparability": word, **_recording(hit)}
+    return {}
+
+
+def _recording(changes: list[Change]) -> dict[str, Any]:
+    """The crime types of the recording changes that decide comparability, and the first
+    month of the earliest."""
+    if not changes:
+        return {}
+    return {
+        "recording_types": tuple(c.crime_type for c in changes),
+        "recording_from": min(c.month for c in changes),
+    }
 
 
 def _new_result(ind: Indicator) -> IndicatorResult:
@@ -551,42 +678,45 @@ def indicator_series(
     present: dict[str, list[str]],
     status: dict[str, str],
     population: pd.DataFrame | None,
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, Why | None]:
     """(series, why not): an indicator's value per period up to the end of the review period,
     or an empty series and why it cannot be built (data not received or unusable, no
     population figures for a rate, no rows, periods that do not fit)."""
     empty = pd.DataFrame(columns=EMPTY_SERIES)
     st = status.get(ind.dataset, "not received")
     if st in ("not received", "unusable"):
-        return empty, f"{ind.dataset} {st}"
+        code: WhyNot = "not received" if st == "not received" else "unusable"
+        return empty, Why(code, f"{ind.dataset} {st}", ind.dataset)
     if ind.measure.startswith("rate") and population is None:
-        return empty, "no population figures (inputs.population)"
+        return empty, Why("no population", "no population figures (inputs.population)")
     source_type = "month"
     counts = monthly_counts(ind, tidy, partner, present.get(ind.dataset, []))
     if "source_type" in counts:
         if counts.empty:
-            return empty, f"no rows for {ind.filter.measure} in {ind.dataset}"
+            detail = f"no rows for {ind.filter.measure} in {ind.dataset}"
+            return empty, Why("no rows", detail, ind.dataset)
         source_type = counts["source_type"].iloc[0]
         counts = counts.drop(columns="source_type")
     try:
         series = to_periods(counts, source_type, ind.period)
     except ValueError as exc:
-        return empty, str(exc)
+        return empty, Why("periods do not fit", str(exc), ind.dataset)
     series["value"] = [
         _period_value(n, d, s, ind, population)
         for n, d, s in zip(series["num"], series["den"], series["period_start"], strict=True)
     ]
-    return series[series["period_start"] <= str(review.end)].reset_index(drop=True), ""
+    return series[series["period_start"] <= str(review.end)].reset_index(drop=True), None
 
 
 def _missing_data(
     rev: _Window, base: _Window, series: pd.DataFrame, ind: Indicator, baseline_rng: MonthRange
-) -> str:
-    """Why the review period or the baseline lacks data ('' when both are whole)."""
+) -> Why | None:
+    """Why the review period or the baseline lacks data (None when both are whole)."""
     if rev.missing:
-        return f"{ind.dataset} missing {', '.join(rev.missing)}"
+        detail = f"{ind.dataset} missing {', '.join(rev.missing)}"
+        return Why("missing periods", detail, ind.dataset, tuple(rev.missing))
     if not base.missing:
-        return ""
+        return None
     if len(base.missing) == len(expected_periods(baseline_rng, ind.period)):
         first = series["period"].iloc[0] if len(series) else "none"
         where = (
@@ -594,11 +724,13 @@ def _missing_data(
             if ind.baseline
             else ("key 'baseline_period' in the params")
         )
-        return (
+        detail = (
             f"the baseline ({baseline_rng.describe()}) is outside the data (first period "
             f"{first}); check {where}"
         )
-    return f"baseline missing {', '.join(base.missing)}"
+        return Why("baseline outside the data", detail, ind.dataset)
+    detail = f"baseline missing {', '.join(base.missing)}"
+    return Why("baseline missing", detail, ind.dataset, tuple(base.missing))
 
 
 def _against_baseline(
@@ -793,15 +925,20 @@ def _with_spc(
     shift = spc.sustained_shift_start(result, opts.shift_length)
     if shift is not None and shift > 0 and shift not in rebase:
         notes.append(
-            f"a sustained shift since {series['period'].iloc[shift]}: if the way of "
-            f"working changed then, set analysis.spc.rebase to {starts[shift]} to "
-            "recalculate the limits from there"
+            ForAnalyst(
+                f"a sustained shift since {series['period'].iloc[shift]}: if the way of "
+                f"working changed then, set analysis.spc.rebase to {starts[shift]} to "
+                "recalculate the limits from there"
+            )
         )
+    kinds = result["point_type"].value_counts()
     fields: dict[str, Any] = {
         "seasonal": seasonal,
         "variation": spc.variation(result, improvement),
         "spc_provisional": bool(result["provisional"].iloc[-1]),
         "points": len(series),
+        "special_improvement": int(kinds.get("special_cause_improvement", 0)),
+        "special_concern": int(kinds.get("special_cause_concern", 0)),
     }
     # No assurance icon beside a target this review cannot assess (data missing, or a
     # recording change): the icon would claim what the target column says it cannot.

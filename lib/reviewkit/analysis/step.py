@@ -73,6 +73,21 @@ SCORECARD_COLUMNS = [
     "latest_value",
     "plain_name",
     "notes",
+    "analyst_notes",
+    # the verdict (`analysis.verdict`): typed codes every surface renders from
+    "why_not",
+    "why_dataset",
+    "missing_periods",
+    "comparability",
+    "recording_types",
+    "recording_from",
+    "change_verdict",
+    "spc_signal",
+    "special_improvement",
+    "special_concern",
+    "target_verdict",
+    "target_assured",
+    "not_assured_because",
 ]
 
 

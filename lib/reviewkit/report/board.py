@@ -13,35 +13,17 @@ import math
 
 import pandas as pd
 
-from reviewkit.base.formatting import fmt_change_for, fmt_pct, fmt_value, series_unit, unit_suffix
+from reviewkit.analysis.verdict import Verdict
+from reviewkit.base.formatting import fmt_change_for, fmt_value, series_unit, unit_suffix
 from reviewkit.inputs.own import own_title
 from reviewkit.inputs.strategy import AllExcept, Strategy
-from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.report import html, icons, indicator_chart, quality
+from reviewkit.report import verdict_words as words
 from reviewkit.report.benchmarking import peer_row, peer_sentence
 from reviewkit.report.charts import ChartContext, trend_chart, xmr_chart
 from reviewkit.report.context import ReportContext
 from reviewkit.report.narrative import executive_summary, indicator_sentence
 from reviewkit.store.layout import CycleLayout
-
-DIRECTION_BADGE = {
-    "improved": ("good", "▲", "Improved"),
-    "worsened": ("bad", "▼", "Worsened"),
-    "no real change": ("neutral", "●", "About the same"),
-    "cannot tell": ("none", "?", "Cannot tell yet"),
-    "not comparable": ("warn", "!", "Not comparable"),
-    "not assessable": ("none", "?", "Not assessable"),
-}
-
-
-TARGET_BADGE = {
-    "met": ("good", "✔", "Met"),
-    "on track": ("good", "▲", "On track"),
-    "off track": ("bad", "✖", "Off track"),
-    "not assessable": ("none", "?", "Not assessable"),
-    "no target": ("none", "–", "No target"),
-}
-
 
 STATUS_BADGE = {
     "complete": ("good", "✔", "Complete"),
@@ -52,22 +34,18 @@ STATUS_BADGE = {
 }
 
 
-VARIATION_BADGE = {
-    "common_cause": ("neutral", "●", "Common cause"),
-    "improvement_high": ("good", "▲", "Improvement"),
-    "improvement_low": ("good", "▼", "Improvement"),
-    "concern_high": ("bad", "▲", "Concern"),
-    "concern_low": ("bad", "▼", "Concern"),
-    "neutral_high": ("neutral", "▲", "Special cause (high)"),
-    "neutral_low": ("neutral", "▼", "Special cause (low)"),
-}
+def _kind_text_sym(badge: words.Badge) -> tuple[str, str, str]:
+    kind, sym, text = badge
+    return kind, text, sym
 
 
-ASSURANCE_BADGE = {
-    "consistent_pass": ("good", "P", "Will meet target"),
-    "consistent_fail": ("bad", "F", "Will miss target"),
-    "inconsistent": ("neutral", "?", "Hit or miss"),
-}
+def _target_cell(v: Verdict, assurance: str) -> str:
+    """The target's badge with, for a target met or on track, the Making Data Count assurance
+    icon beside it: one cell, so status and assurance cannot be read apart."""
+    cell = html.badge(*_kind_text_sym(words.target_badge(v)))
+    if v.target in ("met", "on track") and assurance:
+        cell += " " + icons.assurance_icon(assurance, 24)
+    return cell
 
 
 def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> str:
@@ -87,7 +65,12 @@ def board_title(ctx: ReportContext) -> str:
 
 def board_summary(ctx: ReportContext) -> str:
     bullets = executive_summary(
-        ctx.scorecard, ctx.initiatives, ctx.completeness, ctx.params.analysis.significance_level
+        ctx.scorecard,
+        ctx.verdicts,
+        ctx.initiatives,
+        ctx.completeness,
+        ctx.params.analysis.significance_level,
+        ctx.dataset_names,
     )
     return html.section(
         html.h(2, "Executive summary", "summary")
@@ -113,27 +96,18 @@ def scorecard_table(ctx: ReportContext) -> str:
             name = (
                 r["name"] if (not unit or "per 1,000" in r["name"]) else (f"{r['name']} ({unit})")
             )
-            target = (
-                r["target_status"]
-                if r["target_by"] or r["target_status"] != ("not assessable")
-                else "no target"
-            )
+            v = ctx.verdict(str(r["id"]))
             rows.append(
                 [
                     name,
                     fmt_value(r["review_value"], r["measure"]),
                     fmt_value(r["baseline_value"], r["measure"]),
-                    "not comparable"
-                    if r["direction"] == "not comparable"
+                    "–"
+                    if not v.judged
                     else fmt_change_for(r["change"], r["change_pct"], r["measure"]),
-                    _badge(DIRECTION_BADGE, r["direction"] or "not assessable"),
-                    icons.with_words(r["variation"], VARIATION_BADGE[r["variation"]][2])
-                    if r["variation"] in VARIATION_BADGE
-                    else "–",
-                    icons.with_words(r["assurance"], ASSURANCE_BADGE[r["assurance"]][2])
-                    if r["assurance"] in ASSURANCE_BADGE
-                    else "–",
-                    _badge(TARGET_BADGE, target),
+                    html.badge(*_kind_text_sym(words.change_badge(v))),
+                    icons.with_words(r["variation"], words.spc_label(v)) if v.spc else "No chart",
+                    _target_cell(v, str(r["assurance"] or "")),
                     img,
                 ]
             )
@@ -151,15 +125,14 @@ def scorecard_table(ctx: ReportContext) -> str:
                 "Review period",
                 "Baseline",
                 "Change",
-                "Beyond chance?",
-                "Variation (SPC)",
-                "Assurance",
+                "Verdict on the change",
+                "Latest point (SPC)",
                 "Target",
                 "Trend",
             ],
             groups,
             caption,
-            raw_columns=(4, 5, 6, 7, 8),
+            raw_columns=(4, 5, 6, 7),
             numeric=(1, 2, 3),
             cls="scorecard",
         )
@@ -182,62 +155,24 @@ def _icon_key() -> str:
     ]
     items += [icons.with_words(k) for k in ("consistent_pass", "consistent_fail", "inconsistent")]
     return (
-        '<div class="icon-key"><p><strong>Variation</strong> (is the latest point unusual? '
-        "H or L: high or low) and <strong>assurance</strong> (will the target be met, "
-        "judged against the process limits) in the Making Data Count style:</p>"
+        '<div class="icon-key"><p><strong>Verdict on the change</strong>: the review period '
+        "against the baseline by a test that allows for month-to-month variation. "
+        "<strong>Latest point</strong>: is the latest point unusual for the series (SPC, "
+        "H or L: high or low)? <strong>Target</strong>: met or on track is <em>assured</em> "
+        "only when the change is beyond normal variation and the process limits do not "
+        "straddle the target; the assurance icon beside it is Making Data Count's:</p>"
         + html.ul(items, raw=True)
         + "</div>"
     )
 
 
 def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
+    v = ctx.verdict(str(r["id"]))
     parts = [
         html.h(3, r["name"]),
-        f"<p>{indicator_sentence(r, ctx.review_desc, ctx.baseline_desc)}</p>",
+        f"<p>{indicator_sentence(r, v, ctx.review_desc, ctx.baseline_desc, ctx.dataset_names)}</p>",
     ]
-    facts = []
-    if r["assessable"] and r["test"]:
-        facts.append(f"Test: {r['test']}.")
-    if r["assessable"]:
-        if not math.isnan(r["last_year_change_pct"]):
-            facts.append(
-                f"Same period last year: {fmt_value(r['last_year_value'], r['measure'])}"
-                f" ({fmt_pct(r['last_year_change_pct'])} since)."
-            )
-        if not math.isnan(r["rolling_change_pct"]):
-            facts.append(
-                f"Latest 12 months against the previous 12: "
-                f"{fmt_pct(r['rolling_change_pct'])}"
-                f"{' (beyond chance variation)' if r['rolling_significant'] else ''}."
-            )
-        if r["target_status"] != "not assessable" and r["target_by"]:
-            facts.append(
-                f"Target {fmt_value(r['target_value'], r['measure'])} by "
-                f"{r['target_by']}: {r['target_status']} (trajectory at the end of the "
-                f"review period {fmt_value(r['trajectory_value'], r['measure'])})"
-                + (
-                    "; met on a change within normal variation, so it may not last"
-                    if r["target_status"] == "met" and r["direction"] != "improved"
-                    else ""
-                )
-                + "."
-            )
-        elif not r["target_by"]:
-            facts.append("No target is set for this indicator.")
-        facts += _test_and_chart(r)
-    elif r["target_by"]:
-        facts.append(
-            f"The strategy sets a target by {r['target_by']}; it cannot be assessed "
-            f"this review ({r['reason'].removeprefix('not assessable: ')})."
-        )
-    peer = peer_row(ctx, r["id"])
-    if peer is not None:
-        facts.append(peer_sentence(peer))
-    if r["notes"]:
-        facts.append(f"Note: {r['notes']}.")
-    counted = what_is_counted(ctx.strategy, str(r["id"]))
-    if counted:
-        facts.insert(0, counted)
+    facts = _indicator_facts(ctx, r, v)
     parts.append(html.ul(facts))
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
@@ -247,41 +182,107 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
                 r["name"],
                 s,
                 r["measure"],
-                r["variation"],
-                r["assurance"] or None,
+                words.chart_conclusion(v),
                 context=chart_context(ctx, r, s),
             ),
         )
-        label = VARIATION_TEXT.get(r["variation"], "")
-        if r["assurance"]:
-            label += ". " + ASSURANCE_TEXT[r["assurance"]]
-        caption = (
-            f"{r['name']}, {series_unit(r['measure'], r['period'])} (the headline "
-            f"figure above is for the whole review period): {label}."
-        )
-        if bool(s["provisional"].iloc[-1]):
-            caption += " Limits are provisional (few points)."
-        if r.get("seasonal") == "adjusted":
-            caption += (
-                " Points are seasonally adjusted (each divided by its month-of-year "
-                "index) so that winter and summer are not read as signals; the dotted "
-                "line shows the values as recorded."
-            )
-        elif r.get("seasonal") == "too short":
-            caption += (
-                " Fewer than two years of data: flags may reflect the season rather than a change."
-            )
-        legend = [icons.with_words(r["variation"])] if r["variation"] else []
-        if r["assurance"]:
-            legend.append(icons.with_words(r["assurance"]))
-        parts.append(html.figure(chart, caption, legend=" ".join(legend)))
+        parts.append(html.figure(chart, _chart_caption(r, v, s), legend=_chart_legend(r, v)))
     return "".join(parts)
 
 
-def _test_and_chart(r: pd.Series) -> list[str]:
+def _indicator_facts(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
+    """The facts under an indicator's sentence: what it counts, the test, the other
+    comparisons, the target (with its one caveat), peers and the reader's notes."""
+    m = r["measure"]
+    facts = []
+    if v.judged and r["test"]:
+        facts.append(f"Test: {r['test']}.")
+    if v.judged:
+        if not math.isnan(r["last_year_change_pct"]) or (
+            m == "proportion" and not math.isnan(r["last_year_value"])
+        ):
+            since = fmt_change_for(
+                r["review_value"] - r["last_year_value"], r["last_year_change_pct"], m
+            )
+            facts.append(
+                f"Same period last year: {fmt_value(r['last_year_value'], m)} ({since} since)."
+            )
+        if not math.isnan(r["rolling_change_pct"]) or (
+            m == "proportion" and not math.isnan(r["rolling_previous"])
+        ):
+            rolled = fmt_change_for(
+                r["rolling_value"] - r["rolling_previous"], r["rolling_change_pct"], m
+            )
+            facts.append(
+                f"Latest 12 months against the previous 12: {rolled}"
+                f"{' (beyond chance variation)' if r['rolling_significant'] else ''}."
+            )
+    if v.target in ("met", "on track", "off track"):
+        facts.append(
+            f"Target {fmt_value(r['target_value'], m)} by {r['target_by']}: "
+            f"{words.target_phrase(v)} (the straight line from the baseline to the target "
+            f"stands at {fmt_value(r['trajectory_value'], m)} at the end of the review period)."
+        )
+    elif v.target == "no target":
+        facts.append("No target is set for this indicator.")
+    elif r["target_by"]:
+        why = (
+            words.comparability_words(v)
+            if v.assessable
+            else words.why_not_words(v, ctx.dataset_names)
+        )
+        facts.append(
+            f"The strategy sets a target by {r['target_by']}; it cannot be assessed "
+            f"this review ({why})."
+        )
+    if v.judged:
+        facts += _test_and_chart(v)
+    peer = peer_row(ctx, r["id"])
+    if peer is not None:
+        facts.append(peer_sentence(peer))
+    if v.comparability in ("excluded", "confirmed real"):
+        facts.append(f"It {words.comparability_words(v)}.")
+    if r["notes"]:
+        facts.append(f"Note: {r['notes']}.")
+    counted = what_is_counted(ctx.strategy, str(r["id"]))
+    if counted:
+        facts.insert(0, counted)
+    return facts
+
+
+def _chart_caption(r: pd.Series, v: Verdict, s: pd.DataFrame) -> str:
+    """The XmR chart's caption: what a point is, and the verdict's SPC words."""
+    caption = (
+        f"{r['name']}, {series_unit(r['measure'], r['period'])} (the headline figure above "
+        f"is for the whole review period). {words.chart_conclusion(v)}"
+    )
+    if bool(s["provisional"].iloc[-1]):
+        caption += " Limits are provisional (few points)."
+    per = "quarter" if r["period"] == "quarter" else "month"
+    if r.get("seasonal") == "adjusted":
+        caption += (
+            f" Points are seasonally adjusted (each divided by its {per}-of-year index) so "
+            "that winter and summer are not read as signals; the dotted line shows the "
+            "values as recorded."
+        )
+    elif r.get("seasonal") == "too short":
+        caption += (
+            " Fewer than two years of data: flags may reflect the season rather than a change."
+        )
+    return caption
+
+
+def _chart_legend(r: pd.Series, v: Verdict) -> str:
+    legend = [icons.with_words(r["variation"], words.spc_label(v))] if v.spc else []
+    if r["assurance"] and v.target in ("met", "on track"):
+        legend.append(icons.with_words(r["assurance"]))
+    return " ".join(legend)
+
+
+def _test_and_chart(v: Verdict) -> list[str]:
     """A plain explanation when the two-period test and the SPC chart seem to disagree."""
-    beyond = r["direction"] in ("improved", "worsened")
-    common = r["variation"] == "common_cause"
+    beyond = v.change in ("improved", "worsened")
+    common = v.spc == "common cause"
     if beyond and common:
         return [
             "The test and the chart answer different questions: the test compares the "
@@ -289,7 +290,7 @@ def _test_and_chart(r: pd.Series) -> list[str]:
             "point is unusual for the series. A change between two periods can be "
             "larger than chance while no single point stands out."
         ]
-    if not beyond and r["variation"] and not common:
+    if not beyond and v.spc and not common:
         return [
             "The test and the chart answer different questions: the chart flags a "
             "recent unusual point or run, the test compares the whole review period with "

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 
+from reviewkit.analysis.verdict import change_call, spc_call
 from reviewkit.base.formatting import fmt_change, fmt_value
-from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
 from reviewkit.report import html
+from reviewkit.report import verdict_words as words
 from reviewkit.report.context import ReportContext
 
 
@@ -16,8 +17,8 @@ def since_last_review(ctx: ReportContext) -> str:
     if not ctx.params.previous_cycle:
         body.append(
             html.p(
-                "This is the first review with this tool: there is no earlier review "
-                "to compare with. Set previous_cycle in the params file next time."
+                "This is the first review cycle with this tool: there is no earlier review "
+                "to compare with."
             )
         )
         return html.section("".join(body))
@@ -32,14 +33,12 @@ def since_last_review(ctx: ReportContext) -> str:
                 continue
             for col, label in (
                 ("target_status", "target status"),
-                ("variation", "SPC signal"),
-                ("direction", "change against baseline"),
+                ("variation", "SPC signal at the latest point"),
+                ("direction", "change against the baseline"),
             ):
-                if str(o.get(col, "")) != str(r[col]):
-                    items.append(
-                        f"{r['name']}: {label} was {plain_code(col, o.get(col))}, "
-                        f"now {plain_code(col, r[col])}."
-                    )
+                was, now = plain_code(col, o.get(col)), plain_code(col, r[col])
+                if was != now:
+                    items.append(f"{r['name']}: {label} was {was}, now {now}.")
     pc = ctx.previous.get("completeness")
     if pc is not None:
         was = dict(zip(pc["dataset"], pc["status"], strict=True))
@@ -58,15 +57,17 @@ def since_last_review(ctx: ReportContext) -> str:
 
 
 def plain_code(column: str, value: object) -> str:
-    """A scorecard code as readers say it: SPC and assurance codes (`concern_high`) become
-    their words; '–' for none. Codes never reach a report."""
+    """A scorecard code (this review's or an earlier one's) in the verdict's words: the
+    same words the scorecard uses; '–' for none. Codes never reach a report."""
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     if not text:
         return "–"
     if column == "variation":
-        return VARIATION_TEXT.get(text, text).lower().replace(": ", " (", 1) + ")"
-    if column == "assurance":
-        return ASSURANCE_TEXT.get(text, text).lower()
+        return words.SPC_WORDS[spc_call(text)].lower()
+    if column == "direction":
+        return words.CHANGE_BADGE[change_call(text)][2].lower()
+    if column == "target_status":
+        return words.TARGET_WORDS.get(text, text).lower()
     return text.replace("_", " ")
 
 

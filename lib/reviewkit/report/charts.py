@@ -25,7 +25,6 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from reviewkit.base.formatting import fmt_value, series_unit
-from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -220,17 +219,14 @@ def save_figure(
     return [png, svg], drawn
 
 
-def xmr_alt(
-    name: str, series: pd.DataFrame, measure: str, variation: str, assurance: str | None
-) -> str:
-    """Text alternative for an XmR chart: what it shows and what it concludes."""
+def xmr_alt(name: str, series: pd.DataFrame, measure: str, conclusion: str) -> str:
+    """Text alternative for an XmR chart: what it shows, and what it concludes in the words of
+    the indicator's verdict (`report.verdict_words.chart_conclusion`)."""
     if series.empty:
         return f"No chart for {name}: no data."
     first, last = series["period"].iloc[0], series["period"].iloc[-1]
     mean = series["mean"].iloc[-1]
     lpl, upl = series["lpl"].iloc[-1], series["upl"].iloc[-1]
-    n_imp = int((series["point_type"] == "special_cause_improvement").sum())
-    n_con = int((series["point_type"] == "special_cause_concern").sum())
     parts = [
         f"XmR chart of {name}, {len(series)} points from {first} to {last}.",
         f"Mean {fmt_value(mean, measure)}, process limits {fmt_value(max(lpl, 0), measure)} "
@@ -241,11 +237,8 @@ def xmr_alt(
             if not _spc_values(series).equals(series["value"].astype(float))
             else "."
         ),
-        f"{n_imp} point(s) show special-cause improvement and {n_con} special-cause concern.",
-        f"Conclusion: {VARIATION_TEXT.get(variation, variation)}.",
+        conclusion,
     ]
-    if assurance:
-        parts.append(f"Target: {ASSURANCE_TEXT[assurance]}.")
     if bool(series["provisional"].iloc[-1]):
         parts.append("Limits are provisional: fewer points than needed to rely on them.")
     return " ".join(parts)
@@ -348,14 +341,13 @@ def xmr_chart(
     name: str,
     series: pd.DataFrame,
     measure: str,
-    variation: str,
-    assurance: str | None,
+    conclusion: str,
     target: float | None = None,
     context: ChartContext | None = None,
 ) -> Chart:
     """The XmR chart as a PNG with its text alternative (which says what context was drawn)."""
     fig = xmr_figure(name, series, target, context)
-    alt = xmr_alt(name, series, measure, variation, assurance)
+    alt = xmr_alt(name, series, measure, conclusion)
     if fig.described:
         alt += " " + " ".join(fig.described)
     return Chart(_png(fig), alt)

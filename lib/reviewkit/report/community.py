@@ -9,7 +9,9 @@ import math
 import pandas as pd
 
 from reviewkit.analysis import places
+from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_value
+from reviewkit.base.periods import MonthRange
 from reviewkit.inputs.strategy import Filter
 from reviewkit.report import html
 from reviewkit.report.context import ReportContext
@@ -21,6 +23,7 @@ from reviewkit.report.suppression import (
     suppress_table,
     table_relations,
 )
+from reviewkit.report.verdict_words import community_trend
 from reviewkit.report.where import area_map
 
 PLAIN_STATUS = {
@@ -42,64 +45,95 @@ def community_title(ctx: ReportContext) -> str:
 
 
 def _plain_change(
-    r: pd.Series, threshold: int, allowed: set[tuple[str, str]] | None = None
+    r: pd.Series,
+    v: Verdict,
+    threshold: int,
+    allowed: set[tuple[str, str]] | None = None,
 ) -> str | None:
-    """One plain sentence about an indicator for residents, or None if it cannot be said.
-    Counts not in `allowed` (see `community_numbers`) are left out of the sentence."""
-    if not r["assessable"]:
+    """One plain sentence about an indicator for residents, from its verdict, or None if it
+    cannot be said. Counts not in `allowed` (see `community_numbers`) are left out."""
+    said = community_trend(v, str(r["better"]))
+    if said is None:
         return None
+    trend, sure = said
     what = r["plain_name"]
-    if r["direction"] == "not comparable":
-        return (
-            f"The figures for {what} cannot be compared with the year before our plan "
-            "started: the way they are recorded appears to have changed in between."
-        )
     now = suppress_count(float(r["review_count"]), threshold)
     before = suppress_count(float(r["baseline_count"]), threshold)
     if allowed is not None:
         now = now if (r["id"], "review_count") in allowed else None
         before = before if (r["id"], "baseline_count") in allowed else None
-    if r["direction"] == "improved":
-        trend = "went down" if r["better"] == "lower" else "went up"
-        verdict = "This is more than the normal ups and downs from month to month."
-    elif r["direction"] == "worsened":
-        trend = "went up" if r["better"] == "lower" else "went down"
-        verdict = (
-            "This is more than the normal ups and downs from month to month, and we "
-            "are working on it."
-        )
-    elif r["direction"] == "cannot tell":
-        trend = "may have changed"
-        verdict = (
-            "The figures cannot tell yet whether it went up or down: the change is "
-            "within the normal ups and downs."
-        )
-    else:
-        trend = "stayed about the same"
-        verdict = "The change is within the normal ups and downs from month to month."
     if r["measure"] == "proportion":
         if now is None or before is None:
-            return f"The number of {what} {trend}. {verdict}"
+            return f"The share of {what} {trend}. {sure}"
         return (
             f"The share of {what} {trend}: {fmt_value(r['review_value'], 'proportion')} "
             f"this year, compared with {fmt_value(r['baseline_value'], 'proportion')} "
-            "before our plan. " + verdict
+            "the year before our plan started. " + sure
         )
     if now is None or before is None:
-        return f"The number of {what} {trend}. {verdict}"
+        return f"The number of {what} {trend}. {sure}"
     return (
         f"The number of {what} {trend}: {now} in the last year, compared with {before} "
-        f"in the year before our plan started. {verdict}"
+        f"the year before our plan started. {sure}"
     )
 
 
+def _not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
+    """Why residents are not told about an indicator, in plain words (None when they are)."""
+    if v.judged:
+        return None
+    what = r["plain_name"]
+    if not v.assessable:
+        if v.why_not in ("not received", "missing periods", "baseline missing", "unusable"):
+            data = names.get(v.why_dataset, "the figures")
+            when = f" for {', '.join(v.missing)}" if v.missing else ""
+            return (
+                f"We cannot yet say how {what} changed: {data[:1].lower() + data[1:]}{when} "
+                "had not reached us when this update was written."
+            )
+        return f"We cannot yet say how {what} changed: the figures are not complete."
+    if v.comparability in ("awaiting decision", "rebased"):
+        return (
+            f"We cannot compare {what} with the year before our plan started: the way the "
+            f"police record {' and '.join(t.lower() for t in v.recording_types)} changed in "
+            "between, so the change would mislead."
+        )
+    return None
+
+
+def police_missing(ctx: ReportContext, *ranges: MonthRange) -> list[str]:
+    """Months of `ranges` the police street data lacks ('Mar 2026'): a figure over them would
+    count a missing month as zero, so none is published."""
+    if ctx.police is None:
+        return []
+    have = set(ctx.police["month"].astype(str))
+    out = []
+    for rng in ranges:
+        p = rng.start
+        while p <= rng.end:
+            if str(p) not in have:
+                out.append(p.strftime("%b %Y"))
+            p += 1
+    return list(dict.fromkeys(out))
+
+
+def comparison_period(ctx: ReportContext) -> MonthRange | None:
+    """The one period the community update compares this year with: the year before the plan
+    started (the verdicts' baseline), when it is a year long."""
+    base = ctx.params.baseline
+    return base if base.n_months == 12 and ctx.params.review.n_months == 12 else None
+
+
 def _crime_table(ctx: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
-    """(numbers, shown, hidden) of the community update's crime table, or None."""
-    if ctx.police is None or ctx.police.empty:
+    """(numbers, shown, hidden) of the community update's crime table, or None (no police
+    data, no year-long comparison period, or a month missing from either year)."""
+    prev = comparison_period(ctx)
+    if ctx.police is None or ctx.police.empty or prev is None:
+        return None
+    review = ctx.params.review
+    if police_missing(ctx, review, prev):
         return None
     t = ctx.params.report.suppression_threshold
-    review = ctx.params.review
-    prev = review.shift(-12)
     pol = ctx.police
     this = (
         pol[pol["month"].between(str(review.start), str(review.end))]
@@ -147,7 +181,7 @@ def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
         }
         rows = [i for i in table.index if i != "All types"]
     indicators = {i.id: i for i in ctx.strategy.indicators}
-    prev = ctx.params.review.shift(-12)
+    prev = comparison_period(ctx)
     allowed: set[tuple[str, str]] = set()
     for _, r in ctx.scorecard.iterrows():
         ind = indicators.get(r["id"])
@@ -162,7 +196,11 @@ def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
             col = (
                 "this"
                 if fld == "review_count"
-                else ("last" if (baseline.start, baseline.end) == (prev.start, prev.end) else None)
+                else (
+                    "last"
+                    if prev is not None and (baseline.start, baseline.end) == (prev.start, prev.end)
+                    else None
+                )
             )
             if (
                 ind is not None
@@ -189,21 +227,65 @@ def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
 
 def community_messages(ctx: ReportContext) -> str:
     t = ctx.params.report.suppression_threshold
-    sc = ctx.scorecard
     allowed = community_numbers(ctx)
-    msgs = []
-    for mask in (sc["direction"] == "improved", sc["direction"] == "worsened"):
-        for _, r in sc[mask].iterrows():
-            s = _plain_change(r, t, allowed)
-            if s:
-                msgs.append(s)
-    if not msgs:
-        msgs.append("Most things stayed about the same as before our plan started.")
+    rows = [(r, ctx.verdict(str(r["id"]))) for _, r in ctx.scorecard.iterrows()]
+    msgs = [
+        s
+        for call in ("improved", "worsened")
+        for r, v in rows
+        if v.judged and v.change == call and (s := _plain_change(r, v, t, allowed))
+    ]
+    msgs.append(_overall(rows))
+    missing = [m for r, v in rows if (m := _not_said(r, v, ctx.dataset_names))]
     return html.section(
         html.h(2, "Key messages", "key-messages")
+        + html.p(_comparison_sentence(ctx))
         + ctx.narrative_html("community_intro")
-        + html.ul(msgs[:6])
+        + html.ul(msgs[:7])
+        + (
+            html.h(3, "What we cannot tell you yet") + html.ul(dict.fromkeys(missing))
+            if missing
+            else ""
+        )
     )
+
+
+def _comparison_sentence(ctx: ReportContext) -> str:
+    """The one comparison the whole update makes, said once."""
+    prev = comparison_period(ctx)
+    before = (prev or ctx.params.baseline).describe()
+    return (
+        f"Throughout this update, “this year” means {ctx.review_desc}, and we compare it "
+        f"with {before}, the year before our plan started."
+    )
+
+
+def _overall(rows: list[tuple[pd.Series, Verdict]]) -> str:
+    """One sentence on the figures as a whole, counted from the verdicts (never 'most things
+    stayed the same' unless most did)."""
+    judged = [v for _, v in rows if v.judged]
+    if not judged:
+        return "We cannot yet compare any of the figures we follow with the year before our plan."
+    calls = [v.change for v in judged]
+    better, worse = calls.count("improved"), calls.count("worsened")
+    same = calls.count("about the same")
+    n = len(judged)
+    counted = f"Of the {n} figures we could compare, "
+    parts = []
+    if better:
+        parts.append(f"{better} got better")
+    if worse:
+        parts.append(f"{worse} got worse")
+    if same:
+        parts.append(f"{same} stayed about the same")
+    unsure = n - better - worse - same
+    if unsure:
+        parts.append(f"for {unsure} we cannot tell yet")
+    return counted + _and(parts) + "."
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def community_priorities(ctx: ReportContext) -> str:
@@ -215,11 +297,12 @@ def community_priorities(ctx: ReportContext) -> str:
         if pr.community_message:
             parts.append(html.p(pr.community_message))
         parts.append(ctx.narrative_html(f"community_priority_{pr.id}"))
-        facts = [
-            s
+        rows = [
+            (r, ctx.verdict(str(r["id"])))
             for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows()
-            if (s := _plain_change(r, t, allowed))
         ]
+        facts = [s for r, v in rows if (s := _plain_change(r, v, t, allowed))]
+        facts += [s for r, v in rows if (s := _not_said(r, v, ctx.dataset_names))]
         if facts:
             parts.append(html.h(3, "What the figures show"))
             parts.append(html.ul(facts))
@@ -230,6 +313,12 @@ def community_priorities(ctx: ReportContext) -> str:
         )
         if len(ini):
             parts.append(html.h(3, "What we are doing"))
+            parts.append(
+                html.p(
+                    "How each piece of work is going is its own progress, not a measure of "
+                    "the figures above: many things affect them at once."
+                )
+            )
             parts.append(
                 html.ul(
                     f"{r['name']} (led by {r['lead_agency']}): "
@@ -248,6 +337,15 @@ def community_where(ctx: ReportContext) -> str:
         return ""
     t = ctx.params.report.suppression_threshold
     review = ctx.params.review
+    missing = police_missing(ctx, review)
+    if missing:
+        return html.section(
+            html.h(2, "Where crime happens", "c-where")
+            + html.p(
+                f"We cannot show where crime happened this year: the police figures for "
+                f"{_and(missing)} had not reached us when this update was written."
+            )
+        )
     table = places.by_lsoa(ctx.police, Filter(), ctx.params.baseline, review)
     top = places.concentrated(table, ctx.lsoa_names)
     rows = []
@@ -302,13 +400,28 @@ def _spread_sentence(table: pd.DataFrame) -> str:
 
 
 def crime_by_type(ctx: ReportContext) -> str:
-    """Police-recorded crime and ASB by type: this year, last year, change; suppressed."""
+    """Police-recorded crime and ASB by type: this year, the year before the plan, change;
+    suppressed. When a month of either year is missing, no figure is shown (a missing month
+    is never a fall) and residents are told why."""
+    heading = html.h(2, "Crime and anti-social behaviour reported to the police", "crime-types")
+    prev = comparison_period(ctx)
+    if ctx.police is None or prev is None:
+        return ""
+    review = ctx.params.review
+    missing = police_missing(ctx, review, prev)
+    if missing:
+        return html.section(
+            heading
+            + html.p(
+                "We are not showing figures by type this time: the police figures for "
+                f"{_and(missing)} had not reached us when this update was written, and totals "
+                "without them would look like a fall that did not happen."
+            )
+        )
     built = _crime_table(ctx)
     if built is None:
         return ""
     t = ctx.params.report.suppression_threshold
-    review = ctx.params.review
-    prev = review.shift(-12)
     _table, shown, _hidden = built
     apart = {
         c.crime_type: c
@@ -328,20 +441,29 @@ def crime_by_type(ctx: ReportContext) -> str:
                 for col, v in r.items()
             ]
         )
-    note = html.p(
-        f"To protect people's privacy, numbers from 1 to {t - 1} are shown as "
-        f"“fewer than {t}”. Some other numbers are marked “not shown” so that a hidden "
-        "number cannot be worked out from the total."
-    )
+    said = [str(v) for r in rows for v in r[1:]]
+    notes = []
+    if any(v.startswith("fewer than") for v in said):
+        notes.append(
+            f"To protect people's privacy, numbers from 1 to {t - 1} are shown as “fewer than {t}”."
+        )
+    if any(v == "not shown" for v in said):
+        notes.append(
+            "Numbers marked “not shown” are hidden so that a small number cannot be "
+            "worked out from the total."
+        )
+    note = html.p(" ".join(notes)) if notes else ""
     if apart:
+        types = sorted(c.crime_type.lower() for c in apart.values())
         note += html.p(
             "“Not comparable”: the way the police record "
-            + ", ".join(c.crime_type.lower() for c in apart.values())
-            + " appears to have changed between the two years, so the change would "
-            "mislead."
+            + _and(types)
+            + (" appears to have" if any(not c.decision for c in apart.values()) else " has")
+            + " changed between the two years, so the change would mislead"
+            + (" (and so would the change in the total)." if len(rows) > 1 else ".")
         )
     return html.section(
-        html.h(2, "Crime and anti-social behaviour reported to the police", "crime-types")
+        heading
         + html.table(
             ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"],
             rows,

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from reviewkit.analysis.indicators import Change, recording_changes
+from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.inputs.register import load_register, street_dataset
@@ -47,6 +49,17 @@ class ReportContext:
     # (month, label) marked on an indicator's XmR chart, e.g. a suspected change in recording
     # practice, by indicator id ("*": every chart)
     markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # each data request's description, the name every reader sees (never its id)
+    dataset_names: dict[str, str] = field(default_factory=dict)
+
+    def verdict(self, indicator: str) -> Verdict:
+        """The indicator's one verdict, as the progress step computed it."""
+        return self.verdicts[indicator]
+
+    @cached_property
+    def verdicts(self) -> dict[str, Verdict]:
+        """Every indicator's verdict by id, read once from the scorecard's typed columns."""
+        return {str(r["id"]): Verdict.from_row(r) for _, r in self.scorecard.iterrows()}
 
     @property
     def review_desc(self) -> str:
@@ -93,7 +106,8 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
     intake = json.loads(layout.intake_summary.read_text(encoding="utf-8"))
     strategy = load_strategy(params.path("strategy"))
-    street = street_dataset(load_register(params.path("data_requests")))
+    register = load_register(params.path("data_requests"))
+    street = street_dataset(register)
 
     def tidy(name: str | None, schema: str | None = None) -> pd.DataFrame | None:
         return store.read_tidy(name, schema) if name and store.has_tidy(name) else None
@@ -133,4 +147,5 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         lsoa_names=dict(zip(names["lsoa_code"], names["lsoa_name"], strict=True))
         if names is not None
         else {},
+        dataset_names={r.dataset: r.description for r in register.data_requests},
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
@@ -31,6 +32,7 @@ from reviewkit.report.charts import (
     png_bytes,
     xmr_alt,
 )
+from reviewkit.report.verdict_words import chart_conclusion
 from reviewkit.store import dictionary
 from reviewkit.store.layout import MANIFEST, CycleLayout, cycle_dir
 from reviewkit.store.tables import CycleStore
@@ -208,8 +210,7 @@ class Cycle:
                 row["name"],
                 self.series(indicator),
                 row["measure"],
-                row["variation"],
-                row["assurance"] or None,
+                chart_conclusion(Verdict.from_row(row)),
             ),
         )
 

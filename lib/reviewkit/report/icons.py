@@ -5,7 +5,7 @@ Each icon carries its meaning three ways, so colour is never the only signal: a 
 for a special-cause high or low, P/F/? for the target), the shape of the little run of points
 inside, and the words beside it (`icon_label`) that screen readers also get as the icon's name.
 Colours follow Making Data Count: blue improvement, orange concern, purple neither, grey common
-cause or a target that may or may not be met.
+cause or a target that lies within the process limits.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ VARIATION = {
     ),
 }
 ASSURANCE = {
-    "consistent_pass": (BLUE, "P", "Target will be consistently met"),
-    "consistent_fail": (ORANGE, "F", "Target will be consistently missed"),
-    "inconsistent": (GREY, "?", "Target may or may not be met"),
+    "consistent_pass": (BLUE, "P", "Assurance: the process limits are on the target's good side"),
+    "consistent_fail": (ORANGE, "F", "Assurance: the process limits are on the target's bad side"),
+    "inconsistent": (GREY, "?", "Assurance: the target lies within the process limits"),
 }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from reviewkit.analysis.indicators import Change, trajectory_by_period
 from reviewkit.analysis.step import ProgressResult
+from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_value
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.strategy import Indicator
@@ -33,6 +34,7 @@ from reviewkit.report.charts import (
     xmr_figure,
     y_label,
 )
+from reviewkit.report.verdict_words import chart_conclusion
 from reviewkit.store.layout import CycleLayout
 
 PERIOD_AXIS = {"month": "Month", "quarter": "Quarter", "financial_year": "Financial year"}
@@ -152,7 +154,10 @@ def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
         words = " ".join(
             [
                 xmr_alt(
-                    row["name"], series, row["measure"], row["variation"], row["assurance"] or None
+                    row["name"],
+                    series,
+                    row["measure"],
+                    chart_conclusion(Verdict.from_row(row)),
                 ),
                 *fig.described,
             ]

@@ -26,7 +26,7 @@ def method_annex(ctx: ReportContext) -> str:
         f"over-dispersion. Two-sided at {o.significance_level:g}. A change that is not "
         f"significant is 'about the same' only when its interval rules out a change of "
         f"{o.meaningful_change_pct:g}% either way; otherwise the figures cannot tell yet.",
-        multiple_testing_note(ctx.scorecard, o.significance_level)
+        multiple_testing_note(ctx.scorecard, ctx.verdicts, o.significance_level)
         or "No indicator could be tested.",
         "These comparisons describe what happened, not why: they are not evaluations of any "
         "initiative, and a baseline year that was unusually high or low tends to be followed "

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, is_missing, unit_suffix
 from reviewkit.methods.exact_tests import interval_words
-from reviewkit.methods.spc import VARIATION_TEXT
+from reviewkit.report import verdict_words as words
 from reviewkit.report.html import esc
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
@@ -63,8 +64,13 @@ def field_text(row: pd.Series | dict, field: str) -> str:
         return fmt_pct(v)
     if field == "p_value":
         return fmt_p(v)
-    if field == "variation":  # a code such as `concern_high` never reaches a report
-        return VARIATION_TEXT.get(str(v), "").lower() if isinstance(v, str) else ""
+    # the verdict's words, never a code such as `concern_high`
+    if field == "variation":
+        return words.spc_label(Verdict.from_row(row)).lower()
+    if field == "direction":
+        return words.change_badge(Verdict.from_row(row))[2].lower()
+    if field == "target_status":
+        return words.target_phrase(Verdict.from_row(row))
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
@@ -87,10 +93,10 @@ def _interval(row: pd.Series | dict) -> str:
     )
 
 
-def _realness(row: pd.Series | dict) -> str:
+def _realness(row: pd.Series | dict, v: Verdict) -> str:
     """What the test allows us to say, with its interval, and no more."""
     detail = "; ".join(x for x in (_interval(row), _p_phrase(row)) if x)
-    d = row["direction"]
+    d = v.change
     if d in ("improved", "worsened"):
         word = "better" if d == "improved" else "worse"
         return (
@@ -109,162 +115,203 @@ def change_text(row: pd.Series | dict) -> str:
     return num(row, "change_pct", field_text(row, "change_pct"))
 
 
-def indicator_sentence(row: pd.Series | dict, review_desc: str, baseline_desc: str) -> str:
-    """One plain sentence for the board: value, baseline, change and what the test allows."""
+def indicator_sentence(
+    row: pd.Series | dict,
+    v: Verdict,
+    review_desc: str,
+    baseline_desc: str,
+    names: dict[str, str] | None = None,
+) -> str:
+    """One plain sentence for the board: value, baseline, change and what the test allows,
+    all from the indicator's verdict."""
     name = esc(row["name"])
-    if not row["assessable"]:
-        return f"{name}: {esc(row['reason'])}."
+    if not v.assessable:
+        why = words.why_not_words(v, names or {})
+        return f"{name}: cannot be assessed this review: {esc(why)}."
     unit = esc(unit_suffix(row["measure"]))
-    if row["direction"] == "not comparable":
+    if v.change == "not comparable":
         return (
             f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
             f"{esc(review_desc)}, against "
             f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))} in "
-            f"{esc(baseline_desc)}: not comparable: {esc(row['not_comparable'])} (see the "
-            "data quality section; the analyst can record a decision in the params)."
+            f"{esc(baseline_desc)}: {esc(words.comparability_words(v))}."
         )
     return (
         f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
         f"{esc(review_desc)}, against "
         f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))}"
-        f" in {esc(baseline_desc)}: a change of {change_text(row)}, {_realness(row)}."
+        f" in {esc(baseline_desc)}: a change of {change_text(row)}, {_realness(row, v)}."
     )
 
 
-def multiple_testing_note(scorecard: pd.DataFrame, alpha: float) -> str:
-    """How many tests the report makes and what that means for a single 'significant' one."""
-    n = int(scorecard["p_value"].notna().sum())
-    if n == 0:
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 indicator', '3 indicators': a count with its noun, never 'indicator(s)'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def multiple_testing_note(
+    scorecard: pd.DataFrame, verdicts: dict[str, Verdict], alpha: float
+) -> str:
+    """How many tests the report makes and what that means for a single result beyond
+    chance."""
+    tested = sum(
+        1
+        for _, r in scorecard.iterrows()
+        if verdicts[str(r["id"])].judged and not pd.isna(r["p_value"])
+    )
+    if tested == 0:
         return ""
-    expected = n * alpha
-    charts = (
-        int((scorecard["variation"].fillna("") != "").sum()) if "variation" in (scorecard) else 0
-    )
+    expected = tested * alpha
+    by_chance = "fewer than one of them" if expected < 1 else f"about {expected:.0f} of them"
+    charts = sum(1 for v in verdicts.values() if v.spc)
     spc = (
-        f" Each of the {charts} SPC chart(s) applies four rules to every point, so an "
-        "occasional special-cause flag can also be a false alarm."
+        f" Each of the {plural(charts, 'SPC chart')} applies four rules to every point, so "
+        "an occasional special-cause point can also be a false alarm."
         if charts
         else ""
     )
     return (
-        f"This report tests {n} indicator(s) at the {alpha:g} level. Even if nothing had "
-        f"changed, about {expected:.1f} of them could come out significant by chance "
-        "alone, so read a single borderline result with caution and look for the same "
-        f"pattern in the chart and in other indicators.{spc}"
+        f"This report tests {plural(tested, 'indicator')} at the {alpha:g} level. Even if "
+        f"nothing had changed, {by_chance} could come out beyond chance by chance alone, so "
+        "read a single borderline result with caution and look for the same pattern in the "
+        f"chart and in other indicators.{spc}"
     )
 
 
 def executive_summary(
     scorecard: pd.DataFrame,
+    verdicts: dict[str, Verdict],
     initiatives: pd.DataFrame,
     completeness: pd.DataFrame,
     alpha: float = 0.05,
+    names: dict[str, str] | None = None,
 ) -> list[str]:
-    """Bullet points (HTML) drafted from the numbers."""
+    """Bullet points (HTML) drafted from the verdicts: each indicator is listed once, under
+    what its verdict says."""
     out = []
-    sc = scorecard
-    imp = sc[sc["direction"] == "improved"]
-    wor = sc[sc["direction"] == "worsened"]
-    same = sc[sc["direction"] == "no real change"]
-    unclear = sc[sc["direction"] == "cannot tell"]
-    apart = sc[sc["direction"] == "not comparable"]
-    na = sc[~sc["assessable"].astype(bool)]
+    rows = [(r, verdicts[str(r["id"])]) for _, r in scorecard.iterrows()]
 
-    def listed(rows: pd.DataFrame) -> str:
-        return "; ".join(f"{esc(r['name'])} ({change_text(r)})" for _, r in rows.iterrows())
+    def listed(call: str) -> list[pd.Series]:
+        return [r for r, v in rows if v.assessable and v.change == call]
 
-    if len(imp):
+    def names_with_change(picked: list[pd.Series]) -> str:
+        return "; ".join(f"{esc(r['name'])} ({change_text(r)})" for r in picked)
+
+    imp, wor = listed("improved"), listed("worsened")
+    same, unclear = listed("about the same"), listed("cannot tell")
+    if imp:
         out.append(
             "<strong>Improved</strong> by more than month-to-month variation would "
-            f"explain: {listed(imp)}."
+            f"explain: {names_with_change(imp)}."
         )
-    if len(wor):
+    if wor:
         out.append(
             "<strong>Got worse</strong> by more than month-to-month variation would "
-            f"explain: {listed(wor)}."
+            f"explain: {names_with_change(wor)}."
         )
-    if len(same):
-        out.append(f"<strong>About the same</strong> in {len(same)} indicator(s): {listed(same)}.")
-    if len(unclear):
+    if same:
         out.append(
-            f"<strong>Cannot tell yet</strong> in {len(unclear)} indicator(s): the "
-            f"figures allow a meaningful rise or fall: {listed(unclear)}."
+            f"<strong>About the same</strong> in {plural(len(same), 'indicator')}: "
+            f"{names_with_change(same)}."
         )
-    if len(apart):
+    if unclear:
+        out.append(
+            f"<strong>Cannot tell yet</strong> in {plural(len(unclear), 'indicator')}: the "
+            f"figures allow a meaningful rise or fall: {names_with_change(unclear)}."
+        )
+    apart = [(r, v) for r, v in rows if v.assessable and v.change == "not comparable"]
+    if apart:
         out.append(
             "<strong>Not comparable</strong> with the baseline: "
-            + "; ".join(
-                f"{esc(r['name'])} ({esc(r['not_comparable'])})" for _, r in apart.iterrows()
-            )
+            + "; ".join(f"{esc(r['name'])} ({esc(words.comparability_words(v))})" for r, v in apart)
             + "."
         )
-    if len(imp) or len(wor):
+    if imp or wor:
         out.append(
             "These are comparisons of two periods, not evaluations: they do not show "
             "that any initiative caused a change."
         )
-    counts = sc["target_status"].value_counts()
-    target_by = sc["target_by"].fillna("") if "target_by" in sc else pd.Series("", sc.index)
-    with_target = sc[sc["target_value"].notna() | (target_by != "")]
-    if len(with_target):
-        off = with_target[with_target["target_status"] == "off track"]
-        part = (
-            f"<strong>Targets</strong>: {counts.get('met', 0)} met, "
-            f"{counts.get('on track', 0)} on track, {counts.get('off track', 0)} off track"
-            f", {int((with_target['target_status'] == 'not assessable').sum())} cannot be "
-            f"assessed, of {len(with_target)}."
-        )
-        if len(off):
-            part += " Off track: " + "; ".join(esc(r["name"]) for _, r in off.iterrows()) + "."
-        soft = with_target[
-            (with_target["target_status"] == "met") & ~with_target["direction"].isin(["improved"])
-        ]
-        if len(soft):
-            part += (
-                " Met, but on a change within normal variation (it may not last): "
-                + "; ".join(esc(r["name"]) for _, r in soft.iterrows())
-                + "."
-            )
-        out.append(part)
-    if len(na):
+    out += _targets_bullet(rows)
+    na = [(r, v) for r, v in rows if not v.assessable]
+    if na:
         out.append(
             "<strong>Cannot be assessed</strong>: "
             + "; ".join(
-                f"{esc(r['name'])} ({esc(r['reason'].removeprefix('not assessable: '))})"
-                for _, r in na.iterrows()
+                f"{esc(r['name'])} ({esc(words.why_not_words(v, names or {}))})" for r, v in na
             )
             + "."
         )
-    if len(initiatives):
-        good = initiatives["status"].isin(["on track", "complete"]).sum()
-        flagged = initiatives[initiatives["reassess"].astype(bool)]
-        part = f"<strong>Initiatives</strong>: {good} of {len(initiatives)} on track or complete."
-        if len(flagged):
-            part += (
-                f" {len(flagged)} recommended for re-assessment: "
-                + "; ".join(esc(n) for n in flagged["name"])
-                + "."
-            )
-        out.append(part)
-    if len(completeness):
-        complete = (completeness["status"] == "complete").sum()
-        missing = completeness[completeness["status"] != "complete"]
-        part = (
-            f"<strong>Data</strong>: {complete} of {len(completeness)} requested datasets complete."
-        )
-        if len(missing):
-            part += (
-                " "
-                + "; ".join(
-                    f"{esc(r['description'])}: {esc(r['status'])}" for _, r in missing.iterrows()
-                )
-                + "."
-            )
-        out.append(part)
-    caveat = multiple_testing_note(sc, alpha)
+    out += _initiatives_bullet(initiatives)
+    out += _data_bullet(completeness)
+    caveat = multiple_testing_note(scorecard, verdicts, alpha)
     if caveat:
         out.append(esc(caveat))
     return out
+
+
+def _targets_bullet(rows: list[tuple[pd.Series, Verdict]]) -> list[str]:
+    """Targets by the verdict's one rule: met and on track each say whether assured."""
+    with_target = [(r, v) for r, v in rows if v.target != "no target"]
+    if not with_target:
+        return []
+
+    def count(call: str) -> int:
+        return sum(1 for _, v in with_target if v.target == call)
+
+    part = (
+        f"<strong>Targets</strong>: {count('met')} met, {count('on track')} on track, "
+        f"{count('off track')} off track, {count('not assessable')} cannot be assessed, of "
+        f"{len(with_target)}."
+    )
+    off = [r for r, v in with_target if v.target == "off track"]
+    if off:
+        part += " Off track: " + "; ".join(esc(r["name"]) for r in off) + "."
+    soft = [(r, v) for r, v in with_target if v.assured == "not assured"]
+    if soft:
+        part += (
+            " Met or on track but not assured: "
+            + "; ".join(
+                f"{esc(r['name'])} ({words.TARGET_WORDS[v.target].lower()}: "
+                f"{esc(words.not_assured_words(v))})"
+                for r, v in soft
+            )
+            + "."
+        )
+    return [part]
+
+
+def _initiatives_bullet(initiatives: pd.DataFrame) -> list[str]:
+    if not len(initiatives):
+        return []
+    good = int(initiatives["status"].isin(["on track", "complete"]).sum())
+    flagged = initiatives[initiatives["reassess"].astype(bool)]
+    part = f"<strong>Initiatives</strong>: {good} of {len(initiatives)} on track or complete."
+    if len(flagged):
+        part += (
+            f" {len(flagged)} recommended for re-assessment: "
+            + "; ".join(esc(n) for n in flagged["name"])
+            + "."
+        )
+    return [part]
+
+
+def _data_bullet(completeness: pd.DataFrame) -> list[str]:
+    if not len(completeness):
+        return []
+    complete = int((completeness["status"] == "complete").sum())
+    missing = completeness[completeness["status"] != "complete"]
+    part = f"<strong>Data</strong>: {complete} of {len(completeness)} requested datasets complete."
+    if len(missing):
+        part += (
+            " "
+            + "; ".join(
+                f"{esc(r['description'])}: {esc(r['status'])}"
+                + (f" ({esc(r['missing_periods'])} missing)" if r.get("missing_periods") else "")
+                for _, r in missing.iterrows()
+            )
+            + "."
+        )
+    return [part]
 
 
 # The analyst's narrative ----------------------------------------------------------------------

@@ -21,6 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reviewkit.analysis.verdict import Verdict
+from reviewkit.report.verdict_words import workbook_words
 from reviewkit.store import dictionary
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.spreadsheet import text_cells_as_text, write_csv, xlsx_text
@@ -59,7 +61,47 @@ def cycle_tables(layout: CycleLayout) -> dict[str, pd.DataFrame]:
                 out[name] = quarantine
         elif store.has_table(name):  # empty text is no cell, as a spreadsheet reads the CSV
             out[name] = store.read_table(name).replace("", None)
+    if "scorecard" in out:
+        done = out.get("completeness")
+        names = {} if done is None else dict(zip(done["dataset"], done["description"], strict=True))
+        out["scorecard"] = people_scorecard(store.read_table("scorecard"), names)
     return out
+
+
+# Scorecard columns partners get as the verdict's words instead (codes and the analyst's own
+# notes never reach the workbook).
+CODED = (
+    "direction",
+    "target_status",
+    "variation",
+    "assurance",
+    "reason",
+    "analyst_notes",
+    "not_comparable",
+    "why_not",
+    "why_dataset",
+    "comparability",
+    "recording_types",
+    "recording_from",
+    "missing_periods",
+    "change_verdict",
+    "spc_signal",
+    "target_verdict",
+    "target_assured",
+    "not_assured_because",
+    "special_improvement",
+    "special_concern",
+)
+
+
+def people_scorecard(scorecard: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The scorecard as partners read it: the figures, and each indicator's verdict in the
+    words the board report uses (`report.verdict_words`), never its codes."""
+    verdicts = [workbook_words(Verdict.from_row(r), names) for _, r in scorecard.iterrows()]
+    figures = scorecard.drop(columns=[c for c in CODED if c in scorecard.columns])
+    at = list(figures.columns).index("change_pct") + 1 if "change_pct" in figures else 0
+    words = pd.DataFrame(verdicts, index=scorecard.index).replace("", None)
+    return pd.concat([figures.iloc[:, :at], words, figures.iloc[:, at:]], axis=1)
 
 
 def data_dictionary(layout: CycleLayout) -> pd.DataFrame:

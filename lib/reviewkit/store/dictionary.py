@@ -15,6 +15,7 @@ REGISTER = "data request register"
 STRATEGY = "strategy file"
 SCORE = "computed at progress from the tidy tables"
 SPC = "XmR chart (Making Data Count rules, docs/method.md)"
+VERDICT = 'the indicator\'s one verdict, computed at progress (docs/method.md, "One verdict")'
 INTAKE = "computed at intake"
 
 
@@ -354,6 +355,67 @@ TABLES: dict[str, dict[str, Column]] = {
             SPC,
         ),
         "notes": S("Notes", "caveats on this indicator's figures", SCORE),
+        "analyst_notes": S(
+            "For the analyst",
+            "what the analyst may act on (params keys to set); never printed in a paper",
+            SCORE,
+        ),
+        "why_not": S(
+            "Why not assessable (code)",
+            "not received, unusable, missing periods, baseline missing, baseline outside "
+            "the data, no population, no rows, no whole period, periods do not fit or every "
+            "type excluded; empty when assessable",
+            VERDICT,
+        ),
+        "why_dataset": S("Data request concerned", "the data request the reason is about", VERDICT),
+        "missing_periods": S(
+            "Missing periods", "periods missing from the review period or baseline", VERDICT
+        ),
+        "comparability": S(
+            "Comparable?",
+            "comparable, awaiting decision (a possible recording change between the periods), "
+            "rebased, excluded or confirmed real (the analyst's decision on it)",
+            VERDICT,
+        ),
+        "recording_types": S(
+            "Recording change in",
+            "crime types of the recording change the comparability is about",
+            VERDICT,
+        ),
+        "recording_from": S(
+            "Recording change from", "first month at the new level (YYYY-MM)", VERDICT
+        ),
+        "change_verdict": S(
+            "Change verdict",
+            "improved, worsened, about the same, cannot tell, not comparable or not assessable",
+            VERDICT,
+        ),
+        "spc_signal": S(
+            "SPC signal",
+            "special cause improvement, special cause concern, special cause or common cause "
+            "at the latest point; empty when there is no chart",
+            VERDICT,
+        ),
+        "special_improvement": I(
+            "Special cause improvement points", "points of the chart flagged improvement", SPC
+        ),
+        "special_concern": I(
+            "Special cause concern points", "points of the chart flagged concern", SPC
+        ),
+        "target_verdict": S(
+            "Target verdict", "met, on track, off track, no target or not assessable", VERDICT
+        ),
+        "target_assured": S(
+            "Target assured?",
+            "assured or not assured for a target met or on track (one rule: the change is "
+            "beyond chance and the process limits do not straddle the target); empty otherwise",
+            VERDICT,
+        ),
+        "not_assured_because": S(
+            "Not assured because",
+            "change within noise, target within limits or limits miss target",
+            VERDICT,
+        ),
     },
     "initiative_status": {
         "id": S("Initiative id", "initiative id", STRATEGY),
