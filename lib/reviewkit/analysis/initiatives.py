@@ -154,17 +154,19 @@ def assess_initiative(
         r = indicators.get(ind_id)
         if r is None:
             continue
-        if not r.assessable:
-            moves.append(f"{r.name}: {r.reason}")
-            res.reasons.append(f"cannot be judged on {r.name} ({r.reason})")
+        v = r.verdict()
+        if not v.assessable:
+            moves.append(f"{r.name}: cannot be assessed (its data is incomplete)")
+            res.reasons.append(f"cannot be judged on {r.name}: its data is incomplete")
             continue
-        if r.not_comparable:  # not a reason to re-assess: the figures changed, not the work
-            moves.append(f"{r.name}: not comparable ({r.not_comparable})")
+        if v.change == "not comparable":  # not a reason to re-assess: the recording changed
+            types = " and ".join(t.lower() for t in v.recording_types)
+            moves.append(f"{r.name}: not comparable (a change in how {types} is recorded)")
             continue
         moves.append(f"{r.name}: {DIRECTION_WORDS.get(r.direction, r.direction).lower()}")
-        improved = improved or r.direction == "improved"
-        if r.variation.startswith("concern"):
-            res.reasons.append(f"{r.name} shows special-cause concern")
+        improved = improved or v.change == "improved"
+        if v.spc == "special cause concern":
+            res.reasons.append(f"{r.name} shows special cause concern at the latest point")
     res.movement = "; ".join(moves)
     if status == "off track":
         res.reasons.insert(

@@ -340,7 +340,10 @@ def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
             r["lead_agency"],
             _badge(STATUS_BADGE, r["status"]),
             r["milestones"],
-            r["next_milestone"] or "–",
+            f"Overdue: {r['overdue_milestones']}"
+            if r.get("overdue_milestones")
+            else (r["next_milestone"] or "None left"),
+            r.get("latest_update") or "No update this review",
             r["indicator_movement"] or "–",
             "Yes: " + r["reassess_reasons"] if r["reassess"] else "No",
         ]
@@ -371,7 +374,8 @@ def priority_sections(ctx: ReportContext) -> str:
                         "Lead agency",
                         "Status",
                         "Milestones",
-                        "Next milestone",
+                        "Next or overdue milestone",
+                        "The lead agency's latest update",
                         "Its indicators against the baseline",
                         "Re-assess?",
                     ],
@@ -403,7 +407,8 @@ def reassessment_section(ctx: ReportContext) -> str:
             "an indicator it is meant to move shows special-cause concern, when it has "
             f"run {ctx.params.analysis.reassess_after_months} months or more with no "
             "improvement beyond chance in its indicators, or when it cannot be judged "
-            "because its data is missing."
+            "because its data is missing. A complete initiative, or one not started yet, is "
+            "not re-assessed."
         )
     )
     if len(flagged):
@@ -418,20 +423,79 @@ def reassessment_section(ctx: ReportContext) -> str:
     return html.section("".join(body))
 
 
+DECIDED = {
+    "exclude": "it was agreed to set the type aside in the indicators",
+    "rebase": "it was agreed that the figures start a new series from then",
+    "real": "it was looked into and judged a real change, not a change in recording",
+}
+
+
 def recording_notes(ctx: ReportContext) -> str:
-    """Possible recording changes, as the data quality page lists them."""
-    notes = [
-        n
-        for ns in ctx.intake.get("notes", {}).values()
-        for n in ns
-        if n.startswith("Possible recording change")
+    """Possible changes in how the police record a crime type, each with where it stands:
+    awaiting the board's decision, or what was agreed."""
+    found = (
+        {str(r["crime_type"]): r for _, r in ctx.recording_found.iterrows()}
+        if ctx.recording_found is not None
+        else {}
+    )
+    items = []
+    for c in sorted(ctx.recording.values(), key=lambda c: (c.month, c.crime_type)):
+        text = f"{c.crime_type} from {c.label}: "
+        r = found.get(c.crime_type)
+        if r is not None:
+            text += (
+                f"about {r['before']:,.0f} a month before and {r['after']:,.0f} after in this "
+                "partnership"
+            )
+            if not pd.isna(r["rest_before"]):
+                text += (
+                    f", and {r['rest_before']:,.0f} to {r['rest_after']:,.0f} in the rest of "
+                    "the force at the same time"
+                )
+            text += ". "
+        text += (
+            f"Decided: {DECIDED[c.decision]}."
+            if c.decision
+            else "Awaiting the board's decision: until then comparisons across this month "
+            "are not made."
+        )
+        items.append(text)
+    if not items:
+        return ""
+    return html.h(3, "Possible changes in how crimes are recorded") + html.ul(items)
+
+
+def for_analyst(ctx: ReportContext) -> str:
+    """A draft's box of what only the analyst acts on (params keys to set, data requests by
+    id); a final paper has none."""
+    if ctx.params.report.status == "final":
+        return ""
+    items = [
+        f"{r['name']}: {r['analyst_notes']}."
+        for _, r in ctx.scorecard.iterrows()
+        if isinstance(r.get("analyst_notes"), str) and r["analyst_notes"]
     ]
-    decided = [
-        f"{d.crime_type} from {d.month}: {d.decision}" + (f" ({d.reason})" if d.reason else "")
-        for d in ctx.params.analysis.recording_changes
+    items += [
+        f"{c.crime_type} from {c.month}: record the board's decision (exclude, rebase or real) "
+        "in the params under analysis.recording_changes."
+        for c in ctx.recording.values()
+        if not c.decision
     ]
-    items = notes + [f"The analyst's decision on a recording change: {x}." for x in decided]
-    return html.ul(items) if items else ""
+    items += [
+        f"{r['name']}: {r['reason'].removeprefix('not assessable: ')}."
+        for _, r in ctx.scorecard.iterrows()
+        if not r["assessable"]
+    ]
+    if not ctx.params.previous_cycle:
+        items.append("Set previous_cycle in the params next time, for 'since the last review'.")
+    if not items:
+        return ""
+    return (
+        '<aside class="for-analyst" aria-label="For the analyst">'
+        + html.h(2, "For the analyst (left out of the final paper)", "for-analyst")
+        + html.ul(items)
+        + "</aside>"
+    )
 
 
 def data_section(ctx: ReportContext) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewkit.analysis import horizon
 from reviewkit.analysis.indicators import Change, recording_changes
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.paths import relative, resolve
@@ -42,6 +43,7 @@ class ReportContext:
     previous: dict[str, pd.DataFrame] = field(default_factory=dict)
     benchmarking: pd.DataFrame | None = None
     recording: dict[str, Change] = field(default_factory=dict)
+    recording_found: pd.DataFrame | None = None  # the changes intake found, with their sizes
     street_dataset: str | None = None  # the register's police.uk street data request
     partner: pd.DataFrame | None = None
     grid: pd.DataFrame | None = None  # police.uk counts per month, crime type and grid cell
@@ -60,6 +62,23 @@ class ReportContext:
     def verdicts(self) -> dict[str, Verdict]:
         """Every indicator's verdict by id, read once from the scorecard's typed columns."""
         return {str(r["id"]): Verdict.from_row(r) for _, r in self.scorecard.iterrows()}
+
+    @cached_property
+    def uncovered(self) -> pd.DataFrame:
+        """Every crime type and partner measure no indicator covers, tested once for the
+        board's 'what the strategy does not cover' and its decisions (`analysis.horizon`)."""
+        police = {self.street_dataset: self.police} if self.police is not None else {}
+        changes = {c.crime_type: c.month for c in self.recording.values() if c.decision != "real"}
+        return horizon.scan(
+            self.strategy,
+            self.params.baseline,
+            self.params.review,
+            police,
+            self.partner if self.partner is not None else pd.DataFrame(),
+            self.params.analysis.significance_level,
+            self.params.analysis.scan_min_rise_pct,
+            changes,
+        )
 
     @property
     def review_desc(self) -> str:
@@ -141,6 +160,7 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         previous,
         bench,
         recording_changes(found, params),
+        recording_found=found,
         street_dataset=street,
         partner=tidy("partner_measures"),
         grid=tidy(grid_table(street)) if street else None,

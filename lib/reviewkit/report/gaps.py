@@ -3,8 +3,6 @@ partner measures that no indicator follows."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from reviewkit.analysis import horizon
 from reviewkit.base.formatting import fmt_p, fmt_pct
 from reviewkit.report import html
@@ -16,18 +14,7 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
     strategic assessment to consider."""
     alpha = ctx.params.analysis.significance_level
     minimum = ctx.params.analysis.scan_min_rise_pct
-    police = {ctx.street_dataset: ctx.police} if ctx.police is not None else {}
-    changes = {c.crime_type: c.month for c in ctx.recording.values() if c.decision != "real"}
-    found = horizon.scan(
-        ctx.strategy,
-        ctx.params.baseline,
-        ctx.params.review,
-        police,
-        ctx.partner if ctx.partner is not None else pd.DataFrame(),
-        alpha,
-        minimum,
-        changes,
-    )
+    found = ctx.uncovered
     body = [
         html.h(2, "What the strategy does not cover", "strategy-gaps"),
         html.p(
