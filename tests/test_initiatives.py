@@ -40,6 +40,8 @@ def result(direction="no real change", variation="common_cause", assessable=True
         direction=direction,
         variation=variation,
         reason="" if assessable else "not assessable: d not received",
+        why_not="" if assessable else "not received",
+        why_dataset="" if assessable else "d",
     )
 
 
@@ -98,7 +100,7 @@ def test_reassessment_rule():
     assert not assess_initiative(ini(), AS_OF, {"a": result("improved")}).reassess
     # special-cause concern
     r = assess_initiative(ini(start="2026-06-01"), AS_OF, {"a": result(variation="concern_high")})
-    assert r.reassess and "A shows special-cause concern" in r.reasons
+    assert r.reassess and "A shows special cause concern at the latest point" in r.reasons
     # its data is missing: it cannot be judged
     r = assess_initiative(ini(), AS_OF, {"a": result(assessable=False)})
     assert r.reassess and r.reasons[0].startswith("cannot be judged on A")
@@ -113,6 +115,11 @@ def test_a_recording_change_is_no_reason_to_re_assess():
     # burglary "rose 31%" because recording changed: the initiative is not to blame
     r = result(direction="not comparable", variation="concern_high")
     r.not_comparable = "possible recording change in Burglary from January 2025"
+    r.comparability, r.recording_types, r.recording_from = (
+        "awaiting decision",
+        ("Burglary",),
+        "2025-01",
+    )
     out = assess_initiative(ini(), AS_OF, {"a": r}, reassess_after_months=12)
     assert not out.reassess and out.reasons == []
-    assert "not comparable (possible recording change" in out.movement
+    assert "not comparable (a change in how burglary is recorded)" in out.movement

@@ -3,6 +3,13 @@
 import pandas as pd
 import pytest
 
+from reviewkit.analysis.verdict import (
+    Verdict,
+    change_call,
+    spc_call,
+    target_assurance,
+    target_call,
+)
 from reviewkit.base.errors import ReviewError
 from reviewkit.report.narrative import (
     executive_summary,
@@ -39,6 +46,38 @@ SC = pd.DataFrame(
 )
 
 
+def verdict_of(row: dict) -> Verdict:
+    """The verdict the progress step would store for a hand-made scorecard row."""
+    change = change_call(row["direction"])
+    target = target_call(row.get("target_status", "not assessable"), "target_status" in row)
+    assured, why = target_assurance(target, change, row.get("assurance", ""))
+    return Verdict(
+        indicator=row["id"],
+        assessable=bool(row["assessable"]),
+        why_not="" if row["assessable"] else "not received",
+        why_dataset="",
+        missing=(),
+        comparability="comparable",
+        recording_types=(),
+        recording_from="",
+        change=change,
+        spc=spc_call(row.get("variation", "")),
+        special_improvement=0,
+        special_concern=0,
+        target=target,
+        assured=assured,
+        not_assured=why,
+    )
+
+
+def verdicts(sc: pd.DataFrame) -> dict[str, Verdict]:
+    return {r["id"]: verdict_of(r.to_dict()) for _, r in sc.iterrows()}
+
+
+def with_verdict(row: dict) -> dict:
+    return row | verdict_of(row).columns()
+
+
 def test_sections_and_placeholders(tmp_path):
     f = tmp_path / "n.md"
     f.write_text(
@@ -67,7 +106,7 @@ def test_bad_placeholders_are_named(text, fragment):
 
 
 def test_summary_escapes_names():
-    html = " ".join(executive_summary(SC, pd.DataFrame(), pd.DataFrame()))
+    html = " ".join(executive_summary(SC, verdicts(SC), pd.DataFrame(), pd.DataFrame()))
     assert "ASB &lt;incidents&gt;" in html and "<incidents>" not in html
     assert "Improved" in html
 
@@ -84,18 +123,17 @@ def _row(**kw):
 
 
 def test_an_interval_spanning_a_rise_and_a_fall_cannot_tell():
-    html = indicator_sentence(_row(), "Oct 2025 to Sep 2026", "Oct 2023 to Sep 2024")
+    html = indicator_sentence(
+        _row(), verdict_of(_row()), "Oct 2025 to Sep 2026", "Oct 2023 to Sep 2024"
+    )
     assert "cannot tell yet whether it rose or fell" in html
     assert "between 27% fewer and 6% more" in html
     assert "stayed about the same" not in html and "not a real change" not in html
 
 
 def test_a_change_beyond_chance_names_no_cause():
-    html = indicator_sentence(
-        _row(direction="worsened", ratio=1.31, ratio_low=1.12, ratio_high=1.53, p_value=0.0004),
-        "r",
-        "b",
-    )
+    row = _row(direction="worsened", ratio=1.31, ratio_low=1.12, ratio_high=1.53, p_value=0.0004)
+    html = indicator_sentence(row, verdict_of(row), "r", "b")
     assert "worse by more than the month-to-month variation would explain" in html
     assert "does not say what caused it" in html and "real" not in html
 
@@ -111,39 +149,45 @@ def test_a_proportion_changes_in_percentage_points():
         ratio_low=float("nan"),
         ratio_high=float("nan"),
     )
-    html = indicator_sentence(row, "r", "b")
+    html = indicator_sentence(row, verdict_of(row), "r", "b")
     assert "−0.3 points" in html and "-3.1%" not in html
-    summary = " ".join(executive_summary(pd.DataFrame([row]), pd.DataFrame(), pd.DataFrame()))
+    sc = pd.DataFrame([row])
+    summary = " ".join(executive_summary(sc, verdicts(sc), pd.DataFrame(), pd.DataFrame()))
     assert "−0.3 points" in summary and "-3.1%" not in summary
 
 
 def test_the_number_of_tests_is_stated():
     sc = pd.DataFrame([_row(id=f"i{k}") for k in range(17)])
-    text = multiple_testing_note(sc, 0.05)
-    assert "tests 17 indicator(s)" in text and "about 0.9 of them" in text
-    assert text in " ".join(executive_summary(sc, pd.DataFrame(), pd.DataFrame()))
+    text = multiple_testing_note(sc, verdicts(sc), 0.05)
+    assert "tests 17 indicators" in text and "one test in 20" in text
+    assert "expect about one such result" in text and "(s)" not in text
+    assert text in " ".join(executive_summary(sc, verdicts(sc), pd.DataFrame(), pd.DataFrame()))
 
 
-def test_target_met_on_a_change_within_normal_variation_says_so():
-    sc = pd.DataFrame([_row(target_status="met", direction="no real change")])
-    html = " ".join(executive_summary(sc, pd.DataFrame(), pd.DataFrame()))
-    assert "Met, but on a change within normal variation" in html
+@pytest.mark.parametrize("status", ["met", "on track"])
+def test_target_met_or_on_track_on_a_change_within_normal_variation_says_so(status):
+    """One rule for met and on track: neither is assured on a change within noise."""
+    sc = pd.DataFrame([_row(target_status=status, direction="no real change")])
+    html = " ".join(executive_summary(sc, verdicts(sc), pd.DataFrame(), pd.DataFrame()))
+    assert "Met or on track but not assured" in html
+    assert f"({status}: the change from the baseline is within normal variation)" in html
 
 
 def test_an_spc_code_placeholder_is_filled_with_words():
-    """`{{asb.variation}}` never puts `common_cause` in a report."""
-    html = render_narrative("The chart shows {{asb.variation}}.", SC, "n.md")
-    assert "common cause variation: no significant change" in html
+    """`{{asb.variation}}` never puts `common_cause` in a report, nor 'significant'."""
+    sc = pd.DataFrame([with_verdict(SC.iloc[0].to_dict())])
+    html = render_narrative("The chart shows {{asb.variation}}.", sc, "n.md")
+    assert ">common cause variation</span>" in html and "significant" not in html
     assert "common_cause" not in html.replace('data-field="variation"', "")
 
 
 @pytest.mark.parametrize(
     "column,code,words",
     [
-        ("variation", "concern_high", "special cause concern (values are high)"),
-        ("variation", "common_cause", "common cause variation (no significant change)"),
-        ("assurance", "consistent_fail", "the target will be consistently missed"),
-        ("direction", "no real change", "no real change"),
+        ("variation", "concern_high", "special cause concern"),
+        ("variation", "common_cause", "common cause variation"),
+        ("direction", "no real change", "about the same"),
+        ("target_status", "met", "met"),
         ("variation", "", "–"),
     ],
 )

@@ -179,6 +179,14 @@ def _allowed(filters: dict[str, object], counts: dict[str, tuple[float, float]])
         for ctype, this, last in TABLE
         for month, n in (("2026-01", this), ("2025-01", last))
     ]
+    # every other month of both years present (with nothing counted): a missing month would
+    # withhold the whole table
+    rows += [
+        {"month": str(m), "crime_type": TABLE[0][0], "n": 0}
+        for rng in (params.review, params.baseline)
+        for m in rng.months
+        if str(m) not in ("2026-01", "2025-01")
+    ]
     indicators = [
         Indicator.model_validate(
             {

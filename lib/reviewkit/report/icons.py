@@ -40,8 +40,8 @@ VARIATION = {
     ),
 }
 ASSURANCE = {
-    "consistent_pass": (BLUE, "P", "Assurance: the process limits are on the target's good side"),
-    "consistent_fail": (ORANGE, "F", "Assurance: the process limits are on the target's bad side"),
+    "consistent_pass": (BLUE, "P", "Assurance: the limits are on the good side of the target"),
+    "consistent_fail": (ORANGE, "F", "Assurance: the limits are on the wrong side of the target"),
     "inconsistent": (GREY, "?", "Assurance: the target lies within the process limits"),
 }
 

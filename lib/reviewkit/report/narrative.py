@@ -162,7 +162,13 @@ def multiple_testing_note(
     if tested == 0:
         return ""
     expected = tested * alpha
-    by_chance = "fewer than one of them" if expected < 1 else f"about {expected:.0f} of them"
+    one_in = f"one test in {round(1 / alpha):,}" if alpha > 0 else "no test"
+    if expected < 0.75:
+        expect = "fewer than one such result"
+    elif expected < 1.5:
+        expect = "about one such result"
+    else:
+        expect = f"about {expected:.0f} such results"
     charts = sum(1 for v in verdicts.values() if v.spc)
     spc = (
         f" Each of the {plural(charts, 'SPC chart')} applies four rules to every point, so "
@@ -172,9 +178,9 @@ def multiple_testing_note(
     )
     return (
         f"This report tests {plural(tested, 'indicator')} at the {alpha:g} level. Even if "
-        f"nothing had changed, {by_chance} could come out beyond chance by chance alone, so "
-        "read a single borderline result with caution and look for the same pattern in the "
-        f"chart and in other indicators.{spc}"
+        f"nothing had changed, {one_in} would come out beyond chance by chance alone: with "
+        f"{tested}, expect {expect}. Read a single borderline result with caution and look for "
+        f"the same pattern in the chart and in other indicators.{spc}"
     )
 
 
