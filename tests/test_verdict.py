@@ -1,0 +1,321 @@
+"""One verdict per indicator: every surface renders it, none re-derives it, no two disagree.
+
+The property tests generate every combination the indicator engine can produce (the change
+test's call, the SPC signal and special-cause points, the target status, the assurance code,
+the recording change and the analyst's decision on it, missing data) and render each surface's
+words from the one verdict; the end-to-end tests read every published surface of the shared
+demo run back (board report, community update, chart texts, workbook) and check each says
+what the scorecard's verdict says, and that nothing meant for the analyst is printed.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewkit.analysis.verdict import (
+    CHANGE_CALLS,
+    Verdict,
+    change_call,
+    spc_call,
+    target_assurance,
+    target_call,
+)
+from reviewkit.report import verdict_words as words
+
+DIRECTIONS = ["improved", "worsened", "no real change", "cannot tell", "not comparable", ""]
+VARIATIONS = ["", "common_cause", "improvement_low", "concern_high", "neutral_low"]
+STATUSES = ["met", "on track", "off track", "not assessable"]
+ASSURANCES = ["", "consistent_pass", "consistent_fail", "inconsistent"]
+COMPARABILITY = ["comparable", "awaiting decision", "rebased", "excluded", "confirmed real"]
+
+
+@st.composite
+def verdicts(draw: st.DrawFn) -> Verdict:
+    """A verdict as the engine builds one: through the same typed conversions."""
+    assessable = draw(st.booleans())
+    direction = draw(st.sampled_from(DIRECTIONS)) if assessable else "not assessable"
+    change = change_call(direction)
+    has_target = draw(st.booleans())
+    status = (
+        draw(st.sampled_from(STATUSES)) if change not in ("not assessable",) else "not assessable"
+    )
+    if change == "not comparable":
+        status = "not assessable"
+    target = target_call(status, has_target)
+    assurance = draw(st.sampled_from(ASSURANCES))
+    assured, why = target_assurance(target, change, assurance)
+    comparability = (
+        draw(st.sampled_from(["awaiting decision", "rebased"]))
+        if change == "not comparable"
+        else draw(st.sampled_from(["comparable", "excluded", "confirmed real"]))
+    )
+    recording = () if comparability == "comparable" else ("Burglary",)
+    variation = draw(st.sampled_from(VARIATIONS))
+    return Verdict(
+        indicator="i",
+        assessable=assessable,
+        why_not="" if assessable else draw(st.sampled_from(["not received", "missing periods"])),
+        why_dataset="" if assessable else "ae_assaults",
+        missing=() if assessable else ("Jul-Sep 2026",),
+        comparability=comparability,  # type: ignore[arg-type]
+        recording_types=recording,
+        recording_from="2025-04" if recording else "",
+        change=change,
+        spc=spc_call(variation),
+        special_improvement=draw(st.integers(0, 12)) if variation else 0,
+        special_concern=draw(st.integers(0, 12)) if variation else 0,
+        target=target,
+        assured=assured,
+        not_assured=why,
+    )
+
+
+@given(verdicts())
+def test_a_verdict_survives_the_scorecard(v):
+    """What the progress step writes is what every surface reads: the typed columns round trip."""
+    row = {"id": v.indicator, "assessable": v.assessable, **v.columns()}
+    assert Verdict.from_row(row) == v
+
+
+@given(verdicts())
+def test_every_surface_says_the_same_target(v):
+    badge = words.target_badge(v)[2]
+    assert words.workbook_words(v, {})["Target"] == badge
+    conclusion = words.chart_conclusion(v)
+    if v.target in ("met", "on track"):
+        phrase = words.target_phrase(v)
+        assert f"Target: {phrase}." in conclusion
+        # the badge and the sentence carry the same caveat, or neither does
+        assert ("not assured" in badge) == ("not assured" in phrase) == (v.assured == "not assured")
+    else:
+        assert "not assured" not in conclusion and "not assured" not in badge
+
+
+@given(verdicts())
+def test_one_rule_for_met_and_on_track(v):
+    """Met and on track are assured by the same rule: a change beyond chance in the better
+    direction, with the process limits not straddling or missing the target."""
+    if v.target in ("met", "on track"):
+        assert (v.assured == "assured") == (v.change == "improved" and not v.not_assured)
+        if v.change != "improved":
+            assert "change within noise" in v.not_assured
+    else:
+        assert v.assured == "" and v.not_assured == ()
+
+
+@given(verdicts())
+def test_spc_words_are_spcs_own_and_count_the_special_points(v):
+    text = words.spc_sentence(v)
+    assert "significant" not in text.lower()
+    if v.spc == "common cause" and (v.special_improvement or v.special_concern):
+        assert "no point of the chart shows special cause" not in text
+        assert "special cause" in text.split(";", 1)[1]
+    if v.special_improvement:
+        assert f"{v.special_improvement} point" in text
+
+
+@given(verdicts(), st.sampled_from(["lower", "higher"]))
+def test_residents_are_told_what_the_board_is_told(v, better):
+    said = words.community_trend(v, better)
+    if not v.judged:
+        assert said is None
+        return
+    assert said is not None
+    trend, sure = said
+    badge = words.change_badge(v)[2]
+    if v.change == "improved":
+        assert trend == ("went down" if better == "lower" else "went up")
+        assert "more than the normal ups and downs" in sure
+    elif v.change == "worsened":
+        assert trend == ("went up" if better == "lower" else "went down")
+        assert "more than the normal ups and downs" in sure
+    elif v.change == "about the same":
+        assert badge == "About the same" and trend == "stayed about the same"
+    else:
+        assert badge == "Cannot tell yet" and "cannot tell" in sure.lower()
+
+
+@given(verdicts())
+def test_the_reasons_name_data_by_description_never_by_id(v):
+    names = {"ae_assaults": "A&E attendances for assault"}
+    text = words.why_not_words(v, names)
+    assert "ae_assaults" not in text
+    if not v.assessable:
+        assert "A&E attendances for assault" in text
+        assert ("Jul-Sep 2026" in text) == (v.why_not == "missing periods")
+    cells = " ".join(words.workbook_words(v, names).values())
+    assert "ae_assaults" not in cells and "_" not in cells
+
+
+@pytest.mark.parametrize(
+    ("direction", "assurance", "badge", "phrase"),
+    [
+        # the demo's ASB case: improved, but the target lies within the process limits
+        (
+            "improved",
+            "inconsistent",
+            "Met, not assured",
+            "met, but not assured: the target lies within the usual month-to-month range",
+        ),
+        ("improved", "consistent_pass", "Met", "met"),
+        (
+            "no real change",
+            "",
+            "Met, not assured",
+            "met, but not assured: the change from the baseline is within normal variation",
+        ),
+    ],
+)
+def test_the_reported_met_cases(direction, assurance, badge, phrase):
+    change = change_call(direction)
+    target = target_call("met", True)
+    assured, why = target_assurance(target, change, assurance)
+    v = Verdict("i", True, "", "", (), "comparable", (), "", change, "common cause", 0, 0, target,
+                assured, why)  # fmt: skip
+    assert words.target_badge(v)[2] == badge
+    assert words.target_phrase(v).startswith(phrase)
+
+
+def test_every_change_call_has_words_for_every_reader():
+    for call in CHANGE_CALLS:
+        assert call in words.CHANGE_BADGE
+
+
+# The demo, read back as readers get it -----------------------------------------------------------
+def _text(path) -> str:
+    """A page's visible text, as a reader reads it (no markup, no style, no script)."""
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", raw, flags=re.S)
+    raw = re.sub(r'<aside class="for-analyst".*?</aside>', " ", raw, flags=re.S)
+    raw = re.sub(r"<[^>]+>", " ", raw)
+    return re.sub(r"\s+", " ", htmllib.unescape(raw))
+
+
+@pytest.fixture(scope="module")
+def demo(cycle_run):
+    folder = cycle_run["cycle"]
+    scorecard = pd.read_csv(folder / "tables" / "scorecard.csv", keep_default_na=False)
+    scorecard["assessable"] = scorecard["assessable"].astype(str) == "True"
+    return {
+        "folder": folder,
+        "scorecard": scorecard,
+        "verdicts": {str(r["id"]): Verdict.from_row(r) for _, r in scorecard.iterrows()},
+        "board": _text(folder / "review_report.html"),
+        "community": _text(folder / "community_update.html"),
+    }
+
+
+def test_the_board_scorecard_shows_each_verdict(demo):
+    raw = (demo["folder"] / "review_report.html").read_text(encoding="utf-8")
+    table = raw[raw.index('id="scorecard"') : raw.index("icon-key")]
+    for _, r in demo["scorecard"].iterrows():
+        v = demo["verdicts"][r["id"]]
+        at = table.index(htmllib.escape(str(r["name"]), quote=False))
+        row = htmllib.unescape(re.sub(r"<[^>]+>", " ", table[at : table.index("</tr>", at)]))
+        assert words.change_badge(v)[2] in row, r["id"]
+        assert words.target_badge(v)[2] in row, r["id"]
+        assert words.spc_label(v) in row, r["id"]
+
+
+def test_each_chart_text_concludes_as_the_verdict_does(demo):
+    for ind, v in demo["verdicts"].items():
+        txt = demo["folder"] / "charts" / f"{ind}.txt"
+        if not txt.exists():
+            assert not v.spc
+            continue
+        said = txt.read_text(encoding="utf-8")
+        assert words.chart_conclusion(v) in said
+        assert "significant" not in said.lower()
+        # the caption under the board's chart says the same
+        assert words.chart_conclusion(v) in demo["board"]
+
+
+def test_the_workbook_says_the_verdict_in_words(demo):
+    wb = openpyxl.load_workbook(demo["folder"] / "review_tables.xlsx", read_only=True)
+    rows = list(wb["Scorecard"].iter_rows(values_only=True))
+    head = list(rows[0])
+    for values in rows[1:]:
+        cell = dict(zip(head, values, strict=True))
+        v = demo["verdicts"][cell["Indicator id"]]
+        want = words.workbook_words(v, {})
+        assert cell["Change verdict"] == want["Change verdict"]
+        assert cell["Target"] == want["Target"]
+        assert cell["SPC signal (latest point)"] == want["SPC signal (latest point)"]
+
+
+def test_the_community_update_tells_each_judged_indicator_as_the_board_does(demo):
+    for _, r in demo["scorecard"].iterrows():
+        v = demo["verdicts"][r["id"]]
+        said = words.community_trend(v, str(r["better"]))
+        if said is None:
+            continue
+        assert f"{r['plain_name']} {said[0]}" in demo["community"], r["id"]
+    counts = [v.change for v in demo["verdicts"].values() if v.judged]
+    if counts.count("about the same") * 2 <= len(counts):
+        assert "Most things stayed about the same" not in demo["community"]
+
+
+def test_the_executive_summary_lists_each_indicator_under_one_change(demo):
+    summary = demo["board"][demo["board"].index("Executive summary") :]
+    summary = summary[: summary.index("Scorecard")]
+    heads = ["Improved", "Got worse", "About the same", "Cannot tell yet", "Not comparable"]
+    for _, r in demo["scorecard"].iterrows():
+        v = demo["verdicts"][r["id"]]
+        if not v.assessable:
+            continue
+        parts = [p for p in re.split("|".join(heads), summary) if f"{r['name']} (" in p]
+        assert len(parts) == 1, r["id"]
+
+
+# Nothing for the analyst in a published paper ----------------------------------------------------
+PARAMS_KEY = re.compile(
+    r"\b(analysis|report|inputs|area|own_notebooks)\.[a-z_]+|\b(previous_cycle|baseline_period|"
+    r"review_period|recording_changes|significance_level)\b"
+)
+CODES = re.compile(
+    r"\b(improvement_(high|low)|concern_(high|low)|neutral_(high|low)|common_cause|"
+    r"consistent_(pass|fail)|no real change|not_assessable)\b"
+)
+
+
+def analyst_text(text: str, dataset_ids: list[str]) -> list[str]:
+    """What a published page holds that only the analyst acts on."""
+    found = [m.group(0) for m in PARAMS_KEY.finditer(text)]
+    found += [m.group(0) for m in CODES.finditer(text)]
+    found += [d for d in dataset_ids if re.search(rf"\b{re.escape(d)}\b", text)]
+    found += re.findall(r"\w\(s\)", text)
+    return found
+
+
+def test_the_scan_finds_what_it_looks_for():
+    """The check can fail: each kind of leak is caught."""
+    leaks = analyst_text(
+        "set analysis.spc.rebase to 2025-08; ae_assaults missing; improvement_low; "
+        "1 indicator(s); Set previous_cycle",
+        ["ae_assaults"],
+    )
+    assert {"analysis.spc", "ae_assaults", "improvement_low", "r(s)", "previous_cycle"} <= set(
+        leaks
+    )
+
+
+def test_no_published_paper_holds_anything_for_the_analyst(demo, cycle_run):
+    from reviewkit.inputs.params import load_params
+    from reviewkit.inputs.register import load_register
+
+    params = load_params(cycle_run["params"])
+    ids = load_register(params.path("data_requests")).datasets
+    for name in ("board", "community"):
+        assert analyst_text(demo[name], ids) == [], name
+    wb = openpyxl.load_workbook(demo["folder"] / "review_tables.xlsx", read_only=True)
+    cells = " ".join(
+        str(c) for row in wb["Scorecard"].iter_rows(values_only=True) for c in row if c
+    )
+    assert CODES.findall(cells) == [] and PARAMS_KEY.findall(cells) == []
