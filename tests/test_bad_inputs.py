@@ -321,10 +321,14 @@ def test_a_handful_end_to_end(tmp_path):
         assert case["name"] in quality.replace("&amp;", "&")
     assert "not a text file" in quality and "superseded by re-sent file" in quality
     report = (bad / "review_report.html").read_text(encoding="utf-8")
-    assert "not assessable: case0 unusable" in report
+    paper, analyst = report.split('<aside class="for-analyst"')
+    # the board reads why in words; the data request's id is for the analyst's box alone
+    assert "arrived but could not be used" in paper and "case0 unusable" in analyst
     for k, case in enumerate(chosen):
         if case["expect"].get("missing"):
-            assert f"not assessable: case{k} missing 2026-03" in report, case["name"]
+            assert f"case{k} missing 2026-03" in analyst, case["name"]
+            assert f"case{k} missing" not in paper, case["name"]
+    assert "is missing for March 2026" in paper
     assert written_cells_are_safe(bad) == []
     everything = b" ".join(p.read_bytes() for p in (bad).rglob("*") if p.is_file())
     for secret in (b"deadbeefcafe", b"Secret Lane", b"-1.234567"):

@@ -511,7 +511,7 @@ def test_scorecard_and_chart_legends_carry_the_icons(cycle_run):
     table = html[html.index('class="scorecard"') :]
     table = table[: table.index("</table>")]
     assert table.count('class="mdc-icon"') >= 8 and "mdc-words" in table
-    assert "Variation (SPC)" in table and "Assurance" in table
+    assert "Latest point (SPC)" in table and "Assurance: " in table  # beside met or on track
     figures = re.findall(r'<figure class="chart">(.*?)</figure>', html, re.S)
     xmr = [f for f in figures if "XmR chart of" in f]
     assert xmr and all('class="legend"' in f and "mdc-icon" in f for f in xmr)

@@ -228,7 +228,7 @@ def test_the_board_report_says_only_what_the_statistics_allow(cycle_run):
     ):
         assert overclaim not in text, overclaim
     assert "Glossary" in text and "Process limits" in text and "Trajectory" in text
-    assert re.search(r"This report tests \d+ indicator\(s\) at the 0.05 level", text)
+    assert re.search(r"This report tests \d+ indicators? at the 0.05 level", text)
     scorecard = pd.read_csv(out / "tables" / "scorecard.csv").set_index("id")
     # first-time entrants: the strategy sets a target; the data did not arrive
     assert scorecard.at["first_time_entrants", "target_by"] == "2027-03"

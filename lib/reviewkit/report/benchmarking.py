@@ -45,7 +45,7 @@ def benchmarking_section(ctx: ReportContext) -> str:
     if b is None or b.empty:
         return ""
     parts = [
-        html.h(2, "Benchmarking against similar partnerships", "benchmarking"),
+        html.h(2, "Annex A: Benchmarking against similar partnerships", "benchmarking"),
         html.p(
             "Rates for the 12 months to the end of the review period, against the group "
             "of most similar partnerships, with 95% and 99.8% funnel limits. Areas often "

@@ -500,7 +500,7 @@ def for_analyst(ctx: ReportContext) -> str:
 
 def data_section(ctx: ReportContext) -> str:
     return html.section(
-        html.h(2, "Data completeness and difficulties", "data")
+        html.h(2, "Annex C: Data completeness and difficulties", "data")
         + recording_notes(ctx)
         + quality.completeness_table(ctx.completeness)
         + quality.reconciliation_summary(ctx.reconciliation)

@@ -237,7 +237,7 @@ def xmr_alt(name: str, series: pd.DataFrame, measure: str, conclusion: str) -> s
             if not _spc_values(series).equals(series["value"].astype(float))
             else "."
         ),
-        conclusion,
+        f"Conclusion: {conclusion}",
     ]
     if bool(series["provisional"].iloc[-1]):
         parts.append("Limits are provisional: fewer points than needed to rely on them.")
@@ -277,8 +277,9 @@ def _context(ax: Axes, series: pd.DataFrame, ctx: ChartContext) -> list[str]:
     """Shade and label the periods, draw the trajectory and markers; return sentences for the
     text alternative saying what was drawn."""
     said = []
+    # the baseline hatched, the review period plain: told apart in greyscale and print too
     for span, label, colour, hatch in (
-        (ctx.baseline, "Baseline", "#e8edee", None),
+        (ctx.baseline, "Baseline", "#eef0f1", "////"),
         (ctx.review, "Review period", "#dbe8f6", None),
     ):
         if not span:
@@ -286,7 +287,13 @@ def _context(ax: Axes, series: pd.DataFrame, ctx: ChartContext) -> list[str]:
         idx = _positions(series, *span)
         if len(idx):
             ax.axvspan(
-                idx[0] - 0.5, idx[-1] + 0.5, color=colour, zorder=0, hatch=hatch, linewidth=0
+                idx[0] - 0.5,
+                idx[-1] + 0.5,
+                facecolor=colour,
+                edgecolor="#b8bfc4" if hatch else colour,
+                zorder=0,
+                hatch=hatch,
+                linewidth=0,
             )
             ax.text(
                 (idx[0] + idx[-1]) / 2,
@@ -303,12 +310,17 @@ def _context(ax: Axes, series: pd.DataFrame, ctx: ChartContext) -> list[str]:
         y = np.asarray(ctx.trajectory, dtype=float)
         if np.isfinite(y).any():
             x = np.arange(len(series))
+            # solid and thick with a diamond at each point: never read as a dashed process
+            # limit, in colour or in greyscale
             ax.plot(
                 x,
                 y,
                 color="#007f3b",
-                linestyle=(0, (4, 2)),
-                linewidth=1.6,
+                linestyle="-",
+                linewidth=2.2,
+                marker="d",
+                markersize=3,
+                markevery=max(1, len(x) // 12),
                 label="Target trajectory",
             )
             said.append(
@@ -390,9 +402,9 @@ def xmr_figure(
         said = _context(ax, series, context)
     elif target is not None and not np.isnan(target):
         ax.axhline(target, color="#007f3b", linestyle=":", linewidth=1.5, label="Target")
-    step = max(1, -(-len(series) // 7))
-    ax.set_xticks(x[::step])
-    ax.set_xticklabels(series["period"].iloc[::step], rotation=0, fontsize=7.5)
+    ticks, labels = date_ticks(list(series["period_start"]))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(labels, rotation=0, fontsize=7.5)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(name, fontsize=10, loc="left", pad=14 if said else 6)
     if context is not None:
@@ -404,6 +416,34 @@ def xmr_figure(
     fig.tight_layout()
     fig.described = said
     return fig
+
+
+def date_ticks(starts: list[str]) -> tuple[list[int], list[str]]:
+    """(positions, labels) for a chart's date axis: at the start of each quarter or each year
+    (never every seventh month), labelled 'Jan 2024' (months) or 'Q1 2024' / '2024' (quarters),
+    few enough that labels never overlap."""
+    months = [pd.Period(s, "M") for s in starts]
+    if not months:
+        return [], []
+    step = (months[1] - months[0]).n if len(months) > 1 else 1
+    span_years = (months[-1] - months[0]).n / 12
+    if step >= 12:  # financial years: each labelled 2023-24
+        return list(range(len(months))), [f"{m.year}-{(m.year + 1) % 100:02d}" for m in months]
+    if step == 3:
+        every_year = len(months) > 8
+        keep = [i for i, m in enumerate(months) if not every_year or m.month <= 3]
+        labels = [
+            str(months[i].year)
+            if every_year
+            else f"Q{(months[i].month - 1) // 3 + 1} {months[i].year}"
+            for i in keep
+        ]
+        return keep, labels
+    wanted = (1,) if span_years > 2 else (1, 7) if span_years > 1 else (1, 4, 7, 10)
+    keep = [i for i, m in enumerate(months) if m.month in wanted]
+    if not keep:
+        keep = [0]
+    return keep, [months[i].strftime("%b %Y") for i in keep]
 
 
 def y_label(measure: str, period: str) -> str:

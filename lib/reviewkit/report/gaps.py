@@ -9,6 +9,19 @@ from reviewkit.report import html
 from reviewkit.report.context import ReportContext
 
 
+def _not_compared(ctx: ReportContext, what: str) -> str:
+    """Why an uncovered type was not compared: its recording change and where it stands."""
+    c = ctx.recording.get(what)
+    if c is None:
+        return what
+    stands = {
+        "": "awaiting the board's decision",
+        "exclude": "agreed to set it aside",
+        "rebase": "agreed that its figures start a new series then",
+    }.get(c.decision, "")
+    return f"{what} (a change in how it is recorded from {c.label}; {stands})"
+
+
 def strategy_gaps_section(ctx: ReportContext) -> str:
     """Real rises in crime types and partner measures no indicator covers: for the next
     strategic assessment to consider."""
@@ -66,7 +79,7 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
         body.append(
             html.p(
                 "Not compared: "
-                + "; ".join(f"{r['what']} ({r['not_comparable']})" for _, r in apart.iterrows())
+                + "; ".join(_not_compared(ctx, str(r["what"])) for _, r in apart.iterrows())
                 + ". A change in how a type is recorded moves its figures whatever happened to "
                 "crime; see the data section."
             )

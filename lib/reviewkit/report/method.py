@@ -59,7 +59,10 @@ def method_annex(ctx: ReportContext) -> str:
         )
     items.append(sources_sentence(used))
     items.append(OGL)
-    return html.section(html.h(2, "Method and caveats", "method") + html.ul(items)) + glossary()
+    return (
+        html.section(html.h(2, "Annex D: Method and caveats", "method") + html.ul(items))
+        + glossary()
+    )
 
 
 GLOSSARY = [
@@ -120,4 +123,4 @@ GLOSSARY = [
 def glossary() -> str:
     """Plain meanings of the statistical words the board report uses."""
     items = [f"<strong>{html.esc(t)}</strong>: {html.esc(d)}" for t, d in GLOSSARY]
-    return html.section(html.h(2, "Glossary", "glossary") + html.ul(items, raw=True))
+    return html.section(html.h(2, "Annex E: Glossary", "glossary") + html.ul(items, raw=True))

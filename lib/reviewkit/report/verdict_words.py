@@ -9,6 +9,7 @@ cause), never "significant", which belongs to the two-period test.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -55,7 +56,10 @@ WHY_NOT_WORDS = {
     "baseline outside the data": "the data do not reach back to the baseline",
     "no population": "population figures for the rate are missing",
     "no rows": "{data} holds no figures for it",
-    "no whole period": "the periods compared hold no whole period of this measure",
+    "no whole period": (
+        "the review period or the baseline holds no whole quarter or financial year, the "
+        "periods this indicator is counted in"
+    ),
     "periods do not fit": "{data} arrived in periods that do not fit this measure",
     "every type excluded": (
         "every crime type it counts was set aside because of a change in how it is recorded"
@@ -123,7 +127,7 @@ def why_not_words(v: Verdict, names: Mapping[str, str]) -> str:
     """Why an indicator cannot be assessed, in the reader's words: the data request by its
     description (never its id) and the periods missing."""
     data = names.get(v.why_dataset, "the data")
-    periods = ", ".join(v.missing) or "some periods"
+    periods = ", ".join(_month_words(p) for p in v.missing) or "some periods"
     return WHY_NOT_WORDS.get(v.why_not, "its data is incomplete").format(data=data, periods=periods)
 
 
@@ -134,6 +138,13 @@ def recording_words(v: Verdict, lower: bool = False) -> str:
     types = " and ".join(t.lower() if lower else t for t in v.recording_types)
     month = pd.Period(v.recording_from, "M").strftime("%B %Y")
     return f"{types} from {month}"
+
+
+def _month_words(label: str) -> str:
+    """'2026-03' as 'March 2026'; quarter and year labels as they are."""
+    if re.fullmatch(r"\d{4}-\d{2}", label):
+        return pd.Period(label, "M").strftime("%B %Y")
+    return label
 
 
 def comparability_words(v: Verdict) -> str:

@@ -3,8 +3,11 @@ concentrated and where it changed most, and the maps both reports draw."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from reviewkit.analysis import places
 from reviewkit.report import html, maps
+from reviewkit.report import verdict_words as words
 from reviewkit.report.context import ReportContext
 
 
@@ -58,6 +61,35 @@ def area_map(
     return html.figure(chart, f"{title}: {review.describe()}, {how}.", cls="chart map")
 
 
+def _changed_most(ctx: ReportContext, ind_id: str, name: str, moved: pd.DataFrame) -> str:
+    """The LSOAs whose change is beyond chance (or a sentence saying none is, or that the
+    periods are not compared across a recording change)."""
+    v = ctx.verdict(ind_id)
+    if v.change == "not comparable":
+        return html.p(f"Where it changed is not shown: it is {words.comparability_words(v)}.")
+    real = moved[moved["real_change"].astype(bool)].head(5) if len(moved) else moved
+    if not len(real):
+        return html.p(
+            f"No LSOA's count of {name.lower()} changed by more than chance would explain "
+            "since the baseline."
+        )
+    return html.table(
+        ["LSOA", "Name", "Baseline", "Review period", "Change"],
+        [
+            [
+                c["lsoa_code"],
+                c["lsoa_name"] or "–",
+                f"{c['baseline']:,}",
+                f"{c['review']:,}",
+                f"{c['change']:+,.0f}",
+            ]
+            for _, c in real.iterrows()
+        ],
+        f"{name}: where it changed by more than chance would explain since the baseline",
+        numeric=(2, 3, 4),
+    )
+
+
 def where_section(ctx: ReportContext) -> str:
     """For each police indicator: the LSOAs where it is concentrated and where it changed
     most, and a map of the review period."""
@@ -66,12 +98,13 @@ def where_section(ctx: ReportContext) -> str:
     alpha = ctx.params.analysis.significance_level
     base, review = ctx.params.baseline, ctx.params.review
     body = [
-        html.h(2, "Where crime happens", "where"),
+        html.h(2, "Annex B: Where crime happens", "where"),
         html.p(
             f"For each police indicator: the five LSOAs (small areas of about 1,500 "
             f"residents) with the most records in {ctx.review_desc}, with their share of "
-            f"the partnership's total, and the five where the number changed most since "
-            f"the baseline ({ctx.baseline_desc}; scaled to the same length). Police.uk "
+            f"the partnership's total, and those where the number changed by more than "
+            f"chance would explain since the baseline ({ctx.baseline_desc}; scaled to the "
+            "same length). Police.uk "
             "places each record at an approximate location, so counts near an LSOA's edge "
             "can fall in its neighbour."
         ),
@@ -84,7 +117,7 @@ def where_section(ctx: ReportContext) -> str:
         if table.empty or not table["review"].sum():
             continue
         conc = places.concentrated(table, ctx.lsoa_names)
-        moved = places.changed(table, ctx.lsoa_names, base, review, alpha)
+        moved = places.changed(table, ctx.lsoa_names, base, review, alpha, top=len(table))
         body.append(html.h(3, ind.name))
         body.append(
             html.table(
@@ -103,24 +136,7 @@ def where_section(ctx: ReportContext) -> str:
                 numeric=(2, 3, 4),
             )
         )
-        body.append(
-            html.table(
-                ["LSOA", "Name", "Baseline", "Review period", "Change", "Beyond chance?"],
-                [
-                    [
-                        c["lsoa_code"],
-                        c["lsoa_name"] or "–",
-                        f"{c['baseline']:,}",
-                        f"{c['review']:,}",
-                        f"{c['change']:+,.0f}",
-                        "Yes" if c["real_change"] else "No",
-                    ]
-                    for _, c in moved.iterrows()
-                ],
-                f"{ind.name}: where it changed most since the baseline",
-                numeric=(2, 3, 4),
-            )
-        )
+        body.append(_changed_most(ctx, ind.id, ind.name, moved))
         if ind.filter.outcome_categories is None:
             body.append(
                 area_map(
