@@ -174,3 +174,53 @@ def test_the_cycle_writes_every_chart_and_the_report_images_are_the_slides_made_
             assert abs(big * 110 / 300 - small) <= 1
         expected = slide.convert("RGB").resize(report.size, Image.Resampling.BOX)
         assert np.array_equal(np.asarray(report.convert("RGB")), np.asarray(expected))
+
+
+# Read on paper: date ticks that never overlap, and lines told apart in greyscale ---------------
+def _periodic(n: int, months_apart: int) -> pd.DataFrame:
+    s = _series(n)
+    starts = pd.period_range("2022-04", periods=n, freq=f"{months_apart}M")
+    s["period_start"] = starts.astype(str)
+    s["period"] = [str(p) for p in starts]
+    if months_apart == 3:  # quarterly series are labelled as reports label them
+        s["period"] = [f"{p.strftime('%b')}-{(p + 2).strftime('%b %Y')}" for p in starts]
+    return s
+
+
+@pytest.mark.parametrize(
+    ("n", "months_apart"), [(7, 1), (15, 1), (30, 1), (45, 1), (120, 1), (6, 3), (16, 3), (5, 12)]
+)
+def test_date_ticks_never_overlap_and_fall_on_quarters_or_years(n, months_apart):
+    from reviewkit.report.charts import date_ticks
+
+    s = _periodic(n, months_apart)
+    ticks, labels = date_ticks(list(s["period_start"]))
+    assert ticks and len(ticks) == len(labels)
+    for i in ticks:  # at the start of a quarter (months, quarters) or a financial year
+        month = pd.Period(s["period_start"].iloc[i], "M").month
+        assert month in ((1, 4, 7, 10) if months_apart < 12 else (4,)), (i, month)
+    fig = xmr_figure("A chart", s, None, _context() if months_apart == 1 else None)
+    fig.canvas.draw()
+    boxes = [
+        t.get_window_extent()
+        for t in fig.axes[0].get_xticklabels()
+        if t.get_visible() and t.get_text()
+    ]
+    assert len(boxes) == len(ticks)
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert a.x1 < b.x0, (a, b)  # drawn labels do not touch
+
+
+def test_baseline_review_trajectory_and_limits_differ_without_colour():
+    s = _series(30)
+    ctx = _context()
+    ctx.trajectory = list(np.linspace(320, 280, len(s)))
+    fig = xmr_figure("A chart", s, None, ctx)
+    ax = fig.axes[0]
+    hatches = sorted(str(p.get_hatch()) for p in ax.patches)
+    assert hatches == ["////", "None"]  # the baseline hatched, the review period plain
+    lines = {ln.get_label(): ln for ln in ax.lines}
+    limits, trajectory = lines["Process limits"], lines["Target trajectory"]
+    assert limits.get_linestyle() == "--"
+    assert trajectory.get_linestyle() == "-" and trajectory.get_marker() not in ("", "None")
+    assert trajectory.get_linewidth() > lines["Mean"].get_linewidth()

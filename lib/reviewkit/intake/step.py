@@ -7,13 +7,14 @@ quarantine and the updated difficulties log into the cycle's output folder.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from reviewkit.base.paths import relative, resolve
-from reviewkit.inputs.params import CycleParams
+from reviewkit.inputs.params import CycleParams, RecordingDecision
 from reviewkit.inputs.register import (
     DataRequest,
     Register,
@@ -194,16 +195,29 @@ def run_intake(params: CycleParams) -> IntakeResult:
         if (pop_path and params.area.local_authorities)
         else None
     )
-    changes = recording_changes(register, datasets)
+    changes = recording_changes(register, datasets, params.analysis.recording_changes)
     notes = {name: d.notes for name, d in datasets.items() if d.notes}
     return IntakeResult(
         register, datasets, recon, completeness, log, added, resolved, population, notes, changes
     )
 
 
-def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) -> pd.DataFrame:
+DECIDED = {
+    "exclude": "the type is set aside in the indicators",
+    "rebase": "comparisons start again from that month",
+    "real": "it is a real change: compared as usual",
+}
+
+
+def recording_changes(
+    register: Register,
+    datasets: dict[str, DatasetIntake],
+    decisions: Sequence[RecordingDecision] = (),
+) -> pd.DataFrame:
     """Possible recording changes in each police street dataset, each also noted on the
-    dataset for the data quality page."""
+    dataset for the data quality page (and `check`): awaiting a decision, or the decision the
+    params record for that type and month."""
+    decided = {(d.crime_type, d.month): d for d in decisions}
     frames = []
     for request in register.data_requests:
         d = datasets.get(request.dataset)
@@ -212,7 +226,15 @@ def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) ->
         rest = d.rest_of_force
         months = sorted(set(d.periods) | (set(rest["month"]) if rest is not None else set()))
         found = recording.detect(d.tidy, rest, months)
-        d.notes.extend(recording.describe(r) for _, r in found.iterrows())
+        for _, r in found.iterrows():
+            decision = decided.get((str(r["crime_type"]), str(r["month"])))
+            d.notes.append(
+                recording.describe(r)
+                if decision is None
+                else f"Recording change in {r['crime_type']} from {r['month']}: decided "
+                f"'{decision.decision}' ({DECIDED[decision.decision]})"
+                + (f": {decision.reason}" if decision.reason else "")
+            )
         frames.append(found.assign(dataset=request.dataset))
     if not frames:
         return pd.DataFrame(columns=["dataset", *recording.COLUMNS])

@@ -83,6 +83,12 @@ def _not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
     if v.judged:
         return None
     what = r["plain_name"]
+    types = " and ".join(t.lower() for t in v.recording_types)
+    if v.why_not == "every type excluded":
+        return (
+            f"We are not reporting {what} this time: the way the police record {types} "
+            "changed, so its figures would mislead."
+        )
     if not v.assessable:
         if v.why_not in ("not received", "missing periods", "baseline missing", "unusable"):
             data = names.get(v.why_dataset, "the figures")
@@ -95,7 +101,7 @@ def _not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
     if v.comparability in ("awaiting decision", "rebased"):
         return (
             f"We cannot compare {what} with the year before our plan started: the way the "
-            f"police record {' and '.join(t.lower() for t in v.recording_types)} changed in "
+            f"police record {types} changed in "
             "between, so the change would mislead."
         )
     return None

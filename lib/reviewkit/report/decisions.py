@@ -205,7 +205,7 @@ def _section(ctx: ReportContext, d: Decision) -> str:
         name = next((p.name for p in ctx.strategy.priorities if p.id == pid), pid)
         return f"Priority: {name}"
     return {
-        "data": "Annex C: Data completeness and difficulties",
+        "data": "Data completeness and difficulties (Annex C)",
         "strategy-gaps": "What the strategy does not cover",
     }.get(d.evidence, "the evidence")
 
