@@ -137,6 +137,25 @@ def test_a_final_without_narrative_or_with_prompts_or_check_errors_is_refused(tm
     assert any("better" in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "set analysis.spc.rebase to 2025-08",
+        "ae_assaults had not arrived",
+        "the chart shows common_cause",
+        "2 indicator(s) improved",
+        "see previous_cycle",
+    ],
+)
+def test_a_final_narrative_that_speaks_to_the_analyst_is_refused(tmp_path, demo_data, said):
+    pfile = _params(tmp_path, demo_data, narrative=f"## executive_summary\n\nAll good; {said}.\n")
+    problems = final_problems(load_params(pfile), pfile)
+    assert len(problems) == 1 and "names what only the analyst acts on" in problems[0], problems
+    # the same words in the reader's language pass
+    pfile = _params(tmp_path, demo_data, narrative="## executive_summary\n\nAll good.\n")
+    assert final_problems(load_params(pfile), pfile) == []
+
+
 def test_the_command_line_refuses_an_unready_final_before_anything_runs(
     tmp_path, demo_data, capsys, monkeypatch
 ):

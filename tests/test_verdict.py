@@ -28,6 +28,7 @@ from reviewkit.analysis.verdict import (
     target_call,
 )
 from reviewkit.report import verdict_words as words
+from reviewkit.report.analyst_text import CODES, PARAMS_KEY, analyst_text
 
 DIRECTIONS = ["improved", "worsened", "no real change", "cannot tell", "not comparable", ""]
 VARIATIONS = ["", "common_cause", "improvement_low", "concern_high", "neutral_low"]
@@ -275,25 +276,6 @@ def test_the_executive_summary_lists_each_indicator_under_one_change(demo):
 
 
 # Nothing for the analyst in a published paper ----------------------------------------------------
-PARAMS_KEY = re.compile(
-    r"\b(analysis|report|inputs|area|own_notebooks)\.[a-z_]+|\b(previous_cycle|baseline_period|"
-    r"review_period|recording_changes|significance_level)\b"
-)
-CODES = re.compile(
-    r"\b(improvement_(high|low)|concern_(high|low)|neutral_(high|low)|common_cause|"
-    r"consistent_(pass|fail)|no real change|not_assessable)\b"
-)
-
-
-def analyst_text(text: str, dataset_ids: list[str]) -> list[str]:
-    """What a published page holds that only the analyst acts on."""
-    found = [m.group(0) for m in PARAMS_KEY.finditer(text)]
-    found += [m.group(0) for m in CODES.finditer(text)]
-    found += [d for d in dataset_ids if re.search(rf"\b{re.escape(d)}\b", text)]
-    found += re.findall(r"\w\(s\)", text)
-    return found
-
-
 def test_the_scan_finds_what_it_looks_for():
     """The check can fail: each kind of leak is caught."""
     leaks = analyst_text(

@@ -1,9 +1,12 @@
 """Draft or final: what stops a board paper going out as final before it is ready.
 
 A draft may hold the analyst's unfinished prompts (`[[...]]` or `TODO` in the narrative file);
-the draft report shows them highlighted. A final run refuses while any prompt is left, while
-the narrative file or its executive summary is missing, or while `reviewkit check` reports an
-error. The manifest records who signed the paper off and when (params `report`).
+the draft report shows them highlighted, and ends with a box of notes for the analyst (params
+keys to set, data requests by id) that a final paper leaves out. A final run refuses while any
+prompt is left, while the narrative names a params key, a data request id or a code
+(`report.analyst_text`), while the narrative file or its executive summary is missing, or while
+`reviewkit check` reports an error. The manifest records who signed the paper off and when
+(params `report`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ def unfilled_prompts(narrative: dict[str, str]) -> list[tuple[str, str]]:
 def final_problems(params: CycleParams, params_file: str | Path) -> list[str]:
     """Why this cycle cannot be run as final (empty when it can)."""
     from reviewkit.base.paths import relative
+    from reviewkit.inputs.register import load_register
+    from reviewkit.report.analyst_text import analyst_text
     from reviewkit.report.narrative import load_narrative
     from reviewkit.run.preflight import check_cycle
 
@@ -45,6 +50,14 @@ def final_problems(params: CycleParams, params_file: str | Path) -> list[str]:
         narrative = load_narrative(path)
         if not narrative.get("executive_summary", "").strip():
             problems.append(f"{relative(path)}: section '## executive_summary' is missing or empty")
+        ids = load_register(params.path("data_requests")).datasets
+        for key, text in narrative.items():
+            leaks = analyst_text(text, ids)
+            if leaks:
+                problems.append(
+                    f"{relative(path)}: section '## {key}' names what only the analyst acts "
+                    f"on ({', '.join(dict.fromkeys(leaks))}): say it in the reader's words"
+                )
         for key, prompt in unfilled_prompts(narrative):
             problems.append(
                 f"{relative(path)}: section '## {key}' still has a prompt to fill in: [[{prompt}]]"
