@@ -194,7 +194,7 @@ def _text(path) -> str:
     """A page's visible text, as a reader reads it (no markup, no style, no script)."""
     raw = path.read_text(encoding="utf-8")
     raw = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", raw, flags=re.S)
-    raw = re.sub(r'<aside class="for-analyst".*?</aside>', " ", raw, flags=re.S)
+    raw = re.sub(r'<aside[^>]*class="for-analyst".*?</aside>', " ", raw, flags=re.S)
     raw = re.sub(r"<[^>]+>", " ", raw)
     return re.sub(r"\s+", " ", htmllib.unescape(raw))
 
@@ -267,12 +267,27 @@ def test_the_executive_summary_lists_each_indicator_under_one_change(demo):
     summary = demo["board"][demo["board"].index("Executive summary") :]
     summary = summary[: summary.index("Scorecard")]
     heads = ["Improved", "Got worse", "About the same", "Cannot tell yet", "Not comparable"]
+    heads += ["Targets", "Cannot be assessed", "Initiatives"]
+    pieces = re.split(f"({'|'.join(heads)})", summary)
+    parts = dict(zip(pieces[1::2], pieces[2::2], strict=True))
     for _, r in demo["scorecard"].iterrows():
         v = demo["verdicts"][r["id"]]
-        if not v.assessable:
-            continue
-        parts = [p for p in re.split("|".join(heads), summary) if f"{r['name']} (" in p]
-        assert len(parts) == 1, r["id"]
+        named = [
+            h for h in heads[:5] + ["Cannot be assessed"] if f"{r['name']} (" in parts.get(h, "")
+        ]
+        assert len(named) == 1, (r["id"], named)
+        head = (
+            "Cannot be assessed"
+            if not v.assessable
+            else {
+                "improved": "Improved",
+                "worsened": "Got worse",
+                "about the same": "About the same",
+                "cannot tell": "Cannot tell yet",
+                "not comparable": "Not comparable",
+            }[v.change]
+        )
+        assert named == [head], (r["id"], named)
 
 
 # Nothing for the analyst in a published paper ----------------------------------------------------
