@@ -73,7 +73,7 @@ def _plain_change(
     if now is None or before is None:
         return f"The number of {what} {trend}. {sure}"
     return (
-        f"The number of {what} {trend}: {now} in the last year, compared with {before} "
+        f"The number of {what} {trend}: {now} this year, compared with {before} "
         f"the year before our plan started. {sure}"
     )
 
@@ -94,8 +94,8 @@ def _not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
             data = names.get(v.why_dataset, "the figures")
             when = f" for {', '.join(v.missing)}" if v.missing else ""
             return (
-                f"We cannot yet say how {what} changed: {data[:1].lower() + data[1:]}{when} "
-                "had not reached us when this update was written."
+                f"We cannot yet say how {what} changed: the figures for {data}{when} had "
+                "not reached us when this update was written."
             )
         return f"We cannot yet say how {what} changed: the figures are not complete."
     if v.comparability in ("awaiting decision", "rebased"):
@@ -496,14 +496,18 @@ def community_help(ctx: ReportContext) -> str:
 
 
 def community_about(ctx: ReportContext) -> str:
-    return html.section(
-        html.h(2, "About these figures", "about")
-        + html.ul(
-            [
-                "“More than the normal ups and downs” means the change is bigger than we would "
-                "expect by chance from month to month. It does not tell us what caused it.",
-                sources_sentence(sources_used(ctx, community=True)),
-                OGL,
-            ]
+    """About the figures: explains only the terms the update uses."""
+    judged = [v for v in ctx.verdicts.values() if v.judged]
+    items = []
+    if any(v.change in ("improved", "worsened") for v in judged):
+        items.append(
+            "“More than the normal ups and downs” means the change is bigger than we would "
+            "expect by chance from month to month. It does not tell us what caused it."
         )
-    )
+    if any(v.change in ("about the same", "cannot tell") for v in judged):
+        items.append(
+            "“Within the normal ups and downs” means the change is no bigger than figures "
+            "like these vary by chance from month to month."
+        )
+    items += [sources_sentence(sources_used(ctx, community=True)), OGL]
+    return html.section(html.h(2, "About these figures", "about") + html.ul(items))
