@@ -465,10 +465,17 @@ def test_the_board_report_shows_where_and_what_is_not_covered(cycle_run):
     html = (cycle_run["cycle"] / "review_report.html").read_text(encoding="utf-8")
     for anchor in ('id="where"', 'id="strategy-gaps"'):
         assert anchor in html
-    where = html[html.index('id="where"') : html.index('id="strategy-gaps"')]
+    # the where annex comes after the main paper, which holds the strategy gaps
+    assert html.index('id="strategy-gaps"') < html.index('id="where"')
+    where = html[html.index('id="where"') :]
+    where = where[: where.index("</section>")]
     # one block per police count or rate indicator, each with LSOA names from the data
     assert len(re.findall(r"<caption>[^<]*: where it is most concentrated", where)) == 6
-    assert len(re.findall(r"<caption>[^<]*: where it changed most since the baseline", where)) == 6
+    # where it changed: only the LSOAs whose change is beyond chance, or a sentence saying none is
+    changed = re.findall(r"<caption>[^<]*: where it changed by more than chance", where)
+    none = re.findall(r"changed by more than chance would explain since the baseline\.</p>", where)
+    assert len(changed) + len(none) == 6
+    assert "Beyond chance?" not in where  # every row listed is, so no column says so
     assert re.search(r"<td>Brackwell \d{3}[A-E]</td>", where)
     assert where.count('class="chart map"') == 6
     gaps = html[html.index('id="strategy-gaps"') :]
@@ -487,7 +494,10 @@ def test_the_board_report_shows_where_and_what_is_not_covered(cycle_run):
             "Shoplifting",
         ):
             month = pd.Period(c["month"], "M").strftime("%B %Y")
-            assert f"{c['crime_type']} (possible recording change from {month})" in gaps
+            assert (
+                f"{c['crime_type']} (a change in how it is recorded from {month}; awaiting the "
+                "board's decision)" in gaps
+            )
             assert f'<th scope="row">{c["crime_type"]}</th>' not in gaps
     board = re.sub(r"<[^>]+>", " ", html)
     assert not re.search(r"(?<![\d.])-?\d{1,3}\.\d{6}(?!\d)", board)

@@ -88,7 +88,7 @@ def test_a_verdict_survives_the_scorecard(v):
 @given(verdicts())
 def test_every_surface_says_the_same_target(v):
     badge = words.target_badge(v)[2]
-    assert words.workbook_words(v, {})["Target"] == badge
+    assert words.workbook_words(v, {})["Target status"] == badge
     conclusion = words.chart_conclusion(v)
     if v.target in ("met", "on track"):
         phrase = words.target_phrase(v)
@@ -215,7 +215,8 @@ def demo(cycle_run):
 
 def test_the_board_scorecard_shows_each_verdict(demo):
     raw = (demo["folder"] / "review_report.html").read_text(encoding="utf-8")
-    table = raw[raw.index('id="scorecard"') : raw.index("icon-key")]
+    start = raw.index('id="scorecard"')
+    table = raw[start : raw.index('class="icon-key"', start)]
     for _, r in demo["scorecard"].iterrows():
         v = demo["verdicts"][r["id"]]
         at = table.index(htmllib.escape(str(r["name"]), quote=False))
@@ -247,7 +248,7 @@ def test_the_workbook_says_the_verdict_in_words(demo):
         v = demo["verdicts"][cell["Indicator id"]]
         want = words.workbook_words(v, {})
         assert cell["Change verdict"] == want["Change verdict"]
-        assert cell["Target"] == want["Target"]
+        assert cell["Target status"] == want["Target status"]
         assert cell["SPC signal (latest point)"] == want["SPC signal (latest point)"]
 
 

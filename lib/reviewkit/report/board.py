@@ -498,13 +498,23 @@ def for_analyst(ctx: ReportContext) -> str:
     )
 
 
+def _named(ctx: ReportContext, table: pd.DataFrame) -> pd.DataFrame:
+    """A table with each data request named by its description, as the board reads it (the
+    data quality page, the analyst's, keeps the ids)."""
+    if "dataset" not in table.columns:
+        return table
+    return table.assign(
+        dataset=[ctx.dataset_names.get(d, d) if isinstance(d, str) else d for d in table["dataset"]]
+    )
+
+
 def data_section(ctx: ReportContext) -> str:
     return html.section(
         html.h(2, "Annex C: Data completeness and difficulties", "data")
         + recording_notes(ctx)
         + quality.completeness_table(ctx.completeness)
-        + quality.reconciliation_summary(ctx.reconciliation)
-        + quality.difficulties_tables(ctx.difficulties, ctx.params.cycle)
+        + quality.reconciliation_summary(_named(ctx, ctx.reconciliation))
+        + quality.difficulties_tables(_named(ctx, ctx.difficulties), ctx.params.cycle)
     )
 
 

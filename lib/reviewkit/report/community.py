@@ -97,7 +97,7 @@ def _not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
                 f"We cannot yet say how {what} changed: the figures for {data}{when} had "
                 "not reached us when this update was written."
             )
-        return f"We cannot yet say how {what} changed: the figures are not complete."
+        return None  # not missing data: a matter of definition, for the board and the analyst
     if v.comparability in ("awaiting decision", "rebased"):
         return (
             f"We cannot compare {what} with the year before our plan started: the way the "

@@ -209,7 +209,7 @@ def workbook_words(v: Verdict, names: Mapping[str, str]) -> dict[str, str]:
     return {
         "Change verdict": CHANGE_BADGE[v.change][2],
         "SPC signal (latest point)": SPC_WORDS[v.spc],
-        "Target": target_badge(v)[2],
+        "Target status": target_badge(v)[2],
         "Why not assured": not_assured_words(v),
         "Why not assessable": "" if v.assessable else why_not_words(v, names),
         "Recording change": comparability_words(v),
