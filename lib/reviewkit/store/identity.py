@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +29,103 @@ STEPS = ("intake", "progress", "report")
 REPORT_ONLY = ("report.",)
 
 
+# Letters that Unicode does not decompose into a base letter and a mark, spelled as their
+# names are usually written in Latin letters (ŵ, ŷ, é and the like decompose and keep their base).
+SPELLED = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l",
+     "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i"}
+)  # fmt: skip
+
+
 def slugify(name: str) -> str:
-    """A partnership's name as a folder and file name: lower case, `_` between words."""
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    """A partnership's name as a folder and file name: lower case, `_` between words.
+
+    Accented letters keep their base letter (Welsh `Tŵr Ŷd` -> `twr_yd`, `Pen-y-bont ar Ogwr`
+    -> `pen_y_bont_ar_ogwr`), so names stay readable and differ where their letters differ; a
+    letter with no Latin base (Greek, Cyrillic...) is kept as it is. Two names can still share a
+    slug (case, punctuation): `check_owner` refuses a folder another partnership holds.
+    """
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", name).translate(SPELLED))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    slug = re.sub(r"[\W_]+", "_", text).strip("_")
     if not slug:
         raise ReviewError(f"'{name}' has no letters or digits to name its files by.")
     return slug
 
 
+def same_name(a: object, b: object) -> bool:
+    """Whether two partnership names are the same full name (Unicode forms and runs of spaces
+    aside; case and punctuation count: 'BRACKWELL' is not taken for 'Brackwell')."""
+
+    def norm(text: object) -> str:
+        return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+    return norm(a) == norm(b)
+
+
+def _holders(group: Path) -> dict[str, str]:
+    """Who holds the cycles in a partnership's folder: full name -> one cycle folder of it
+    (finished, failed, interrupted or being run), from each folder's cycle.json or manifest."""
+    found: dict[str, str] = {}
+    if not group.is_dir():
+        return found
+    folders = [p for p in group.iterdir() if p.is_dir() and p.name != "_failed"]
+    failed = group / "_failed"
+    if failed.is_dir():
+        folders += [p for p in failed.iterdir() if p.is_dir()]
+    for folder in sorted(folders):
+        made = read_record(folder) or _manifest(folder) or {}
+        who = made.get("partnership")
+        if isinstance(who, str) and who.strip():
+            found.setdefault(who, relative(folder))
+    return found
+
+
+def check_owner(group: Path, partnership: str) -> None:
+    """Refuse a partnership's outputs folder that holds another partnership's cycles: two
+    names that make one slug never share a folder, and no run (nor --force) ever writes over
+    another partnership's cycle."""
+    for other, example in _holders(group).items():
+        if not same_name(other, partnership):
+            raise ReviewError(
+                f"{relative(group)} holds the review cycles of '{other}' (e.g. {example}); "
+                f"this params file is for '{partnership}', whose outputs would go to the same "
+                "folder, as the two names differ only in case, accents, spaces or punctuation. "
+                "Nothing was run and nothing was replaced. If they are one partnership, write "
+                "its name (key 'partnership') exactly as before; if not, give this one a name "
+                "that differs in its letters or digits."
+            )
+
+
+def shared_folders(named: list[tuple[str, str]]) -> list[str]:
+    """For a batch, before anything runs: (params file, partnership) pairs whose different
+    names would share one outputs folder, each as a line naming both."""
+    by_slug: dict[str, list[tuple[str, str]]] = {}
+    for source, partnership in named:
+        by_slug.setdefault(slugify(partnership), []).append((source, partnership))
+    lines = []
+    for slug, group in by_slug.items():
+        names = {" ".join(unicodedata.normalize("NFC", p).split()) for _, p in group}
+        if len(names) > 1:
+            lines.append(
+                f"outputs/{slug}/: " + " and ".join(f"'{p}' ({source})" for source, p in group)
+            )
+    return lines
+
+
 def cycle_dir(params: CycleParams) -> Path:
-    """Where a cycle's finished outputs live: `outputs/<partnership>/<cycle>/`."""
-    return outputs_dir() / slugify(params.partnership) / params.cycle
+    """Where a cycle's finished outputs live: `outputs/<partnership>/<cycle>/`, refused when
+    that partnership folder holds another partnership's cycles (`check_owner`)."""
+    group = outputs_dir() / slugify(params.partnership)
+    check_owner(group, params.partnership)
+    return group / params.cycle
 
 
 def interactive_dir(params: CycleParams) -> Path:
     """Where notebooks run by hand write: `outputs/interactive/<partnership>/<cycle>/`."""
-    return outputs_dir() / "interactive" / slugify(params.partnership) / params.cycle
+    group = outputs_dir() / "interactive" / slugify(params.partnership)
+    check_owner(group, params.partnership)
+    return group / params.cycle
 
 
 def params_record(params: CycleParams) -> dict[str, Any]:
@@ -213,19 +295,45 @@ def record_step(folder: Path, params: CycleParams, params_file: str | Path, step
 
 
 def check_previous(params: CycleParams) -> None:
-    """`previous_cycle` must be this partnership's earlier review, not another's."""
+    """`previous_cycle` must be a finished review of this partnership, of an earlier review
+    period, and not this cycle's own folder: anything else would make "Since the last review"
+    compare with nothing (every difficulty "raised"), with itself or with another partnership."""
     if not params.previous_cycle:
         return
     folder = resolve(params.previous_cycle)
-    made = read_record(folder) or _manifest(folder)
-    if made is None:
-        return
-    other = made.get("partnership")
-    if other and other != params.partnership:
+    key = f"key 'previous_cycle': {relative(folder)}"
+    manifest = _manifest(folder)
+    if manifest is None:
+        unfinished = read_record(folder) is not None
         raise ReviewError(
-            f"key 'previous_cycle': {relative(folder)} is a review of {other}, not of "
+            f"{key} is "
+            + (
+                "a review cycle that never finished (it has no manifest.json)"
+                if unfinished
+                else "not a review cycle's outputs folder (it has no manifest.json)"
+            )
+            + "; 'Since the last review' would have nothing to compare with. Point it at the "
+            "folder `reviewkit run` wrote for the last review, e.g. outputs/<partnership>/"
+            "<cycle>, or remove the key."
+        )
+    other = manifest.get("partnership")
+    if other and not same_name(other, params.partnership):
+        raise ReviewError(
+            f"{key} is a review of {other}, not of "
             f"{params.partnership}; 'Since the last review' would compare two partnerships. "
             "Point previous_cycle at this partnership's last outputs."
+        )
+    if manifest.get("cycle") == params.cycle:
+        raise ReviewError(
+            f"{key} is this review cycle ('{params.cycle}') itself; 'Since the last review' "
+            "compares with the cycle before. Point it at the last review's outputs."
+        )
+    before = (manifest.get("params") or {}).get("review_period") or {}
+    end = before.get("end") if isinstance(before, dict) else None
+    if isinstance(end, str) and end >= params.review_period.end:
+        raise ReviewError(
+            f"{key} reviews a period ending {end}, not before this review period "
+            f"(ending {params.review_period.end}); the last review comes before this one."
         )
 
 
@@ -268,7 +376,9 @@ def run_folder(
 
 
 def load_checked(params_file: str | Path) -> CycleParams:
-    """The params, with `previous_cycle` checked (used by `check` and the runner)."""
+    """The params, with `previous_cycle` and the outputs folder's owner checked (used by
+    `check`)."""
     params = load_params(params_file)
     check_previous(params)
+    cycle_dir(params)  # refuses a folder another partnership holds
     return params
