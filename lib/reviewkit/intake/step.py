@@ -29,7 +29,7 @@ from reviewkit.intake.accounting import (
     reconciliation_table,
 )
 from reviewkit.intake.area import AreaMatcher
-from reviewkit.intake.completeness import completeness_row
+from reviewkit.intake.completeness import completeness_row, date_notes
 from reviewkit.intake.partner import TIDY_COLUMNS, read_table_dataset
 from reviewkit.intake.policeuk import read_police
 from reviewkit.intake.population import load_population
@@ -176,6 +176,7 @@ def run_intake(params: CycleParams) -> IntakeResult:
     found: list[dict[str, str]] = []
     for request in register.data_requests:
         intake = read_dataset(request, params, area)
+        intake.notes.extend(date_notes(request, intake))
         datasets[request.dataset] = intake
         row = completeness_row(request, intake, params.review, params.review_date)
         rows.append(row)

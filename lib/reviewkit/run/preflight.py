@@ -19,6 +19,7 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     from reviewkit.inputs.strategy import load_strategy
     from reviewkit.intake.step import run_intake
     from reviewkit.store.identity import load_checked
+    from reviewkit.store.receipts import receipt_problems
 
     try:
         params = load_checked(params_file)
@@ -46,13 +47,14 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         extra = f"; missing {row['missing_periods']}" if row["missing_periods"] else ""
         late = (
             f" ({row['timeliness']}, due {row['due']})"
-            if row["timeliness"] in ("late", "overdue")
+            if row["timeliness"] in ("late", "overdue", "date unknown")
             else ""
         )
         mark = "ok  " if state == "complete" else "MISSING" if state == "not received" else "WARN"
-        if state != "complete" or row["received_after_review_date"]:
+        unknown = row["timeliness"] == "date unknown"
+        if state != "complete" or row["received_after_review_date"] or unknown:
             ok = False
-        if row["received_after_review_date"]:
+        if row["received_after_review_date"] or (unknown and mark == "ok  "):
             mark = "WARN"
         after = (
             (
@@ -76,6 +78,12 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         )
     for ds, notes in result.notes.items():
         lines += [f"note    {ds}: {n}" for n in notes]
+    said = {n for notes in result.notes.values() for n in notes}
+    lines += [
+        f"note    receipt record: {p}"
+        for p in receipt_problems()
+        if not any(n.startswith(p) for n in said)
+    ]
     lines.append(
         "all requested data present"
         if ok
