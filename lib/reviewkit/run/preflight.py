@@ -8,8 +8,35 @@ as intake are used, so what `check` says is what the run will find.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewkit.base.errors import ReviewError
+
+if TYPE_CHECKING:
+    from reviewkit.inputs.params import CycleParams
+
+
+def own_notebook_lines(params: CycleParams) -> list[str]:
+    """What will run besides the review's own steps: each own notebook, where it is and when,
+    said plainly as code that runs with the analyst's rights."""
+    from reviewkit.base.paths import relative, repo_root, resolve
+
+    if not params.own_notebooks:
+        return []
+    out = [
+        f"own notebooks: {len(params.own_notebooks)} will run, as code with your rights "
+        "(they can read and change whatever you can):"
+    ]
+    root = repo_root().resolve()
+    for nb in params.own_notebooks:
+        path = resolve(nb.file).resolve()
+        where = (
+            ""
+            if path.is_relative_to(root)
+            else " (outside the repository, from a folder named in own_notebook_folders)"
+        )
+        out.append(f"runs    {relative(path)} after the {nb.after} step{where}")
+    return out
 
 
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
@@ -41,6 +68,7 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         f"strategy valid: {len(strategy.priorities)} priorities, "
         f"{len(strategy.indicators)} indicators, {len(strategy.initiatives)} initiatives",
     ]
+    lines += own_notebook_lines(params)
     ok = True
     for row in result.completeness.to_dict("records"):
         state = row["status"]
