@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import (
@@ -168,6 +169,29 @@ def _found_difficulties(
     ]
 
 
+def refuse_before_data(completeness: pd.DataFrame, params: CycleParams) -> None:
+    """Refuse a review none of whose requested datasets holds any period of the review period
+    (as after `new-cycle`, before the new extracts arrive): every figure would be missing, and
+    a report of nothing, sent to a board and to residents, reads as a report of no crime.
+    Refusing, with what is missing and where, is what the analyst needs; a review where some
+    data has arrived runs, and marks what is missing as not assessable."""
+    if completeness.empty or (completeness["periods_present"] > 0).any():
+        return
+    lines = [
+        f"  {r['dataset']}: {r['periods_present']} of {r['periods_expected']} periods "
+        f"({r['status']}{'; missing ' + r['missing_periods'] if r['missing_periods'] else ''})"
+        for r in completeness.to_dict("records")
+    ]
+    raise ReviewError(
+        f"Nothing of the review period ({params.review.describe()}) has arrived yet: none of "
+        f"the {len(lines)} requested datasets holds any of it.\n"
+        + "\n".join(lines)
+        + "\nA review run now would publish no figures (never zeros), so it is not run. Put "
+        "the new extracts where the data request register says, check with `reviewkit check`, "
+        "then run again."
+    )
+
+
 def run_intake(params: CycleParams) -> IntakeResult:
     register = load_register(params.path("data_requests"))
     area = AreaMatcher.from_params(params.area, resolve)
@@ -186,6 +210,7 @@ def run_intake(params: CycleParams) -> IntakeResult:
     recon = reconciliation_table(list(datasets.values()))
     check_reconciliation(recon)
     completeness = pd.DataFrame(rows)
+    refuse_before_data(completeness, params)
     log = dlog.load_difficulties(params.path("difficulties"))
     complete = set(completeness.loc[completeness["status"] == "complete", "dataset"])
     log, added, resolved = dlog.update_difficulties(log, params.cycle, found, complete)

@@ -1,0 +1,53 @@
+"""A review run before any of the review period's data has arrived (as after `new-cycle`) is
+refused with what is missing and where: never a report of zeros."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from conftest import params_dict, write_params
+from reviewkit.base.errors import ReviewError
+from reviewkit.inputs.params import CycleParams
+from reviewkit.intake.step import refuse_before_data
+from reviewkit.run.preflight import check_cycle
+
+
+def _completeness(*present: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "dataset": [f"d{i}" for i in range(len(present))],
+            "status": ["partial" if n else "not received" for n in present],
+            "periods_present": list(present),
+            "periods_expected": 12,
+            "missing_periods": ["" for _ in present],
+        }
+    )
+
+
+def test_refused_only_when_nothing_of_the_review_period_arrived():
+    params = CycleParams.model_validate(params_dict())
+    with pytest.raises(ReviewError, match="Nothing of the review period") as err:
+        refuse_before_data(_completeness(0, 0), params)
+    assert "d0: 0 of 12 periods" in str(err.value) and "never zeros" in str(err.value)
+    refuse_before_data(_completeness(0, 1), params)  # something arrived: the review runs
+    refuse_before_data(_completeness(), params)
+
+
+def test_check_after_new_cycle_says_nothing_has_arrived(tmp_path, demo_data):
+    """The periods moved on a year, as `new-cycle` writes them, with last year's files still
+    in place: `check` says why a run would be refused, naming each dataset."""
+    p = write_params(
+        tmp_path / "next.yaml",
+        demo_data,
+        review_period={"start": "2026-10", "end": "2027-09"},
+        baseline_period={"start": "2024-10", "end": "2025-09"},
+        review_date=dt.date(2027, 11, 20),
+    )
+    ok, lines = check_cycle(p)
+    text = "\n".join(lines)
+    assert not ok
+    assert "error: Nothing of the review period (October 2026 to September 2027)" in text
+    assert "police_street: 0 of 12 periods" in text
