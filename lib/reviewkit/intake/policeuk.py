@@ -30,7 +30,7 @@ from reviewkit.base.paths import relative, repo_root
 from reviewkit.inputs.crime_types import HISTORY
 from reviewkit.inputs.register import POLICE_SUFFIX
 from reviewkit.intake.accounting import DatasetIntake, FileAccount, Problem
-from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.area import AreaMatcher, normalise_authority
 from reviewkit.methods.counting import count_groups, counts_frame
 from reviewkit.methods.grid import cell_counts, replace_coordinates
 from reviewkit.store.police_cache import (
@@ -873,6 +873,7 @@ def _classify(
         )
     else:
         place, authorities = _lsoa_places(df, rules.area)
+        notes += no_area_match(rules.area, authorities[1], int((place == 1).sum()), place)
     if later is not None:
         place[later] = 3  # after the review period: counted once, as such, and used nowhere
     if reasons.any:
@@ -910,6 +911,44 @@ def _classify(
                 in_area,
             )
     return result
+
+
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z ,.&'()-]{0,59}")
+
+
+def no_area_match(area: AreaMatcher, found: list[str], out: int, place: np.ndarray) -> list[str]:
+    """When rows with a place were read but none is in the partnership's area: say so, with
+    the local authorities the files do name (and the nearest to each name given), so a wrong
+    area name is never read as data that did not arrive."""
+    if out == 0 or bool((place == 2).any()):
+        return []
+    import difflib
+
+    names = [n for n in found if _AUTHORITY.fullmatch(n)]
+    shown = ", ".join(names[:15]) + (f" and {len(names) - 15} more" if len(names) > 15 else "")
+    if area.authorities:
+        given = sorted(area.given_authorities)
+        lookup = {normalise_authority(n): n for n in names}
+        near = sorted(
+            {
+                lookup[m]
+                for g in given
+                for m in difflib.get_close_matches(normalise_authority(g), list(lookup), 3, 0.5)
+            }
+            | {n for g in given for n in names if normalise_authority(n) in normalise_authority(g)}
+        )
+        hint = f" Did you mean {' or '.join(near)}?" if near else ""
+        return [
+            f"None of the {out:,} rows with a location is in the partnership's area: no LSOA "
+            f"name in these files begins with {' or '.join(given)} (key "
+            f"'area.local_authorities'). The local authorities these files name: "
+            f"{shown or 'none'}.{hint} Correct the name in the params file."
+        ]
+    return [
+        f"None of the {out:,} rows with a location is in the partnership's area: none of the "
+        f"{len(area.codes):,} LSOA codes of 'area.lsoa_file' appears in these files (they name "
+        f"LSOAs of {shown or 'no local authority'}). Check the list is of this force's area."
+    ]
 
 
 def _rest_of_force(df: dict[str, pd.Categorical], out: np.ndarray) -> pd.DataFrame:

@@ -169,7 +169,9 @@ def _found_difficulties(
     ]
 
 
-def refuse_before_data(completeness: pd.DataFrame, params: CycleParams) -> None:
+def refuse_before_data(
+    completeness: pd.DataFrame, params: CycleParams, notes: dict[str, list[str]] | None = None
+) -> None:
     """Refuse a review none of whose requested datasets holds any period of the review period
     (as after `new-cycle`, before the new extracts arrive): every figure would be missing, and
     a report of nothing, sent to a board and to residents, reads as a report of no crime.
@@ -177,14 +179,20 @@ def refuse_before_data(completeness: pd.DataFrame, params: CycleParams) -> None:
     data has arrived runs, and marks what is missing as not assessable."""
     if completeness.empty or (completeness["periods_present"] > 0).any():
         return
-    lines = [
-        f"  {r['dataset']}: {r['periods_present']} of {r['periods_expected']} periods "
-        f"({r['status']}{'; missing ' + r['missing_periods'] if r['missing_periods'] else ''})"
-        for r in completeness.to_dict("records")
-    ]
+    lines = []
+    for r in completeness.to_dict("records"):
+        missing = f"; missing {r['missing_periods']}" if r["missing_periods"] else ""
+        lines.append(
+            f"  {r['dataset']}: {r['periods_present']} of {r['periods_expected']} periods "
+            f"({r['status']}{missing})"
+        )
+        # a wrong area name is not data that has not arrived: say which
+        lines += [
+            f"    {n}" for n in (notes or {}).get(str(r["dataset"]), []) if n.startswith("None of")
+        ]
     raise ReviewError(
         f"Nothing of the review period ({params.review.describe()}) has arrived yet: none of "
-        f"the {len(lines)} requested datasets holds any of it.\n"
+        f"the {len(completeness)} requested datasets holds any of it.\n"
         + "\n".join(lines)
         + "\nA review run now would publish no figures (never zeros), so it is not run. Put "
         "the new extracts where the data request register says, check with `reviewkit check`, "
@@ -210,7 +218,7 @@ def run_intake(params: CycleParams) -> IntakeResult:
     recon = reconciliation_table(list(datasets.values()))
     check_reconciliation(recon)
     completeness = pd.DataFrame(rows)
-    refuse_before_data(completeness, params)
+    refuse_before_data(completeness, params, {n: d.notes for n, d in datasets.items() if d.notes})
     log = dlog.load_difficulties(params.path("difficulties"))
     complete = set(completeness.loc[completeness["status"] == "complete", "dataset"])
     log, added, resolved = dlog.update_difficulties(log, params.cycle, found, complete)
