@@ -11,7 +11,7 @@ import pytest
 from conftest import params_dict, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import CycleParams
-from reviewkit.intake.step import refuse_before_data
+from reviewkit.intake.step import IntakeResult, before_data, write_intake
 from reviewkit.run.preflight import check_cycle
 
 
@@ -29,11 +29,19 @@ def _completeness(*present: int) -> pd.DataFrame:
 
 def test_refused_only_when_nothing_of_the_review_period_arrived():
     params = CycleParams.model_validate(params_dict())
-    with pytest.raises(ReviewError, match="Nothing of the review period") as err:
-        refuse_before_data(_completeness(0, 0), params)
-    assert "d0: 0 of 12 periods" in str(err.value) and "never zeros" in str(err.value)
-    refuse_before_data(_completeness(0, 1), params)  # something arrived: the review runs
-    refuse_before_data(_completeness(), params)
+    refusal = before_data(_completeness(0, 0), params)
+    assert refusal.startswith("Nothing of the review period (October 2025 to September 2026)")
+    assert "d0: 0 of 12 periods" in refusal and "never zeros" in refusal
+    assert before_data(_completeness(0, 1), params) == ""  # something arrived: the review runs
+    assert before_data(_completeness(), params) == ""
+
+
+def test_the_intake_step_writes_nothing_for_a_review_of_no_data(tmp_path):
+    result = IntakeResult.__new__(IntakeResult)
+    result.refusal = "Nothing of the review period has arrived yet"
+    with pytest.raises(ReviewError, match="Nothing of the review period"):
+        write_intake(result, tmp_path / "run")
+    assert not (tmp_path / "run").exists()
 
 
 def test_check_after_new_cycle_says_nothing_has_arrived(tmp_path, demo_data):
@@ -51,3 +59,5 @@ def test_check_after_new_cycle_says_nothing_has_arrived(tmp_path, demo_data):
     assert not ok
     assert "error: Nothing of the review period (October 2026 to September 2027)" in text
     assert "police_street: 0 of 12 periods" in text
+    # the datasets' own lines come first: last year's files, none of the new period
+    assert "WARN    police_street: partial; missing 2026-10, 2026-11" in text

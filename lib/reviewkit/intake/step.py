@@ -53,6 +53,7 @@ class IntakeResult:
     difficulties_resolved: pd.DataFrame
     population: pd.DataFrame | None
     notes: dict[str, list[str]] = field(default_factory=dict)
+    refusal: str = ""  # why no review can be made of this data (`before_data`)
     recording_changes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["dataset", *recording.COLUMNS])
     )
@@ -169,16 +170,17 @@ def _found_difficulties(
     ]
 
 
-def refuse_before_data(
+def before_data(
     completeness: pd.DataFrame, params: CycleParams, notes: dict[str, list[str]] | None = None
-) -> None:
+) -> str:
     """Refuse a review none of whose requested datasets holds any period of the review period
     (as after `new-cycle`, before the new extracts arrive): every figure would be missing, and
     a report of nothing, sent to a board and to residents, reads as a report of no crime.
     Refusing, with what is missing and where, is what the analyst needs; a review where some
-    data has arrived runs, and marks what is missing as not assessable."""
+    data has arrived runs, and marks what is missing as not assessable. Returns the refusal
+    ("" when the review can run): `check` prints it, `write_intake` raises it."""
     if completeness.empty or (completeness["periods_present"] > 0).any():
-        return
+        return ""
     lines = []
     for r in completeness.to_dict("records"):
         missing = f"; missing {r['missing_periods']}" if r["missing_periods"] else ""
@@ -190,7 +192,7 @@ def refuse_before_data(
         lines += [
             f"    {n}" for n in (notes or {}).get(str(r["dataset"]), []) if n.startswith("None of")
         ]
-    raise ReviewError(
+    return (
         f"Nothing of the review period ({params.review.describe()}) has arrived yet: none of "
         f"the {len(completeness)} requested datasets holds any of it.\n"
         + "\n".join(lines)
@@ -218,7 +220,7 @@ def run_intake(params: CycleParams) -> IntakeResult:
     recon = reconciliation_table(list(datasets.values()))
     check_reconciliation(recon)
     completeness = pd.DataFrame(rows)
-    refuse_before_data(completeness, params, {n: d.notes for n, d in datasets.items() if d.notes})
+    refusal = before_data(completeness, params, {n: d.notes for n, d in datasets.items()})
     log = dlog.load_difficulties(params.path("difficulties"))
     complete = set(completeness.loc[completeness["status"] == "complete", "dataset"])
     log, added, resolved = dlog.update_difficulties(log, params.cycle, found, complete)
@@ -231,7 +233,17 @@ def run_intake(params: CycleParams) -> IntakeResult:
     changes = recording_changes(register, datasets)
     notes = {name: d.notes for name, d in datasets.items() if d.notes}
     return IntakeResult(
-        register, datasets, recon, completeness, log, added, resolved, population, notes, changes
+        register,
+        datasets,
+        recon,
+        completeness,
+        log,
+        added,
+        resolved,
+        population,
+        notes,
+        refusal,
+        changes,
     )
 
 
@@ -255,7 +267,10 @@ def recording_changes(register: Register, datasets: dict[str, DatasetIntake]) ->
 
 
 def write_intake(result: IntakeResult, run_dir: Path) -> None:
-    """Write everything later steps and readers need; raw files are never touched."""
+    """Write everything later steps and readers need; raw files are never touched. A review
+    of no data (`IntakeResult.refusal`) is refused before anything is written."""
+    if result.refusal:
+        raise ReviewError(result.refusal)
     layout = CycleLayout(run_dir)
     store = CycleStore(run_dir)
     kinds = {r.dataset: r.source.kind for r in result.register.data_requests}

@@ -112,6 +112,8 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         for p in receipt_problems()
         if not any(n.startswith(p) for n in said)
     ]
+    if result.refusal:
+        return False, [*lines, *(f"error: {line}" for line in result.refusal.splitlines())]
     lines.append(
         "all requested data present"
         if ok
