@@ -219,6 +219,12 @@ class Report(Strict):
                     f"{'is' if len(missing) == 1 else 'are'} not given: say who "
                     "signed the paper off and when, or set status: draft"
                 )
+        on = self.signed_off_on
+        if on is not None and on > dt.date.today():
+            raise ValueError(
+                f"signed_off_on {on} is in the future: a paper is marked final once it has "
+                "been signed off; keep status: draft until then"
+            )
         return self
 
     def status_line(self) -> str:
@@ -285,9 +291,15 @@ class CycleParams(Strict):
     @classmethod
     def _cycle_id(cls, value: str) -> str:
         if not CYCLE_ID.fullmatch(value):
+            first = (
+                " and start with a letter or digit (names starting with '_' or '.' are the "
+                "tool's own folders)"
+                if value and not value[0].isalnum()
+                else ""
+            )
             raise ValueError(
                 f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
-                "or '.', e.g. 2026-q3"
+                f"or '.'{first}, e.g. 2026-q3"
             )
         return value
 

@@ -78,7 +78,11 @@ def completeness_row(
         status = "partial"
     else:
         status = "complete"
-    got, source = received_date(request, intake.files) if intake.files else (None, "")
+    got, source = (
+        received_date(request, intake.files)
+        if intake.files
+        else (request.received, FROM_REGISTER if request.received else "")
+    )  # the register's date is kept even when no file is found: it says when data came
     if got is not None and impossible_date(got, intake.periods):
         got, source = None, ""  # flagged by `date_notes`; never used as if true
     if got is None and intake.files:

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from reviewkit.base.paths import relative, repo_root
+from reviewkit.base.textfiles import detect_encoding
 from reviewkit.inputs.crime_types import HISTORY
 from reviewkit.inputs.register import POLICE_SUFFIX
 from reviewkit.intake.accounting import DatasetIntake, FileAccount, Problem
@@ -229,6 +230,21 @@ _UNREADABLE_MEMBER = (
 )
 
 
+def _nul_problem(head: bytes) -> str:
+    """Why a file with NUL bytes is not read: UTF-16 text (a CSV re-saved as Excel's "Unicode
+    text") is named as such; anything else is binary content."""
+    try:
+        encoding = detect_encoding(head)
+    except ValueError:
+        encoding = ""
+    if encoding.startswith("utf-16"):
+        return (
+            "saved as UTF-16 text (as Excel's 'Unicode text' saves it), not the UTF-8 CSV "
+            "data.police.uk gives; download it again, or save it as 'CSV UTF-8'"
+        )
+    return "not a CSV text file (binary content); download it again"
+
+
 def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     """Parse one file; return (table or None, rows in file, problem text or '', line numbers
     of malformed rows). Malformed rows are set aside one by one and never quoted."""
@@ -239,7 +255,7 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     if not head.strip() and size <= len(head):
         return None, 0, "empty file (no header, no rows)", []
     if b"\x00" in head:
-        return None, 0, "not a CSV text file (binary content); download it again", []
+        return None, 0, _nul_problem(head), []
     lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()
     first = lines[0].decode("utf-8", "replace") if lines else ""
     header = [h.strip().strip('"') for h in first.split(",")]

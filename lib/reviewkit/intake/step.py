@@ -7,6 +7,7 @@ quarantine and the updated difficulties log into the cycle's output folder.
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,12 +109,39 @@ def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -
     return result
 
 
+def path_problem(request: DataRequest) -> str | None:
+    """Why the register's `source.path` cannot hold files, or None: a link that leads nowhere
+    or round in a loop, or something that is neither a file nor a folder (a device such as
+    /dev/zero, a pipe). Then no file is "not received" from the provider: the path is wrong."""
+    given = str(request.source.path)
+    if any(ch in given for ch in "*?["):
+        return None  # a pattern: no match is "not received"
+    path = resolve(given)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "is a link to something that does not exist" if path.is_symlink() else None
+    except OSError as exc:
+        return f"cannot be reached ({exc.strerror or exc}; a link loop?)"
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None
+    return "is neither a file nor a folder (a device or a pipe)"
+
+
 def _found_difficulties(
     request: DataRequest, intake: DatasetIntake, row: dict[str, object], threshold: float
 ) -> list[dict[str, str]]:
     base = {"dataset": request.dataset, "agency": request.provider, "owner": request.gatherer}
     out: list[Problem] = []
-    if row["status"] == "not received":
+    wrong = path_problem(request)
+    if wrong:
+        out.append(
+            Problem(
+                "IT problem",
+                f"{request.description}: the register's path {request.source.path} {wrong}.",
+            )
+        )
+    elif row["status"] == "not received":
         out.append(
             Problem(
                 "late", f"{request.description}: no file received (due {request.due:%d %B %Y})."
@@ -156,6 +184,7 @@ def _found_difficulties(
             )
     actions = {
         "late": f"Chase {request.provider} for the missing data.",
+        "IT problem": "Correct the path in the data request register (source.path).",
         "incompatible format": f"Agree the file format with {request.provider}.",
         "quality": f"Send the quarantined rows back to {request.provider} to correct.",
     }
@@ -211,6 +240,12 @@ def run_intake(params: CycleParams) -> IntakeResult:
     for request in register.data_requests:
         intake = read_dataset(request, params, area)
         intake.notes.extend(date_notes(request, intake))
+        wrong = path_problem(request)
+        if wrong:
+            intake.notes.append(
+                f"the register's path {request.source.path} {wrong}: no file can be read from "
+                "it; correct source.path in the data request register"
+            )
         datasets[request.dataset] = intake
         row = completeness_row(request, intake, params.review, params.review_date)
         rows.append(row)

@@ -113,10 +113,23 @@ def shared_folders(named: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
+# Folders of `outputs/` that are not a partnership's: a partnership whose name makes one of
+# these slugs would share it.
+RESERVED = ("interactive", "bench")
+
+
 def cycle_dir(params: CycleParams) -> Path:
     """Where a cycle's finished outputs live: `outputs/<partnership>/<cycle>/`, refused when
     that partnership folder holds another partnership's cycles (`check_owner`)."""
-    group = outputs_dir() / slugify(params.partnership)
+    slug = slugify(params.partnership)
+    if slug in RESERVED:
+        raise ReviewError(
+            f"The partnership name '{params.partnership}' would put its outputs in "
+            f"outputs/{slug}/, which the tool keeps for "
+            f"{'notebooks run by hand' if slug == 'interactive' else 'speed measurements'}; "
+            "give the partnership its full name (key 'partnership')."
+        )
+    group = outputs_dir() / slug
     check_owner(group, params.partnership)
     return group / params.cycle
 
@@ -267,6 +280,55 @@ def check_finished(folder: Path, params: CycleParams, params_file: str | Path, s
             "cycle with --force."
         )
     check_made_with(record, params, params_file, folder, STEPS[: STEPS.index(start)], BY_RUNNER)
+    check_outputs_present(folder, start)
+
+
+# What each step leaves for the later ones (and for readers): `--from` reruns only later steps,
+# so a file of an earlier step that is gone would be missing from the rerun cycle.
+STEP_FILES = {
+    "intake": ("intake.json", "tables/completeness.csv", "tables/reconciliation.csv"),
+    "progress": ("progress.json", "tables/scorecard.csv", "tables/initiative_status.csv"),
+}
+# The tables the progress step writes (every other table is the intake step's).
+PROGRESS_TABLES = ("scorecard", "initiative_status", "benchmarking", "indicator_series")
+
+
+def check_outputs_present(folder: Path, start: str) -> None:
+    """Before `--from <start>`: every file the earlier steps wrote is still there, and every
+    table has both its published CSV and its typed copy; else the rerun would publish a cycle
+    without them (or with a copy that no longer matches), so it is refused, naming them."""
+    layout = CycleLayout(folder)
+    earlier = STEPS[: STEPS.index(start)]
+    gone = [
+        (step, name)
+        for step in earlier
+        for name in STEP_FILES.get(step, ())
+        if not (folder / name).is_file()
+    ]
+    typed = (
+        {p.stem for p in layout.typed_tables_dir.glob("*.parquet")}
+        if layout.typed_tables_dir.is_dir()
+        else set()
+    )
+    published = (
+        {p.stem for p in layout.tables_dir.glob("*.csv")} if layout.tables_dir.is_dir() else set()
+    )
+    # a cycle written before the typed copies existed has none, and is read from its CSVs
+    half = sorted(typed ^ published) if typed else sorted(typed - published)
+    for n in half:
+        step = "progress" if n in PROGRESS_TABLES else "intake"
+        if step in earlier:  # a later step's table is written again by the rerun
+            gone.append((step, f"tables/{n}.csv" if n in typed else f".tables/{n}.parquet"))
+    if not gone:
+        return
+    first = min((step for step, _ in gone), key=STEPS.index)
+    redo = "the whole cycle with --force" if first == "intake" else f"--from {first}"
+    names = [name for _, name in gone]
+    raise ReviewError(
+        f"{relative(folder)} lacks {', '.join(names)}, written by the earlier steps; "
+        f"--from {start} reruns only later steps, so the cycle would be published without "
+        f"{'it' if len(names) == 1 else 'them'}. Rerun {redo}."
+    )
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
