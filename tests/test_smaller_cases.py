@@ -143,3 +143,20 @@ def test_a_utf16_police_file_is_named_as_such(tmp_path):
     reasons = " ".join(p.description for p in found.problems)
     assert "saved as UTF-16 text" in reasons and "CSV UTF-8" in reasons
     assert "binary content" in reasons  # the junk file still is
+
+
+def test_check_warns_when_the_baseline_runs_into_the_strategy(tmp_path, demo_data):
+    """The demo's strategy began in October 2024; a baseline ending then holds some of its
+    effect. The demo's own baseline (to September 2024) gets no warning."""
+    assert 'strategy_start: "2024-10"' in (demo_data / "brackwell" / "strategy.yaml").read_text()
+    p = write_params(
+        tmp_path / "p.yaml", demo_data, baseline_period={"start": "2023-11", "end": "2024-10"}
+    )
+    lines = check_cycle(p)[1]
+    assert any(
+        line.startswith("WARN    baseline: the baseline (November 2023 to October 2024) ends on")
+        for line in lines
+    )
+    assert not any(
+        "baseline:" in x for x in check_cycle(write_params(tmp_path / "q.yaml", demo_data))[1]
+    )

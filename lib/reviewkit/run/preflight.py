@@ -39,6 +39,19 @@ def own_notebook_lines(params: CycleParams) -> list[str]:
     return out
 
 
+def baseline_lines(params: CycleParams, strategy_start: str | None) -> list[str]:
+    """A warning when the baseline runs into the strategy: the baseline is what things were
+    like before the strategy, so a baseline ending on or after `strategy_start` would hold some
+    of the strategy's own effect and understate any change (docs/guide.md, choosing periods)."""
+    if not strategy_start or params.baseline_period.end < strategy_start:
+        return []
+    return [
+        f"WARN    baseline: the baseline ({params.baseline.describe()}) ends on or after the "
+        f"strategy began ({strategy_start}, the strategy's strategy_start), so it holds some "
+        "of the strategy's own effect; end it before the strategy began (docs/guide.md)"
+    ]
+
+
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     """(all good, lines to print)."""
     from reviewkit.analysis.vocabulary import check_filters, outcomes_in
@@ -69,6 +82,7 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         f"{len(strategy.indicators)} indicators, {len(strategy.initiatives)} initiatives",
     ]
     lines += own_notebook_lines(params)
+    lines += baseline_lines(params, strategy.strategy_start)
     ok = True
     for row in result.completeness.to_dict("records"):
         state = row["status"]
