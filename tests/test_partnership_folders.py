@@ -183,3 +183,13 @@ def test_previous_cycle_is_not_this_cycle_nor_a_later_one(tmp_path, demo_data, o
     (folder / "manifest.json").write_text(json.dumps(record))
     with pytest.raises(ReviewError, match="not before this review period"):
         run_cycle(_with_previous(tmp_path, demo_data, folder), progress=False)
+
+
+def test_a_cycle_id_differing_only_in_case_is_refused(tmp_path, demo_data, outputs):
+    """On Windows and macOS `Q1` and `q1` are one folder: one cycle would replace the other."""
+    _finished(outputs / slugify(BRACKWELL) / "2025-Q1", BRACKWELL, "2025-Q1")
+    params = load_params(write_params(tmp_path / "p.yaml", demo_data, cycle="2025-q1"))
+    with pytest.raises(ReviewError, match="only in case"):
+        cycle_dir(params)
+    same = load_params(write_params(tmp_path / "s.yaml", demo_data, cycle="2025-Q1"))
+    assert cycle_dir(same).name == "2025-Q1"

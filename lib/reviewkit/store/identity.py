@@ -131,7 +131,22 @@ def cycle_dir(params: CycleParams) -> Path:
         )
     group = outputs_dir() / slug
     check_owner(group, params.partnership)
+    check_case(group, params.cycle)
     return group / params.cycle
+
+
+def check_case(group: Path, cycle: str) -> None:
+    """Refuse a cycle id that differs from an existing cycle's only in case (`Q1`, `q1`): on
+    Windows and macOS they are one folder, so one cycle would replace the other."""
+    if not group.is_dir():
+        return
+    for other in group.iterdir():
+        if other.is_dir() and other.name != cycle and other.name.casefold() == cycle.casefold():
+            raise ReviewError(
+                f"cycle '{cycle}' differs from the cycle in {relative(other)} only in case; on "
+                "Windows and macOS they are one folder, so one would replace the other. Write "
+                f"the id as '{other.name}' for that cycle, or give this one another id."
+            )
 
 
 def interactive_dir(params: CycleParams) -> Path:
