@@ -7,8 +7,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import yaml
 
-from conftest import params_dict, write_params
+from conftest import params_dict, params_yaml, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import CycleParams
 from reviewkit.intake.step import IntakeResult, before_data, write_intake
@@ -61,3 +62,32 @@ def test_check_after_new_cycle_says_nothing_has_arrived(tmp_path, demo_data):
     assert "police_street: 0 of 12 periods" in text
     # the datasets' own lines come first: last year's files, none of the new period
     assert "WARN    police_street: partial; missing 2026-10, 2026-11" in text
+
+
+@pytest.mark.e2e
+def test_a_run_after_new_cycle_before_the_extracts_is_refused(tmp_path, demo_data):
+    """As a user would: `new-cycle`, then `run` with last year's files still in place. The
+    run stops at the intake step with the message, and no cycle is published (no report of
+    zeros); the failed run is kept to look at."""
+    from conftest import NO_PDF, reviewkit
+
+    first = write_params(tmp_path / "2025-26.yaml", demo_data, cycle="2025-26")
+    outputs = tmp_path / "outputs"
+    env = {"REVIEWKIT_OUTPUTS": str(outputs), **NO_PDF}
+    made = reviewkit("new-cycle", "2026-27", "--from", str(first), env=env)
+    assert made.returncode == 0, made.stderr
+    second = tmp_path / "2026-27.yaml"
+    data = yaml.safe_load(second.read_text())
+    # new-cycle links the previous cycle, which was never run here: drop the link
+    assert data.pop("previous_cycle")
+    assert data["review_period"] == {"start": "2026-10", "end": "2027-09"}
+    second.write_text(params_yaml(data))
+    res = reviewkit("run", str(second), "--quiet", env=env)
+    assert res.returncode == 1
+    assert "Nothing of the review period (October 2026 to September 2027) has arrived yet" in (
+        res.stderr
+    )
+    assert "never zeros" in res.stderr and "Traceback" not in res.stderr
+    group = outputs / "brackwell_community_safety_partnership"
+    assert not (group / "2026-27").exists()
+    assert not list(group.rglob("community_update.html"))
