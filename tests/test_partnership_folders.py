@@ -193,3 +193,17 @@ def test_a_cycle_id_differing_only_in_case_is_refused(tmp_path, demo_data, outpu
         cycle_dir(params)
     same = load_params(write_params(tmp_path / "s.yaml", demo_data, cycle="2025-Q1"))
     assert cycle_dir(same).name == "2025-Q1"
+
+
+def test_check_of_several_files_names_partnerships_sharing_a_folder(
+    tmp_path, demo_data, outputs, capsys
+):
+    from conftest import run_cli
+
+    a = _named(tmp_path / "a.yaml", demo_data, BRACKWELL)
+    b = _named(tmp_path / "b.yaml", demo_data, "BRACKWELL community-safety partnership!")
+    res = run_cli(capsys, "check", str(a), str(b))
+    assert res.returncode == 1
+    assert "would share one outputs folder" in res.stderr
+    assert f"'{BRACKWELL}' ({a})" in res.stderr
+    assert f"'BRACKWELL community-safety partnership!' ({b})" in res.stderr

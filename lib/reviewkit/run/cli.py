@@ -55,9 +55,13 @@ def given_path(arg: str) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from reviewkit.run.preflight import check_cycle
+    from reviewkit.run.preflight import check_cycle, shared_folder_lines
 
     worst = 0
+    shared = shared_folder_lines(args.params)
+    for line in shared:
+        print(f"error: {line}", file=sys.stderr)
+        worst = 1
     for params_file in args.params:
         ok, lines = check_cycle(params_file)
         print(f"{params_file}:")

@@ -39,6 +39,28 @@ def own_notebook_lines(params: CycleParams) -> list[str]:
     return out
 
 
+def shared_folder_lines(params_files: list[str]) -> list[str]:
+    """For several params files checked together: partnerships whose different names would
+    share one outputs folder (a batch of them would mix or replace each other's cycles)."""
+    from reviewkit.inputs.params import load_params
+    from reviewkit.store.identity import shared_folders
+
+    named = []
+    for pf in params_files:
+        try:
+            named.append((pf, load_params(pf, check_files=False).partnership))
+        except ReviewError:
+            continue  # said when that file is checked
+    found = shared_folders(named)
+    if not found:
+        return []
+    return [
+        "these partnerships' names differ but would share one outputs folder; give each a "
+        "name that differs in its letters or digits:",
+        *found,
+    ]
+
+
 def baseline_lines(params: CycleParams, strategy_start: str | None) -> list[str]:
     """A warning when the baseline runs into the strategy: the baseline is what things were
     like before the strategy, so a baseline ending on or after `strategy_start` would hold some
