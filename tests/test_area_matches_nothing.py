@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import params_dict, write_params
+from conftest import need, params_dict, write_params
 from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.policeuk import no_area_match
 from reviewkit.run.preflight import check_cycle
@@ -58,3 +58,21 @@ def test_check_with_a_wrong_area_says_so_for_police_and_partner_data(tmp_path, d
     assert "no LSOA name in these files begins with Brackwell Town" in text
     assert "Did you mean Brackwell?" in text
     assert "no row names Brackwell Town (area.local_authorities)" in text
+
+
+def test_on_real_gwent_files_a_wrong_name_points_at_newport(real_police):
+    """The real files of Gwent Police (five authorities: Blaenau Gwent, Caerphilly,
+    Monmouthshire, Newport, Torfaen): 'Newport City' matches no LSOA name, and the message
+    lists the force's authorities and points at Newport."""
+    from reviewkit.intake.policeuk import read_police
+
+    files = sorted((real_police / "gwent").rglob("*-outcomes.csv"))
+    need(bool(files), "no Gwent outcomes files in the shared folder")
+    found = read_police(
+        "police_outcomes", "police_uk_outcomes", files, AreaMatcher(["Newport City"])
+    )
+    assert found.totals()["accepted"] == 0
+    (note,) = [n for n in found.notes if n.startswith("None of the")]
+    for authority in ("Blaenau Gwent", "Caerphilly", "Monmouthshire", "Newport", "Torfaen"):
+        assert authority in note
+    assert "Did you mean Newport?" in note

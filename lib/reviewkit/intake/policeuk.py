@@ -945,13 +945,21 @@ def no_area_match(area: AreaMatcher, found: list[str], out: int, place: np.ndarr
     if area.authorities:
         given = sorted(area.given_authorities)
         lookup = {normalise_authority(n): n for n in names}
+        # a name the given one contains (or that contains it) first; else the closest spelling
         near = sorted(
+            {
+                n
+                for g in given
+                for n in names
+                if normalise_authority(n) in normalise_authority(g)
+                or normalise_authority(g) in normalise_authority(n)
+            }
+        ) or sorted(
             {
                 lookup[m]
                 for g in given
-                for m in difflib.get_close_matches(normalise_authority(g), list(lookup), 3, 0.5)
+                for m in difflib.get_close_matches(normalise_authority(g), list(lookup), 3, 0.6)
             }
-            | {n for g in given for n in names if normalise_authority(n) in normalise_authority(g)}
         )
         hint = f" Did you mean {' or '.join(near)}?" if near else ""
         return [
