@@ -207,3 +207,22 @@ def test_check_of_several_files_names_partnerships_sharing_a_folder(
     assert "would share one outputs folder" in res.stderr
     assert f"'{BRACKWELL}' ({a})" in res.stderr
     assert f"'BRACKWELL community-safety partnership!' ({b})" in res.stderr
+
+
+def test_init_gives_welsh_names_their_own_files_and_names_a_clash(tmp_path):
+    import datetime as dt
+
+    from reviewkit.run.scaffold import init_partnership
+
+    day = dt.date(2026, 5, 1)
+    a = init_partnership(WELSH[0][0], today=day, root=tmp_path)
+    b = init_partnership(WELSH[1][0], today=day, root=tmp_path)
+    assert a[0].name == "partneriaeth_diogelwch_cymunedol_twr_yd.yaml"
+    assert b[0].name == "partneriaeth_diogelwch_cymunedol_tyr_wd.yaml"
+    with pytest.raises(ReviewError) as err:
+        init_partnership("PARTNERIAETH diogelwch cymunedol Twr Yd!", today=day, root=tmp_path)
+    msg = str(err.value)
+    assert f"the files of '{WELSH[0][0]}'" in msg and "nothing was written" in msg
+    with pytest.raises(ReviewError) as err:  # the same partnership again: no other name
+        init_partnership(WELSH[0][0], today=day, root=tmp_path)
+    assert "the files of" not in str(err.value)
