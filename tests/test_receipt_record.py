@@ -180,3 +180,15 @@ def test_check_names_the_bad_row_and_the_impossible_date(tmp_path, demo_data, re
     assert "correct 'received' in the data request register" in text
     council_line = next(x for x in lines if "council_asb:" in x and "rows accepted" in x)
     assert "date unknown" in council_line and "received 2026" not in council_line
+
+
+def test_an_impossible_register_date_is_not_written_into_the_record(tmp_path, demo_data, receipts):
+    register = (demo_data / "brackwell" / "data_requests.yaml").read_text()
+    mine = tmp_path / "data_requests.yaml"
+    mine.write_text(register.replace("received: 2026-10-28", "received: 2019-01-01"))
+    params = write_params(tmp_path / "p.yaml", demo_data)
+    params.write_text(
+        params.read_text().replace(str(demo_data / "brackwell" / "data_requests.yaml"), str(mine))
+    )
+    check_cycle(params)
+    assert "2019-01-01" not in receipts.read_text()  # next cycle would inherit it

@@ -24,7 +24,11 @@ def date_notes(request: DataRequest, intake: DatasetIntake) -> list[str]:
         f"{line}: the received date of these files is unknown"
         for line in receipt_problems(intake.files)
     ]
-    got, source = received_date(request, intake.files)
+    got, source = (
+        (request.received, FROM_REGISTER)
+        if request.received is not None
+        else received_date(request, intake.files)
+    )  # the register's date is judged before it is written into the receipt record
     why = impossible_date(got, intake.periods) if got is not None else None
     if why:
         fix = (
@@ -78,11 +82,12 @@ def completeness_row(
         status = "partial"
     else:
         status = "complete"
-    got, source = (
-        received_date(request, intake.files)
-        if intake.files
-        else (request.received, FROM_REGISTER if request.received else "")
-    )  # the register's date is kept even when no file is found: it says when data came
+    if request.received is not None and impossible_date(request.received, intake.periods):
+        got, source = None, ""  # flagged by `date_notes`; never used, nor recorded for next time
+    elif intake.files:
+        got, source = received_date(request, intake.files)
+    else:  # the register's date is kept even when no file is found: it says when data came
+        got, source = request.received, FROM_REGISTER if request.received else ""
     if got is not None and impossible_date(got, intake.periods):
         got, source = None, ""  # flagged by `date_notes`; never used as if true
     if got is None and intake.files:
