@@ -234,11 +234,10 @@ def _belongs(
 ) -> None:
     """Refuse when the folder was made for another partnership, cycle or params file."""
     mine = identity(params, params_file)
-    if (record.get("partnership"), record.get("cycle"), record.get("params_file")) == (
-        mine["partnership"],
-        mine["cycle"],
-        mine["params_file"],
-    ):
+    if same_name(record.get("partnership"), mine["partnership"]) and (
+        record.get("cycle"),
+        record.get("params_file"),
+    ) == (mine["cycle"], mine["params_file"]):
         return
     raise ReviewError(
         f"{relative(folder)} belongs to {_who(record)}; this run is for {_who(mine)}. "
