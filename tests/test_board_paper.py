@@ -285,6 +285,10 @@ def test_the_scan_leaves_out_what_it_cannot_compare():
     police = _police({"Drugs": (100, 300)})
     gap = police[police["month"] != "2025-06"]  # a month with no police rows at all: missing
     assert horizon.scan(_strategy(), base, rev, {"police_street": gap}, pd.DataFrame()).empty
+    # ... and said: which types could not be tested, and why
+    (untested,) = horizon.not_tested(_strategy(), base, rev, {"police_street": gap}, None)
+    assert untested.what == ("Drugs",) and untested.missing_review == ("2025-06",)
+    assert "June 2025 missing from the review period" in untested.reason()
     # a rise of less than the minimum is not listed even when it is beyond chance
     out = horizon.scan(
         _strategy(),

@@ -318,7 +318,11 @@ def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, c
     for i in range(count):
         (folder / f"mine_{i}.ipynb").write_text(template)
         own.append({"file": f"{folder}/mine_{i}.ipynb", "after": ("intake", "progress")[i % 2]})
-    params = load_params(write_params(tmp_path / "p.yaml", demo_data, own_notebooks=own))
+    params = load_params(
+        write_params(
+            tmp_path / "p.yaml", demo_data, own_notebooks=own, own_notebook_folders=[str(folder)]
+        )
+    )
     names = [s.name for s in sequence(params)]
     expected = [
         "intake",
@@ -361,7 +365,10 @@ def test_an_own_notebook_without_its_parameters_cell_is_refused(tmp_path, demo_d
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     nbformat.write(nb, tmp_path / "bare.ipynb")
     path = write_params(
-        tmp_path / "p.yaml", demo_data, own_notebooks=[{"file": f"{tmp_path}/bare.ipynb"}]
+        tmp_path / "p.yaml",
+        demo_data,
+        own_notebooks=[{"file": f"{tmp_path}/bare.ipynb"}],
+        own_notebook_folders=[str(tmp_path)],
     )
     with pytest.raises(ReviewError, match="exactly one cell tagged 'parameters'"):
         load_params(path)

@@ -7,6 +7,11 @@ quasi-Poisson one when the month-to-month counts vary more than chance would). M
 types are tested at once, so p-values are adjusted for multiple comparisons (Holm's method)
 before a rise is called real, and a rise must also be at least `min_rise_pct` in size. The list
 is for the next strategic assessment to consider, not a finding about the partnership's work.
+
+A type or measure whose baseline or review period lacks a month (or whose dataset was not
+received at all) is never compared as if the month were zero: `not_tested` says which could
+not be tested and why (a typed `NotTested` each, which the report renders), and `scan` leaves
+them out of the tests and of Holm's count.
 """
 
 from __future__ import annotations
@@ -151,6 +156,121 @@ def _row(
     }
 
 
+@dataclass(frozen=True)
+class NotTested:
+    """Crime types or measures the scan could not test, and why: never a zero for a gap.
+
+    `what`: the types (police.uk) or measures (partner) no indicator covers that could not be
+    tested; empty when none can be named (no data received). `missing_baseline` and
+    `missing_review`: the months (YYYY-MM) with no data in each period; `received`: False when
+    no data of the dataset was received for either period.
+    """
+
+    source: str  # "police.uk" or "partner"
+    dataset: str
+    what: tuple[str, ...]
+    missing_baseline: tuple[str, ...] = ()
+    missing_review: tuple[str, ...] = ()
+    received: bool = True
+
+    def reason(self) -> str:
+        """Why, in words for the board: which months are missing from which period."""
+        if not self.received:
+            return "no data was received for the baseline or the review period"
+        parts = []
+        for label, months in (
+            ("the baseline", self.missing_baseline),
+            ("the review period", self.missing_review),
+        ):
+            if months:
+                names = [f"{pd.Period(m, 'M'):%B %Y}" for m in months]
+                shown = ", ".join(names[:4]) + (
+                    f" and {len(names) - 4} more" if len(names) > 4 else ""
+                )
+                parts.append(f"{shown} missing from {label}")
+        return "; ".join(parts) + " (a missing month is not a zero, so no change is worked out)"
+
+
+def _police_gaps(
+    table: pd.DataFrame | None, baseline: MonthRange, review: MonthRange
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(baseline months, review months) with no rows at all in a police dataset (missing
+    data, not a zero); None when nothing of either period was received."""
+    months = set() if table is None or table.empty else {str(m) for m in table["month"]}
+    base = tuple(str(m) for m in baseline.months if str(m) not in months)
+    rev = tuple(str(m) for m in review.months if str(m) not in months)
+    if len(base) == baseline.n_months and len(rev) == review.n_months:
+        return None
+    return base, rev
+
+
+def _partner_windows(
+    g: pd.DataFrame, baseline: MonthRange, review: MonthRange
+) -> tuple[list[list[float]], tuple[str, ...], tuple[str, ...]]:
+    """A partner measure's values per period in each window, and the months each window lacks
+    (periods with no value, or only partly inside the window)."""
+    length = PERIOD_MONTHS[str(g["period_type"].iloc[0])]
+    starts = [pd.Period(p, "M") for p in g["period_start"]]
+    windows: list[list[float]] = []
+    gaps: list[tuple[str, ...]] = []
+    for rng in (baseline, review):
+        inside = [rng.contains(s) and rng.contains(s + (length - 1)) for s in starts]
+        part = g[inside].groupby("period_start")["value"].sum().sort_index()
+        covered_months = {str(pd.Period(p, "M") + k) for p in part.index for k in range(length)}
+        gaps.append(tuple(str(m) for m in rng.months if str(m) not in covered_months))
+        windows.append(part.astype(float).tolist())
+    return windows, gaps[0], gaps[1]
+
+
+def not_tested(
+    strategy: Strategy,
+    baseline: MonthRange,
+    review: MonthRange,
+    police: dict[str, pd.DataFrame | None],
+    partner: pd.DataFrame | None,
+    unreceived: Sequence[str] = (),
+) -> list[NotTested]:
+    """What the scan could not test, and why: each police dataset lacking a month of either
+    period (every uncovered type in it: a month with no rows at all is missing data), or not
+    received; each uncovered partner measure lacking a period; each partner dataset in
+    `unreceived` (requested, nothing usable received) that no indicator wholly covers."""
+    cover_police, cover_partner = covered(strategy)
+    out = [
+        NotTested("partner", str(ds), (), received=False)
+        for ds in unreceived
+        if ds not in police and cover_partner.get(ds, set()) is not None
+    ]
+    for dataset, table in police.items():
+        gaps = _police_gaps(table, baseline, review)
+        if gaps is None:
+            out.append(NotTested("police.uk", dataset, (), received=False))
+            continue
+        if not any(gaps):
+            continue
+        assert table is not None  # gaps is None for a dataset with no rows
+        wanted = {str(m) for m in (*baseline.months, *review.months)}
+        types = sorted(
+            {
+                str(t)
+                for t in table.loc[table["month"].astype(str).isin(wanted), "crime_type"]
+                if t and t not in cover_police.get(dataset, set())
+            }
+        )
+        out.append(NotTested("police.uk", dataset, tuple(types), *gaps))
+    if partner is not None and len(partner):
+        for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
+            cov = cover_partner.get(dataset, set())
+            if cov is None or measure in cov:
+                continue
+            _, base_gap, rev_gap = _partner_windows(g, baseline, review)
+            if base_gap or rev_gap:
+                received = len(base_gap) < baseline.n_months or len(rev_gap) < review.n_months
+                out.append(
+                    NotTested("partner", str(dataset), (str(measure),), base_gap, rev_gap, received)
+                )
+    return out
+
+
 def scan(
     strategy: Strategy,
     baseline: MonthRange,
@@ -169,18 +289,17 @@ def scan(
     `recording`: crime type -> first month (YYYY-MM) of a possible recording change; a type
     whose change falls between the baseline and the end of the review period is not tested
     (`not_comparable` says why), as its rise may be the recording, not crime.
-    Types or measures missing any month of either period are left out (not a zero).
+    Types or measures missing any month of either period are left out (not a zero); the
+    reader is told which, and why, by `not_tested`.
     """
     recording = recording or {}
     cover_police, cover_partner = covered(strategy)
     test = _Test(baseline.n_months, review.n_months, alpha, aligned(baseline, review))
     rows = []
     for dataset, table in police.items():
-        if table is None or table.empty:
-            continue
-        months = set(table["month"])
-        if not all(str(m) in months for m in (*baseline.months, *review.months)):
-            continue  # a month with no rows at all is missing data, not a zero
+        gaps = _police_gaps(table, baseline, review)
+        if gaps is None or any(gaps):
+            continue  # a month with no rows at all is missing data, not a zero: `not_tested`
         wanted = [str(m) for m in (*baseline.months, *review.months)]
         per = (
             table[table["month"].isin(wanted)]
@@ -210,17 +329,8 @@ def scan(
             cov = cover_partner.get(dataset, set())
             if cov is None or measure in cov:
                 continue
-            length = PERIOD_MONTHS[str(g["period_type"].iloc[0])]
-            windows = []
-            for rng in (baseline, review):
-                starts = [pd.Period(p, "M") for p in g["period_start"]]
-                inside = [rng.contains(s) and rng.contains(s + (length - 1)) for s in starts]
-                part = g[inside].groupby("period_start")["value"].sum().sort_index()
-                if len(part) * length != rng.n_months:
-                    windows = []
-                    break
-                windows.append(part.astype(float).tolist())
-            if windows:
+            windows, base_gap, rev_gap = _partner_windows(g, baseline, review)
+            if not base_gap and not rev_gap:  # else `not_tested`
                 rows.append(
                     _row("partner", str(dataset), str(measure), windows[0], windows[1], test)
                 )

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.paths import resolve
+from reviewkit.base.paths import repo_root, resolve
 from reviewkit.base.periods import MonthRange
 from reviewkit.inputs.yaml_files import load_yaml, validate
 
@@ -219,6 +219,12 @@ class Report(Strict):
                     f"{'is' if len(missing) == 1 else 'are'} not given: say who "
                     "signed the paper off and when, or set status: draft"
                 )
+        on = self.signed_off_on
+        if on is not None and on > dt.date.today():
+            raise ValueError(
+                f"signed_off_on {on} is in the future: a paper is marked final once it has "
+                "been signed off; keep status: draft until then"
+            )
         return self
 
     def status_line(self) -> str:
@@ -275,14 +281,25 @@ class CycleParams(Strict):
     own_notebooks: list[OwnNotebook] = Field(
         default_factory=list, description="the analyst's own notebooks, run in the sequence"
     )
+    own_notebook_folders: list[str] = Field(
+        default_factory=list,
+        description="folders outside the repository that own notebooks may run from (they "
+        "run with your rights; by default only notebooks inside the repository run)",
+    )
 
     @field_validator("cycle")
     @classmethod
     def _cycle_id(cls, value: str) -> str:
         if not CYCLE_ID.fullmatch(value):
+            first = (
+                " and start with a letter or digit (names starting with '_' or '.' are the "
+                "tool's own folders)"
+                if value and not value[0].isalnum()
+                else ""
+            )
             raise ValueError(
                 f"'{value}' cannot name a folder; use letters, digits, '-', '_' "
-                "or '.', e.g. 2026-q3"
+                f"or '.'{first}, e.g. 2026-q3"
             )
         return value
 
@@ -384,8 +401,12 @@ def _check_files(params: CycleParams, source: Path) -> None:
             )
     if params.area.lsoa_file and not resolve(params.area.lsoa_file).is_file():
         problems.append(f"{source}: key 'area.lsoa_file': file {params.area.lsoa_file} not found.")
+    allowed, folder_problems = own_notebook_roots(params)
+    problems += [f"{source}: {p}" for p in folder_problems]
     for i, nb in enumerate(params.own_notebooks):
-        problem = own_notebook_problem(resolve(nb.file))
+        problem = own_notebook_problem(resolve(nb.file)) or outside_problem(
+            resolve(nb.file), allowed
+        )
         if problem:
             problems.append(f"{source}: key 'own_notebooks[{i}].file': {problem}")
     if params.previous_cycle and not resolve(params.previous_cycle).is_dir():
@@ -395,6 +416,42 @@ def _check_files(params: CycleParams, source: Path) -> None:
         )
     if problems:
         raise ReviewError("\n".join(problems))
+
+
+def own_notebook_roots(params: CycleParams) -> tuple[list[Path], list[str]]:
+    """(the folders own notebooks may run from, problems with `own_notebook_folders`): the
+    repository, and each folder the params names, resolved (links followed). A folder that
+    holds everything (a drive's root, the home folder) is not a choice of folder."""
+    roots = [repo_root().resolve()]
+    problems = []
+    home = Path.home().resolve()
+    for i, name in enumerate(params.own_notebook_folders):
+        folder = resolve(name).resolve()
+        key = f"key 'own_notebook_folders[{i}]'"
+        if not folder.is_dir():
+            problems.append(f"{key}: folder {name} not found.")
+        elif folder == Path(folder.anchor) or folder == home:
+            problems.append(
+                f"{key}: {name} is {'your home folder' if folder == home else 'a drive root'}; "
+                "name the folder that holds your notebooks, not one that holds everything."
+            )
+        else:
+            roots.append(folder)
+    return roots, problems
+
+
+def outside_problem(path: Path, allowed: list[Path]) -> str | None:
+    """Why a notebook may not run from where it is, or None: an own notebook is code run with
+    the analyst's rights, so it runs only from the repository or a folder the params name
+    (`own_notebook_folders`); a link is judged by where it leads."""
+    real = path.resolve()
+    if any(real.is_relative_to(root) for root in allowed):
+        return None
+    return (
+        f"{path} is outside the repository ({allowed[0]}). Own notebooks run with your rights, "
+        "so only notebooks in the repository run (e.g. notebooks/own/), or in a folder you "
+        "name under the key own_notebook_folders. Move the notebook, or name its folder there."
+    )
 
 
 def own_notebook_problem(path: Path) -> str | None:

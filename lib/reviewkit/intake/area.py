@@ -41,6 +41,7 @@ class AreaMatcher:
     """Decides membership of LSOAs in a partnership area."""
 
     def __init__(self, local_authorities: Iterable[str] = (), lsoa_codes: Iterable[str] = ()):
+        self.given_authorities = {a.strip() for a in local_authorities if a and a.strip()}
         self.authorities = {normalise_authority(a) for a in local_authorities}
         self.codes = {c.strip() for c in lsoa_codes if c and c.strip()}
         if not self.authorities and not self.codes:

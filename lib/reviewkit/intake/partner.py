@@ -255,8 +255,10 @@ def read_table_dataset(
     records: list[dict[str, object]] = []  # accepted rows, before re-sent files are resolved
     quarantine: list[dict[str, object]] = []
     dropped: set[str] = set()
+    other_areas: set[str] = set()
     for path in paths:
         read = read_table_file(path, dataset, rules)
+        other_areas |= read.other_areas
         result.accounts.append(read.account)
         records += read.records
         quarantine += read.quarantine
@@ -264,6 +266,9 @@ def read_table_dataset(
         if read.problem is not None:
             result.problems.append(read.problem)
     result.dropped_columns = sorted(dropped)
+    out = sum(a.out_of_area for a in result.accounts)
+    if out and not records:
+        result.notes += no_area_rows(rules, out, other_areas)
     tidy = pd.DataFrame(records, columns=[*TIDY_COLUMNS, "_file", "_row", "_mtime"])
     tidy = _resolve_duplicates(tidy, result, quarantine)
     result.tidy = TIDY_SCHEMA.validate(tidy[TIDY_COLUMNS].reset_index(drop=True))
@@ -304,6 +309,7 @@ class FileRead:
     quarantine: list[dict[str, object]] = field(default_factory=list)
     dropped: set[str] = field(default_factory=set)
     problem: Problem | None = None
+    other_areas: set[str] = field(default_factory=set)  # area names out of the area (safe ones)
 
 
 @dataclass(frozen=True)
@@ -378,8 +384,33 @@ def read_table_file(path: Path, dataset: str, rules: TableRules) -> FileRead:
                 }
                 for measure, v in found.values.items()
             ]
+        elif found.outcome == "out_of_area" and AREA_NAME.fullmatch(area_name):
+            read.other_areas.add(area_name)
         setattr(acc, found.outcome, getattr(acc, found.outcome) + 1)
     return read
+
+
+# An area name that may be quoted in a message: words of a place's name, never a raw row's
+# free text (digits, symbols and long values are left unquoted).
+AREA_NAME = re.compile(r"[A-Za-z][A-Za-z ,.&'()-]{0,59}")
+
+
+def no_area_rows(rules: TableRules, out: int, found: set[str]) -> list[str]:
+    """When a file's rows name areas but none is the partnership's: say so, with the area
+    names the files do use (a wrong name in the params or register is not missing data)."""
+    wanted = sorted(rules.source.area_values or []) or sorted(rules.area.given_authorities)
+    names = sorted(found)
+    shown = ", ".join(names[:15]) + (f" and {len(names) - 15} more" if len(names) > 15 else "")
+    key = (
+        "area_values in the data request register"
+        if rules.source.area_values
+        else "area.local_authorities"
+    )
+    return [
+        f"None of the {out:,} rows naming an area is in the partnership's area: no row names "
+        f"{' or '.join(wanted) or 'an area of the partnership'} ({key}). The areas these files "
+        f"name: {shown or 'none that can be quoted'}. Correct the name, or the area column."
+    ]
 
 
 def _unreadable(

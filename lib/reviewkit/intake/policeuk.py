@@ -27,10 +27,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from reviewkit.base.paths import relative, repo_root
+from reviewkit.base.textfiles import detect_encoding
 from reviewkit.inputs.crime_types import HISTORY
 from reviewkit.inputs.register import POLICE_SUFFIX
 from reviewkit.intake.accounting import DatasetIntake, FileAccount, Problem
-from reviewkit.intake.area import AreaMatcher
+from reviewkit.intake.area import AreaMatcher, normalise_authority
 from reviewkit.methods.counting import count_groups, counts_frame
 from reviewkit.methods.grid import cell_counts, replace_coordinates
 from reviewkit.store.police_cache import (
@@ -229,6 +230,21 @@ _UNREADABLE_MEMBER = (
 )
 
 
+def _nul_problem(head: bytes) -> str:
+    """Why a file with NUL bytes is not read: UTF-16 text (a CSV re-saved as Excel's "Unicode
+    text") is named as such; anything else is binary content."""
+    try:
+        encoding = detect_encoding(head)
+    except ValueError:
+        encoding = ""
+    if encoding.startswith("utf-16"):
+        return (
+            "saved as UTF-16 text (as Excel's 'Unicode text' saves it), not the UTF-8 CSV "
+            "data.police.uk gives; download it again, or save it as 'CSV UTF-8'"
+        )
+    return "not a CSV text file (binary content); download it again"
+
+
 def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     """Parse one file; return (table or None, rows in file, problem text or '', line numbers
     of malformed rows). Malformed rows are set aside one by one and never quoted."""
@@ -239,7 +255,7 @@ def _read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
     if not head.strip() and size <= len(head):
         return None, 0, "empty file (no header, no rows)", []
     if b"\x00" in head:
-        return None, 0, "not a CSV text file (binary content); download it again", []
+        return None, 0, _nul_problem(head), []
     lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()
     first = lines[0].decode("utf-8", "replace") if lines else ""
     header = [h.strip().strip('"') for h in first.split(",")]
@@ -873,6 +889,7 @@ def _classify(
         )
     else:
         place, authorities = _lsoa_places(df, rules.area)
+        notes += no_area_match(rules.area, authorities[1], int((place == 1).sum()), place)
     if later is not None:
         place[later] = 3  # after the review period: counted once, as such, and used nowhere
     if reasons.any:
@@ -910,6 +927,52 @@ def _classify(
                 in_area,
             )
     return result
+
+
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z ,.&'()-]{0,59}")
+
+
+def no_area_match(area: AreaMatcher, found: list[str], out: int, place: np.ndarray) -> list[str]:
+    """When rows with a place were read but none is in the partnership's area: say so, with
+    the local authorities the files do name (and the nearest to each name given), so a wrong
+    area name is never read as data that did not arrive."""
+    if out == 0 or bool((place == 2).any()):
+        return []
+    import difflib
+
+    names = [n for n in found if _AUTHORITY.fullmatch(n)]
+    shown = ", ".join(names[:15]) + (f" and {len(names) - 15} more" if len(names) > 15 else "")
+    if area.authorities:
+        given = sorted(area.given_authorities)
+        lookup = {normalise_authority(n): n for n in names}
+        # a name the given one contains (or that contains it) first; else the closest spelling
+        near = sorted(
+            {
+                n
+                for g in given
+                for n in names
+                if normalise_authority(n) in normalise_authority(g)
+                or normalise_authority(g) in normalise_authority(n)
+            }
+        ) or sorted(
+            {
+                lookup[m]
+                for g in given
+                for m in difflib.get_close_matches(normalise_authority(g), list(lookup), 3, 0.6)
+            }
+        )
+        hint = f" Did you mean {' or '.join(near)}?" if near else ""
+        return [
+            f"None of the {out:,} rows with a location is in the partnership's area: no LSOA "
+            f"name in these files begins with {' or '.join(given)} (key "
+            f"'area.local_authorities'). The local authorities these files name: "
+            f"{shown or 'none'}.{hint} Correct the name in the params file."
+        ]
+    return [
+        f"None of the {out:,} rows with a location is in the partnership's area: none of the "
+        f"{len(area.codes):,} LSOA codes of 'area.lsoa_file' appears in these files (they name "
+        f"LSOAs of {shown or 'no local authority'}). Check the list is of this force's area."
+    ]
 
 
 def _rest_of_force(df: dict[str, pd.Categorical], out: np.ndarray) -> pd.DataFrame:

@@ -7,12 +7,14 @@ quarantine and the updated difficulties log into the cycle's output folder.
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, RecordingDecision
 from reviewkit.inputs.register import (
@@ -30,7 +32,7 @@ from reviewkit.intake.accounting import (
     reconciliation_table,
 )
 from reviewkit.intake.area import AreaMatcher
-from reviewkit.intake.completeness import completeness_row
+from reviewkit.intake.completeness import completeness_row, date_notes
 from reviewkit.intake.partner import TIDY_COLUMNS, read_table_dataset
 from reviewkit.intake.policeuk import read_police
 from reviewkit.intake.population import load_population
@@ -53,6 +55,7 @@ class IntakeResult:
     difficulties_resolved: pd.DataFrame
     population: pd.DataFrame | None
     notes: dict[str, list[str]] = field(default_factory=dict)
+    refusal: str = ""  # why no review can be made of this data (`before_data`)
     recording_changes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["dataset", *recording.COLUMNS])
     )
@@ -107,12 +110,39 @@ def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -
     return result
 
 
+def path_problem(request: DataRequest) -> str | None:
+    """Why the register's `source.path` cannot hold files, or None: a link that leads nowhere
+    or round in a loop, or something that is neither a file nor a folder (a device such as
+    /dev/zero, a pipe). Then no file is "not received" from the provider: the path is wrong."""
+    given = str(request.source.path)
+    if any(ch in given for ch in "*?["):
+        return None  # a pattern: no match is "not received"
+    path = resolve(given)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "is a link to something that does not exist" if path.is_symlink() else None
+    except OSError as exc:
+        return f"cannot be reached ({exc.strerror or exc}; a link loop?)"
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None
+    return "is neither a file nor a folder (a device or a pipe)"
+
+
 def _found_difficulties(
     request: DataRequest, intake: DatasetIntake, row: dict[str, object], threshold: float
 ) -> list[dict[str, str]]:
     base = {"dataset": request.dataset, "agency": request.provider, "owner": request.gatherer}
     out: list[Problem] = []
-    if row["status"] == "not received":
+    wrong = path_problem(request)
+    if wrong:
+        out.append(
+            Problem(
+                "IT problem",
+                f"{request.description}: the register's path {request.source.path} {wrong}.",
+            )
+        )
+    elif row["status"] == "not received":
         out.append(
             Problem(
                 "late", f"{request.description}: no file received (due {request.due:%d %B %Y})."
@@ -155,6 +185,7 @@ def _found_difficulties(
             )
     actions = {
         "late": f"Chase {request.provider} for the missing data.",
+        "IT problem": "Correct the path in the data request register (source.path).",
         "incompatible format": f"Agree the file format with {request.provider}.",
         "quality": f"Send the quarantined rows back to {request.provider} to correct.",
     }
@@ -169,6 +200,38 @@ def _found_difficulties(
     ]
 
 
+def before_data(
+    completeness: pd.DataFrame, params: CycleParams, notes: dict[str, list[str]] | None = None
+) -> str:
+    """Refuse a review none of whose requested datasets holds any period of the review period
+    (as after `new-cycle`, before the new extracts arrive): every figure would be missing, and
+    a report of nothing, sent to a board and to residents, reads as a report of no crime.
+    Refusing, with what is missing and where, is what the analyst needs; a review where some
+    data has arrived runs, and marks what is missing as not assessable. Returns the refusal
+    ("" when the review can run): `check` prints it, `write_intake` raises it."""
+    if completeness.empty or (completeness["periods_present"] > 0).any():
+        return ""
+    lines = []
+    for r in completeness.to_dict("records"):
+        missing = f"; missing {r['missing_periods']}" if r["missing_periods"] else ""
+        lines.append(
+            f"  {r['dataset']}: {r['periods_present']} of {r['periods_expected']} periods "
+            f"({r['status']}{missing})"
+        )
+        # a wrong area name is not data that has not arrived: say which
+        lines += [
+            f"    {n}" for n in (notes or {}).get(str(r["dataset"]), []) if n.startswith("None of")
+        ]
+    return (
+        f"Nothing of the review period ({params.review.describe()}) has arrived yet: none of "
+        f"the {len(completeness)} requested datasets holds any of it.\n"
+        + "\n".join(lines)
+        + "\nA review run now would publish no figures (never zeros), so it is not run. Put "
+        "the new extracts where the data request register says, check with `reviewkit check`, "
+        "then run again."
+    )
+
+
 def run_intake(params: CycleParams) -> IntakeResult:
     register = load_register(params.path("data_requests"))
     area = AreaMatcher.from_params(params.area, resolve)
@@ -177,6 +240,13 @@ def run_intake(params: CycleParams) -> IntakeResult:
     found: list[dict[str, str]] = []
     for request in register.data_requests:
         intake = read_dataset(request, params, area)
+        intake.notes.extend(date_notes(request, intake))
+        wrong = path_problem(request)
+        if wrong:
+            intake.notes.append(
+                f"the register's path {request.source.path} {wrong}: no file can be read from "
+                "it; correct source.path in the data request register"
+            )
         datasets[request.dataset] = intake
         row = completeness_row(request, intake, params.review, params.review_date)
         rows.append(row)
@@ -186,6 +256,7 @@ def run_intake(params: CycleParams) -> IntakeResult:
     recon = reconciliation_table(list(datasets.values()))
     check_reconciliation(recon)
     completeness = pd.DataFrame(rows)
+    refusal = before_data(completeness, params, {n: d.notes for n, d in datasets.items()})
     log = dlog.load_difficulties(params.path("difficulties"))
     complete = set(completeness.loc[completeness["status"] == "complete", "dataset"])
     log, added, resolved = dlog.update_difficulties(log, params.cycle, found, complete)
@@ -198,7 +269,17 @@ def run_intake(params: CycleParams) -> IntakeResult:
     changes = recording_changes(register, datasets, params.analysis.recording_changes)
     notes = {name: d.notes for name, d in datasets.items() if d.notes}
     return IntakeResult(
-        register, datasets, recon, completeness, log, added, resolved, population, notes, changes
+        register,
+        datasets,
+        recon,
+        completeness,
+        log,
+        added,
+        resolved,
+        population,
+        notes,
+        refusal,
+        changes,
     )
 
 
@@ -243,7 +324,10 @@ def recording_changes(
 
 
 def write_intake(result: IntakeResult, run_dir: Path) -> None:
-    """Write everything later steps and readers need; raw files are never touched."""
+    """Write everything later steps and readers need; raw files are never touched. A review
+    of no data (`IntakeResult.refusal`) is refused before anything is written."""
+    if result.refusal:
+        raise ReviewError(result.refusal)
     layout = CycleLayout(run_dir)
     store = CycleStore(run_dir)
     kinds = {r.dataset: r.source.kind for r in result.register.data_requests}

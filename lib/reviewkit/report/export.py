@@ -2,18 +2,24 @@
 
 nbconvert's `basic` template gives the cells' outputs with input excluded; they are placed in
 the project's own page (lang="en-GB", inline house style, print stylesheet) instead of the
-default template, which loads require.js and MathJax from the internet.
+default template, which loads require.js and MathJax from the internet. An analyst's own
+notebook's page is sanitised with an allow-list (`sanitise`), since whatever its code prints
+reaches the page.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import nbformat
+import nh3
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Set, Unicode
@@ -56,27 +62,99 @@ class KeepReportOutputs(Preprocessor):
         return nb, resources
 
 
+# What an own notebook's page may show: the kinds of output a reader needs (tables, figures,
+# text), never code that runs (JavaScript, widgets) nor an SVG drawn inline (which can hold
+# script): an SVG figure is shown as an image, where no script runs.
+ANALYSIS_MIME = ("text/html", "text/markdown", "text/plain", "image/png", "image/jpeg")
+
+
+def _safe_output(output: dict[str, Any]) -> dict[str, Any] | None:
+    """An output with only the kinds of data the page may show (None: nothing left)."""
+    data = output.get("data", {})
+    keep = {k: v for k, v in data.items() if k in ANALYSIS_MIME}
+    svg = data.get("image/svg+xml")
+    if svg and not keep.keys() & {"image/png", "image/jpeg"}:
+        text = "".join(svg) if isinstance(svg, list) else str(svg)
+        encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        keep["text/html"] = f'<img src="data:image/svg+xml;base64,{encoded}" alt="">'
+    if not keep:
+        return None
+    output["data"] = keep
+    output.setdefault("metadata", {})
+    return output
+
+
 class KeepAnalysisOutputs(Preprocessor):
     """For an analyst's own notebook: its markdown and its outputs (tables, figures, text),
-    without code, errors, stderr or cells tagged `remove`."""
+    without code, errors, stderr, cells tagged `remove`, or outputs that run code (JavaScript,
+    widgets); what is left is sanitised by `sanitise` when the page is written."""
 
     def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
         cells = []
+        nb.metadata.pop("widgets", None)  # widget state: embedded as a script by the exporter
         for cell in nb.cells:
             if "remove" in cell.get("metadata", {}).get("tags", []):
                 continue
             if cell.cell_type == "code":
-                cell.outputs = [
-                    o
-                    for o in cell.get("outputs", [])
-                    if o.get("output_type") in ("display_data", "execute_result")
-                    or (o.get("output_type") == "stream" and o.get("name") == "stdout")
-                ]
+                outputs = []
+                for o in cell.get("outputs", []):
+                    if o.get("output_type") == "stream" and o.get("name") == "stdout":
+                        outputs.append(o)
+                    elif o.get("output_type") in ("display_data", "execute_result"):
+                        safe = _safe_output(o)
+                        if safe is not None:
+                            outputs.append(safe)
+                cell.outputs = outputs
                 if not cell.outputs:
                     continue
+            cell.pop("attachments", None)
             cells.append(cell)
         nb.cells = cells
         return nb, resources
+
+
+# The allow-list an own notebook's page is sanitised with (nh3, the Ammonia sanitiser): the
+# tags of text, tables and figures; no script, style, form, frame or SVG; no event handlers.
+SAFE_TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"section", "main"}
+SAFE_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start"},
+    "time": {"datetime"},
+}
+IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*")
+LINK = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
+
+
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Images only from the page itself (an embedded picture: the page makes no network
+    request); links only to web pages, e-mail or a place on the page."""
+    if tag == "img" and attribute == "src":
+        return value if IMAGE_DATA.fullmatch(value.strip()) else None
+    if tag == "a" and attribute == "href":
+        return value if LINK.match(value.strip()) else None
+    return value
+
+
+def sanitise(fragment: str) -> str:
+    """An HTML fragment with everything that can run removed: `<script>` and `<style>` with
+    their content, event handlers (`onerror`, `onload`...), `javascript:` and other URLs,
+    SVG, forms and frames; an allow-list, not a list of known attacks."""
+    return nh3.clean(
+        fragment,
+        tags=SAFE_TAGS,
+        clean_content_tags={"script", "style", "template", "noscript", "textarea", "title"},
+        attributes=SAFE_ATTRIBUTES,
+        attribute_filter=_url_filter,
+        url_schemes={"http", "https", "mailto", "data"},
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
 
 
 def _template(name: str) -> str:
@@ -137,9 +215,12 @@ def export_html(
 
 def export_analysis(notebook: Path, target: Path, title: str, footer: str) -> Path:
     """Export an analyst's own executed notebook (markdown, tables, figures; no code) to one
-    self-contained HTML file in the house style."""
+    self-contained HTML file in the house style, sanitised: what its cells print or display
+    (HTML, markdown) is the analyst's code's output, so nothing in it runs when the page is
+    opened."""
     nb, _ = KeepAnalysisOutputs(enabled=True)(nbformat.read(notebook, as_version=4), {})
     body, _ = _exporter().from_notebook_node(nb)
+    body = sanitise(body)
     return _write_page(
         target,
         title,

@@ -3,6 +3,8 @@ partner measures that no indicator follows."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from reviewkit.analysis import horizon
 from reviewkit.base.formatting import fmt_p, fmt_pct
 from reviewkit.report import html
@@ -28,16 +30,26 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
     alpha = ctx.params.analysis.significance_level
     minimum = ctx.params.analysis.scan_min_rise_pct
     found = ctx.uncovered
+    police = {ctx.street_dataset: ctx.police} if ctx.street_dataset else {}
+    partner = ctx.partner if ctx.partner is not None else pd.DataFrame()
+    unreceived = ctx.completeness.loc[
+        ctx.completeness["status"].isin(["not received", "unusable"]), "dataset"
+    ].tolist()
+    untested = horizon.not_tested(
+        ctx.strategy, ctx.params.baseline, ctx.params.review, police, partner, unreceived
+    )
     body = [
         html.h(2, "What the strategy does not cover", "strategy-gaps"),
         html.p(
             f"Every police.uk crime type and every partner measure received that no "
-            f"indicator of the strategy follows ({len(found)} in all, "
-            f"{int(found['p_value'].notna().sum())} of them comparable) was compared "
-            f"between the baseline ({ctx.baseline_desc}) and the review period "
+            f"indicator of the strategy follows, with every month of both periods "
+            f"({len(found)} in all, {int(found['p_value'].notna().sum())} of them comparable), "
+            f"was compared between the baseline ({ctx.baseline_desc}) and the review period "
             f"({ctx.review_desc})."
         ),
     ]
+    if untested:
+        body.append(not_tested_block(ctx, untested))
     rises = found[found["real_rise"]]
     if len(rises):
         body.append(
@@ -72,6 +84,13 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
                 numeric=(2, 3, 4, 5),
             )
         )
+    elif untested:
+        body.append(
+            html.p(
+                f"None of those compared rose by {minimum:g}% or more by more than chance would "
+                "explain; those that could not be tested (above) may have."
+            )
+        )
     else:
         body.append(html.p(f"None rose by {minimum:g}% or more by more than chance would explain."))
     apart = found[found["not_comparable"] != ""]
@@ -97,3 +116,26 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
         )
     )
     return html.section("".join(body))
+
+
+def not_tested_block(ctx: ReportContext, untested: list[horizon.NotTested]) -> str:
+    """Which crime types and measures could not be tested, and why (never as if a missing
+    month were zero): one line per dataset, in the board's words."""
+    names = dict(zip(ctx.completeness["dataset"], ctx.completeness["description"], strict=True))
+    items = []
+    for n in untested:
+        if n.source == "police.uk":
+            source = "police.uk crime data"
+            what = (
+                f"{len(n.what)} crime type{'s' if len(n.what) != 1 else ''} ({', '.join(n.what)})"
+                if n.what
+                else "every crime type"
+            )
+        else:
+            source = str(names.get(n.dataset, "a partner's data"))
+            what = f"the measure {', '.join(n.what)}" if n.what else "its measures"
+        items.append(f"{source}: {what} could not be tested; {n.reason()}.")
+    return html.p(
+        "Could not be tested, so a rise there would not show here: " + " ".join(items),
+        cls="not-tested",
+    )

@@ -33,10 +33,35 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def given_path(arg: str) -> str:
+    """A params file named on the command line, as the user means it: from the folder they
+    stand in when it is there; else from the repository root (as paths inside params files
+    are). When both exist and are different files, the name is ambiguous: refused, naming
+    both, rather than checking a file the user did not mean."""
+    from reviewkit.base.paths import resolve
+
+    path = Path(arg).expanduser()
+    if path.is_absolute():
+        return str(path)
+    here, root = Path.cwd() / path, resolve(path)
+    if here.is_file() and root.is_file() and here.resolve() != root.resolve():
+        raise argparse.ArgumentTypeError(
+            f"{arg} names two files: {here} (from where you stand) and {root} (from the "
+            "repository root); give the path in full, or run from the repository root"
+        )
+    if here.is_file() and not root.is_file():
+        return str(here.resolve())
+    return arg
+
+
 def _check(args: argparse.Namespace) -> int:
-    from reviewkit.run.preflight import check_cycle
+    from reviewkit.run.preflight import check_cycle, shared_folder_lines
 
     worst = 0
+    shared = shared_folder_lines(args.params)
+    for line in shared:
+        print(f"error: {line}", file=sys.stderr)
+        worst = 1
     for params_file in args.params:
         ok, lines = check_cycle(params_file)
         print(f"{params_file}:")
@@ -120,7 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
 
     check = sub.add_parser("check", help="check params and data without running notebooks")
-    check.add_argument("params", nargs="+")
+    check.add_argument(
+        "params",
+        nargs="+",
+        type=given_path,
+        help="params file(s): from where you stand, else from the repository root",
+    )
     check.set_defaults(func=_check)
 
     sample = sub.add_parser("sample", help="write synthetic demo data")

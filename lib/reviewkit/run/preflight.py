@@ -8,8 +8,70 @@ as intake are used, so what `check` says is what the run will find.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewkit.base.errors import ReviewError
+
+if TYPE_CHECKING:
+    from reviewkit.inputs.params import CycleParams
+
+
+def own_notebook_lines(params: CycleParams) -> list[str]:
+    """What will run besides the review's own steps: each own notebook, where it is and when,
+    said plainly as code that runs with the analyst's rights."""
+    from reviewkit.base.paths import relative, repo_root, resolve
+
+    if not params.own_notebooks:
+        return []
+    out = [
+        f"own notebooks: {len(params.own_notebooks)} will run, as code with your rights "
+        "(they can read and change whatever you can):"
+    ]
+    root = repo_root().resolve()
+    for nb in params.own_notebooks:
+        path = resolve(nb.file).resolve()
+        where = (
+            ""
+            if path.is_relative_to(root)
+            else " (outside the repository, from a folder named in own_notebook_folders)"
+        )
+        out.append(f"runs    {relative(path)} after the {nb.after} step{where}")
+    return out
+
+
+def shared_folder_lines(params_files: list[str]) -> list[str]:
+    """For several params files checked together: partnerships whose different names would
+    share one outputs folder (a batch of them would mix or replace each other's cycles)."""
+    from reviewkit.inputs.params import load_params
+    from reviewkit.store.identity import shared_folders
+
+    named = []
+    for pf in params_files:
+        try:
+            named.append((pf, load_params(pf, check_files=False).partnership))
+        except ReviewError:
+            continue  # said when that file is checked
+    found = shared_folders(named)
+    if not found:
+        return []
+    return [
+        "these partnerships' names differ but would share one outputs folder; give each a "
+        "name that differs in its letters or digits:",
+        *found,
+    ]
+
+
+def baseline_lines(params: CycleParams, strategy_start: str | None) -> list[str]:
+    """A warning when the baseline runs into the strategy: the baseline is what things were
+    like before the strategy, so a baseline ending on or after `strategy_start` would hold some
+    of the strategy's own effect and understate any change (docs/guide.md, choosing periods)."""
+    if not strategy_start or params.baseline_period.end < strategy_start:
+        return []
+    return [
+        f"WARN    baseline: the baseline ({params.baseline.describe()}) ends on or after the "
+        f"strategy began ({strategy_start}, the strategy's strategy_start), so it holds some "
+        "of the strategy's own effect; end it before the strategy began (docs/guide.md)"
+    ]
 
 
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
@@ -19,6 +81,7 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     from reviewkit.inputs.strategy import load_strategy
     from reviewkit.intake.step import run_intake
     from reviewkit.store.identity import load_checked
+    from reviewkit.store.receipts import receipt_problems
 
     try:
         params = load_checked(params_file)
@@ -40,19 +103,22 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         f"strategy valid: {len(strategy.priorities)} priorities, "
         f"{len(strategy.indicators)} indicators, {len(strategy.initiatives)} initiatives",
     ]
+    lines += own_notebook_lines(params)
+    lines += baseline_lines(params, strategy.strategy_start)
     ok = True
     for row in result.completeness.to_dict("records"):
         state = row["status"]
         extra = f"; missing {row['missing_periods']}" if row["missing_periods"] else ""
         late = (
             f" ({row['timeliness']}, due {row['due']})"
-            if row["timeliness"] in ("late", "overdue")
+            if row["timeliness"] in ("late", "overdue", "date unknown")
             else ""
         )
         mark = "ok  " if state == "complete" else "MISSING" if state == "not received" else "WARN"
-        if state != "complete" or row["received_after_review_date"]:
+        unknown = row["timeliness"] == "date unknown"
+        if state != "complete" or row["received_after_review_date"] or unknown:
             ok = False
-        if row["received_after_review_date"]:
+        if row["received_after_review_date"] or (unknown and mark == "ok  "):
             mark = "WARN"
         after = (
             (
@@ -76,6 +142,14 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
         )
     for ds, notes in result.notes.items():
         lines += [f"note    {ds}: {n}" for n in notes]
+    said = {n for notes in result.notes.values() for n in notes}
+    lines += [
+        f"note    receipt record: {p}"
+        for p in receipt_problems()
+        if not any(n.startswith(p) for n in said)
+    ]
+    if result.refusal:
+        return False, [*lines, *(f"error: {line}" for line in result.refusal.splitlines())]
     lines.append(
         "all requested data present"
         if ok

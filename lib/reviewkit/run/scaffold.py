@@ -16,7 +16,7 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, repo_root, resolve
 from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import CYCLE_ID, load_params
-from reviewkit.store.identity import cycle_dir, slugify
+from reviewkit.store.identity import cycle_dir, same_name, slugify
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.receipts import receipts_file, record_dates
 
@@ -68,8 +68,9 @@ def init_partnership(
     }
     existing = [relative(p, root) for p in targets if p.exists()]
     if existing:
+        owner = _owner(root / "params" / f"{slug}.yaml", name)
         raise ReviewError(
-            f"{', '.join(existing)} already exist(s); nothing was written. "
+            f"{', '.join(existing)} already exist(s){owner}; nothing was written. "
             "Choose another name or remove the files."
         )
     for path, template in targets.items():
@@ -78,6 +79,20 @@ def init_partnership(
     raw = root / "data" / "raw" / slug / "police_uk"
     raw.mkdir(parents=True, exist_ok=True)
     return [*targets, raw]
+
+
+def _owner(params_file: Path, name: str) -> str:
+    """`(the files of '<other>', ...)` when an existing params file is another partnership's."""
+    try:
+        other = load_params(params_file, check_files=False).partnership
+    except (ReviewError, OSError):
+        return ""
+    if same_name(other, name):
+        return ""
+    return (
+        f" (the files of '{other}': its name makes the same file and folder names as "
+        f"'{name}'; give this partnership a name that differs in its letters or digits)"
+    )
 
 
 def _yaml() -> YAML:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +29,131 @@ STEPS = ("intake", "progress", "report")
 REPORT_ONLY = ("report.",)
 
 
+# Letters that Unicode does not decompose into a base letter and a mark, spelled as their
+# names are usually written in Latin letters (ŵ, ŷ, é and the like decompose and keep their base).
+SPELLED = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l",
+     "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i"}
+)  # fmt: skip
+
+
 def slugify(name: str) -> str:
-    """A partnership's name as a folder and file name: lower case, `_` between words."""
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    """A partnership's name as a folder and file name: lower case, `_` between words.
+
+    Accented letters keep their base letter (Welsh `Tŵr Ŷd` -> `twr_yd`, `Pen-y-bont ar Ogwr`
+    -> `pen_y_bont_ar_ogwr`), so names stay readable and differ where their letters differ; a
+    letter with no Latin base (Greek, Cyrillic...) is kept as it is. Two names can still share a
+    slug (case, punctuation): `check_owner` refuses a folder another partnership holds.
+    """
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", name).translate(SPELLED))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    slug = re.sub(r"[\W_]+", "_", text).strip("_")
     if not slug:
         raise ReviewError(f"'{name}' has no letters or digits to name its files by.")
     return slug
 
 
+def same_name(a: object, b: object) -> bool:
+    """Whether two partnership names are the same full name (Unicode forms and runs of spaces
+    aside; case and punctuation count: 'BRACKWELL' is not taken for 'Brackwell')."""
+
+    def norm(text: object) -> str:
+        return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+    return norm(a) == norm(b)
+
+
+def _holders(group: Path) -> dict[str, str]:
+    """Who holds the cycles in a partnership's folder: full name -> one cycle folder of it
+    (finished, failed, interrupted or being run), from each folder's cycle.json or manifest."""
+    found: dict[str, str] = {}
+    if not group.is_dir():
+        return found
+    folders = [p for p in group.iterdir() if p.is_dir() and p.name != "_failed"]
+    failed = group / "_failed"
+    if failed.is_dir():
+        folders += [p for p in failed.iterdir() if p.is_dir()]
+    for folder in sorted(folders):
+        made = read_record(folder) or _manifest(folder) or {}
+        who = made.get("partnership")
+        if isinstance(who, str) and who.strip():
+            found.setdefault(who, relative(folder))
+    return found
+
+
+def check_owner(group: Path, partnership: str) -> None:
+    """Refuse a partnership's outputs folder that holds another partnership's cycles: two
+    names that make one slug never share a folder, and no run (nor --force) ever writes over
+    another partnership's cycle."""
+    for other, example in _holders(group).items():
+        if not same_name(other, partnership):
+            raise ReviewError(
+                f"{relative(group)} holds the review cycles of '{other}' (e.g. {example}); "
+                f"this params file is for '{partnership}', whose outputs would go to the same "
+                "folder, as the two names differ only in case, accents, spaces or punctuation. "
+                "Nothing was run and nothing was replaced. If they are one partnership, write "
+                "its name (key 'partnership') exactly as before; if not, give this one a name "
+                "that differs in its letters or digits."
+            )
+
+
+def shared_folders(named: list[tuple[str, str]]) -> list[str]:
+    """For a batch, before anything runs: (params file, partnership) pairs whose different
+    names would share one outputs folder, each as a line naming both."""
+    by_slug: dict[str, list[tuple[str, str]]] = {}
+    for source, partnership in named:
+        by_slug.setdefault(slugify(partnership), []).append((source, partnership))
+    lines = []
+    for slug, group in by_slug.items():
+        names = {" ".join(unicodedata.normalize("NFC", p).split()) for _, p in group}
+        if len(names) > 1:
+            lines.append(
+                f"outputs/{slug}/: " + " and ".join(f"'{p}' ({source})" for source, p in group)
+            )
+    return lines
+
+
+# Folders of `outputs/` that are not a partnership's: a partnership whose name makes one of
+# these slugs would share it.
+RESERVED = ("interactive", "bench")
+
+
 def cycle_dir(params: CycleParams) -> Path:
-    """Where a cycle's finished outputs live: `outputs/<partnership>/<cycle>/`."""
-    return outputs_dir() / slugify(params.partnership) / params.cycle
+    """Where a cycle's finished outputs live: `outputs/<partnership>/<cycle>/`, refused when
+    that partnership folder holds another partnership's cycles (`check_owner`)."""
+    slug = slugify(params.partnership)
+    if slug in RESERVED:
+        raise ReviewError(
+            f"The partnership name '{params.partnership}' would put its outputs in "
+            f"outputs/{slug}/, which the tool keeps for "
+            f"{'notebooks run by hand' if slug == 'interactive' else 'speed measurements'}; "
+            "give the partnership its full name (key 'partnership')."
+        )
+    group = outputs_dir() / slug
+    check_owner(group, params.partnership)
+    check_case(group, params.cycle)
+    return group / params.cycle
+
+
+def check_case(group: Path, cycle: str) -> None:
+    """Refuse a cycle id that differs from an existing cycle's only in case (`Q1`, `q1`): on
+    Windows and macOS they are one folder, so one cycle would replace the other."""
+    if not group.is_dir():
+        return
+    for other in group.iterdir():
+        if other.is_dir() and other.name != cycle and other.name.casefold() == cycle.casefold():
+            raise ReviewError(
+                f"cycle '{cycle}' differs from the cycle in {relative(other)} only in case; on "
+                "Windows and macOS they are one folder, so one would replace the other. Write "
+                f"the id as '{other.name}' for that cycle, or give this one another id."
+            )
 
 
 def interactive_dir(params: CycleParams) -> Path:
     """Where notebooks run by hand write: `outputs/interactive/<partnership>/<cycle>/`."""
-    return outputs_dir() / "interactive" / slugify(params.partnership) / params.cycle
+    group = outputs_dir() / "interactive" / slugify(params.partnership)
+    check_owner(group, params.partnership)
+    return group / params.cycle
 
 
 def params_record(params: CycleParams) -> dict[str, Any]:
@@ -124,11 +234,10 @@ def _belongs(
 ) -> None:
     """Refuse when the folder was made for another partnership, cycle or params file."""
     mine = identity(params, params_file)
-    if (record.get("partnership"), record.get("cycle"), record.get("params_file")) == (
-        mine["partnership"],
-        mine["cycle"],
-        mine["params_file"],
-    ):
+    if same_name(record.get("partnership"), mine["partnership"]) and (
+        record.get("cycle"),
+        record.get("params_file"),
+    ) == (mine["cycle"], mine["params_file"]):
         return
     raise ReviewError(
         f"{relative(folder)} belongs to {_who(record)}; this run is for {_who(mine)}. "
@@ -185,6 +294,55 @@ def check_finished(folder: Path, params: CycleParams, params_file: str | Path, s
             "cycle with --force."
         )
     check_made_with(record, params, params_file, folder, STEPS[: STEPS.index(start)], BY_RUNNER)
+    check_outputs_present(folder, start)
+
+
+# What each step leaves for the later ones (and for readers): `--from` reruns only later steps,
+# so a file of an earlier step that is gone would be missing from the rerun cycle.
+STEP_FILES = {
+    "intake": ("intake.json", "tables/completeness.csv", "tables/reconciliation.csv"),
+    "progress": ("progress.json", "tables/scorecard.csv", "tables/initiative_status.csv"),
+}
+# The tables the progress step writes (every other table is the intake step's).
+PROGRESS_TABLES = ("scorecard", "initiative_status", "benchmarking", "indicator_series")
+
+
+def check_outputs_present(folder: Path, start: str) -> None:
+    """Before `--from <start>`: every file the earlier steps wrote is still there, and every
+    table has both its published CSV and its typed copy; else the rerun would publish a cycle
+    without them (or with a copy that no longer matches), so it is refused, naming them."""
+    layout = CycleLayout(folder)
+    earlier = STEPS[: STEPS.index(start)]
+    gone = [
+        (step, name)
+        for step in earlier
+        for name in STEP_FILES.get(step, ())
+        if not (folder / name).is_file()
+    ]
+    typed = (
+        {p.stem for p in layout.typed_tables_dir.glob("*.parquet")}
+        if layout.typed_tables_dir.is_dir()
+        else set()
+    )
+    published = (
+        {p.stem for p in layout.tables_dir.glob("*.csv")} if layout.tables_dir.is_dir() else set()
+    )
+    # a cycle written before the typed copies existed has none, and is read from its CSVs
+    half = sorted(typed ^ published) if typed else sorted(typed - published)
+    for n in half:
+        step = "progress" if n in PROGRESS_TABLES else "intake"
+        if step in earlier:  # a later step's table is written again by the rerun
+            gone.append((step, f"tables/{n}.csv" if n in typed else f".tables/{n}.parquet"))
+    if not gone:
+        return
+    first = min((step for step, _ in gone), key=STEPS.index)
+    redo = "the whole cycle with --force" if first == "intake" else f"--from {first}"
+    names = [name for _, name in gone]
+    raise ReviewError(
+        f"{relative(folder)} lacks {', '.join(names)}, written by the earlier steps; "
+        f"--from {start} reruns only later steps, so the cycle would be published without "
+        f"{'it' if len(names) == 1 else 'them'}. Rerun {redo}."
+    )
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
@@ -213,19 +371,45 @@ def record_step(folder: Path, params: CycleParams, params_file: str | Path, step
 
 
 def check_previous(params: CycleParams) -> None:
-    """`previous_cycle` must be this partnership's earlier review, not another's."""
+    """`previous_cycle` must be a finished review of this partnership, of an earlier review
+    period, and not this cycle's own folder: anything else would make "Since the last review"
+    compare with nothing (every difficulty "raised"), with itself or with another partnership."""
     if not params.previous_cycle:
         return
     folder = resolve(params.previous_cycle)
-    made = read_record(folder) or _manifest(folder)
-    if made is None:
-        return
-    other = made.get("partnership")
-    if other and other != params.partnership:
+    key = f"key 'previous_cycle': {relative(folder)}"
+    manifest = _manifest(folder)
+    if manifest is None:
+        unfinished = read_record(folder) is not None
         raise ReviewError(
-            f"key 'previous_cycle': {relative(folder)} is a review of {other}, not of "
+            f"{key} is "
+            + (
+                "a review cycle that never finished (it has no manifest.json)"
+                if unfinished
+                else "not a review cycle's outputs folder (it has no manifest.json)"
+            )
+            + "; 'Since the last review' would have nothing to compare with. Point it at the "
+            "folder `reviewkit run` wrote for the last review, e.g. outputs/<partnership>/"
+            "<cycle>, or remove the key."
+        )
+    other = manifest.get("partnership")
+    if other and not same_name(other, params.partnership):
+        raise ReviewError(
+            f"{key} is a review of {other}, not of "
             f"{params.partnership}; 'Since the last review' would compare two partnerships. "
             "Point previous_cycle at this partnership's last outputs."
+        )
+    if manifest.get("cycle") == params.cycle:
+        raise ReviewError(
+            f"{key} is this review cycle ('{params.cycle}') itself; 'Since the last review' "
+            "compares with the cycle before. Point it at the last review's outputs."
+        )
+    before = (manifest.get("params") or {}).get("review_period") or {}
+    end = before.get("end") if isinstance(before, dict) else None
+    if isinstance(end, str) and end >= params.review_period.end:
+        raise ReviewError(
+            f"{key} reviews a period ending {end}, not before this review period "
+            f"(ending {params.review_period.end}); the last review comes before this one."
         )
 
 
@@ -268,7 +452,9 @@ def run_folder(
 
 
 def load_checked(params_file: str | Path) -> CycleParams:
-    """The params, with `previous_cycle` checked (used by `check` and the runner)."""
+    """The params, with `previous_cycle` and the outputs folder's owner checked (used by
+    `check`)."""
     params = load_params(params_file)
     check_previous(params)
+    cycle_dir(params)  # refuses a folder another partnership holds
     return params
