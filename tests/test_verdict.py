@@ -430,3 +430,51 @@ def test_every_generated_scenario_tells_one_story(s):
         from reviewkit.base.formatting import fmt_change_for
 
         assert "points" in fmt_change_for(res.change, res.change_pct, "proportion")
+
+
+def test_none_against_none_is_never_about_the_same():
+    """0 in the baseline and 0 in the review period: no test can be made, so the figures
+    cannot tell; never 'about the same: the interval rules out a rise or fall (p = –)'."""
+    from reviewkit.analysis.indicators import compute_indicator
+    from reviewkit.inputs.strategy import Indicator
+    from reviewkit.report.narrative import indicator_sentence
+    from tests_support import cycle_params_with
+
+    months = [str(m) for m in pd.period_range("2023-01", "2026-09", freq="M")]
+    tidy = {
+        "police_street": pd.DataFrame(
+            {"month": months, "lsoa_code": "E01", "local_authority": "B",
+             "crime_type": "Robbery", "outcome_category": "", "n": 0}
+        )
+    }  # fmt: skip
+    indicator = Indicator.model_validate(
+        {"id": "x", "priority": "p", "name": "X", "dataset": "police_street",
+         "filter": {"crime_types": ["Robbery"]}, "better": "lower"}
+    )  # fmt: skip
+    partner = pd.DataFrame(
+        columns=["dataset", "measure", "period_type", "period_start", "period", "area", "value"]
+    )
+    res, _ = compute_indicator(
+        indicator, cycle_params_with([]), tidy, partner, {"police_street": months},
+        {"police_street": "complete"}, None,
+    )  # fmt: skip
+    v = res.verdict()
+    assert v.assessable and v.change == "cannot tell"  # an exact test of 0 against 0: p = 1
+    sentence = indicator_sentence(res.row(), v, "r", "b")
+    assert "cannot tell yet" in sentence and "rules out" not in sentence
+    # a share of nothing (0 of 0 in both periods) cannot be assessed at all, and says why
+    share = Indicator.model_validate(
+        {"id": "y", "priority": "p", "name": "Y", "dataset": "police_street",
+         "filter": {"crime_types": ["Robbery"]}, "better": "higher", "measure": "proportion",
+         "numerator": {"outcome_categories": ["Suspect charged"]}}
+    )  # fmt: skip
+    res, _ = compute_indicator(
+        share, cycle_params_with([]), tidy, partner, {"police_street": months},
+        {"police_street": "complete"}, None,
+    )  # fmt: skip
+    v = res.verdict()
+    assert not v.assessable and v.why_not == "nothing to compare"
+    assert v.change == "not assessable" and v.target in ("not assessable", "no target")
+    sentence = indicator_sentence(res.row(), v, "r", "b")
+    assert "cannot be assessed this review: there is nothing to compare" in sentence
+    assert "about the same" not in sentence and "p = –" not in sentence

@@ -388,8 +388,8 @@ def _direction(
 ) -> str:
     if math.isnan(change):
         return "not assessable"
-    if cmp is None:
-        return "no real change" if change == 0 else "cannot tell"
+    if cmp is None:  # no test could be made (no events, or no exposure): nothing can be said
+        return "cannot tell"
     return stats.verdict(cmp, better, meaningful_pct)
 
 
@@ -563,6 +563,9 @@ def compute_indicator(
             res, **fields, **_last_year_and_rolling(series, rev, ind, review, population, alpha)
         )
         res.notes.extend(notes)
+        if res.direction == "not assessable":  # e.g. a share of no events: 0 of 0
+            detail = "no events in the periods compared (a share or rate of nothing)"
+            res = _not_assessable(res, Why("nothing to compare", detail, ind.dataset))
     res = replace(res, **_target(ind, base, rev, baseline_rng, review, res.assessable))
     res = replace(res, **_comparability(affecting, pending, baseline_rng, review))
     if res.assessable:

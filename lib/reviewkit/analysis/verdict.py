@@ -48,6 +48,7 @@ WhyNot = Literal[
     "no whole period",
     "periods do not fit",
     "every type excluded",
+    "nothing to compare",
 ]
 # Why a met or on-track target is not assured.
 NotAssuredBecause = Literal["change within noise", "target within limits", "limits miss target"]

@@ -95,7 +95,11 @@ def _interval(row: pd.Series | dict) -> str:
 
 def _realness(row: pd.Series | dict, v: Verdict) -> str:
     """What the test allows us to say, with its interval, and no more."""
-    detail = "; ".join(x for x in (_interval(row), _p_phrase(row)) if x)
+    detail = (
+        "; ".join(x for x in (_interval(row), _p_phrase(row)) if x)
+        if not is_missing(row.get("p_value"))
+        else "no test can be made on so few events"
+    )
     d = v.change
     if d in ("improved", "worsened"):
         word = "better" if d == "improved" else "worse"

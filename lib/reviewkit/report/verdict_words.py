@@ -61,6 +61,7 @@ WHY_NOT_WORDS = {
         "periods this indicator is counted in"
     ),
     "periods do not fit": "{data} arrived in periods that do not fit this measure",
+    "nothing to compare": "there is nothing to compare: no events in the periods compared",
     "every type excluded": (
         "every crime type it counts was set aside because of a change in how it is recorded"
     ),
