@@ -11,12 +11,6 @@ SCALE  ?= partnership force
 RUNS   ?= 3
 INSTALLER ?= uv
 LAB_PORT ?= 8888
-NBSTRIP_KEYS = metadata.language_info metadata.papermill metadata.vscode metadata.toc \
-	cell.metadata.papermill cell.metadata.jupyter cell.metadata.trusted
-# JupyterLab refuses to start as root unless told; in a container the user often is root.
-ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
-# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/run/labhooks.py).
-LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save
 
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-dev review test test-fast lint lab clean lock bench
@@ -43,11 +37,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 		|| echo "uv could not be installed: installing with pip (slower)"
 	$(call install,-r requirements.lock)
 	$(call install,--no-deps -e .)
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (reviewkit)" >/dev/null
-	@# nbstripout: outputs, papermill's run metadata and what JupyterLab adds on save go; cell
-	@# tags and the kernel name stay, cell ids are numbered 0, 1, 2... (the same every time).
-	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install && \
-		git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)"
+	@# the kernel "Python 3 (reviewkit)", nbstripout (outputs, papermill's run metadata and
+	@# what JupyterLab adds on save go; cell tags and the kernel name stay) and JupyterLab's
+	@# settings: the same command the README gives for installing without make
+	$(PY) -m reviewkit setup
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
@@ -79,18 +72,27 @@ lint: setup-dev ## check the code: ruff (lint and format), and mypy on the libra
 	$(BIN)/mypy
 
 lab: setup ## open JupyterLab in this environment (http://127.0.0.1:$(LAB_PORT); notebooks/explore.ipynb to start)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) $(LAB_FLAGS) $(ALLOW_ROOT)
+	$(PY) -m reviewkit lab --port $(LAB_PORT)
 
 bench: setup $(DEMO)/police_uk ## speed and memory against baselines, RUNS times each (default SCALE="partnership force"; national, setup too)
 	$(PY) tests/benchmarks/bench.py --runs $(RUNS) $(SCALE)
 
-lock: setup ## refresh requirements.lock and requirements-dev.lock from pyproject.toml (needs uv)
+# One lock for Linux, Windows and macOS (--universal: a package one system needs carries its
+# marker, e.g. `colorama ; sys_platform == 'win32'`), resolved for every Python the project
+# supports. The versions already locked are kept unless pyproject.toml needs others;
+# `make lock UPGRADE=1` moves everything to the newest versions allowed.
+UPGRADE ?=
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet --no-header \
+	--no-annotate $(if $(UPGRADE),--upgrade,)
+
+lock: setup ## refresh requirements.lock and requirements-dev.lock from pyproject.toml (needs uv; UPGRADE=1 for newest)
 	@[ -x $(BIN)/uv ] || { echo "make lock needs uv in .venv ($(PY) -m pip install uv)"; exit 1; }
-	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --upgrade --extra pdf \
-		-o .lock-user.txt
-	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --extra pdf --extra dev \
-		--constraint .lock-user.txt -o .lock-all.txt
-	@{ echo "# Exact versions of what a user needs ('make setup', 'make review'). Refresh with 'make lock'."; \
+	grep -v '^#' requirements.lock > .lock-user.txt
+	{ grep -v '^#' requirements.lock; grep -v -e '^#' -e '^-r ' requirements-dev.lock; } > .lock-all.txt
+	$(LOCK) --extra pdf -o .lock-user.txt
+	$(LOCK) --extra pdf --extra dev --constraint .lock-user.txt -o .lock-all.txt
+	@{ echo "# Exact versions of what a user needs ('make setup', 'make review'), for Linux, Windows and"; \
+	   echo "# macOS alike (markers say which system needs a package). Refresh with 'make lock'."; \
 	   cat .lock-user.txt; } > requirements.lock
 	@{ echo "# Exact versions of what tests and development add ('make test', 'make lint'). Refresh with"; \
 	   echo "# 'make lock'."; echo "-r requirements.lock"; \

@@ -103,6 +103,12 @@ def local_transport() -> str:
     return "ipc" if can_fork() else "tcp"
 
 
+def is_root() -> bool:
+    """True for the POSIX superuser (a container's user often is); False on Windows."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is not None and geteuid() == 0
+
+
 # Messages between processes: the batch's print service ------------------------------------
 def listener(folder: str) -> tuple[Any, str]:
     """A `multiprocessing.connection.Listener` for this machine's processes, and its address

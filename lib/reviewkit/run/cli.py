@@ -1,4 +1,5 @@
-"""The command line: `reviewkit run|check|sample ...` (also `python -m reviewkit ...`)."""
+"""The command line: `reviewkit run|check|sample|init|new-cycle|setup|lab ...` (also
+`python -m reviewkit ...`)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,22 @@ def _new_cycle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup(args: argparse.Namespace) -> int:
+    from reviewkit.base.paths import repo_root
+    from reviewkit.run.lab import setup
+
+    for line in setup(repo_root()):
+        print(line)
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from reviewkit.base.paths import repo_root
+    from reviewkit.run.lab import run_lab
+
+    return run_lab(repo_root(), args.port, args.lab_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewkit",
@@ -152,6 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="previous", required=True, help="the previous cycle's params file"
     )
     nc.set_defaults(func=_new_cycle)
+
+    setup = sub.add_parser(
+        "setup",
+        help="after installing: register the notebooks' kernel, set up nbstripout and "
+        "JupyterLab's settings (what `make setup` does)",
+    )
+    setup.set_defaults(func=_setup)
+    lab = sub.add_parser(
+        "lab", help="open JupyterLab on this computer only, saving notebooks as git keeps them"
+    )
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="more JupyterLab options")
+    lab.set_defaults(func=_lab)
     return parser
 
 
