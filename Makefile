@@ -13,7 +13,7 @@ INSTALLER ?= uv
 LAB_PORT ?= 8888
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev review test test-fast lint lab clean lock bench
+.PHONY: help setup setup-dev review test test-fast test-portable lint lab clean lock bench
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,12 @@ test: setup-dev ## run the whole test suite (what CI runs), on every core
 
 test-fast: setup-dev ## unit and property tests only, under a minute: no end-to-end runs, no browser
 	$(PY) -m pytest $(XDIST) -m "not e2e and not browser" -q
+
+# The route Windows and macOS take, on this system: the platform seam's tests, then every
+# end-to-end test (a batch of two partnerships with PDFs among them); JupyterLab's are left out.
+test-portable: setup-dev ## the end-to-end tests on the route Windows and macOS take (REVIEWKIT_PORTABLE=1)
+	REVIEWKIT_PORTABLE=1 $(PY) -m pytest $(XDIST) -q tests/test_platforms.py
+	REVIEWKIT_PORTABLE=1 $(PY) -m pytest $(XDIST) -m "e2e and not lab" --durations=5
 
 lint: setup-dev ## check the code: ruff (lint and format), and mypy on the library
 	$(BIN)/ruff check lib tests
