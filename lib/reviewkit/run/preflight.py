@@ -15,13 +15,19 @@ from reviewkit.base.errors import ReviewError
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     """(all good, lines to print)."""
     from reviewkit.analysis.vocabulary import check_filters, outcomes_in
+    from reviewkit.base.paths import notebooks_dir, resolve
     from reviewkit.inputs.register import load_register
     from reviewkit.inputs.strategy import load_strategy
     from reviewkit.intake.step import run_intake
+    from reviewkit.run.parameters_cell import check_parameters_cells
     from reviewkit.store.identity import load_checked
 
     try:
         params = load_checked(params_file)
+        review = [notebooks_dir() / n for n in ("01_intake.ipynb", "02_progress.ipynb")]
+        review.append(notebooks_dir() / "03_report.ipynb")
+        own = [resolve(nb.file) for nb in params.own_notebooks]
+        check_parameters_cells(review + own, resolve(params_file))
         register = load_register(params.path("data_requests"))
         strategy = load_strategy(params.path("strategy"), register.datasets)
         check_filters(strategy, register, str(params.path("strategy")))

@@ -45,6 +45,7 @@ from reviewkit.run.kernels import (
     provisioner,
     server_address,
 )
+from reviewkit.run.parameters_cell import check_parameters_cells
 from reviewkit.run.printing import LazyPrinter, print_service
 from reviewkit.run.signoff import sign_off_record
 from reviewkit.store.identity import STEPS, check_finished, check_previous, cycle_dir
@@ -306,6 +307,7 @@ def run_cycle(
     params = load_params(pfile)
     check_previous(params)
     _check_strategy(params)
+    check_parameters_cells([s.source for s in sequence(params, start)], pfile)
     refuse_unready_final(params, pfile)
     final = cycle_dir(params)
     out_root = final.parent
