@@ -55,6 +55,11 @@ if TYPE_CHECKING:
     from reviewkit.store.workspace import step_folder
 
 
+def __dir__() -> list[str]:
+    """The public names, the lazily imported ones included (`rk.` + Tab offers `open_cycle`)."""
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _PUBLIC:
         return getattr(import_module(_PUBLIC[name]), name)
