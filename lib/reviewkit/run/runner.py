@@ -130,6 +130,21 @@ def report_pdf_pairs(run_dir: Path) -> list[tuple[Path, Path]]:
     ]
 
 
+def remade_by(layout: CycleLayout, params: CycleParams, start: str) -> list[Path]:
+    """The files a run from `start` makes again in a copy of the finished cycle: the pages,
+    PDFs and executed notebooks of the steps it runs, and the workbook."""
+    paths = [layout.workbook]
+    for step in sequence(params, start):
+        paths.append(layout.executed(step.notebook))
+        if step.own is not None:
+            paths.append(layout.analysis_html(step.notebook))
+        for ex in EXPORTS.get(step.name, []):
+            paths.append(layout.report(ex.file))
+            if ex.pdf:
+                paths.append(layout.report(ex.file.replace(".html", ".pdf")))
+    return paths
+
+
 def pdf_record(printed: Future[list[Path]], echo: Callable[[str], None]) -> dict[str, object]:
     """What the manifest says of the PDFs, once printed; one line said if they were not."""
     try:
@@ -341,6 +356,13 @@ def run_cycle(
         if start != "intake":
             # the run in progress is not a finished cycle until its new manifest is written
             copy = CycleLayout(final).copy_unfinished(tmp)
+            # what the rerun makes again goes first: a page or PDF it cannot make now (no
+            # browser here) is never left from the earlier run beside the new results
+            for path in remade_by(copy, params, start):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
             # the report's charts are drawn once per run: a rerun draws them again from its
             # own data (the charts for people are drawn by the progress step)
             shutil.rmtree(copy.chart_cache_dir, ignore_errors=True)
