@@ -310,8 +310,10 @@ def test_a_fresh_notebook_opens_last_cycle_and_draws_its_own_chart(lab):
     assert _errors(nb) == []
     _shows_figure_and_table(page, nb)
     _shot(page, "fresh-notebook-own-chart", ".jp-OutputArea-output img")
-    # saved beside the committed notebooks, the analyst's own keeps its outputs on disk
-    _save(page)
+    # saved beside the committed notebooks, the analyst's own keeps its outputs on disk (saved
+    # through its document, as Ctrl+S does once the new notebook has its name)
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.context.save()")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
     path = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
     on_disk = json.loads((lab["project"] / path).read_text(encoding="utf-8"))
     assert path.startswith("notebooks/") and _outputs(on_disk), path
