@@ -7,9 +7,23 @@ as intake are used, so what `check` says is what the run will find.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from reviewkit.base.errors import ReviewError
+
+
+def _notebooks(params: Any, folder: Callable[[], Path]) -> list[Path]:
+    """The notebooks a run of `params` executes (none of the review's own where this is not a
+    review repository: the run says so)."""
+    from reviewkit.base.paths import resolve
+
+    try:
+        review = [folder() / f"{n}.ipynb" for n in ("01_intake", "02_progress", "03_report")]
+    except ReviewError:
+        review = []
+    return review + [resolve(nb.file) for nb in params.own_notebooks]
 
 
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
@@ -24,10 +38,7 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
 
     try:
         params = load_checked(params_file)
-        review = [notebooks_dir() / n for n in ("01_intake.ipynb", "02_progress.ipynb")]
-        review.append(notebooks_dir() / "03_report.ipynb")
-        own = [resolve(nb.file) for nb in params.own_notebooks]
-        check_parameters_cells(review + own, resolve(params_file))
+        check_parameters_cells(_notebooks(params, notebooks_dir), resolve(params_file))
         register = load_register(params.path("data_requests"))
         strategy = load_strategy(params.path("strategy"), register.datasets)
         check_filters(strategy, register, str(params.path("strategy")))
