@@ -219,3 +219,23 @@ def test_setup_registers_the_kernel_name_the_notebooks_carry(tmp_path):
     written = json.loads(settings.read_text())
     assert written["@jupyterlab/a:b"] == {"x": 1}
     assert written["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_setup_configures_nbstripout_in_a_repository_and_says_so_elsewhere(tmp_path):
+    from reviewkit.run.lab import NBSTRIP_KEYS, configure_git
+
+    plain = tmp_path / "download"
+    plain.mkdir()
+    assert "not a git repository" in configure_git(plain)
+    repo = tmp_path / "clone"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    assert configure_git(repo).startswith("nbstripout set up")
+
+    def config(key: str) -> str:
+        return subprocess.run(
+            ["git", "config", key], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert config("filter.nbstripout.extrakeys").split() == list(NBSTRIP_KEYS)
+    assert "nbstripout" in config("filter.nbstripout.clean")

@@ -93,14 +93,22 @@ def configure_git(root: Path) -> str:
     )
     if inside.returncode != 0:
         return f"{root} is not a git repository: nbstripout not set up"
-    subprocess.run(
-        [sys.executable, "-m", "nbstripout", "--install"], cwd=root, check=True, capture_output=True
-    )
-    subprocess.run(
-        [git, "config", "filter.nbstripout.extrakeys", " ".join(NBSTRIP_KEYS)],
-        cwd=root,
-        check=True,
-    )
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "nbstripout", "--install"],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [git, "config", "filter.nbstripout.extrakeys", " ".join(NBSTRIP_KEYS)],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+    except subprocess.CalledProcessError as exc:
+        said = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        return f"nbstripout could not be set up ({said[-1] if said else exc}): run setup again"
     return "nbstripout set up: notebooks are committed without outputs"
 
 
