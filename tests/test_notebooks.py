@@ -239,3 +239,15 @@ def test_setup_configures_nbstripout_in_a_repository_and_says_so_elsewhere(tmp_p
 
     assert config("filter.nbstripout.extrakeys").split() == list(NBSTRIP_KEYS)
     assert "nbstripout" in config("filter.nbstripout.clean")
+
+
+def test_reviewkit_lab_passes_jupyterlabs_own_options_on(monkeypatch):
+    from reviewkit.run import lab
+    from reviewkit.run.cli import main
+
+    started: list[tuple] = []
+    monkeypatch.setattr(lab, "run_lab", lambda root, port, extra: started.append((port, extra)))
+    assert main(["lab", "--port", "8123", "--no-browser", "--ServerApp.open_browser=False"]) == 0
+    assert started == [(8123, ["--no-browser", "--ServerApp.open_browser=False"])]
+    with pytest.raises(SystemExit):
+        main(["check", "p.yaml", "--no-browser"])  # other commands still refuse them

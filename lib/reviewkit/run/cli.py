@@ -180,14 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
         "lab", help="open JupyterLab on this computer only, saving notebooks as git keeps them"
     )
     lab.add_argument("--port", type=int, default=8888)
-    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="more JupyterLab options")
-    lab.set_defaults(func=_lab)
+    lab.set_defaults(func=_lab, lab_args=[])  # any other option is JupyterLab's (main)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.lab_args = extra  # `reviewkit lab --no-browser`: JupyterLab's own options
     try:
         return int(args.func(args) or 0)
     except ReviewError as exc:
