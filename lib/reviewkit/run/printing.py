@@ -115,6 +115,12 @@ class PrintService:
                 return
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
+    def _wake(self) -> None:
+        try:
+            platforms.connect(self.address).close()
+        except (OSError, EOFError):
+            pass
+
     def _answer(self, conn: Any) -> None:
         with conn:
             try:
@@ -134,11 +140,11 @@ class PrintService:
 
     def close(self) -> None:
         self._closing.set()
-        try:  # wakes the thread waiting in accept(), on every system
-            platforms.connect(self.address).close()
-        except (OSError, EOFError):
-            pass
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():
+            # a connection wakes the thread waiting in accept(), on every system; made from a
+            # thread of its own, so closing never waits on it whatever happens
+            threading.Thread(target=self._wake, daemon=True).start()
+            self._thread.join(timeout=10)
         self.listener.close()
         self.printer.close()
         shutil.rmtree(self.folder, ignore_errors=True)
