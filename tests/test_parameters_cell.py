@@ -86,3 +86,57 @@ def test_run_and_check_refuse_a_review_notebook_with_an_extra_parameter(
     assert res.returncode == 1
     assert "02_progress.ipynb: `significance_level`" in res.stderr and "p.yaml" in res.stderr
     assert not list((tmp_path / "outputs").rglob("*.ipynb"))  # nothing ran
+
+
+class FakeShell:
+    """The part of IPython's shell the watch uses: its input history and its events."""
+
+    def __init__(self, history: list[str]):
+        from types import SimpleNamespace
+
+        self.user_ns = {"In": history}
+        self.hooks: list = []
+        self.events = SimpleNamespace(register=lambda _event, hook: self.hooks.append(hook))
+
+    def run(self, source: str) -> None:
+        from types import SimpleNamespace
+
+        self.user_ns["In"].append(source)
+        for hook in self.hooks:
+            hook(SimpleNamespace(info=SimpleNamespace(raw_cell=source)))
+
+
+@pytest.mark.parametrize(
+    "session,watched",
+    [
+        ("notebooks/02_progress.ipynb", True),
+        ("/home/me/review/notebooks/01_intake.ipynb", True),
+        ("notebooks/explore.ipynb", False),  # its parameters are its own
+        ("", False),  # not in JupyterLab
+    ],
+)
+def test_by_hand_a_name_the_run_would_ignore_is_said_under_the_cell(
+    monkeypatch, capsys, session, watched
+):
+    import sys
+    from types import SimpleNamespace
+
+    from reviewkit.base import notebooks
+
+    parameters = 'params_file = "params/example.yaml"\nrun_dir = ""\nsignificance_level = 0.01'
+    shell = FakeShell(["", parameters, "import reviewkit as rk"])
+    monkeypatch.setitem(sys.modules, "IPython", SimpleNamespace(get_ipython=lambda: shell))
+    monkeypatch.setenv("JPY_SESSION_NAME", session)
+    notebooks.watch_parameters_cell()
+    notebooks.watch_parameters_cell()  # once per shell, however often imported
+    said = capsys.readouterr().err
+    assert ("`significance_level`" in said) == watched
+    if watched:
+        assert said.count("\n") == 1 and "has no effect" in said and "params file" in said
+        assert Path(session).name in said
+        shell.run('params_file = "params/example.yaml"\nrun_dir = ""')  # fixed: quiet
+        shell.run("x = 1")  # not a parameters cell
+        assert capsys.readouterr().err == ""
+        shell.run(parameters.replace("significance_level", "alpha"))
+        assert "`alpha`" in capsys.readouterr().err
+    assert len(shell.hooks) == (1 if watched else 0)

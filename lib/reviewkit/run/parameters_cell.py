@@ -9,14 +9,11 @@ belongs.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.notebooks import notebook_cells
+from reviewkit.base.notebooks import PASSED, assigned_names, notebook_cells
 from reviewkit.base.paths import relative
-
-PASSED = ("params_file", "run_dir")  # what `reviewkit run` gives every notebook it runs
 
 
 def parameter_names(notebook: Path) -> list[str]:
@@ -24,18 +21,8 @@ def parameter_names(notebook: Path) -> list[str]:
     that is not Python gives [] too: papermill then says where)."""
     names: list[str] = []
     for cell in notebook_cells(notebook):
-        if cell["cell_type"] != "code" or "parameters" not in cell["metadata"].get("tags", []):
-            continue
-        try:
-            tree = ast.parse(cell["source"])
-        except SyntaxError:
-            return []
-        for node in tree.body:
-            targets = node.targets if isinstance(node, ast.Assign) else []
-            if isinstance(node, ast.AnnAssign | ast.AugAssign):
-                targets = [node.target]
-            for target in targets:
-                names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+        if cell["cell_type"] == "code" and "parameters" in cell["metadata"].get("tags", []):
+            names += assigned_names(cell["source"])
     return list(dict.fromkeys(names))
 
 
