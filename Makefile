@@ -11,15 +11,9 @@ SCALE  ?= partnership force
 RUNS   ?= 3
 INSTALLER ?= uv
 LAB_PORT ?= 8888
-NBSTRIP_KEYS = metadata.language_info metadata.papermill metadata.vscode metadata.toc \
-	cell.metadata.papermill cell.metadata.jupyter cell.metadata.trusted
-# JupyterLab refuses to start as root unless told; in a container the user often is root.
-ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
-# Notebooks under notebooks/ are saved as git keeps them (lib/reviewkit/run/labhooks.py).
-LAB_FLAGS = --ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev review test test-fast lint lab clean lock bench
+.PHONY: help setup setup-dev review test test-fast test-portable lint lab clean lock bench
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,11 +37,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 		|| echo "uv could not be installed: installing with pip (slower)"
 	$(call install,-r requirements.lock)
 	$(call install,--no-deps -e .)
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (reviewkit)" >/dev/null
-	@# nbstripout: outputs, papermill's run metadata and what JupyterLab adds on save go; cell
-	@# tags and the kernel name stay, cell ids are numbered 0, 1, 2... (the same every time).
-	-@git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install && \
-		git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)"
+	@# the kernel "Python 3 (reviewkit)", nbstripout (outputs, papermill's run metadata and
+	@# what JupyterLab adds on save go; cell tags and the kernel name stay) and JupyterLab's
+	@# settings: the same command the README gives for installing without make
+	$(PY) -m reviewkit setup
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
@@ -73,24 +66,39 @@ test: setup-dev ## run the whole test suite (what CI runs), on every core
 test-fast: setup-dev ## unit and property tests only, under a minute: no end-to-end runs, no browser
 	$(PY) -m pytest $(XDIST) -m "not e2e and not browser" -q
 
+# The route Windows and macOS take, on this system: the platform seam's tests, then every
+# end-to-end test (a batch of two partnerships with PDFs among them); JupyterLab's are left out.
+test-portable: setup-dev ## the end-to-end tests on the route Windows and macOS take (REVIEWKIT_PORTABLE=1)
+	REVIEWKIT_PORTABLE=1 $(PY) -m pytest $(XDIST) -q tests/test_platforms.py
+	REVIEWKIT_PORTABLE=1 $(PY) -m pytest $(XDIST) -m "e2e and not lab" --durations=5
+
 lint: setup-dev ## check the code: ruff (lint and format), and mypy on the library
 	$(BIN)/ruff check lib tests
 	$(BIN)/ruff format --check lib tests
 	$(BIN)/mypy
 
 lab: setup ## open JupyterLab in this environment (http://127.0.0.1:$(LAB_PORT); notebooks/explore.ipynb to start)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) $(LAB_FLAGS) $(ALLOW_ROOT)
+	$(PY) -m reviewkit lab --port $(LAB_PORT)
 
 bench: setup $(DEMO)/police_uk ## speed and memory against baselines, RUNS times each (default SCALE="partnership force"; national, setup too)
 	$(PY) tests/benchmarks/bench.py --runs $(RUNS) $(SCALE)
 
-lock: setup ## refresh requirements.lock and requirements-dev.lock from pyproject.toml (needs uv)
+# One lock for Linux, Windows and macOS (--universal: a package one system needs carries its
+# marker, e.g. `colorama ; sys_platform == 'win32'`), resolved for every Python the project
+# supports. The versions already locked are kept unless pyproject.toml needs others;
+# `make lock UPGRADE=1` moves everything to the newest versions allowed.
+UPGRADE ?=
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet --no-header \
+	--no-annotate $(if $(UPGRADE),--upgrade,)
+
+lock: setup ## refresh requirements.lock and requirements-dev.lock from pyproject.toml (needs uv; UPGRADE=1 for newest)
 	@[ -x $(BIN)/uv ] || { echo "make lock needs uv in .venv ($(PY) -m pip install uv)"; exit 1; }
-	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --upgrade --extra pdf \
-		-o .lock-user.txt
-	$(BIN)/uv pip compile pyproject.toml --quiet --no-header --no-annotate --extra pdf --extra dev \
-		--constraint .lock-user.txt -o .lock-all.txt
-	@{ echo "# Exact versions of what a user needs ('make setup', 'make review'). Refresh with 'make lock'."; \
+	grep -v '^#' requirements.lock > .lock-user.txt
+	{ grep -v '^#' requirements.lock; grep -v -e '^#' -e '^-r ' requirements-dev.lock; } > .lock-all.txt
+	$(LOCK) --extra pdf -o .lock-user.txt
+	$(LOCK) --extra pdf --extra dev --constraint .lock-user.txt -o .lock-all.txt
+	@{ echo "# Exact versions of what a user needs ('make setup', 'make review'), for Linux, Windows and"; \
+	   echo "# macOS alike (markers say which system needs a package). Refresh with 'make lock'."; \
 	   cat .lock-user.txt; } > requirements.lock
 	@{ echo "# Exact versions of what tests and development add ('make test', 'make lint'). Refresh with"; \
 	   echo "# 'make lock'."; echo "-r requirements.lock"; \

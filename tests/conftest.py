@@ -102,11 +102,14 @@ def real_police() -> Path:
 
 
 def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    """The browser the tests drive: the one a run would print with (on PATH, or Chrome or Edge
+    where Windows and macOS install them), unless a test run switched PDFs off."""
+    from reviewkit.report.pdf import find_chromium
+
+    with pytest.MonkeyPatch.context() as mp:
+        if os.environ.get("REVIEWKIT_CHROMIUM", "").strip().lower() == "off":
+            mp.delenv("REVIEWKIT_CHROMIUM")
+        return find_chromium()
 
 
 def reviewkit(

@@ -107,3 +107,20 @@ def test_progress_notebook_run_on_its_own_says_in_one_line_what_to_run_first(
         "ReviewError: No intake results for cycle 'e2e' yet: run notebooks/01_intake.ipynb "
         f"first (or `reviewkit run {cycle_run['params']}`)."
     ]
+
+
+def test_a_scratch_folder_never_carries_the_finished_cycles_old_reports(cycle_run, outputs):
+    finished = outputs / BRACKWELL / "e2e"
+    _, folder = step_folder(cycle_run["params"], "", "progress", echo=lambda _m: None)
+    old = CycleLayout(finished)
+    reports = [p for p in finished.iterdir() if old.is_report(p)]
+    # the finished cycle has them: pages, PDFs where printed, the workbook, the notebooks
+    assert {"review_report.html", "data_quality.html", "review_tables.xlsx", "notebooks"} <= {
+        p.name for p in reports
+    }
+    copied = {p.name for p in folder.iterdir()}
+    assert copied.isdisjoint(p.name for p in reports)
+    assert not list(folder.rglob("*.html")) and not list(folder.rglob("*.pdf"))
+    assert not list(folder.rglob("*.xlsx")) and "manifest.json" not in copied
+    # every result the steps read is there
+    assert {"tidy", "tables", ".tables", "intake.json", "cycle.json"} <= copied

@@ -13,12 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from reviewkit.base import platforms
 from reviewkit.base.paths import notebooks_dir
 from reviewkit.run import kernels
 from reviewkit.run.kernels import kernel_args, kernel_server, server_address
 from reviewkit.run.runner import LocalKernelManager
 
-linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+linux = pytest.mark.skipif(
+    not platforms.can_fork(), reason="kernels are forked on Linux only, not on the portable route"
+)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -25,15 +24,14 @@ import pytest
 
 from conftest import BRACKWELL, ROOT, chromium_path, need
 from reviewkit.report.pdf import CHROMIUM_ARGS
+from reviewkit.run.lab import LAB_FLAGS, NBSTRIP_KEYS, write_lab_settings
 
 pytestmark = [pytest.mark.lab, pytest.mark.browser]
 SHOTS = ROOT / "outputs" / "test-screenshots"
 JUPYTER = Path(sys.executable).parent / "jupyter"
-SETTINGS = {  # quiet, deterministic JupyterLab: no news, no autosave, every cell in the page
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
+# deterministic JupyterLab: no autosave, every cell in the page (no news pop-up: that is
+# `reviewkit lab`'s own settings, written as it writes them)
+SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
@@ -42,13 +40,6 @@ SETTINGS = {  # quiet, deterministic JupyterLab: no news, no autosave, every cel
 def _git(project: Path, *args: str) -> str:
     res = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True)
     return res.stdout
-
-
-def _make_variable(name: str) -> list[str]:
-    """A variable of the Makefile (the nbstripout keys `make setup` configures, the flags
-    `make lab` starts JupyterLab with)."""
-    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    return re.search(rf"^{name} = (.*)$", text, re.M).group(1).split()
 
 
 def _copy_project(target: Path) -> None:
@@ -69,7 +60,7 @@ def _copy_project(target: Path) -> None:
         check=True,
         capture_output=True,
     )
-    _git(target, "config", "filter.nbstripout.extrakeys", " ".join(_make_variable("NBSTRIP_KEYS")))
+    _git(target, "config", "filter.nbstripout.extrakeys", " ".join(NBSTRIP_KEYS))
 
 
 def _free_port() -> int:
@@ -100,6 +91,7 @@ def lab(cycle_run, tmp_path_factory):
         f = settings / name
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(json.dumps(value))
+    write_lab_settings()  # as `reviewkit lab` does before it starts JupyterLab
     token, port = secrets.token_hex(16), _free_port()
     started = time.time()
     env = {
@@ -121,7 +113,7 @@ def lab(cycle_run, tmp_path_factory):
         "--LabApp.expose_app_in_browser=True",
         f"--LabApp.user_settings_dir={settings}",
         f"--LabApp.workspaces_dir={base / 'workspaces'}",
-        *_make_variable("LAB_FLAGS"),
+        *LAB_FLAGS,
     ]
     if hasattr(os, "getuid") and os.getuid() == 0:
         cmd.append("--allow-root")
@@ -234,6 +226,7 @@ def _shot(page, name: str, locator: str | None = None) -> None:
 def test_explore_opens_last_cycle_and_follows_its_parameters(lab):
     page = _open(lab, "notebooks/explore.ipynb")
     nb = _run_all(page)
+    assert page.get_by_text("official Jupyter news").count() == 0  # no news pop-up
     assert _errors(nb) == []
     _shows_figure_and_table(page, nb)
     _shot(page, "explore", ".jp-OutputArea-output img")
@@ -317,6 +310,13 @@ def test_a_fresh_notebook_opens_last_cycle_and_draws_its_own_chart(lab):
     assert _errors(nb) == []
     _shows_figure_and_table(page, nb)
     _shot(page, "fresh-notebook-own-chart", ".jp-OutputArea-output img")
+    # saved beside the committed notebooks, the analyst's own keeps its outputs on disk (saved
+    # through its document, as Ctrl+S does once the new notebook has its name)
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.context.save()")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+    path = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
+    on_disk = json.loads((lab["project"] / path).read_text(encoding="utf-8"))
+    assert path.startswith("notebooks/") and _outputs(on_disk), path
 
 
 def test_own_notebook_in_the_sequence_is_exported_and_linked(lab):

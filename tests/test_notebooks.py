@@ -6,7 +6,9 @@ filter keeps out of git.
 """
 
 import ast
+import json
 import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -115,42 +117,137 @@ def test_saving_a_run_notebook_in_jupyterlab_writes_the_committed_bytes(name: st
     model = {"type": "notebook", "content": nb}
     strip_on_save(model, f"notebooks/{name}")
     assert nbformat.writes(model["content"]) + "\n" == committed
-    # only notebooks under notebooks/ are touched
+    # only notebooks git tracks are touched
     other = {"type": "notebook", "content": {"cells": [{"cell_type": "code", "outputs": [1]}]}}
     strip_on_save(other, "elsewhere/x.ipynb")
     assert other["content"]["cells"][0]["outputs"] == [1]
 
 
-def test_the_git_filter_and_the_save_hook_strip_the_same_keys():
-    import re
+def test_an_analysts_own_notebook_keeps_its_outputs_on_save(tmp_path):
+    """Saved under notebooks/ beside the committed ones, a notebook git does not track keeps
+    its outputs on disk; once committed, it is saved as git keeps it."""
+    from types import SimpleNamespace
 
+    from reviewkit.run.labhooks import strip_on_save
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "notebooks").mkdir()
+    committed = tmp_path / "notebooks" / "01_intake.ipynb"
+    committed.write_text("{}")
+    git("add", "notebooks/01_intake.ipynb")
+    server = SimpleNamespace(root_dir=str(tmp_path))
+
+    def saved(path: str) -> list:
+        out = nbformat.v4.new_output("stream", text="the analysis\n")
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[out])])
+        model = {"type": "notebook", "content": nb}
+        strip_on_save(model, path, contents_manager=server)
+        return model["content"]["cells"][0]["outputs"]
+
+    assert saved("notebooks/my_hotspots.ipynb") != []  # the analyst's own: kept
+    assert saved("/notebooks/01_intake.ipynb") == []  # committed: stripped
+    (tmp_path / "notebooks" / "my_hotspots.ipynb").write_text("{}")
+    git("add", "notebooks/my_hotspots.ipynb")
+    assert saved("notebooks/my_hotspots.ipynb") == []  # committed now: stripped
+
+
+def test_the_git_filter_and_the_save_hook_strip_the_same_keys():
+    from reviewkit.run.lab import NBSTRIP_KEYS
     from reviewkit.run.labhooks import CELL_KEYS, NOTEBOOK_KEYS
 
-    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    keys = set(re.search(r"^NBSTRIP_KEYS = (.*)$", text, re.M).group(1).split())
+    keys = set(NBSTRIP_KEYS)
     assert keys <= {f"metadata.{k}" for k in NOTEBOOK_KEYS} | {
         f"cell.metadata.{k}" for k in CELL_KEYS
     }
     assert "metadata.language_info" in keys
 
 
-def test_make_lab_listens_on_localhost_saves_as_git_keeps_and_allows_root_only_as_root():
-    import os
+def test_make_setup_and_make_lab_are_the_commands_of_the_package():
+    """The README's route without make (`python -m reviewkit setup`, `... lab`) is the same
+    route: the Makefile only calls them."""
     import shutil
 
-    if shutil.which("make") is None or not hasattr(os, "getuid"):
-        pytest.skip("make is not installed (Windows users run jupyter lab themselves)")
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed (the package's commands are the route then)")
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    setup = text[text.index("$(VENV)/.installed:") :].split("\n\n", 1)[0]
+    assert "$(PY) -m reviewkit setup" in setup
+    assert "ipykernel install" not in text and "nbstripout --install" not in text
     # --no-print-directory: run from inside `make test`, make would add its directory lines
     res = subprocess.run(
-        ["make", "--no-print-directory", "-n", "lab"],
+        ["make", "--no-print-directory", "-n", "lab", "LAB_PORT=8123"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    lines = [ln for ln in res.stdout.splitlines() if "jupyter lab" in ln]
-    assert len(lines) == 1, res.stdout
-    line = lines[0]
-    assert "--ip=127.0.0.1" in line
-    assert "--ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save" in line
-    assert ("--allow-root" in line) == (os.getuid() == 0)
+    assert [ln for ln in res.stdout.splitlines() if "lab" in ln][-1].endswith(
+        "-m reviewkit lab --port 8123"
+    )
+
+
+def test_reviewkit_lab_listens_on_localhost_saves_as_git_keeps_without_news(monkeypatch):
+    from reviewkit.base import platforms
+    from reviewkit.run.lab import lab_command
+
+    for root in (True, False):
+        monkeypatch.setattr(platforms, "is_root", lambda root=root: root)
+        cmd = lab_command(8123, ["--no-browser"])
+        assert cmd[:3] == [sys.executable, "-m", "jupyterlab"]
+        assert "--ip=127.0.0.1" in cmd and "--port=8123" in cmd and cmd[-1] == "--no-browser"
+        assert "--ContentsManager.pre_save_hook=reviewkit.run.labhooks.strip_on_save" in cmd
+        assert "--LabApp.news_url=None" in cmd
+        assert ("--allow-root" in cmd) == root
+
+
+def test_setup_registers_the_kernel_name_the_notebooks_carry(tmp_path):
+    from reviewkit.run.lab import KERNEL_DISPLAY_NAME, install_kernel, write_lab_settings
+
+    spec = json.loads((install_kernel(str(tmp_path)) / "kernel.json").read_text())
+    assert spec["display_name"] == KERNEL_DISPLAY_NAME == "Python 3 (reviewkit)"
+    for name in ("01_intake", "02_progress", "03_report"):
+        nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"]["display_name"] == KERNEL_DISPLAY_NAME
+    # JupyterLab's settings for the environment: no news pop-up; other settings kept
+    settings = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('{"@jupyterlab/a:b": {"x": 1}}')
+    assert write_lab_settings(str(tmp_path)) == settings
+    written = json.loads(settings.read_text())
+    assert written["@jupyterlab/a:b"] == {"x": 1}
+    assert written["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_setup_configures_nbstripout_in_a_repository_and_says_so_elsewhere(tmp_path):
+    from reviewkit.run.lab import NBSTRIP_KEYS, configure_git
+
+    plain = tmp_path / "download"
+    plain.mkdir()
+    assert "not a git repository" in configure_git(plain)
+    repo = tmp_path / "clone"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    assert configure_git(repo).startswith("nbstripout set up")
+
+    def config(key: str) -> str:
+        return subprocess.run(
+            ["git", "config", key], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert config("filter.nbstripout.extrakeys").split() == list(NBSTRIP_KEYS)
+    assert "nbstripout" in config("filter.nbstripout.clean")
+
+
+def test_reviewkit_lab_passes_jupyterlabs_own_options_on(monkeypatch):
+    from reviewkit.run import lab
+    from reviewkit.run.cli import main
+
+    started: list[tuple] = []
+    monkeypatch.setattr(lab, "run_lab", lambda root, port, extra: started.append((port, extra)))
+    assert main(["lab", "--port", "8123", "--no-browser", "--ServerApp.open_browser=False"]) == 0
+    assert started == [(8123, ["--no-browser", "--ServerApp.open_browser=False"])]
+    with pytest.raises(SystemExit):
+        main(["check", "p.yaml", "--no-browser"])  # other commands still refuse them

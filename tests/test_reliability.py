@@ -258,3 +258,27 @@ def test_raw_data_and_outputs_are_ignored_by_git(path, ignored):
         pytest.skip("not a git checkout")
     res = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT)
     assert (res.returncode == 0) == ignored
+
+
+@pytest.mark.parametrize("start", ["progress", "report"])
+def test_a_rerun_never_keeps_a_page_or_pdf_of_the_earlier_run(tmp_path, start):
+    """A rerun from a later step removes from its copy what it makes again, so a PDF it
+    cannot print now (no browser) is never left from the earlier run beside new results."""
+    from conftest import cycle_params
+    from reviewkit.run.runner import remade_by
+    from reviewkit.store.layout import CycleLayout
+
+    layout = CycleLayout(tmp_path)
+    names = {p.relative_to(tmp_path).as_posix() for p in remade_by(layout, cycle_params(), start)}
+    report = {
+        "review_report.html",
+        "review_report.pdf",
+        "community_update.html",
+        "community_update.pdf",
+        "planning_pack.html",
+        "review_tables.xlsx",
+        "notebooks/03_report.ipynb",
+    }
+    assert report <= names
+    assert ("notebooks/02_progress.ipynb" in names) == (start == "progress")
+    assert "data_quality.html" not in names and "notebooks/01_intake.ipynb" not in names

@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.base.errors import brief_in_notebooks
+from reviewkit.base.notebooks import watch_parameters_cell
 
 __version__ = "0.1.0"
 
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 brief_in_notebooks()
+watch_parameters_cell()
 
 if TYPE_CHECKING:
     from reviewkit.analysis.step import run_progress, write_progress
@@ -53,6 +55,11 @@ if TYPE_CHECKING:
     from reviewkit.report.explore import open_cycle
     from reviewkit.store.identity import run_folder
     from reviewkit.store.workspace import step_folder
+
+
+def __dir__() -> list[str]:
+    """The public names, the lazily imported ones included (`rk.` + Tab offers `open_cycle`)."""
+    return sorted(__all__)
 
 
 def __getattr__(name: str) -> Any:

@@ -42,6 +42,9 @@ GOALS = {
     "rerun_parse_share": 0.05,
     "all_vs_one": 2.0,
     "demo_vs_floor": 1.2,
+    # the demo cycle against the route a user would otherwise take (issue 24's goals)
+    "cycle_vs_papermill": 0.5,
+    "portable_cycle_vs_papermill": 0.8,
     "fresh_clone_to_report_seconds": 60.0,
 }
 DEMO_PARAMS = "params/example.yaml"
@@ -152,6 +155,49 @@ def imports_of(source: Path) -> str:
             ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
         ]
     return "\n".join(dict.fromkeys(lines))
+
+
+_STOCK = r"""
+import json, subprocess, sys
+from pathlib import Path
+bin_dir, root, params_file, run_dir, notebooks = (
+    Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4]), json.loads(sys.argv[5]))
+executed = run_dir / "notebooks"
+executed.mkdir(parents=True, exist_ok=True)
+outs = []
+for nb in notebooks:  # the papermill command line, one notebook after another
+    out = executed / Path(nb).name
+    subprocess.run([str(bin_dir / "papermill"), nb, str(out), "-k", "python3", "--cwd", root,
+                    "-p", "params_file", params_file, "-p", "run_dir", str(run_dir),
+                    "--no-progress-bar"], check=True, capture_output=True)
+    outs.append(str(out))
+# then nbconvert to HTML, every executed notebook in one command, code cells left out
+subprocess.run([str(bin_dir / "jupyter-nbconvert"), "--to", "html", "--no-input", *outs],
+               check=True, capture_output=True)
+"""
+
+
+def stock_notebooks(params_file: str = DEMO_PARAMS) -> list[str]:
+    """The notebooks `reviewkit run` executes for the params, in its order."""
+    from reviewkit.inputs.params import load_params
+    from reviewkit.run.runner import sequence
+
+    return [str(step.source) for step in sequence(load_params(params_file))]
+
+
+def stock_command(run_dir: Path, params_file: str = DEMO_PARAMS) -> list[str]:
+    """The stock route for the demo cycle: papermill's command line for each notebook the run
+    executes (same notebooks, same parameters, same order), then nbconvert to HTML."""
+    return [
+        sys.executable,
+        "-c",
+        _STOCK,
+        str(Path(sys.executable).parent),
+        str(repo_root()),
+        params_file,
+        str(run_dir),
+        json.dumps(stock_notebooks(params_file)),
+    ]
 
 
 def floor_project(work: Path, params_file: str = DEMO_PARAMS) -> Path:
@@ -289,6 +335,25 @@ class Scale:
             # the floor does not parse either: the demo's parse cache is warmed once
             timed([*self.run, DEMO_PARAMS], self.demo_env)
 
+    def against_papermill(self) -> dict[str, float]:
+        """The demo cycle on each route (forked kernels; the portable route Windows and macOS
+        take) against the stock route, all three in this repetition. PDFs are off in the
+        cycles (the stock route prints none); the cycles still write the workbook and charts
+        the stock route does not."""
+        no_pdf = {**self.demo_env, "REVIEWKIT_CHROMIUM": "off"}
+        cycle = timed([*self.run, DEMO_PARAMS], no_pdf)
+        portable = timed([*self.run, DEMO_PARAMS], {**no_pdf, "REVIEWKIT_PORTABLE": "1"})
+        run_dir = Path(self.demo_env["REVIEWKIT_OUTPUTS"]).parent / "stock"
+        shutil.rmtree(run_dir, ignore_errors=True)
+        stock = timed(stock_command(run_dir), no_pdf)
+        return {
+            "cycle_no_pdf_seconds": cycle["seconds"],
+            "portable_cycle_seconds": portable["seconds"],
+            "papermill_route_seconds": stock["seconds"],
+            "cycle_vs_papermill": cycle["seconds"] / stock["seconds"],
+            "portable_cycle_vs_papermill": portable["seconds"] / stock["seconds"],
+        }
+
     def once(self) -> dict[str, object]:
         m: dict[str, object] = {"load_average_before": load()}
         base = measure_intake("read_csv", self.folder)
@@ -337,6 +402,7 @@ class Scale:
                 demo_vs_floor=demo["seconds"] / floor["seconds"],
                 demo_cycle_peak_rss_mb=demo["peak_rss_bytes"] / 2**20,
             )
+            m.update(self.against_papermill())
         m["load_average_after"] = load()
         return m
 
@@ -371,6 +437,15 @@ def run_scale(name: str, repeat: int, bench: Path) -> dict:
             runs.append(
                 {"load_average_before": before, **setup_once(), "load_average_after": load()}
             )
+    elif name == "routes":  # the demo cycle on both routes against papermill's, alone
+        scale = Scale("partnership", bench)
+        if not scale.demo_env:
+            raise RuntimeError("the demo data is missing: run `make review` first")
+        runs = []
+        for _ in range(repeat):
+            before = load()
+            routes = scale.against_papermill()
+            runs.append({"load_average_before": before, **routes, "load_average_after": load()})
     else:
         scale = Scale(name, bench)
         runs = []
@@ -422,12 +497,13 @@ def main(argv: list[str] | None = None) -> int:
         "scales",
         nargs="*",
         metavar="scale",
-        help="partnership, force, national or setup (default: partnership force)",
+        help="partnership, force, national, setup or routes (the demo cycle on both routes "
+        "against papermill only) (default: partnership force)",
     )
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each measure")
     args = parser.parse_args(argv)
     args.scales = args.scales or ["partnership", "force"]
-    unknown = set(args.scales) - {*SCALES, "setup"}
+    unknown = set(args.scales) - {*SCALES, "setup", "routes"}
     if unknown:
         parser.error(f"unknown scale(s): {', '.join(sorted(unknown))}")
     bench = outputs_dir() / "bench"

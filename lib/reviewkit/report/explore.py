@@ -9,12 +9,19 @@ here writes, and each table comes back as a fresh copy the analyst may change fr
     cycle.series("asb_police")                        # an indicator's series, by period
     cycle.chart("asb_police")                         # its XmR chart as a figure
     cycle.chart_images()                              # every XmR chart as the report shows it
+    cycle.changed_most("lsoa")                        # where counts changed most
+    cycle.grid_cells()                                # grid cells with their centres, to map
+
+Tables come back ready to explore: months as dates (a plot's axis is time, not text), and the
+LSOA names beside the codes wherever a table has codes. `cycle.params` are the params that
+made the cycle (from its manifest), with a warning when the params file now says otherwise.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import warnings
 from functools import cached_property
 from pathlib import Path
 
@@ -25,6 +32,7 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.inputs.yaml_files import validate
+from reviewkit.methods.grid import CELL_LAT, CELL_LON
 from reviewkit.report.charts import (
     Chart,
     ChartFigure,
@@ -35,11 +43,21 @@ from reviewkit.report.charts import (
 from reviewkit.report.verdict_words import chart_conclusion
 from reviewkit.store import dictionary
 from reviewkit.store.layout import MANIFEST, CycleLayout, cycle_dir
-from reviewkit.store.tables import CycleStore
+from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table
+
+MONTH_COLUMNS = ("month", "period_start")  # "YYYY-MM" text in the store: dates here
+GROUPS = {"lsoa": "lsoa_code", "crime_type": "crime_type", "outcome": "outcome_category"}
+
+
+class ParamsChanged(UserWarning):
+    """The params file no longer says what the params that made the cycle said."""
 
 
 class Cycle:
-    """One review cycle's results, read from its folder. Nothing here writes."""
+    """One review cycle's results, read from its folder. Nothing here writes.
+
+    Attributes: `folder` (the cycle's folder), `params` (the params that made the cycle),
+    `manifest` (its record; None for a run in progress), `layout` and `store` (its files)."""
 
     def __init__(self, folder: Path, params: CycleParams, manifest: dict | None):
         self.folder = folder
@@ -51,14 +69,17 @@ class Cycle:
     # What this cycle is ---------------------------------------------------------------------
     @property
     def partnership(self) -> str:
+        """The partnership's full name."""
         return self.params.partnership
 
     @property
     def cycle(self) -> str:
+        """The review cycle's id (`cycle` in the params)."""
         return self.params.cycle
 
     @property
     def finished(self) -> bool:
+        """True for a finished cycle (it has a manifest); False for a run in progress."""
         return self.manifest is not None
 
     def __repr__(self) -> str:
@@ -98,11 +119,13 @@ class Cycle:
         return self.store.tidy_names()
 
     def table(self, name: str) -> pd.DataFrame:
-        return self._table(name).copy()
+        """A table by name (see `tables`): months as dates, LSOA names beside codes."""
+        return self._explorable(self._table(name))
 
     def tidy(self, name: str) -> pd.DataFrame:
-        """A tidy table: a police dataset by month and LSOA, partner_measures, population..."""
-        return self._tidy(name).copy()
+        """A tidy table: a police dataset by month and LSOA, partner_measures, population...
+        Months as dates, LSOA names beside codes."""
+        return self._explorable(self._tidy(name))
 
     @property
     def scorecard(self) -> pd.DataFrame:
@@ -116,10 +139,14 @@ class Cycle:
 
     @property
     def indicators(self) -> list[str]:
+        """The indicators' ids, in scorecard order."""
         return list(self._table("scorecard")["id"])
 
     def series(self, indicator: str) -> pd.DataFrame:
-        """One indicator's series by period."""
+        """One indicator's series by period (period starts as dates)."""
+        return self._explorable(self._series(indicator))
+
+    def _series(self, indicator: str) -> pd.DataFrame:
         self._known(indicator)
         long = self._tidy("indicator_series")
         return long[long["indicator"] == indicator].reset_index(drop=True)
@@ -136,7 +163,15 @@ class Cycle:
 
     @property
     def reconciliation(self) -> pd.DataFrame:
+        """Every input file's rows: read, accepted, quarantined, out of area; balanced or not."""
         return self.table("reconciliation")
+
+    @property
+    def quarantine(self) -> pd.DataFrame:
+        """Every row held back at intake, with its dataset, file, row number and reason
+        (no rows when none was held back)."""
+        frame = self.store.read_quarantine()
+        return frame if frame is not None else pd.DataFrame(columns=["dataset", "row", "reason"])
 
     @property
     def difficulties(self) -> pd.DataFrame:
@@ -145,6 +180,7 @@ class Cycle:
 
     @property
     def benchmarking(self) -> pd.DataFrame | None:
+        """Each measure against the peer group (funnel limits, rank); None without peer data."""
         return self.table("benchmarking") if "benchmarking" in self.tables else None
 
     @property
@@ -179,7 +215,7 @@ class Cycle:
     def chart(self, indicator: str) -> ChartFigure:
         """The indicator's XmR chart as a matplotlib figure (shown inline in a notebook)."""
         row = self._table("scorecard").set_index("id").loc[self._known(indicator)]
-        series = self.series(indicator)
+        series = self._series(indicator)
         if len(series) < 2 or "point_type" not in series:
             raise ReviewError(f"Indicator '{indicator}' has fewer than two points: no chart.")
         return indicator_figure(row.rename({"id": indicator}), series)
@@ -208,7 +244,7 @@ class Cycle:
             png_bytes(self.chart(indicator)),
             xmr_alt(
                 row["name"],
-                self.series(indicator),
+                self._series(indicator),
                 row["measure"],
                 chart_conclusion(Verdict.from_row(row)),
             ),
@@ -224,7 +260,107 @@ class Cycle:
         """The charts folder's PNG files by indicator (SVG beside each)."""
         return {p.stem: p for p in sorted(self.layout.charts_dir.glob("*.png"))}
 
+    # Where, and what changed ---------------------------------------------------------------
+    def changed_most(
+        self, by: str = "lsoa", dataset: str | None = None, n: int = 10
+    ) -> pd.DataFrame:
+        """Where (`by="lsoa"`) or in what (`"crime_type"`, `"outcome"`) a police dataset's
+        records changed most between the baseline and the review period: the `n` largest
+        changes either way, with both counts, the change and the change in %.
+
+        Counts only, no test: a large change in a small area may be chance (the scorecard
+        tests each indicator's change). By crime type, `recording_change` flags a type with a
+        possible recording change between the periods: its counts are not comparable.
+        Refused when a month of either period has no records at all (a missing month is
+        never a zero)."""
+        if by not in GROUPS:
+            raise ReviewError(f"by must be one of {', '.join(GROUPS)}, not '{by}'.")
+        name = self._police_dataset(dataset)
+        frame = self._tidy(name)
+        column = GROUPS[by]
+        if column not in frame.columns:
+            raise ReviewError(f"The {name} table has no {column} column to group by.")
+        periods = {"review": self.params.review, "baseline": self.params.baseline}
+        present = set(frame["month"])
+        missing = [str(m) for p in periods.values() for m in p.months if str(m) not in present]
+        if missing:
+            raise ReviewError(
+                f"{name} has no records for {', '.join(missing)}: a missing month is not a "
+                "zero, so the periods' counts cannot be compared."
+            )
+        counts = {
+            key: frame[frame["month"].isin([str(m) for m in p.months])].groupby(column)["n"].sum()
+            for key, p in periods.items()
+        }
+        out = pd.DataFrame(counts).fillna(0).astype("int64")  # a month present: none is zero
+        out["change"] = out["review"] - out["baseline"]
+        out["change_pct"] = (out["change"] / out["baseline"].where(out["baseline"] > 0)) * 100
+        out = out.reindex(out["change"].abs().sort_values(ascending=False, kind="stable").index)
+        out = out.head(n).rename_axis(column).reset_index()
+        if by == "crime_type" and "recording_changes" in self.tables:
+            # a possible recording change between the periods: the counts are not comparable
+            rc = self._table("recording_changes")
+            first, last = str(self.params.baseline.start), str(self.params.review.end)
+            rc = rc[(rc["dataset"] == name) & (rc["month"] > first) & (rc["month"] <= last)]
+            out["recording_change"] = out["crime_type"].isin(set(rc["crime_type"]))
+        return self._explorable(out, dataset=name)
+
+    def grid_cells(self, dataset: str | None = None) -> pd.DataFrame:
+        """A police street dataset's counts per month, crime type and grid cell (about 500 m
+        square), with each cell's centre as latitude and longitude, for a map of one's own.
+        Cells only: police.uk's anonymised points are never kept."""
+        name = grid_table(self._police_dataset(dataset))
+        if name not in self.tidy_tables:
+            raise ReviewError(f"Cycle '{self.cycle}' has no grid cells ({name}).")
+        frame = self.tidy(name)
+        frame["centre_lat"] = ((frame["cell_row"] + 0.5) * CELL_LAT).round(6)
+        frame["centre_lon"] = ((frame["cell_col"] + 0.5) * CELL_LON).round(6)
+        return frame
+
     # Internals ------------------------------------------------------------------------------
+    def _police_dataset(self, dataset: str | None) -> str:
+        """The police street dataset named, or the cycle's only one."""
+        have = [
+            t[len("grid_") :]
+            for t in self.tidy_tables
+            if t.startswith("grid_") and t[len("grid_") :] in self.tidy_tables
+        ]
+        if dataset is None and len(have) == 1:
+            return have[0]
+        if dataset in have:
+            return dataset
+        raise ReviewError(
+            f"Give the police street dataset (dataset=...): one of {', '.join(have) or 'none'}."
+        )
+
+    def _lsoa_names(self, dataset: str | None) -> pd.DataFrame | None:
+        """LSOA code to name: the dataset's own, else every street dataset's."""
+        names = [t for t in self.tidy_tables if t.startswith("lsoa_names_")]
+        if dataset is not None and lsoa_names_table(dataset) in names:
+            names = [lsoa_names_table(dataset)]
+        if not names:
+            return None
+        frames = [self._tidy(t) for t in names]
+        return pd.concat(frames).drop_duplicates("lsoa_code", keep="last")
+
+    def _explorable(self, frame: pd.DataFrame, dataset: str | None = None) -> pd.DataFrame:
+        """A copy with months as dates (where every value is a month) and LSOA names beside
+        the codes (where the table has codes and no names)."""
+        out = frame.copy()
+        for column in MONTH_COLUMNS:
+            if column in out.columns and pd.api.types.is_string_dtype(out[column]):
+                try:
+                    out[column] = pd.to_datetime(out[column], format="%Y-%m")
+                except (ValueError, TypeError):
+                    pass  # not every value a month: left as it is, never made missing
+        if "lsoa_code" in out.columns and "lsoa_name" not in out.columns:
+            names = self._lsoa_names(dataset)
+            if names is not None:
+                lookup = names.set_index("lsoa_code")["lsoa_name"]
+                at = out.columns.get_loc("lsoa_code") + 1
+                out.insert(at, "lsoa_name", out["lsoa_code"].map(lookup))
+        return out
+
     def _known(self, indicator: str) -> str:
         ids = self.indicators
         if indicator not in ids:
@@ -256,15 +392,33 @@ def _manifest(folder: Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+def _params_that_made(manifest: dict, folder: Path, now: CycleParams, source: Path) -> CycleParams:
+    """The params a finished cycle was made with (its manifest's), with a warning naming the
+    keys where the params file now says otherwise."""
+    made = validate(CycleParams, manifest["params"], CycleLayout(folder).manifest)
+    then, current = made.model_dump(mode="json"), now.model_dump(mode="json")
+    changed = sorted(k for k in then.keys() | current.keys() if then.get(k) != current.get(k))
+    if changed:
+        warnings.warn(
+            f"{relative(source)} has changed since cycle '{made.cycle}' was made "
+            f"({', '.join(changed)}): `cycle.params` are the params that made it. Run "
+            f"`reviewkit run {relative(source)} --force` for results from the file as it is.",
+            ParamsChanged,
+            stacklevel=3,
+        )
+    return made
+
+
 def open_cycle(
     params_or_folder: str | os.PathLike[str], folder: str | os.PathLike[str] | None = None
 ) -> Cycle:
     """Open a review cycle's results for exploration, read-only.
 
     Give a params file (`params/<cycle>.yaml`: the finished cycle `reviewkit run` wrote for
-    it) or a cycle's folder (`outputs/<cycle>`: its params come from its manifest). `folder`
-    reads another folder with the params given (an own notebook run by `reviewkit run` gets
-    the run in progress this way)."""
+    it) or a cycle's folder (`outputs/<partnership>/<cycle>`). Either way a finished cycle's
+    `params` are those that made it (its manifest's); a params file that now differs is
+    warned about (ParamsChanged). `folder` reads another folder with the params given (an own
+    notebook run by `reviewkit run` gets the run in progress this way)."""
     source = resolve(params_or_folder)
     if source.suffix.lower() in (".yaml", ".yml"):
         params = load_params(source)
@@ -275,6 +429,8 @@ def open_cycle(
                 f"No results for cycle '{params.cycle}' in {relative(where)} yet: run "
                 f"`reviewkit run {relative(source)}` first."
             )
+        if manifest is not None:
+            params = _params_that_made(manifest, where, params, source)
         return Cycle(where, params, manifest)
     if not source.is_dir():
         raise ReviewError(

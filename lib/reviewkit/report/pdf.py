@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,47 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Where Playwright's channels find Chrome and Edge as their installers put them (Windows: under
+# each of these folders; macOS: in these applications folders; Linux: these paths). Neither is
+# on PATH on Windows or macOS.
+CHANNELS = {
+    "chrome": {
+        "win32": "Google/Chrome/Application/chrome.exe",
+        "darwin": "Google Chrome.app/Contents/MacOS/Google Chrome",
+        "linux": "/opt/google/chrome/chrome",
+    },
+    "msedge": {
+        "win32": "Microsoft/Edge/Application/msedge.exe",
+        "darwin": "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+        "linux": "/opt/microsoft/msedge/msedge",
+    },
+}
+WINDOWS_ROOTS = ("LOCALAPPDATA", "PROGRAMFILES", "PROGRAMFILES(X86)")
+NONE_FOUND = (
+    "no Chromium, Chrome or Edge found (install one, or set REVIEWKIT_CHROMIUM to its path)"
+)
+
+
+def channel_paths(system: str, environ: Mapping[str, str], home: Path) -> list[tuple[str, Path]]:
+    """(channel, executable) where Playwright's channels would look on `system` (sys.platform's
+    name), in order: Chrome, then Edge."""
+    out: list[tuple[str, Path]] = []
+    for channel, where in CHANNELS.items():
+        if system.startswith("win"):
+            roots = [environ[r] for r in WINDOWS_ROOTS if environ.get(r)]
+            out += [(channel, Path(root, *where["win32"].split("/"))) for root in roots]
+        elif system == "darwin":
+            for apps in (Path("/Applications"), home / "Applications"):
+                out.append((channel, apps / where["darwin"]))
+        else:
+            out.append((channel, Path(where["linux"])))
+    return out
+
+
 def find_chromium() -> str | None:
-    """The browser to print with: REVIEWKIT_CHROMIUM (a path, or 'off'), else one on PATH."""
+    """The browser to print with, by path: REVIEWKIT_CHROMIUM (a path or a name on PATH, or
+    'off'), else a Chromium, Chrome or Edge on PATH, else Chrome or Edge where Playwright's
+    channels find them (how Windows and macOS have them). The same order on every system."""
     chosen = os.environ.get("REVIEWKIT_CHROMIUM", "").strip()
     if chosen.lower() == "off":
         return None
@@ -46,11 +86,14 @@ def find_chromium() -> str | None:
         found = shutil.which(name)
         if found:
             return found
+    for _channel, path in channel_paths(sys.platform, os.environ, Path.home()):
+        if path.is_file():
+            return str(path)
     return None
 
 
 def unavailable_reason() -> str | None:
-    """Why PDFs cannot be written here, or None when they can."""
+    """Why PDFs cannot be written here (one line), or None when they can."""
     if os.environ.get("REVIEWKIT_CHROMIUM", "").strip().lower() == "off":
         return "PDFs are switched off (REVIEWKIT_CHROMIUM=off)"
     try:
@@ -58,7 +101,7 @@ def unavailable_reason() -> str | None:
     except ImportError:
         return "Playwright is not installed (pip install 'reviewkit[pdf]')"
     if find_chromium() is None:
-        return "no Chromium found (install chromium, or set REVIEWKIT_CHROMIUM to its path)"
+        return NONE_FOUND
     return None
 
 

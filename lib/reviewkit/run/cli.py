@@ -1,4 +1,5 @@
-"""The command line: `reviewkit run|check|sample ...` (also `python -m reviewkit ...`)."""
+"""The command line: `reviewkit run|check|sample|init|new-cycle|setup|lab ...` (also
+`python -m reviewkit ...`)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,22 @@ def _new_cycle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup(args: argparse.Namespace) -> int:
+    from reviewkit.base.paths import repo_root
+    from reviewkit.run.lab import setup
+
+    for line in setup(repo_root()):
+        print(line)
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from reviewkit.base.paths import repo_root
+    from reviewkit.run.lab import run_lab
+
+    return run_lab(repo_root(), args.port, args.lab_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewkit",
@@ -182,12 +199,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="previous", required=True, help="the previous cycle's params file"
     )
     nc.set_defaults(func=_new_cycle)
+
+    setup = sub.add_parser(
+        "setup",
+        help="after installing: register the notebooks' kernel, set up nbstripout and "
+        "JupyterLab's settings (what `make setup` does)",
+    )
+    setup.set_defaults(func=_setup)
+    lab = sub.add_parser(
+        "lab", help="open JupyterLab on this computer only, saving notebooks as git keeps them"
+    )
+    lab.add_argument("--port", type=int, default=8888)
+    lab.set_defaults(func=_lab, lab_args=[])  # any other option is JupyterLab's (main)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.lab_args = extra  # `reviewkit lab --no-browser`: JupyterLab's own options
     try:
         return int(args.func(args) or 0)
     except ReviewError as exc:

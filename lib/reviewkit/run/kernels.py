@@ -11,8 +11,10 @@ The runner's kernel manager launches kernels through `ForkedProvisioner` (jupyte
 provisioner API) while a server is up; poll, interrupt, kill and shutdown work on the forked
 process as on any kernel (the server reaps its children, so their peak memory counts as its
 children's, as an ordinary kernel's counts as the runner's). Ordinary kernels are used where
-forking is not safe or not available (anything but Linux), when `REVIEWKIT_KERNELS=plain`, when
-the kernel spec is not this Python's ipykernel, or when the server cannot start.
+forking is not safe or not available (anything but Linux, or `REVIEWKIT_PORTABLE=1`: the
+platform seam, `reviewkit.base.platforms`, decides), when `REVIEWKIT_KERNELS=plain`, when the
+kernel spec is not this Python's ipykernel, or when the server cannot start. The fork, the
+local socket and the other POSIX-only calls the server makes are the seam's.
 
 Forking is only safe from a single-threaded process: the server makes BLAS (OpenBLAS) use one
 thread and Arrow's allocator (jemalloc) no background thread, checks that it is alone before
@@ -36,6 +38,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from reviewkit.base import platforms
 
 ADDRESS_ENV = "REVIEWKIT_KERNEL_SERVER"
 MODE_ENV = "REVIEWKIT_KERNELS"  # "plain": ordinary kernels, each importing for itself
@@ -77,12 +81,8 @@ _address: str | None = None  # the server of the run in this process, if any
 
 
 def forking_wanted() -> bool:
-    """Forked kernels where they are safe (Linux) and not turned off."""
-    return (
-        sys.platform.startswith("linux")
-        and hasattr(os, "fork")
-        and os.environ.get(MODE_ENV, "").strip().lower() != "plain"
-    )
+    """Forked kernels where they are safe (Linux, not the portable route) and not turned off."""
+    return platforms.can_fork() and os.environ.get(MODE_ENV, "").strip().lower() != "plain"
 
 
 def server_address() -> str | None:
@@ -198,8 +198,7 @@ def fork_kernel(
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                conn.connect(address)
+            with platforms.unix_client(address) as conn:
                 conn.sendall(request)
                 reply = read_line(conn)
             break
@@ -223,17 +222,14 @@ class ForkedKernel:
     def __init__(self, pid: int):
         self.pid = pid
         self.returncode: int | None = None
-        try:
-            self._fd: int | None = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            self._fd = None
+        self._fd = platforms.process_handle(pid)
 
     def poll(self) -> int | None:
         if self.returncode is None:
             if self._fd is not None:
                 if select.select([self._fd], [], [], 0)[0]:
                     self._ended()
-            elif not process_alive(self.pid):
+            elif not platforms.process_alive(self.pid):
                 self._ended()
         return self.returncode
 
@@ -253,28 +249,19 @@ class ForkedKernel:
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
-            os.kill(self.pid, signum)
+            platforms.send_signal(self.pid, signum)
 
     def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
+        if self.poll() is None:
+            platforms.terminate(self.pid)
 
     def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
+        if self.poll() is None:
+            platforms.kill(self.pid)
 
     def __del__(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
-
-
-def process_alive(pid: int) -> bool:
-    """True while a process with this id exists (one of another user counts as alive)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def kernel_args(cmd: list[str]) -> list[str] | None:
@@ -326,18 +313,10 @@ def provisioner(kernel_id: str, kernel_spec: Any, parent: Any) -> Any:
 
 
 # The server ----------------------------------------------------------------------------------
-def _threads() -> int:
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return 1
-
-
 def _child(request: dict[str, Any], server_pid: int) -> None:
     """In the forked kernel: become a fresh process of its own, then run ipykernel."""
-    os.setsid()
-    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
-        signal.signal(sig, signal.SIG_DFL)
+    platforms.new_session()
+    platforms.reset_signals()
     env = {k: str(v) for k, v in request["env"].items()}
     env["JPY_PARENT_PID"] = str(server_pid)  # ipykernel stops when the server goes
     for key, value in SERVER_ENV.items():  # what the server was started with, kept
@@ -476,18 +455,6 @@ def _warm(item: str | Callable[[], None]) -> None:
         )
 
 
-def _reap(_signum: int, _frame: object) -> None:
-    """Wait for every kernel that has ended: no zombies, and their resource use (peak memory)
-    is added to the server's, as the runner's would be for ordinary kernels."""
-    while True:
-        try:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-
 def _refuse(address: str, why: str) -> int:
     """Stop forking kernels (forking a process with threads is not safe): the server's folder
     goes, so a runner asking for a kernel gets an ordinary one at once."""
@@ -509,14 +476,14 @@ def serve(address: str) -> int:
         _preload(notebook_imports(notebooks_dir()))
     except Exception as exc:  # noqa: BLE001 - kernels then import what they need themselves
         print(f"kernel server: the notebooks' imports not preloaded: {exc}", file=sys.stderr)
-    threads = _threads()
+    threads = platforms.thread_count()
     if threads != 1:
         return _refuse(address, f"{threads} threads after the imports")
-    signal.signal(signal.SIGCHLD, _reap)
+    # each kernel that ends is waited for: no zombies, and its resource use (peak memory) is
+    # added to the server's, as the runner's would be for ordinary kernels
+    platforms.on_child_end()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(address)
-    listener.listen(16)
+    listener = platforms.unix_listener(address)
     stdin = sys.stdin.fileno()
     warm = list(WARM_UP)
     while True:
@@ -534,7 +501,7 @@ def serve(address: str) -> int:
                 conn.sendall(b'{"error": "unreadable request"}\n')
                 continue
             server_pid = os.getpid()
-            pid = os.fork()
+            pid = platforms.fork()
             if pid == 0:
                 code = 1
                 try:
@@ -555,7 +522,7 @@ def serve(address: str) -> int:
         while warm:
             item = warm.pop(0)
             _warm(item)
-            threads = _threads()
+            threads = platforms.thread_count()
             if threads != 1:
                 name = getattr(item, "__name__", item)
                 return _refuse(address, f"{threads} threads after warming up {name}")

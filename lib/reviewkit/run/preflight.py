@@ -7,8 +7,9 @@ as intake are used, so what `check` says is what the run will find.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewkit.base.errors import ReviewError
 
@@ -74,17 +75,32 @@ def baseline_lines(params: CycleParams, strategy_start: str | None) -> list[str]
     ]
 
 
+def _notebooks(params: Any, folder: Callable[[], Path]) -> list[Path]:
+    """The notebooks a run of `params` executes (none of the review's own where this is not a
+    review repository: the run says so)."""
+    from reviewkit.base.paths import resolve
+
+    try:
+        review = [folder() / f"{n}.ipynb" for n in ("01_intake", "02_progress", "03_report")]
+    except ReviewError:
+        review = []
+    return review + [resolve(nb.file) for nb in params.own_notebooks]
+
+
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     """(all good, lines to print)."""
     from reviewkit.analysis.vocabulary import check_filters, outcomes_in
+    from reviewkit.base.paths import notebooks_dir, resolve
     from reviewkit.inputs.register import load_register
     from reviewkit.inputs.strategy import load_strategy
     from reviewkit.intake.step import run_intake
+    from reviewkit.run.parameters_cell import check_parameters_cells
     from reviewkit.store.identity import load_checked
     from reviewkit.store.receipts import receipt_problems
 
     try:
         params = load_checked(params_file)
+        check_parameters_cells(_notebooks(params, notebooks_dir), resolve(params_file))
         register = load_register(params.path("data_requests"))
         strategy = load_strategy(params.path("strategy"), register.datasets)
         check_filters(strategy, register, str(params.path("strategy")))

@@ -2,9 +2,10 @@
 
 A run starts its printer when the report notebook starts, so the browser is ready when the
 reports are; it prints while the runner writes the workbook. A batch starts one print service
-(a printer, and a socket its cycles' processes send their reports to), so five partnerships
-start one browser, not five. A cycle that cannot reach its batch's service prints with a
-printer of its own.
+(a printer, and a listener its cycles' processes send their reports to, through the platform
+seam's `multiprocessing.connection`: a private local socket on Linux, the loopback interface
+with a key on Windows and macOS), so five partnerships start one browser, not five. A cycle
+that cannot reach its batch's service prints with a printer of its own.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from reviewkit.base import platforms
 from reviewkit.report.pdf import PRINTER_ENV, Printer, unavailable_reason, write_pdfs
-from reviewkit.run.kernels import read_line
 
 Pairs = Sequence[tuple[Path, Path]]
 
@@ -44,13 +44,12 @@ class RemotePrinter:
         return done
 
     def _ask(self, pairs: list[tuple[Path, Path]], done: Future[list[Path]]) -> None:
-        request = json.dumps([[str(h), str(p)] for h, p in pairs]).encode() + b"\n"
+        request = json.dumps([[str(h), str(p)] for h, p in pairs]).encode()
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                conn.connect(self.address)
-                conn.sendall(request)
-                reply = json.loads(read_line(conn) or b"{}")
-        except (OSError, ValueError):
+            with platforms.connect(self.address) as conn:
+                conn.send_bytes(request)
+                reply = json.loads(conn.recv_bytes() or b"{}")
+        except (OSError, EOFError, ValueError):
             try:
                 done.set_result(write_pdfs(pairs))  # no service: a browser of this cycle's own
             except RuntimeError as exc:
@@ -88,45 +87,64 @@ class LazyPrinter:
 
 
 class PrintService:
-    """One printer for every cycle of a batch, reached through a socket in a private folder."""
+    """One printer for every cycle of a batch, reached through the platform seam's listener
+    (its address, with the key a cycle needs, in PRINTER_ENV)."""
 
     def __init__(self) -> None:
         self.printer = Printer()
         self.folder = tempfile.mkdtemp(prefix="reviewkit-printer-")
-        self.address = os.path.join(self.folder, "printer")
-        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.listener.bind(self.address)
-        self.listener.listen(16)
-        threading.Thread(target=self._accept, name="reviewkit-print-service", daemon=True).start()
+        self.listener, self.address = platforms.listener(self.folder)
+        self._closing = threading.Event()
+        self._thread = threading.Thread(
+            target=self._accept, name="reviewkit-print-service", daemon=True
+        )
+        self._thread.start()
 
     def _accept(self) -> None:
-        while True:
+        from multiprocessing import AuthenticationError
+
+        while not self._closing.is_set():
             try:
-                conn, _ = self.listener.accept()
+                conn = self.listener.accept()
+            except (AuthenticationError, EOFError, ConnectionError):
+                continue  # a process without the key, or one that went away: not a cycle
             except OSError:
                 return  # closed
+            if self._closing.is_set():
+                conn.close()
+                return
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
-    def _answer(self, conn: socket.socket) -> None:
+    def _wake(self) -> None:
+        try:
+            platforms.connect(self.address).close()
+        except (OSError, EOFError):
+            pass
+
+    def _answer(self, conn: Any) -> None:
         with conn:
             try:
-                pairs = [(Path(h), Path(p)) for h, p in json.loads(read_line(conn))]
+                pairs = [(Path(h), Path(p)) for h, p in json.loads(conn.recv_bytes())]
                 written = self.printer.submit(pairs).result()
                 reply: dict[str, object] = {"written": [str(p) for p in written]}
             except RuntimeError as exc:
                 reply = {"error": str(exc)}
             except (ValueError, TypeError):
                 reply = {"error": "Chromium could not print the reports (unreadable request)"}
+            except (OSError, EOFError):
+                return  # the cycle has gone
             try:
-                conn.sendall(json.dumps(reply).encode() + b"\n")
+                conn.send_bytes(json.dumps(reply).encode())
             except OSError:
                 pass  # the cycle has gone
 
     def close(self) -> None:
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept()
-        except OSError:
-            pass
+        self._closing.set()
+        if self._thread.is_alive():
+            # a connection wakes the thread waiting in accept(), on every system; made from a
+            # thread of its own, so closing never waits on it whatever happens
+            threading.Thread(target=self._wake, daemon=True).start()
+            self._thread.join(timeout=10)
         self.listener.close()
         self.printer.close()
         shutil.rmtree(self.folder, ignore_errors=True)

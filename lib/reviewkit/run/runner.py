@@ -29,6 +29,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from traitlets import default
 
+from reviewkit.base import platforms
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import notebooks_dir, outputs_dir, relative, repo_root, resolve
 from reviewkit.inputs.own import own_title
@@ -41,10 +42,10 @@ from reviewkit.run.kernels import (
     SERVER_ENV,
     forking_wanted,
     kernel_server,
-    process_alive,
     provisioner,
     server_address,
 )
+from reviewkit.run.parameters_cell import check_parameters_cells
 from reviewkit.run.printing import LazyPrinter, print_service
 from reviewkit.run.signoff import sign_off_record
 from reviewkit.store.identity import STEPS, check_finished, check_previous, cycle_dir
@@ -129,6 +130,21 @@ def report_pdf_pairs(run_dir: Path) -> list[tuple[Path, Path]]:
     ]
 
 
+def remade_by(layout: CycleLayout, params: CycleParams, start: str) -> list[Path]:
+    """The files a run from `start` makes again in a copy of the finished cycle: the pages,
+    PDFs and executed notebooks of the steps it runs, and the workbook."""
+    paths = [layout.workbook]
+    for step in sequence(params, start):
+        paths.append(layout.executed(step.notebook))
+        if step.own is not None:
+            paths.append(layout.analysis_html(step.notebook))
+        for ex in EXPORTS.get(step.name, []):
+            paths.append(layout.report(ex.file))
+            if ex.pdf:
+                paths.append(layout.report(ex.file.replace(".html", ".pdf")))
+    return paths
+
+
 def pdf_record(printed: Future[list[Path]], echo: Callable[[str], None]) -> dict[str, object]:
     """What the manifest says of the PDFs, once printed; one line said if they were not."""
     try:
@@ -169,7 +185,7 @@ class CycleLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
                 pid = self._holder()
-                if pid and process_alive(pid):
+                if pid and platforms.process_alive(pid):
                     raise ReviewError(
                         f"Another run of this cycle is in progress (process {pid}; lock file "
                         f"{relative(self.path)}). Wait for it to finish. If no run is going, "
@@ -245,14 +261,15 @@ def execute_step(
 
 
 class LocalKernelManager(AsyncKernelManager):
-    """A kernel on local (IPC) sockets in a private folder where the platform has them, so
-    nothing listens on the network; TCP on localhost elsewhere (Windows)."""
+    """A kernel on local (IPC) sockets in a private folder on the fork route, so nothing
+    listens on the network; TCP on 127.0.0.1 on the portable route (Windows has no IPC
+    transport; macOS and REVIEWKIT_PORTABLE=1 take Windows' route)."""
 
     _socket_dir: str | None = None
 
     @default("transport")
     def _default_transport(self) -> str:
-        return "ipc" if os.name == "posix" else "tcp"
+        return platforms.local_transport()
 
     @default("ip")
     def _default_ip(self) -> str:
@@ -305,6 +322,7 @@ def run_cycle(
     params = load_params(pfile)
     check_previous(params)
     _check_strategy(params)
+    check_parameters_cells([s.source for s in sequence(params, start)], pfile)
     refuse_unready_final(params, pfile)
     final = cycle_dir(params)
     out_root = final.parent
@@ -338,6 +356,13 @@ def run_cycle(
         if start != "intake":
             # the run in progress is not a finished cycle until its new manifest is written
             copy = CycleLayout(final).copy_unfinished(tmp)
+            # what the rerun makes again goes first: a page or PDF it cannot make now (no
+            # browser here) is never left from the earlier run beside the new results
+            for path in remade_by(copy, params, start):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
             # the report's charts are drawn once per run: a rerun draws them again from its
             # own data (the charts for people are drawn by the progress step)
             shutil.rmtree(copy.chart_cache_dir, ignore_errors=True)
@@ -370,7 +395,7 @@ def run_cycle(
             failed = failed_dir(out_root, params.cycle)
             shutil.rmtree(failed, ignore_errors=True)
             failed.parent.mkdir(parents=True, exist_ok=True)
-            tmp.rename(failed)
+            platforms.move_folder(tmp, failed)
             kept = (
                 f" The previous outputs in {relative(final)} are untouched."
                 if final.exists()
@@ -399,7 +424,7 @@ def run_cycle(
             if changes:
                 manifest["changed_since_last_run"] = changes
         write_manifest(manifest, tmp)
-        _swap(tmp, final)
+        replace_cycle(tmp, final, out_root / "_new" / params.cycle)
         shutil.rmtree(failed_dir(out_root, params.cycle), ignore_errors=True)
     return final
 
@@ -555,12 +580,12 @@ def keep_interrupted(out_root: Path, cycle: str, echo: Callable[[str], None]) ->
     (the finished outputs were never touched), and say so."""
     for stale in sorted(out_root.glob(f".{cycle}.run-*")):
         pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and platforms.process_alive(int(pid)):
             continue
         failed = failed_dir(out_root, cycle)
         shutil.rmtree(failed, ignore_errors=True)
         failed.parent.mkdir(parents=True, exist_ok=True)
-        stale.rename(failed)
+        platforms.move_folder(stale, failed)
         echo(
             f"An earlier run of cycle '{cycle}' was interrupted; its files are in "
             f"{relative(failed)}. The finished outputs were not touched."
@@ -621,12 +646,32 @@ def _warnings(run_dir: Path) -> list[str]:
     return out
 
 
-def _swap(tmp: Path, final: Path) -> None:
-    """Move the finished run into place; the old outputs go only once the new are there."""
+def replace_cycle(tmp: Path, final: Path, waiting: Path) -> None:
+    """Move the finished run into place; the old outputs go only once the new are there.
+
+    Where the old folder cannot be moved (on Windows, while a file in it is open: the
+    workbook in Excel, a PDF in a viewer), nothing is lost: the old outputs stay as they were,
+    the new run is kept whole in `waiting`, and the message says where and what to do."""
     old = final.parent / f".{final.name}.old-{os.getpid()}"
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
+    try:
+        if final.exists():
+            platforms.move_folder(final, old)
+    except platforms.FolderInUse:
+        shutil.rmtree(waiting, ignore_errors=True)
+        waiting.parent.mkdir(parents=True, exist_ok=True)
+        platforms.move_folder(tmp, waiting)
+        raise ReviewError(
+            f"{relative(final)} could not be replaced: a file in it is open in another program "
+            "(the workbook in Excel, a report in a PDF viewer or browser). Nothing was lost: "
+            f"the previous outputs are untouched, and this run's finished outputs are in "
+            f"{relative(waiting)}. Close the file and run again with --force, or move "
+            f"{relative(waiting)} to {relative(final)} yourself."
+        ) from None
+    try:
+        platforms.move_folder(tmp, final)
+    except OSError:
+        platforms.move_folder(old, final)  # the old outputs back where they were
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -714,27 +759,12 @@ def worker_context() -> Any:
     """How a batch starts its workers: forked from a server that has imported the runner once
     (multiprocessing's forkserver, started single-threaded: BLAS on one thread, Arrow's
     allocator without its background thread), where kernels are forked too; else spawned, each
-    importing for itself. Never a fork of this process, which may be running Arrow threads."""
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    if not forking_wanted() or "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["reviewkit.run.runner"])
-    saved = {key: os.environ.get(key) for key in SERVER_ENV}
-    os.environ.update(
-        {k: v for k, v in SERVER_ENV.items() if k != "MPLBACKEND" and saved[k] is None}
-    )
-    try:
-        forkserver.ensure_running()  # started now, with these settings
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return ctx
+    importing for itself (Windows, macOS, REVIEWKIT_PORTABLE=1). Never a fork of this process,
+    which may be running Arrow threads."""
+    if not forking_wanted():
+        return platforms.worker_context(None, {})
+    settings = {k: v for k, v in SERVER_ENV.items() if k != "MPLBACKEND"}
+    return platforms.worker_context(["reviewkit.run.runner"], settings)
 
 
 def run_many(

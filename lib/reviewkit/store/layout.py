@@ -168,3 +168,30 @@ class CycleLayout:
         steps in, or to work on by hand, is never mistaken for a finished cycle."""
         shutil.copytree(self.root, dest, ignore=shutil.ignore_patterns(MANIFEST))
         return CycleLayout(dest)
+
+    def is_report(self, path: Path) -> bool:
+        """Whether `path` in this folder is made for people by `reviewkit run` from the
+        results (a page, a PDF, the workbook, the executed notebooks, an own notebook's
+        page), not a result the steps read."""
+        if path.parent != self.root:
+            return False
+        return path.suffix in (".html", ".pdf") or path in (
+            self.workbook,
+            self.notebooks_dir,
+            self.analysis_dir,
+        )
+
+    def copy_results(self, dest: Path) -> CycleLayout:
+        """A copy of this cycle's results at `dest` to work on by hand (a scratch folder):
+        without its manifest, and without its reports, which a notebook run by hand does not
+        make again, so a scratch folder never shows a finished cycle's old reports beside
+        its own new tables."""
+
+        def leave_out(folder: str, names: list[str]) -> list[str]:
+            here = Path(folder)
+            return [
+                n for n in names if n == MANIFEST and here == self.root or self.is_report(here / n)
+            ]
+
+        shutil.copytree(self.root, dest, ignore=leave_out)
+        return CycleLayout(dest)

@@ -67,6 +67,6 @@ def step_folder(
 
 def _copy_results(finished: Path, folder: Path) -> None:
     """A copy of a finished cycle's results to work on, without its manifest (a scratch
-    folder is never mistaken for a finished cycle)."""
+    folder is never mistaken for a finished cycle) and without its reports."""
     shutil.rmtree(folder, ignore_errors=True)
-    CycleLayout(finished).copy_unfinished(folder)
+    CycleLayout(finished).copy_results(folder)
