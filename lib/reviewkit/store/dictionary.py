@@ -555,10 +555,27 @@ TABLES: dict[str, dict[str, Column]] = {
         "dataset": S("Data request", "police dataset the change was found in", REGISTER),
         "crime_type": S("Crime type", "crime type whose monthly level stepped", INTAKE),
         "month": S("From month", "first month at the new level (YYYY-MM)", INTAKE),
-        "before": F("Before", "mean monthly count in the partnership before the step", INTAKE, 1),
-        "after": F("After", "mean monthly count in the partnership from the step", INTAKE, 1),
+        "until": S(
+            "Until month",
+            "last month at the new level, before the next step or the end (YYYY-MM)",
+            INTAKE,
+        ),
+        "before": F(
+            "Before",
+            "monthly level in the partnership before the step (seasonally adjusted)",
+            INTAKE,
+            1,
+        ),
+        "after": F(
+            "After",
+            "monthly level in the partnership from the step (seasonally adjusted)",
+            INTAKE,
+            1,
+        ),
         "ratio": F("Ratio", "after / before", INTAKE, 2),
-        "p_value": F("p-value", "exact Poisson test of the two levels", INTAKE, 4),
+        "p_value": F(
+            "p-value", "quasi-likelihood ratio test of the two levels (over-dispersion)", INTAKE, 4
+        ),
         "rest_before": F(
             "Rest of force before",
             "mean monthly count in the rest of the force before its step",
