@@ -42,6 +42,34 @@ def poisson_ci(count: int, alpha: float = 0.05) -> tuple[float, float]:
     return float(low), float(high)
 
 
+def exact_poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Continuous exact Poisson limits (counts) around each expected count E, as UK public
+    health practice draws funnels (PHE/OHID Fingertips technical guidance; the rate funnels
+    of PHEindicatormethods): the upper limit is the O with P(X >= O | E) = alpha / 2 and the
+    lower the O with P(X <= O | E) = alpha / 2, read through the regularised incomplete gamma
+    function (P(X >= O) = P(O, E), P(X <= O) = Q(O + 1, E)) so that O is continuous rather
+    than a step-shaped integer quantile; the lower limit is 0 when even no event is that
+    unlikely."""
+    half = (1 - level) / 2
+    e = np.atleast_1d(np.asarray(expected, dtype=float))
+    low, high = np.zeros(len(e)), np.zeros(len(e))
+    for i, lam in enumerate(e):
+        if not lam > 0:
+            continue
+        top = lam + 40 * math.sqrt(lam) + 40
+
+        def above(a: float, lam: float = lam) -> float:
+            return float(special.gammainc(a, lam)) - half
+
+        def below(a: float, lam: float = lam) -> float:
+            return float(special.gammaincc(a + 1, lam)) - half
+
+        high[i] = optimize.brentq(above, 1e-12, top, xtol=1e-10, rtol=1e-12)
+        if below(0.0) < 0:
+            low[i] = optimize.brentq(below, 0.0, top, xtol=1e-10, rtol=1e-12)
+    return low, high
+
+
 def rate_ci(
     count: int, denominator: float, per: float = 1000.0, alpha: float = 0.05
 ) -> tuple[float, float, float]:

@@ -409,32 +409,41 @@ TABLES: dict[str, dict[str, Column]] = {
         ),
         "lower_95": F(
             "Lower 95% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "upper_95": F(
             "Upper 95% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "lower_99.8": F(
             "Lower 99.8% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "upper_99.8": F(
             "Upper 99.8% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "rank": I("Rank", "rank by rate, 1 = lowest", "computed from the peer table"),
         "of": I("Of", "partnerships ranked", "computed from the peer table"),
         "position": S(
-            "Position", "within, above or below the funnel limits", "funnel plot (docs/method.md)"
+            "Position",
+            "within, above or below the funnel limits (outside only where both estimates of "
+            "over-dispersion agree)",
+            "funnel plot (docs/method.md)",
+        ),
+        "position_depends": B(
+            "Position depends on the estimate",
+            "the area's position differs between the Winsorised and un-Winsorised estimates "
+            "of over-dispersion (it is then shown as the less extreme of the two)",
+            "funnel plot (docs/method.md)",
         ),
         "is_self": B("This partnership", "the row is this partnership", "params (partnership)"),
         "denominator": I("Denominator", "population the rate is per", "peer table", 0),
@@ -474,6 +483,24 @@ TABLES: dict[str, dict[str, Column]] = {
             "Limits",
             "how the funnel limits allow for over-dispersion (none, additive or multiplicative)",
             "dispersion test (docs/method.md)",
+        ),
+        "od_winsorise": F(
+            "Winsorised",
+            "share of z-scores Winsorised at each end for phi (0 with fewer than 30 areas)",
+            "dispersion test (docs/method.md)",
+            2,
+        ),
+        "od_phi_other": F(
+            "Other phi",
+            "phi by the other estimate (Winsorised when phi is not, and the reverse)",
+            "dispersion test (docs/method.md)",
+            2,
+        ),
+        "od_tau2_other": F(
+            "Other tau squared",
+            "tau squared by the other estimate, for the sensitivity of each position",
+            "dispersion test (docs/method.md)",
+            4,
         ),
     },
     "completeness": {
