@@ -1,6 +1,6 @@
 """Seasonal factors as ratios to a centred moving average (classical multiplicative
 decomposition: Makridakis, Wheelwright and Hyndman, *Forecasting: Methods and Applications*,
-3rd edition, 1998, section 4/2; the first step of X-11).
+3rd edition, 1998, chapter 4; the first step of X-11).
 
 The trend-cycle at each period is the centred moving average over one year: for an even
 number of periods a year (12 months, 4 quarters) a 2 x 12 (or 2 x 4) average, the two ends
