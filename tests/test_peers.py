@@ -333,7 +333,7 @@ def test_outside_a_limit_only_where_both_estimates_agree(counts, seed):
 
 
 def test_the_report_says_how_many_areas_and_never_outside_when_it_depends():
-    from reviewkit.report.benchmarking import _dispersion_sentence, peer_sentence, position_words
+    from reviewkit.report.benchmarking import dispersion_sentence, peer_sentence, position_words
 
     rng = np.random.default_rng(3)
     peers = _exchangeable(rng, sd=0.05)
@@ -343,6 +343,6 @@ def test_the_report_says_how_many_areas_and_never_outside_when_it_depends():
     text = peer_sentence(me)
     assert "99.8%" not in text and "not called different" in text
     assert "depends on the estimate" in position_words(me)
-    words = _dispersion_sentence(b)
+    words = dispersion_sentence(b)
     assert "across 15 partnerships" in words and "not Winsorised" in words
     assert "1 partnership's position depends on it" in words

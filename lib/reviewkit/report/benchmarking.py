@@ -80,7 +80,7 @@ def benchmarking_section(ctx: ReportContext) -> str:
         )
         parts.append(html.h(3, name))
         parts.append(html.figure(chart, f"{name}: funnel plot against similar partnerships."))
-        parts.append(html.p(_dispersion_sentence(peers)))
+        parts.append(html.p(dispersion_sentence(peers)))
         rows = [
             [p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), position_words(p)]
             for _, p in peers.iterrows()
@@ -96,7 +96,7 @@ def benchmarking_section(ctx: ReportContext) -> str:
     return html.section("".join(parts))
 
 
-def _dispersion_sentence(peers: pd.DataFrame) -> str:
+def dispersion_sentence(peers: pd.DataFrame) -> str:
     """The dispersion test's result, the estimate chosen, its sensitivity and the adjustment
     made, in words; the number of areas it rests on is always said."""
     r = peers.iloc[0]
