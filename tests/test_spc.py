@@ -1,6 +1,7 @@
 """XmR results against NHSRplotthedots' published test snapshots and its rule tests."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from reviewkit.methods.spc import (
@@ -294,3 +295,27 @@ def test_a_month_that_is_always_zero_is_not_seasonally_adjusted():
     months = list(range(1, 13)) * 3
     idx, p = seasonal_indices(values, months)
     assert idx is None and p < 0.05  # seasonal, but not adjustable
+
+
+def test_the_baseline_special_cause_periods_are_named():
+    from reviewkit.methods.spc import baseline_special_causes
+
+    # twelve steady months, a spike in the baseline's third month, then steady again
+    values = [45, 58, 110, 52, 61, 44, 57, 49, 60, 46, 55, 48, 59, 47, 56, 50, 62, 45]
+    starts = [str(p) for p in pd.period_range("2024-01", periods=len(values), freq="M")]
+    result = xmr(values)
+    series = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "period": pd.PeriodIndex(starts, freq="M").strftime("%B %Y"),
+                    "period_start": starts,
+                }
+            ),
+            result,
+        ],
+        axis=1,
+    )
+    assert baseline_special_causes(series, "2024-01", "2024-12") == [("March 2024", "high")]
+    assert baseline_special_causes(series, "2025-01", "2025-06") == []
+    assert baseline_special_causes(series.drop(columns="special_cause"), "2024-01", "2024-12") == []

@@ -313,3 +313,21 @@ def sustained_shift_start(result: pd.DataFrame, shift_length: int = 7) -> int | 
     while i > 0 and rtm[i - 1] == last and group[i - 1] == group[-1]:
         i -= 1
     return i if len(rtm) - i >= shift_length else None
+
+
+def baseline_special_causes(series: pd.DataFrame, start: str, end: str) -> list[tuple[str, str]]:
+    """(period label, "high" or "low") of each special-cause point whose period starts in the
+    baseline (`start`..`end`, YYYY-MM), from an indicator's series with its XmR columns
+    (`period`, `period_start`, `special_cause`, `relative_to_mean`). A baseline holding
+    unusual points tends to be followed by more ordinary ones (regression to the mean): the
+    caveat on a before-and-after change names these periods rather than speaking in general.
+    """
+    need = {"period", "period_start", "special_cause", "relative_to_mean"}
+    if series.empty or not need <= set(series.columns):
+        return []
+    within = series["period_start"].astype(str).between(start, end)
+    flagged = series[within & series["special_cause"].fillna(False).astype(bool)]
+    return [
+        (str(r["period"]), "high" if r["relative_to_mean"] > 0 else "low")
+        for _, r in flagged.iterrows()
+    ]
