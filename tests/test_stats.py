@@ -81,7 +81,7 @@ def test_compare_counts_small_counts_are_not_significant():
 def test_fisher_matches_the_tea_tasting_example():
     # Fisher's lady tasting tea: 3 of 4 right each way, two-sided p = 0.4857; R's fisher.test
     # gives the conditional maximum likelihood odds ratio 6.408309 (not the sample odds ratio
-    # 9) with the interval 0.2117 to 621.9 (R documentation, `fisher.test`)
+    # 9) with the interval from 0.2117 (R documentation, `fisher.test`)
     res = stats.compare_proportions(1, 4, 3, 4)
     assert res.p_value == pytest.approx(0.4857, abs=1e-4)
     assert res.ratio == pytest.approx(6.408309, abs=1e-4)
