@@ -367,3 +367,19 @@ def test_ranges_agree_with_enumeration_on_a_single_column():
             != [1, 2, 3, 4]
         }
         assert got & {"a", "b"} == want, rest
+
+
+def test_a_share_of_a_count_the_page_never_shows_still_bounds_a_hidden_cell():
+    # the charge share: 2 charged of robbery (hidden, 1-4) + 60 burglaries shown; "3% were
+    # charged" with the charged count never shown (0 upwards) does not pin robbery, but
+    # "2 charged, 3.2%" does: 2 / (robbery + 60) in 3.15%..3.25% puts robbery at 2 or 3
+    from reviewkit.report.suppression import Page, Ratio, narrowed
+
+    values = {"robbery": 2.0, "burglary": 60.0, "charged": 2.0}
+    counts = frozenset({"robbery", "burglary"})
+    vague = Ratio(("charged",), ("robbery", "burglary"), 3.0)
+    page = Page(values, [], 5, counts, (vague,), known={"charged": (0.0, np.inf)})
+    assert not narrowed(page, {"robbery", "charged"}, {"robbery"})
+    exact = Ratio(("charged",), ("robbery", "burglary"), 3.2, decimals=1)
+    page = Page(values, [], 5, counts, (exact,))
+    assert narrowed(page, {"robbery"}, {"robbery"}) == {"robbery"}

@@ -137,9 +137,9 @@ Bounds = tuple[float, float]  # a hidden value's range as a reader knows it (inf
 
 def reader_range(key: Hashable, value: float, threshold: int, counts: set[Hashable]) -> Bounds:
     """What a reader knows of a hidden value from its label alone: a small count ("fewer
-    than N") is 1 to N - 1; another hidden count ("not shown") is 0 or at least N, which
-    `narrowed` allows as its range 0 to infinity with the gap below N; anything else (a
-    change) is unbounded."""
+    than N") is 1 to N - 1; another hidden count ("not shown") is 0 or at least N (the range
+    0 to infinity here, with the gap below N that `narrowed` adds); anything else (a change)
+    is unbounded."""
     if key in counts:
         return (1.0, threshold - 1.0) if is_small(value, threshold) else (0.0, np.inf)
     return (-np.inf, np.inf)
@@ -223,13 +223,14 @@ def _model(
     bounds: dict[Hashable, Bounds],
     threshold: int,
     ratios: Iterable[Ratio],
+    gapped: frozenset[Hashable] = frozenset(),
 ) -> _Model:
     order = sorted(hidden, key=repr)
     a, lo, hi = _programme(values, order, relations, list(ratios))
     n = len(order)
     big = 1.0 + sum(abs(v) for v in values.values())
     box = [bounds.get(k, (-np.inf, np.inf)) for k in order]
-    gap = [j for j, (b0, b1) in enumerate(box) if b0 == 0 and b1 == np.inf]
+    gap = [j for j, k in enumerate(order) if k in gapped]
     # one binary per gapped count: x = 0 (b = 0) or threshold <= x <= big (b = 1)
     m = n + len(gap)
     cons = []
@@ -255,11 +256,12 @@ def ranges(
     bounds: dict[Hashable, Bounds],
     threshold: int,
     ratios: Iterable[Ratio] = (),
+    gapped: frozenset[Hashable] = frozenset(),
 ) -> dict[Hashable, Bounds]:
     """The smallest and largest whole number each of `keys` (hidden) can be, given every
     shown value, every relation and ratio, and each hidden value's range as a reader knows
-    it (`bounds`; a count of range 0 to infinity is 0 or at least `threshold`)."""
-    model = _model(values, hidden, relations, bounds, threshold, ratios)
+    it (`bounds`; a key in `gapped` is besides 0 or at least `threshold`)."""
+    model = _model(values, hidden, relations, bounds, threshold, ratios, gapped)
     return {k: (model.solve(k, 1.0), -model.solve(k, -1.0)) for k in keys}
 
 
@@ -271,11 +273,12 @@ def possible(
     bounds: dict[Hashable, Bounds],
     threshold: int,
     ratios: Iterable[Ratio] = (),
+    gapped: frozenset[Hashable] = frozenset(),
 ) -> dict[Hashable, list[int]]:
     """Which of 1 to `threshold` - 1 each of `keys` (hidden small counts) can be, given
     everything a reader has (as `ranges`): a gap inside the range narrows it too (1 or 3,
     but not 2, when the other hidden cells are 1 to 3 and 0 or at least 4)."""
-    model = _model(values, hidden, relations, bounds, threshold, ratios)
+    model = _model(values, hidden, relations, bounds, threshold, ratios, gapped)
     return {
         k: [v for v in range(1, threshold) if not np.isnan(model.solve(k, fix=float(v)))]
         for k in keys
@@ -287,7 +290,9 @@ class Page:
     """Everything a reader of a page has: each value (shown or not, by key), the additive
     relations between them, the ratios shown, the threshold, which keys are counts (a hidden
     one is known to be 0 or at least the threshold, or 1 to threshold - 1 when small), the
-    values that must stay shown (`fixed`) and those hidden with a value (`follows`)."""
+    values that must stay shown (`fixed`), those hidden with a value (`follows`), and the
+    range of a value the page never shows but a reader knows something of (`known`: a
+    charged count behind a shown share is 0 upwards)."""
 
     values: dict[Hashable, float]
     relations: list[Relation]
@@ -296,6 +301,7 @@ class Page:
     ratios: tuple[Ratio, ...] = ()
     fixed: frozenset[Hashable] = frozenset()
     follows: dict[Hashable, set[Hashable]] = field(default_factory=dict)
+    known: dict[Hashable, Bounds] = field(default_factory=dict)  # ranges known otherwise
 
 
 def narrowed(page: Page, hidden: set[Hashable], primary: set[Hashable]) -> set[Hashable]:
@@ -305,8 +311,16 @@ def narrowed(page: Page, hidden: set[Hashable], primary: set[Hashable]) -> set[H
     if not small:
         return set()
     t = page.threshold
-    bounds = {k: reader_range(k, page.values.get(k, 0.0), t, page.counts) for k in hidden}
-    got = possible(page.values, hidden, small, page.relations, bounds, t, page.ratios)
+    bounds = {
+        k: page.known.get(k) or reader_range(k, page.values.get(k, 0.0), t, page.counts)
+        for k in hidden
+    }
+    gapped = frozenset(
+        k
+        for k in hidden
+        if k in page.counts and k not in page.known and not is_small(page.values.get(k, 0.0), t)
+    )
+    got = possible(page.values, hidden, small, page.relations, bounds, t, page.ratios, gapped)
     return {k for k, seen in got.items() if len(seen) < t - 1}
 
 
