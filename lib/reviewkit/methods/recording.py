@@ -116,12 +116,16 @@ def optimal_partition(
     best[0] = -penalty
     last = np.zeros(n + 1, dtype=int)
     for t in range(min_months, n + 1):
-        for tau in [0, *range(min_months, t - min_months + 1)]:
-            if not np.isfinite(best[tau]):
-                continue
-            value = best[tau] + _segment_cost(cy, cs, tau, t) + penalty
-            if value < best[t]:
-                best[t], last[t] = value, tau
+        taus = np.array([0, *range(min_months, t - min_months + 1)])
+        taus = taus[np.isfinite(best[taus])]
+        total = cy[t] - cy[taus]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cost = np.where(
+                total > 0, -2.0 * (total * np.log(total / (cs[t] - cs[taus])) - total), 0.0
+            )
+        value = best[taus] + cost + penalty
+        k = int(np.argmin(value))
+        best[t], last[t] = value[k], taus[k]
     points, t = [], n
     while t > 0:
         t = int(last[t])
