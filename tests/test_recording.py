@@ -101,9 +101,10 @@ def test_no_false_alarm_on_real_police_files(real_police):
     assert detect(d.tidy, d.rest_of_force, months).empty
 
 
-# The real force's burglary (issue of a missed change): force-wide about 140 a month from July
-# 2022 to March 2023, about 65 from April to September 2023 (a crime recording audit), then
-# about 180 (x2.8 between two adjacent months); five partnerships of different sizes.
+# A real force's burglary, a change the one-split method missed: force-wide about 140 a month
+# from July 2022 to March 2023, about 65 from April to September 2023 (a crime recording
+# audit), then about 180 (x2.8 between two adjacent months); five partnerships of different
+# sizes.
 REAL_MONTHS = [str(p) for p in pd.period_range("2022-07", "2025-06", freq="M")]
 SHARES = [0.30, 0.25, 0.20, 0.15, 0.10]
 
