@@ -248,11 +248,18 @@ def test_the_board_report_says_only_what_the_statistics_allow(cycle_run):
 
 
 def test_a_recording_change_is_flagged_and_not_read_as_a_real_change(cycle_run):
-    # the generator raises criminal damage threefold force-wide from April 2025
+    # the generator raises criminal damage threefold force-wide from April 2025, and public
+    # order in two steps (x2.2 from October 2023, x2.3 more from July 2025); its dip in other
+    # theft (April to September 2024) is too small to tell at the test's few rows (about four
+    # a month in the partnership) and is found in the full-size demo and the unit tests
     out = cycle_run["cycle"]
     found = pd.read_csv(out / "tables" / "recording_changes.csv")
-    assert list(found["crime_type"]) == ["Criminal damage and arson"]
-    assert list(found["month"]) == ["2025-04"]
+    assert list(zip(found["crime_type"], found["month"], strict=True)) == [
+        ("Criminal damage and arson", "2025-04"),
+        ("Public order", "2023-10"),
+        ("Public order", "2025-07"),
+    ]
+    assert list(found["until"]) == ["2026-09", "2025-06", "2026-09"]
     quality = re.sub(
         r"\s+",
         " ",

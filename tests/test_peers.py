@@ -3,6 +3,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from reviewkit.analysis.peers import (
@@ -39,10 +41,99 @@ def test_rates_ranks_and_positions():
     assert b[b["partnership"] == "C"]["position"].item() == "below the 99.8% limit"
 
 
-def test_funnel_limits_are_poisson_quantiles():
+# PHEindicatormethods' published rate funnel (its test outputs, as the Python port
+# PHStatsMethods publishes them in testdata_funnel_rate_outputs.csv): baseline 116.1720835
+# per 100,000; for each number of events, the population (per year, over three years of data)
+# at which that many events is on the upper or lower limit, and the limit as a rate.
+PHE_BASELINE = 116.1720835
+PHE_ROWS = [
+    # events, upper 95% population/yr, upper 95% limit, lower 95% population/yr, lower limit,
+    # upper 99.8% population/yr, upper 99.8% limit, lower 99.8% population/yr, lower limit
+    (
+        1,
+        7.264481402,
+        4588.535848,
+        1598.675694,
+        20.85059119,
+        0.287087625,
+        116108.569,
+        2649.348525,
+        12.58170943,
+    ),
+    (
+        5,
+        465.8280129,
+        357.7858395,
+        3348.002593,
+        49.78092521,
+        212.14848,
+        785.6132963,
+        4721.370883,
+        35.30048174,
+    ),
+    (
+        20,
+        3505.293872,
+        190.1885237,
+        8862.823734,
+        75.22057153,
+        2570.385518,
+        259.3644657,
+        10915.38389,
+        61.07587907,
+    ),
+    (
+        104,
+        24382.08903,
+        142.1808715,
+        36157.10817,
+        95.87787415,
+        21608.75072,
+        160.4288333,
+        40036.31685,
+        86.58805154,
+    ),
+    (
+        1360,
+        369759.5622,
+        122.6021934,
+        411529.9259,
+        110.158048,
+        358342.3275,
+        126.5084525,
+        424043.2424,
+        106.9073359,
+    ),
+]
+
+
+@pytest.mark.parametrize("row", PHE_ROWS, ids=lambda r: f"{r[0]} events")
+def test_exact_limits_agree_with_public_health_published_values(row):
+    _events, *cells = row
+    per = 100_000
+    for level, (pu, upper, pl, lower) in ((0.95, cells[0:4]), (0.998, cells[4:8])):
+        _lo, hi = funnel_limits(PHE_BASELINE, np.array([pu * 3]), level, per=per)
+        lo, _hi = funnel_limits(PHE_BASELINE, np.array([pl * 3]), level, per=per)
+        assert hi[0] == pytest.approx(upper, rel=1e-5)
+        assert lo[0] == pytest.approx(lower, rel=1e-5)
+
+
+def test_exact_limits_are_continuous_not_integer_quantiles():
+    # at the expected count where 5 events is the exact (Garwood) lower 95% limit of 5, the
+    # upper limit is exactly 5 events; the integer quantile would say 4
+    e = stats.chi2.ppf(0.025, 10) / 2  # 1.6235, Garwood's lower limit for 5 events
+    pop = 100_000.0
+    lo, hi = funnel_limits(e / pop * 1000, np.array([pop]), 0.95)
+    assert hi[0] / 1000 * pop == pytest.approx(5, rel=1e-9)
+    assert stats.poisson.ppf(0.975, e) == 4
+    # and the lower limit at the Garwood upper limit of 5 (11.668) is 5 too
+    e = stats.chi2.ppf(0.975, 12) / 2
+    lo, hi = funnel_limits(e / pop * 1000, np.array([pop]), 0.95)
+    assert lo[0] / 1000 * pop == pytest.approx(5, rel=1e-9)
+    # a small expected count has no lower limit above zero
+    lo, _ = funnel_limits(1.0, np.array([1000.0]), 0.95)
+    assert lo[0] == 0
     lo, hi = funnel_limits(10.0, np.array([1000.0, 100000.0]), 0.95)
-    assert lo[0] == stats.poisson.ppf(0.025, 10) / 1000 * 1000
-    assert hi[1] == stats.poisson.ppf(0.975, 1000) / 100000 * 1000
     assert hi[0] - lo[0] > hi[1] - lo[1]  # a funnel: narrower for bigger populations
 
 
@@ -124,7 +215,11 @@ def test_no_over_dispersion_keeps_exact_poisson_limits():
     od = dispersion_test(counts, counts)
     assert od.phi == 0 and od.method == "none" and not od.overdispersed
     lo, hi = funnel_limits(10.0, pop, 0.95, dispersion=od)
-    assert hi[0] == stats.poisson.ppf(0.975, 100) / 10_000 * 1000
+    # continuous exact: the upper limit O at E = 100 has P(X >= O) = 2.5% (between the
+    # integer quantiles 119 and 120, from the Poisson tail directly)
+    o = hi[0] / 1000 * 10_000
+    assert stats.poisson.sf(119, 100) > 0.025 > stats.poisson.sf(120, 100)
+    assert 119 < o < 121
 
 
 def test_only_areas_outside_the_widened_limits_differ():
@@ -143,6 +238,111 @@ def test_only_areas_outside_the_widened_limits_differ():
     assert outside >= 5  # Poisson limits call half the areas different
     assert (widened["position"] != "within the limits").sum() < outside
     assert set(widened["od_method"]) == {"additive"} and widened["od_phi"].iloc[0] > 1
-    # the position agrees with the adjusted z-score: beyond 1.96 exactly when outside 95%
-    for _, r in widened.iterrows():
+    # ten areas: phi is not Winsorised, and the Winsorised one is the sensitivity
+    assert widened["od_winsorise"].iloc[0] == 0
+    assert widened["od_phi_other"].iloc[0] < widened["od_phi"].iloc[0]
+    # the position agrees with the adjusted z-score: beyond 1.96 exactly when outside 95%,
+    # where the position does not depend on the estimate
+    for _, r in widened[~widened["position_depends"]].iterrows():
         assert (abs(r["z"]) > 1.959964) == (r["position"] != "within the limits")
+
+
+def _exchangeable(rng, n=15, sd=0.18):
+    """A peer group like the demo's: populations 80,000-260,000, rates around 50 per 1,000
+    with a between-area spread (lognormal, sd 0.18) and Poisson counts."""
+    pop = rng.integers(80_000, 260_000, n)
+    rate = 0.05 * rng.lognormal(0, sd, n)
+    return pd.DataFrame(
+        {
+            "partnership": [f"P{i}" for i in range(n)],
+            "period": "2026-09",
+            "measure": "m",
+            "count": rng.poisson(rate * pop),
+            "population": pop,
+        }
+    )
+
+
+def test_fifteen_exchangeable_areas_fall_outside_about_as_often_as_the_level_says():
+    # 300 groups of 15 areas that differ only by the same random effect: about 5% of areas
+    # should be outside the 95% limits (0.75 a group). Winsorised phi (the old estimate)
+    # under-estimates tau^2 and puts far more outside; the estimate used does not.
+    rng = np.random.default_rng(25)
+    outside, winsorised_outside, n = 0, 0, 0
+    for _ in range(300):
+        b = benchmark(_exchangeable(rng), "p0", "m", "2026-09")
+        assert b["od_winsorise"].iloc[0] == 0
+        outside += (b["position"] != "within the limits").sum()
+        group = b["group_rate"].iloc[0]
+        od = dispersion_test(b["count"].to_numpy(), b["expected"].to_numpy(), winsorise=0.1)
+        lo, hi = funnel_limits(group, b["population"].to_numpy(), 0.95, dispersion=od)
+        winsorised_outside += ((b["rate"] < lo) | (b["rate"] > hi)).sum()
+        n += len(b)
+    assert 0.02 < outside / n < 0.07
+    assert winsorised_outside / n > 0.08
+
+
+def test_a_position_that_depends_on_the_estimate_is_never_called_outside():
+    # one area far out among fifteen: outside the 99.8% limit if phi is Winsorised (the
+    # outlier trimmed), not when it is not (the outlier widens the limits)
+    rng = np.random.default_rng(3)
+    peers = _exchangeable(rng, sd=0.05)
+    peers.loc[0, "count"] = int(peers.loc[0, "count"] * 1.6)
+    b = benchmark(peers, "p0", "m", "2026-09").set_index("partnership")
+    group = b["group_rate"].iloc[0]
+    pop = np.array([b.at["P0", "population"]])
+    wins = dispersion_test(b["count"].to_numpy(), b["expected"].to_numpy(), winsorise=0.1)
+    plain = dispersion_test(b["count"].to_numpy(), b["expected"].to_numpy(), winsorise=0.0)
+    rate = b.at["P0", "rate"]
+    assert rate > funnel_limits(group, pop, 0.998, dispersion=wins)[1][0]
+    assert rate < funnel_limits(group, pop, 0.998, dispersion=plain)[1][0]
+    assert b.at["P0", "position_depends"]
+    assert b.at["P0", "position"] != "above the 99.8% limit"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 3000), min_size=3, max_size=40),
+    seed=st.integers(0, 10_000),
+)
+def test_outside_a_limit_only_where_both_estimates_agree(counts, seed):
+    rng = np.random.default_rng(seed)
+    pop = rng.integers(20_000, 300_000, len(counts))
+    peers = pd.DataFrame(
+        {
+            "partnership": [f"P{i}" for i in range(len(counts))],
+            "period": "2026-09",
+            "measure": "m",
+            "count": counts,
+            "population": pop,
+        }
+    )
+    if sum(counts) == 0:
+        return
+    b = benchmark(peers, "p0", "m", "2026-09")
+    group = b["group_rate"].iloc[0]
+    e, c, p = b["expected"].to_numpy(), b["count"].to_numpy(), b["population"].to_numpy()
+    for share in (0.0, 0.1):
+        od = dispersion_test(c, e, winsorise=share)
+        for level, name in ((0.95, "95"), (0.998, "99.8")):
+            lo, hi = funnel_limits(group, p, level, dispersion=od)
+            above = b["position"].str.startswith("above") & b["position"].str.contains(name)
+            below = b["position"].str.startswith("below") & b["position"].str.contains(name)
+            assert (b["rate"][above] > hi[above]).all()
+            assert (b["rate"][below] < lo[below]).all()
+
+
+def test_the_report_says_how_many_areas_and_never_outside_when_it_depends():
+    from reviewkit.report.benchmarking import dispersion_sentence, peer_sentence, position_words
+
+    rng = np.random.default_rng(3)
+    peers = _exchangeable(rng, sd=0.05)
+    peers.loc[0, "count"] = int(peers.loc[0, "count"] * 1.6)
+    b = benchmark(peers, "p0", "m", "2026-09")
+    me = b[b["is_self"]].iloc[0]
+    text = peer_sentence(me)
+    assert "99.8%" not in text and "not called different" in text
+    assert "depends on the estimate" in position_words(me)
+    words = dispersion_sentence(b)
+    assert "across 15 partnerships" in words and "not Winsorised" in words
+    assert "1 partnership's position depends on it" in words

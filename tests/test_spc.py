@@ -1,6 +1,7 @@
 """XmR results against NHSRplotthedots' published test snapshots and its rule tests."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from reviewkit.methods.spc import (
@@ -240,7 +241,7 @@ def _seasonal(years=3, amplitude=0.25, seed=1):
 
 
 def test_seasonality_found_in_monthly_data_with_a_season():
-    y, months, expected = _seasonal()
+    y, months, expected = _seasonal(years=4)
     idx, p = seasonal_indices(y, months)
     assert p < 0.001 and idx is not None
     truth = expected[:12] / expected[:12].mean()
@@ -258,6 +259,28 @@ def test_no_seasonality_without_a_season_or_two_whole_years():
     assert seasonal_indices(y[:23], months[:23])[0] is None
 
 
+@pytest.mark.parametrize("trend", [-0.14, 0.12, -0.30])
+def test_a_trend_does_not_tilt_the_seasonal_indices(trend):
+    # the demo's ASB: a 12% season (peak in July) on a trend of -14% a year, 45 months from
+    # January; the indices divided by each year's mean tilted October and September (1.062
+    # and 1.014 against the generator's 1.000 and 1.060); ratios to the centred moving
+    # average give the generator's own factors back
+    months = np.tile(np.arange(1, 13), 4)[:45]
+    truth = 1 + 0.12 * np.sin(2 * np.pi * (np.arange(1, 13) - 4) / 12)
+    y = 200 * truth[months - 1] * (1 + trend) ** (np.arange(45) / 12)
+    idx, p = seasonal_indices(y, months)
+    assert idx is not None and p < 0.001
+    assert np.abs(idx - truth / truth.mean()).max() < 0.01
+    assert idx[9] == pytest.approx(1.000, abs=0.01) and idx[8] == pytest.approx(1.06, abs=0.01)
+    # dividing by each whole year's mean (counted back from the latest month) is tilted
+    yb = y[len(y) - 36 :].reshape(3, 12)
+    mb = months[len(y) - 36 :].reshape(3, 12)
+    old = np.array([(yb / yb.mean(axis=1, keepdims=True))[mb == j].mean() for j in range(1, 13)])
+    old /= old.mean()
+    if trend < -0.1:
+        assert np.abs(old - truth / truth.mean()).max() > 0.02
+
+
 def test_a_sustained_shift_at_the_end_is_found():
     y = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9, 14, 15, 14, 15, 14, 15, 14, 15]
     r = xmr(y)
@@ -268,6 +291,31 @@ def test_a_sustained_shift_at_the_end_is_found():
 def test_a_month_that_is_always_zero_is_not_seasonally_adjusted():
     # small counts: every March is 0, so its index would be 0 and adjusting would divide by it
     values = [9, 8, 0, 1, 1, 1, 1, 1, 1, 9, 9, 9, 8, 9, 0, 1, 2, 1, 1, 2, 1, 8, 9, 10]
-    months = list(range(1, 13)) * 2
+    values += [9, 9, 0, 1, 1, 2, 1, 1, 1, 9, 8, 9]
+    months = list(range(1, 13)) * 3
     idx, p = seasonal_indices(values, months)
     assert idx is None and p < 0.05  # seasonal, but not adjustable
+
+
+def test_the_baseline_special_cause_periods_are_named():
+    from reviewkit.methods.spc import baseline_special_causes
+
+    # twelve steady months, a spike in the baseline's third month, then steady again
+    values = [45, 58, 110, 52, 61, 44, 57, 49, 60, 46, 55, 48, 59, 47, 56, 50, 62, 45]
+    starts = [str(p) for p in pd.period_range("2024-01", periods=len(values), freq="M")]
+    result = xmr(values)
+    series = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "period": pd.PeriodIndex(starts, freq="M").strftime("%B %Y"),
+                    "period_start": starts,
+                }
+            ),
+            result,
+        ],
+        axis=1,
+    )
+    assert baseline_special_causes(series, "2024-01", "2024-12") == [("March 2024", "high")]
+    assert baseline_special_causes(series, "2025-01", "2025-06") == []
+    assert baseline_special_causes(series.drop(columns="special_cause"), "2024-01", "2024-12") == []

@@ -79,9 +79,30 @@ def test_compare_counts_small_counts_are_not_significant():
 
 
 def test_fisher_matches_the_tea_tasting_example():
-    # Fisher's lady tasting tea: 3 of 4 right each way, two-sided p = 0.4857.
+    # Fisher's lady tasting tea: 3 of 4 right each way, two-sided p = 0.4857; R's fisher.test
+    # gives the conditional maximum likelihood odds ratio 6.408309 (not the sample odds ratio
+    # 9) with the interval from 0.2117 (R documentation, `fisher.test`)
     res = stats.compare_proportions(1, 4, 3, 4)
     assert res.p_value == pytest.approx(0.4857, abs=1e-4)
+    assert res.ratio == pytest.approx(6.408309, abs=1e-4)
+    assert res.ratio_low == pytest.approx(0.2117, abs=1e-4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 300), min_size=4, max_size=4))
+def test_the_odds_ratio_and_its_interval_come_from_one_method(cells):
+    table = [cells[:2], cells[2:]]
+    ref = sps.contingency.odds_ratio(table, kind="conditional").statistic
+    mine = stats.conditional_odds_ratio(table)
+    if math.isnan(ref):
+        assert math.isnan(mine)
+    elif math.isfinite(ref):
+        assert mine == pytest.approx(ref, rel=1e-7, abs=1e-12)
+    else:
+        assert mine == ref
+    lo, hi = stats.odds_ratio_ci(table)
+    if not math.isnan(mine):
+        assert lo <= mine <= hi
 
 
 def test_proportion_ci_clopper_pearson():

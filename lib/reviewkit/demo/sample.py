@@ -52,9 +52,15 @@ MIX = {
     "Violence and sexual offences": 0.313,
 }
 # Yearly change after the strategy started, by crime type (the demo's "story").
-# A change in recording, force-wide from one month (as police.uk data show when a force
-# changes how it records or publishes a type): the demo's data quality page flags it.
-RECORDING_CHANGE = ("Criminal damage and arson", pd.Period("2025-04", "M"), 3.0)
+# Changes in recording, force-wide from one month (as police.uk data show when a force
+# changes how it records or publishes a type): the demo's data quality page flags them. Each
+# crime type's level is multiplied by the factor of the latest of its months reached: a
+# tripling, a dip that returns (a recording audit, then a correction) and two steps.
+RECORDING_CHANGES: dict[str, list[tuple[pd.Period, float]]] = {
+    "Criminal damage and arson": [(pd.Period("2025-04", "M"), 3.0)],
+    "Other theft": [(pd.Period("2024-04", "M"), 0.4), (pd.Period("2024-10", "M"), 1.0)],
+    "Public order": [(pd.Period("2023-10", "M"), 2.2), (pd.Period("2025-07", "M"), 5.0)],
+}
 # Possession of weapons rises and no indicator of the demo strategy follows it, so the board
 # report's "what the strategy does not cover" has something to show.
 TREND = {
@@ -134,6 +140,15 @@ def _monthly_expected(months: pd.PeriodIndex, per_month: float, trend: float) ->
     return per_month * seasonal * (1 + trend) ** after
 
 
+def recording_factor(crime_type: str, month: pd.Period) -> float:
+    """The factor a change in recording puts on a crime type's level in a month."""
+    factor = 1.0
+    for start, f in RECORDING_CHANGES.get(crime_type, []):
+        if month >= start:
+            factor = f
+    return factor
+
+
 def _crime_ids(seed: int, n: int, salt: str) -> list[str]:
     return [hashlib.sha256(f"{seed}-{salt}-{i}".encode()).hexdigest() for i in range(n)]
 
@@ -158,8 +173,7 @@ def generate_street_month(
             expected = _monthly_expected(
                 months, per_month * volume[la] * share, TREND.get(ctype, 0.0)
             )
-            if ctype == RECORDING_CHANGE[0] and month >= RECORDING_CHANGE[1]:
-                expected = expected * RECORDING_CHANGE[2]
+            expected = expected * recording_factor(ctype, month)
             total = int(rng.poisson(expected)[0])
             idx = rng.choice(len(area), size=total, p=p)
             frames.append(

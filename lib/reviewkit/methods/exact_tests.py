@@ -42,6 +42,34 @@ def poisson_ci(count: int, alpha: float = 0.05) -> tuple[float, float]:
     return float(low), float(high)
 
 
+def exact_poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Continuous exact Poisson limits (counts) around each expected count E, as UK public
+    health practice draws funnels (PHE/OHID Fingertips technical guidance; the rate funnels
+    of PHEindicatormethods): the upper limit is the O with P(X >= O | E) = alpha / 2 and the
+    lower the O with P(X <= O | E) = alpha / 2, read through the regularised incomplete gamma
+    function (P(X >= O) = P(O, E), P(X <= O) = Q(O + 1, E)) so that O is continuous rather
+    than a step-shaped integer quantile; the lower limit is 0 when even no event is that
+    unlikely."""
+    half = (1 - level) / 2
+    e = np.atleast_1d(np.asarray(expected, dtype=float))
+    low, high = np.zeros(len(e)), np.zeros(len(e))
+    for i, lam in enumerate(e):
+        if not lam > 0:
+            continue
+        top = lam + 40 * math.sqrt(lam) + 40
+
+        def above(a: float, lam: float = lam) -> float:
+            return float(special.gammainc(a, lam)) - half
+
+        def below(a: float, lam: float = lam) -> float:
+            return float(special.gammaincc(a + 1, lam)) - half
+
+        high[i] = optimize.brentq(above, 1e-12, top, xtol=1e-10, rtol=1e-12)
+        if below(0.0) < 0:
+            low[i] = optimize.brentq(below, 0.0, top, xtol=1e-10, rtol=1e-12)
+    return low, high
+
+
 def rate_ci(
     count: int, denominator: float, per: float = 1000.0, alpha: float = 0.05
 ) -> tuple[float, float, float]:
@@ -128,19 +156,62 @@ def proportion_ci(successes: int, trials: int, alpha: float = 0.05) -> tuple[flo
 def compare_proportions(
     ref_successes: int, ref_trials: int, successes: int, trials: int, alpha: float = 0.05
 ) -> Comparison:
-    """Fisher's exact test of two proportions; the ratio is the odds ratio with its
-    conditional exact interval."""
+    """Fisher's exact test of two proportions; the ratio is the conditional maximum likelihood
+    odds ratio with its conditional exact interval: estimate and interval from one method
+    (as R's `fisher.test` gives them), not the sample odds ratio beside the conditional
+    interval."""
     table = [[successes, trials - successes], [ref_successes, ref_trials - ref_successes]]
     res = stats.fisher_exact(table)
     low, high = odds_ratio_ci(table, alpha)
     return Comparison(
         float(res.pvalue),
-        float(res.statistic),
+        conditional_odds_ratio(table),
         low,
         high,
         bool(res.pvalue < alpha),
         "Fisher's exact test",
     )
+
+
+def _noncentral(table: Sequence[Sequence[int]]) -> tuple[int, np.ndarray, np.ndarray] | None:
+    """(first cell, its possible values k, log central hypergeometric weights of k) given the
+    margins of a 2 x 2 table; None when a margin is zero."""
+    t = np.asarray(table, dtype=np.int64)
+    if (t.sum(axis=0) == 0).any() or (t.sum(axis=1) == 0).any():
+        return None
+    x, total, row, col = int(t[0, 0]), int(t.sum()), int(t[0].sum()), int(t[:, 0].sum())
+    k = np.arange(max(0, col - (total - row)), min(row, col) + 1)
+    log_w = (
+        special.gammaln(row + 1)
+        - special.gammaln(k + 1)
+        - special.gammaln(row - k + 1)
+        + special.gammaln(total - row + 1)
+        - special.gammaln(col - k + 1)
+        - special.gammaln(total - row - col + k + 1)
+    )
+    return x, k, log_w
+
+
+def conditional_odds_ratio(table: Sequence[Sequence[int]]) -> float:
+    """The conditional maximum likelihood odds ratio of a 2 x 2 table: the odds ratio at which
+    the mean of Fisher's noncentral hypergeometric distribution of the first cell, given the
+    margins, is the cell seen (R's `fisher.test` estimate; scipy's `odds_ratio(table,
+    kind="conditional")`). 0 or infinity at the ends of the support; NaN when a margin is 0."""
+    got = _noncentral(table)
+    if got is None:
+        return math.nan
+    x, k, log_w = got
+    if x == k[0]:
+        return 0.0
+    if x == k[-1]:
+        return math.inf
+
+    def mean_less_x(odds: float) -> float:
+        lw = log_w + k * math.log(odds)
+        p = np.exp(lw - lw.max())
+        return float((k * p).sum() / p.sum()) - x
+
+    return _solve_increasing(mean_less_x)
 
 
 def odds_ratio_ci(table: Sequence[Sequence[int]], alpha: float = 0.05) -> tuple[float, float]:
@@ -150,19 +221,10 @@ def odds_ratio_ci(table: Sequence[Sequence[int]], alpha: float = 0.05) -> tuple[
     `odds_ratio(table, kind="conditional").confidence_interval(1 - alpha)`, with the
     distribution's tails summed in one vectorised step per trial odds ratio."""
     t = np.asarray(table, dtype=np.int64)
-    if (t.sum(axis=0) == 0).any() or (t.sum(axis=1) == 0).any():
+    got = _noncentral(table)
+    if got is None:
         return 0.0, math.inf
-    x, total, row, col = int(t[0, 0]), int(t.sum()), int(t[0].sum()), int(t[:, 0].sum())
-    k = np.arange(max(0, col - (total - row)), min(row, col) + 1)
-    # log of C(row, k) C(total - row, col - k): the central hypergeometric weights
-    log_w = (
-        special.gammaln(row + 1)
-        - special.gammaln(k + 1)
-        - special.gammaln(row - k + 1)
-        + special.gammaln(total - row + 1)
-        - special.gammaln(col - k + 1)
-        - special.gammaln(total - row - col + k + 1)
-    )
+    x, k, log_w = got  # log of C(row, k) C(total - row, col - k): central weights
     below, above = k <= x, k >= x
 
     def tails(odds: float) -> tuple[float, float]:

@@ -10,8 +10,9 @@ Each special-cause point is labelled by one rule, in NHSRplotthedots' order (pul
 October 2023, fixing issues #171 and #122): outside limits, trend, two-in-three, shift. Its
 direction comes from that rule: the side of the mean for outside limits, two-in-three and
 shift, and the trend's own direction for a trend (a point in a rising trend below the mean is
-an improvement when higher is better). `seasonal_adjustment` divides monthly values by
-month-of-year indices so that XmR flags are not winter and summer.
+an improvement when higher is better). `seasonally_adjusted` divides monthly values by
+month-of-year indices (ratios to a centred moving average, `methods.season`) so that XmR
+flags are not winter and summer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats as sp_stats
+
+from reviewkit.methods.season import seasonal_ratios
 
 LIMIT = 2.66
 SCREEN = 3.267
@@ -261,26 +264,24 @@ def seasonal_indices(
     """(month-of-year indices, p-value) when monthly values show seasonality, else (None, p).
 
     `months` are positions in the year, 1..`per_year` (12 for months, 4 for quarters).
-    Needs at least two whole years. The series is cut into whole years counted back from the
-    latest period; each value is divided by its block's mean (removing the level and
-    slow trend); a one-way analysis of variance of these ratios by calendar month tests for
-    seasonality. Where significant at `alpha`, the index of a month is its mean ratio, scaled
-    to average 1 (classical multiplicative decomposition, e.g. Makridakis, Wheelwright and
-    Hyndman, *Forecasting*, 1998, chapter 3).
+    Classical multiplicative decomposition (Makridakis, Wheelwright and Hyndman, *Forecasting:
+    Methods and Applications*, 3rd edition, 1998, chapter 4): each value is divided by the
+    centred moving average over a year (a 2 x 12 average for months, 2 x 4 for quarters:
+    the trend-cycle), which a trend does not tilt as dividing by each year's mean does; a
+    one-way analysis of variance of these ratios by position in the year tests for
+    seasonality. Where significant at `alpha`, the index of a position is its mean ratio,
+    scaled to average 1. Needs a ratio for every position and more ratios than positions:
+    with a year lost at the ends, more than two years of data.
     """
     y = np.asarray(values, dtype=float)
     m = np.asarray(months, dtype=int)
     k = per_year
-    blocks = len(y) // k
-    if blocks < 2:
+    ratio = seasonal_ratios(y, k)
+    keep = ~np.isnan(ratio)
+    groups = [ratio[keep & (m == j)] for j in range(1, k + 1)]
+    if any(len(g) < 1 for g in groups) or keep.sum() <= k:
         return None, float("nan")
-    yb, mb = y[len(y) - k * blocks :], m[len(y) - k * blocks :]
-    means = yb.reshape(blocks, k).mean(axis=1)
-    if (means <= 0).any():
-        return None, float("nan")
-    ratio = yb / np.repeat(means, k)
-    groups = [ratio[mb == j] for j in range(1, k + 1)]
-    if any(len(g) < 2 for g in groups) or np.allclose(ratio, ratio[0]):
+    if np.allclose(ratio[keep], ratio[keep][0]):
         return None, float("nan")
     p = float(sp_stats.f_oneway(*groups).pvalue)
     if not p < alpha:
@@ -312,3 +313,21 @@ def sustained_shift_start(result: pd.DataFrame, shift_length: int = 7) -> int | 
     while i > 0 and rtm[i - 1] == last and group[i - 1] == group[-1]:
         i -= 1
     return i if len(rtm) - i >= shift_length else None
+
+
+def baseline_special_causes(series: pd.DataFrame, start: str, end: str) -> list[tuple[str, str]]:
+    """(period label, "high" or "low") of each special-cause point whose period starts in the
+    baseline (`start`..`end`, YYYY-MM), from an indicator's series with its XmR columns
+    (`period`, `period_start`, `special_cause`, `relative_to_mean`). A baseline holding
+    unusual points tends to be followed by more ordinary ones (regression to the mean): the
+    caveat on a before-and-after change names these periods rather than speaking in general.
+    """
+    need = {"period", "period_start", "special_cause", "relative_to_mean"}
+    if series.empty or not need <= set(series.columns):
+        return []
+    within = series["period_start"].astype(str).between(start, end)
+    flagged = series[within & series["special_cause"].fillna(False).astype(bool)]
+    return [
+        (str(r["period"]), "high" if r["relative_to_mean"] > 0 else "low")
+        for _, r in flagged.iterrows()
+    ]

@@ -26,10 +26,15 @@ def peer_sentence(peer: pd.Series) -> str:
         f"of {peer['group_rate']:.1f}"
     )
     method = str(peer.get("od_method", "none"))
+    if _depends(peer):
+        text += (
+            " (outside a limit by one estimate of the spread between areas but not by the "
+            "other, so not called different)"
+        )
     if method != "none":
         text += (
             f" (limits widened for over-dispersion between areas, dispersion factor "
-            f"{float(peer['od_phi']):.1f})"
+            f"{float(peer['od_phi']):.1f} across {int(peer['of'])} partnerships)"
         )
     elif str(peer.get("od_p", "")) not in ("", "nan") and float(peer["od_p"]) < 0.05:
         text += (
@@ -37,6 +42,17 @@ def peer_sentence(peer: pd.Series) -> str:
             "treat a position outside the limits with caution)"
         )
     return text + "."
+
+
+def _depends(peer: pd.Series) -> bool:
+    value = peer.get("position_depends", False)
+    return bool(value) if not pd.isna(value) else False
+
+
+def position_words(peer: pd.Series) -> str:
+    """The position for a table cell, with a note where it depends on the estimate."""
+    text = str(peer["position"])
+    return text + " (depends on the estimate of spread)" if _depends(peer) else text
 
 
 def benchmarking_section(ctx: ReportContext) -> str:
@@ -64,9 +80,9 @@ def benchmarking_section(ctx: ReportContext) -> str:
         )
         parts.append(html.h(3, name))
         parts.append(html.figure(chart, f"{name}: funnel plot against similar partnerships."))
-        parts.append(html.p(_dispersion_sentence(peers)))
+        parts.append(html.p(dispersion_sentence(peers)))
         rows = [
-            [p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), p["position"]]
+            [p["partnership"], f"{p['rate']:.1f}", int(p["rank"]), position_words(p)]
             for _, p in peers.iterrows()
         ]
         parts.append(
@@ -80,16 +96,43 @@ def benchmarking_section(ctx: ReportContext) -> str:
     return html.section("".join(parts))
 
 
-def _dispersion_sentence(peers: pd.DataFrame) -> str:
-    """The dispersion test's result and the adjustment chosen, in words."""
+def dispersion_sentence(peers: pd.DataFrame) -> str:
+    """The dispersion test's result, the estimate chosen, its sensitivity and the adjustment
+    made, in words; the number of areas it rests on is always said."""
     r = peers.iloc[0]
+    n = len(peers)
     if "od_phi" not in peers or pd.isna(r["od_phi"]):
-        return "Too few partnerships to test for over-dispersion; exact Poisson limits."
+        return f"Only {n} partnerships: too few to test for over-dispersion; exact Poisson limits."
     phi, method = float(r["od_phi"]), str(r["od_method"])
+    winsorised = float(r.get("od_winsorise", 0.1) or 0) > 0
     base = (
-        f"Dispersion factor {phi:.1f} across {len(peers)} partnerships (1 would mean they "
-        "differ only by chance; Winsorised z-scores, Spiegelhalter 2005)."
+        f"Dispersion factor {phi:.1f} across {n} partnerships (1 would mean they differ only "
+        "by chance; Spiegelhalter 2005, "
+        + (
+            "z-scores Winsorised at 10% each end)."
+            if winsorised
+            else "z-scores not Winsorised: with fewer than 30 partnerships Winsorising trims "
+            "too many of them and under-states the spread)."
+        )
     )
+    other = r.get("od_phi_other")
+    if other is not None and not pd.isna(other):
+        depends = int(peers["position_depends"].sum()) if "position_depends" in peers else 0
+        base += (
+            f" {'Not Winsorised' if winsorised else 'Winsorised'}, it would be "
+            f"{float(other):.1f}; "
+            + (
+                "no partnership's position depends on that choice."
+                if not depends
+                else (
+                    "1 partnership's position depends"
+                    if depends == 1
+                    else f"{depends} partnerships' positions depend"
+                )
+                + " on it, shown as the less extreme of the two (never as outside a limit "
+                "it is inside by the other estimate)."
+            )
+        )
     if method == "additive":
         return base + (
             f" Limits widened by an additive random effect (between-area variance "
@@ -102,4 +145,4 @@ def _dispersion_sentence(peers: pd.DataFrame) -> str:
             " The limits were not widened (analysis.funnel_adjustment is 'none'): "
             "most partnerships may fall outside them by chance and place alone."
         )
-    return base + " No over-dispersion: exact Poisson limits."
+    return base + " No over-dispersion: continuous exact Poisson limits."

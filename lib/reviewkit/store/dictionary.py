@@ -471,32 +471,41 @@ TABLES: dict[str, dict[str, Column]] = {
         ),
         "lower_95": F(
             "Lower 95% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "upper_95": F(
             "Upper 95% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "lower_99.8": F(
             "Lower 99.8% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "upper_99.8": F(
             "Upper 99.8% limit",
-            "funnel limit at this population (exact Poisson)",
+            "funnel limit at this population (continuous exact Poisson, or widened)",
             "funnel plot (docs/method.md)",
             2,
         ),
         "rank": I("Rank", "rank by rate, 1 = lowest", "computed from the peer table"),
         "of": I("Of", "partnerships ranked", "computed from the peer table"),
         "position": S(
-            "Position", "within, above or below the funnel limits", "funnel plot (docs/method.md)"
+            "Position",
+            "within, above or below the funnel limits (outside only where both estimates of "
+            "over-dispersion agree)",
+            "funnel plot (docs/method.md)",
+        ),
+        "position_depends": B(
+            "Position depends on the estimate",
+            "the area's position differs between the Winsorised and un-Winsorised estimates "
+            "of over-dispersion (it is then shown as the less extreme of the two)",
+            "funnel plot (docs/method.md)",
         ),
         "is_self": B("This partnership", "the row is this partnership", "params (partnership)"),
         "denominator": I("Denominator", "population the rate is per", "peer table", 0),
@@ -536,6 +545,24 @@ TABLES: dict[str, dict[str, Column]] = {
             "Limits",
             "how the funnel limits allow for over-dispersion (none, additive or multiplicative)",
             "dispersion test (docs/method.md)",
+        ),
+        "od_winsorise": F(
+            "Winsorised",
+            "share of z-scores Winsorised at each end for phi (0 with fewer than 30 areas)",
+            "dispersion test (docs/method.md)",
+            2,
+        ),
+        "od_phi_other": F(
+            "Other phi",
+            "phi by the other estimate (Winsorised when phi is not, and the reverse)",
+            "dispersion test (docs/method.md)",
+            2,
+        ),
+        "od_tau2_other": F(
+            "Other tau squared",
+            "tau squared by the other estimate, for the sensitivity of each position",
+            "dispersion test (docs/method.md)",
+            4,
         ),
     },
     "completeness": {
@@ -617,10 +644,27 @@ TABLES: dict[str, dict[str, Column]] = {
         "dataset": S("Data request", "police dataset the change was found in", REGISTER),
         "crime_type": S("Crime type", "crime type whose monthly level stepped", INTAKE),
         "month": S("From month", "first month at the new level (YYYY-MM)", INTAKE),
-        "before": F("Before", "mean monthly count in the partnership before the step", INTAKE, 1),
-        "after": F("After", "mean monthly count in the partnership from the step", INTAKE, 1),
+        "until": S(
+            "Until month",
+            "last month at the new level, before the next step or the end (YYYY-MM)",
+            INTAKE,
+        ),
+        "before": F(
+            "Before",
+            "monthly level in the partnership before the step (seasonally adjusted)",
+            INTAKE,
+            1,
+        ),
+        "after": F(
+            "After",
+            "monthly level in the partnership from the step (seasonally adjusted)",
+            INTAKE,
+            1,
+        ),
         "ratio": F("Ratio", "after / before", INTAKE, 2),
-        "p_value": F("p-value", "exact Poisson test of the two levels", INTAKE, 4),
+        "p_value": F(
+            "p-value", "quasi-likelihood ratio test of the two levels (over-dispersion)", INTAKE, 4
+        ),
         "rest_before": F(
             "Rest of force before",
             "mean monthly count in the rest of the force before its step",
