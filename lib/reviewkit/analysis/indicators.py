@@ -447,15 +447,32 @@ class Change:
 
 
 def recording_changes(found: pd.DataFrame | None, params: CycleParams) -> dict[str, Change]:
-    """Changes by crime type: those intake found, with the analyst's decisions (a decision
-    names its own month, so a change the analyst has recorded applies even if not found)."""
+    """Every possible recording change, keyed 'Burglary from 2023-04' (a crime type may step
+    more than once: a dip that returns, two steps), with the analyst's decisions. A decision
+    names its type and month: it settles the step of that type found within two months of it
+    (detection can place a step a month early or late), or stands as a change of its own."""
     out: dict[str, Change] = {}
     if found is not None:
         for _, r in found.iterrows():
-            out[str(r["crime_type"])] = Change(str(r["crime_type"]), str(r["month"]))
+            c = Change(str(r["crime_type"]), str(r["month"]))
+            out[_key(c)] = c
     for d in params.analysis.recording_changes:
-        out[d.crime_type] = Change(d.crime_type, d.month, d.decision)
-    return out
+        near = [
+            k
+            for k, c in out.items()
+            if c.crime_type == d.crime_type
+            and not c.decision
+            and abs((pd.Period(c.month, "M") - pd.Period(d.month, "M")).n) <= 2
+        ]
+        for k in near[:1]:
+            del out[k]
+        decided = Change(d.crime_type, d.month, d.decision)
+        out[_key(decided)] = decided
+    return dict(sorted(out.items(), key=lambda kv: (kv[1].month, kv[1].crime_type)))
+
+
+def _key(c: Change) -> str:
+    return f"{c.crime_type} from {c.month}"
 
 
 def _affecting(
@@ -468,7 +485,8 @@ def _affecting(
     types = ind.filter.crime_type_set()  # 'all' and {all_except: ...} as names
     if types is None:
         types = sorted(set(table["crime_type"]))
-    return [changes[t] for t in types if t in changes]
+    wanted = set(types)
+    return [c for c in changes.values() if c.crime_type in wanted]
 
 
 def _straddles(rng_start: pd.Period, rng_end: pd.Period, change: Change) -> bool:

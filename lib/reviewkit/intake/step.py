@@ -298,7 +298,19 @@ def recording_changes(
     """Possible recording changes in each police street dataset, each also noted on the
     dataset for the data quality page (and `check`): awaiting a decision, or the decision the
     params record for that type and month."""
-    decided = {(d.crime_type, d.month): d for d in decisions}
+
+    def decided(crime_type: str, month: str) -> RecordingDecision | None:
+        """The decision on this step: its type, within two months (as the indicators read it)."""
+        return next(
+            (
+                d
+                for d in decisions
+                if d.crime_type == crime_type
+                and abs((pd.Period(d.month, "M") - pd.Period(month, "M")).n) <= 2
+            ),
+            None,
+        )
+
     frames = []
     for request in register.data_requests:
         d = datasets.get(request.dataset)
@@ -308,7 +320,7 @@ def recording_changes(
         months = sorted(set(d.periods) | (set(rest["month"]) if rest is not None else set()))
         found = recording.detect(d.tidy, rest, months)
         for _, r in found.iterrows():
-            decision = decided.get((str(r["crime_type"]), str(r["month"])))
+            decision = decided(str(r["crime_type"]), str(r["month"]))
             d.notes.append(
                 recording.describe(r)
                 if decision is None

@@ -434,14 +434,14 @@ def recording_notes(ctx: ReportContext) -> str:
     """Possible changes in how the police record a crime type, each with where it stands:
     awaiting the board's decision, or what was agreed."""
     found = (
-        {str(r["crime_type"]): r for _, r in ctx.recording_found.iterrows()}
+        {(str(r["crime_type"]), str(r["month"])): r for _, r in ctx.recording_found.iterrows()}
         if ctx.recording_found is not None
         else {}
     )
     items = []
     for c in sorted(ctx.recording.values(), key=lambda c: (c.month, c.crime_type)):
         text = f"{c.crime_type} from {c.label}: "
-        r = found.get(c.crime_type)
+        r = found.get((c.crime_type, c.month))
         if r is not None:
             text += (
                 f"about {r['before']:,.0f} a month before and {r['after']:,.0f} after in this "

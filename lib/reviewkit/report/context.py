@@ -68,7 +68,14 @@ class ReportContext:
         """Every crime type and partner measure no indicator covers, tested once for the
         board's 'what the strategy does not cover' and its decisions (`analysis.horizon`)."""
         police = {self.street_dataset: self.police} if self.police is not None else {}
-        changes = {c.crime_type: c.month for c in self.recording.values() if c.decision != "real"}
+        # a type is left untested when any of its steps falls between the periods
+        between = [
+            c
+            for c in self.recording.values()
+            if c.decision != "real"
+            and str(self.params.baseline.start) < c.month <= str(self.params.review.end)
+        ]
+        changes = {c.crime_type: c.month for c in between}
         return horizon.scan(
             self.strategy,
             self.params.baseline,

@@ -12,16 +12,20 @@ from reviewkit.report.context import ReportContext
 
 
 def _not_compared(ctx: ReportContext, what: str) -> str:
-    """Why an uncovered type was not compared: its recording change and where it stands."""
-    c = ctx.recording.get(what)
-    if c is None:
+    """Why an uncovered type was not compared: each of its recording changes and where it
+    stands."""
+    steps = [c for c in ctx.recording.values() if c.crime_type == what and c.decision != "real"]
+    if not steps:
         return what
     stands = {
         "": "awaiting the board's decision",
         "exclude": "agreed to set it aside",
         "rebase": "agreed that its figures start a new series then",
-    }.get(c.decision, "")
-    return f"{what} (a change in how it is recorded from {c.label}; {stands})"
+    }
+    return "; ".join(
+        f"{what} (a change in how it is recorded from {c.label}; {stands[c.decision]})"
+        for c in steps
+    )
 
 
 def strategy_gaps_section(ctx: ReportContext) -> str:
