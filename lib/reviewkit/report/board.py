@@ -207,8 +207,13 @@ def _indicator_facts(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
             facts.append(
                 f"Same period last year: {fmt_value(r['last_year_value'], m)} ({since} since)."
             )
-        if not math.isnan(r["rolling_change_pct"]) or (
-            m == "proportion" and not math.isnan(r["rolling_previous"])
+        same_as_last_year = (
+            r["rolling_value"] == r["review_value"]
+            and r["rolling_previous"] == r["last_year_value"]
+        )  # the review period is the latest 12 months: one comparison, said once
+        if not same_as_last_year and (
+            not math.isnan(r["rolling_change_pct"])
+            or (m == "proportion" and not math.isnan(r["rolling_previous"]))
         ):
             rolled = fmt_change_for(
                 r["rolling_value"] - r["rolling_previous"], r["rolling_change_pct"], m

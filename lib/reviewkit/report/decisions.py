@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reviewkit.analysis.indicators import Change
 from reviewkit.base.formatting import fmt_p, fmt_pct
 from reviewkit.report import html
 from reviewkit.report.context import ReportContext
@@ -71,17 +72,20 @@ def _reassess(ctx: ReportContext) -> list[Decision]:
 
 
 def _recording(ctx: ReportContext) -> list[Decision]:
-    """One item per possible recording change awaiting a decision, naming the indicators it
-    stops being compared (or saying that none counts the type)."""
+    """One item per crime type with possible recording changes awaiting a decision (a type
+    may step more than once), naming the indicators they stop being compared (or saying that
+    none counts the type)."""
     names = dict(zip(ctx.scorecard["id"], ctx.scorecard["name"], strict=True))
-    out = []
+    waiting: dict[str, list[Change]] = defaultdict(list)
     for c in sorted(ctx.recording.values(), key=lambda c: (c.month, c.crime_type)):
-        if c.decision:
-            continue
+        if not c.decision:
+            waiting[c.crime_type].append(c)
+    out = []
+    for crime_type, steps in waiting.items():
         inds = [
             str(names[i])
             for i, v in ctx.verdicts.items()
-            if v.decision_pending and c.crime_type in v.recording_types
+            if v.decision_pending and crime_type in v.recording_types
         ]
         why = (
             f"Until then these cannot be compared with the baseline: {'; '.join(inds)}."
@@ -89,13 +93,14 @@ def _recording(ctx: ReportContext) -> list[Decision]:
             else "No indicator counts this type, but the residents' crime table and the scan "
             "of what the strategy does not cover leave it uncompared until then."
         )
+        when = " and ".join(f"from {c.label}" for c in steps)
         out.append(
             Decision(
                 "recording change",
-                c.crime_type,
-                f"Agree how to treat the possible change in how the police record "
-                f"{c.crime_type.lower()} from {c.label}: set the type aside, start a new "
-                "series from then, or accept it as a real change?",
+                crime_type,
+                f"Agree how to treat the possible change{'s' if len(steps) > 1 else ''} in how "
+                f"the police record {crime_type.lower()} {when}: set the type aside, start a "
+                "new series, or accept it as a real change?",
                 why,
                 "data",
             )
