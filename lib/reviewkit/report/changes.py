@@ -36,9 +36,9 @@ def since_last_review(ctx: ReportContext) -> str:
                 ("variation", "SPC signal at the latest point"),
                 ("direction", "change against the baseline"),
             ):
-                was, now = plain_code(col, o.get(col)), plain_code(col, r[col])
-                if was != now:
-                    items.append(f"{r['name']}: {label} was {was}, now {now}.")
+                before, now = plain_code(col, o.get(col)), plain_code(col, r[col])
+                if before != now:
+                    items.append(f"{r['name']}: {label} was {before}, now {now}.")
     pc = ctx.previous.get("completeness")
     if pc is not None:
         was = dict(zip(pc["dataset"], pc["status"], strict=True))
