@@ -478,3 +478,14 @@ def test_none_against_none_is_never_about_the_same():
     sentence = indicator_sentence(res.row(), v, "r", "b")
     assert "cannot be assessed this review: there is nothing to compare" in sentence
     assert "about the same" not in sentence and "p = –" not in sentence
+
+
+def test_open_cycle_gives_the_same_verdicts(demo):
+    import reviewkit as rk
+
+    c = rk.open_cycle(demo["folder"])
+    words_table = c.verdicts.set_index("indicator")
+    for ind, v in demo["verdicts"].items():
+        assert c.verdict(ind) == v
+        assert words_table.loc[ind, "Target status"] == words.target_badge(v)[2]
+        assert words_table.loc[ind, "Change verdict"] == words.change_badge(v)[2]

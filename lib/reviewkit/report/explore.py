@@ -40,7 +40,7 @@ from reviewkit.report.charts import (
     png_bytes,
     xmr_alt,
 )
-from reviewkit.report.verdict_words import chart_conclusion
+from reviewkit.report.verdict_words import chart_conclusion, workbook_words
 from reviewkit.store import dictionary
 from reviewkit.store.layout import MANIFEST, CycleLayout, cycle_dir
 from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table
@@ -141,6 +141,27 @@ class Cycle:
     def indicators(self) -> list[str]:
         """The indicators' ids, in scorecard order."""
         return list(self._table("scorecard")["id"])
+
+    def verdict(self, indicator: str) -> Verdict:
+        """The indicator's one verdict (change, SPC signal, target and its assurance,
+        comparability, why not assessable), as every report renders it."""
+        row = self._table("scorecard").set_index("id").loc[self._known(indicator)]
+        return Verdict.from_row({**row.to_dict(), "id": indicator})
+
+    @property
+    def verdicts(self) -> pd.DataFrame:
+        """Every indicator's verdict in the reports' words, one row each (what the board
+        report's scorecard and the workbook say)."""
+        rows = []
+        for ind in self.indicators:
+            v = self.verdict(ind)
+            rows.append({"indicator": ind, **workbook_words(v, self._dataset_names)})
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def _dataset_names(self) -> dict[str, str]:
+        done = self._table("completeness")
+        return dict(zip(done["dataset"], done["description"], strict=True))
 
     def series(self, indicator: str) -> pd.DataFrame:
         """One indicator's series by period (period starts as dates)."""
