@@ -987,12 +987,12 @@ def _seasonally_adjusted(
                 "headline figures are not adjusted"
             ],
         )
-    if len(values) < 2 * per_year:
+    if len(values) <= 2 * per_year:  # a centred moving average needs more than two years
         return (
             values,
             "too short",
             [
-                f"fewer than two years of {period.replace('_', ' ')}ly data: seasonality cannot be "
+                f"two years or less of {period.replace('_', ' ')}ly data: seasonality cannot be "
                 "checked, so SPC flags may be seasonal"
             ],
         )

@@ -17,6 +17,7 @@ from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_change_for, fmt_value, series_unit, unit_suffix
 from reviewkit.inputs.own import own_title
 from reviewkit.inputs.strategy import AllExcept, Strategy
+from reviewkit.methods import spc
 from reviewkit.report import html, icons, indicator_chart, quality
 from reviewkit.report import verdict_words as words
 from reviewkit.report.benchmarking import peer_row, peer_sentence
@@ -242,6 +243,7 @@ def _indicator_facts(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
         )
     if v.judged:
         facts += _test_and_chart(v)
+        facts += _regression_to_the_mean(ctx, r, v)
     peer = peer_row(ctx, r["id"])
     if peer is not None:
         facts.append(peer_sentence(peer))
@@ -253,6 +255,29 @@ def _indicator_facts(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
     if counted:
         facts.insert(0, counted)
     return facts
+
+
+def _regression_to_the_mean(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
+    """The caveat on a change beyond chance whose baseline held unusual points on the side
+    the change moved away from: named periods, not a general warning."""
+    if v.change not in ("improved", "worsened"):
+        return []
+    s = ctx.series.get(r["id"])
+    if s is None:
+        return []
+    ind = ctx.strategy.indicator(r["id"])
+    base = ind.baseline.range if ind.baseline else ctx.params.baseline
+    flagged = spc.baseline_special_causes(s, str(base.start), str(base.end))
+    fell = r["change"] < 0
+    side = "high" if fell else "low"
+    periods = [p for p, how in flagged if how == side]
+    if not periods:
+        return []
+    return [
+        f"The baseline held unusually {side} periods ({', '.join(periods)}): a baseline with "
+        f"unusual {side}s tends to be followed by {'lower' if fell else 'higher'} figures "
+        "whatever else happens (regression to the mean), so part of this change may be that."
+    ]
 
 
 def _chart_caption(r: pd.Series, v: Verdict, s: pd.DataFrame) -> str:
@@ -271,9 +296,7 @@ def _chart_caption(r: pd.Series, v: Verdict, s: pd.DataFrame) -> str:
             "values as recorded."
         )
     elif r.get("seasonal") == "too short":
-        caption += (
-            " Fewer than two years of data: flags may reflect the season rather than a change."
-        )
+        caption += " Two years of data or less: flags may reflect the season rather than a change."
     return caption
 
 
