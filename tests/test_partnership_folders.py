@@ -226,3 +226,20 @@ def test_init_gives_welsh_names_their_own_files_and_names_a_clash(tmp_path):
     with pytest.raises(ReviewError) as err:  # the same partnership again: no other name
         init_partnership(WELSH[0][0], today=day, root=tmp_path)
     assert "the files of" not in str(err.value)
+
+
+def test_a_batch_refuses_two_names_sharing_a_folder_even_with_different_cycle_ids(
+    tmp_path, demo_data, outputs
+):
+    """Different cycle ids would only meet when the second cycle starts: the batch refuses
+    them before anything runs, naming both partnerships and their params files."""
+    from reviewkit.run.runner import check_batch
+
+    a = _named(tmp_path / "a.yaml", demo_data, BRACKWELL, cycle="2025-26")
+    b = _named(tmp_path / "b.yaml", demo_data, "BRACKWELL community-safety partnership!", cycle="x")
+    with pytest.raises(ReviewError) as caught:
+        check_batch([str(a), str(b)])
+    text = str(caught.value)
+    assert "Nothing was run" in text and BRACKWELL in text
+    assert "BRACKWELL community-safety partnership!" in text and str(b) in text
+    assert not outputs.exists() or not any(outputs.iterdir())

@@ -48,7 +48,13 @@ from reviewkit.run.kernels import (
 from reviewkit.run.parameters_cell import check_parameters_cells
 from reviewkit.run.printing import LazyPrinter, print_service
 from reviewkit.run.signoff import sign_off_record
-from reviewkit.store.identity import STEPS, check_finished, check_previous, cycle_dir
+from reviewkit.store.identity import (
+    STEPS,
+    check_finished,
+    check_previous,
+    cycle_dir,
+    shared_folders,
+)
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.manifest import build_manifest, changed_inputs, write_manifest
 
@@ -735,12 +741,23 @@ def check_batch(params_files: list[str]) -> None:
     """Refuse a batch, before anything runs, when two params files would write to one folder
     (or one params file is given twice)."""
     by_folder: dict[Path, list[str]] = {}
+    named: list[tuple[str, str]] = []
     for pf in params_files:
         try:
             params = load_params(pf)
         except ReviewError:
             continue  # reported when that cycle runs
         by_folder.setdefault(cycle_dir(params).resolve(), []).append(pf)
+        named.append((pf, params.partnership))
+    shared = shared_folders(named)
+    if shared:
+        raise ReviewError(
+            "Nothing was run: these partnerships' names would share one outputs folder, and a "
+            "folder belongs to one partnership:\n"
+            + "\n".join(shared)
+            + "\nGive the partnerships names that differ in more than case, spaces and "
+            "punctuation."
+        )
     clashes = [
         f"{relative(folder)}: {' and '.join(files)}"
         for folder, files in by_folder.items()
