@@ -165,7 +165,8 @@ def test_two_cycles_end_to_end(demo_data, tmp_path, capsys, monkeypatch):
     assert "Restated: Anti-social behaviour incidents" not in since  # police data unchanged
     assert "Data gaps from earlier reviews now filled" in report
     gaps = report.split("Data gaps from earlier reviews now filled")[1].split("</ul>")[0]
-    assert "youth_fte" in gaps
+    assert "First-time entrants to the youth justice system" in gaps  # by name, not id
+    assert "youth_fte" not in gaps
     planning = (out / "planning_pack.html").read_text(encoding="utf-8")
     assert "Information required for the next review" in planning
     assert "31 Oct 2027" in planning  # next year's due dates
