@@ -167,9 +167,15 @@ def _determined(t, hidden_set, key):
 TABLE = (("Robbery", 3, 10), ("Burglary", 40, 41), ("Shoplifting", 50, 52))
 
 
-def _allowed(filters: dict[str, object], counts: dict[str, tuple[float, float]]) -> set:
+def _allowed(
+    filters: dict[str, object],
+    counts: dict[str, tuple[float, float]],
+    shares: dict[str, tuple[float, float]] | None = None,
+) -> set:
     """The (indicator, count) pairs the community update may print, for indicators over the
-    police street data with these crime-type filters and (review, baseline) counts."""
+    police street data with these crime-type filters and (review, baseline) counts; those in
+    `shares` are shares of charged crimes, printed as these (review, baseline) percentages."""
+    shares = shares or {}
     from types import SimpleNamespace
 
     from conftest import cycle_params
@@ -200,11 +206,24 @@ def _allowed(filters: dict[str, object], counts: dict[str, tuple[float, float]])
                 "filter": {"crime_types": f},
                 "better": "lower",
             }
+            | (
+                {"measure": "proportion", "numerator": {"outcome_categories": ["Suspect charged"]}}
+                if k in shares
+                else {}
+            )
         )
         for k, f in filters.items()
     ]
     scorecard = pd.DataFrame(
-        [{"id": k, "review_count": c[0], "baseline_count": c[1]} for k, c in counts.items()]
+        [
+            {"id": k, "review_count": c[0], "baseline_count": c[1]}
+            | (
+                {"review_value": shares[k][0], "baseline_value": shares[k][1]}
+                if k in shares
+                else {"review_value": float("nan"), "baseline_value": float("nan")}
+            )
+            for k, c in counts.items()
+        ]
     )
     ctx = SimpleNamespace(
         params=params,
@@ -214,6 +233,23 @@ def _allowed(filters: dict[str, object], counts: dict[str, tuple[float, float]])
         strategy=SimpleNamespace(indicators=indicators),
     )
     return community_numbers(ctx)
+
+
+def test_a_share_cannot_give_back_a_hidden_count_through_its_rounding():
+    """Robbery's 3 is hidden as "fewer than 5" and shoplifting's 50 is shown. A share of
+    robbery and shoplifting charged, printed as 9.4%, is 5 of 53: no other total of 51 to 54
+    has a whole number of charges that rounds to 9.4%, so printing it gives robbery's 3 back.
+    The same share of shoplifting alone holds no hidden count and is printed."""
+    allowed = _allowed(
+        {"charged": ["Robbery", "Shoplifting"], "shop_charged": ["Shoplifting"]},
+        {"charged": (5.0, 6.0), "shop_charged": (5.0, 6.0)},
+        {"charged": (100 * 5 / 53, 100 * 6 / 62), "shop_charged": (10.0, 100 * 6 / 52)},
+    )
+    assert ("charged", "review_count") not in allowed
+    assert ("shop_charged", "review_count") in allowed
+    # worked out independently: the totals 51..54 a reader could not rule out
+    fits = [d for d in range(51, 55) if any(round(100 * n / d, 1) == 9.4 for n in range(d + 1))]
+    assert fits == [53]
 
 
 def test_a_key_message_cannot_print_a_count_the_table_hid():

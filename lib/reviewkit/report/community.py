@@ -5,6 +5,7 @@ through `report.suppression`, checked over the whole page."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,13 +13,16 @@ from reviewkit.analysis import places
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_value
 from reviewkit.base.periods import MonthRange
-from reviewkit.inputs.strategy import Filter
+from reviewkit.inputs.strategy import Filter, Indicator
 from reviewkit.report import html
 from reviewkit.report.context import ReportContext
 from reviewkit.report.sources import OGL, sources_sentence, sources_used
 from reviewkit.report.suppression import (
+    Page,
+    Ratio,
     disclosed,
     is_small,
+    narrowed,
     suppress_count,
     suppress_table,
     table_relations,
@@ -158,77 +162,124 @@ def _crime_table(ctx: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     return table, shown, hidden
 
 
-def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
-    """(indicator, field) counts the community update may print.
+@dataclass
+class _PageFacts:
+    """What a reader of the community update has before any key-message number: the crime
+    table's cells (shown or hidden) and their relations, which cells are counts, which
+    hidden ones are small, and the table's crime types."""
 
-    One disclosure check over the page: the crime table's cells and relations, plus each
-    key-message count written as the sum of the table cells it covers (a police indicator
-    over the review year or the year before). A count is left out when printing it would let
-    a hidden small count be worked out by addition or subtraction, or when it is small.
-    """
+    values: dict = field(default_factory=dict)
+    relations: list = field(default_factory=list)
+    counts: set = field(default_factory=set)
+    hidden: set = field(default_factory=set)
+    primary: set = field(default_factory=set)
+    rows: list[str] = field(default_factory=list)
+
+
+def _page_facts(ctx: ReportContext) -> _PageFacts:
     t = ctx.params.report.suppression_threshold
     built = _crime_table(ctx)
-    hidden: set = set()
-    relations: list = []
-    primary: set = set()
-    rows: list[str] = []
-    if built is not None:
-        table, _shown, mask = built
-        cols = ["this", "last", "change"]
-        hidden = {(i, c) for i in table.index for c in cols if mask.at[i, c]}
-        relations = table_relations(
+    if built is None:
+        return _PageFacts()
+    table, _shown, mask = built
+    cols = ["this", "last", "change"]
+    return _PageFacts(
+        values={(i, c): float(table.at[i, c]) for i in table.index for c in cols},
+        relations=table_relations(
             table, ["this", "last"], "All types", {"change": ("this", "last")}
-        )
-        primary = {
+        ),
+        counts={(i, c) for i in table.index for c in ("this", "last")},
+        hidden={(i, c) for i in table.index for c in cols if mask.at[i, c]},
+        primary={
             (i, c)
             for i in table.index
             for c in ("this", "last")
             if is_small(float(table.at[i, c]), t)
-        }
-        rows = [i for i in table.index if i != "All types"]
-    indicators = {i.id: i for i in ctx.strategy.indicators}
+        },
+        rows=[i for i in table.index if i != "All types"],
+    )
+
+
+def _column(ctx: ReportContext, ind: Indicator | None, fld: str) -> str | None:
+    """The crime table's column an indicator's count covers ('this' year, or 'last' when its
+    baseline is the update's comparison year), or None."""
+    if fld == "review_count":
+        return "this"
     prev = comparison_period(ctx)
+    baseline = ind.baseline.range if ind is not None and ind.baseline else ctx.params.baseline
+    same = prev is not None and (baseline.start, baseline.end) == (prev.start, prev.end)
+    return "last" if same else None
+
+
+def _covered(ind: Indicator, col: str, rows: list[str]) -> list[tuple[str, str]]:
+    types = ind.filter.crime_type_set()
+    return [("All types", col)] if types is None else [(x, col) for x in types if x in rows]
+
+
+def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
+    """(indicator, field) counts the community update may print.
+
+    One disclosure check over the page (`report.suppression.narrowed`): the crime table's
+    cells and relations, each key-message count written as the sum of the table cells it
+    covers, and each share printed as a percentage of those cells (its numerator unknown to
+    the reader). A count is left out when printing it (or its share) would narrow what a
+    reader can tell of a hidden small count, or when it is small.
+    """
+    t = ctx.params.report.suppression_threshold
+    facts = _page_facts(ctx)
+    indicators = {i.id: i for i in ctx.strategy.indicators}
+    relations, ratios = list(facts.relations), []
+    values, known = dict(facts.values), {}
     allowed: set[tuple[str, str]] = set()
     for _, r in ctx.scorecard.iterrows():
-        ind = indicators.get(r["id"])
+        ind = indicators.get(str(r["id"]))
+        street = ind is not None and ind.dataset == ctx.street_dataset and bool(facts.rows)
         for fld in ("review_count", "baseline_count"):
             value = float(r[fld]) if not pd.isna(r[fld]) else math.nan
             if math.isnan(value) or is_small(value, t):
                 continue
-            rel = None
-            baseline = (
-                ind.baseline.range if ind is not None and ind.baseline else (ctx.params.baseline)
-            )
-            col = (
-                "this"
-                if fld == "review_count"
-                else (
-                    "last"
-                    if prev is not None and (baseline.start, baseline.end) == (prev.start, prev.end)
-                    else None
-                )
-            )
-            if (
-                ind is not None
-                and built is not None
-                and col
-                and ind.dataset == ctx.street_dataset
-                and ind.filter.outcome_categories is None
-                and ind.numerator is None
-            ):
-                types = ind.filter.crime_type_set()
-                cells = (
-                    [("All types", col)]
-                    if types is None
-                    else [(x, col) for x in types if x in rows]
-                )
-                rel = (("message", r["id"], fld), cells, [])
-            trial = relations + ([rel] if rel else [])
-            if disclosed(hidden, trial) & primary:
+            col = _column(ctx, ind, fld)
+            key = ("message", str(r["id"]), fld)
+            trial, more, extra = list(relations), list(ratios), {}
+            if street and col and ind is not None:
+                cells = _covered(ind, col, facts.rows)
+                if ind.numerator is None and ind.filter.outcome_categories is None:
+                    trial.append((key, cells, []))
+                elif ind.numerator is not None and ind.filter.outcome_categories is None:
+                    shown = r["review_value" if fld == "review_count" else "baseline_value"]
+                    if not pd.isna(shown):  # the share printed, of the table's cells
+                        more.append(Ratio((key,), tuple(cells), round(float(shown), 1), 100.0, 1))
+                        extra = {key: (0.0, math.inf)}
+            if _narrows(facts, {**values, key: value}, trial, more, {**known, **extra}, t):
                 continue
-            relations = trial
-            allowed.add((r["id"], fld))
+            relations, ratios, known = trial, more, {**known, **extra}
+            values[key] = value
+            allowed.add((str(r["id"]), fld))
     return allowed
+
+
+def _narrows(
+    facts: _PageFacts,
+    values: dict,
+    relations: list,
+    ratios: list[Ratio],
+    known: dict,
+    threshold: int,
+) -> bool:
+    """Whether a reader with all of this could narrow a hidden small count of the table."""
+    if not facts.primary & facts.hidden:
+        return False
+    if disclosed(facts.hidden, relations) & facts.primary:
+        return True
+    page = Page(
+        values,
+        relations,
+        threshold,
+        frozenset(facts.counts),
+        tuple(ratios),
+        known=known,
+    )
+    return bool(narrowed(page, facts.hidden | set(known), facts.primary))
 
 
 def community_messages(ctx: ReportContext) -> str:
