@@ -228,6 +228,7 @@ def _allowed(
     ctx = SimpleNamespace(
         params=params,
         police=pd.DataFrame(rows),
+        police_months={str(r["month"]) for r in rows},
         scorecard=scorecard,
         street_dataset="police_street",
         strategy=SimpleNamespace(indicators=indicators),

@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reviewkit.analysis.indicators import (
@@ -23,6 +24,7 @@ from reviewkit.analysis.vocabulary import check_filters, outcomes_in
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import Register, load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
+from reviewkit.store import dictionary
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.tables import CycleStore
 
@@ -119,10 +121,26 @@ def load_intake_outputs(
     )
 
 
-def police_months(tidy: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
-    """Months each police dataset has accepted rows for (a month there counts zero for an
-    indicator with no matching rows; a month absent is missing)."""
-    return {name: sorted(set(table["month"])) for name, table in tidy.items()}
+def police_months(
+    tidy: dict[str, pd.DataFrame], run_dir: Path | None = None
+) -> dict[str, list[str]]:
+    """Months each police dataset arrived for (a month there counts zero for an indicator
+    with no matching rows; a month absent is missing): the months the intake step read files
+    for, or, for a cycle written before it recorded them, the months with accepted rows."""
+    arrived = arrived_months(run_dir) if run_dir is not None else {}
+    return {
+        name: sorted(set(arrived.get(name, [])) | set(table["month"]))
+        for name, table in tidy.items()
+    }
+
+
+def arrived_months(run_dir: Path) -> dict[str, list[str]]:
+    """The months each police dataset's files brought, as the intake step recorded them."""
+    path = CycleLayout(run_dir).intake_summary
+    if not path.is_file():
+        return {}
+    months = json.loads(path.read_text(encoding="utf-8")).get("months", {})
+    return {str(k): [str(m) for m in v] for k, v in months.items()}
 
 
 def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
@@ -132,7 +150,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     tidy = {name: police_counts(table) for name, table in tables.items()}
     check_filters(strategy, register, str(params.path("strategy")), outcomes_in(tidy), tidy)
     status = dict(zip(completeness["dataset"], completeness["status"], strict=True))
-    present = police_months(tidy)
+    present = police_months(tidy, run_dir)
     store = CycleStore(run_dir)
     found = store.read_table("recording_changes") if store.has_table("recording_changes") else None
     changes = recording_changes(found, params)
@@ -193,6 +211,10 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
             long.append(s.assign(indicator=ind_id))
     if long:
         frame = pd.concat(long, ignore_index=True)
+        # every column the table has, even when no series could be charted (its SPC columns
+        # then empty: a small area, or a month missing from every series)
+        described = [c for c in dictionary.TABLES["indicator_series"] if c not in frame.columns]
+        frame = frame.assign(**dict.fromkeys(described, np.nan))
         cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
         frame = frame[cols]
         store.write_table("indicator_series", frame, also_tidy=True)

@@ -909,7 +909,7 @@ def _classify(
     result = Classified(
         counts,
         tidy,
-        sorted(tidy["month"].unique()) if len(tidy) else [],
+        _arrived(df["month"], place),
         problems=problems,
         notes=notes,
     )
@@ -927,6 +927,14 @@ def _classify(
                 in_area,
             )
     return result
+
+
+def _arrived(month: pd.Categorical, place: np.ndarray) -> list[str]:
+    """The months that arrived: those of every row read for the review (in the area, out of
+    it, or with no location), so a month in which a small area had no record is a zero, not
+    missing data. Rows quarantined or after the review period do not make a month arrive."""
+    codes = np.asarray(month.codes)[place <= 2]
+    return sorted(str(month.categories[c]) for c in np.unique(codes[codes >= 0]))
 
 
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z ,.&'()-]{0,59}")

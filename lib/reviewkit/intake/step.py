@@ -369,6 +369,13 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
         "difficulties_resolved": result.difficulties_resolved["id"].tolist(),
         "parse_seconds": {n: round(d.parse_seconds, 3) for n, d in result.datasets.items()},
         "parsed_from_cache": {n: d.parsed_from_cache for n, d in result.datasets.items()},
+        # the months each police dataset's files brought (a month with no record in the area
+        # is a zero; one that never arrived is missing)
+        "months": {
+            n: list(d.periods)
+            for n, d in result.datasets.items()
+            if d.tidy is not None and "crime_type" in d.tidy.columns
+        },
     }
     layout.intake_summary.write_text(
         json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"

@@ -27,7 +27,7 @@ from reviewkit.report.suppression import (
     suppress_table,
     table_relations,
 )
-from reviewkit.report.verdict_words import community_trend
+from reviewkit.report.verdict_words import community_trend, month_words
 from reviewkit.report.where import area_map
 
 PLAIN_STATUS = {
@@ -96,7 +96,7 @@ def _not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
     if not v.assessable:
         if v.why_not in ("not received", "missing periods", "baseline missing", "unusable"):
             data = names.get(v.why_dataset, "the figures")
-            when = f" for {', '.join(v.missing)}" if v.missing else ""
+            when = f" for {', '.join(month_words(m) for m in v.missing)}" if v.missing else ""
             return (
                 f"We cannot yet say how {what} changed: the figures for {data}{when} had "
                 "not reached us when this update was written."
@@ -116,7 +116,7 @@ def police_missing(ctx: ReportContext, *ranges: MonthRange) -> list[str]:
     count a missing month as zero, so none is published."""
     if ctx.police is None:
         return []
-    have = set(ctx.police["month"].astype(str))
+    have = ctx.police_months
     out = []
     for rng in ranges:
         p = rng.start
@@ -327,6 +327,12 @@ def _overall(rows: list[tuple[pd.Series, Verdict]]) -> str:
     better, worse = calls.count("improved"), calls.count("worsened")
     same = calls.count("about the same")
     n = len(judged)
+    if n == 1:
+        return {
+            "improved": "The one figure we could compare got better.",
+            "worsened": "The one figure we could compare got worse.",
+            "about the same": "The one figure we could compare stayed about the same.",
+        }.get(calls[0], "For the one figure we could compare, we cannot tell yet.")
     counted = f"Of the {n} figures we could compare, "
     parts = []
     if better:

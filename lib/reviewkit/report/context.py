@@ -64,10 +64,31 @@ class ReportContext:
         return {str(r["id"]): Verdict.from_row(r) for _, r in self.scorecard.iterrows()}
 
     @cached_property
+    def police_months(self) -> set[str]:
+        """The months the police street data arrived for: those the intake read files for
+        (a month with no record in the area is a zero), else those with records."""
+        have = set(self.police["month"].astype(str)) if self.police is not None else set()
+        arrived = self.intake.get("months", {}).get(self.street_dataset or "", [])
+        return have | {str(m) for m in arrived}
+
+    @cached_property
+    def police_counted(self) -> pd.DataFrame | None:
+        """The police street table with a zero row for each month that arrived with no record
+        in the area, so that a month is missing only when it never arrived."""
+        if self.police is None:
+            return None
+        empty = sorted(self.police_months - set(self.police["month"].astype(str)))
+        if not empty or self.police.empty:
+            return self.police
+        first = self.police.iloc[[0] * len(empty)].reset_index(drop=True)
+        zero = first.assign(month=empty, n=0)
+        return pd.concat([self.police, zero], ignore_index=True)
+
+    @cached_property
     def uncovered(self) -> pd.DataFrame:
         """Every crime type and partner measure no indicator covers, tested once for the
         board's 'what the strategy does not cover' and its decisions (`analysis.horizon`)."""
-        police = {self.street_dataset: self.police} if self.police is not None else {}
+        police = {self.street_dataset: self.police_counted} if self.police is not None else {}
         # a type is left untested when any of its steps falls between the periods
         between = [
             c

@@ -34,7 +34,7 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
     alpha = ctx.params.analysis.significance_level
     minimum = ctx.params.analysis.scan_min_rise_pct
     found = ctx.uncovered
-    police = {ctx.street_dataset: ctx.police} if ctx.street_dataset else {}
+    police = {ctx.street_dataset: ctx.police_counted} if ctx.street_dataset else {}
     partner = ctx.partner if ctx.partner is not None else pd.DataFrame()
     unreceived = ctx.completeness.loc[
         ctx.completeness["status"].isin(["not received", "unusable"]), "dataset"

@@ -128,7 +128,7 @@ def why_not_words(v: Verdict, names: Mapping[str, str]) -> str:
     """Why an indicator cannot be assessed, in the reader's words: the data request by its
     description (never its id) and the periods missing."""
     data = names.get(v.why_dataset, "the data")
-    periods = ", ".join(_month_words(p) for p in v.missing) or "some periods"
+    periods = ", ".join(month_words(p) for p in v.missing) or "some periods"
     return WHY_NOT_WORDS.get(v.why_not, "its data is incomplete").format(data=data, periods=periods)
 
 
@@ -141,7 +141,7 @@ def recording_words(v: Verdict, lower: bool = False) -> str:
     return f"{types} from {month}"
 
 
-def _month_words(label: str) -> str:
+def month_words(label: str) -> str:
     """'2026-03' as 'March 2026'; quarter and year labels as they are."""
     if re.fullmatch(r"\d{4}-\d{2}", label):
         return pd.Period(label, "M").strftime("%B %Y")
