@@ -153,7 +153,13 @@ def test_the_board_section_says_what_could_not_be_tested(cycle_run):
 
     ctx = load_context(cycle_run["params"], cycle_run["cycle"])
     last = str(ctx.params.review.end)
-    cut = dataclasses.replace(ctx, police=ctx.police[ctx.police["month"] != last])
+    # the month never arrived: no rows, and no file for it at intake
+    arrived = {k: [m for m in v if m != last] for k, v in ctx.intake.get("months", {}).items()}
+    cut = dataclasses.replace(
+        ctx,
+        police=ctx.police[ctx.police["month"] != last],
+        intake={**ctx.intake, "months": arrived},
+    )
     html = strategy_gaps_section(cut)
     month = pd.Period(last, "M").strftime("%B %Y")
     assert "Could not be tested" in html and f"{month} missing from the review period" in html
