@@ -224,3 +224,23 @@ def test_baseline_review_trajectory_and_limits_differ_without_colour():
     assert limits.get_linestyle() == "--"
     assert trajectory.get_linestyle() == "-" and trajectory.get_marker() not in ("", "None")
     assert trajectory.get_linewidth() > lines["Mean"].get_linewidth()
+
+
+def test_a_map_names_its_places_without_writing_one_name_over_another():
+    from reviewkit.report.maps import density_map
+
+    cells = pd.DataFrame(
+        {"cell_row": [10, 10, 11, 14], "cell_col": [20, 21, 20, 26], "n": [40, 12, 7, 30]}
+    )
+    places = [(10, 20, "Brackwell 008C"), (10, 20, "Brackwell 009B"), (10, 20, "Brackwell 001D")]
+    places.append((14, 26, "Brackwell 014D"))
+    places.append((99, 99, "Elsewhere 001A"))  # outside the map: never written
+    chart = density_map(cells, "Map", "records", "a year", 5, places=places)
+    said = chart.alt.split("Named on the map: ")[1].rstrip(".").split(", ")
+    # the busiest place first; one name at most on each side of a dot, so three names at one
+    # cell are never all written; a place off the map never
+    assert said[0] == "Brackwell 008C" and "Brackwell 014D" in said
+    assert len({"Brackwell 008C", "Brackwell 009B", "Brackwell 001D"} & set(said)) < 3
+    assert "Elsewhere 001A" not in said
+    plain = density_map(cells, "Map", "records", "a year", 5)
+    assert "Named on the map" not in plain.alt and plain.png != chart.png

@@ -489,3 +489,14 @@ def test_open_cycle_gives_the_same_verdicts(demo):
         assert c.verdict(ind) == v
         assert words_table.loc[ind, "Target status"] == words.target_badge(v)[2]
         assert words_table.loc[ind, "Change verdict"] == words.change_badge(v)[2]
+
+
+def test_board_maps_carry_place_names_and_residents_maps_none(demo):
+    raw = (demo["folder"] / "review_report.html").read_text(encoding="utf-8")
+    where = raw.split('id="where"', 1)[1]
+    alts = re.findall(r'alt="(Map of [^"]*)"', where)
+    assert alts and all("Named on the map: Brackwell " in a for a in alts)
+    community = (demo["folder"] / "community_update.html").read_text(encoding="utf-8")
+    assert "Named on the map" not in community  # LSOA names are not the residents' names
+    names = pd.read_parquet(next((demo["folder"] / "tidy").glob("lsoa_names_*.parquet")))
+    assert names["cell_row"].notna().any() and {"lsoa_code", "lsoa_name"} <= set(names.columns)

@@ -801,9 +801,15 @@ def _flag(cat: pd.Categorical, per_category: np.ndarray, missing: bool) -> np.nd
     return lookup[np.asarray(cat.codes)]  # a missing value's code -1 picks the last entry
 
 
-def _lsoa_names(df: dict[str, pd.Categorical], keep: np.ndarray) -> pd.DataFrame:
-    """Each accepted LSOA code (of the rows `keep`: a mask or row indices) with its name (the
-    name on most of its rows, as names change between months)."""
+def _lsoa_names(
+    df: dict[str, pd.Categorical],
+    keep: np.ndarray,
+    cells: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Each accepted LSOA code (of the rows `keep`: row indices) with its name (the name on
+    most of its rows, as names change between months) and, where the rows have grid cells,
+    the cell in the middle of its records (median row and column): where a map writes its
+    name. Only the cell, about 500 m square, is kept: never a point."""
     code, name = df["lsoa_code"], df["lsoa_name"]
     (c, nm), counts = count_groups(
         [np.asarray(code.codes)[keep], np.asarray(name.codes)[keep]],
@@ -819,7 +825,25 @@ def _lsoa_names(df: dict[str, pd.Categorical], keep: np.ndarray) -> pd.DataFrame
     )
     frame = frame.sort_values(["lsoa_code", "rows", "lsoa_name"], ascending=[True, False, True])
     out = frame.drop_duplicates("lsoa_code")[["lsoa_code", "lsoa_name"]]
-    return out.astype(str).reset_index(drop=True)
+    out = out.astype(str).reset_index(drop=True)
+    if cells is None:  # no locations in these files: no cell to name an LSOA at
+        return out.assign(
+            cell_row=pd.array([pd.NA] * len(out), dtype="Int64"),
+            cell_col=pd.array([pd.NA] * len(out), dtype="Int64"),
+        )
+    rows, cols = cells[0][keep], cells[1][keep]
+    codes = np.asarray(code.codes)[keep]
+    placed = ~np.isnan(rows) & ~np.isnan(cols) & (codes >= 0)
+    where = (
+        pd.DataFrame({"code": codes[placed], "cell_row": rows[placed], "cell_col": cols[placed]})
+        .groupby("code")[["cell_row", "cell_col"]]
+        .median()
+        .round()
+    )
+    where.index = np.asarray(code.categories, dtype=object)[where.index.to_numpy()]
+    for column in ("cell_row", "cell_col"):
+        out[column] = out["lsoa_code"].map(where[column]).astype("Int64")
+    return out
 
 
 @dataclass(frozen=True)
@@ -917,7 +941,16 @@ def _classify(
         result.quarantine = _quarantined(df, bad, reasons, file_idx, raws, bad_lines, dataset)
     if rules.kind == "police_uk_street":
         result.rest_of_force = _rest_of_force(df, out)
-        result.lsoa_names = _lsoa_names(df, accepted)
+        result.lsoa_names = _lsoa_names(
+            df,
+            accepted,
+            (
+                table["cell_row"].to_numpy(zero_copy_only=False).astype(float),
+                table["cell_col"].to_numpy(zero_copy_only=False).astype(float),
+            )
+            if "cell_row" in table.column_names
+            else None,
+        )
         if "cell_row" in table.column_names:
             result.grid = cell_counts(
                 df["month"],

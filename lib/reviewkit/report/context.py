@@ -48,6 +48,8 @@ class ReportContext:
     partner: pd.DataFrame | None = None
     grid: pd.DataFrame | None = None  # police.uk counts per month, crime type and grid cell
     lsoa_names: dict[str, str] = field(default_factory=dict)
+    # (cell row, cell column) in the middle of each LSOA's records: where a map names it
+    lsoa_cells: dict[str, tuple[int, int]] = field(default_factory=dict)
     # (month, label) marked on an indicator's XmR chart, e.g. a suspected change in recording
     # practice, by indicator id ("*": every chart)
     markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -138,6 +140,18 @@ class ReportContext:
         )
 
 
+def _cells_of(names: pd.DataFrame | None) -> dict[str, tuple[int, int]]:
+    """Each LSOA's map cell, from the LSOA names table (a cycle written before the cells were
+    kept has none)."""
+    if names is None or "cell_row" not in names.columns:
+        return {}
+    placed = names[names["cell_row"].notna() & names["cell_col"].notna()]
+    return {
+        str(c): (int(r), int(k))
+        for c, r, k in zip(placed["lsoa_code"], placed["cell_row"], placed["cell_col"], strict=True)
+    }
+
+
 def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     """The tables the earlier steps wrote, through the store: typed as written, never
     re-typed here."""
@@ -195,5 +209,6 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         lsoa_names=dict(zip(names["lsoa_code"], names["lsoa_name"], strict=True))
         if names is not None
         else {},
+        lsoa_cells=_cells_of(names),
         dataset_names={r.dataset: r.description for r in register.data_requests},
     )

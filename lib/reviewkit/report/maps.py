@@ -76,9 +76,17 @@ def _legend(ax: Axes, edges: list[int], threshold: int, community: bool, what: s
 
 @plain_text
 def density_map(
-    cells: pd.DataFrame, title: str, what: str, period: str, threshold: int, community: bool = False
+    cells: pd.DataFrame,
+    title: str,
+    what: str,
+    period: str,
+    threshold: int,
+    community: bool = False,
+    places: list[tuple[int, int, str]] | None = None,
 ) -> Chart:
-    """A map of counts per grid cell (about 500 m): `cells` has cell_row, cell_col, n."""
+    """A map of counts per grid cell (about 500 m): `cells` has cell_row, cell_col, n.
+    `places` (cell row, cell column, name) are written on the map where they fall in it, so a
+    reader can tell where it is."""
     fig = new_figure(5.6, 4.2)
     ax = fig.subplots()
     cells = cells[cells["n"] > 0]
@@ -113,6 +121,7 @@ def density_map(
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_color("#d8dde0")
     fig.tight_layout()
+    named = _name_places(ax, places or [], r0, c0, h, w)  # on the final layout: no overlap
     n = cells["n"].sort_values(ascending=False).to_numpy()
     half = int(np.searchsorted(np.cumsum(n), n.sum() / 2) + 1)
     alt = (
@@ -122,7 +131,45 @@ def density_map(
         "Darker cells have more: classes "
         f"{', '.join(class_labels(edges, threshold, community))}."
     )
+    if named:
+        alt += f" Named on the map: {', '.join(named)}."
     return Chart(_png(fig), alt)
+
+
+def _name_places(
+    ax: Axes, places: list[tuple[int, int, str]], r0: int, c0: int, h: int, w: int
+) -> list[str]:
+    """Write each place's name at its cell (outlined in white, readable on any shade and in
+    greyscale), to the right of its dot or, where that would cover a name already written,
+    to the left; a name that fits neither way is left off. The names written, in order."""
+    from matplotlib import patheffects
+
+    taken: list = []
+    named = []
+    for row, col, name in places:
+        y, x = row - r0 + 0.5, col - c0 + 0.5
+        if not (0 <= y <= h and 0 <= x <= w):
+            continue
+        for side, words in (("left", f" {name}"), ("right", f"{name} ")):
+            text = ax.text(
+                x,
+                y,
+                words,
+                fontsize=6.5,
+                ha=side,
+                va="center",
+                color="#212b32",
+                zorder=5,
+                path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+            )
+            box = text.get_window_extent()  # matplotlib finds the figure's renderer
+            if not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                ax.plot([x], [y], marker="o", markersize=2.5, color="#212b32", zorder=4)
+                named.append(name)
+                break
+            text.remove()
+    return named
 
 
 # LSOA boundaries (optional) ---------------------------------------------------------------------

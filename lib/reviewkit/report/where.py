@@ -46,8 +46,12 @@ def area_map(
         if crime_types is not None:
             g = g[g["crime_type"].isin(crime_types)]
         cells = g.groupby(["cell_row", "cell_col"], as_index=False)["n"].sum()
+        places = [] if community else busiest_places(ctx, crime_types)
         chart = ctx.chart(
-            key, lambda: maps.density_map(cells, title, what, review.describe(), t, community)
+            key,
+            lambda: maps.density_map(
+                cells, title, what, review.describe(), t, community, places=places
+            ),
         )
     else:
         return ""
@@ -88,6 +92,22 @@ def _changed_most(ctx: ReportContext, ind_id: str, name: str, moved: pd.DataFram
         f"{name}: where it changed by more than chance would explain since the baseline",
         numeric=(2, 3, 4),
     )
+
+
+def busiest_places(
+    ctx: ReportContext, crime_types: list[str] | None, top: int = 5
+) -> list[tuple[int, int, str]]:
+    """(cell row, cell column, name) of the LSOAs with the most records of these types in the
+    review period that have a cell: the place names a board map carries."""
+    if ctx.police is None or not ctx.lsoa_cells:
+        return []
+    review = ctx.params.review
+    rows = ctx.police[ctx.police["month"].between(str(review.start), str(review.end))]
+    if crime_types is not None:
+        rows = rows[rows["crime_type"].isin(crime_types)]
+    counts = rows[rows["lsoa_code"].isin(ctx.lsoa_cells.keys())].groupby("lsoa_code")["n"].sum()
+    busiest = counts[counts > 0].sort_values(ascending=False, kind="stable").head(top)
+    return [(*ctx.lsoa_cells[code], ctx.lsoa_names.get(code, code)) for code in busiest.index]
 
 
 def where_section(ctx: ReportContext) -> str:

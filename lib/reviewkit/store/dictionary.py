@@ -146,6 +146,17 @@ TABLES: dict[str, dict[str, Column]] = {
         "lsoa_name": S(
             "LSOA name", "LSOA name (the one on most rows when it changed)", f"{_POLICE} street"
         ),
+        "cell_row": IM(
+            "Map cell row",
+            "grid row (about 500 m) in the middle of the LSOA's records: where a map names it; "
+            "empty when its records have no location",
+            f"{_POLICE} street anonymised locations, as grid cells",
+        ),
+        "cell_col": IM(
+            "Map cell column",
+            "grid column in the middle of the LSOA's records (as the row)",
+            f"{_POLICE} street anonymised locations, as grid cells",
+        ),
     },
     "population": {
         "year": I("Year", "mid-year estimate year", "population file"),
