@@ -16,14 +16,14 @@ import pytest
 from conftest import BRACKWELL, LATE_SEEN, reviewkit, visible_text
 from reviewkit.inputs.register import POLICE_KINDS
 from reviewkit.inputs.strategy import MEASURES
-from reviewkit.methods.spc import ASSURANCE_TEXT, VARIATION_TEXT
+from reviewkit.report.icons import ASSURANCE, VARIATION
 
 REPORTS = ("review_report.html", "community_update.html", "data_quality.html", "planning_pack.html")
 # The vocabularies' raw codes: none may reach a reader.
 RAW_CODES = sorted(
     {
-        *VARIATION_TEXT,
-        *ASSURANCE_TEXT,
+        *VARIATION,
+        *ASSURANCE,
         *(m for m in MEASURES if "_" in m),
         "financial_year",
         *POLICE_KINDS,

@@ -144,6 +144,12 @@ class Verdict:
         return self.assessable and self.change not in ("not comparable", "not assessable")
 
     @property
+    def data_missing(self) -> bool:
+        """Not assessable because data did not arrive, arrived unusable, or lacks periods:
+        something to ask the provider for (not a matter of definition)."""
+        return self.why_not in ("not received", "missing periods", "baseline missing", "unusable")
+
+    @property
     def decision_pending(self) -> bool:
         """A possible recording change between the periods still awaits the analyst."""
         return self.comparability == "awaiting decision"

@@ -32,21 +32,6 @@ Improvement = Literal["increase", "decrease", "neutral"]
 DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
 RULES = ("outside_limits", "trend", "two_in_three", "shift")  # precedence for the label
 
-VARIATION_TEXT = {
-    "common_cause": "Common cause variation: no significant change",
-    "improvement_high": "Special cause improvement: higher is better and values are high",
-    "improvement_low": "Special cause improvement: lower is better and values are low",
-    "concern_high": "Special cause concern: values are high",
-    "concern_low": "Special cause concern: values are low",
-    "neutral_high": "Special cause variation: values are high",
-    "neutral_low": "Special cause variation: values are low",
-}
-ASSURANCE_TEXT = {
-    "consistent_pass": "The target will be consistently met",
-    "consistent_fail": "The target will be consistently missed",
-    "inconsistent": "The target may or may not be met (it lies within the process limits)",
-}
-
 
 def run_on_one_side(rtm: np.ndarray, length: int) -> np.ndarray:
     """1 where the point ends a run of `length` points on the same side of the mean."""

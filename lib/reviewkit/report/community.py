@@ -94,7 +94,7 @@ def _not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
             "changed, so its figures would mislead."
         )
     if not v.assessable:
-        if v.why_not in ("not received", "missing periods", "baseline missing", "unusable"):
+        if v.data_missing:
             data = names.get(v.why_dataset, "the figures")
             when = f" for {', '.join(month_words(m) for m in v.missing)}" if v.missing else ""
             return (

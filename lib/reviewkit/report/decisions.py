@@ -181,7 +181,7 @@ def _blocked_by_data(ctx: ReportContext) -> list[Decision]:
     blocked: dict[str, list[str]] = defaultdict(list)
     names = dict(zip(ctx.scorecard["id"], ctx.scorecard["name"], strict=True))
     for ind, v in ctx.verdicts.items():
-        if v.why_not in ("not received", "missing periods", "baseline missing", "unusable"):
+        if v.data_missing:
             blocked[v.why_dataset].append(str(names[ind]))
     done = ctx.completeness.set_index("dataset") if len(ctx.completeness) else pd.DataFrame()
     out = []
