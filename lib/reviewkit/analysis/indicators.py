@@ -42,6 +42,19 @@ UNIT = {
 }
 
 
+# The result's fields that reach the scorecard through its verdict (`Verdict.columns`).
+VERDICT_FIELDS = (
+    "why_not",
+    "why_dataset",
+    "missing",
+    "comparability",
+    "recording_types",
+    "recording_from",
+    "special_improvement",
+    "special_concern",
+)
+
+
 @dataclass
 class IndicatorResult:
     """Everything the scorecard, the charts and the narrative say about one indicator."""
@@ -132,17 +145,8 @@ class IndicatorResult:
         d = asdict(self)
         d["notes"] = "; ".join(self.notes)
         d["analyst_notes"] = "; ".join(self.analyst_notes)
-        for k in (
-            "why_not",
-            "why_dataset",
-            "missing",
-            "comparability",
-            "recording_types",
-            "recording_from",
-        ):
+        for k in VERDICT_FIELDS:  # written as the verdict's columns instead
             d.pop(k)
-        d.pop("special_improvement")
-        d.pop("special_concern")
         d.update(self.verdict().columns())
         return d
 
