@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_change_for, fmt_value, series_unit, unit_suffix
@@ -40,7 +41,7 @@ def _kind_text_sym(badge: words.Badge) -> tuple[str, str, str]:
     return kind, text, sym
 
 
-def _target_cell(v: Verdict, assurance: str) -> str:
+def _target_cell(v: Verdict, assurance: str) -> Markup:
     """The target's badge with, for a target met or on track, the Making Data Count assurance
     icon beside it: one cell, so status and assurance cannot be read apart."""
     cell = html.badge(*_kind_text_sym(words.target_badge(v)))
@@ -49,7 +50,7 @@ def _target_cell(v: Verdict, assurance: str) -> str:
     return cell
 
 
-def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> str:
+def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> Markup:
     kind, sym, text = mapping.get(str(key), ("none", "", str(key) if key else "–"))
     return html.badge(kind, text, sym)
 
@@ -76,7 +77,7 @@ def board_summary(ctx: ReportContext) -> str:
     return html.section(
         html.h(2, "Executive summary", "summary")
         + ctx.narrative_html("executive_summary")
-        + html.ul(bullets, raw=True)
+        + html.ul(bullets)
     )
 
 
@@ -92,7 +93,7 @@ def scorecard_table(ctx: ReportContext) -> str:
                     r["name"], s, r["measure"], str(ctx.params.review.start)
                 ),
             )
-            img = f'<img class="spark" src="{trend.data_uri}" alt="{html.esc(trend.alt)}">'
+            img = html.img(trend.data_uri, trend.alt, "spark")
             unit = unit_suffix(r["measure"]).replace(" a year", "").strip()
             name = (
                 r["name"] if (not unit or "per 1,000" in r["name"]) else (f"{r['name']} ({unit})")
@@ -133,7 +134,6 @@ def scorecard_table(ctx: ReportContext) -> str:
             ],
             groups,
             caption,
-            raw_columns=(4, 5, 6, 7),
             numeric=(1, 2, 3),
             cls="scorecard",
         )
@@ -162,7 +162,7 @@ def _icon_key() -> str:
         "H or L: high or low)? <strong>Target</strong>: met or on track is <em>assured</em> "
         "only when the change is beyond normal variation and the process limits do not "
         "straddle the target; the assurance icon beside it is Making Data Count's:</p>"
-        + html.ul(items, raw=True)
+        + html.ul(items)
         + "</div>"
     )
 
@@ -409,7 +409,6 @@ def priority_sections(ctx: ReportContext) -> str:
                     ],
                     _initiative_rows(ini),
                     f"Initiatives: {pr.name}",
-                    raw_columns=(2,),
                 )
             )
             parts.append(
@@ -551,11 +550,11 @@ def own_analyses(ctx: ReportContext) -> str:
     items = []
     for own in ctx.params.own_notebooks:
         href = CycleLayout(ctx.run_dir).analysis_html(own.file).relative_to(ctx.run_dir)
-        items.append(f'<a href="{html.esc(href.as_posix())}">{html.esc(own_title(own))}</a>')
+        items.append(html.link(href.as_posix(), own_title(own)))
     if not items:
         return ""
     return html.section(
         html.h(2, "Further analysis", "further-analysis")
         + "<p>The analyst's own analyses for this review cycle, run with the same "
-        "data and parameters (files beside this report):</p>" + html.ul(items, raw=True)
+        "data and parameters (files beside this report):</p>" + html.ul(items)
     )

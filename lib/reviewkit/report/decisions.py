@@ -228,11 +228,13 @@ def decisions_section(ctx: ReportContext) -> str:
             )
         )
         listed = [
-            f"<strong>{html.esc(d.ask)}</strong> {html.esc(d.why)} "
-            f'<a href="#{html.esc(d.evidence)}">See {html.esc(_section(ctx, d))}.</a>'
+            html.safe(
+                f"<strong>{html.esc(d.ask)}</strong> {html.esc(d.why)} "
+                f"{html.link(f'#{d.evidence}', f'See {_section(ctx, d)}.')}"
+            )
             for d in items
         ]
-        body.append(html.ul(listed, raw=True))  # each part is escaped above
+        body.append(html.ul(listed))
     else:
         body.append(html.p("The data ask the board for no decision this review."))
     body.append(ctx.narrative_html("decisions"))

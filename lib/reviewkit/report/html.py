@@ -1,4 +1,10 @@
-"""Small, safe HTML builders: every string from data or params is escaped here."""
+"""Small, safe HTML builders: every string from data or params is escaped here.
+
+Escaping goes by type, never by position: a value is written as it is only when it is marked
+safe (`safe`, a `markupsafe.Markup`, or anything else with `__html__`), which only the builders
+here and in `report.icons` do for what they built from escaped parts. Everything else (a cell,
+a list item, a heading) is escaped, so moving a column or an item cannot un-escape data.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,22 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 if TYPE_CHECKING:  # matplotlib is only imported where charts are drawn
     from reviewkit.report.charts import Chart
 
 
 def esc(text: object) -> str:
+    """`text` ready for HTML: as it is when marked safe (it has `__html__`), else escaped."""
+    if hasattr(text, "__html__"):
+        return str(text.__html__())
     return escape("" if text is None else str(text), quote=True)
+
+
+def safe(fragment: str) -> Markup:
+    """Mark `fragment`, built from escaped parts, as HTML to be written as it is."""
+    return Markup(fragment)
 
 
 def h(level: int, text: str, id: str | None = None) -> str:
@@ -24,15 +40,27 @@ def p(text: str, cls: str | None = None) -> str:
     return f"<p{c}>{esc(text)}</p>"
 
 
-def ul(items: Iterable[str], raw: bool = False) -> str:
-    lis = "".join(f"<li>{i if raw else esc(i)}</li>" for i in items)
+def ul(items: Iterable[object]) -> str:
+    """A bulleted list; each item escaped unless marked safe."""
+    lis = "".join(f"<li>{esc(i)}</li>" for i in items)
     return f"<ul>{lis}</ul>" if lis else ""
 
 
-def badge(kind: str, text: str, symbol: str = "") -> str:
+def badge(kind: str, text: str, symbol: str = "") -> Markup:
     """A status label: a symbol and words, so colour is never the only signal."""
     sym = f'<span aria-hidden="true">{esc(symbol)} </span>' if symbol else ""
-    return f'<span class="badge badge-{esc(kind)}">{sym}{esc(text)}</span>'
+    return safe(f'<span class="badge badge-{esc(kind)}">{sym}{esc(text)}</span>')
+
+
+def img(src: str, alt: str, cls: str = "") -> Markup:
+    """An image with its text alternative (`src` a data URI or a relative path)."""
+    c = f' class="{esc(cls)}"' if cls else ""
+    return safe(f'<img{c} src="{esc(src)}" alt="{esc(alt)}">')
+
+
+def link(href: str, text: object) -> Markup:
+    """A link; `text` escaped unless marked safe."""
+    return safe(f'<a href="{esc(href)}">{esc(text)}</a>')
 
 
 def figure(chart: Chart, caption: str, cls: str = "chart", legend: str = "") -> str:
@@ -44,15 +72,10 @@ def figure(chart: Chart, caption: str, cls: str = "chart", legend: str = "") -> 
     )
 
 
-def _row(
-    row: Sequence[object],
-    raw_columns: Sequence[int],
-    numeric: Sequence[int],
-    row_header: bool = True,
-) -> str:
+def _row(row: Sequence[object], numeric: Sequence[int], row_header: bool = True) -> str:
     cells = []
     for i, v in enumerate(row):
-        content = str(v) if i in raw_columns else esc(v)
+        content = esc(v)
         if i == 0 and row_header:
             cells.append(f'<th scope="row">{content}</th>')
         else:
@@ -79,16 +102,15 @@ def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
     caption: str,
-    raw_columns: Sequence[int] = (),
     numeric: Sequence[int] = (),
     row_header: bool = True,
     cls: str = "",
 ) -> str:
     """A data table with a caption, column headers and (by default) row headers.
 
-    Cells are escaped unless their column index is in `raw_columns` (already-built HTML).
+    Each cell is escaped unless it is marked safe (`safe`, or a builder's `Markup`).
     """
-    body = [_row(row, raw_columns, numeric, row_header) for row in rows]
+    body = [_row(row, numeric, row_header) for row in rows]
     if not body:
         return p(f"{caption}: nothing to show.")
     return _table(headers, f"<tbody>{''.join(body)}</tbody>", caption, numeric, cls)
@@ -98,18 +120,17 @@ def grouped_table(
     headers: Sequence[str],
     groups: Iterable[tuple[str, list[Sequence[object]]]],
     caption: str,
-    raw_columns: Sequence[int] = (),
     numeric: Sequence[int] = (),
     cls: str = "",
 ) -> str:
-    """A data table whose rows come in labelled groups (one `tbody` each)."""
+    """A data table whose rows come in labelled groups (one `tbody` each); cells as `table`."""
     bodies = []
     for label, rows in groups:
         trs = [
             f'<tr class="group"><th scope="rowgroup" colspan="{len(headers)}">'
             f"{esc(label)}</th></tr>"
         ]
-        trs += [_row(row, raw_columns, numeric) for row in rows]
+        trs += [_row(row, numeric) for row in rows]
         bodies.append("<tbody>" + "".join(trs) + "</tbody>")
     return _table(headers, "".join(bodies), caption, numeric, cls)
 

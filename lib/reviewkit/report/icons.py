@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from html import escape
 
+from markupsafe import Markup
+
 BLUE, ORANGE, PURPLE, GREY = "#005eb8", "#c65d00", "#6b2c91", "#5b6770"
 
 # key -> (colour, letter, run of points (y from 0 = top to 1 = bottom), words)
@@ -46,7 +48,7 @@ ASSURANCE = {
 }
 
 
-def _svg(colour: str, inner: str, label: str, size: int, named: bool) -> str:
+def _svg(colour: str, inner: str, label: str, size: int, named: bool) -> Markup:
     """An icon; `named`: screen readers get `label` as its name, else it is hidden from them
     (words beside it say the same)."""
     who = (
@@ -55,7 +57,7 @@ def _svg(colour: str, inner: str, label: str, size: int, named: bool) -> str:
         else 'aria-hidden="true" focusable="false"'
     )
     title = f"<title>{escape(label)}</title>" if named else ""
-    return (
+    return Markup(
         f'<svg class="mdc-icon" {who} width="{size}" height="{size}" viewBox="0 0 32 32" '
         f'xmlns="http://www.w3.org/2000/svg">{title}'
         f'<circle cx="16" cy="16" r="14" fill="#fff" stroke="{colour}" stroke-width="3"/>'
@@ -63,10 +65,10 @@ def _svg(colour: str, inner: str, label: str, size: int, named: bool) -> str:
     )
 
 
-def variation_icon(key: str, size: int = 28, named: bool = True) -> str:
+def variation_icon(key: str, size: int = 28, named: bool = True) -> Markup:
     """The variation icon for `key` (as spc.variation returns), or '' for an unknown key."""
     if key not in VARIATION:
-        return ""
+        return Markup("")
     colour, letter, ys, label = VARIATION[key]
     xs = (8, 12, 16, 20, 24)
     pts = [
@@ -94,10 +96,10 @@ def variation_icon(key: str, size: int = 28, named: bool = True) -> str:
     )
 
 
-def assurance_icon(key: str, size: int = 28, named: bool = True) -> str:
+def assurance_icon(key: str, size: int = 28, named: bool = True) -> Markup:
     """The assurance icon for `key` (as spc.assurance returns), or '' when there is none."""
     if key not in ASSURANCE:
-        return ""
+        return Markup("")
     colour, letter, label = ASSURANCE[key]
     return _svg(
         colour,
@@ -118,7 +120,7 @@ def icon_label(key: str) -> str:
     return ""
 
 
-def with_words(key: str, words: str | None = None, size: int = 24) -> str:
+def with_words(key: str, words: str | None = None, size: int = 24) -> Markup:
     """The icon for `key` beside its words (visible to all; the icon itself is hidden from
     screen readers, which read the words once)."""
     words = words or icon_label(key)
@@ -128,5 +130,5 @@ def with_words(key: str, words: str | None = None, size: int = 24) -> str:
         else assurance_icon(key, size, named=False)
     )
     if not icon:
-        return escape(words)
-    return f'<span class="mdc">{icon}<span class="mdc-words">{escape(words)}</span></span>'
+        return Markup(escape(words))
+    return Markup(f'<span class="mdc">{icon}<span class="mdc-words">{escape(words)}</span></span>')

@@ -122,5 +122,5 @@ GLOSSARY = [
 
 def glossary() -> str:
     """Plain meanings of the statistical words the board report uses."""
-    items = [f"<strong>{html.esc(t)}</strong>: {html.esc(d)}" for t, d in GLOSSARY]
-    return html.section(html.h(2, "Annex E: Glossary", "glossary") + html.ul(items, raw=True))
+    items = [html.safe(f"<strong>{html.esc(t)}</strong>: {html.esc(d)}") for t, d in GLOSSARY]
+    return html.section(html.h(2, "Annex E: Glossary", "glossary") + html.ul(items))

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.errors import ReviewError
@@ -195,9 +196,9 @@ def executive_summary(
     completeness: pd.DataFrame,
     alpha: float = 0.05,
     names: dict[str, str] | None = None,
-) -> list[str]:
-    """Bullet points (HTML) drafted from the verdicts: each indicator is listed once, under
-    what its verdict says."""
+) -> list[Markup]:
+    """Bullet points (HTML, marked safe: every value in them is escaped here) drafted from the
+    verdicts: each indicator is listed once, under what its verdict says."""
     out = []
     rows = [(r, verdicts[str(r["id"])]) for _, r in scorecard.iterrows()]
 
@@ -256,7 +257,7 @@ def executive_summary(
     caveat = multiple_testing_note(scorecard, verdicts, alpha)
     if caveat:
         out.append(esc(caveat))
-    return out
+    return [Markup(b) for b in out]
 
 
 def _targets_bullet(rows: list[tuple[pd.Series, Verdict]]) -> list[str]:
