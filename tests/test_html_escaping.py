@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from reviewkit.report import html, icons
 
-HOSTILE = '<script>alert("x")</script> & \'quoted\''
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted'"
 
 
 def test_every_cell_of_plain_text_is_escaped_in_every_column_order():

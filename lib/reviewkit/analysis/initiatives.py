@@ -10,7 +10,8 @@ Status from milestones (as at the review date):
 The status shown is the worse of this and the lead agency's latest reported status.
 
 An initiative is flagged for re-assessment when it is off track; when any indicator it is meant
-to move shows special-cause concern; or when it has run at least `reassess_after_months` and
+to move shows special-cause concern; when an output measure is behind its plan
+(`analysis.outputs`); or when it has run at least `reassess_after_months` and
 none of its indicators has improved (a change beyond chance in the right direction). An
 indicator that cannot be assessed is named, since the initiative cannot be judged on it.
 """
@@ -23,8 +24,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reviewkit.analysis.indicators import IndicatorResult
+from reviewkit.analysis.outputs import OutputResult
 from reviewkit.base.formatting import DIRECTION_WORDS
-from reviewkit.inputs.strategy import Initiative
+from reviewkit.inputs.strategy import Initiative, StatusUpdate
 
 COLUMNS = [
     "id",
@@ -110,16 +112,14 @@ def milestone_status(
     return "off track", names
 
 
-def assess_initiative(
-    ini: Initiative,
-    as_of: dt.date,
-    indicators: dict[str, IndicatorResult],
-    reassess_after_months: int = 12,
-    grace_days: int = 90,
-) -> InitiativeResult:
+def overall_status(
+    ini: Initiative, as_of: dt.date, grace_days: int = 90
+) -> tuple[str, str, str, list[str]]:
+    """(status shown, status from milestones, the lead agency's latest status, overdue
+    milestones): the worse of the milestones' and the lead agency's, except that the lead
+    agency's "complete" stands when no milestone is overdue."""
     computed, overdue = milestone_status(ini, as_of, grace_days)
-    updates = sorted((u for u in ini.updates if u.date <= as_of), key=lambda u: u.date)
-    latest = updates[-1] if updates else None
+    latest = latest_update(ini, as_of)
     reported = latest.status if latest and latest.status else ""
     if reported == "complete" and not overdue:
         status = "complete"
@@ -127,11 +127,99 @@ def assess_initiative(
         status = reported
     else:
         status = computed
-    done = sum(1 for m in ini.milestones if m.done is not None)
+    return status, computed, reported, overdue
+
+
+def latest_update(ini: Initiative, as_of: dt.date) -> StatusUpdate | None:
+    """The lead agency's latest update on or before `as_of` (None when there is none)."""
+    updates = sorted((u for u in ini.updates if u.date <= as_of), key=lambda u: u.date)
+    return updates[-1] if updates else None
+
+
+def next_milestone(ini: Initiative, as_of: dt.date) -> str:
+    """The next milestone not yet done and not yet due, with its date ('' when none is left)."""
     upcoming = sorted(
         (m for m in ini.milestones if m.done is None and m.due >= as_of), key=lambda m: m.due
     )
-    res = InitiativeResult(
+    return f"{upcoming[0].name} (due {upcoming[0].due:%d %b %Y})" if upcoming else ""
+
+
+@dataclass(frozen=True)
+class Movement:
+    """What an initiative's indicators did: words for each, whether any improved, and the
+    reasons they give to re-assess it."""
+
+    words: list[str]
+    improved: bool
+    reasons: list[str]
+
+
+def indicator_movement(ini: Initiative, indicators: dict[str, IndicatorResult]) -> Movement:
+    """How each of the initiative's indicators moved, read from its verdict."""
+    moves: list[str] = []
+    reasons: list[str] = []
+    improved = False
+    for ind_id in ini.indicators:
+        r = indicators.get(ind_id)
+        if r is None:
+            continue
+        v = r.verdict()
+        if not v.assessable:
+            moves.append(f"{r.name}: cannot be assessed (its data is incomplete)")
+            reasons.append(f"cannot be judged on {r.name}: its data is incomplete")
+            continue
+        if v.change == "not comparable":  # not a reason to re-assess: the recording changed
+            types = " and ".join(t.lower() for t in v.recording_types)
+            moves.append(f"{r.name}: not comparable (a change in how {types} is recorded)")
+            continue
+        moves.append(f"{r.name}: {DIRECTION_WORDS.get(r.direction, r.direction).lower()}")
+        improved = improved or v.change == "improved"
+        if v.spc == "special cause concern":
+            reasons.append(f"{r.name} shows special cause concern at the latest point")
+    return Movement(moves, improved, reasons)
+
+
+def delivery_reasons(outputs: list[OutputResult]) -> list[str]:
+    """Output measures behind their plan, as reasons to re-assess."""
+    return [
+        f"behind its plan: {o.output}, {o.delivered:,.0f} delivered against "
+        f"{o.expected_by_now:,.0f} expected by now ({o.planned:,.0f} by {o.by:%b %Y})"
+        for o in outputs
+        if o.status == "behind plan" and o.delivered is not None and o.expected_by_now is not None
+    ]
+
+
+def months_running(ini: Initiative, as_of: dt.date) -> int:
+    """Whole calendar months from the initiative's start to `as_of`."""
+    return (as_of.year - ini.start.year) * 12 + as_of.month - ini.start.month
+
+
+def assess_initiative(
+    ini: Initiative,
+    as_of: dt.date,
+    indicators: dict[str, IndicatorResult],
+    reassess_after_months: int = 12,
+    grace_days: int = 90,
+    outputs: list[OutputResult] | None = None,
+) -> InitiativeResult:
+    """An initiative's status, its indicators' movement, and whether to re-assess it (the rule
+    in this module's docstring), with its output measures' delivery against plan."""
+    status, computed, reported, overdue = overall_status(ini, as_of, grace_days)
+    latest = latest_update(ini, as_of)
+    moved = indicator_movement(ini, indicators)
+    reasons = list(moved.reasons) + delivery_reasons(outputs or [])
+    if status == "off track":
+        reasons.insert(0, "off track: " + ("; ".join(overdue) if overdue else "reported off track"))
+    running = months_running(ini, as_of)
+    assessable = [
+        i
+        for i in ini.indicators
+        if i in indicators and indicators[i].assessable and not indicators[i].not_comparable
+    ]
+    active = status not in ("complete", "not started")
+    if active and running >= reassess_after_months and assessable and not moved.improved:
+        reasons.append(f"no improvement beyond chance in its indicators after {running} months")
+    return InitiativeResult(
         id=ini.id,
         name=ini.name,
         priority=ini.priority,
@@ -141,56 +229,16 @@ def assess_initiative(
         status=status,
         milestone_status=computed,
         reported_status=reported,
-        milestones_done=done,
+        milestones_done=sum(1 for m in ini.milestones if m.done is not None),
         milestones_total=len(ini.milestones),
         overdue=overdue,
-        next_milestone=(f"{upcoming[0].name} (due {upcoming[0].due:%d %b %Y})" if upcoming else ""),
+        next_milestone=next_milestone(ini, as_of),
         latest_note=latest.note if latest else "",
         indicators=list(ini.indicators),
+        movement="; ".join(moved.words),
+        reassess=status == "off track" or (bool(reasons) and active),
+        reasons=reasons,
     )
-    moves = []
-    improved = False
-    for ind_id in ini.indicators:
-        r = indicators.get(ind_id)
-        if r is None:
-            continue
-        v = r.verdict()
-        if not v.assessable:
-            moves.append(f"{r.name}: cannot be assessed (its data is incomplete)")
-            res.reasons.append(f"cannot be judged on {r.name}: its data is incomplete")
-            continue
-        if v.change == "not comparable":  # not a reason to re-assess: the recording changed
-            types = " and ".join(t.lower() for t in v.recording_types)
-            moves.append(f"{r.name}: not comparable (a change in how {types} is recorded)")
-            continue
-        moves.append(f"{r.name}: {DIRECTION_WORDS.get(r.direction, r.direction).lower()}")
-        improved = improved or v.change == "improved"
-        if v.spc == "special cause concern":
-            res.reasons.append(f"{r.name} shows special cause concern at the latest point")
-    res.movement = "; ".join(moves)
-    if status == "off track":
-        res.reasons.insert(
-            0, "off track: " + ("; ".join(overdue) if overdue else "reported off track")
-        )
-    months_running = (as_of.year - ini.start.year) * 12 + as_of.month - ini.start.month
-    assessable = [
-        i
-        for i in ini.indicators
-        if i in indicators and indicators[i].assessable and not indicators[i].not_comparable
-    ]
-    if (
-        status not in ("complete", "not started")
-        and months_running >= reassess_after_months
-        and assessable
-        and not improved
-    ):
-        res.reasons.append(
-            f"no improvement beyond chance in its indicators after {months_running} months"
-        )
-    res.reassess = status == "off track" or (
-        bool(res.reasons) and status not in ("complete", "not started")
-    )
-    return res
 
 
 def assess_all(
@@ -198,6 +246,17 @@ def assess_all(
     as_of: dt.date,
     indicators: dict[str, IndicatorResult],
     reassess_after_months: int = 12,
+    outputs: list[OutputResult] | None = None,
 ) -> tuple[pd.DataFrame, list[InitiativeResult]]:
-    results = [assess_initiative(i, as_of, indicators, reassess_after_months) for i in initiatives]
+    """Every initiative assessed: the `initiative_status` table and the typed results."""
+    results = [
+        assess_initiative(
+            i,
+            as_of,
+            indicators,
+            reassess_after_months,
+            outputs=[o for o in outputs or [] if o.initiative == i.id],
+        )
+        for i in initiatives
+    ]
     return pd.DataFrame([r.row() for r in results], columns=COLUMNS), results

@@ -19,6 +19,7 @@ from reviewkit.analysis.indicators import (
     recording_changes,
 )
 from reviewkit.analysis.initiatives import InitiativeResult, assess_all
+from reviewkit.analysis.outputs import OutputResult, assess_outputs, outputs_table
 from reviewkit.analysis.peers import benchmark_all, load_peers
 from reviewkit.analysis.vocabulary import check_filters, outcomes_in
 from reviewkit.inputs.params import CycleParams
@@ -105,6 +106,7 @@ class ProgressResult:
     params: CycleParams | None = None  # what the charts for slides are drawn with
     recording: dict[str, Change] | None = None  # possible recording changes, with decisions
     street_dataset: str | None = None  # the register's police.uk street data request
+    outputs: list[OutputResult] | None = None  # initiatives' output measures against plan
 
 
 def load_intake_outputs(
@@ -167,8 +169,13 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
                 "area), not this partnership's alone"
             )
     scorecard = pd.DataFrame([r.row() for r in results.values()])
+    outputs = assess_outputs(strategy.initiatives, partner, params.review.end)
     initiatives, ini_results = assess_all(
-        strategy.initiatives, params.review_date, results, params.analysis.reassess_after_months
+        strategy.initiatives,
+        params.review_date,
+        results,
+        params.analysis.reassess_after_months,
+        outputs,
     )
     bench = None
     peers_path = params.path("peers")
@@ -192,6 +199,7 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
         params,
         changes,
         street_dataset(register),
+        outputs,
     )
 
 
@@ -203,6 +211,7 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
     shutil.rmtree(layout.charts_dir, ignore_errors=True)
     store.write_table("scorecard", result.scorecard)
     store.write_table("initiative_status", result.initiatives)
+    store.write_table("initiative_outputs", outputs_table(result.outputs or []))
     if result.benchmarking is not None:
         store.write_table("benchmarking", result.benchmarking)
     long = []

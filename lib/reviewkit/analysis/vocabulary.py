@@ -155,6 +155,30 @@ def filter_problems(
                 False,
                 seen_outcomes,
             )
+    return out + output_problems(strategy, register)
+
+
+def output_problems(strategy: Strategy, register: Register) -> list[str]:
+    """Initiatives' output measures that name no partner measure the register reads."""
+    out = []
+    for k, ini in enumerate(strategy.initiatives):
+        for j, o in enumerate(ini.outputs):
+            req = register.get(o.dataset)
+            if req is None:
+                continue  # reported by load_strategy
+            key = f"key 'initiatives.{k}.outputs.{j}"
+            if req.is_police:
+                out.append(
+                    f"{key}.dataset': '{o.dataset}' is police data; an output measure is "
+                    "counted from a partner's returns (a table with measures)"
+                )
+                continue
+            measures = list(dict.fromkeys(req.source.measures.values()))
+            if o.measure not in measures:
+                out.append(
+                    f"{key}.measure': '{o.measure}' is not a measure of {o.dataset} "
+                    f"(known: {', '.join(measures)})"
+                )
     return out
 
 

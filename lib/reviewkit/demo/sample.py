@@ -335,6 +335,31 @@ def write_fire(
     wb.save(path)
 
 
+# Initiatives' monthly delivery returns: (column, measure's monthly mean, first month). The
+# means are set so the demo shows each reading: joint patrols and school sessions on plan,
+# homes secured behind it, diversion referrals from a scheme that began in April 2026.
+DELIVERY = (
+    ("Joint patrols", 21.0, "2024-10"),
+    ("School sessions", 5.2, "2025-01"),
+    ("Homes secured", 11.0, "2025-04"),
+    ("Diversion referrals", 8.0, "2026-04"),
+)
+
+
+def write_delivery(seed: int, la: str, months: pd.PeriodIndex, path: Path) -> None:
+    """The council community safety team's delivery returns for the initiatives: one CSV row
+    per month, a column per output measure; nothing delivered before a scheme began (a real
+    zero, not a gap). Its own random stream, so the other demo files do not move with it."""
+    rng = np.random.default_rng([seed, sum(la.encode())])
+    shown = months[months >= pd.Period("2024-10", "M")]
+    table = pd.DataFrame({"Month": [m.strftime("%b %Y") for m in shown], "Area": la})
+    for column, mean, first in DELIVERY:
+        started = np.array([m >= pd.Period(first, "M") for m in shown])
+        table[column] = np.where(started, rng.poisson(mean, len(shown)), 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, encoding="utf-8")
+
+
 def write_ae(rng: np.random.Generator, authorities: list[str], path: Path, scale: float) -> None:
     """A&E assault attendances: quarterly CSV in Windows-1252 with its own column names; the
     latest quarter (July to September 2026) has not arrived."""
@@ -486,6 +511,7 @@ def generate(
     for la in authorities:
         d = folder / slug(la)
         write_council_asb(rng, la, months, d / "council_asb", max(scale, 0.05))
+        write_delivery(seed, la, months, d / "delivery" / "initiative_delivery_returns.csv")
         (d / "strategy.yaml").write_text(
             strategy_yaml(f"{la} Community Safety Partnership"), encoding="utf-8"
         )

@@ -149,6 +149,18 @@ class StatusUpdate(Strict):
     note: str = ""
 
 
+class OutputMeasure(Strict):
+    """What an initiative delivers (homes secured, sessions run), counted from a partner's
+    returns against a planned figure by a date: the initiative's own assessment criteria."""
+
+    name: str = Field(description="what is delivered, in plain words, e.g. 'homes given locks'")
+    dataset: str = Field(description="the data request that carries the returns")
+    measure: str = Field(description="the measure in that dataset, e.g. 'homes_secured'")
+    planned: float = Field(gt=0, description="the figure planned by the date `by`")
+    by: dt.date
+    start: dt.date | None = Field(None, description="counted from; the initiative's start")
+
+
 class Initiative(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -161,11 +173,20 @@ class Initiative(Strict):
     milestones: list[Milestone] = Field(default_factory=list)
     updates: list[StatusUpdate] = Field(default_factory=list)
     depends_on: list[str] = Field(default_factory=list, description="other initiatives")
+    outputs: list[OutputMeasure] = Field(
+        default_factory=list, description="what it delivers against a plan (output measures)"
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Initiative:
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
+        for k, o in enumerate(self.outputs):
+            if o.by < (o.start or self.start):
+                raise ValueError(
+                    f"outputs.{k}.by {o.by} is before the output is counted from "
+                    f"{o.start or self.start}"
+                )
         return self
 
 
@@ -276,6 +297,12 @@ def load_strategy(path: str | Path, datasets: list[str] | None = None) -> Strate
             f"request register (known: {', '.join(datasets)})"
             for k, ind in enumerate(strategy.indicators)
             if ind.dataset not in datasets
+        ] + [
+            f"{source}: key 'initiatives.{k}.outputs.{j}.dataset': '{o.dataset}' is not in "
+            f"the data request register (known: {', '.join(datasets)})"
+            for k, ini in enumerate(strategy.initiatives)
+            for j, o in enumerate(ini.outputs)
+            if o.dataset not in datasets
         ]
         if bad:
             raise ReviewError("\n".join(bad))

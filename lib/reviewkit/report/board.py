@@ -361,6 +361,47 @@ def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartCon
     )
 
 
+def delivery_table(ctx: ReportContext, initiative_ids: list[str], priority: str) -> str:
+    """What the initiatives delivered (their output measures) against plan, beside the
+    outcome indicators: the initiatives' own assessment criteria ('' when none has any)."""
+    names = dict(zip(ctx.initiatives["id"], ctx.initiatives["name"], strict=True))
+    rows = [
+        [
+            names.get(o.initiative, o.initiative),
+            o.output[:1].upper() + o.output[1:],
+            "–" if o.delivered is None else f"{o.delivered:,.0f}",
+            f"{o.planned:,.0f} by {o.by:%b %Y}",
+            "–" if o.expected_by_now is None else f"{o.expected_by_now:,.0f}",
+            html.badge(*_kind_text_sym(words.output_badge(o))),
+            words.output_words(o) if o.status in ("cannot tell", "not started") else "–",
+        ]
+        for o in ctx.outputs
+        if o.initiative in initiative_ids
+    ]
+    if not rows:
+        return ""
+    return html.table(
+        [
+            "Initiative",
+            "Output",
+            "Delivered so far",
+            "Planned",
+            "Expected by now",
+            "Against plan",
+            "Note",
+        ],
+        rows,
+        f"What the initiatives delivered against plan: {priority}",
+        numeric=(2, 4),
+    ) + html.p(
+        "Delivered so far counts the lead agencies' returns to the end of the review period; "
+        "expected by now spreads the plan evenly over its months. On plan means at least 90% "
+        "of the figure expected by now. This is a count against a plan, not a test: it says "
+        "what was delivered, not what it achieved.",
+        "note",
+    )
+
+
 def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
     return [
         [
@@ -411,6 +452,7 @@ def priority_sections(ctx: ReportContext) -> str:
                     f"Initiatives: {pr.name}",
                 )
             )
+            parts.append(delivery_table(ctx, list(ini["id"]), pr.name))
             parts.append(
                 html.p(
                     "What an initiative's indicators did is shown beside it, not "

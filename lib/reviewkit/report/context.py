@@ -13,6 +13,7 @@ import pandas as pd
 
 from reviewkit.analysis import horizon
 from reviewkit.analysis.indicators import Change, recording_changes
+from reviewkit.analysis.outputs import OutputResult
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
@@ -55,6 +56,8 @@ class ReportContext:
     markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # each data request's description, the name every reader sees (never its id)
     dataset_names: dict[str, str] = field(default_factory=dict)
+    # initiatives' output measures against their plan (none for a cycle written before them)
+    outputs: list[OutputResult] = field(default_factory=list)
 
     def verdict(self, indicator: str) -> Verdict:
         """The indicator's one verdict, as the progress step computed it."""
@@ -140,6 +143,13 @@ class ReportContext:
         )
 
 
+def _outputs(store: CycleStore) -> list[OutputResult]:
+    """The initiatives' output measures as progress wrote them (none for an older cycle)."""
+    if not store.has_table("initiative_outputs"):
+        return []
+    return [OutputResult.from_row(r) for _, r in store.read_table("initiative_outputs").iterrows()]
+
+
 def _cells_of(names: pd.DataFrame | None) -> dict[str, tuple[int, int]]:
     """Each LSOA's map cell, from the LSOA names table (a cycle written before the cells were
     kept has none)."""
@@ -211,4 +221,9 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         else {},
         lsoa_cells=_cells_of(names),
         dataset_names={r.dataset: r.description for r in register.data_requests},
+        outputs=[
+            OutputResult.from_row(r) for _, r in store.read_table("initiative_outputs").iterrows()
+        ]
+        if store.has_table("initiative_outputs")
+        else [],
     )

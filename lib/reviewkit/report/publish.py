@@ -32,6 +32,7 @@ from reviewkit.store.tables import CycleStore, read_parquet
 SHEETS = (
     ("scorecard", "Scorecard"),
     ("initiative_status", "Initiatives"),
+    ("initiative_outputs", "Initiative outputs"),
     ("indicator_series", "Indicator series"),
     ("benchmarking", "Benchmarking"),
     ("completeness", "Data completeness"),

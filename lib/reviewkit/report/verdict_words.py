@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from reviewkit.analysis.outputs import OutputResult
 from reviewkit.analysis.verdict import Verdict
 
 Badge = tuple[str, str, str]  # (kind for colour, symbol, words)
@@ -215,3 +216,41 @@ def workbook_words(v: Verdict, names: Mapping[str, str]) -> dict[str, str]:
         "Why not assessable": "" if v.assessable else why_not_words(v, names),
         "Recording change": comparability_words(v),
     }
+
+
+# An output measure's standing against its plan: (badge kind, symbol, words).
+OUTPUT_BADGE: dict[str, Badge] = {
+    "delivered": ("good", "✔", "Delivered"),
+    "on plan": ("good", "●", "On plan"),
+    "behind plan": ("bad", "▼", "Behind plan"),
+    "cannot tell": ("none", "?", "Cannot tell"),
+    "not started": ("none", "–", "Not started"),
+}
+
+
+def output_badge(o: OutputResult) -> Badge:
+    """The badge for an output measure's standing against its plan."""
+    return OUTPUT_BADGE[o.status]
+
+
+def output_words(o: OutputResult) -> str:
+    """One sentence on an output measure against its plan, every number with its meaning;
+    missing returns are said, never counted as nothing delivered."""
+    plan = f"{o.planned:,.0f} planned by {o.by:%B %Y}"
+    if o.status == "not started":
+        return f"Not started by the end of the review period ({plan})."
+    if o.delivered is None:
+        return f"No returns yet, so what was delivered cannot be told ({plan})."
+    span = f"{month_words(o.counted_from)} to {month_words(o.counted_to)}"
+    got = f"{o.delivered:,.0f} delivered from {span}"
+    expected = f"{o.expected_by_now or 0:,.0f} expected by then"
+    if o.status == "cannot tell":
+        gaps = ", ".join(map(month_words, o.missing_periods))
+        return (
+            f"{got} ({plan}), but returns are missing for {gaps}, so whether it is on plan "
+            "cannot be told."
+        )
+    if o.status == "delivered":
+        return f"{got}: the plan ({plan}) is met."
+    tail = "on plan" if o.status == "on plan" else "behind plan"
+    return f"{got} against {expected} ({plan}): {tail}."

@@ -467,6 +467,41 @@ TABLES: dict[str, dict[str, Column]] = {
             "Why re-assess", "reasons for the re-assessment flag", "computed at progress"
         ),
     },
+    "initiative_outputs": {
+        "initiative": S("Initiative id", "the initiative that delivers it", STRATEGY),
+        "output": S("Output", "what is delivered, in plain words", STRATEGY),
+        "dataset": S("Dataset", "the data request carrying the returns", STRATEGY),
+        "measure": S("Measure", "the measure in that dataset", STRATEGY),
+        "planned": F("Planned", "the figure planned by the date", STRATEGY, 0),
+        "by": S("Planned by", "the date the figure is planned by", STRATEGY),
+        "counted_from": S("Counted from", "first month counted (YYYY-MM)", STRATEGY),
+        "counted_to": S(
+            "Counted to",
+            "last month counted: the end of the review period, or the month planned by",
+            "computed at progress",
+        ),
+        "delivered": F(
+            "Delivered",
+            "sum of the returns counted; blank when there are none (never 0 for missing)",
+            "partner returns, summed at progress",
+            0,
+        ),
+        "expected_by_now": F(
+            "Expected by now",
+            "the plan spread evenly over its months, for the months counted",
+            "computed at progress",
+            1,
+        ),
+        "status": S(
+            "Against plan",
+            "delivered, on plan (at least 90% of the figure expected by now), behind plan, "
+            "cannot tell (returns missing) or not started",
+            "computed at progress",
+        ),
+        "missing_periods": S(
+            "Returns missing", "periods in the span with no return", "computed at progress"
+        ),
+    },
     "benchmarking": {
         "partnership": S("Partnership", "partnership in the peer group", "peer table"),
         "period": S("Period", "period of the peer figures", "peer table"),
@@ -708,6 +743,7 @@ TABLES: dict[str, dict[str, Column]] = {
 DESCRIPTIONS: dict[str, str] = {
     "scorecard": "Every indicator: review period against baseline, change, test, target, SPC.",
     "initiative_status": "Every initiative: status, milestones, re-assessment flag.",
+    "initiative_outputs": "Every initiative's output measures: delivered against plan.",
     "indicator_series": "Every indicator's series by period with its XmR chart columns.",
     "benchmarking": "Peer comparison: rates, funnel limits and rank.",
     "completeness": "Every data request: received, late or missing; rows accounted for.",

@@ -304,7 +304,13 @@ STEP_FILES = {
     "progress": ("progress.json", "tables/scorecard.csv", "tables/initiative_status.csv"),
 }
 # The tables the progress step writes (every other table is the intake step's).
-PROGRESS_TABLES = ("scorecard", "initiative_status", "benchmarking", "indicator_series")
+PROGRESS_TABLES = (
+    "scorecard",
+    "initiative_status",
+    "initiative_outputs",
+    "benchmarking",
+    "indicator_series",
+)
 
 
 def check_outputs_present(folder: Path, start: str) -> None:
