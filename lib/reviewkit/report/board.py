@@ -194,53 +194,11 @@ def _indicator_block(ctx: ReportContext, r: pd.Series) -> str:
 def _indicator_facts(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
     """The facts under an indicator's sentence: what it counts, the test, the other
     comparisons, the target (with its one caveat), peers and the reader's notes."""
-    m = r["measure"]
-    facts = []
-    if v.judged and r["test"]:
-        facts.append(f"Test: {r['test']}.")
+    counted = what_is_counted(ctx.strategy, str(r["id"]))
+    facts = [counted] if counted else []
     if v.judged:
-        if not math.isnan(r["last_year_change_pct"]) or (
-            m == "proportion" and not math.isnan(r["last_year_value"])
-        ):
-            since = fmt_change_for(
-                r["review_value"] - r["last_year_value"], r["last_year_change_pct"], m
-            )
-            facts.append(
-                f"Same period last year: {fmt_value(r['last_year_value'], m)} ({since} since)."
-            )
-        same_as_last_year = (
-            r["rolling_value"] == r["review_value"]
-            and r["rolling_previous"] == r["last_year_value"]
-        )  # the review period is the latest 12 months: one comparison, said once
-        if not same_as_last_year and (
-            not math.isnan(r["rolling_change_pct"])
-            or (m == "proportion" and not math.isnan(r["rolling_previous"]))
-        ):
-            rolled = fmt_change_for(
-                r["rolling_value"] - r["rolling_previous"], r["rolling_change_pct"], m
-            )
-            facts.append(
-                f"Latest 12 months against the previous 12: {rolled}"
-                f"{' (beyond chance variation)' if r['rolling_significant'] else ''}."
-            )
-    if v.target in ("met", "on track", "off track"):
-        facts.append(
-            f"Target {fmt_value(r['target_value'], m)} by {r['target_by']}: "
-            f"{words.target_phrase(v)} (the straight line from the baseline to the target "
-            f"stands at {fmt_value(r['trajectory_value'], m)} at the end of the review period)."
-        )
-    elif v.target == "no target":
-        facts.append("No target is set for this indicator.")
-    elif r["target_by"]:
-        why = (
-            words.comparability_words(v)
-            if v.assessable
-            else words.why_not_words(v, ctx.dataset_names)
-        )
-        facts.append(
-            f"The strategy sets a target by {r['target_by']}; it cannot be assessed "
-            f"this review ({why})."
-        )
+        facts += ([f"Test: {r['test']}."] if r["test"] else []) + other_comparisons(r)
+    facts += target_facts(r, v, ctx.dataset_names)
     if v.judged:
         facts += _test_and_chart(v)
         facts += _regression_to_the_mean(ctx, r, v)
@@ -251,10 +209,55 @@ def _indicator_facts(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
         facts.append(f"It {words.comparability_words(v)}.")
     if r["notes"]:
         facts.append(f"Note: {r['notes']}.")
-    counted = what_is_counted(ctx.strategy, str(r["id"]))
-    if counted:
-        facts.insert(0, counted)
     return facts
+
+
+def other_comparisons(r: pd.Series) -> list[str]:
+    """Same period last year, and the latest 12 months against the previous 12 when that is
+    a different comparison (the review period is not itself the latest 12 months)."""
+    m = r["measure"]
+    out = []
+    if not math.isnan(r["last_year_change_pct"]) or (
+        m == "proportion" and not math.isnan(r["last_year_value"])
+    ):
+        since = fmt_change_for(
+            r["review_value"] - r["last_year_value"], r["last_year_change_pct"], m
+        )
+        out.append(f"Same period last year: {fmt_value(r['last_year_value'], m)} ({since} since).")
+    same_as_last_year = (
+        r["rolling_value"] == r["review_value"] and r["rolling_previous"] == r["last_year_value"]
+    )  # the review period is the latest 12 months: one comparison, said once
+    if not same_as_last_year and (
+        not math.isnan(r["rolling_change_pct"])
+        or (m == "proportion" and not math.isnan(r["rolling_previous"]))
+    ):
+        rolled = fmt_change_for(
+            r["rolling_value"] - r["rolling_previous"], r["rolling_change_pct"], m
+        )
+        beyond = " (beyond chance variation)" if r["rolling_significant"] else ""
+        out.append(f"Latest 12 months against the previous 12: {rolled}{beyond}.")
+    return out
+
+
+def target_facts(r: pd.Series, v: Verdict, dataset_names: dict[str, str]) -> list[str]:
+    """The target as the verdict reads it, with the trajectory it is judged against, or why
+    it cannot be judged this review."""
+    m = r["measure"]
+    if v.target in ("met", "on track", "off track"):
+        return [
+            f"Target {fmt_value(r['target_value'], m)} by {r['target_by']}: "
+            f"{words.target_phrase(v)} (the straight line from the baseline to the target "
+            f"stands at {fmt_value(r['trajectory_value'], m)} at the end of the review period)."
+        ]
+    if v.target == "no target":
+        return ["No target is set for this indicator."]
+    if not r["target_by"]:
+        return []
+    why = words.comparability_words(v) if v.assessable else words.why_not_words(v, dataset_names)
+    return [
+        f"The strategy sets a target by {r['target_by']}; it cannot be assessed "
+        f"this review ({why})."
+    ]
 
 
 def _regression_to_the_mean(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
