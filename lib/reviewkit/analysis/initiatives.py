@@ -194,6 +194,33 @@ def months_running(ini: Initiative, as_of: dt.date) -> int:
     return (as_of.year - ini.start.year) * 12 + as_of.month - ini.start.month
 
 
+def reassess_reasons(
+    ini: Initiative,
+    as_of: dt.date,
+    indicators: dict[str, IndicatorResult],
+    status: str,
+    overdue: list[str],
+    moved: Movement,
+    outputs: list[OutputResult],
+    reassess_after_months: int,
+) -> list[str]:
+    """Why to re-assess the initiative (empty: no reason), in the order the board reads them:
+    off track first, then its indicators, its delivery, and no improvement after a while."""
+    reasons = list(moved.reasons) + delivery_reasons(outputs)
+    if status == "off track":
+        reasons.insert(0, "off track: " + ("; ".join(overdue) if overdue else "reported off track"))
+    running = months_running(ini, as_of)
+    judged = [
+        i
+        for i in ini.indicators
+        if i in indicators and indicators[i].assessable and not indicators[i].not_comparable
+    ]
+    active = status not in ("complete", "not started")
+    if active and running >= reassess_after_months and judged and not moved.improved:
+        reasons.append(f"no improvement beyond chance in its indicators after {running} months")
+    return reasons
+
+
 def assess_initiative(
     ini: Initiative,
     as_of: dt.date,
@@ -207,18 +234,10 @@ def assess_initiative(
     status, computed, reported, overdue = overall_status(ini, as_of, grace_days)
     latest = latest_update(ini, as_of)
     moved = indicator_movement(ini, indicators)
-    reasons = list(moved.reasons) + delivery_reasons(outputs or [])
-    if status == "off track":
-        reasons.insert(0, "off track: " + ("; ".join(overdue) if overdue else "reported off track"))
-    running = months_running(ini, as_of)
-    assessable = [
-        i
-        for i in ini.indicators
-        if i in indicators and indicators[i].assessable and not indicators[i].not_comparable
-    ]
+    reasons = reassess_reasons(
+        ini, as_of, indicators, status, overdue, moved, outputs or [], reassess_after_months
+    )
     active = status not in ("complete", "not started")
-    if active and running >= reassess_after_months and assessable and not moved.improved:
-        reasons.append(f"no improvement beyond chance in its indicators after {running} months")
     return InitiativeResult(
         id=ini.id,
         name=ini.name,
