@@ -255,3 +255,49 @@ def test_the_board_table_says_each_reading_in_words_and_escapes_names():
         "180 delivered from April 2025 to September 2026 against 300 expected by then "
         "(400 planned by March 2027): behind plan."
     )
+
+
+def test_delivery_cell_reads_each_standing():
+    ini = initiative()
+    behind = assess(ini, monthly(months("2025-04", "2026-09", 10)))
+    gap = months("2025-04", "2026-09", 10)
+    del gap["2025-12"]
+    unsure = assess(ini, monthly(gap))
+    done = assess(ini, monthly(months("2025-04", "2026-09", 30)))
+    from reviewkit.report.board import delivery_cell
+
+    assert delivery_cell([]) == "–"
+    assert delivery_cell([behind]) == (
+        "Homes secured: 180 against 300 expected by now (400 by Mar 2027): behind plan."
+    )
+    assert delivery_cell([done]) == "Homes secured: 540, the 400 planned: delivered."
+    assert "returns are missing for December 2025" in delivery_cell([unsure])
+
+
+@pytest.mark.e2e
+def test_the_demo_board_shows_what_each_initiative_delivered(cycle_run):
+    """Delivered so far, recomputed from the demo's raw returns file, reaches the board."""
+    raw = pd.read_csv(
+        cycle_run["data"] / "brackwell" / "delivery" / "initiative_delivery_returns.csv"
+    )
+    raw["month"] = pd.PeriodIndex(pd.to_datetime(raw["Month"], format="%b %Y"), freq="M")
+    inside = raw[raw["month"].between(pd.Period("2025-04", "M"), pd.Period("2026-09", "M"))]
+    homes = int(inside["Homes secured"].sum())
+    table = pd.read_csv(cycle_run["cycle"] / "tables" / "initiative_outputs.csv")
+    row = table[table["measure"] == "homes_secured"].iloc[0]
+    assert row["delivered"] == homes and row["expected_by_now"] == 300
+    status = "behind plan" if homes < 270 else ("on plan" if homes < 400 else "delivered")
+    assert row["status"] == status
+    page = (cycle_run["cycle"] / "review_report.html").read_text(encoding="utf-8")
+    assert "Delivered against plan" in page
+    assert f"Homes given better locks and lighting: {homes:,} against 300 expected by now" in page
+    assert set(table["initiative"]) == {
+        "asb_taskforce",
+        "fire_education",
+        "target_hardening",
+        "youth_diversion",
+    }
+    from openpyxl import load_workbook
+
+    book = load_workbook(cycle_run["cycle"] / "review_tables.xlsx", read_only=True)
+    assert "Initiative outputs" in book.sheetnames

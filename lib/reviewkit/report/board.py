@@ -14,6 +14,7 @@ import math
 import pandas as pd
 from markupsafe import Markup
 
+from reviewkit.analysis.outputs import OutputResult
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_change_for, fmt_value, series_unit, unit_suffix
 from reviewkit.inputs.own import own_title
@@ -364,58 +365,58 @@ def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartCon
     )
 
 
-def delivery_table(ctx: ReportContext, initiative_ids: list[str], priority: str) -> str:
-    """What the initiatives delivered (their output measures) against plan, beside the
-    outcome indicators: the initiatives' own assessment criteria ('' when none has any)."""
-    names = dict(zip(ctx.initiatives["id"], ctx.initiatives["name"], strict=True))
-    rows = [
-        [
-            names.get(o.initiative, o.initiative),
-            o.output[:1].upper() + o.output[1:],
-            "–" if o.delivered is None else f"{o.delivered:,.0f}",
-            f"{o.planned:,.0f} by {o.by:%b %Y}",
-            "–" if o.expected_by_now is None else f"{o.expected_by_now:,.0f}",
-            html.badge(*_kind_text_sym(words.output_badge(o))),
-            words.output_words(o) if o.status in ("cannot tell", "not started") else "–",
-        ]
-        for o in ctx.outputs
-        if o.initiative in initiative_ids
-    ]
-    if not rows:
-        return ""
-    return html.table(
-        [
-            "Initiative",
-            "Output",
-            "Delivered so far",
-            "Planned",
-            "Expected by now",
-            "Against plan",
-            "Note",
-        ],
-        rows,
-        f"What the initiatives delivered against plan: {priority}",
-        numeric=(2, 4),
-    ) + html.p(
-        "Delivered so far counts the lead agencies' returns to the end of the review period; "
-        "expected by now spreads the plan evenly over its months. On plan means at least 90% "
-        "of the figure expected by now. This is a count against a plan, not a test: it says "
-        "what was delivered, not what it achieved.",
-        "note",
-    )
+DELIVERY_NOTE = (
+    " Delivered against plan counts the lead agencies' returns to the end of the review "
+    "period against the plan spread evenly over its months; on plan means at least 90% of the "
+    "figure expected by then. It is a count against a plan, not a test: it says what was "
+    "delivered, not what it achieved."
+)
 
 
-def _initiative_rows(df: pd.DataFrame) -> list[list[object]]:
+def delivery_cell(outputs: list[OutputResult]) -> str:
+    """What an initiative delivered against plan, one line per output measure ('–' when it
+    names none): the initiative's own assessment criteria, beside its indicators."""
+    if not outputs:
+        return "–"
+    lines = []
+    for o in outputs:
+        name = o.output[:1].upper() + o.output[1:]
+        badge = words.output_badge(o)[2].lower()
+        if o.delivered is None or o.status == "cannot tell":
+            lines.append(f"{name}: {words.output_words(o)}")
+        elif o.status == "delivered":
+            lines.append(f"{name}: {o.delivered:,.0f}, the {o.planned:,.0f} planned: delivered.")
+        else:
+            lines.append(
+                f"{name}: {o.delivered:,.0f} against {o.expected_by_now or 0:,.0f} expected by "
+                f"now ({o.planned:,.0f} by {o.by:%b %Y}): {badge}."
+            )
+    return " ".join(lines)
+
+
+def _delivers(initiatives: pd.DataFrame, outputs: list[OutputResult]) -> bool:
+    """Whether any of these initiatives names an output measure."""
+    ids = set(initiatives["id"])
+    return any(o.initiative in ids for o in outputs)
+
+
+def _milestones_cell(r: pd.Series) -> str:
+    """Milestones done, and the overdue ones or the next one."""
+    if r.get("overdue_milestones"):
+        return f"{r['milestones']}. Overdue: {r['overdue_milestones']}"
+    nxt = f"Next: {r['next_milestone']}" if r["next_milestone"] else "None left"
+    return f"{r['milestones']}. {nxt}"
+
+
+def _initiative_rows(df: pd.DataFrame, outputs: list[OutputResult]) -> list[list[object]]:
     return [
         [
             r["name"],
             r["lead_agency"],
             _badge(STATUS_BADGE, r["status"]),
-            r["milestones"],
-            f"Overdue: {r['overdue_milestones']}"
-            if r.get("overdue_milestones")
-            else (r["next_milestone"] or "None left"),
+            _milestones_cell(r),
             r.get("latest_update") or "No update this review",
+            delivery_cell([o for o in outputs if o.initiative == r["id"]]),
             r["indicator_movement"] or "–",
             "Yes: " + r["reassess_reasons"] if r["reassess"] else "No",
         ]
@@ -446,16 +447,15 @@ def priority_sections(ctx: ReportContext) -> str:
                         "Lead agency",
                         "Status",
                         "Milestones",
-                        "Next or overdue milestone",
                         "The lead agency's latest update",
+                        "Delivered against plan",
                         "Its indicators against the baseline",
                         "Re-assess?",
                     ],
-                    _initiative_rows(ini),
+                    _initiative_rows(ini, ctx.outputs),
                     f"Initiatives: {pr.name}",
                 )
             )
-            parts.append(delivery_table(ctx, list(ini["id"]), pr.name))
             parts.append(
                 html.p(
                     "What an initiative's indicators did is shown beside it, not "
@@ -463,6 +463,11 @@ def priority_sections(ctx: ReportContext) -> str:
                     "comparison area cannot separate the initiative from everything "
                     "else that changed, and a baseline year that was unusually high "
                     "tends to be followed by a lower one (regression to the mean)."
+                    + (
+                        DELIVERY_NOTE
+                        if any(o.initiative in set(ini["id"]) for o in ctx.outputs)
+                        else ""
+                    )
                 )
             )
         out.append(html.section("".join(parts)))
