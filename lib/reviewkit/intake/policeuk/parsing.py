@@ -142,6 +142,7 @@ def _skip_into(bad: list[int | None]) -> Callable[[pacsv.InvalidRow], str]:
     """Arrow's handler of a malformed row: its line number is noted and the row skipped."""
 
     def handler(row: pacsv.InvalidRow) -> str:
+        """Note the row's line and tell Arrow to skip it."""
         bad.append(row.number)  # the line number only: a malformed row is never quoted
         return "skip"
 
