@@ -99,18 +99,24 @@ def _parse(raw: RawFile, wanted: dict[str, str], threads: bool, bad: list[int | 
     )
 
 
-def read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
-    """Parse one file; return (table or None, rows in file, problem text or '', line numbers
-    of malformed rows). Malformed rows are set aside one by one and never quoted."""
+def _first_look(raw: RawFile, kind: str) -> tuple[dict[str, str], Parsed | None]:
+    """The columns to read, or the result for a file refused from its first bytes: a zip
+    member that cannot be read, an empty file, binary or UTF-16 content, a column missing."""
     try:
         head, size = _head(raw)
     except ZIP_ERRORS:
-        return None, 0, UNREADABLE_MEMBER, []
+        return {}, (None, 0, UNREADABLE_MEMBER, [])
     if not head.strip() and size <= len(head):
-        return None, 0, "empty file (no header, no rows)", []
+        return {}, (None, 0, "empty file (no header, no rows)", [])
     if b"\x00" in head:
-        return None, 0, _nul_problem(head), []
-    wanted, refused = _header_problem(raw, head, kind)
+        return {}, (None, 0, _nul_problem(head), [])
+    return _header_problem(raw, head, kind)
+
+
+def read_arrow(raw: RawFile, kind: str, threads: bool = True) -> Parsed:
+    """Parse one file; return (table or None, rows in file, problem text or '', line numbers
+    of malformed rows). Malformed rows are set aside one by one and never quoted."""
+    wanted, refused = _first_look(raw, kind)
     if refused is not None:
         return refused
     bad: list[int | None] = []
