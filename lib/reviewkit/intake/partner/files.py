@@ -56,7 +56,7 @@ def read_table_file(path: Path, dataset: str, rules: TableRules) -> FileRead:
         return _unreadable(path, label, acc, exc, source)
     acc.note = how
     read = FileRead(acc, dropped=personal_columns(rows[hdr], set(pos.values())))
-    mtime = path.stat().st_mtime
+    mtime = path.stat().st_mtime_ns  # whole nanoseconds: files apart by any time never tie
     for r_idx in range(hdr + 1, len(rows)):
         row = rows[r_idx]
         if not any(cell_text(c) for c in row):
@@ -82,7 +82,7 @@ def _record(
     read: FileRead,
     found: RowOutcome,
     where: tuple[list[object], dict[str, int], str],
-    origin: tuple[str, int, float],
+    origin: tuple[str, int, int],
     source: TableSource,
 ) -> None:
     """Keep what a row's outcome needs: an accepted row's records, a quarantined row's line,
