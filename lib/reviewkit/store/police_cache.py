@@ -24,6 +24,7 @@ VERSION = "3"  # bump when what a parsed file holds changes
 
 
 def cache_dir() -> Path:
+    """The cache's folder: `REVIEWKIT_CACHE` when set (and not `off`), else `outputs/.cache`."""
     env = os.environ.get("REVIEWKIT_CACHE")
     return Path(env).resolve() if env and env != "off" else outputs_dir() / ".cache"
 
@@ -42,6 +43,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def sha256_file(path: Path) -> str:
+    """sha256 of a file's bytes, read a megabyte at a time (large files in bounded memory)."""
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -69,6 +71,7 @@ def content_hash(path: Path) -> str:
 
 
 def bytes_hash(data: bytes) -> str:
+    """sha256 of bytes in memory (a zip member), to key its parse by content."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -110,6 +113,8 @@ def load_parsed(kind: str, key: str) -> tuple[pa.Table | None, int, str, list[in
 def store_parsed(
     kind: str, key: str, table: pa.Table | None, rows: int, problem: str, bad_lines: list[int]
 ) -> None:
+    """Keep a file's parse result under its content key; a cache that cannot be written is
+    skipped (the next run parses the file again)."""
     if not enabled():
         return
     base = _entry(kind, key)
@@ -141,6 +146,8 @@ def load_bundle(kind: str, key: str) -> tuple[pa.Table | None, list[dict]] | Non
 
 
 def store_bundle(kind: str, key: str, table: pa.Table | None, files: list[dict]) -> None:
+    """Keep a whole dataset's combined table and each file's parse and plan under the key of
+    its files' stamps; a cache that cannot be written is skipped."""
     if not enabled():
         return
     base = cache_dir() / "bundles" / VERSION / kind / key
