@@ -136,10 +136,23 @@ class Indicator(Strict):
         return self
 
 
+def public_words(cls: type, value: str) -> str:
+    """A public name as residents read it: one line, trimmed; only spaces is a mistake."""
+    text = " ".join(str(value).split())
+    if str(value) and not text:
+        raise ValueError("public_name is blank: write the name residents know, or leave it out")
+    return text
+
+
 class Milestone(Strict):
     name: str
+    public_name: str = Field(
+        "", description="the step in residents' words (the community update); else its name"
+    )
     due: dt.date
     done: dt.date | None = None
+
+    public_words = field_validator("public_name")(public_words)
 
 
 class StatusUpdate(Strict):
@@ -152,6 +165,9 @@ class StatusUpdate(Strict):
 class Initiative(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
+    public_name: str = Field(
+        "", description="the scheme's name for residents (the community update), not its own"
+    )
     priority: str
     lead_agency: str
     description: str = ""
@@ -161,6 +177,8 @@ class Initiative(Strict):
     milestones: list[Milestone] = Field(default_factory=list)
     updates: list[StatusUpdate] = Field(default_factory=list)
     depends_on: list[str] = Field(default_factory=list, description="other initiatives")
+
+    public_words = field_validator("public_name")(public_words)
 
     @model_validator(mode="after")
     def _dates(self) -> Initiative:
