@@ -136,10 +136,15 @@ class Indicator(Strict):
         return self
 
 
-def public_words(cls: type, value: str) -> str:
-    """A public name as residents read it: one line, trimmed; only spaces is a mistake."""
-    text = " ".join(str(value).split())
-    if str(value) and not text:
+def public_words(cls: type, value: Any) -> Any:
+    """A public name as residents read it: one line, trimmed; only spaces is a mistake, and
+    none (`null`) is no public name."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value  # the type check says what is wrong
+    text = " ".join(value.split())
+    if value and not text:
         raise ValueError("public_name is blank: write the name residents know, or leave it out")
     return text
 
@@ -152,7 +157,7 @@ class Milestone(Strict):
     due: dt.date
     done: dt.date | None = None
 
-    public_words = field_validator("public_name")(public_words)
+    public_words = field_validator("public_name", mode="before")(public_words)
 
 
 class StatusUpdate(Strict):
@@ -178,7 +183,7 @@ class Initiative(Strict):
     updates: list[StatusUpdate] = Field(default_factory=list)
     depends_on: list[str] = Field(default_factory=list, description="other initiatives")
 
-    public_words = field_validator("public_name")(public_words)
+    public_words = field_validator("public_name", mode="before")(public_words)
 
     @model_validator(mode="after")
     def _dates(self) -> Initiative:
