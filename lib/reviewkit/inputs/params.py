@@ -333,8 +333,8 @@ def contact_deprecation(params: CycleParams) -> str | None:
     if params.report.contact is None:
         return None
     return (
-        "report.contact has moved to community.contact (with community.meetings): move the "
-        "line there; it is still read this cycle"
+        "the key report.contact has moved to community.contact (with community.meetings): move "
+        "the line there; it is still read this cycle"
     )
 
 

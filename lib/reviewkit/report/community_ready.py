@@ -79,5 +79,5 @@ def involvement_gaps(params: CycleParams, strategy: Strategy, steps: list[NextSt
         ]
     moved = contact_deprecation(params)
     if moved:
-        out.append(moved[0].upper() + moved[1:] + ".")
+        out.append(moved + ".")
     return [s[0].upper() + s[1:] for s in out]
