@@ -57,33 +57,47 @@ def load_place_names(path: Path) -> PlaceNames:
     text, _ = read_text(path)
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     table.columns = [str(c).strip().lower() for c in table.columns]
-    year = next((y for y in EDITIONS if f"msoa{y}cd" in table.columns), None)
-    cols = [f"msoa{year or '21'}{c}" for c in ("cd", "nm", "hclnm")]
-    missing = [c for c in cols if c not in table.columns]
+    cols = _columns(path, list(table.columns))
+    code, ons, local = (table[c].str.strip() for c in cols)
+    problems = _row_problems(path, code, ons, cols) + _listed_twice(path, code, ons, cols)
+    if problems:
+        raise ReviewError("\n".join(problems[:10]))
+    names = {o: " ".join(n.split()) for o, n in zip(ons, local, strict=True) if n.strip()}
+    return PlaceNames(names)
+
+
+def _columns(path: Path, have: list[str]) -> list[str]:
+    """The code, ONS name and local name columns of the edition the file is (2021 or 2011)."""
+    year = next((y for y in EDITIONS if f"msoa{y}cd" in have), EDITIONS[0])
+    cols = [f"msoa{year}{c}" for c in ("cd", "nm", "hclnm")]
+    missing = [c for c in cols if c not in have]
     if missing:
         raise ReviewError(
             f"{path}: missing column(s) {', '.join(missing)}; the place names lookup needs "
             f"{', '.join(cols)} (the House of Commons Library's MSOA Names file has them; "
             "see docs/inputs.md)."
         )
-    code, ons, local = (table[c].str.strip() for c in cols)
-    problems = []
-    for k in range(len(table)):
-        where = f"{path}: row {k + 2}"
-        if not MSOA_CODE.fullmatch(code.iat[k]):
-            problems.append(
-                f"{where}, column '{cols[0]}': not an MSOA code (E02 or W02 and six digits)"
-            )
-        if not ons.iat[k]:
-            problems.append(f"{where}, column '{cols[1]}': the ONS name is empty")
-    for name, col in ((code, cols[0]), (ons, cols[1])):
-        twice = name[name.duplicated() & (name != "")]
+    return cols
+
+
+def _row_problems(path: Path, code: pd.Series, ons: pd.Series, cols: list[str]) -> list[str]:
+    """Each row whose code is not an MSOA code or whose ONS name is empty."""
+    bad_code = [k for k in range(len(code)) if not MSOA_CODE.fullmatch(code.iat[k])]
+    no_name = [k for k in range(len(ons)) if not ons.iat[k]]
+    return [
+        f"{path}: row {k + 2}, column '{cols[0]}': not an MSOA code (E02 or W02 and six digits)"
+        for k in bad_code
+    ] + [f"{path}: row {k + 2}, column '{cols[1]}': the ONS name is empty" for k in no_name]
+
+
+def _listed_twice(path: Path, code: pd.Series, ons: pd.Series, cols: list[str]) -> list[str]:
+    """The first repeat of an MSOA, by code or by ONS name."""
+    out = []
+    for values, col in ((code, cols[0]), (ons, cols[1])):
+        twice = values[values.duplicated() & (values != "")]
         if len(twice):
-            problems.append(
+            out.append(
                 f"{path}: row {int(twice.index[0]) + 2}, column '{col}': the same MSOA is "
                 "listed twice; keep one row for each"
             )
-    if problems:
-        raise ReviewError("\n".join(problems[:10]))
-    names = {o: " ".join(n.split()) for o, n in zip(ons, local, strict=True) if n.strip()}
-    return PlaceNames(names)
+    return out

@@ -19,16 +19,19 @@ def place_names(ctx: ReportContext) -> PlaceNames | None:
     return load_place_names(path) if path is not None else None
 
 
+def _said(names: PlaceNames, msoa: str, lsoa_name: str) -> str:
+    """An area as residents read it: its local name, else the area in words, never a code."""
+    authority = authority_of(lsoa_name)
+    return names.by_msoa.get(msoa) or (f"Part of {authority}" if authority else "Elsewhere")
+
+
 def local_areas(table: pd.DataFrame, lsoa_names: dict[str, str], names: PlaceNames) -> pd.DataFrame:
     """Review-period counts by local area (from `analysis.places.by_lsoa`'s table), busiest
     first: columns area (the local name, or the area in words), named (whether the lookup
     gave it), review, share_pct. LSOAs whose ONS name gives no MSOA are one area 'elsewhere'."""
     ons = [lsoa_names.get(str(c), "") for c in table["lsoa_code"]]
     msoa = [msoa_of(n) or "" for n in ons]
-    label = [
-        names.by_msoa.get(m) or (f"Part of {authority_of(n)}" if authority_of(n) else "Elsewhere")
-        for m, n in zip(msoa, ons, strict=True)
-    ]
+    label = [_said(names, m, n) for m, n in zip(msoa, ons, strict=True)]
     out = (
         pd.DataFrame(
             {

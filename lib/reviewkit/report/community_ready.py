@@ -10,8 +10,6 @@ what is worth fixing but does not stop publication (a priority with no dated ste
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from reviewkit.base.paths import relative
 from reviewkit.inputs.params import CycleParams, contact_deprecation
 from reviewkit.inputs.strategy import Strategy
@@ -27,14 +25,27 @@ def _day(params: CycleParams) -> str:
 
 def final_gaps(params: CycleParams, strategy: Strategy, steps: list[NextStep]) -> list[str]:
     """Why the community update cannot be published as it is (empty when it can)."""
-    where = relative(Path(params.path("strategy")))
+    where = relative(params.path("strategy"))
+    return (
+        _steps_gaps(steps, where)
+        + _involvement(params)
+        + _unnamed(strategy, where)
+        + _speaking_to_the_analyst(strategy, steps, where)
+    )
+
+
+def _steps_gaps(steps: list[NextStep], where: str) -> list[str]:
+    if steps:
+        return []
+    return [
+        "the community update has no dated next step: give the initiatives' milestones "
+        f"that are still to do a due date (key 'initiatives.N.milestones' in {where}); "
+        "a milestone done has its 'done' date and is not a next step"
+    ]
+
+
+def _involvement(params: CycleParams) -> list[str]:
     out = []
-    if not steps:
-        out.append(
-            "the community update has no dated next step: give the initiatives' milestones "
-            f"that are still to do a due date (key 'initiatives.N.milestones' in {where}); "
-            "a milestone done has its 'done' date and is not a next step"
-        )
     if not upcoming_meetings(params):
         out.append(
             "the community update offers no meeting to come to: add the next meetings on or "
@@ -46,22 +57,27 @@ def final_gaps(params: CycleParams, strategy: Strategy, steps: list[NextStep]) -
             "the community update says no way to contact the partnership: add "
             "community.contact (an email, phone number or address) in the params"
         )
-    for k, ini in enumerate(strategy.initiatives):
-        if not ini.public_name:
-            out.append(
-                f"initiative '{ini.id}' has no public name, so residents would read its own "
-                f"name ('{ini.name}'): add the name residents know it by (key "
-                f"'initiatives.{k}.public_name' in {where})"
-            )
-    shown = [ini.public_name for ini in strategy.initiatives] + [s.step for s in steps]
-    for text in dict.fromkeys(t for t in shown if t):
-        leaks = analyst_text(text, [])
-        if leaks:
-            out.append(
-                f"{where}: the public name '{text}' names what only the analyst acts on "
-                f"({', '.join(leaks)}): say it in residents' words"
-            )
     return out
+
+
+def _unnamed(strategy: Strategy, where: str) -> list[str]:
+    return [
+        f"initiative '{ini.id}' has no public name, so residents would read its own "
+        f"name ('{ini.name}'): add the name residents know it by (key "
+        f"'initiatives.{k}.public_name' in {where})"
+        for k, ini in enumerate(strategy.initiatives)
+        if not ini.public_name
+    ]
+
+
+def _speaking_to_the_analyst(strategy: Strategy, steps: list[NextStep], where: str) -> list[str]:
+    shown = [ini.public_name for ini in strategy.initiatives] + [s.step for s in steps]
+    return [
+        f"{where}: the public name '{text}' names what only the analyst acts on "
+        f"({', '.join(leaks)}): say it in residents' words"
+        for text in dict.fromkeys(t for t in shown if t)
+        if (leaks := analyst_text(text, []))
+    ]
 
 
 def involvement_gaps(params: CycleParams, strategy: Strategy, steps: list[NextStep]) -> list[str]:
