@@ -477,23 +477,33 @@ def _section(page: str, ident: str) -> str:
     return part[: part.index("</section>")]
 
 
-@pytest.mark.e2e
-def test_the_demo_update_says_what_happens_next_and_names_no_code(tmp_path, demo_data):
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def demo_update(tmp_path_factory, demo_data) -> dict:
+    """The demo partnership's cycle with the demo params' community block and the generated
+    place names lookup: one run for the module's end-to-end tests."""
+    base = tmp_path_factory.mktemp("community")
+    data = base / "data"
     shutil.copytree(demo_data, data)
     for register in data.glob("*/data_requests.yaml"):
         register.write_text(register.read_text().replace(str(demo_data), str(data)))
     demo = yaml.safe_load((ROOT / "params" / "example.yaml").read_text())
     inputs = {**params_dict(data)["inputs"], "place_names": f"{data}/reference/msoa_names.csv"}
     params = write_params(
-        tmp_path / "p.yaml", data, cycle="next", inputs=inputs, community=demo["community"]
+        base / "p.yaml", data, cycle="next", inputs=inputs, community=demo["community"]
     )
-    outputs = tmp_path / "outputs"
+    outputs = base / "outputs"
     res = reviewkit(
         "run", str(params), "--quiet", env={"REVIEWKIT_OUTPUTS": str(outputs), **NO_PDF}
     )
     assert res.returncode == 0, res.stderr
-    raw = (outputs / BRACKWELL / "next" / "community_update.html").read_text(encoding="utf-8")
+    return {"data": data, "cycle": outputs / BRACKWELL / "next", "community": demo["community"]}
+
+
+@pytest.mark.e2e
+@pytest.mark.xdist_group("community_next")
+def test_the_demo_update_says_what_happens_next_and_names_no_code(demo_update):
+    data, folder, community = demo_update["data"], demo_update["cycle"], demo_update["community"]
+    raw = (folder / "community_update.html").read_text(encoding="utf-8")
     page = re.sub(r"data:[^\"')\s]+", "", raw)  # the whole page but its embedded images
     # public names only: no initiative's or milestone's own name anywhere on the page
     for name in INTERNAL:
@@ -514,10 +524,8 @@ def test_the_demo_update_says_what_happens_next_and_names_no_code(tmp_path, demo
     areas = re.findall(r'<th scope="row">([^<]+)</th>', where)
     assert len(areas) == 5 and set(areas) <= local, areas
     # the busiest area and its count, from the tidy police table and the lookup
-    police = pd.read_parquet(outputs / BRACKWELL / "next" / "tidy" / "police_street.parquet")
-    names = pd.read_parquet(
-        outputs / BRACKWELL / "next" / "tidy" / "lsoa_names_police_street.parquet"
-    )
+    police = pd.read_parquet(folder / "tidy" / "police_street.parquet")
+    names = pd.read_parquet(folder / "tidy" / "lsoa_names_police_street.parquet")
     year = police[police["month"].between("2025-10", "2026-09") & (police["lsoa_code"] != "")]
     by_lsoa = year.groupby("lsoa_code")["n"].sum()
     msoa = names.set_index("lsoa_code")["lsoa_name"].str[:-1]
@@ -532,9 +540,50 @@ def test_the_demo_update_says_what_happens_next_and_names_no_code(tmp_path, demo
         "Library, Market Street. Details: https://www.brackwell.example/community-safety/meetings"
     ) in help_
     assert "Thursday 11 March 2027, 6.30pm" in help_
-    assert demo["community"]["contact"] in help_ and "Neighbourhood Watch" in help_
+    assert community["contact"] in help_ and "Neighbourhood Watch" in help_
     assert '<a href="https://www.brackwell.example/community-safety">' in page
     # the draft's box names what is still to give (the violence priority has no step), and
     # nothing else on the page speaks to the analyst
     box = page[page.index('class="for-analyst"') :]
     assert "Priority 'Reduce violence and its harm' has no dated next step" in box
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+@pytest.mark.xdist_group("community_next")
+def test_the_demo_update_reads_well_in_a_browser_and_in_print(demo_update, tmp_path):
+    """The update with meetings, links and local areas: no accessibility violation (axe),
+    headings in order, links that say where they go, and a printed copy (greyscale) that
+    keeps the meetings' addresses."""
+    from conftest import chromium_path, need
+    from reviewkit.report.pdf import CHROMIUM_ARGS
+
+    path = chromium_path()
+    need(path is not None, "Chromium is not installed (Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from axe_playwright_python.sync_playwright import Axe
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        url = (demo_update["cycle"] / "community_update.html").as_uri()
+        page.goto(url)
+        axe = Axe().run(page)
+        assert axe.violations_count == 0, axe.generate_report()
+        assert [u for u in requests if u != url and not u.startswith("data:")] == []
+        levels = [
+            int(t[1])
+            for t in page.eval_on_selector_all("h1, h2, h3, h4", "els => els.map(e => e.tagName)")
+        ]
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+        for a in page.locator("#help ~ * a, section a").all():
+            assert a.inner_text().strip() == a.get_attribute("href"), a.inner_html()
+        page.emulate_media(media="print")
+        page.add_style_tag(content="html { filter: grayscale(1); }")
+        printed = page.inner_text("body")
+        assert "https://www.brackwell.example/community-safety/meetings" in printed
+        assert "What happens next" in printed and "Local area" in printed
+        page.screenshot(path=str(tmp_path / "community-print.png"), full_page=True)
+        browser.close()
