@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import BRACKWELL, NO_PDF, ROOT, params_dict, reviewkit, visible_text, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import CycleParams, load_params
-from reviewkit.inputs.places import authority_of, load_place_names, msoa_of
+from reviewkit.inputs.places import area_codes, authority_of, load_place_names, msoa_of
 from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.report.community_involved import clock_words, published_on, upcoming_meetings
 from reviewkit.report.community_places import local_areas
@@ -587,3 +587,65 @@ def test_the_demo_update_reads_well_in_a_browser_and_in_print(demo_update, tmp_p
         assert "What happens next" in printed and "Local area" in printed
         page.screenshot(path=str(tmp_path / "community-print.png"), full_page=True)
         browser.close()
+
+
+def test_area_codes_are_found_for_the_areas_own_authorities():
+    text = (
+        "Most in Brackwell 008C and E01030001, E02006001; call 101; Brackwell 2026; Brackwell 014"
+    )
+    assert area_codes(text, ["Brackwell"]) == [
+        "E01030001",
+        "E02006001",
+        "Brackwell 008C",
+        "Brackwell 014",
+    ]
+    assert area_codes("Brackwell Town Centre; call 101 or 999; Ashbourne 001A", ["Brackwell"]) == []
+
+
+def test_a_final_community_narrative_naming_a_code_is_refused(tmp_path, demo_data):
+    from reviewkit.run.signoff import final_problems
+
+    demo = yaml.safe_load((ROOT / "params" / "example.yaml").read_text())["community"]
+
+    def problems(narrative: str) -> list[str]:
+        (tmp_path / "n.md").write_text(narrative, encoding="utf-8")
+        inputs = {**params_dict(demo_data)["inputs"], "narrative": str(tmp_path / "n.md")}
+        pfile = write_params(
+            tmp_path / "p.yaml", demo_data, inputs=inputs, **_final(community=demo)
+        )
+        return final_problems(load_params(pfile), pfile)
+
+    found = problems(
+        "## executive_summary\nMost crime is in Brackwell 008C.\n\n"
+        "## community_priority_asb\nWe patrol Brackwell 008C and E01030001 most.\n"
+    )
+    assert found == [
+        f"{tmp_path / 'n.md'}: section '## community_priority_asb' names a place by its "
+        "statistical code (E01030001, Brackwell 008C): residents read places by their local "
+        "names (give the name the area is known by, or leave it out)"
+    ], found  # the board's own section may name an LSOA; the residents' may not
+    assert problems("## executive_summary\nAll good.\n\n## community_intro\nIn Holly Vale.\n") == []
+
+
+def test_a_final_with_a_bad_place_names_file_is_refused_before_anything_runs(tmp_path):
+    from reviewkit.run.signoff import place_names_problems
+
+    f = tmp_path / "names.csv"
+    f.write_text(HOC.replace("E02006002", "X"))
+    params = CycleParams.model_validate(
+        params_dict(
+            **_final(
+                inputs={
+                    "strategy": "s",
+                    "data_requests": "r",
+                    "difficulties": "d",
+                    "place_names": str(f),
+                }
+            )
+        )
+    )
+    assert place_names_problems(params) == [
+        f"{f}: row 3, column 'msoa21cd': not an MSOA code (E02 or W02 and six digits)"
+    ]
+    f.write_text(HOC)
+    assert place_names_problems(params) == []

@@ -50,6 +50,15 @@ def authority_of(lsoa_name: str) -> str | None:
     return m["authority"] if m else None
 
 
+def area_codes(text: str, authorities: list[str]) -> list[str]:
+    """Statistical area codes and ONS area names in `text` ('E01030001', 'Brackwell 008C',
+    'Brackwell 008'), which residents never read as a place's name."""
+    found = re.findall(r"\b[EW]0[12]\d{6}\b", text)
+    for name in authorities:
+        found += re.findall(rf"\b{re.escape(name)} \d{{3}}[A-Z]?\b", text)
+    return found
+
+
 def load_place_names(path: Path) -> PlaceNames:
     """Read and check the lookup: the code, ONS name and local name columns of one edition,
     every code an MSOA code, each MSOA once. A row with no local name gives none (the update
