@@ -255,6 +255,7 @@ def cycle_run(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict
     strategy = data / "brackwell" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8")
     text = text.replace("name: Town centre ASB taskforce", f'name: "{HOSTILE}"')
+    text = text.replace("public_name: Safer town centre patrols", f'public_name: "{HOSTILE}"')
     text = text.replace(
         "lead_agency: Council community safety team",
         'lead_agency: "<img src=x onerror=alert(2)> Council"',

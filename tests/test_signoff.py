@@ -19,6 +19,10 @@ FINAL = """report:
   status: final
   signed_off_by: "Chair, Brackwell CSP board"
   signed_off_on: 2026-12-04
+community:
+  contact: "Brackwell Community Safety Partnership: community.safety@brackwell.example"
+  meetings:
+    - {date: 2027-01-14, time: "18:30", place: "Brackwell Library, Market Street"}
 """
 NARRATIVE = """## executive_summary
 Anti-social behaviour fell by {{asb_police.change_pct}} against the baseline.

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from reviewkit.demo.place_names import write_place_names
+
 FORCE = "northshire"
 FORCE_NAME = "Northshire Police"
 AUTHORITIES = [
@@ -506,6 +508,9 @@ def generate(
     write_peers(rng, window, authorities, folder / "reference" / "peers.csv")
     lsoas[lsoas["authority"] != NEIGHBOUR][["lsoa_code", "lsoa_name"]].to_csv(
         folder / "reference" / "lsoas.csv", index=False
+    )
+    write_place_names(
+        lsoas[lsoas["authority"] != NEIGHBOUR], folder / "reference" / "msoa_names.csv"
     )
     rel = folder.as_posix()
     for la in authorities:

@@ -103,6 +103,11 @@ class Inputs(Strict):
     population: str | None = None
     peers: str | None = None
     narrative: str | None = None
+    place_names: str | None = Field(
+        None,
+        description="optional CSV of friendly neighbourhood names by MSOA (e.g. the House of "
+        "Commons Library's MSOA Names), for the community update",
+    )
     lsoa_boundaries: str | None = Field(
         None,
         description="optional GeoJSON of LSOA boundaries "
@@ -194,7 +199,7 @@ class Report(Strict):
         description="counts from 1 to threshold - 1 are "
         "shown as 'fewer than <threshold>' in the community update",
     )
-    contact: str = "Contact your local community safety team."
+    contact: str | None = Field(None, description="moved to community.contact (still read)")
     report_crime: str = (
         "Report a crime online or call 101. In an emergency always call 999. "
         "To report anonymously call Crimestoppers on 0800 555 111."
@@ -232,6 +237,105 @@ class Report(Strict):
         if self.status == "final":
             return f"Final: signed off by {self.signed_off_by} on {self.signed_off_on:%d %B %Y}"
         return "Draft for the partnership board"
+
+
+# How residents get involved (the community update) ---------------------------------------------
+WEB_LINK = re.compile(r"^https?://[^\s<>\"']+$")
+CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _words(value: str, key: str) -> str:
+    text = " ".join(str(value).split())
+    if not text:
+        raise ValueError(f"{key} is blank: write it as residents should read it")
+    return text
+
+
+class CommunityMeeting(Strict):
+    """A meeting residents can come to: when, where, and a page about it."""
+
+    date: dt.date
+    time: str | None = Field(None, description="start time, 24-hour HH:MM, e.g. 18:30")
+    place: str = Field(description="where, as residents would find it (venue and street)")
+    what: str = Field("Community safety meeting", description="the meeting's public name")
+    link: str | None = Field(None, description="a web page about it (https://...)")
+
+    @field_validator("place", "what")
+    @classmethod
+    def _said(cls, value: str, info: ValidationInfo) -> str:
+        return _words(value, str(info.field_name))
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            value = f"{value // 60:02d}:{value % 60:02d}"  # YAML 1.1 reads 18:30 as 1110
+        if value is not None and not CLOCK.fullmatch(str(value).strip()):
+            raise ValueError(f"'{value}' is not a time; write it as HH:MM, e.g. 18:30")
+        return None if value is None else str(value).strip()
+
+    @field_validator("link")
+    @classmethod
+    def _web(cls, value: str | None) -> str | None:
+        if value is not None and not WEB_LINK.fullmatch(str(value).strip()):
+            raise ValueError(
+                f"'{value}' is not a web address; give one starting https:// (or http://)"
+            )
+        return None if value is None else str(value).strip()
+
+
+class Community(Strict):
+    """What the community update tells residents about getting involved: meetings to come to
+    (those before the update is published are left out) and how to contact the partnership."""
+
+    meetings: list[CommunityMeeting] = Field(default_factory=list)
+    contact: str | None = Field(
+        None, description="how residents contact the partnership (email, phone, address)"
+    )
+    website: str | None = Field(None, description="the partnership's page for residents")
+    get_involved: list[str] = Field(
+        default_factory=list,
+        description="other ways to take part, one sentence each (e.g. Neighbourhood Watch)",
+    )
+    place_names_credit: str | None = Field(
+        None,
+        description="the credit line the place names lookup asks for, printed under 'About "
+        "these figures'",
+    )
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        return None if value is None else _words(value, "contact")
+
+    @field_validator("get_involved")
+    @classmethod
+    def _ways(cls, value: list[str]) -> list[str]:
+        return [_words(v, f"get_involved[{i}]") for i, v in enumerate(value)]
+
+    @field_validator("website")
+    @classmethod
+    def _site(cls, value: str | None) -> str | None:
+        return CommunityMeeting._web(value)
+
+    @field_validator("meetings")
+    @classmethod
+    def _in_order(cls, value: list[CommunityMeeting]) -> list[CommunityMeeting]:
+        seen = [(m.date, m.time, m.place) for m in value]
+        for k, m in enumerate(seen):
+            if seen.index(m) != k:
+                raise ValueError(f"the meeting on {m[0]} at {m[2]} is listed twice")
+        return sorted(value, key=lambda m: (m.date, m.time or ""))
+
+
+def contact_deprecation(params: CycleParams) -> str | None:
+    """The message for params that still give `report.contact` (read as `community.contact`)."""
+    if params.report.contact is None:
+        return None
+    return (
+        "the key report.contact has moved to community.contact (with community.meetings): move "
+        "the line there; it is still read this cycle"
+    )
 
 
 class OwnNotebook(Strict):
@@ -278,6 +382,27 @@ class CycleParams(Strict):
     cycle_length: CycleLength = "year"
     analysis: Analysis = Analysis()
     report: Report = Report()
+    community: Community = Field(
+        default_factory=Community,
+        validate_default=True,
+        description="how residents get involved (community update)",
+    )
+
+    @field_validator("community")
+    @classmethod
+    def _one_contact(cls, value: Community, info: ValidationInfo) -> Community:
+        """`report.contact` (the old key) is read as `community.contact`; given both, they
+        must agree, so the update never prints one and the manifest the other."""
+        old = info.data["report"].contact if info.data.get("report") else None
+        if old is None:
+            return value
+        if value.contact is not None and " ".join(old.split()) != value.contact:
+            raise ValueError(
+                "report.contact and community.contact are both given and differ: keep "
+                "community.contact only (report.contact is its old name)"
+            )
+        return value.model_copy(update={"contact": " ".join(old.split()) or None})
+
     own_notebooks: list[OwnNotebook] = Field(
         default_factory=list, description="the analyst's own notebooks, run in the sequence"
     )
@@ -386,6 +511,7 @@ INPUT_FILES = (
     "population",
     "peers",
     "narrative",
+    "place_names",
     "lsoa_boundaries",
 )
 

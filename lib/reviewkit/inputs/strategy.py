@@ -136,10 +136,28 @@ class Indicator(Strict):
         return self
 
 
+def public_words(cls: type, value: Any) -> Any:
+    """A public name as residents read it: one line, trimmed; only spaces is a mistake, and
+    none (`null`) is no public name."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value  # the type check says what is wrong
+    text = " ".join(value.split())
+    if value and not text:
+        raise ValueError("public_name is blank: write the name residents know, or leave it out")
+    return text
+
+
 class Milestone(Strict):
     name: str
+    public_name: str = Field(
+        "", description="the step in residents' words (the community update); else its name"
+    )
     due: dt.date
     done: dt.date | None = None
+
+    public_words = field_validator("public_name", mode="before")(public_words)
 
 
 class StatusUpdate(Strict):
@@ -164,6 +182,9 @@ class OutputMeasure(Strict):
 class Initiative(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
+    public_name: str = Field(
+        "", description="the scheme's name for residents (the community update), not its own"
+    )
     priority: str
     lead_agency: str
     description: str = ""
@@ -176,6 +197,8 @@ class Initiative(Strict):
     outputs: list[OutputMeasure] = Field(
         default_factory=list, description="what it delivers against a plan (output measures)"
     )
+
+    public_words = field_validator("public_name", mode="before")(public_words)
 
     @model_validator(mode="after")
     def _dates(self) -> Initiative:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 # params keys as the analyst writes them (`analysis.spc.rebase`, `previous_cycle`)
 PARAMS_KEY = re.compile(
     r"\b(?:analysis|report|inputs|area|own_notebooks)\.[a-z_]+(?:\.[a-z_]+)*|\b(?:previous_cycle|"
+    r"community\.(?:meetings|contact|website|get_involved)\b|"
     r"baseline_period|review_period|recording_changes|significance_level|review_date)\b"
 )
 # the indicator engine's and Making Data Count's codes

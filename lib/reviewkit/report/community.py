@@ -15,6 +15,15 @@ from reviewkit.base.formatting import fmt_value
 from reviewkit.base.periods import MonthRange
 from reviewkit.inputs.strategy import Filter, Indicator
 from reviewkit.report import html
+from reviewkit.report.community_involved import (
+    contact,
+    link,
+    meeting_words,
+    upcoming_meetings,
+)
+from reviewkit.report.community_places import local_areas, place_names
+from reviewkit.report.community_ready import involvement_gaps
+from reviewkit.report.community_steps import NextStep, date_words, next_steps, scheme_name
 from reviewkit.report.context import ReportContext
 from reviewkit.report.sources import OGL, sources_sentence, sources_used
 from reviewkit.report.suppression import (
@@ -216,6 +225,69 @@ def _covered(ind: Indicator, col: str, rows: list[str]) -> list[tuple[str, str]]
     return [("All types", col)] if types is None else [(x, col) for x in types if x in rows]
 
 
+def _printable(r: pd.Series, fld: str, threshold: int) -> float | None:
+    """A key-message count that could be printed at all (known and not small), else None."""
+    value = float(r[fld]) if not pd.isna(r[fld]) else math.nan
+    return None if math.isnan(value) or is_small(value, threshold) else value
+
+
+def _message_terms(
+    ctx: ReportContext,
+    facts: _PageFacts,
+    ind: Indicator | None,
+    r: pd.Series,
+    fld: str,
+    key: tuple[str, str, str],
+) -> tuple[list, list[Ratio], dict]:
+    """(relations, shares, known ranges) a key-message count adds to what a reader of the
+    crime table has: a count is the sum of the table cells it covers; a share is printed as a
+    percentage of them (its numerator unknown to the reader). Nothing for other sources."""
+    street = ind is not None and ind.dataset == ctx.street_dataset and bool(facts.rows)
+    col = _column(ctx, ind, fld)
+    if not street or not col or ind is None or ind.filter.outcome_categories is not None:
+        return [], [], {}
+    cells = _covered(ind, col, facts.rows)
+    if ind.numerator is None:
+        return [(key, cells, [])], [], {}
+    shown = r["review_value" if fld == "review_count" else "baseline_value"]
+    if pd.isna(shown):
+        return [], [], {}
+    return (
+        [],
+        [Ratio((key,), tuple(cells), round(float(shown), 1), 100.0, 1)],
+        {key: (0.0, math.inf)},
+    )
+
+
+@dataclass
+class _Printed:
+    """What the page gives a reader so far: the crime table's relations and values, and each
+    key-message count allowed until now (with its relations, shares and known ranges)."""
+
+    relations: list
+    ratios: list[Ratio]
+    values: dict
+    known: dict
+
+    def add(
+        self,
+        facts: _PageFacts,
+        key: tuple[str, str, str],
+        value: float,
+        terms: tuple[list, list[Ratio], dict],
+        threshold: int,
+    ) -> bool:
+        """Print the count `key` unless, with all printed before, it would narrow what a
+        reader can tell of a hidden small count; True when printed."""
+        rel, rat, extra = terms
+        trial, more, known = self.relations + rel, self.ratios + rat, {**self.known, **extra}
+        if _narrows(facts, {**self.values, key: value}, trial, more, known, threshold):
+            return False
+        self.relations, self.ratios, self.known = trial, more, known
+        self.values[key] = value
+        return True
+
+
 def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
     """(indicator, field) counts the community update may print.
 
@@ -228,33 +300,18 @@ def community_numbers(ctx: ReportContext) -> set[tuple[str, str]]:
     t = ctx.params.report.suppression_threshold
     facts = _page_facts(ctx)
     indicators = {i.id: i for i in ctx.strategy.indicators}
-    relations, ratios = list(facts.relations), []
-    values, known = dict(facts.values), {}
+    printed = _Printed(list(facts.relations), [], dict(facts.values), {})
     allowed: set[tuple[str, str]] = set()
     for _, r in ctx.scorecard.iterrows():
         ind = indicators.get(str(r["id"]))
-        street = ind is not None and ind.dataset == ctx.street_dataset and bool(facts.rows)
         for fld in ("review_count", "baseline_count"):
-            value = float(r[fld]) if not pd.isna(r[fld]) else math.nan
-            if math.isnan(value) or is_small(value, t):
+            value = _printable(r, fld, t)
+            if value is None:
                 continue
-            col = _column(ctx, ind, fld)
             key = ("message", str(r["id"]), fld)
-            trial, more, extra = list(relations), list(ratios), {}
-            if street and col and ind is not None:
-                cells = _covered(ind, col, facts.rows)
-                if ind.numerator is None and ind.filter.outcome_categories is None:
-                    trial.append((key, cells, []))
-                elif ind.numerator is not None and ind.filter.outcome_categories is None:
-                    shown = r["review_value" if fld == "review_count" else "baseline_value"]
-                    if not pd.isna(shown):  # the share printed, of the table's cells
-                        more.append(Ratio((key,), tuple(cells), round(float(shown), 1), 100.0, 1))
-                        extra = {key: (0.0, math.inf)}
-            if _narrows(facts, {**values, key: value}, trial, more, {**known, **extra}, t):
-                continue
-            relations, ratios, known = trial, more, {**known, **extra}
-            values[key] = value
-            allowed.add((str(r["id"]), fld))
+            terms = _message_terms(ctx, facts, ind, r, fld, key)
+            if printed.add(facts, key, value, terms, t):
+                allowed.add((str(r["id"]), fld))
     return allowed
 
 
@@ -354,6 +411,7 @@ def _and(parts: list[str]) -> str:
 def community_priorities(ctx: ReportContext) -> str:
     t = ctx.params.report.suppression_threshold
     allowed = community_numbers(ctx)
+    steps = community_next_steps(ctx)
     out = []
     for pr in ctx.strategy.priorities:
         parts = [html.h(2, pr.name, f"c-{pr.id}")]
@@ -369,28 +427,66 @@ def community_priorities(ctx: ReportContext) -> str:
         if facts:
             parts.append(html.h(3, "What the figures show"))
             parts.append(html.ul(facts))
-        ini = (
-            ctx.initiatives[ctx.initiatives["priority"] == pr.id]
-            if len(ctx.initiatives)
-            else ctx.initiatives
-        )
-        if len(ini):
-            parts.append(html.h(3, "What we are doing"))
-            parts.append(
-                html.p(
-                    "How each piece of work is going is its own progress, not a measure of "
-                    "the figures above: many things affect them at once."
-                )
-            )
-            parts.append(
-                html.ul(
-                    f"{r['name']} (led by {r['lead_agency']}): "
-                    f"{PLAIN_STATUS.get(r['status'], r['status'])}."
-                    for _, r in ini.iterrows()
-                )
-            )
+        parts.append(_doing(ctx, pr.id))
+        parts.append(_next(ctx, [s for s in steps if s.priority == pr.id]))
         out.append(html.section("".join(parts)))
     return "".join(out)
+
+
+def community_next_steps(ctx: ReportContext) -> list[NextStep]:
+    """The update's dated next steps, as at the review date; an initiative whose status (as
+    the progress step judged it) is complete has none."""
+    ini = ctx.initiatives
+    finished = {str(i) for i in ini.loc[ini["status"] == "complete", "id"]} if len(ini) else set()
+    return next_steps(ctx.strategy, ctx.params.review_date, finished)
+
+
+def _doing(ctx: ReportContext, priority: str) -> str:
+    """The priority's initiatives by their public names, each with its lead, how long it runs
+    and its own progress in plain words."""
+    initiatives = [i for i in ctx.strategy.initiatives if i.priority == priority]
+    status = (
+        dict(zip(ctx.initiatives["id"].astype(str), ctx.initiatives["status"], strict=True))
+        if len(ctx.initiatives)
+        else {}
+    )
+    if not initiatives:
+        return ""
+    items = []
+    for ini in initiatives:
+        state = str(status.get(ini.id, ""))
+        runs = "" if state == "complete" else f"; until {date_words(ini.end)}"
+        said = PLAIN_STATUS.get(state, state)
+        items.append(
+            f"{scheme_name(ini)} (led by {ini.lead_agency}{runs})" + (f": {said}." if said else ".")
+        )
+    return (
+        html.h(3, "What we are doing")
+        + html.p(
+            "How each piece of work is going is its own progress, not a measure of "
+            "the figures above: many things affect them at once."
+        )
+        + html.ul(items)
+    )
+
+
+def _next(ctx: ReportContext, steps: list[NextStep]) -> str:
+    """What happens next under one priority: its dated steps, or that none is planned yet."""
+    as_of = f"{ctx.params.review_date.day} {ctx.params.review_date:%B %Y}"
+    if not steps:
+        return html.h(3, "What happens next") + html.p(
+            f"As at our review on {as_of}, no further dated steps are planned for this "
+            "priority. We will say what comes next in our next update."
+        )
+    late = any(s.late for s in steps)
+    return (
+        html.h(3, "What happens next")
+        + html.p(
+            f"The next steps planned, as at our review on {as_of}"
+            + (", and those running late:" if late else ":")
+        )
+        + html.ul(s.words() for s in steps)
+    )
 
 
 def community_where(ctx: ReportContext) -> str:
@@ -410,17 +506,6 @@ def community_where(ctx: ReportContext) -> str:
             )
         )
     table = places.by_lsoa(ctx.police, Filter(), ctx.params.baseline, review)
-    top = places.concentrated(table, ctx.lsoa_names)
-    rows = []
-    for _, c in top.iterrows():
-        shown = suppress_count(float(c["review"]), t)
-        rows.append(
-            [
-                c["lsoa_name"] or c["lsoa_code"],
-                shown or f"fewer than {t}",
-                f"{c['share_pct']:.0f}%" if shown else "not shown",
-            ]
-        )
     body = [
         html.h(2, "Where crime happens", "c-where"),
         html.p(_spread_sentence(table)),
@@ -432,19 +517,39 @@ def community_where(ctx: ReportContext) -> str:
             "Crime and anti-social behaviour reported to the police",
             community=True,
         ),
-        html.table(
-            ["Neighbourhood", "Crimes and incidents", "Share of the area"],
-            rows,
-            f"The five neighbourhoods with the most crime and anti-social behaviour "
-            f"reported, {review.describe()}",
-            numeric=(1, 2),
-        ),
+        _busiest_areas(ctx, table),
         html.p(
             f"Numbers from 1 to {t - 1} are not shown, to protect people's privacy; the "
             "map shows them as the lightest shade."
         ),
     ]
     return html.section("".join(body))
+
+
+def _busiest_areas(ctx: ReportContext, table: pd.DataFrame) -> str:
+    """The five local areas with the most records, by the names residents know them by; none
+    without a place names lookup (a statistical code is never a place's name)."""
+    names = place_names(ctx)
+    if names is None:
+        return ""
+    t = ctx.params.report.suppression_threshold
+    rows = []
+    for _, c in local_areas(table, ctx.lsoa_names, names).head(5).iterrows():
+        shown = suppress_count(float(c["review"]), t)
+        rows.append(
+            [
+                c["area"],
+                shown or f"fewer than {t}",
+                f"{c['share_pct']:.0f}%" if shown else "not shown",
+            ]
+        )
+    return html.table(
+        ["Local area", "Crimes and incidents", "Share of the area"],
+        rows,
+        "The five local areas (of about 7,000 residents each) with the most crime and "
+        f"anti-social behaviour reported, {ctx.params.review.describe()}",
+        numeric=(1, 2),
+    )
 
 
 def _spread_sentence(table: pd.DataFrame) -> str:
@@ -456,9 +561,8 @@ def _spread_sentence(table: pd.DataFrame) -> str:
     half = int((counts.cumsum() < total / 2).sum()) + 1
     return (
         f"Half of all the crime and anti-social behaviour reported to the police came from "
-        f"{half} of the area's {int((counts > 0).sum())} neighbourhoods (LSOAs, small "
-        "areas of about 1,500 residents) that had any. The map shows where reports were "
-        "made; the table names the five neighbourhoods with the most."
+        f"{half} of the area's {int((counts > 0).sum())} neighbourhoods (small areas of "
+        "about 1,500 residents each) that had any. The map shows where reports were made."
     )
 
 
@@ -538,22 +642,62 @@ def crime_by_type(ctx: ReportContext) -> str:
 
 
 def community_help(ctx: ReportContext) -> str:
-    r = ctx.params.report
-    return html.section(
-        html.h(2, "How you can help", "help")
-        + html.ul(
-            [
-                r.report_crime,
-                r.contact,
-                "Come to a community meeting or join Neighbourhood Watch to tell us what matters "
-                "where you live.",
-            ]
+    """How to get involved: meetings still to come (date, time, place, page), how to contact
+    the partnership, other ways to take part, and how to report crime."""
+    params = ctx.params
+    c = params.community
+    meetings = upcoming_meetings(params)
+    parts = [html.h(2, "How to get involved", "help")]
+    if meetings:
+        parts.append(html.h(3, "Come to a meeting"))
+        parts.append(html.p("Tell us what matters where you live. Everyone is welcome."))
+        parts.append(html.ul((meeting_words(m) for m in meetings), raw=True))
+    said = contact(params)
+    if said or c.website:
+        parts.append(html.h(3, "Contact us"))
+        items = [html.esc(said)] if said else []
+        if c.website:
+            items.append(f"Online: {link(c.website)}")
+        parts.append(html.ul(items, raw=True))
+    parts.append(html.h(3, "Other ways to help"))
+    parts.append(html.ul([*c.get_involved, params.report.report_crime]))
+    return html.section("".join(parts))
+
+
+def community_for_analyst(ctx: ReportContext) -> str:
+    """A draft update's box of what the analyst still has to give before it can be published
+    (public names, dated steps, meetings, contact, place names); a final update has none."""
+    if ctx.params.report.status == "final":
+        return ""
+    items = involvement_gaps(ctx.params, ctx.strategy, community_next_steps(ctx))
+    names = place_names(ctx)
+    if names is None:
+        items.append(
+            "No local area is named for residents: give inputs.place_names (a CSV of local "
+            "names by MSOA; docs/inputs.md) to list the busiest areas by name."
         )
+    elif ctx.police is not None and not ctx.police.empty:
+        table = places.by_lsoa(ctx.police, Filter(), ctx.params.baseline, ctx.params.review)
+        top = local_areas(table, ctx.lsoa_names, names).head(5)
+        unnamed = int((~top["named"]).sum())
+        if unnamed:
+            items.append(
+                f"{unnamed} of the busiest local areas has no name in inputs.place_names: "
+                "residents read it as part of its local authority."
+            )
+    if not items:
+        return ""
+    return (
+        '<aside class="for-analyst" aria-label="For the analyst">'
+        + html.h(2, "For the analyst (left out of the published update)", "for-analyst")
+        + html.ul(items)
+        + "</aside>"
     )
 
 
 def community_about(ctx: ReportContext) -> str:
-    """About the figures: explains only the terms the update uses."""
+    """About the figures: explains only the terms the update uses; a draft's box for the
+    analyst follows it."""
     judged = [v for v in ctx.verdicts.values() if v.judged]
     items = []
     if any(v.change in ("improved", "worsened") for v in judged):
@@ -567,4 +711,8 @@ def community_about(ctx: ReportContext) -> str:
             "like these vary by chance from month to month."
         )
     items += [sources_sentence(sources_used(ctx, community=True)), OGL]
-    return html.section(html.h(2, "About these figures", "about") + html.ul(items))
+    credit = ctx.params.community.place_names_credit
+    if credit and ctx.params.inputs.place_names:
+        items.append(f"Names of local areas: {credit}")
+    about = html.section(html.h(2, "About these figures", "about") + html.ul(items))
+    return about + community_for_analyst(ctx)  # the draft's box closes the update

@@ -26,7 +26,7 @@ from reviewkit.store.layout import CycleLayout
 STEPS = ("intake", "progress", "report")
 # Params keys that only the report step reads: changing them does not make the intake or
 # progress outputs stale, so `--from report` may follow an edit of the contact details.
-REPORT_ONLY = ("report.",)
+REPORT_ONLY = ("report.", "community.", "inputs.place_names")
 
 
 # Letters that Unicode does not decompose into a base letter and a mark, spelled as their
