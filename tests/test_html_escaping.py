@@ -54,3 +54,14 @@ def test_esc_is_html_escape_for_text_and_identity_for_markup(text):
 
     assert html.esc(text) == escape(text, quote=True)
     assert html.esc(Markup(text)) == text
+
+
+def test_links_only_to_web_mail_phone_or_the_same_folder():
+    assert html.link("https://x.example/a?b=1&c=2", "x") == (
+        '<a href="https://x.example/a?b=1&amp;c=2">x</a>'
+    )
+    assert html.link("#decisions", "See") == '<a href="#decisions">See</a>'
+    assert html.link("analysis/own.html", "Own") == '<a href="analysis/own.html">Own</a>'
+    assert html.link("mailto:a@b.example", "a").startswith("<a ")
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>", "vbscript:x"):
+        assert html.link(bad, "click") == "click"

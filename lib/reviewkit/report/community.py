@@ -651,14 +651,14 @@ def community_help(ctx: ReportContext) -> str:
     if meetings:
         parts.append(html.h(3, "Come to a meeting"))
         parts.append(html.p("Tell us what matters where you live. Everyone is welcome."))
-        parts.append(html.ul((meeting_words(m) for m in meetings), raw=True))
+        parts.append(html.ul(meeting_words(m) for m in meetings))
     said = contact(params)
     if said or c.website:
         parts.append(html.h(3, "Contact us"))
-        items = [html.esc(said)] if said else []
+        items: list[object] = [said] if said else []
         if c.website:
-            items.append(f"Online: {link(c.website)}")
-        parts.append(html.ul(items, raw=True))
+            items.append(html.safe(f"Online: {link(c.website)}"))
+        parts.append(html.ul(items))
     parts.append(html.h(3, "Other ways to help"))
     parts.append(html.ul([*c.get_involved, params.report.report_crime]))
     return html.section("".join(parts))

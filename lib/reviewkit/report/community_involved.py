@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from markupsafe import Markup
+
 from reviewkit.inputs.params import CommunityMeeting, CycleParams
 from reviewkit.report import html
 
@@ -38,7 +40,7 @@ def clock_words(hhmm: str) -> str:
     return f"{h12}{suffix}" if m == 0 else f"{h12}.{m:02d}{suffix}"
 
 
-def meeting_words(m: CommunityMeeting) -> str:
+def meeting_words(m: CommunityMeeting) -> Markup:
     """One meeting as a list item (HTML): day, date and time, what, where, and its page with
     the address written out (a printed page keeps it)."""
     when = f"{m.date:%A} {m.date.day} {m.date:%B %Y}"
@@ -47,9 +49,9 @@ def meeting_words(m: CommunityMeeting) -> str:
     text = f"{html.esc(when)}: {html.esc(m.what)}, {html.esc(m.place)}."
     if m.link:
         text += f" Details: {link(m.link)}"
-    return text
+    return html.safe(text)
 
 
-def link(url: str) -> str:
+def link(url: str) -> Markup:
     """A link whose words are its address, so a printed copy still says where to go."""
-    return f'<a href="{html.esc(url)}">{html.esc(url)}</a>'
+    return html.link(url, url)

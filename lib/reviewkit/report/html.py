@@ -58,8 +58,15 @@ def img(src: str, alt: str, cls: str = "") -> Markup:
     return safe(f'<img{c} src="{esc(src)}" alt="{esc(alt)}">')
 
 
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
 def link(href: str, text: object) -> Markup:
-    """A link; `text` escaped unless marked safe."""
+    """A link; `text` escaped unless marked safe. Only web, mail and phone addresses and
+    places in the same folder are linked: any other scheme (`javascript:`) is text only."""
+    scheme = href.split("/", 1)[0].split("#", 1)[0].lower().strip()
+    if ":" in scheme and not scheme.startswith(SAFE_SCHEMES):
+        return safe(esc(text))
     return safe(f'<a href="{esc(href)}">{esc(text)}</a>')
 
 
