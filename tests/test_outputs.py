@@ -297,7 +297,21 @@ def test_the_demo_board_shows_what_each_initiative_delivered(cycle_run):
         "target_hardening",
         "youth_diversion",
     }
+    community = (cycle_run["cycle"] / "community_update.html").read_text(encoding="utf-8")
+    assert f"So far: {homes:,} homes given better locks and lighting (400 planned by" in community
     from openpyxl import load_workbook
 
     book = load_workbook(cycle_run["cycle"] / "review_tables.xlsx", read_only=True)
     assert "Initiative outputs" in book.sheetnames
+
+
+def test_residents_hear_a_count_so_far_never_a_gap_as_none():
+    ini = initiative()
+    behind = assess(ini, monthly(months("2025-04", "2026-09", 10)))
+    assert words.delivered_words(behind) == (
+        "So far: 180 homes secured (400 planned by March 2027)."
+    )
+    gap = months("2025-04", "2026-09", 10)
+    del gap["2025-12"]
+    assert words.delivered_words(assess(ini, monthly(gap))) == ""
+    assert words.delivered_words(assess(ini, monthly({}, measure="none"))) == ""

@@ -36,7 +36,7 @@ from reviewkit.report.suppression import (
     suppress_table,
     table_relations,
 )
-from reviewkit.report.verdict_words import community_trend, month_words
+from reviewkit.report.verdict_words import community_trend, delivered_words, month_words
 from reviewkit.report.where import area_map
 
 PLAIN_STATUS = {
@@ -458,7 +458,13 @@ def _doing(ctx: ReportContext, priority: str) -> str:
         runs = "" if state == "complete" else f"; until {date_words(ini.end)}"
         said = PLAIN_STATUS.get(state, state)
         items.append(
-            f"{scheme_name(ini)} (led by {ini.lead_agency}{runs})" + (f": {said}." if said else ".")
+            f"{scheme_name(ini)} (led by {ini.lead_agency}{runs})"
+            + (f": {said}." if said else ".")
+            + "".join(
+                f" {said}"
+                for said in (delivered_words(o) for o in ctx.outputs if o.initiative == ini.id)
+                if said
+            )
         )
     return (
         html.h(3, "What we are doing")

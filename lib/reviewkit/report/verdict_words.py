@@ -254,3 +254,11 @@ def output_words(o: OutputResult) -> str:
         return f"{got}: the plan ({plan}) is met."
     tail = "on plan" if o.status == "on plan" else "behind plan"
     return f"{got} against {expected} ({plan}): {tail}."
+
+
+def delivered_words(o: OutputResult) -> str:
+    """What an initiative delivered, for residents: a count so far against its plan, or
+    nothing at all when the returns cannot say (a gap is never told as none delivered)."""
+    if o.delivered is None or o.status in ("cannot tell", "not started"):
+        return ""
+    return f"So far: {o.delivered:,.0f} {o.output} ({o.planned:,.0f} planned by {o.by:%B %Y})."
