@@ -10,6 +10,7 @@ reviews (`analysis/schedule.py`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -111,17 +112,19 @@ def meeting_dates(
     team: ReviewTeam | None, review_date: dt.date, next_review: dt.date
 ) -> list[dt.date]:
     """The meetings after the review date and before the next review, in order. Generated
-    dates are counted from the first meeting each time (first + k x every_months), so a
-    meeting on the 31st falls on the last day of a shorter month and returns to the 31st."""
+    dates are counted from one anchor each time (first + k x every_months, or the review
+    date + k x every_months), so a meeting on the 31st falls on the last day of a shorter
+    month and returns to the 31st."""
     if team is None or team.meetings is None:
         return []
     m = team.meetings
     if m.dates:
         return list(m.dates)
-    first = m.first or add_months(review_date, m.every_months)
+    # without a first date, the meetings fall every_months after the review date, counted
+    # from it (so a review on 30 November meets on 28 February, then 30 May)
+    anchor, k = (m.first, 0) if m.first else (review_date, 1)
     out = []
-    k = 0
-    while (day := add_months(first, k * m.every_months)) < next_review:
+    while (day := add_months(anchor, k * m.every_months)) < next_review:
         out.append(day)
         k += 1
     return out
@@ -153,3 +156,29 @@ def team_problems(
                 "list the meetings between this review and the next"
             )
     return problems
+
+
+def move_on(data: dict[str, Any], months: int) -> list[str]:
+    """Move the `review_team` block of params as written (a YAML mapping) on by `months`,
+    for the next cycle's params: the next review's date and every meeting date. Returns
+    notes on what was moved (none when the params have no team)."""
+    team = data.get("review_team")
+    if not isinstance(team, dict):
+        return []
+
+    def later(value: object) -> dt.date:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return add_months(day, months)
+
+    nxt = team.get("next_review") or {}
+    if nxt.get("date") is not None:
+        nxt["date"] = later(nxt["date"])
+    meetings = team.get("meetings") or {}
+    if meetings.get("first") is not None:
+        meetings["first"] = later(meetings["first"])
+    if meetings.get("dates"):
+        meetings["dates"] = [later(d) for d in meetings["dates"]]
+    return [
+        f"core audit team's meetings and next review moved on {months} months "
+        "(review_team): check them against the team's calendar"
+    ]
