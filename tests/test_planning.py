@@ -501,9 +501,14 @@ def test_the_pack_says_what_it_is_for_first_and_names_the_team(pack):
     assert "Daniel Okafor" in text and "Northshire Fire and Rescue Service" in text
 
 
+def _between(text: str, start: str, end: str) -> str:
+    at = text.index(start)
+    return text[at : text.index(end, at)]
+
+
 def test_the_pack_lists_meetings_with_what_each_reviews(pack):
     raw, text = pack
-    first = _row(raw, "Meeting 1, Saturday 20 February 2027")
+    first = _between(text, "Meeting 1: Saturday 20 February 2027", "Meeting 2:")
     assert "Committee Room 2, Brackwell Civic Centre" in first
     # council ASB: monthly, 20 days after each month: Oct 20 Nov ... Jan 2027 on 20 Feb, the
     # meeting's own day (included)
@@ -513,11 +518,18 @@ def test_the_pack_lists_meetings_with_what_each_reviews(pack):
     )
     # A&E: quarterly, 45 days after the quarter: Oct-Dec 2026 due 14 Feb 2027
     assert "A&E attendances for assault: Oct-Dec 2026 (due 14 Feb 2027)" in first
-    assert "overdue" in first  # milestones overdue at the review go to the first meeting
-    assert "Meeting 2, Thursday 20 May 2027" in text and "Meeting 3, Friday 20 August 2027" in text
+    assert (
+        "Programme review (Northshire Fire and Rescue Service, due 30 Jun 2026, overdue)" in first
+    )
+    assert "D002: Agree an XLSX extract (Fire service data officer, propose closing" in first
+    second = _between(text, "Meeting 2: Thursday 20 May 2027", "Meeting 3:")
+    # council ASB Feb to Apr 2027: 20 Mar, 20 Apr, 20 May (on the day)
+    assert "ASB reports received by the council: Feb 2027, Mar 2027, Apr 2027" in second
+    assert "Youth diversion scheme: First cohort completes the programme" in second
+    assert "Meeting 3: Friday 20 August 2027" in text
     assert "Meeting 4" not in text  # 20 November 2027 is the next review itself
-    review = _row(raw, "Next review, 20 November 2027")
-    assert "Jul-Sep 2027 (due 14 Nov 2027)" in review
+    review = _between(text, "Next review: Saturday 20 November 2027", "Information required")
+    assert "A&E attendances for assault: Jul-Sep 2027 (due 14 Nov 2027)" in review
 
 
 def test_due_dates_follow_each_datasets_frequency(pack):

@@ -93,18 +93,15 @@ def _data_cell(ctx: ReportContext, items: list[sch.Delivery]) -> str:
         + (f" to {html.esc(_day(v[-1].due))})" if len(v) > 1 else ")")
         for k, v in by.items()
     ]
-    return html.ul(lines, raw=True) or "–"
+    return html.ul(lines, raw=True) or html.p("None.")
 
 
 def _milestone_cell(items: list[sch.MilestoneDue], since: dt.date) -> str:
-    return (
-        html.ul(
-            f"{m.initiative}: {m.milestone} ({m.lead_agency}, due {_day(m.due)}"
-            + (", overdue)" if m.due < since else ")")
-            for m in items
-        )
-        or "–"
-    )
+    return html.ul(
+        f"{m.initiative}: {m.milestone} ({m.lead_agency}, due {_day(m.due)}"
+        + (", overdue)" if m.due < since else ")")
+        for m in items
+    ) or html.p("None.")
 
 
 def _difficulty_cell(items: list[dict[str, str]], since: dt.date, stale: set[str]) -> str:
@@ -121,7 +118,7 @@ def _difficulty_cell(items: list[dict[str, str]], since: dt.date, stale: set[str
         out.append(
             f"{r['id']}: {r['action'] or 'no action yet'} ({r['owner'] or 'no owner'}, {when})"
         )
-    return html.ul(out) or "–"
+    return html.ul(out) or html.p("None.")
 
 
 def planning_meetings(ctx: ReportContext) -> str:
@@ -137,20 +134,21 @@ def planning_meetings(ctx: ReportContext) -> str:
         log.loc[log["id"].isin(list(stale)), "due"] = ""
     meetings = sch.agendas(dates, p.review_date, nxt, (_deliveries(ctx), milestones, log))
     place = p.review_team.meetings.place if p.review_team and p.review_team.meetings else ""
-    rows = []
+    blocks = []
     for i, m in enumerate(meetings):
         label = (
-            f"Next review, {m.date:%d %B %Y}"
+            f"Next review: {m.date:%A %d %B %Y}"
             if m.is_review
-            else f"Meeting {i + 1}, {m.date:%A %d %B %Y}" + (f", {place}" if place else "")
+            else f"Meeting {i + 1}: {m.date:%A %d %B %Y}" + (f", {place}" if place else "")
         )
-        rows.append(
-            [
-                label,
-                _data_cell(ctx, m.data),
-                _milestone_cell(m.milestones, p.review_date),
-                _difficulty_cell(m.difficulties, p.review_date, stale),
-            ]
+        blocks.append(
+            html.h(3, label, f"meeting-{i + 1}")
+            + "<p><strong>Data due by then</strong></p>"
+            + _data_cell(ctx, m.data)
+            + "<p><strong>Milestones due by then</strong></p>"
+            + _milestone_cell(m.milestones, p.review_date)
+            + "<p><strong>Difficulties: actions due by then</strong></p>"
+            + _difficulty_cell(m.difficulties, p.review_date, stale)
         )
     intro = (
         html.p(
@@ -167,15 +165,7 @@ def planning_meetings(ctx: ReportContext) -> str:
         )
     )
     return html.section(
-        html.h(2, "Meetings up to the next review", "meetings")
-        + intro
-        + html.table(
-            ["Meeting", "Data due by then", "Milestones due by then", "Difficulties: actions due"],
-            rows,
-            "What each meeting of the core audit team reviews",
-            raw_columns=(1, 2, 3),
-            cls="small",
-        )
+        html.h(2, "Meetings up to the next review", "meetings") + intro + "".join(blocks)
     )
 
 
