@@ -535,12 +535,11 @@ def test_the_pack_lists_meetings_with_what_each_reviews(pack):
 def test_due_dates_follow_each_datasets_frequency(pack):
     raw, text = pack
     asb = _row(raw, "ASB reports received by the council</th>")
-    assert (
-        "monthly, 20 days after each period ends: first 20 Nov 2026 (Oct 2026), "
-        "last 20 Oct 2027 (Sep 2027)" in asb
-    )
+    assert "monthly: 20 days after each month ends" in asb
+    assert "12 deliveries, first 20 Nov 2026 (Oct 2026), last 20 Oct 2027 (Sep 2027)" in asb
     ae = _row(raw, "A&amp;E attendances for assault</th>")
-    assert "quarterly, 45 days after each period ends: first 14 Feb 2027 (Oct-Dec 2026)" in ae
+    assert "quarterly: 45 days after each quarter ends" in ae
+    assert "4 deliveries, first 14 Feb 2027 (Oct-Dec 2026), last 14 Nov 2027 (Jul-Sep 2027)" in ae
     assert "Analyst time: 12 days in all." in text
 
 

@@ -181,11 +181,15 @@ def planning_requests(ctx: ReportContext) -> str:
     for r in register.data_requests:
         lag = sch.lag_days(r, review)
         due = sch.deliveries(r, nxt, lag)
+        after = {"monthly": "each month", "quarterly": "each quarter"}.get(
+            r.frequency, "the period"
+        )
+        how = f"{r.frequency}: {lag} days after {after} ends"
         when = (
-            f"{r.frequency}, {lag} days after each period ends: first "
-            f"{_day(due[0].due)} ({due[0].period}), last {_day(due[-1].due)} ({due[-1].period})"
+            f"{len(due)} deliveries, first {_day(due[0].due)} ({due[0].period}), last "
+            f"{_day(due[-1].due)} ({due[-1].period})"
             if len(due) > 1
-            else (f"{r.frequency}, once: {_day(due[0].due)}" if due else r.frequency)
+            else (f"once: {_day(due[0].due)}" if due else "none in the next review period")
         )
         days.append(r.analyst_days)
         rows.append(
@@ -195,6 +199,7 @@ def planning_requests(ctx: ReportContext) -> str:
                 r.gatherer,
                 r.analyst,
                 "not given" if r.analyst_days is None else f"{r.analyst_days:g}",
+                how,
                 when,
                 r.expected_format or "–",
                 status.get(r.dataset, "–"),
@@ -223,13 +228,15 @@ def planning_requests(ctx: ReportContext) -> str:
                 "Gathered by",
                 "Analysed by",
                 "Analyst days",
-                "Due (by frequency)",
+                "Frequency",
+                "Due",
                 "Format",
                 "This review",
             ],
             rows,
             "Data requests for the next review: who provides, gathers and analyses each, "
             "and when each delivery is due",
+            cls="small",
         )
         + total
     )
