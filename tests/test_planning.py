@@ -10,6 +10,8 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import params_dict, visible_text, write_params
 from reviewkit.analysis import schedule as sch
@@ -567,3 +569,76 @@ def test_the_pack_holds_nothing_for_the_analyst_only(pack, cycle_run):
     params = load_params(cycle_run["params"])
     ids = load_register(params.path("data_requests")).datasets
     assert analyst_text(pack[1], ids) == []
+
+
+# Rules that hold for any dates -------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(
+    review=st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31)),
+    every=st.integers(1, 12),
+    cycle=st.sampled_from([3, 12]),
+)
+def test_generated_meetings_fall_between_the_two_reviews(review, every, cycle):
+    nxt = next_review_date(None, review, cycle)
+    got = meeting_dates(team(every_months=every), review, nxt)
+    assert all(review < d < nxt for d in got)
+    assert got == sorted(set(got))
+    # one meeting for each step of every_months that ends before the next review: with
+    # quarterly meetings and a yearly cycle 3 (months 3, 6, 9), monthly meetings 11
+    assert len(got) == len([k for k in range(1, cycle + 1) if k * every < cycle])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.integers(2020 * 12, 2034 * 12),
+    length=st.sampled_from([3, 12]),
+    lag=st.integers(0, 366),
+    frequency=st.sampled_from(["monthly", "quarterly", "annual"]),
+)
+def test_each_delivery_is_due_its_lag_after_its_period_ends(start, length, lag, frequency):
+    first = pd.Period(year=start // 12, month=start % 12 + 1, freq="M")
+    period = MonthRange(first, first + (length - 1))
+    got = sch.deliveries(request(frequency, lag), period, lag)
+    dues = [d.due for d in got]
+    assert dues == sorted(dues) and len(set(dues)) == len(dues)
+    if frequency == "monthly":
+        assert len(got) == length
+        assert [d - dt.timedelta(days=lag) for d in dues] == [
+            m.end_time.date() for m in period.months
+        ]
+    elif frequency == "annual":
+        assert dues == [period.end.end_time.date() + dt.timedelta(days=lag)]
+    else:  # calendar quarters wholly inside the period
+        assert all((d - dt.timedelta(days=lag)).month in (3, 6, 9, 12) for d in dues)
+        assert len(got) <= length // 3
+
+
+# The pack without a team or meetings -------------------------------------------------------------
+def test_a_pack_without_a_team_says_so(demo_data):
+    from types import SimpleNamespace
+
+    from reviewkit.inputs.strategy import load_strategy
+    from reviewkit.report import planning
+
+    data = params_dict(demo_data)
+    data.pop("review_team")
+    from reviewkit.inputs.params import CycleParams
+
+    params = CycleParams.model_validate(data)
+    log = dlog.load_difficulties(params.path("difficulties"))
+    ctx = SimpleNamespace(
+        params=params,
+        review_desc=params.review.describe(),
+        strategy=load_strategy(params.path("strategy")),
+        difficulties=log,
+        completeness=pd.DataFrame(columns=["dataset", "status", "missing_periods"]),
+        reconciliation=pd.DataFrame(columns=["dataset", "file"]),
+        dataset_names={},
+    )
+    title = visible_text(planning.planning_title(ctx))
+    assert "No core audit team is named" in title
+    assert "Next review: 20 November 2027" in title and "no owner named yet" in title
+    meetings = visible_text(planning.planning_meetings(ctx))
+    assert "No meetings of the core audit team are set" in meetings
+    assert "Next review: Saturday 20 November 2027" in meetings
+    assert "Meeting 1" not in meetings
