@@ -161,6 +161,24 @@ PARAMS: dict[str, Any] = {
     "review_period": {"start": "2025-10", "end": "2026-09"},
     "baseline_period": {"start": "2023-10", "end": "2024-09"},
     "review_date": dt.date(2026, 11, 20),
+    # dates relative to review_date (meetings quarterly from it, the next review a cycle on),
+    # so that a test moving the periods keeps valid params
+    "review_team": {
+        "members": [
+            {
+                "name": "Priya Shah",
+                "role": "Community safety analyst",
+                "agency": "Brackwell Council",
+            },
+            {
+                "name": "Daniel Okafor",
+                "role": "Fire service data officer",
+                "agency": "Northshire Fire and Rescue Service",
+            },
+        ],
+        "next_review": {"owner": "Priya Shah"},
+        "meetings": {"every_months": 3, "place": "Committee Room 2, Brackwell Civic Centre"},
+    },
 }
 
 

@@ -169,7 +169,8 @@ def test_two_cycles_end_to_end(demo_data, tmp_path, capsys, monkeypatch):
     assert "youth_fte" not in gaps
     planning = (out / "planning_pack.html").read_text(encoding="utf-8")
     assert "Information required for the next review" in planning
-    assert "31 Oct 2027" in planning  # next year's due dates
+    # next year's due dates, by frequency: police.uk monthly, 30 days after September 2027
+    assert "last 30 Oct 2027 (Sep 2027)" in planning
     assert "Cocooning visits around burgled homes" in planning  # a milestone falling due
 
 

@@ -24,6 +24,7 @@ from pydantic import (
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import repo_root, resolve
 from reviewkit.base.periods import MonthRange
+from reviewkit.inputs.team import ReviewTeam, team_problems
 from reviewkit.inputs.yaml_files import load_yaml, validate
 
 STEP_NOTEBOOKS = ("01_intake", "02_progress", "03_report", "explore")
@@ -411,6 +412,23 @@ class CycleParams(Strict):
         description="folders outside the repository that own notebooks may run from (they "
         "run with your rights; by default only notebooks inside the repository run)",
     )
+    # The core audit team, its meetings up to the next review, and the next review's owner
+    # and date (inputs/team.py; docs/params.md#review_team).
+    review_team: ReviewTeam | None = Field(
+        None, description="the core audit team, its meetings and the next review's owner"
+    )
+
+    @model_validator(mode="after")
+    def _team_dates(self) -> CycleParams:
+        if self.review_team is None:
+            return self
+        end = pd.Period(self.review_period.end, "M") + self.cycle_months
+        problems = team_problems(
+            self.review_team, self.review_date, self.cycle_months, end.end_time.date()
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("cycle")
     @classmethod

@@ -85,6 +85,17 @@ class DataRequest(Strict):
         None, description="date it arrived; default the newest file's modification date"
     )
     expected_format: str = ""
+    lag_days: int | None = Field(
+        None,
+        ge=0,
+        le=366,
+        description="days after each period ends that its data is due (a month's, a "
+        "quarter's or the year's); default: the days from the end of the review period to "
+        "`due`",
+    )
+    analyst_days: float | None = Field(
+        None, gt=0, description="analyst days a review cycle takes to gather, check and analyse it"
+    )
     source: Source
 
     @property

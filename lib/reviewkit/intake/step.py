@@ -24,6 +24,7 @@ from reviewkit.inputs.register import (
     source_files,
     stray_files,
 )
+from reviewkit.inputs.team import meeting_dates, next_review_date
 from reviewkit.intake import difficulties as dlog
 from reviewkit.intake.accounting import (
     DatasetIntake,
@@ -184,7 +185,12 @@ def _found_difficulties(
                 )
             )
     actions = {
-        "late": f"Chase {request.provider} for the missing data.",
+        "late": (
+            f"Agree with {request.provider} a due date it can meet (the data came complete, "
+            "but late)."
+            if row["status"] == "complete"
+            else f"Chase {request.provider} for the missing data."
+        ),
         "IT problem": "Correct the path in the data request register (source.path).",
         "incompatible format": f"Agree the file format with {request.provider}.",
         "quality": f"Send the quarantined rows back to {request.provider} to correct.",
@@ -259,7 +265,11 @@ def run_intake(params: CycleParams) -> IntakeResult:
     refusal = before_data(completeness, params, {n: d.notes for n, d in datasets.items()})
     log = dlog.load_difficulties(params.path("difficulties"))
     complete = set(completeness.loc[completeness["status"] == "complete", "dataset"])
-    log, added, resolved = dlog.update_difficulties(log, params.cycle, found, complete)
+    nxt = next_review_date(params.review_team, params.review_date, params.cycle_months)
+    meetings = meeting_dates(params.review_team, params.review_date, nxt)
+    log, added, resolved = dlog.update_difficulties(
+        log, params.cycle, found, complete, due=meetings[0] if meetings else None
+    )
     pop_path = params.path("population")
     population = (
         load_population(pop_path, params.area.local_authorities)

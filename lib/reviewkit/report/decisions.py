@@ -26,6 +26,7 @@ from reviewkit.analysis.indicators import Change
 from reviewkit.base.formatting import fmt_p, fmt_pct
 from reviewkit.report import html
 from reviewkit.report.context import ReportContext
+from reviewkit.report.planning import board_escalations
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,7 @@ def _initiative_updates(ctx: ReportContext) -> list[Decision]:
 
 
 def _escalated(ctx: ReportContext) -> list[Decision]:
-    d = ctx.difficulties
-    if d is None or not len(d) or "board_note" not in d:
-        return []
-    open_ = d[(d["status"].fillna("") != "resolved") & (d["board_note"].fillna("") != "")]
+    open_ = board_escalations(ctx)  # escalated by the analyst, or with an overdue action
     return [
         Decision(
             "escalated",

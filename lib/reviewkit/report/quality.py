@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reviewkit.intake.difficulties import GAP_CATEGORIES
+from reviewkit.intake.difficulties import GAP_CATEGORIES, gap_ages
 from reviewkit.report import html
 
 OUTCOME_COLS = [
@@ -143,7 +143,13 @@ def arrivals_table(per_period: pd.DataFrame, caption: str) -> str:
     )
 
 
-def difficulties_tables(log: pd.DataFrame, cycle: str, level: int = 3) -> str:
+def difficulties_tables(
+    log: pd.DataFrame, cycle: str, level: int = 3, completeness: pd.DataFrame | None = None
+) -> str:
+    """The log in three tables (new, resolved, still open), the data gaps from earlier
+    reviews still open with how long each has been open, and those filled this review.
+    `completeness`: this review's completeness table (a gap is then listed only for data
+    still missing); None lists every difficulty about data the log holds open."""
     groups = [
         ("New this review", log[log["raised_cycle"] == cycle]),
         ("Resolved this review", log[log["resolved_cycle"] == cycle]),
@@ -171,6 +177,24 @@ def difficulties_tables(log: pd.DataFrame, cycle: str, level: int = 3) -> str:
                 f"Difficulties log: {title.lower()}",
             )
         )
+    complete = (
+        None
+        if completeness is None
+        else set(completeness.loc[completeness["status"] == "complete", "dataset"])
+    )
+    still = [g for g in gap_ages(log, cycle, complete or ()) if g.cycles_open > 0]
+    # without this review's completeness, a difficulty of a dataset now complete may remain:
+    # then they are named as difficulties, not as data still missing
+    title = (
+        "Data gaps from earlier reviews still open"
+        if complete is not None
+        else "Difficulties about data from earlier reviews still open"
+    )
+    out.append(html.h(level, title))
+    out.append(
+        html.ul(f"{g.dataset}: {g.age_words()} ({'; '.join(g.descriptions)})" for g in still)
+        or html.p("None: nothing logged at an earlier review is still open.")
+    )
     gaps = log[(log["resolved_cycle"] == cycle) & log["category"].isin(GAP_CATEGORIES)]
     out.append(html.h(level, "Data gaps from earlier reviews now filled"))
     out.append(

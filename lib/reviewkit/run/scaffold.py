@@ -16,6 +16,7 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, repo_root, resolve
 from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import CYCLE_ID, load_params
+from reviewkit.inputs.team import move_on
 from reviewkit.store.identity import cycle_dir, same_name, slugify
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.receipts import receipts_file, record_dates
@@ -131,6 +132,7 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
     for key in ("start", "end"):
         data["review_period"][key] = str(pd.Period(data["review_period"][key], "M") + months)
     data["review_date"] = add_months(prev.review_date, months)
+    notes += move_on(data, months)  # the core audit team's dates (inputs/team.py)
     prev_out = cycle_dir(prev)
     data["previous_cycle"] = relative(prev_out)
     if not CycleLayout(prev_out).finished:

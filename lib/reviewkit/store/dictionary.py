@@ -685,6 +685,7 @@ TABLES: dict[str, dict[str, Column]] = {
             "difficulties log, updated at intake",
         ),
         "board_note": S("Board note", "note for the partnership board", "difficulties log"),
+        "due": S("Due", "date the action is due (YYYY-MM-DD)", "difficulties log"),
     },
     "recording_changes": {
         "dataset": S("Data request", "police dataset the change was found in", REGISTER),
