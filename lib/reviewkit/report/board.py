@@ -591,7 +591,11 @@ def data_section(ctx: ReportContext) -> str:
         + recording_notes(ctx)
         + quality.completeness_table(ctx.completeness)
         + quality.reconciliation_summary(_named(ctx, ctx.reconciliation))
-        + quality.difficulties_tables(_named(ctx, ctx.difficulties), ctx.params.cycle)
+        + quality.difficulties_tables(
+            _named(ctx, ctx.difficulties),
+            ctx.params.cycle,
+            completeness=_named(ctx, ctx.completeness),
+        )
     )
 
 

@@ -88,12 +88,11 @@ def _data_cell(ctx: ReportContext, items: list[sch.Delivery]) -> str:
     for d in items:
         by.setdefault(d.dataset, []).append(d)
     lines = [
-        f"{html.esc(_name(ctx, k))}: {html.esc(', '.join(d.period for d in v))} "
-        f"(due {html.esc(_day(v[0].due))}"
-        + (f" to {html.esc(_day(v[-1].due))})" if len(v) > 1 else ")")
+        f"{_name(ctx, k)}: {', '.join(d.period for d in v)} (due {_day(v[0].due)}"
+        + (f" to {_day(v[-1].due)})" if len(v) > 1 else ")")
         for k, v in by.items()
     ]
-    return html.ul(lines, raw=True) or html.p("None.")
+    return html.ul(lines) or html.p("None.")
 
 
 def _milestone_cell(items: list[sch.MilestoneDue], since: dt.date) -> str:
