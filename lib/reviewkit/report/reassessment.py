@@ -1,0 +1,296 @@
+"""The strategy re-assessment in the board report, and its summary for the planning pack:
+the priority-setting matrix of `analysis.reassessment`, its evidence and its audit trail.
+
+It recommends, for the board to consider; the partnership decides. Nothing here names a
+params key, a file path or a data request id: the analyst's scores are cited by who gave them
+and when, and each score's own source.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from reviewkit.analysis import reassessment as ra
+from reviewkit.base.periods import MonthRange, month_name
+from reviewkit.inputs.harm import NO_WEIGHTS, HarmWeights, load_harm_weights
+from reviewkit.inputs.scores import PriorityScores, check_subjects, load_scores
+from reviewkit.methods.exact_tests import interval_words
+from reviewkit.report import html
+from reviewkit.report.benchmarking import peer_row, position_words
+from reviewkit.report.context import ReportContext
+
+
+@dataclass(frozen=True)
+class Reassessment:
+    """The matrix of one cycle and what it rests on."""
+
+    rows: list[ra.MatrixRow]
+    weights: HarmWeights
+    weights_given: bool
+    scores: PriorityScores | None
+    left_out: tuple[str, ...]  # crime types out of the harm total for want of a weight
+    years: tuple[MonthRange, MonthRange, MonthRange]
+
+
+def _weights_label(weights: HarmWeights) -> str:
+    indexes = sorted({w.index for w in weights.weights.values() if w.index})
+    return ", ".join(indexes) or "the partnership's harm weights"
+
+
+def _scores_label(scores: PriorityScores | None) -> str:
+    if scores is None:
+        return ""
+    return f"the analyst's scores, {scores.scored_by}, {scores.scored_on:%d %B %Y}"
+
+
+def build(ctx: ReportContext) -> Reassessment:
+    """The re-assessment from the report context: subjects, evidence, matrix."""
+    p = ctx.params
+    weights_file = p.path("harm_weights")
+    weights = load_harm_weights(weights_file) if weights_file else NO_WEIGHTS
+    police = ctx.police_counted
+    types = set(police["crime_type"].astype(str)) if police is not None else set()
+    types.discard("")
+    partner = ctx.partner
+    measures = (
+        {(str(d), str(m)) for d, m in zip(partner["dataset"], partner["measure"], strict=True)}
+        if partner is not None and len(partner)
+        else set()
+    )
+    subjects = ra.subjects(ctx.strategy, ctx.street_dataset, types, measures, ctx.dataset_names)
+    scores_file = p.path("priority_scores")
+    scores = load_scores(scores_file) if scores_file else None
+    if scores is not None and scores_file is not None:
+        covered = {t for s in subjects if s.kind == "priority" for t in s.crime_types}
+        covered |= {
+            i.filter.measure for i in ctx.strategy.indicators if i.filter.measure is not None
+        }
+        check_subjects(scores, scores_file, {(s.kind, s.key) for s in subjects}, covered)
+    recording: dict[str, list[str]] = {}
+    for c in ctx.recording.values():
+        if c.decision != "real":
+            recording.setdefault(c.crime_type, []).append(c.month)
+    peers = {}
+    for ind in ctx.strategy.indicators:
+        row = peer_row(ctx, ind.id)
+        if row is not None:
+            peers[ind.id] = f"{position_words(row)}, rank {int(row['rank'])} of {int(row['of'])}"
+    src = ra.Sources(
+        police,
+        ctx.police_months,
+        partner,
+        weights,
+        recording,
+        ctx.verdicts,
+        peers,
+        {i.id: i.name for i in ctx.strategy.indicators},
+    )
+    years = ra.three_years(p.review)
+    evidence = [ra.evidence(s, years, p.analysis.significance_level, src) for s in subjects]
+    total, left_out = ra.total_harm(police, ctx.police_months, years[2], weights)
+    rows = ra.matrix(evidence, total, scores, _scores_label(scores), _weights_label(weights))
+    return Reassessment(rows, weights, weights_file is not None, scores, left_out, years)
+
+
+def _count(x: float | None) -> str:
+    return "not complete" if x is None else f"{x:,.0f}"
+
+
+def _scored(x: int | float | None) -> str:
+    if x is None:
+        return "not scored"
+    return f"{x:g}" if isinstance(x, int) else f"{x:.1f}"
+
+
+def _trend_cell(t: ra.Trend) -> str:
+    if not t.tested:
+        return f"not tested: {t.why_not}"
+    pct = (t.ratio - 1) * 100
+    return f"{t.direction} ({pct:+.0f}%, {interval_words(t.low, t.high)}; p {t.p_value:.3g})"
+
+
+def _recommendation(r: ra.MatrixRow) -> str:
+    text = f"{r.recommendation[0].upper()}{r.recommendation[1:]}"
+    return f"{r.band}: {text}, for the board to consider" if r.band else f"not banded: {text}"
+
+
+def _notes(re_: Reassessment) -> list[str]:
+    notes = []
+    if not re_.weights_given:
+        notes.append(
+            "No harm weights were given, so no impact, and therefore no risk, could be scored: "
+            "the matrix shows the trend and volume only."
+        )
+    elif re_.weights.illustrative:
+        notes.append(
+            "Some harm weights are illustrative, not taken from a published crime harm index, "
+            "so the impact scores resting on them are illustrative too (see the audit trail)."
+        )
+    if re_.left_out:
+        notes.append(
+            "Left out of the total harm, having no harm weight: "
+            + ", ".join(re_.left_out)
+            + " (not counted as no harm)."
+        )
+    if re_.scores is None:
+        notes.append(
+            "The analyst's scores of public concern and partnership capacity were not given: "
+            "those columns say 'not scored', and each row's band rests on harm and trend alone."
+        )
+    elif re_.scores.carried_forward_from:
+        notes.append(
+            f"The analyst's scores were carried forward from the "
+            f"{re_.scores.carried_forward_from} review and have not yet been re-checked."
+        )
+    return notes
+
+
+def reassessment_section(ctx: ReportContext) -> str:
+    """The board report's strategy re-assessment: the matrix, the evidence beside it, the
+    audit trail of every score. Recommendations for the board to consider."""
+    return render(build(ctx))
+
+
+def render(re_: Reassessment) -> str:
+    """The board's section for a re-assessment already built."""
+    y1, _, y3 = re_.years
+    body = [
+        html.h(2, "Strategy re-assessment", "strategy-reassessment"),
+        html.p(
+            "Each priority, and each crime type or partner measure the strategy does not "
+            "cover, with the evidence partnerships set priorities on: the trend over three "
+            f"years ({month_name(y1.start)} to {month_name(y3.end)}), the volume, the harm (crimes "
+            "weighted by a crime harm index), the position against similar partnerships and "
+            "any caveat on recording, combined with the analyst's scores of public concern "
+            "and partnership capacity into a priority-setting matrix (impact x likelihood, "
+            "as in MoRiLE). The matrix recommends, for the board to consider; the "
+            "partnership decides its priorities."
+        ),
+    ]
+    body += [html.p(n) for n in _notes(re_)]
+    body.append(matrix_table(re_))
+    body.append(evidence_table(re_))
+    body.append(html.h(3, "Audit trail: every score and where it came from"))
+    body.append(
+        html.table(
+            ["Priority or candidate", "Score", "Value", "Where it came from"],
+            [[a.subject, a.score, a.value, a.source] for r in re_.rows for a in r.audit],
+            "Audit trail of the priority-setting matrix",
+        )
+    )
+    body.append(
+        html.p(
+            "Method: impact 1 to 5 from the share of all weighted harm in the latest year "
+            "(25% or more 5, 10% 4, 5% 3, 1% 2, less 1); likelihood 1 to 5 from the latest "
+            "year against two years before, with the indicators' change test (a real rise of "
+            "25% or more 5, a real rise 4, no change beyond chance 3, a real fall 2, a real "
+            "fall of 25% or more 1); risk = impact x likelihood; the priority score = risk x "
+            "(1 + (public concern - 3) / 10) x (1 + (3 - capacity) / 10). High: 12 or more; "
+            "medium: 6 up to 12; low: below 6. A trend says nothing of its cause, and the harm "
+            "weights of broad police.uk categories are averages over very different offences."
+        )
+    )
+    return html.section("".join(body))
+
+
+def matrix_table(re_: Reassessment) -> str:
+    rows = []
+    for r in re_.rows:
+        ev, t = r.evidence, r.evidence.trend
+        kind = "Priority" if ev.subject.kind == "priority" else "Not covered"
+        share = "" if r.share is None or math.isnan(r.share) else f" ({r.share:.0%})"
+        rows.append(
+            [
+                ev.subject.name,
+                kind,
+                " → ".join(_count(c) for c in t.counts),
+                _trend_cell(t),
+                "not worked out: " + ev.harm_why if ev.harm is None else f"{ev.harm:,.0f}{share}",
+                _scored(r.impact),
+                _scored(r.likelihood),
+                _scored(r.risk),
+                _scored(r.public_concern),
+                _scored(r.capacity),
+                _scored(r.score),
+                _recommendation(r),
+            ]
+        )
+    return html.h(3, "Priority-setting matrix") + html.table(
+        [
+            "Priority or candidate",
+            "Covered by the strategy",
+            "Three years' counts",
+            "Latest year against two years before",
+            "Harm in the latest year (share)",
+            "Impact (1-5)",
+            "Likelihood (1-5)",
+            "Risk (1-25)",
+            "Public concern (1-5)",
+            "Capacity (1-5)",
+            "Priority score",
+            "Band: suggested",
+        ],
+        rows,
+        "Priority-setting matrix: recommendations for the board to consider",
+    )
+
+
+def evidence_table(re_: Reassessment) -> str:
+    rows = []
+    for r in re_.rows:
+        ev = r.evidence
+        also = "; ".join(ev.subject.also)
+        rows.append(
+            [
+                ev.subject.name,
+                "; ".join(ev.peers) or "no peer figures",
+                "; ".join(ev.caveats) or "none found",
+                also or "",
+            ]
+        )
+    return html.h(3, "Evidence beside the scores") + html.table(
+        [
+            "Priority or candidate",
+            "Against similar partnerships",
+            "Recording caveats",
+            "Also followed (not added to the counts)",
+        ],
+        rows,
+        "Evidence beside the priority-setting matrix",
+    )
+
+
+def reassessment_for_planning(ctx: ReportContext) -> str:
+    """For the planning pack (the core audit team): what the re-assessment suggests taking
+    into the next strategic assessment, and what evidence is missing to score the rest.
+    Recommendations for the board to consider, not decisions."""
+    re_ = build(ctx)
+    take = [
+        f"{r.evidence.subject.name}: {r.recommendation} ({r.band})"
+        for r in re_.rows
+        if r.band in ("high", "medium") or (r.evidence.subject.kind == "priority" and r.band)
+    ]
+    missing = []
+    for r in re_.rows:
+        gaps = [
+            a.score.lower()
+            if a.score in ("Public concern", "Partnership capacity")
+            else f"{a.score.lower()} ({a.source})"
+            for a in r.audit
+            if a.value == "not scored"
+        ]
+        if gaps:
+            missing.append(f"{r.evidence.subject.name}: " + "; ".join(gaps))
+    body = [
+        html.h(2, "Strategy re-assessment: for the next strategic assessment", "reassessment"),
+        html.p(
+            "What the board report's priority-setting matrix suggests, for the board to "
+            "consider; the partnership decides."
+        ),
+        html.ul(take) or html.p("Nothing is suggested this review."),
+    ]
+    if missing:
+        body.append(html.h(3, "Scores and evidence to gather before the next review"))
+        body.append(html.ul(missing))
+    return html.section("".join(body))
