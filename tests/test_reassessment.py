@@ -29,8 +29,8 @@ from reviewkit.inputs.params import load_params
 from reviewkit.inputs.scores import (
     PriorityScores,
     carry_forward,
-    check_subjects,
     load_scores,
+    unknown_subjects,
 )
 from reviewkit.report import reassessment as report
 from reviewkit.report.analyst_text import analyst_text
@@ -338,7 +338,7 @@ def test_scores_file_errors_name_the_file_and_key(tmp_path, entry, message):
     assert str(path) in str(err.value)
 
 
-def test_a_score_for_something_not_in_the_matrix_is_refused(tmp_path):
+def test_a_score_for_something_not_in_the_matrix_is_named(tmp_path):
     path = tmp_path / "scores.yaml"
     path.write_text(
         SCORES_HEAD
@@ -348,9 +348,7 @@ def test_a_score_for_something_not_in_the_matrix_is_refused(tmp_path):
         encoding="utf-8",
     )
     scores = load_scores(path)
-    with pytest.raises(ReviewError) as err:
-        check_subjects(scores, path, {("priority", "asb")}, {"Robbery"})
-    said = str(err.value)
+    said = "\n".join(unknown_subjects(scores, path, {("priority", "asb")}, {"Robbery"}))
     assert "'scores[0].priority': 'nope' is not a priority id" in said
     assert "'scores[1].crime_type': an indicator of the strategy covers 'Robbery'" in said
     assert "'scores[2].measure': 'made_up' is not a measure" in said
@@ -437,3 +435,63 @@ def test_reassessment_for_planning(cycle_run):
     html = report.reassessment_for_planning(ctx)
     assert "for the board to consider" in html
     assert "Keep young people out of the justice system" in html  # unscored: to gather
+
+
+def _context(cycle_run, tmp_path, scores_text: str | None, status: str = "draft", weights=True):
+    """The shared run's report context with other scores (and status), read in-process."""
+    import datetime as dt
+
+    import reviewkit as rk
+
+    ctx = rk.load_context(cycle_run["params"], cycle_run["cycle"])
+    path = None
+    if scores_text is not None:
+        path = tmp_path / "scores.yaml"
+        path.write_text(scores_text, encoding="utf-8")
+    inputs = ctx.params.inputs.model_copy(
+        update={
+            "priority_scores": str(path) if path else None,
+            "harm_weights": ctx.params.inputs.harm_weights if weights else None,
+        }
+    )
+    day = ctx.params.review_date + dt.timedelta(days=1)
+    signed = {"status": status, "signed_off_by": "Chair", "signed_off_on": day}
+    report_ = ctx.params.report.model_copy(update=signed if status == "final" else {})
+    ctx.params = ctx.params.model_copy(update={"inputs": inputs, "report": report_})
+    return ctx
+
+
+STALE = SCORES_HEAD + (
+    "  - {priority: violence, capacity: 2, capacity_source: meeting}\n"
+    "  - {priority: gone, capacity: 2, capacity_source: meeting}\n"
+)
+
+
+def test_a_stale_score_is_named_for_the_analyst_in_a_draft(cycle_run, tmp_path):
+    section = report.reassessment_section(_context(cycle_run, tmp_path, STALE))
+    aside = re.search(r'<aside class="for-analyst".*?</aside>', section, flags=re.S)
+    assert aside and "scores[1].priority" in aside.group(0) and "gone" in aside.group(0)
+    published = section.replace(aside.group(0), "")
+    assert "scores[" not in published
+
+
+def test_a_final_paper_refuses_stale_or_unchecked_scores(cycle_run, tmp_path):
+    with pytest.raises(ReviewError, match=r"scores\[1\]\.priority"):
+        report.reassessment_section(_context(cycle_run, tmp_path, STALE, "final"))
+    carried = "carried_forward_from: e2e\n" + SCORES_HEAD
+    carried += "  - {priority: violence, capacity: 2, capacity_source: meeting}\n"
+    with pytest.raises(ReviewError, match="carried forward from e2e and not re-checked"):
+        report.reassessment_section(_context(cycle_run, tmp_path, carried, "final"))
+    # a draft says so to the board instead
+    text = report.reassessment_section(_context(cycle_run, tmp_path, carried))
+    assert "carried forward from the e2e review and have not yet been re-checked" in text
+
+
+def test_without_scores_or_weights_the_matrix_says_not_scored(cycle_run, tmp_path):
+    section = report.reassessment_section(_context(cycle_run, tmp_path, None, weights=False))
+    text = re.sub(r"<[^>]+>", " ", section)
+    assert "No harm weights were given" in text
+    assert "scores of public concern and partnership capacity were not given" in text
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", section)
+    assert "0" not in cells and "0 of 5" not in text
+    assert "not scored" in cells

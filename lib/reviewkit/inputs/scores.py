@@ -110,12 +110,13 @@ def load_scores(path: Path) -> PriorityScores:
     return validate(PriorityScores, load_yaml(path, "priority scores"), path)
 
 
-def check_subjects(
+def unknown_subjects(
     scores: PriorityScores, path: Path, subjects: set[tuple[str, str]], covered: set[str]
-) -> None:
-    """Every scored subject must be in the matrix: a priority of the strategy, or a crime type
-    or measure no indicator covers (`covered`: the crime types and measures indicators cover,
-    scored through their priority instead)."""
+) -> list[str]:
+    """Each scored subject the matrix does not have, with the file and key: a priority the
+    strategy does not have, or a crime type or measure that is not an uncovered one in this
+    cycle's data (`covered`: the crime types and measures indicators cover, scored through
+    their priority instead). A draft names them for the analyst; a final paper refuses."""
     problems = []
     for i, s in enumerate(scores.scores):
         kind, name = s.subject
@@ -131,8 +132,7 @@ def check_subjects(
                 "strategy leaves uncovered"
             )
         problems.append(f"{path}: key 'scores[{i}].{kind}': {why}.")
-    if problems:
-        raise ReviewError("\n".join(problems))
+    return problems
 
 
 _CARRIED = re.compile(r"^carried_forward_from:.*$", re.MULTILINE)

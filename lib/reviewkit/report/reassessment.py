@@ -12,9 +12,10 @@ import math
 from dataclasses import dataclass
 
 from reviewkit.analysis import reassessment as ra
+from reviewkit.base.errors import ReviewError
 from reviewkit.base.periods import MonthRange, month_name
 from reviewkit.inputs.harm import NO_WEIGHTS, HarmWeights, load_harm_weights
-from reviewkit.inputs.scores import PriorityScores, check_subjects, load_scores
+from reviewkit.inputs.scores import PriorityScores, load_scores, unknown_subjects
 from reviewkit.methods.exact_tests import interval_words
 from reviewkit.report import html
 from reviewkit.report.benchmarking import peer_row, position_words
@@ -31,6 +32,7 @@ class Reassessment:
     scores: PriorityScores | None
     left_out: tuple[str, ...]  # crime types out of the harm total for want of a weight
     years: tuple[MonthRange, MonthRange, MonthRange]
+    problems: tuple[str, ...] = ()  # scores the matrix could not use (a draft names them)
 
 
 def _weights_label(weights: HarmWeights) -> str:
@@ -60,13 +62,27 @@ def build(ctx: ReportContext) -> Reassessment:
     )
     subjects = ra.subjects(ctx.strategy, ctx.street_dataset, types, measures, ctx.dataset_names)
     scores_file = p.path("priority_scores")
+    problems: list[str] = []
     scores = load_scores(scores_file) if scores_file else None
     if scores is not None and scores_file is not None:
         covered = {t for s in subjects if s.kind == "priority" for t in s.crime_types}
         covered |= {
             i.filter.measure for i in ctx.strategy.indicators if i.filter.measure is not None
         }
-        check_subjects(scores, scores_file, {(s.kind, s.key) for s in subjects}, covered)
+        problems = unknown_subjects(
+            scores, scores_file, {(s.kind, s.key) for s in subjects}, covered
+        )
+    if scores is not None and p.report.status == "final":
+        if scores.carried_forward_from:
+            problems.append(
+                f"{scores_file}: the scores were carried forward from "
+                f"{scores.carried_forward_from} and not re-checked: re-check each score and "
+                "its source, then remove carried_forward_from"
+            )
+        if problems:
+            raise ReviewError(
+                "A final paper cannot be made with these priority scores:\n" + "\n".join(problems)
+            )
     recording: dict[str, list[str]] = {}
     for c in ctx.recording.values():
         if c.decision != "real":
@@ -90,7 +106,9 @@ def build(ctx: ReportContext) -> Reassessment:
     evidence = [ra.evidence(s, years, p.analysis.significance_level, src) for s in subjects]
     total, left_out = ra.total_harm(police, ctx.police_months, years[2], weights)
     rows = ra.matrix(evidence, total, scores, _scores_label(scores), _weights_label(weights))
-    return Reassessment(rows, weights, weights_file is not None, scores, left_out, years)
+    return Reassessment(
+        rows, weights, weights_file is not None, scores, left_out, years, tuple(problems)
+    )
 
 
 def _count(x: float | None) -> str:
@@ -169,6 +187,13 @@ def render(re_: Reassessment) -> str:
         ),
     ]
     body += [html.p(n) for n in _notes(re_)]
+    if re_.problems:
+        body.append(
+            '<aside class="for-analyst" aria-label="For the analyst">'
+            + html.p("For the analyst (left out of the final paper): scores not used.")
+            + html.ul(re_.problems)
+            + "</aside>"
+        )
     body.append(matrix_table(re_))
     body.append(evidence_table(re_))
     body.append(html.h(3, "Audit trail: every score and where it came from"))
