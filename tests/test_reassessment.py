@@ -495,3 +495,25 @@ def test_without_scores_or_weights_the_matrix_says_not_scored(cycle_run, tmp_pat
     cells = re.findall(r"<td[^>]*>(.*?)</td>", section)
     assert "0" not in cells and "0 of 5" not in text
     assert "not scored" in cells
+
+
+def test_decision_items_put_high_candidates_and_low_priorities_to_the_board():
+    rows = ra.matrix(
+        [
+            _evidence("priority", "violence", 300, _trend(1.3, True)),  # high: kept, not listed
+            _evidence("priority", "asb", 5, _trend(0.7, True)),  # 0.5%: 1 x 1 = 1, low
+            _evidence("crime_type", "weapons", 300, _trend(1.9, True)),  # high
+            _evidence("crime_type", "drugs", 5, _trend(1.0, False)),  # low: not listed
+        ],
+        1000.0,
+        None,
+        "",
+        "w",
+    )
+    items = report.decision_items(report.Reassessment(rows, HarmWeights({}), True, None, (), YEARS))
+    assert items == [
+        "To consider: whether Asb is still a priority (the strategy re-assessment bands it low).",
+        "To consider: Weapons, which the strategy does not cover, as a priority in the next "
+        "strategic assessment (the strategy re-assessment bands it high).",
+    ]
+    assert all("must" not in i for i in items)

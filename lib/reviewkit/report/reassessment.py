@@ -319,3 +319,28 @@ def reassessment_for_planning(ctx: ReportContext) -> str:
         body.append(html.h(3, "Scores and evidence to gather before the next review"))
         body.append(html.ul(missing))
     return html.section("".join(body))
+
+
+def decision_items(re_: Reassessment) -> list[str]:
+    """What the matrix puts to the board, one sentence each: candidates banded high, and
+    priorities banded low. Recommendations to consider, never decisions taken."""
+    items = []
+    for r in re_.rows:
+        name, kind = r.evidence.subject.name, r.evidence.subject.kind
+        if kind != "priority" and r.band == "high":
+            items.append(
+                f"To consider: {name}, which the strategy does not cover, as a priority in the "
+                "next strategic assessment (the strategy re-assessment bands it high)."
+            )
+        elif kind == "priority" and r.band == "low":
+            items.append(
+                f"To consider: whether {name} is still a priority (the strategy "
+                "re-assessment bands it low)."
+            )
+    return items
+
+
+def reassessment_decisions(ctx: ReportContext) -> list[str]:
+    """For the board's page 1 (the decisions it is asked to take) and the executive summary:
+    the re-assessment's recommendations, as sentences."""
+    return decision_items(build(ctx))
