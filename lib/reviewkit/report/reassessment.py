@@ -223,8 +223,14 @@ def matrix_table(re_: Reassessment) -> str:
     rows = []
     for r in re_.rows:
         ev, t = r.evidence, r.evidence.trend
-        kind = "Priority" if ev.subject.kind == "priority" else "Not covered"
-        share = "" if r.share is None or math.isnan(r.share) else f" ({r.share:.0%})"
+        kind = "a priority" if ev.subject.kind == "priority" else "not covered"
+        share = (
+            ""
+            if r.share is None or math.isnan(r.share)
+            else f" ({r.share:.0%})"
+            if r.share >= 0.01
+            else f" ({r.share:.1%})"
+        )
         rows.append(
             [
                 ev.subject.name,
@@ -244,7 +250,7 @@ def matrix_table(re_: Reassessment) -> str:
     return html.h(3, "Priority-setting matrix") + html.table(
         [
             "Priority or candidate",
-            "Covered by the strategy",
+            "In the strategy",
             "Three years' counts",
             "Latest year against two years before",
             "Harm in the latest year (share)",
