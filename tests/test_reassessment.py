@@ -405,12 +405,16 @@ def _section(page: str) -> str:
 def test_board_report_has_the_reassessment(cycle_run):
     page = (cycle_run["cycle"] / "review_report.html").read_text(encoding="utf-8")
     section = _section(page)
+    start = page.index('id="reassessment-annex"')
+    annex = page[start : page.index("</section>", start)]
     text = re.sub(r"<[^>]+>", " ", section)
-    assert "Priority-setting matrix" in text and "Audit trail" in text
+    annex_text = re.sub(r"<[^>]+>", " ", annex)
+    assert "Priority-setting matrix" in text and "Audit trail" in annex_text
     assert "for the board to consider" in text and "the partnership decides" in text
-    assert not re.search(r"\bmust\b", text)
-    # the demo's weights are illustrative and the report says so
+    assert not re.search(r"\bmust\b", text + annex_text)
+    # the demo's weights are illustrative and the report says so, beside every impact too
     assert "illustrative, not taken from a published crime harm index" in text
+    assert "illustrative, not from a published index" in annex_text
     # every priority of the demo strategy has a row, and the analyst's sources are cited
     for name in (
         "Reduce anti-social behaviour",
@@ -418,14 +422,16 @@ def test_board_report_has_the_reassessment(cycle_run):
         "Tackle neighbourhood crime",
         "Keep young people out of the justice system",
     ):
-        assert name in text
-    assert "Residents' survey 2026" in text
+        assert name in text and name in annex_text
+    assert "Residents' survey 2026" in annex_text
     # ASB has no harm weight (not weighted as zero) and its capacity is not scored
-    assert "no harm weight for Anti-social behaviour" in text
-    assert "not scored" in text
-    assert analyst_text(section, ["police_street", "council_asb", "youth_fte"]) == []
-    # the section follows "what the strategy does not cover"
+    assert "no harm weight for Anti-social behaviour" in annex_text
+    assert "no weight" in text and "not scored" in text
+    ids = ["police_street", "council_asb", "youth_fte"]
+    assert analyst_text(section, ids) == [] and analyst_text(annex, ids) == []
+    # the section follows "what the strategy does not cover"; its annex comes last (F)
     assert page.index('id="strategy-gaps"') < page.index('id="strategy-reassessment"')
+    assert page.index('id="glossary"') < start
 
 
 def test_reassessment_for_planning(cycle_run):

@@ -80,6 +80,14 @@ class Trend:
     p_value: float = math.nan
     significant: bool = False
     method: str = ""
+    why_code: str = ""  # the reason in two or three words, for a table cell
+
+    @property
+    def short(self) -> str:
+        """The trend in a few words: 'rising, +89%' or 'not tested (recording change)'."""
+        if not self.tested:
+            return f"not tested ({self.why_code})" if self.why_code else "not tested"
+        return f"{self.direction}, {(self.ratio - 1) * 100:+.0f}%"
 
     @property
     def tested(self) -> bool:
@@ -276,14 +284,19 @@ def trend_test(
         if w is None and y in (years[0], years[2])
     ]
     if missing:
-        return Trend(years, c, "data missing for " + " and ".join(missing))
+        return Trend(years, c, "data missing for " + " and ".join(missing), why_code="data missing")
     assert first is not None and last is not None
     if not_comparable:
-        return Trend(years, c, not_comparable)
+        return Trend(years, c, not_comparable, why_code="recording change")
     if not all(float(x).is_integer() for x in (*first, *last)):
-        return Trend(years, c, "the figures are not whole counts, so the count test does not apply")
+        return Trend(
+            years,
+            c,
+            "the figures are not whole counts, so the count test does not apply",
+            why_code="not counts",
+        )
     if not sum(first) + sum(last):
-        return Trend(years, c, "nothing was recorded in either year")
+        return Trend(years, c, "nothing was recorded in either year", why_code="none recorded")
     cmp = stats.compare_monthly_counts(first, 12, last, 12, alpha, len(first) == len(last))
     return Trend(
         years,
@@ -407,9 +420,9 @@ def evidence(
         volume_by_type[subject.measure[1]] = None if windows[2] is None else float(sum(windows[2]))
         trend = trend_test(windows, years, alpha)
         if all(w is None for w in windows):
-            trend = Trend(years, (None, None, None), "no data was received")
+            trend = Trend(years, (None, None, None), "no data was received", why_code="no data")
     else:
-        trend = Trend(years, (None, None, None), subject.why_no_data)
+        trend = Trend(years, (None, None, None), subject.why_no_data, why_code="no measure")
     harm, why, statuses = _harm(subject, volume_by_type, src)
     peers = tuple(
         f"{src.indicator_names.get(i, i)}: {src.peers[i]}"

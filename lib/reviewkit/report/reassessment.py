@@ -129,8 +129,7 @@ def _trend_cell(t: ra.Trend) -> str:
 
 
 def _recommendation(r: ra.MatrixRow) -> str:
-    text = f"{r.recommendation[0].upper()}{r.recommendation[1:]}"
-    return f"{r.band}: {text}, for the board to consider" if r.band else f"not banded: {text}"
+    return f"{r.band}: {r.recommendation}" if r.band else f"not banded: {r.recommendation}"
 
 
 def _notes(re_: Reassessment) -> list[str]:
@@ -171,19 +170,19 @@ def reassessment_section(ctx: ReportContext) -> str:
 
 
 def render(re_: Reassessment) -> str:
-    """The board's section for a re-assessment already built."""
+    """The board's section (main paper) for a re-assessment already built: the matrix in
+    brief; the evidence and audit trail are in the annex (`render_annex`)."""
     y1, _, y3 = re_.years
     body = [
         html.h(2, "Strategy re-assessment", "strategy-reassessment"),
         html.p(
             "Each priority, and each crime type or partner measure the strategy does not "
-            "cover, with the evidence partnerships set priorities on: the trend over three "
-            f"years ({month_name(y1.start)} to {month_name(y3.end)}), the volume, the harm (crimes "
-            "weighted by a crime harm index), the position against similar partnerships and "
-            "any caveat on recording, combined with the analyst's scores of public concern "
-            "and partnership capacity into a priority-setting matrix (impact x likelihood, "
-            "as in MoRiLE). The matrix recommends, for the board to consider; the "
-            "partnership decides its priorities."
+            f"cover, scored on its harm and its trend over three years ({month_name(y1.start)} "
+            f"to {month_name(y3.end)}) and on the analyst's scores of public concern and "
+            "partnership capacity (a priority-setting matrix: impact x likelihood, as in "
+            "MoRiLE). The matrix recommends, for the board to consider; the partnership "
+            "decides its priorities. The evidence behind each score (volumes, tests, peers, "
+            "recording caveats) and where every score came from are in Annex F."
         ),
     ]
     body += [html.p(n) for n in _notes(re_)]
@@ -195,16 +194,27 @@ def render(re_: Reassessment) -> str:
             + "</aside>"
         )
     body.append(matrix_table(re_))
-    body.append(evidence_table(re_))
-    body.append(html.h(3, "Audit trail: every score and where it came from"))
-    body.append(
+    return html.section("".join(body))
+
+
+def reassessment_annex(ctx: ReportContext) -> str:
+    """Annex F of the board report: the re-assessment's evidence, audit trail and method."""
+    return render_annex(build(ctx))
+
+
+def render_annex(re_: Reassessment) -> str:
+    """Annex F for a re-assessment already built."""
+    body = [
+        html.h(
+            2, "Annex F: Strategy re-assessment: evidence and audit trail", "reassessment-annex"
+        ),
+        evidence_table(re_),
+        html.h(3, "Audit trail: every score and where it came from"),
         html.table(
             ["Priority or candidate", "Score", "Value", "Where it came from"],
             [[a.subject, a.score, a.value, a.source] for r in re_.rows for a in r.audit],
             "Audit trail of the priority-setting matrix",
-        )
-    )
-    body.append(
+        ),
         html.p(
             "Method: impact 1 to 5 from the share of all weighted harm in the latest year "
             "(25% or more 5, 10% 4, 5% 3, 1% 2, less 1); likelihood 1 to 5 from the latest "
@@ -214,30 +224,29 @@ def render(re_: Reassessment) -> str:
             "(1 + (public concern - 3) / 10) x (1 + (3 - capacity) / 10). High: 12 or more; "
             "medium: 6 up to 12; low: below 6. A trend says nothing of its cause, and the harm "
             "weights of broad police.uk categories are averages over very different offences."
-        )
-    )
+        ),
+    ]
     return html.section("".join(body))
 
 
 def matrix_table(re_: Reassessment) -> str:
+    """The matrix in brief: one short row per subject."""
     rows = []
     for r in re_.rows:
-        ev, t = r.evidence, r.evidence.trend
-        kind = "a priority" if ev.subject.kind == "priority" else "not covered"
+        ev = r.evidence
+        name = ev.subject.name + ("" if ev.subject.kind == "priority" else " (not covered)")
         share = (
-            ""
+            "no weight"
             if r.share is None or math.isnan(r.share)
-            else f" ({r.share:.0%})"
+            else f"{r.share:.0%}"
             if r.share >= 0.01
-            else f" ({r.share:.1%})"
+            else f"{r.share:.1%}"
         )
         rows.append(
             [
-                ev.subject.name,
-                kind,
-                " → ".join(_count(c) for c in t.counts),
-                _trend_cell(t),
-                "not worked out: " + ev.harm_why if ev.harm is None else f"{ev.harm:,.0f}{share}",
+                name,
+                ev.trend.short,
+                share,
                 _scored(r.impact),
                 _scored(r.likelihood),
                 _scored(r.risk),
@@ -247,48 +256,53 @@ def matrix_table(re_: Reassessment) -> str:
                 _recommendation(r),
             ]
         )
-    return html.h(3, "Priority-setting matrix") + html.table(
+    return html.table(
         [
             "Priority or candidate",
-            "In the strategy",
-            "Three years' counts",
-            "Latest year against two years before",
-            "Harm in the latest year (share)",
-            "Impact (1-5)",
-            "Likelihood (1-5)",
-            "Risk (1-25)",
-            "Public concern (1-5)",
-            "Capacity (1-5)",
-            "Priority score",
-            "Band: suggested",
+            "Trend: latest year against two years before",
+            "Share of harm",
+            "Impact",
+            "Likelihood",
+            "Risk",
+            "Public concern",
+            "Capacity",
+            "Score",
+            "Suggested, for the board to consider",
         ],
         rows,
-        "Priority-setting matrix: recommendations for the board to consider",
+        "Priority-setting matrix (scores 1 to 5; risk to 25): recommendations for the board "
+        "to consider",
     )
 
 
 def evidence_table(re_: Reassessment) -> str:
+    """Each subject's evidence in full: three years' counts, the test, harm, peers, caveats."""
     rows = []
     for r in re_.rows:
         ev = r.evidence
-        also = "; ".join(ev.subject.also)
         rows.append(
             [
                 ev.subject.name,
+                " → ".join(_count(c) for c in ev.trend.counts),
+                _trend_cell(ev.trend),
+                "not worked out: " + ev.harm_why if ev.harm is None else f"{ev.harm:,.0f}",
                 "; ".join(ev.peers) or "no peer figures",
                 "; ".join(ev.caveats) or "none found",
-                also or "",
+                "; ".join(ev.subject.also),
             ]
         )
-    return html.h(3, "Evidence beside the scores") + html.table(
+    return html.h(3, "Evidence") + html.table(
         [
             "Priority or candidate",
+            "Three years' counts",
+            "Latest year against two years before",
+            "Harm in the latest year",
             "Against similar partnerships",
             "Recording caveats",
             "Also followed (not added to the counts)",
         ],
         rows,
-        "Evidence beside the priority-setting matrix",
+        "Evidence behind the priority-setting matrix",
     )
 
 
