@@ -493,7 +493,7 @@ def score_row(
     if value is None:
         missing = [x for x, v in (("impact", imp), ("likelihood", lik)) if v is None]
         basis = f"not scored: {' and '.join(missing)} could not be worked out"
-        rec = "the evidence is incomplete; the board may wish to ask for what is missing"
+        rec = "evidence incomplete: the board may wish to ask for what is missing"
     else:
         basis = (
             "risk and the analyst's scores"

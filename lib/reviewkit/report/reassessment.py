@@ -21,6 +21,9 @@ from reviewkit.report import html
 from reviewkit.report.benchmarking import peer_row, position_words
 from reviewkit.report.context import ReportContext
 
+# candidates' bands the main paper shows (the rest are in Annex F's full matrix)
+BOARD = ("high", "medium")
+
 
 @dataclass(frozen=True)
 class Reassessment:
@@ -142,7 +145,7 @@ def _notes(re_: Reassessment) -> list[str]:
     elif re_.weights.illustrative:
         notes.append(
             "Some harm weights are illustrative, not taken from a published crime harm index, "
-            "so the impact scores resting on them are illustrative too (see the audit trail)."
+            "so the impact scores resting on them are illustrative too (see Annex F)."
         )
     if re_.left_out:
         notes.append(
@@ -193,7 +196,17 @@ def render(re_: Reassessment) -> str:
             + html.ul(re_.problems)
             + "</aside>"
         )
-    body.append(matrix_table(re_))
+    shown = [r for r in re_.rows if r.evidence.subject.kind == "priority" or r.band in BOARD]
+    body.append(matrix_table(re_, shown))
+    rest = len(re_.rows) - len(shown)
+    if rest:
+        body.append(
+            html.p(
+                f"The other {rest} crime types or measures the strategy does not cover are "
+                "banded low or could not be banded; all of them are in the full matrix in "
+                "Annex F."
+            )
+        )
     return html.section("".join(body))
 
 
@@ -208,6 +221,8 @@ def render_annex(re_: Reassessment) -> str:
         html.h(
             2, "Annex F: Strategy re-assessment: evidence and audit trail", "reassessment-annex"
         ),
+        html.h(3, "The full matrix"),
+        matrix_table(re_),
         evidence_table(re_),
         html.h(3, "Audit trail: every score and where it came from"),
         html.table(
@@ -229,10 +244,10 @@ def render_annex(re_: Reassessment) -> str:
     return html.section("".join(body))
 
 
-def matrix_table(re_: Reassessment) -> str:
-    """The matrix in brief: one short row per subject."""
+def matrix_table(re_: Reassessment, rows_shown: list[ra.MatrixRow] | None = None) -> str:
+    """The matrix in brief: one short row per subject (`rows_shown`, default all)."""
     rows = []
-    for r in re_.rows:
+    for r in re_.rows if rows_shown is None else rows_shown:
         ev = r.evidence
         name = ev.subject.name + ("" if ev.subject.kind == "priority" else " (not covered)")
         share = (
