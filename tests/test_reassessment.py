@@ -426,7 +426,8 @@ def test_board_report_has_the_reassessment(cycle_run):
     assert "Residents' survey 2026" in annex_text
     # ASB has no harm weight (not weighted as zero) and its capacity is not scored
     assert "no harm weight for Anti-social behaviour" in annex_text
-    assert "no weight" in text and "not scored" in text
+    assert "Reduce anti-social behaviour: not banded, the evidence is incomplete" in text
+    assert "not scored" in annex_text
     ids = ["police_street", "council_asb", "youth_fte"]
     assert analyst_text(section, ids) == [] and analyst_text(annex, ids) == []
     # the section follows "what the strategy does not cover"; its annex comes last (F)
@@ -494,8 +495,9 @@ def test_a_final_paper_refuses_stale_or_unchecked_scores(cycle_run, tmp_path):
 
 
 def test_without_scores_or_weights_the_matrix_says_not_scored(cycle_run, tmp_path):
-    section = report.reassessment_section(_context(cycle_run, tmp_path, None, weights=False))
-    text = re.sub(r"<[^>]+>", " ", section)
+    ctx = _context(cycle_run, tmp_path, None, weights=False)
+    text = re.sub(r"<[^>]+>", " ", report.reassessment_section(ctx))
+    section = report.reassessment_annex(ctx)
     assert "No harm weights were given" in text
     assert "scores of public concern and partnership capacity were not given" in text
     cells = re.findall(r"<td[^>]*>(.*?)</td>", section)

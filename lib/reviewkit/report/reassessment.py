@@ -172,23 +172,42 @@ def reassessment_section(ctx: ReportContext) -> str:
     return render(build(ctx))
 
 
+def _line(r: ra.MatrixRow) -> str:
+    """One subject in the main paper: its suggestion, band and what the band rests on."""
+    name = r.evidence.subject.name
+    if not r.band:
+        ev = r.evidence
+        why = [ev.harm_why] if r.impact is None and ev.harm_why else []
+        why += [ev.trend.why_not] if r.likelihood is None and ev.trend.why_not else []
+        return f"{name}: not banded, the evidence is incomplete ({'; '.join(why)})."
+    value = (
+        f"priority score {_scored(r.score)}"
+        if r.score is not None
+        else f"risk {r.risk} of 25, the analyst's scores not given"
+    )
+    kind = "" if r.evidence.subject.kind == "priority" else ", not covered by the strategy"
+    return f"{name}{kind}: {r.recommendation} ({r.band}: {value}; trend {r.evidence.trend.short})."
+
+
 def render(re_: Reassessment) -> str:
-    """The board's section (main paper) for a re-assessment already built: the matrix in
-    brief; the evidence and audit trail are in the annex (`render_annex`)."""
+    """The board's section (main paper) for a re-assessment already built: each priority and
+    each candidate banded high or medium, in a line; the full matrix, its evidence and audit
+    trail are in the annex (`render_annex`)."""
     y1, _, y3 = re_.years
     body = [
         html.h(2, "Strategy re-assessment", "strategy-reassessment"),
         html.p(
             "Each priority, and each crime type or partner measure the strategy does not "
-            f"cover, scored on its harm and its trend over three years ({month_name(y1.start)} "
-            f"to {month_name(y3.end)}) and on the analyst's scores of public concern and "
-            "partnership capacity (a priority-setting matrix: impact x likelihood, as in "
-            "MoRiLE). The matrix recommends, for the board to consider; the partnership "
-            "decides its priorities. The evidence behind each score (volumes, tests, peers, "
-            "recording caveats) and where every score came from are in Annex F."
+            f"cover, scored on its harm, its trend ({month_name(y1.start)} to "
+            f"{month_name(y3.end)}) and the analyst's scores of public concern and capacity "
+            "(impact x likelihood, as in MoRiLE). Recommendations for the board to consider; "
+            "the partnership decides. The full matrix, its evidence and where every score "
+            "came from are in Annex F."
         ),
     ]
-    body += [html.p(n) for n in _notes(re_)]
+    notes = _notes(re_)
+    if notes:
+        body.append(html.p(" ".join(notes)))
     if re_.problems:
         body.append(
             '<aside class="for-analyst" aria-label="For the analyst">'
@@ -197,16 +216,14 @@ def render(re_: Reassessment) -> str:
             + "</aside>"
         )
     shown = [r for r in re_.rows if r.evidence.subject.kind == "priority" or r.band in BOARD]
-    body.append(matrix_table(re_, shown))
     rest = len(re_.rows) - len(shown)
+    items = [_line(r) for r in shown]
     if rest:
-        body.append(
-            html.p(
-                f"The other {rest} crime types or measures the strategy does not cover are "
-                "banded low or could not be banded; all of them are in the full matrix in "
-                "Annex F."
-            )
+        items.append(
+            f"The other {rest} crime types or measures the strategy does not cover are banded "
+            "low or could not be banded (Annex F)."
         )
+    body.append(html.ul(items))
     return html.section("".join(body))
 
 
