@@ -195,6 +195,8 @@ def params_dict(data: Path | str | None = None, **changes: Any) -> dict[str, Any
             "difficulties": f"{data}/brackwell/difficulties_log.csv",
             "population": f"{data}/reference/population.csv",
             "peers": f"{data}/reference/peers.csv",
+            "priority_scores": f"{data}/brackwell/priority_scores.yaml",
+            "harm_weights": f"{data}/reference/harm_weights.csv",
         }
     return copy.deepcopy({**PARAMS, "inputs": inputs, **changes})
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from reviewkit.demo import reassessment_inputs
 from reviewkit.demo.place_names import write_place_names
 
 FORCE = "northshire"
@@ -522,6 +523,9 @@ def generate(
         )
         (d / "data_requests.yaml").write_text(register_yaml(rel, la), encoding="utf-8")
         (d / "difficulties_log.csv").write_text(difficulties_csv(), encoding="utf-8")
+    reassessment_inputs.write(
+        folder, {f"{la} Community Safety Partnership": folder / slug(la) for la in authorities}
+    )
     return {
         "folder": str(folder),
         "street_rows": street_rows,

@@ -114,6 +114,13 @@ class Inputs(Strict):
         description="optional GeoJSON of LSOA boundaries "
         "for maps by LSOA (else maps use ~500 m grid cells)",
     )
+    # The strategy re-assessment's inputs (analysis/reassessment.py; docs/inputs.md)
+    priority_scores: str | None = Field(
+        None, description="optional YAML of the analyst's priority-setting scores"
+    )
+    harm_weights: str | None = Field(
+        None, description="optional CSV of harm weights by crime type (a crime harm index)"
+    )
 
 
 class SpcOptions(Strict):
@@ -531,6 +538,8 @@ INPUT_FILES = (
     "narrative",
     "place_names",
     "lsoa_boundaries",
+    "priority_scores",
+    "harm_weights",
 )
 
 

@@ -16,6 +16,7 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, repo_root, resolve
 from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import CYCLE_ID, load_params
+from reviewkit.inputs.scores import carry_forward
 from reviewkit.inputs.team import move_on
 from reviewkit.store.identity import cycle_dir, same_name, slugify
 from reviewkit.store.layout import CycleLayout
@@ -168,6 +169,7 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
         req["due"] = add_months(due, months)
         if "received" in req:
             del req["received"]  # this cycle's data has not arrived yet
+    notes += carry_forward(data, prev.cycle, new_id)  # the analyst's scores, for review
     new_register.write_text(_dump(y, register), encoding="utf-8")
     data["inputs"]["data_requests"] = relative(new_register)
     notes.append(
