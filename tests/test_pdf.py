@@ -115,7 +115,7 @@ def test_no_blank_pages_and_no_heading_or_table_header_left_at_a_page_foot(paper
     }
     header_rows = (
         "Indicator Review period Baseline Change",
-        "Initiative Lead agency Status",
+        "Initiative and lead agency",
         "LSOA Name Records",
         "LSOA Name Baseline",
     )

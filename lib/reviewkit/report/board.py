@@ -20,7 +20,7 @@ from reviewkit.base.formatting import fmt_change_for, fmt_value, series_unit, un
 from reviewkit.inputs.own import own_title
 from reviewkit.inputs.strategy import AllExcept, Strategy
 from reviewkit.methods import spc
-from reviewkit.report import html, icons, indicator_chart, quality
+from reviewkit.report import html, icons, indicator_chart, quality, reassessment
 from reviewkit.report import verdict_words as words
 from reviewkit.report.benchmarking import peer_row, peer_sentence
 from reviewkit.report.charts import ChartContext, trend_chart, xmr_chart
@@ -75,10 +75,11 @@ def board_summary(ctx: ReportContext) -> str:
         ctx.params.analysis.significance_level,
         ctx.dataset_names,
     )
+    strategy = reassessment.summary_bullet(ctx)
     return html.section(
         html.h(2, "Executive summary", "summary")
         + ctx.narrative_html("executive_summary")
-        + html.ul(bullets)
+        + html.ul([*bullets, *([html.safe(strategy)] if strategy else [])])
     )
 
 
@@ -411,11 +412,12 @@ def _milestones_cell(r: pd.Series) -> str:
 def _initiative_rows(df: pd.DataFrame, outputs: list[OutputResult]) -> list[list[object]]:
     return [
         [
-            r["name"],
-            r["lead_agency"],
-            _badge(STATUS_BADGE, r["status"]),
+            html.safe(f"{html.esc(r['name'])}<br><small>{html.esc(r['lead_agency'])}</small>"),
+            html.safe(
+                f"{_badge(STATUS_BADGE, r['status'])}<br>"
+                f"{html.esc(r.get('latest_update') or 'No update this review')}"
+            ),
             _milestones_cell(r),
-            r.get("latest_update") or "No update this review",
             delivery_cell([o for o in outputs if o.initiative == r["id"]]),
             r["indicator_movement"] or "–",
             "Yes: " + r["reassess_reasons"] if r["reassess"] else "No",
@@ -443,11 +445,9 @@ def priority_sections(ctx: ReportContext) -> str:
             parts.append(
                 html.table(
                     [
-                        "Initiative",
-                        "Lead agency",
-                        "Status",
+                        "Initiative and lead agency",
+                        "Status and the lead agency's latest update",
                         "Milestones",
-                        "The lead agency's latest update",
                         "Delivered against plan",
                         "Its indicators against the baseline",
                         "Re-assess?",

@@ -24,7 +24,7 @@ import pandas as pd
 
 from reviewkit.analysis.indicators import Change
 from reviewkit.base.formatting import fmt_p, fmt_pct
-from reviewkit.report import html
+from reviewkit.report import html, reassessment
 from reviewkit.report.context import ReportContext
 from reviewkit.report.planning import board_escalations
 
@@ -47,7 +47,8 @@ def drafted(ctx: ReportContext) -> list[Decision]:
         *_recording(ctx),
         *_initiative_updates(ctx),
         *_escalated(ctx),
-        *_uncovered(ctx),
+        *(uncovered := _uncovered(ctx)),
+        *_strategy(ctx, {d.subject for d in uncovered}),
         *_blocked_by_data(ctx),
     ]
 
@@ -174,6 +175,39 @@ def _uncovered(ctx: ReportContext) -> list[Decision]:
     ]
 
 
+def _strategy(ctx: ReportContext, asked: set[str]) -> list[Decision]:
+    """What the strategy re-assessment puts to the board: a subject the strategy does not
+    cover banded high (unless already asked about as a rise), and a priority banded low.
+    The matrix recommends; the board decides."""
+    out = []
+    for r in reassessment.build(ctx).rows:
+        name, kind = r.evidence.subject.name, r.evidence.subject.kind
+        if kind != "priority" and r.band == "high" and name not in asked:
+            out.append(
+                Decision(
+                    "strategy",
+                    name,
+                    f"Consider {name}, which the strategy does not cover, for the next "
+                    "strategic assessment?",
+                    f"The strategy re-assessment bands it {reassessment.band_basis(r)}; it "
+                    "recommends, the board decides.",
+                    "strategy-reassessment",
+                )
+            )
+        elif kind == "priority" and r.band == "low":
+            out.append(
+                Decision(
+                    "strategy",
+                    name,
+                    f"Is {name} still a priority for the next strategic assessment?",
+                    f"The strategy re-assessment bands it {reassessment.band_basis(r)}; it "
+                    "recommends, the board decides.",
+                    "strategy-reassessment",
+                )
+            )
+    return out
+
+
 def _blocked_by_data(ctx: ReportContext) -> list[Decision]:
     """Missing data that stops an indicator being assessed, one item per data request."""
     blocked: dict[str, list[str]] = defaultdict(list)
@@ -210,6 +244,7 @@ def _section(ctx: ReportContext, d: Decision) -> str:
     return {
         "data": "Data completeness and difficulties (Annex C)",
         "strategy-gaps": "What the strategy does not cover",
+        "strategy-reassessment": "Strategy re-assessment",
     }.get(d.evidence, "the evidence")
 
 

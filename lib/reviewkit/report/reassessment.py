@@ -180,13 +180,19 @@ def _line(r: ra.MatrixRow) -> str:
         why = [ev.harm_why] if r.impact is None and ev.harm_why else []
         why += [ev.trend.why_not] if r.likelihood is None and ev.trend.why_not else []
         return f"{name}: not banded, the evidence is incomplete ({'; '.join(why)})."
+    kind = "" if r.evidence.subject.kind == "priority" else ", not covered by the strategy"
+    return f"{name}{kind}: {r.recommendation} ({band_basis(r)})."
+
+
+def band_basis(r: ra.MatrixRow) -> str:
+    """A banded subject's band and what it rests on: 'high: priority score 12.1; trend
+    rising, +89%'."""
     value = (
         f"priority score {_scored(r.score)}"
         if r.score is not None
         else f"risk {r.risk} of 25, the analyst's scores not given"
     )
-    kind = "" if r.evidence.subject.kind == "priority" else ", not covered by the strategy"
-    return f"{name}{kind}: {r.recommendation} ({r.band}: {value}; trend {r.evidence.trend.short})."
+    return f"{r.band}: {value}; trend {r.evidence.trend.short}"
 
 
 def render(re_: Reassessment) -> str:
@@ -396,3 +402,32 @@ def reassessment_decisions(ctx: ReportContext) -> list[str]:
     """For the board's page 1 (the decisions it is asked to take) and the executive summary:
     the re-assessment's recommendations, as sentences."""
     return decision_items(build(ctx))
+
+
+def summary_bullet(ctx: ReportContext) -> str:
+    """The executive summary's line on the strategy re-assessment (HTML, escaped here; ''
+    when nothing is banded): the priorities and the subjects not covered banded high, and
+    the priorities banded low. Recommendations for the board to consider."""
+    rows = build(ctx).rows
+    named = {
+        "kept": [r for r in rows if r.evidence.subject.kind == "priority" and r.band == "high"],
+        "new": [r for r in rows if r.evidence.subject.kind != "priority" and r.band == "high"],
+        "low": [r for r in rows if r.evidence.subject.kind == "priority" and r.band == "low"],
+    }
+    parts = []
+    if named["kept"]:
+        parts.append("banded high among the priorities: " + _names(named["kept"]))
+    if named["new"]:
+        parts.append("banded high and not covered by the strategy: " + _names(named["new"]))
+    if named["low"]:
+        parts.append("priorities banded low: " + _names(named["low"]))
+    if not parts:
+        return ""
+    return (
+        "<strong>Strategy re-assessment</strong> (for the board to consider; it recommends, "
+        f"the board decides): {html.esc('; '.join(parts))}."
+    )
+
+
+def _names(rows: list[ra.MatrixRow]) -> str:
+    return ", ".join(r.evidence.subject.name for r in rows)
