@@ -104,8 +104,9 @@ def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str]
         elif ind.filter.crime_types is not None:
             continue  # all crime (or all but some): one type's rise can hide in the total
         elif ind.filter.measure is not None:
-            if partner.get(ind.dataset, set()) is not None:
-                partner.setdefault(ind.dataset, set()).add(ind.filter.measure)
+            measures = partner.setdefault(ind.dataset, set())
+            if measures is not None:  # None: every measure of the dataset is covered already
+                measures.add(ind.filter.measure)
         else:
             partner[ind.dataset] = None
     return police, partner
@@ -241,33 +242,68 @@ def not_tested(
         if ds not in police and cover_partner.get(ds, set()) is not None
     ]
     for dataset, table in police.items():
-        gaps = _police_gaps(table, baseline, review)
-        if gaps is None:
-            out.append(NotTested("police.uk", dataset, (), received=False))
-            continue
-        if not any(gaps):
-            continue
-        assert table is not None  # gaps is None for a dataset with no rows
-        wanted = {str(m) for m in (*baseline.months, *review.months)}
-        types = sorted(
-            {
-                str(t)
-                for t in table.loc[table["month"].astype(str).isin(wanted), "crime_type"]
-                if t and t not in cover_police.get(dataset, set())
-            }
+        untested = _police_not_tested(
+            dataset, table, cover_police.get(dataset, set()), baseline, review
         )
-        out.append(NotTested("police.uk", dataset, tuple(types), *gaps))
-    if partner is not None and len(partner):
-        for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
-            cov = cover_partner.get(dataset, set())
-            if cov is None or measure in cov:
-                continue
-            _, base_gap, rev_gap = _partner_windows(g, baseline, review)
-            if base_gap or rev_gap:
-                received = len(base_gap) < baseline.n_months or len(rev_gap) < review.n_months
-                out.append(
-                    NotTested("partner", str(dataset), (str(measure),), base_gap, rev_gap, received)
-                )
+        out += [untested] if untested is not None else []
+    out += _partner_not_tested(partner, cover_partner, baseline, review)
+    return out
+
+
+def _police_not_tested(
+    dataset: str,
+    table: pd.DataFrame | None,
+    covered_types: set[str],
+    baseline: MonthRange,
+    review: MonthRange,
+) -> NotTested | None:
+    """A police dataset's uncovered types that cannot be tested (a month of either period with
+    no rows at all, or nothing received); None when every month is there."""
+    gaps = _police_gaps(table, baseline, review)
+    if gaps is None:
+        return NotTested("police.uk", dataset, (), received=False)
+    if not any(gaps):
+        return None
+    assert table is not None  # gaps is None for a dataset with no rows
+    wanted = {str(m) for m in (*baseline.months, *review.months)}
+    types = sorted(
+        {
+            str(t)
+            for t in table.loc[table["month"].astype(str).isin(wanted), "crime_type"]
+            if t and t not in covered_types
+        }
+    )
+    return NotTested("police.uk", dataset, tuple(types), *gaps)
+
+
+def _uncovered_measures(
+    partner: pd.DataFrame | None, cover_partner: dict[str, set[str] | None]
+) -> list[tuple[str, str, pd.DataFrame]]:
+    """(dataset, measure, its rows) for each partner measure no indicator covers, in order."""
+    if partner is None or not len(partner):
+        return []
+    out = []
+    for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
+        cov = cover_partner.get(dataset, set())
+        if cov is None or measure in cov:
+            continue
+        out.append((str(dataset), str(measure), g))
+    return out
+
+
+def _partner_not_tested(
+    partner: pd.DataFrame | None,
+    cover_partner: dict[str, set[str] | None],
+    baseline: MonthRange,
+    review: MonthRange,
+) -> list[NotTested]:
+    """Each uncovered partner measure that lacks a period of the baseline or the review."""
+    out = []
+    for dataset, measure, g in _uncovered_measures(partner, cover_partner):
+        _, base_gap, rev_gap = _partner_windows(g, baseline, review)
+        if base_gap or rev_gap:
+            received = len(base_gap) < baseline.n_months or len(rev_gap) < review.n_months
+            out.append(NotTested("partner", dataset, (measure,), base_gap, rev_gap, received))
     return out
 
 
@@ -292,51 +328,91 @@ def scan(
     Types or measures missing any month of either period are left out (not a zero); the
     reader is told which, and why, by `not_tested`.
     """
-    recording = recording or {}
     cover_police, cover_partner = covered(strategy)
     test = _Test(baseline.n_months, review.n_months, alpha, aligned(baseline, review))
     rows = []
     for dataset, table in police.items():
-        gaps = _police_gaps(table, baseline, review)
-        if gaps is None or any(gaps):
-            continue  # a month with no rows at all is missing data, not a zero: `not_tested`
-        wanted = [str(m) for m in (*baseline.months, *review.months)]
-        per = (
-            table[table["month"].isin(wanted)]
-            .groupby(["crime_type", "month"])["n"]
-            .sum()
-            .unstack(fill_value=0)
-            .reindex(columns=wanted, fill_value=0)
+        rows += _police_tests(
+            dataset,
+            table,
+            cover_police.get(dataset, set()),
+            baseline,
+            review,
+            test,
+            recording or {},
         )
-        nb = baseline.n_months
-        for ctype, counts in per.iterrows():
-            if ctype in cover_police.get(dataset, set()) or not ctype:
-                continue
-            values = counts.astype(float).tolist()
-            row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:], test)
-            month = recording.get(str(ctype))
-            if month and str(baseline.start) < month <= str(review.end):
-                row.update(
-                    p_value=math.nan,
-                    method="",
-                    not_comparable=(
-                        f"possible recording change from {pd.Period(month, 'M'):%B %Y}"
-                    ),
-                )
-            rows.append(row)
-    if partner is not None and len(partner):
-        for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
-            cov = cover_partner.get(dataset, set())
-            if cov is None or measure in cov:
-                continue
-            windows, base_gap, rev_gap = _partner_windows(g, baseline, review)
-            if not base_gap and not rev_gap:  # else `not_tested`
-                rows.append(
-                    _row("partner", str(dataset), str(measure), windows[0], windows[1], test)
-                )
-    out = pd.DataFrame(
-        rows, columns=[c for c in COLUMNS if c not in ("p_adjusted", "real_rise")]
-    )  # Holm over the types actually tested
+    rows += _partner_tests(partner, cover_partner, baseline, review, test)
+    return _holm_rises(rows, alpha, min_rise_pct)
+
+
+def _police_tests(
+    dataset: str,
+    table: pd.DataFrame,
+    covered_types: set[str],
+    baseline: MonthRange,
+    review: MonthRange,
+    test: _Test,
+    recording: dict[str, str],
+) -> list[dict[str, object]]:
+    """A row per uncovered crime type of a police dataset, tested; none when a month of either
+    period has no rows at all (missing data, not a zero: `not_tested` says so)."""
+    gaps = _police_gaps(table, baseline, review)
+    if gaps is None or any(gaps):
+        return []
+    wanted = [str(m) for m in (*baseline.months, *review.months)]
+    per = (
+        table[table["month"].isin(wanted)]
+        .groupby(["crime_type", "month"])["n"]
+        .sum()
+        .unstack(fill_value=0)
+        .reindex(columns=wanted, fill_value=0)
+    )
+    nb = baseline.n_months
+    rows = []
+    for ctype, counts in per.iterrows():
+        if ctype in covered_types or not ctype:
+            continue
+        values = counts.astype(float).tolist()
+        row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:], test)
+        row.update(_recording_withdrawn(recording.get(str(ctype)), baseline, review))
+        rows.append(row)
+    return rows
+
+
+def _recording_withdrawn(
+    month: str | None, baseline: MonthRange, review: MonthRange
+) -> dict[str, object]:
+    """The test withdrawn, and why, when a type's possible recording change (its first month)
+    falls between the baseline and the end of the review period; nothing otherwise."""
+    if not month or not str(baseline.start) < month <= str(review.end):
+        return {}
+    return {
+        "p_value": math.nan,
+        "method": "",
+        "not_comparable": f"possible recording change from {pd.Period(month, 'M'):%B %Y}",
+    }
+
+
+def _partner_tests(
+    partner: pd.DataFrame | None,
+    cover_partner: dict[str, set[str] | None],
+    baseline: MonthRange,
+    review: MonthRange,
+    test: _Test,
+) -> list[dict[str, object]]:
+    """A row per uncovered partner measure with every period of both windows, tested."""
+    rows = []
+    for dataset, measure, g in _uncovered_measures(partner, cover_partner):
+        windows, base_gap, rev_gap = _partner_windows(g, baseline, review)
+        if not base_gap and not rev_gap:  # else `not_tested`
+            rows.append(_row("partner", dataset, measure, windows[0], windows[1], test))
+    return rows
+
+
+def _holm_rises(rows: list[dict[str, object]], alpha: float, min_rise_pct: float) -> pd.DataFrame:
+    """The tested rows as the scan's table: Holm over the types actually tested, real rises
+    first, then by the size of the change."""
+    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("p_adjusted", "real_rise")])
     out["p_adjusted"] = holm(out["p_value"].tolist()) if len(out) else []
     out["real_rise"] = (
         ((out["p_adjusted"] < alpha) & (out["change_pct"] >= min_rise_pct)).astype(bool)

@@ -11,15 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reviewkit.analysis.indicators import (
-    Change,
-    IndicatorResult,
-    compute_all,
-    police_counts,
-    recording_changes,
-)
+from reviewkit.analysis.indicator_inputs import IndicatorInputs
+from reviewkit.analysis.indicator_result import IndicatorResult
+from reviewkit.analysis.indicators import compute_all
 from reviewkit.analysis.initiatives import InitiativeResult, assess_all
 from reviewkit.analysis.peers import benchmark_all, load_peers
+from reviewkit.analysis.recording import Change, recording_changes
+from reviewkit.analysis.series import police_counts
 from reviewkit.analysis.vocabulary import check_filters, outcomes_in
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import Register, load_register, street_dataset
@@ -154,9 +152,8 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     store = CycleStore(run_dir)
     found = store.read_table("recording_changes") if store.has_table("recording_changes") else None
     changes = recording_changes(found, params)
-    scorecard, results, series = compute_all(
-        strategy, params, tidy, partner, present, status, population, changes
-    )
+    inputs = IndicatorInputs(params, tidy, partner, present, status, population, changes)
+    scorecard, results, series = compute_all(strategy, inputs)
     force_wide = {
         r.dataset for r in register.data_requests if r.source.kind == "police_uk_stop_search"
     }
