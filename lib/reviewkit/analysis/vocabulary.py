@@ -144,9 +144,7 @@ def filter_problems(
             continue  # reported by load_strategy
         source = req.source
         measures = (
-            list(dict.fromkeys(source.measures.values()))
-            if isinstance(source, TableSource)
-            else []
+            list(dict.fromkeys(source.measures.values())) if isinstance(source, TableSource) else []
         )
         out += _filter_problems(
             ind.filter, f"indicators.{k}.filter", req.source.kind, measures, True, seen_outcomes
