@@ -93,6 +93,8 @@ SCORECARD_COLUMNS = [
 
 @dataclass
 class ProgressResult:
+    """What the progress step computed, for writing and for the notebook to show."""
+
     strategy: Strategy
     scorecard: pd.DataFrame
     indicators: dict[str, IndicatorResult]
@@ -142,6 +144,8 @@ def arrived_months(run_dir: Path) -> dict[str, list[str]]:
 
 
 def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
+    """Run the indicator engine, the initiative assessment and the benchmarking over the
+    tidy tables intake wrote to `run_dir`."""
     register = load_register(params.path("data_requests"))
     strategy = load_strategy(params.path("strategy"), register.datasets)
     tables, partner, completeness, population = load_intake_outputs(run_dir, register)
@@ -193,6 +197,8 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
 
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
+    """Write the progress step's tables (scorecard, initiative status, benchmarking, the
+    indicator series) and its summary into `run_dir`, through the store."""
     layout = CycleLayout(run_dir)
     store = CycleStore(run_dir)
     # drawn again from the new series

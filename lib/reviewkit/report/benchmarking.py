@@ -13,6 +13,8 @@ from reviewkit.report.context import ReportContext
 
 
 def peer_row(ctx: ReportContext, indicator: str) -> pd.Series | None:
+    """The partnership's own row of the benchmarking for an indicator (None when it has
+    no peer figures)."""
     b = ctx.benchmarking
     if b is None or b.empty:
         return None

@@ -115,10 +115,12 @@ class ReportContext:
 
     @property
     def review_desc(self) -> str:
+        """The review period in words ('October 2025 to September 2026')."""
         return self.params.review.describe()
 
     @property
     def baseline_desc(self) -> str:
+        """The baseline in words."""
         return self.params.baseline.describe()
 
     def chart(self, key: str, make: Callable[[], Chart]) -> Chart:
@@ -134,6 +136,8 @@ class ReportContext:
         return chart
 
     def narrative_html(self, key: str) -> str:
+        """The analyst's narrative for a section as HTML, its placeholders filled from the
+        scorecard, or '' when the analyst wrote none."""
         text = self.narrative.get(key)
         if not text:
             return ""

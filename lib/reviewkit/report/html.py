@@ -11,20 +11,24 @@ if TYPE_CHECKING:  # matplotlib is only imported where charts are drawn
 
 
 def esc(text: object) -> str:
+    """Text escaped for HTML (quotes too); None is empty."""
     return escape("" if text is None else str(text), quote=True)
 
 
 def h(level: int, text: str, id: str | None = None) -> str:
+    """A heading of `level`, its text escaped, with an id to link to if given."""
     ident = f' id="{esc(id)}"' if id else ""
     return f"<h{level}{ident}>{esc(text)}</h{level}>"
 
 
 def p(text: str, cls: str | None = None) -> str:
+    """A paragraph of escaped text, with a class if given."""
     c = f' class="{esc(cls)}"' if cls else ""
     return f"<p{c}>{esc(text)}</p>"
 
 
 def ul(items: Iterable[str], raw: bool = False) -> str:
+    """A list of items, escaped unless `raw` (items already HTML); '' when there are none."""
     lis = "".join(f"<li>{i if raw else esc(i)}</li>" for i in items)
     return f"<ul>{lis}</ul>" if lis else ""
 
@@ -119,5 +123,6 @@ def _num(i: int, numeric: Sequence[int]) -> str:
 
 
 def section(inner: str, cls: str = "") -> str:
+    """A section around HTML already built, with a class if given."""
     c = f' class="{esc(cls)}"' if cls else ""
     return f"<section{c}>{inner}</section>"

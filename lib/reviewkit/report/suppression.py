@@ -42,10 +42,12 @@ SECONDARY = "not shown"
 
 
 def is_small(count: float, threshold: int) -> bool:
+    """Whether a count is small enough to hide (1 to threshold − 1; zero is shown)."""
     return 0 < count < threshold
 
 
 def label(threshold: int) -> str:
+    """What a hidden small count shows instead of its value."""
     return f"fewer than {threshold}"
 
 
