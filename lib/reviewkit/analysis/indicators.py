@@ -120,6 +120,18 @@ def compute_indicator(
     res = replace(res, **comparability(affecting, baseline_rng, review))
     if res.assessable:
         res = replace(res, **not_comparable(pending, baseline_rng, review))
+    return _charted(res, series, ind, inputs, pending)
+
+
+def _charted(
+    res: IndicatorResult,
+    series: pd.DataFrame,
+    ind: Indicator,
+    inputs: IndicatorInputs,
+    pending: list[Change],
+) -> tuple[IndicatorResult, pd.DataFrame]:
+    """(result, series): the SPC chart's columns on the series, its fields and notes on the
+    result (the analyst's apart), and the latest period's value."""
     series, fields, notes = with_spc(
         series, ind, inputs.params.analysis.spc, pending, res.target_value, res.target_status
     )
