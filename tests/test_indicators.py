@@ -9,7 +9,12 @@ import pytest
 from scipy import stats as sps
 
 from conftest import cycle_params
-from reviewkit.analysis.indicators import compute_indicator, recording_changes, target_status
+from reviewkit.analysis.indicators import (
+    IndicatorInputs,
+    compute_indicator,
+    recording_changes,
+    target_status,
+)
 from reviewkit.inputs.strategy import Indicator
 
 params = cycle_params  # the demo params, changed per test
@@ -55,7 +60,8 @@ def run(indicator, tidy, p=None, partner=None, status=None, population=None):
         )
     )
     status = status or {"police_street": "complete", "partner": "complete"}
-    return compute_indicator(indicator, p, tidy, partner, present, status, population)
+    inputs = IndicatorInputs(p, tidy, partner, present, status, population)
+    return compute_indicator(indicator, inputs)
 
 
 def history(base: int, review: int) -> dict[str, int]:
@@ -333,9 +339,10 @@ def _run_with_changes(indicator, tidy, decisions=()):
     partner = pd.DataFrame(
         columns=["dataset", "measure", "period_type", "period_start", "period", "area", "value"]
     )
-    return compute_indicator(
-        indicator, p, tidy, partner, present, {"police_street": "complete"}, None, changes
+    inputs = IndicatorInputs(
+        p, tidy, partner, present, {"police_street": "complete"}, None, changes
     )
+    return compute_indicator(indicator, inputs)
 
 
 def test_a_recording_change_makes_comparisons_not_comparable():
@@ -484,15 +491,10 @@ def _series(indicator, tidy, status=None, population=None, p=None):
     partner = pd.DataFrame(
         columns=["dataset", "measure", "period_type", "period_start", "period", "area", "value"]
     )
-    return indicator_series(
-        indicator,
-        p.review,
-        tidy,
-        partner,
-        present,
-        status or {"police_street": "complete"},
-        population,
+    inputs = IndicatorInputs(
+        p, tidy, partner, present, status or {"police_street": "complete"}, population
     )
+    return indicator_series(indicator, inputs)
 
 
 @pytest.mark.parametrize(

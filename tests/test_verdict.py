@@ -357,7 +357,7 @@ def scenarios(draw: st.DrawFn) -> dict:
 @settings(max_examples=60, deadline=None)
 @given(scenarios())
 def test_every_generated_scenario_tells_one_story(s):
-    from reviewkit.analysis.indicators import compute_indicator, recording_changes
+    from reviewkit.analysis.indicators import IndicatorInputs, compute_indicator, recording_changes
     from reviewkit.inputs.strategy import Indicator
     from tests_support import cycle_params_with
 
@@ -396,10 +396,10 @@ def test_every_generated_scenario_tells_one_story(s):
     partner = pd.DataFrame(
         columns=["dataset", "measure", "period_type", "period_start", "period", "area", "value"]
     )
-    res, series = compute_indicator(
-        indicator, p, tidy, partner, present, {"police_street": "complete"}, None,
-        recording_changes(found, p),
-    )  # fmt: skip
+    inputs = IndicatorInputs(
+        p, tidy, partner, present, {"police_street": "complete"}, None, recording_changes(found, p)
+    )
+    res, series = compute_indicator(indicator, inputs)
     v = res.verdict()
     row = res.row()
     assert Verdict.from_row(row) == v
@@ -435,7 +435,7 @@ def test_every_generated_scenario_tells_one_story(s):
 def test_none_against_none_is_never_about_the_same():
     """0 in the baseline and 0 in the review period: no test can be made, so the figures
     cannot tell; never 'about the same: the interval rules out a rise or fall (p = –)'."""
-    from reviewkit.analysis.indicators import compute_indicator
+    from reviewkit.analysis.indicators import IndicatorInputs, compute_indicator
     from reviewkit.inputs.strategy import Indicator
     from reviewkit.report.narrative import indicator_sentence
     from tests_support import cycle_params_with
@@ -454,10 +454,14 @@ def test_none_against_none_is_never_about_the_same():
     partner = pd.DataFrame(
         columns=["dataset", "measure", "period_type", "period_start", "period", "area", "value"]
     )
-    res, _ = compute_indicator(
-        indicator, cycle_params_with([]), tidy, partner, {"police_street": months},
-        {"police_street": "complete"}, None,
-    )  # fmt: skip
+    inputs = IndicatorInputs(
+        cycle_params_with([]),
+        tidy,
+        partner,
+        {"police_street": months},
+        {"police_street": "complete"},
+    )
+    res, _ = compute_indicator(indicator, inputs)
     v = res.verdict()
     assert v.assessable and v.change == "cannot tell"  # an exact test of 0 against 0: p = 1
     sentence = indicator_sentence(res.row(), v, "r", "b")
@@ -468,10 +472,7 @@ def test_none_against_none_is_never_about_the_same():
          "filter": {"crime_types": ["Robbery"]}, "better": "higher", "measure": "proportion",
          "numerator": {"outcome_categories": ["Suspect charged"]}}
     )  # fmt: skip
-    res, _ = compute_indicator(
-        share, cycle_params_with([]), tidy, partner, {"police_street": months},
-        {"police_street": "complete"}, None,
-    )  # fmt: skip
+    res, _ = compute_indicator(share, inputs)
     v = res.verdict()
     assert not v.assessable and v.why_not == "nothing to compare"
     assert v.change == "not assessable" and v.target in ("not assessable", "no target")

@@ -11,7 +11,8 @@ is for the next strategic assessment to consider, not a finding about the partne
 A type or measure whose baseline or review period lacks a month (or whose dataset was not
 received at all) is never compared as if the month were zero: `not_tested` says which could
 not be tested and why (a typed `NotTested` each, which the report renders), and `scan` leaves
-them out of the tests and of Holm's count.
+them out of the tests and of Holm's count. What the indicators cover and where the data has
+gaps is `coverage`; what could not be tested is `untested` (its names importable here too).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reviewkit.base.periods import PERIOD_MONTHS, MonthRange
+from reviewkit.analysis.coverage import covered, partner_windows, police_gaps, uncovered_measures
+from reviewkit.analysis.untested import NotTested, not_tested
+from reviewkit.base.periods import MonthRange
 from reviewkit.inputs.strategy import Strategy
 from reviewkit.methods import exact_tests as stats
 
@@ -41,6 +44,17 @@ COLUMNS = [
     "real_rise",
     "method",
     "not_comparable",
+]
+__all__ = [
+    "COLUMNS",
+    "METHOD",
+    "NotTested",
+    "aligned",
+    "change_test",
+    "covered",
+    "holm",
+    "not_tested",
+    "scan",
 ]
 METHOD = (
     "the same change test as the indicators (exact Poisson comparison of the two "
@@ -89,28 +103,6 @@ def holm(p_values: list[float]) -> list[float]:
     return out.tolist()
 
 
-def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str] | None]]:
-    """(police crime types covered per dataset, partner measures covered per dataset; None:
-    every measure of that dataset). Only count and rate indicators of named crime types cover:
-    a proportion (e.g. a charge rate) says nothing about how many crimes there were, and in
-    an all-crime total one type's rise can hide."""
-    police: dict[str, set[str]] = {}
-    partner: dict[str, set[str] | None] = {}
-    for ind in strategy.indicators:
-        if ind.measure == "proportion":
-            continue
-        if isinstance(ind.filter.crime_types, list):
-            police.setdefault(ind.dataset, set()).update(ind.filter.crime_type_set() or [])
-        elif ind.filter.crime_types is not None:
-            continue  # all crime (or all but some): one type's rise can hide in the total
-        elif ind.filter.measure is not None:
-            if partner.get(ind.dataset, set()) is not None:
-                partner.setdefault(ind.dataset, set()).add(ind.filter.measure)
-        else:
-            partner[ind.dataset] = None
-    return police, partner
-
-
 @dataclass(frozen=True)
 class _Test:
     """How the two periods are compared: their lengths, the level, and whether they cover the
@@ -156,121 +148,6 @@ def _row(
     }
 
 
-@dataclass(frozen=True)
-class NotTested:
-    """Crime types or measures the scan could not test, and why: never a zero for a gap.
-
-    `what`: the types (police.uk) or measures (partner) no indicator covers that could not be
-    tested; empty when none can be named (no data received). `missing_baseline` and
-    `missing_review`: the months (YYYY-MM) with no data in each period; `received`: False when
-    no data of the dataset was received for either period.
-    """
-
-    source: str  # "police.uk" or "partner"
-    dataset: str
-    what: tuple[str, ...]
-    missing_baseline: tuple[str, ...] = ()
-    missing_review: tuple[str, ...] = ()
-    received: bool = True
-
-    def reason(self) -> str:
-        """Why, in words for the board: which months are missing from which period."""
-        if not self.received:
-            return "no data was received for the baseline or the review period"
-        parts = []
-        for label, months in (
-            ("the baseline", self.missing_baseline),
-            ("the review period", self.missing_review),
-        ):
-            if months:
-                names = [f"{pd.Period(m, 'M'):%B %Y}" for m in months]
-                shown = ", ".join(names[:4]) + (
-                    f" and {len(names) - 4} more" if len(names) > 4 else ""
-                )
-                parts.append(f"{shown} missing from {label}")
-        return "; ".join(parts) + " (a missing month is not a zero, so no change is worked out)"
-
-
-def _police_gaps(
-    table: pd.DataFrame | None, baseline: MonthRange, review: MonthRange
-) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """(baseline months, review months) with no rows at all in a police dataset (missing
-    data, not a zero); None when nothing of either period was received."""
-    months = set() if table is None or table.empty else {str(m) for m in table["month"]}
-    base = tuple(str(m) for m in baseline.months if str(m) not in months)
-    rev = tuple(str(m) for m in review.months if str(m) not in months)
-    if len(base) == baseline.n_months and len(rev) == review.n_months:
-        return None
-    return base, rev
-
-
-def _partner_windows(
-    g: pd.DataFrame, baseline: MonthRange, review: MonthRange
-) -> tuple[list[list[float]], tuple[str, ...], tuple[str, ...]]:
-    """A partner measure's values per period in each window, and the months each window lacks
-    (periods with no value, or only partly inside the window)."""
-    length = PERIOD_MONTHS[str(g["period_type"].iloc[0])]
-    starts = [pd.Period(p, "M") for p in g["period_start"]]
-    windows: list[list[float]] = []
-    gaps: list[tuple[str, ...]] = []
-    for rng in (baseline, review):
-        inside = [rng.contains(s) and rng.contains(s + (length - 1)) for s in starts]
-        part = g[inside].groupby("period_start")["value"].sum().sort_index()
-        covered_months = {str(pd.Period(p, "M") + k) for p in part.index for k in range(length)}
-        gaps.append(tuple(str(m) for m in rng.months if str(m) not in covered_months))
-        windows.append(part.astype(float).tolist())
-    return windows, gaps[0], gaps[1]
-
-
-def not_tested(
-    strategy: Strategy,
-    baseline: MonthRange,
-    review: MonthRange,
-    police: dict[str, pd.DataFrame | None],
-    partner: pd.DataFrame | None,
-    unreceived: Sequence[str] = (),
-) -> list[NotTested]:
-    """What the scan could not test, and why: each police dataset lacking a month of either
-    period (every uncovered type in it: a month with no rows at all is missing data), or not
-    received; each uncovered partner measure lacking a period; each partner dataset in
-    `unreceived` (requested, nothing usable received) that no indicator wholly covers."""
-    cover_police, cover_partner = covered(strategy)
-    out = [
-        NotTested("partner", str(ds), (), received=False)
-        for ds in unreceived
-        if ds not in police and cover_partner.get(ds, set()) is not None
-    ]
-    for dataset, table in police.items():
-        gaps = _police_gaps(table, baseline, review)
-        if gaps is None:
-            out.append(NotTested("police.uk", dataset, (), received=False))
-            continue
-        if not any(gaps):
-            continue
-        assert table is not None  # gaps is None for a dataset with no rows
-        wanted = {str(m) for m in (*baseline.months, *review.months)}
-        types = sorted(
-            {
-                str(t)
-                for t in table.loc[table["month"].astype(str).isin(wanted), "crime_type"]
-                if t and t not in cover_police.get(dataset, set())
-            }
-        )
-        out.append(NotTested("police.uk", dataset, tuple(types), *gaps))
-    if partner is not None and len(partner):
-        for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
-            cov = cover_partner.get(dataset, set())
-            if cov is None or measure in cov:
-                continue
-            _, base_gap, rev_gap = _partner_windows(g, baseline, review)
-            if base_gap or rev_gap:
-                received = len(base_gap) < baseline.n_months or len(rev_gap) < review.n_months
-                out.append(
-                    NotTested("partner", str(dataset), (str(measure),), base_gap, rev_gap, received)
-                )
-    return out
-
-
 def scan(
     strategy: Strategy,
     baseline: MonthRange,
@@ -292,51 +169,91 @@ def scan(
     Types or measures missing any month of either period are left out (not a zero); the
     reader is told which, and why, by `not_tested`.
     """
-    recording = recording or {}
     cover_police, cover_partner = covered(strategy)
     test = _Test(baseline.n_months, review.n_months, alpha, aligned(baseline, review))
     rows = []
     for dataset, table in police.items():
-        gaps = _police_gaps(table, baseline, review)
-        if gaps is None or any(gaps):
-            continue  # a month with no rows at all is missing data, not a zero: `not_tested`
-        wanted = [str(m) for m in (*baseline.months, *review.months)]
-        per = (
-            table[table["month"].isin(wanted)]
-            .groupby(["crime_type", "month"])["n"]
-            .sum()
-            .unstack(fill_value=0)
-            .reindex(columns=wanted, fill_value=0)
+        rows += _police_tests(
+            dataset,
+            table,
+            cover_police.get(dataset, set()),
+            baseline,
+            review,
+            test,
+            recording or {},
         )
-        nb = baseline.n_months
-        for ctype, counts in per.iterrows():
-            if ctype in cover_police.get(dataset, set()) or not ctype:
-                continue
-            values = counts.astype(float).tolist()
-            row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:], test)
-            month = recording.get(str(ctype))
-            if month and str(baseline.start) < month <= str(review.end):
-                row.update(
-                    p_value=math.nan,
-                    method="",
-                    not_comparable=(
-                        f"possible recording change from {pd.Period(month, 'M'):%B %Y}"
-                    ),
-                )
-            rows.append(row)
-    if partner is not None and len(partner):
-        for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
-            cov = cover_partner.get(dataset, set())
-            if cov is None or measure in cov:
-                continue
-            windows, base_gap, rev_gap = _partner_windows(g, baseline, review)
-            if not base_gap and not rev_gap:  # else `not_tested`
-                rows.append(
-                    _row("partner", str(dataset), str(measure), windows[0], windows[1], test)
-                )
-    out = pd.DataFrame(
-        rows, columns=[c for c in COLUMNS if c not in ("p_adjusted", "real_rise")]
-    )  # Holm over the types actually tested
+    rows += _partner_tests(partner, cover_partner, baseline, review, test)
+    return _holm_rises(rows, alpha, min_rise_pct)
+
+
+def _police_tests(
+    dataset: str,
+    table: pd.DataFrame,
+    covered_types: set[str],
+    baseline: MonthRange,
+    review: MonthRange,
+    test: _Test,
+    recording: dict[str, str],
+) -> list[dict[str, object]]:
+    """A row per uncovered crime type of a police dataset, tested; none when a month of either
+    period has no rows at all (missing data, not a zero: `not_tested` says so)."""
+    gaps = police_gaps(table, baseline, review)
+    if gaps is None or any(gaps):
+        return []
+    wanted = [str(m) for m in (*baseline.months, *review.months)]
+    per = (
+        table[table["month"].isin(wanted)]
+        .groupby(["crime_type", "month"])["n"]
+        .sum()
+        .unstack(fill_value=0)
+        .reindex(columns=wanted, fill_value=0)
+    )
+    nb = baseline.n_months
+    rows = []
+    for ctype, counts in per.iterrows():
+        if ctype in covered_types or not ctype:
+            continue
+        values = counts.astype(float).tolist()
+        row = _row("police.uk", dataset, str(ctype), values[:nb], values[nb:], test)
+        row.update(_recording_withdrawn(recording.get(str(ctype)), baseline, review))
+        rows.append(row)
+    return rows
+
+
+def _recording_withdrawn(
+    month: str | None, baseline: MonthRange, review: MonthRange
+) -> dict[str, object]:
+    """The test withdrawn, and why, when a type's possible recording change (its first month)
+    falls between the baseline and the end of the review period; nothing otherwise."""
+    if not month or not str(baseline.start) < month <= str(review.end):
+        return {}
+    return {
+        "p_value": math.nan,
+        "method": "",
+        "not_comparable": f"possible recording change from {pd.Period(month, 'M'):%B %Y}",
+    }
+
+
+def _partner_tests(
+    partner: pd.DataFrame | None,
+    cover_partner: dict[str, set[str] | None],
+    baseline: MonthRange,
+    review: MonthRange,
+    test: _Test,
+) -> list[dict[str, object]]:
+    """A row per uncovered partner measure with every period of both windows, tested."""
+    rows = []
+    for dataset, measure, g in uncovered_measures(partner, cover_partner):
+        windows, base_gap, rev_gap = partner_windows(g, baseline, review)
+        if not base_gap and not rev_gap:  # else `not_tested`
+            rows.append(_row("partner", dataset, measure, windows[0], windows[1], test))
+    return rows
+
+
+def _holm_rises(rows: list[dict[str, object]], alpha: float, min_rise_pct: float) -> pd.DataFrame:
+    """The tested rows as the scan's table: Holm over the types actually tested, real rises
+    first, then by the size of the change."""
+    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("p_adjusted", "real_rise")])
     out["p_adjusted"] = holm(out["p_value"].tolist()) if len(out) else []
     out["real_rise"] = (
         ((out["p_adjusted"] < alpha) & (out["change_pct"] >= min_rise_pct)).astype(bool)

@@ -67,6 +67,7 @@ class Dispersion:
 
     @property
     def overdispersed(self) -> bool:
+        """Whether the limits were widened (a method other than 'none' was needed)."""
         return self.method != "none"
 
 
@@ -111,6 +112,7 @@ def dispersion_of(rows: pd.DataFrame) -> Dispersion:
 
 
 def load_peers(path: Path) -> pd.DataFrame:
+    """The peer table (one row per partnership and measure), checked as a reference table."""
     return read_reference_table(path, COLUMNS, {"count": True, "population": False}, "peer file")
 
 
@@ -229,6 +231,8 @@ def benchmark_all(
     period: str,
     adjustment: Adjustment = "additive",
 ) -> pd.DataFrame:
+    """Every measure benchmarked against the peers, one frame with an `indicator` column
+    (empty, with its columns, when no measure has peer figures)."""
     frames = [
         benchmark(peers, partnership, m, period, adjustment).assign(indicator=m) for m in measures
     ]

@@ -11,16 +11,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reviewkit.analysis.indicators import (
-    Change,
-    IndicatorResult,
-    compute_all,
-    police_counts,
-    recording_changes,
-)
+from reviewkit.analysis.indicator_inputs import IndicatorInputs
+from reviewkit.analysis.indicator_result import IndicatorResult
+from reviewkit.analysis.indicators import compute_all
 from reviewkit.analysis.initiatives import InitiativeResult, assess_all
 from reviewkit.analysis.outputs import OutputResult, assess_outputs, outputs_table
 from reviewkit.analysis.peers import benchmark_all, load_peers
+from reviewkit.analysis.recording import Change, recording_changes
+from reviewkit.analysis.series import police_counts
 from reviewkit.analysis.vocabulary import check_filters, outcomes_in
 from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import Register, load_register, street_dataset
@@ -96,6 +94,8 @@ SCORECARD_COLUMNS = [
 
 @dataclass
 class ProgressResult:
+    """What the progress step computed, for writing and for the notebook to show."""
+
     strategy: Strategy
     scorecard: pd.DataFrame
     indicators: dict[str, IndicatorResult]
@@ -146,6 +146,8 @@ def arrived_months(run_dir: Path) -> dict[str, list[str]]:
 
 
 def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
+    """Run the indicator engine, the initiative assessment and the benchmarking over the
+    tidy tables intake wrote to `run_dir`."""
     register = load_register(params.path("data_requests"))
     strategy = load_strategy(params.path("strategy"), register.datasets)
     tables, partner, completeness, population = load_intake_outputs(run_dir, register)
@@ -156,9 +158,8 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
     store = CycleStore(run_dir)
     found = store.read_table("recording_changes") if store.has_table("recording_changes") else None
     changes = recording_changes(found, params)
-    scorecard, results, series = compute_all(
-        strategy, params, tidy, partner, present, status, population, changes
-    )
+    inputs = IndicatorInputs(params, tidy, partner, present, status, population, changes)
+    scorecard, results, series = compute_all(strategy, inputs)
     force_wide = {
         r.dataset for r in register.data_requests if r.source.kind == "police_uk_stop_search"
     }
@@ -204,6 +205,8 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
 
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
+    """Write the progress step's tables (scorecard, initiative status, benchmarking, the
+    indicator series) and its summary into `run_dir`, through the store."""
     layout = CycleLayout(run_dir)
     store = CycleStore(run_dir)
     # drawn again from the new series

@@ -14,7 +14,7 @@ import pandas as pd
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.crime_types import HISTORY
-from reviewkit.inputs.register import Register
+from reviewkit.inputs.register import Register, TableSource
 from reviewkit.inputs.strategy import Filter, Strategy
 
 # data.police.uk "Last outcome category" values (street files) and "Outcome type" values
@@ -142,7 +142,10 @@ def filter_problems(
         req = register.get(ind.dataset)
         if req is None:
             continue  # reported by load_strategy
-        measures = [] if req.is_police else list(dict.fromkeys(req.source.measures.values()))
+        source = req.source
+        measures = (
+            list(dict.fromkeys(source.measures.values())) if isinstance(source, TableSource) else []
+        )
         out += _filter_problems(
             ind.filter, f"indicators.{k}.filter", req.source.kind, measures, True, seen_outcomes
         )
@@ -167,7 +170,7 @@ def output_problems(strategy: Strategy, register: Register) -> list[str]:
             if req is None:
                 continue  # reported by load_strategy
             key = f"key 'initiatives.{k}.outputs.{j}"
-            if req.is_police:
+            if not isinstance(req.source, TableSource):
                 out.append(
                     f"{key}.dataset': '{o.dataset}' is police data; an output measure is "
                     "counted from a partner's returns (a table with measures)"

@@ -15,6 +15,7 @@ DIRECTION_WORDS = {
 
 
 def is_missing(x: object) -> bool:
+    """Whether a value is missing (None, NaN or empty text): missing is never shown as zero."""
     return x is None or (isinstance(x, float) and math.isnan(x)) or x == ""
 
 
@@ -31,6 +32,7 @@ def fmt_value(x: object, measure: str) -> str:
 
 
 def fmt_pct(x: object, signed: bool = True) -> str:
+    """A percentage to one decimal ('+12.5%', or unsigned), '–' when missing."""
     if is_missing(x):
         return "–"
     v = float(x)  # type: ignore[arg-type]
@@ -38,6 +40,8 @@ def fmt_pct(x: object, signed: bool = True) -> str:
 
 
 def fmt_change(x: object, measure: str) -> str:
+    """A change in the measure's units with its sign ('−3.2 points' for a proportion),
+    '–' when missing."""
     if is_missing(x):
         return "–"
     v = float(x)  # type: ignore[arg-type]
@@ -49,6 +53,7 @@ def fmt_change(x: object, measure: str) -> str:
 
 
 def fmt_p(p: object) -> str:
+    """A p-value to three decimals ('< 0.001' below that), '–' when missing."""
     if is_missing(p):
         return "–"
     v = float(p)  # type: ignore[arg-type]
@@ -56,6 +61,7 @@ def fmt_p(p: object) -> str:
 
 
 def unit_suffix(measure: str) -> str:
+    """The words after a rate's value (' per 1,000 residents a year'); '' for other measures."""
     return {
         "rate_per_1000_residents": " per 1,000 residents a year",
         "rate_per_1000_households": " per 1,000 households a year",

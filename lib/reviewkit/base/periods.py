@@ -51,23 +51,29 @@ class MonthRange:
 
     @classmethod
     def of(cls, start: str | pd.Period, end: str | pd.Period) -> MonthRange:
+        """The range from two months given as 'YYYY-MM' text or periods."""
         return cls(pd.Period(start, "M"), pd.Period(end, "M"))
 
     @property
     def months(self) -> list[pd.Period]:
+        """Every month of the range, in order."""
         return list(pd.period_range(self.start, self.end, freq="M"))
 
     @property
     def n_months(self) -> int:
+        """How many months the range covers, both ends included."""
         return (self.end - self.start).n + 1
 
     def labels(self) -> list[str]:
+        """Every month of the range as 'YYYY-MM' text."""
         return [str(m) for m in self.months]
 
     def contains(self, month: pd.Period) -> bool:
+        """Whether a month falls within the range, both ends included."""
         return self.start <= month <= self.end
 
     def shift(self, months: int) -> MonthRange:
+        """The range moved by a number of months (negative: earlier)."""
         return MonthRange(self.start + months, self.end + months)
 
     def describe(self) -> str:
@@ -76,6 +82,7 @@ class MonthRange:
 
 
 def month_name(month: pd.Period) -> str:
+    """A month in words ('April 2025')."""
     return month.strftime("%B %Y")
 
 
@@ -86,6 +93,7 @@ def financial_year_start(month: pd.Period) -> pd.Period:
 
 
 def financial_year_label(start: pd.Period) -> str:
+    """A financial year starting at `start` as people write it ('2025/26')."""
     return f"{start.year}/{str(start.year + 1)[-2:]}"
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -417,7 +418,7 @@ def write_peers(
     generated partnership's own counts (`window`: (authority, crime type) -> records), and
     fictional peers around them."""
     pop = {la: 120_000 + 15_000 * (k % 4) for k, la in enumerate(authorities + [NEIGHBOUR])}
-    rows = []
+    rows: list[dict[str, Any]] = []
     measures = {
         "violence_rate": ("Violence and sexual offences", 1.0),
         "burglary_rate": ("Burglary", 1 / 2.35),
@@ -490,12 +491,12 @@ def generate(
     street_rows = 0
     id_seed = int(rng.integers(1 << 30))
     for month in months:  # one month at a time: national volumes never sit in memory at once
-        rows = generate_street_month(rng, lsoas, month, per_month, partnerships, id_seed)
-        write_police_month(rows, rng, folder / "police_uk")
-        street_rows += len(rows)
+        street = generate_street_month(rng, lsoas, month, per_month, partnerships, id_seed)
+        write_police_month(street, rng, folder / "police_uk")
+        street_rows += len(street)
         if pd.Period("2025-10", "M") <= month <= pd.Period("2026-09", "M"):
-            la = rows["LSOA name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
-            for (a, t), n in rows.groupby([la, rows["Crime type"]]).size().items():
+            la = street["LSOA name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
+            for (a, t), n in street.groupby([la, street["Crime type"]]).size().items():
                 window[(a, t)] = window.get((a, t), 0) + int(n)
     write_fire(
         rng,

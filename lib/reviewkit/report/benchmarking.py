@@ -3,6 +3,8 @@ where the partnership sits among them, in words."""
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from reviewkit.report import html
@@ -11,6 +13,8 @@ from reviewkit.report.context import ReportContext
 
 
 def peer_row(ctx: ReportContext, indicator: str) -> pd.Series | None:
+    """The partnership's own row of the benchmarking for an indicator (None when it has
+    no peer figures)."""
     b = ctx.benchmarking
     if b is None or b.empty:
         return None
@@ -76,7 +80,7 @@ def benchmarking_section(ctx: ReportContext) -> str:
         label = funnel_label(row["measure"].iloc[0] if len(row) else None)
         chart = ctx.chart(
             f"{ind_id}-funnel",
-            lambda peers=peers, label=label: funnel_chart(peers, ctx.params.partnership, label),
+            functools.partial(funnel_chart, peers, ctx.params.partnership, label),
         )
         parts.append(html.h(3, name))
         parts.append(html.figure(chart, f"{name}: funnel plot against similar partnerships."))

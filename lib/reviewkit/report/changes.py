@@ -13,6 +13,8 @@ from reviewkit.report.context import ReportContext
 
 
 def since_last_review(ctx: ReportContext) -> str:
+    """The board report's 'since the last review' section: what changed in each
+    indicator against the previous cycle's scorecard, or why there is nothing to compare."""
     body = [html.h(2, "Since the last review", "since")]
     if not ctx.params.previous_cycle:
         body.append(

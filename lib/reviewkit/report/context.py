@@ -93,7 +93,10 @@ class ReportContext:
     def uncovered(self) -> pd.DataFrame:
         """Every crime type and partner measure no indicator covers, tested once for the
         board's 'what the strategy does not cover' and its decisions (`analysis.horizon`)."""
-        police = {self.street_dataset: self.police_counted} if self.police is not None else {}
+        counted = self.police_counted  # None exactly when no street table was read
+        police = (
+            {self.street_dataset: counted} if self.street_dataset and counted is not None else {}
+        )
         # a type is left untested when any of its steps falls between the periods
         between = [
             c
@@ -115,10 +118,12 @@ class ReportContext:
 
     @property
     def review_desc(self) -> str:
+        """The review period in words ('October 2025 to September 2026')."""
         return self.params.review.describe()
 
     @property
     def baseline_desc(self) -> str:
+        """The baseline in words."""
         return self.params.baseline.describe()
 
     def chart(self, key: str, make: Callable[[], Chart]) -> Chart:
@@ -134,10 +139,13 @@ class ReportContext:
         return chart
 
     def narrative_html(self, key: str) -> str:
+        """The analyst's narrative for a section as HTML, its placeholders filled from the
+        scorecard, or '' when the analyst wrote none."""
         text = self.narrative.get(key)
         if not text:
             return ""
-        source = relative(self.params.path("narrative")) if self.params.path("narrative") else ""
+        path = self.params.path("narrative")
+        source = relative(path) if path else ""
         return (
             '<div class="analyst-note">' + render_narrative(text, self.scorecard, source) + "</div>"
         )

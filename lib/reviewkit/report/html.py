@@ -31,11 +31,13 @@ def safe(fragment: str) -> Markup:
 
 
 def h(level: int, text: str, id: str | None = None) -> str:
+    """A heading of `level`, its text escaped, with an id to link to if given."""
     ident = f' id="{esc(id)}"' if id else ""
     return f"<h{level}{ident}>{esc(text)}</h{level}>"
 
 
 def p(text: str, cls: str | None = None) -> str:
+    """A paragraph of escaped text, with a class if given."""
     c = f' class="{esc(cls)}"' if cls else ""
     return f"<p{c}>{esc(text)}</p>"
 
@@ -147,5 +149,6 @@ def _num(i: int, numeric: Sequence[int]) -> str:
 
 
 def section(inner: str, cls: str = "") -> str:
+    """A section around HTML already built, with a class if given."""
     c = f' class="{esc(cls)}"' if cls else ""
     return f"<section{c}>{inner}</section>"

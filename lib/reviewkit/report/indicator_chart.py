@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewkit.analysis.indicators import Change, trajectory_by_period
+from reviewkit.analysis.recording import Change
 from reviewkit.analysis.step import ProgressResult
+from reviewkit.analysis.targets import trajectory_by_period
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_value
 from reviewkit.inputs.params import CycleParams

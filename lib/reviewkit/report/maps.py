@@ -47,6 +47,8 @@ def classes(counts: np.ndarray, threshold: int) -> list[int]:
 
 
 def class_labels(edges: list[int], threshold: int, community: bool) -> list[str]:
+    """The legend's words for each class of a map's counts ('1 to 9', or 'fewer than
+    10' for residents), from the class edges."""
     out = []
     for lo, hi in zip(edges, edges[1:], strict=False):
         if lo == 1 and hi == threshold:

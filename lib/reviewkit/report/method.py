@@ -10,6 +10,8 @@ from reviewkit.report.sources import OGL, sources_sentence, sources_used
 
 
 def method_annex(ctx: ReportContext) -> str:
+    """The board report's method annex: the statistics used, with the settings of this
+    cycle and their caveats."""
     o = ctx.params.analysis
     items = [
         f"Review period {ctx.review_desc}; baseline {ctx.baseline_desc}. Counts are totals for "

@@ -53,6 +53,8 @@ def num(row: pd.Series | dict, field: str, text: str) -> str:
 
 
 def field_text(row: pd.Series | dict, field: str) -> str:
+    """A scorecard field as a reader sees it: numbers in the measure's units, verdict
+    codes in words."""
     m = row["measure"]
     v = row[field]
     if field in ("review_value", "baseline_value", "target_value", "latest_value"):

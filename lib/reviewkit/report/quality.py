@@ -31,6 +31,8 @@ UNASSIGNED_NOTE = (
 
 
 def completeness_table(completeness: pd.DataFrame) -> str:
+    """The data requests as a table: who provides, gathers and analyses each,
+    when it was due and received, and what is missing."""
     rows = [
         [
             r["description"],
@@ -74,6 +76,8 @@ def _received(r: pd.Series) -> str:
 
 
 def reconciliation_summary(reconciliation: pd.DataFrame) -> str:
+    """Rows accounted for by dataset: read = accepted + quarantined + out of
+    area + unassigned + after the review period."""
     agg = reconciliation.groupby("dataset", as_index=False, sort=False)[OUTCOME_COLS].sum()
     rows = [[r["dataset"], *(f"{int(r[c]):,}" for c in OUTCOME_COLS)] for _, r in agg.iterrows()]
     return html.table(
@@ -86,6 +90,7 @@ def reconciliation_summary(reconciliation: pd.DataFrame) -> str:
 
 
 def reconciliation_by_file(reconciliation: pd.DataFrame) -> str:
+    """Rows accounted for by input file, and whether each file adds up."""
     rows = [
         [
             r["file"],
@@ -106,6 +111,8 @@ def reconciliation_by_file(reconciliation: pd.DataFrame) -> str:
 
 
 def quarantine_summary(quarantine: dict[str, pd.DataFrame]) -> str:
+    """Quarantined rows counted by dataset and reason (values in the reasons
+    hidden), or a sentence that none were."""
     rows = []
     for name, q in quarantine.items():
         if len(q) == 0:
@@ -233,6 +240,7 @@ def arrivals(datasets: dict, period_type_of: dict[str, str]) -> pd.DataFrame:
 
 
 def intake_title(partnership: str, cycle: str, review_desc: str) -> str:
+    """The data quality report's title block: partnership, cycle and review period."""
     return (
         f'<header class="title">{html.h(1, f"{partnership}: data quality report")}'
         f'<p class="subtitle">Review cycle {html.esc(cycle)} · review period '
@@ -241,6 +249,8 @@ def intake_title(partnership: str, cycle: str, review_desc: str) -> str:
 
 
 def notes_section(notes: dict[str, list[str]], dropped: dict[str, list[str]]) -> str:
+    """Intake's notes per dataset, and the columns not read because they looked like
+    personal data."""
     items = [f"{ds}: {n}" for ds, ns in notes.items() for n in ns]
     items += [
         f"{ds}: column(s) that look like personal data were not read: {', '.join(cols)}"

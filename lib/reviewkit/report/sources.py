@@ -30,6 +30,7 @@ def sources_used(ctx: ReportContext, community: bool) -> list[tuple[str, str, bo
 
 
 def sources_sentence(used: list[tuple[str, str, bool]]) -> str:
+    """One sentence naming the datasets that gave figures and who provided each."""
     if not used:
         return "No dataset gave figures this review."
     return (

@@ -29,7 +29,7 @@ be anything from 1 to N - 1 (`narrowed`, `protect_bounds`).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,10 +42,12 @@ SECONDARY = "not shown"
 
 
 def is_small(count: float, threshold: int) -> bool:
+    """Whether a count is small enough to hide (1 to threshold − 1; zero is shown)."""
     return 0 < count < threshold
 
 
 def label(threshold: int) -> str:
+    """What a hidden small count shows instead of its value."""
     return f"fewer than {threshold}"
 
 
@@ -97,7 +99,7 @@ def protect(
     hidden: set[Hashable],
     primary: set[Hashable],
     relations: list[Relation],
-    fixed: set[Hashable] = frozenset(),
+    fixed: Set[Hashable] = frozenset(),
 ) -> set[Hashable]:
     """Hide more cells until no `primary` value can be recovered. Each round hides the
     smallest shown non-fixed cell of a relation that gives a primary value away."""
@@ -135,7 +137,7 @@ class Ratio:
 Bounds = tuple[float, float]  # a hidden value's range as a reader knows it (inf: no limit)
 
 
-def reader_range(key: Hashable, value: float, threshold: int, counts: set[Hashable]) -> Bounds:
+def reader_range(key: Hashable, value: float, threshold: int, counts: Set[Hashable]) -> Bounds:
     """What a reader knows of a hidden value from its label alone: a small count ("fewer
     than N") is 1 to N - 1; another hidden count ("not shown") is 0 or at least N (the range
     0 to infinity here, with the gap below N that `narrowed` adds); anything else (a change)
@@ -172,8 +174,8 @@ def _programme(
         for bound, sign in ((max(r.shown - half, 0.0), 1.0), (r.shown + half, -1.0)):
             # sign x (scale x num - bound x den) >= 0
             row, const = np.zeros(len(hidden)), -bound * r.population
-            for keys, weight in ((r.numerator, r.scale), (r.denominator, -bound)):
-                for k in keys:
+            for cells, weight in ((r.numerator, r.scale), (r.denominator, -bound)):
+                for k in cells:
                     if k in pos:
                         row[pos[k]] += weight
                     else:
@@ -407,12 +409,13 @@ def suppress_table(
         for col in counts:  # a small total is hidden like any small count
             if is_small(float(table.at[total_row, col]), threshold):
                 hidden.at[total_row, col] = True
-    values = {(i, c): float(table.at[i, c]) for i in table.index for c in [*counts, *differences]}
-    primary = {
+    cells = [(i, c) for i in table.index for c in [*counts, *differences]]
+    values: dict[Hashable, float] = {(i, c): float(table.at[i, c]) for i, c in cells}
+    primary: set[Hashable] = {
         (i, c) for i in table.index for c in counts if is_small(float(table.at[i, c]), threshold)
     }
     relations = table_relations(table, counts, total_row, differences)
-    keep = protect(values, {k for k in values if hidden.at[k[0], k[1]]}, primary, relations)
+    keep = protect(values, {(i, c) for i, c in cells if hidden.at[i, c]}, primary, relations)
     page = Page(
         values,
         relations,
@@ -426,8 +429,9 @@ def suppress_table(
     )
     keep = protect_bounds(page, keep, primary)
     keep = protect(values, keep, primary, relations)
-    for i, c in keep:
-        hidden.at[i, c] = True
+    for i, c in cells:
+        if (i, c) in keep:
+            hidden.at[i, c] = True
     for col, base in rates.items():
         hidden[col] = hidden[base]
     shown = table.astype(object).copy()

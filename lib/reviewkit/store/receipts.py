@@ -33,6 +33,8 @@ FROM_RECORD = "receipt record"
 
 
 def receipts_file() -> Path:
+    """The file of received dates (`REVIEWKIT_RECEIPTS`, or receipts.csv in the outputs
+    folder)."""
     env = os.environ.get("REVIEWKIT_RECEIPTS")
     return Path(env).resolve() if env else outputs_dir() / "receipts.csv"
 

@@ -78,6 +78,7 @@ def write_parquet(table: pd.DataFrame, path: Path) -> None:
 
 
 def read_parquet(path: Path) -> pd.DataFrame:
+    """A parquet file as a DataFrame, with the types it was written with."""
     return pq.read_table(path).to_pandas()
 
 
@@ -89,6 +90,7 @@ class CycleStore:
 
     @property
     def layout(self) -> CycleLayout:
+        """Where each file of the cycle's folder is."""
         return CycleLayout(self.root)
 
     # Tidy tables ------------------------------------------------------------------------------
@@ -100,6 +102,8 @@ class CycleStore:
         write_parquet(checked, path)
 
     def read_tidy(self, name: str, schema: str | None = None) -> pd.DataFrame:
+        """A tidy table, checked against its schema (`schema` names it when the
+        table's name does not); an error naming the tables there when it is missing."""
         path = self.layout.tidy(name)
         if not path.is_file():
             raise ReviewError(
@@ -109,9 +113,11 @@ class CycleStore:
         return schemas.check(schema or name, read_parquet(path), relative(path), _ON_READ, name)
 
     def has_tidy(self, name: str) -> bool:
+        """Whether the cycle holds a tidy table of that name."""
         return self.layout.tidy(name).is_file()
 
     def tidy_names(self) -> list[str]:
+        """The names of the tidy tables the cycle holds."""
         return sorted(p.stem for p in self.layout.tidy_dir.glob("*.parquet"))
 
     def police_tables(self, register: Register) -> dict[str, pd.DataFrame]:
@@ -135,6 +141,8 @@ class CycleStore:
             write_parquet(checked, self.layout.tidy(name))
 
     def read_table(self, name: str) -> pd.DataFrame:
+        """A table, from its typed copy (or its CSV for an older cycle), checked
+        against its schema; an error naming the tables there when it is missing."""
         csv, typed = self.layout.table(name), self.layout.typed_table(name)
         if typed.is_file():
             return schemas.check(name, read_parquet(typed), relative(typed), _ON_READ)
@@ -146,9 +154,11 @@ class CycleStore:
         )
 
     def has_table(self, name: str) -> bool:
+        """Whether the cycle holds a table of that name."""
         return self.layout.table(name).is_file()
 
     def table_names(self) -> list[str]:
+        """The names of the tables the cycle holds."""
         return sorted(p.stem for p in self.layout.tables_dir.glob("*.csv"))
 
     def read_published(self, name: str) -> pd.DataFrame:
@@ -158,6 +168,7 @@ class CycleStore:
 
     # Files people read and edit ---------------------------------------------------------------
     def write_quarantine(self, dataset: str, frame: pd.DataFrame) -> None:
+        """Write a dataset's quarantined rows (a CSV people read and edit)."""
         write_csv(frame, self.layout.quarantine(dataset))
 
     def read_quarantine(self) -> pd.DataFrame | None:
@@ -174,6 +185,7 @@ class CycleStore:
         )
 
     def write_difficulties(self, frame: pd.DataFrame) -> None:
+        """Write the difficulties log (a CSV people read and edit)."""
         write_csv(frame, self.layout.difficulties_log)
 
     def read_difficulties(self, path: Path | None = None) -> pd.DataFrame:
@@ -181,6 +193,7 @@ class CycleStore:
         return read_csv(path or self.layout.difficulties_log, dtype=str, keep_default_na=False)
 
     def has_difficulties(self) -> bool:
+        """Whether the cycle holds a difficulties log."""
         return self.layout.difficulties_log.is_file()
 
 
