@@ -315,3 +315,22 @@ def test_residents_hear_a_count_so_far_never_a_gap_as_none():
     del gap["2025-12"]
     assert words.delivered_words(assess(ini, monthly(gap))) == ""
     assert words.delivered_words(assess(ini, monthly({}, measure="none"))) == ""
+
+
+def test_output_measures_are_not_scanned_as_uncovered_harm():
+    """What an initiative delivered counts work done: neither the scan of what the strategy
+    does not cover nor the re-assessment's candidates list it."""
+    from reviewkit.analysis.coverage import covered
+
+    strategy = Strategy.model_validate(
+        {
+            "partnership": "P",
+            "priorities": [{"id": "p", "name": "P"}],
+            "indicators": [
+                {"id": "a", "priority": "p", "name": "A", "dataset": "street", "better": "lower"}
+            ],
+            "initiatives": [initiative().model_dump()],
+        }
+    )
+    _, partner = covered(strategy)
+    assert partner["delivery"] == {"homes"}

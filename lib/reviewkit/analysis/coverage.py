@@ -15,7 +15,8 @@ def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str]
     """(police crime types covered per dataset, partner measures covered per dataset; None:
     every measure of that dataset). Only count and rate indicators of named crime types cover:
     a proportion (e.g. a charge rate) says nothing about how many crimes there were, and in
-    an all-crime total one type's rise can hide."""
+    an all-crime total one type's rise can hide. An initiative's output measures (what it
+    delivered) are followed by the strategy too: they count work done, not harm."""
     police: dict[str, set[str]] = {}
     partner: dict[str, set[str] | None] = {}
     for ind in strategy.indicators:
@@ -31,6 +32,11 @@ def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str]
                 measures.add(ind.filter.measure)
         else:
             partner[ind.dataset] = None
+    for ini in strategy.initiatives:
+        for o in ini.outputs:
+            measures = partner.setdefault(o.dataset, set())
+            if measures is not None:
+                measures.add(o.measure)
     return police, partner
 
 
