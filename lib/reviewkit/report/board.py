@@ -481,7 +481,8 @@ def reassessment_section(ctx: ReportContext) -> str:
     body.append(
         html.p(
             "An initiative is recommended for re-assessment when it is off track, when "
-            "an indicator it is meant to move shows special-cause concern, when it has "
+            "an indicator it is meant to move shows special-cause concern, when what it "
+            "delivered is behind its plan, when it has "
             f"run {ctx.params.analysis.reassess_after_months} months or more with no "
             "improvement beyond chance in its indicators, or when it cannot be judged "
             "because its data is missing. A complete initiative, or one not started yet, is "
@@ -489,10 +490,11 @@ def reassessment_section(ctx: ReportContext) -> str:
         )
     )
     if len(flagged):
+        names = "; ".join(f"{r['name']} ({r['lead_agency']})" for _, r in flagged.iterrows())
         body.append(
-            html.ul(
-                f"{r['name']} ({r['lead_agency']}): {r['reassess_reasons']}."
-                for _, r in flagged.iterrows()
+            html.p(
+                f"Recommended this cycle: {names}. Each one's reasons are in the decisions "
+                "for the board and in its priority's table of initiatives."
             )
         )
     else:

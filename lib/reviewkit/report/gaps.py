@@ -109,17 +109,27 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
         )
     body.append(
         html.p(
-            f"Method: {horizon.METHOD}, two-sided at {alpha:g}; a rise is listed when the adjusted "
-            f"p-value is below {alpha:g} and the rise is at least {minimum:g}%. Because many types "
-            "are tested at once, some rises would pass an unadjusted test by chance alone; the "
-            "adjustment guards against that at the cost of missing smaller rises. The test allows "
-            "for counts that vary more from month to month than chance would (over-dispersion) "
-            "and, when the two periods are the same months of the year, for the seasons. A rise "
-            "says nothing about its cause: a change in recording or reporting can produce one.",
+            f"Method: {horizon.METHOD}, allowing for over-dispersion and the seasons, two-sided "
+            f"at {alpha:g}; a rise is listed when the adjusted p-value is below {alpha:g} and the "
+            f"rise is at least {minimum:g}%. A rise says nothing about its cause. More in Annex D.",
             cls="method-note",
         )
     )
     return html.section("".join(body))
+
+
+def scan_method(alpha: float) -> str:
+    """The scan's method and caveats in full, for the method annex."""
+    return (
+        f"What the strategy does not cover: every crime type and partner measure no count or "
+        f"rate indicator follows is compared between the baseline and the review period by "
+        f"{horizon.METHOD}, two-sided at {alpha:g}. Because many types are tested at once, "
+        "some rises would pass an unadjusted test by chance alone; the adjustment guards "
+        "against that at the cost of missing smaller rises. The test allows for counts that "
+        "vary more from month to month than chance would (over-dispersion) and, when the two "
+        "periods are the same months of the year, for the seasons. A rise says nothing about "
+        "its cause: a change in recording or reporting can produce one."
+    )
 
 
 def not_tested_block(ctx: ReportContext, untested: list[horizon.NotTested]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reviewkit.report import html
 from reviewkit.report.context import ReportContext
+from reviewkit.report.gaps import scan_method
 from reviewkit.report.narrative import multiple_testing_note
 from reviewkit.report.sources import OGL, sources_sentence, sources_used
 
@@ -30,6 +31,7 @@ def method_annex(ctx: ReportContext) -> str:
         f"{o.meaningful_change_pct:g}% either way; otherwise the figures cannot tell yet.",
         multiple_testing_note(ctx.scorecard, ctx.verdicts, o.significance_level)
         or "No indicator could be tested.",
+        scan_method(o.significance_level),
         "These comparisons describe what happened, not why: they are not evaluations of any "
         "initiative, and a baseline year that was unusually high or low tends to be followed "
         "by a more ordinary one (regression to the mean).",

@@ -209,7 +209,7 @@ def xmr_figure(
     """The XmR chart: values, mean, process limits and special-cause points; with `context`
     the baseline and review periods shaded and labelled, the target trajectory, and rebase or
     recording-change markers (otherwise a flat per-period target line, if any)."""
-    fig = new_figure(7.2, 2.8)  # a board paper's chart: a third of a page at most
+    fig = new_figure(7.2, 2.5)  # a board paper's chart: under a third of a page
     ax = fig.subplots()
     x = np.arange(len(series))
     y = _spc_values(series)
