@@ -14,13 +14,15 @@ from reviewkit.base.errors import ReviewError
 
 def _run(args: argparse.Namespace) -> int:
     from reviewkit.base.paths import outputs_dir
-    from reviewkit.run import kernels
+    from reviewkit.run import kernels, lean
 
+    lean.leave_unloaded()  # a run's process (already, at import; said here for the reader)
     t0 = time.perf_counter()
     # the kernel server imports the libraries while this process imports the runner
     kernels.start_early(outputs_dir() / ".kernels.log")
     try:
-        from reviewkit.run.runner import run_cycle, run_many
+        from reviewkit.run.batch import run_many
+        from reviewkit.run.runner import run_cycle
 
         if len(args.params) > 1:
             return run_many(args.params, start=args.start, force=args.force, jobs=args.jobs)

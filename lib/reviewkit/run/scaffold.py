@@ -16,8 +16,7 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, repo_root, resolve
 from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import CYCLE_ID, load_params
-from reviewkit.store.identity import cycle_dir, same_name, slugify
-from reviewkit.store.layout import CycleLayout
+from reviewkit.store.layout import CycleLayout, cycle_dir, same_name, slugify
 from reviewkit.store.receipts import receipts_file, record_dates
 
 
