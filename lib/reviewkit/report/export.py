@@ -111,6 +111,7 @@ class KeepReportOutputs(Preprocessor):
     keep_types = Set({"display_data", "execute_result"})
 
     def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+        """Keep the cells tagged for `audience`, each with only its HTML outputs."""
         cells = []
         for cell in nb.cells:
             if cell.cell_type != "code" or self.audience not in cell.get("metadata", {}).get(
@@ -160,6 +161,7 @@ class KeepAnalysisOutputs(Preprocessor):
     widgets); what is left is sanitised by `sanitise` when the page is written."""
 
     def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+        """Keep the code cells' outputs an own notebook's page may show (`_safe_output`)."""
         cells = []
         nb.metadata.pop("widgets", None)  # widget state: embedded as a script by the exporter
         for cell in nb.cells:

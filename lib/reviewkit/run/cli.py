@@ -135,6 +135,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `reviewkit` command line: its commands and their options."""
     parser = argparse.ArgumentParser(
         prog="reviewkit",
         description="Partnership Strategy Review: run a community safety "
@@ -217,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the `reviewkit` command line with `argv`; its exit code (errors said in one line)."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":

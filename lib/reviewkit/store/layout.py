@@ -228,18 +228,23 @@ class CycleLayout:
 
     # Files ----------------------------------------------------------------------------------
     def tidy(self, name: str) -> Path:
+        """A tidy table as parquet."""
         return self.tidy_dir / f"{name}.parquet"
 
     def table(self, name: str) -> Path:
+        """A table's published CSV."""
         return self.tables_dir / f"{name}.csv"
 
     def typed_table(self, name: str) -> Path:
+        """A table's typed parquet copy (what the steps read)."""
         return self.typed_tables_dir / f"{name}.parquet"
 
     def quarantine(self, dataset: str) -> Path:
+        """The rows of `dataset` held back at intake."""
         return self.quarantine_dir / f"{dataset}.csv"
 
     def chart(self, indicator: str, suffix: str) -> Path:
+        """An indicator's chart for slides (`png`, `svg`, `txt`)."""
         return self.charts_dir / f"{indicator}.{suffix}"
 
     def report_chart(self, key: str) -> Path:
@@ -248,13 +253,16 @@ class CycleLayout:
         return self.chart_cache_dir / key
 
     def executed(self, notebook: str) -> Path:
+        """The executed copy of `notebook`."""
         return self.notebooks_dir / notebook
 
     def analysis_html(self, notebook: str) -> Path:
+        """An own notebook's page."""
         return self.analysis_dir / f"{Path(notebook).stem}.html"
 
     @property
     def manifest(self) -> Path:
+        """The finished cycle's record (MANIFEST)."""
         return self.root / MANIFEST
 
     @property
@@ -264,14 +272,17 @@ class CycleLayout:
 
     @property
     def intake_summary(self) -> Path:
+        """What the intake step found (notes, dropped columns, counts)."""
         return self.root / "intake.json"
 
     @property
     def progress_summary(self) -> Path:
+        """What the progress step found."""
         return self.root / "progress.json"
 
     @property
     def difficulties_log(self) -> Path:
+        """The difficulties met this cycle (a CSV people edit)."""
         return self.root / "difficulties_log.csv"
 
     @property
@@ -285,6 +296,7 @@ class CycleLayout:
         return self.root / "review_tables.xlsx"
 
     def report(self, file: str) -> Path:
+        """A page or paper made for people (`review_report.html`, its PDF...)."""
         return self.root / file
 
     # What has been done ---------------------------------------------------------------------
@@ -295,10 +307,12 @@ class CycleLayout:
 
     @property
     def has_intake(self) -> bool:
+        """Whether the intake step's results are here."""
         return self.intake_summary.is_file() and self.table("completeness").is_file()
 
     @property
     def has_progress(self) -> bool:
+        """Whether the progress step's results are here."""
         return self.progress_summary.is_file() and self.table("scorecard").is_file()
 
     # Copies ---------------------------------------------------------------------------------
