@@ -16,7 +16,7 @@ LAB_PORT ?= 8888
 .PHONY: help setup setup-dev review test test-fast test-portable test-upgrade lint lab clean lock bench
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed ## create .venv from requirements.lock (what a user needs; uv where it can be had, else pip)
 
