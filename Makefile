@@ -13,10 +13,10 @@ INSTALLER ?= uv
 LAB_PORT ?= 8888
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev review test test-fast test-portable lint lab clean lock bench
+.PHONY: help setup setup-dev review test test-fast test-portable test-upgrade lint lab clean lock bench
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed ## create .venv from requirements.lock (what a user needs; uv where it can be had, else pip)
 
@@ -37,9 +37,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 		|| echo "uv could not be installed: installing with pip (slower)"
 	$(call install,-r requirements.lock)
 	$(call install,--no-deps -e .)
-	@# the kernel "Python 3 (reviewkit)", nbstripout (outputs, papermill's run metadata and
-	@# what JupyterLab adds on save go; cell tags and the kernel name stay) and JupyterLab's
-	@# settings: the same command the README gives for installing without make
+	@# the kernel "Python 3 (reviewkit)", nbstripout (outputs and the metadata keys listed in
+	@# lib/reviewkit/run/stripping.py go, as JupyterLab's save hook and the pre-commit hook
+	@# strip them; cell tags and the kernel name stay) and JupyterLab's settings: the same
+	@# command the README gives for installing without make
 	$(PY) -m reviewkit setup
 	@touch $@
 
@@ -71,6 +72,28 @@ test-fast: setup-dev ## unit and property tests only, under a minute: no end-to-
 test-portable: setup-dev ## the end-to-end tests on the route Windows and macOS take (REVIEWKIT_PORTABLE=1)
 	REVIEWKIT_PORTABLE=1 $(PY) -m pytest $(XDIST) -q tests/test_platforms.py
 	REVIEWKIT_PORTABLE=1 $(PY) -m pytest $(XDIST) -m "e2e and not lab" --durations=5
+
+# The upgrade lane: the lock as ever, then the newest releases of the Jupyter libraries the
+# runner plugs into (UPGRADE_PACKAGES), in a venv of its own (UPGRADE_VENV, made afresh each
+# time; git ignores it); the kernel and end-to-end tests then run there. A release that breaks
+# the runner's kernels, or quietly sends runs down the slower route, fails a test
+# (tests/test_kernels.py) rather than slowing every run. Only the kernel spec is set up there:
+# git's nbstripout filter and JupyterLab's settings stay .venv's.
+UPGRADE_VENV ?= .venv-upgrade
+UPGRADE_PACKAGES = papermill nbclient jupyter_client ipykernel
+UPY = $(UPGRADE_VENV)/bin/python
+UPGRADE_INSTALL = $(if $(wildcard $(BIN)/uv),$(BIN)/uv pip install --quiet --compile-bytecode --python $(UPY),$(UPY) -m pip install --quiet)
+
+test-upgrade: setup-dev ## the kernel and end-to-end tests with the newest papermill, nbclient, jupyter_client and ipykernel
+	rm -rf $(UPGRADE_VENV)
+	$(PYTHON) -m venv $(UPGRADE_VENV)
+	$(UPGRADE_INSTALL) -r requirements-dev.lock
+	$(UPGRADE_INSTALL) --no-deps -e .
+	$(UPGRADE_INSTALL) --upgrade $(UPGRADE_PACKAGES)
+	@$(UPY) -c "from importlib.metadata import version; print('upgrade lane:', ', '.join(f'{p} {version(p)}' for p in '$(UPGRADE_PACKAGES)'.split()))"
+	$(UPY) -c "from reviewkit.run.lab import install_kernel; print('kernel spec:', install_kernel())"
+	$(UPY) -m pytest $(XDIST) -q -m "not e2e" tests/test_kernels.py tests/test_engine.py
+	$(UPY) -m pytest $(XDIST) -m "e2e and not lab" --durations=5
 
 lint: setup-dev ## check the code: ruff (lint and format), and mypy on the library
 	$(BIN)/ruff check lib tests

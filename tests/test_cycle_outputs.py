@@ -309,7 +309,7 @@ def test_a_cycle_without_own_notebooks_has_no_further_analysis_section(cycle_run
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_the_sequence_handles_any_number_of_own_notebooks(tmp_path, demo_data, count):
     from reviewkit.inputs.params import load_params
-    from reviewkit.run.runner import sequence
+    from reviewkit.run.steps import sequence
 
     folder = tmp_path / "own"
     folder.mkdir()

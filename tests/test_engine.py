@@ -1,13 +1,15 @@
 """The runner's papermill engine: the executed notebook saved at most once a second while it
-runs, and always at its start, after a failing cell and at its end."""
+runs, and always at its start and at its end, a failing cell included; found by papermill
+through its entry point."""
 
 from __future__ import annotations
 
 import nbformat
 import pytest
-from papermill.engines import papermill_engines
+from papermill.engines import NBClientEngine, papermill_engines
 
 from reviewkit.run import engine
+from reviewkit.run.steps import ENGINE
 
 
 def _notebook(cells: int) -> nbformat.NotebookNode:
@@ -24,43 +26,85 @@ def saves(monkeypatch):
     return written
 
 
-def test_saves_at_start_and_end_not_at_every_cell(saves, tmp_path):
-    out = tmp_path / "run.ipynb"
-    nb = _notebook(20)
-    man = engine.ThrottledExecutionManager(nb, output_path=str(out), progress_bar=False)
-    man.notebook_start()
-    assert len(saves) == 1  # on disk from the start
-    for i, cell in enumerate(nb.cells):
-        man.cell_start(cell, i)
-        man.cell_complete(cell, i)
-    assert len(saves) == 1  # 20 quick cells: no save while they run (papermill: 40)
-    man.notebook_complete()
-    assert len(saves) == 2
+class Failed(Exception):
+    pass
 
 
-def test_saves_again_once_a_second_has_passed(saves, tmp_path, monkeypatch):
-    nb = _notebook(3)
-    man = engine.ThrottledExecutionManager(
-        nb, output_path=str(tmp_path / "r.ipynb"), progress_bar=False
+@pytest.fixture
+def cells_run(monkeypatch):
+    """papermill's nbclient engine without a kernel: each cell started and completed through
+    the execution manager, as papermill's notebook client does (a failing cell: its
+    exception, then its end, then the run stops)."""
+    seen: list[int] = []
+
+    @classmethod  # type: ignore[misc]
+    def run(cls, nb_man, kernel_name, fail_at=None, **kwargs):
+        for i, cell in enumerate(nb_man.nb.cells):
+            nb_man.cell_start(cell, i)
+            seen.append(i)
+            if i == fail_at:
+                nb_man.cell_exception(cell, i)
+                nb_man.cell_complete(cell, i)
+                raise Failed
+            nb_man.cell_complete(cell, i)
+        return nb_man.nb
+
+    monkeypatch.setattr(NBClientEngine, "execute_managed_notebook", run)
+    return seen
+
+
+def _execute(nb, path, **kwargs):
+    return engine.ReviewEngine.execute_notebook(
+        nb, "python3", output_path=str(path), progress_bar=False, **kwargs
     )
-    man.notebook_start()
+
+
+def test_saves_at_start_and_end_not_at_every_cell(saves, cells_run, tmp_path):
+    _execute(_notebook(20), tmp_path / "run.ipynb")
+    assert cells_run == list(range(20))
+    assert len(saves) == 2  # 20 quick cells: saved at the start and the end (papermill: 42)
+
+
+def test_saves_again_once_a_second_has_passed(saves, cells_run, tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "SAVE_EVERY", 0.0)
-    man.cell_start(nb.cells[0], 0)
-    assert len(saves) == 2  # a long-running notebook still shows its progress on disk
+    _execute(_notebook(3), tmp_path / "r.ipynb")
+    assert len(saves) == 2 + 6  # a long-running notebook still shows its progress on disk
 
 
-def test_a_failing_cell_is_saved_at_once(saves, tmp_path):
-    nb = _notebook(3)
-    man = engine.ThrottledExecutionManager(
-        nb, output_path=str(tmp_path / "r.ipynb"), progress_bar=False
-    )
-    man.notebook_start()
-    man.cell_start(nb.cells[0], 0)
-    man.cell_exception(nb.cells[0], 0)
-    man.cell_complete(nb.cells[0], 0)  # papermill's order: the exception, then the end
-    assert len(saves) == 2
+def test_a_failing_notebook_is_saved_as_it_stops(saves, cells_run, tmp_path):
+    with pytest.raises(Failed):
+        _execute(_notebook(5), tmp_path / "r.ipynb", fail_at=2)
+    assert cells_run == [0, 1, 2]
+    assert len(saves) == 2  # at the start, and with the failing cell's error as it stopped
 
 
-def test_registered_with_papermill():
-    assert engine.register() == engine.NAME
-    assert papermill_engines.get_engine(engine.NAME) is engine.ReviewEngine
+def test_throttled_saves_at_most_once_per_interval():
+    calls: list[dict] = []
+    save = engine.throttled(lambda **kw: calls.append(kw), lambda: 3600.0)
+    for _ in range(5):
+        save(a=1)
+    assert calls == []
+    save = engine.throttled(lambda **kw: calls.append(kw), lambda: 0.0)
+    save(a=1)
+    save(a=2)
+    assert calls == [{"a": 1}, {"a": 2}]
+
+
+def test_found_by_papermill_through_its_entry_point():
+    assert papermill_engines.get_engine(ENGINE) is engine.ReviewEngine
+
+
+def test_the_engine_loads_whoever_imports_first(tmp_path):
+    """papermill loads the engine through its entry point as papermill is imported: a process
+    that imports the runner before papermill still gets it."""
+    import subprocess
+    import sys
+
+    for first in ("reviewkit.run.steps", "reviewkit.run.runner", "papermill"):
+        code = (
+            f"import {first}\n"
+            "from papermill.engines import papermill_engines\n"
+            "print(papermill_engines.get_engine('reviewkit').__name__)"
+        )
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert res.stdout.strip() == "ReviewEngine", (first, res.stderr[-500:])

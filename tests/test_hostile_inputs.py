@@ -176,7 +176,7 @@ def test_a_full_disk_during_a_run_is_a_message(project, capsys, monkeypatch):
 # Paths the tool owns --------------------------------------------------------------------------
 def test_a_failed_run_never_names_another_cycle(tmp_path):
     from reviewkit.inputs.params import CYCLE_ID
-    from reviewkit.run.runner import failed_dir, keep_interrupted
+    from reviewkit.run.folders import failed_dir, keep_interrupted
 
     out = tmp_path / "outputs"
     other = out / "o07.failed"  # a finished cycle whose id is 'o07.failed'

@@ -12,14 +12,9 @@ import pytest
 from conftest import ROOT, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import load_params
-from reviewkit.run.runner import check_batch
-from reviewkit.store.identity import (
-    check_finished,
-    cycle_dir,
-    fingerprint,
-    interactive_dir,
-    run_folder,
-)
+from reviewkit.run.batch import check_batch
+from reviewkit.store.identity import check_finished, fingerprint, run_folder
+from reviewkit.store.layout import cycle_dir, scratch_dir
 
 
 @pytest.fixture()
@@ -44,7 +39,7 @@ def test_two_partnerships_with_one_cycle_id_have_their_own_folders(tmp_path, dem
     b = load_params(_other(tmp_path / "b.yaml", demo_data))
     assert cycle_dir(a) == outputs / "brackwell_community_safety_partnership" / "2025-26"
     assert cycle_dir(b) == outputs / "ashbourne_community_safety_partnership" / "2025-26"
-    assert interactive_dir(a) != interactive_dir(b)
+    assert scratch_dir(a) != scratch_dir(b)
 
 
 def test_a_batch_refuses_two_params_files_writing_to_one_folder(tmp_path, demo_data, outputs):

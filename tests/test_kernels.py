@@ -12,12 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
+from jupyter_client.manager import AsyncKernelManager
 
 from reviewkit.base import platforms
 from reviewkit.base.paths import notebooks_dir
 from reviewkit.run import kernels
+from reviewkit.run.kernel_server import notebook_imports
 from reviewkit.run.kernels import kernel_args, kernel_server, server_address
-from reviewkit.run.runner import LocalKernelManager
+from reviewkit.run.provisioner import kernel_manager
+from reviewkit.store.layout import STEP_NOTEBOOKS
 
 linux = pytest.mark.skipif(
     not platforms.can_fork(), reason="kernels are forked on Linux only, not on the portable route"
@@ -84,12 +87,12 @@ def test_the_server_preloads_what_the_review_notebooks_import(tmp_path):
             {"cell_type": "markdown", "metadata": {}, "source": "import not_code"},
         ],
     }
-    for name in kernels.REVIEW_NOTEBOOKS:
+    for name in STEP_NOTEBOOKS.values():
         (tmp_path / name).write_text(json.dumps(nb))
-    assert kernels.notebook_imports(tmp_path) == ["a.b", "c", "c.d", "c.e"]
+    assert notebook_imports(tmp_path) == ["a.b", "c", "c.d", "c.e"]
     # the real notebooks: every reviewkit module they name exists (a stale name would leave
     # the module to each kernel)
-    named = [n for n in kernels.notebook_imports(notebooks_dir()) if n.startswith("reviewkit")]
+    named = [n for n in notebook_imports(notebooks_dir()) if n.startswith("reviewkit")]
     assert "reviewkit.intake.step" in named and "reviewkit.analysis.step" in named
     for name in named:
         head, _, tail = name.rpartition(".")
@@ -116,7 +119,7 @@ def test_a_batch_server_in_the_environment_is_used_not_started(monkeypatch):
         assert server_address() == "/some/batch/server"
 
 
-async def _run(km: LocalKernelManager, code: str, timeout: float = 60) -> list[dict]:
+async def _run(km: AsyncKernelManager, code: str, timeout: float = 60) -> list[dict]:
     """Execute `code` in the kernel; its iopub outputs (streams, displays, errors)."""
     kc = km.client()
     kc.start_channels()
@@ -154,10 +157,7 @@ def test_forked_kernels_are_fresh_show_figures_interrupt_and_leave_nothing(monke
     async def scenario() -> tuple[list[int], int]:
         with kernel_server() as address:
             assert address is not None
-            km1, km2 = (
-                LocalKernelManager(kernel_name="python3"),
-                LocalKernelManager(kernel_name="python3"),
-            )
+            km1, km2 = kernel_manager(), kernel_manager()
             monkeypatch.setenv("PROBE", "one")
             await km1.start_kernel(cwd=str(tmp_path))
             monkeypatch.setenv("PROBE", "two")
@@ -231,7 +231,7 @@ def test_kernels_stop_when_their_server_is_killed(monkeypatch, tmp_path):
     async def scenario() -> int:
         server = kernels.KernelServer(Path(tmp_path / "server.log"))
         monkeypatch.setattr(kernels, "_address", server.address)
-        km = LocalKernelManager(kernel_name="python3")
+        km = kernel_manager()
         await km.start_kernel(cwd=str(tmp_path))
         assert _text(await _run(km, "print(1)")) == "1\n"
         pid = km.provisioner.pid
@@ -257,7 +257,7 @@ def test_a_server_that_cannot_fork_safely_gives_ordinary_kernels_at_once(monkeyp
     async def scenario() -> tuple[int, str]:
         with kernel_server(log) as address:
             assert address is not None
-            km = LocalKernelManager(kernel_name="python3")
+            km = kernel_manager()
             t0 = time.monotonic()
             await km.start_kernel(cwd=str(tmp_path))
             try:
@@ -305,3 +305,100 @@ def test_a_server_started_early_is_the_next_runs_and_stopped_if_unused(monkeypat
     monkeypatch.setenv(kernels.ADDRESS_ENV, "/batch/server")
     kernels.start_early()  # a batch's cycle uses the batch's server
     assert len(_FakeServer.made) == 3
+
+
+@linux
+@pytest.mark.usefixtures("own_server")
+def test_a_server_that_died_is_noticed_at_once_and_its_folder_removed(monkeypatch, tmp_path):
+    """A kernel server killed outside its refusal path (here before it listens): the next
+    request for a kernel finds it dead without waiting for its start-up timeout (not one
+    pause), removes its folder, and the runner's provisioner then starts ordinary kernels."""
+    server = kernels.KernelServer(tmp_path / "server.log")
+    try:
+        server.process.kill()
+        while _alive(server.process.pid):  # killed: a zombie until reaped, which counts as gone
+            time.sleep(0.01)
+
+        def no_waiting(_seconds: float) -> None:
+            raise AssertionError("waited for a kernel server that had died")
+
+        monkeypatch.setattr(kernels.time, "sleep", no_waiting)
+        with pytest.raises(ConnectionRefusedError, match="has stopped"):
+            kernels.fork_kernel(server.address, ["-f", "x.json"], {}, str(tmp_path), None)
+        assert not Path(server.folder).exists()
+        with pytest.raises(FileNotFoundError):  # and every later request is refused at once
+            kernels.fork_kernel(server.address, ["-f", "x.json"], {}, str(tmp_path), None)
+    finally:
+        server.close()
+
+
+def test_a_server_just_started_counts_as_alive(tmp_path):
+    """Before its id is written the server has only just been started: not taken for dead."""
+    assert kernels.server_alive(str(tmp_path / "server"))
+    (tmp_path / kernels.PID_FILE).write_text(str(os.getpid()))
+    assert kernels.server_alive(str(tmp_path / "server"))
+
+
+def test_jupyter_finds_the_provisioner_and_engine_by_their_entry_points():
+    """Registered as the libraries document (entry points), not by reaching into them: the
+    kernel spec the runner gives names the provisioner, and jupyter_client and papermill
+    find both by name."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+    from papermill.engines import papermill_engines
+
+    from reviewkit.run import engine, provisioner
+    from reviewkit.run.steps import ENGINE
+
+    spec = provisioner.ReviewKernelSpecs().get_kernel_spec(provisioner.KERNEL)
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == provisioner.NAME
+    factory = KernelProvisionerFactory.instance()
+    assert factory.is_provisioner_available(spec)
+    made = factory.create_provisioner_instance("k", spec, parent=kernel_manager())
+    assert isinstance(made, provisioner.ReviewProvisioner)
+    assert papermill_engines.get_engine(ENGINE) is engine.ReviewEngine
+
+
+@linux
+@pytest.mark.e2e
+@pytest.mark.usefixtures("own_server")
+def test_a_runs_notebook_takes_the_fast_route(monkeypatch, tmp_path):
+    """The route every run takes, end to end through papermill, nbclient, jupyter_client and
+    ipykernel as installed: a notebook executed by the runner runs in a kernel forked from the
+    kernel server, with the libraries already imported. A release of any of them that sends
+    runs down the slower route (an ordinary kernel importing everything again) fails here."""
+    import nbformat
+
+    from reviewkit.run.provisioner import KernelQueue, ReviewProvisioner
+    from reviewkit.run.steps import Step, execute_step
+
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell("params_file = ''\nrun_dir = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell("import os, sys\nprint(os.getppid(), 'pandas' in sys.modules)"),
+    ]
+    source = tmp_path / "probe.ipynb"
+    nbformat.write(nb, source)
+    with kernel_server(tmp_path / "kernels.log") as address:
+        assert address is not None
+        server_pid = int((Path(address).parent / kernels.PID_FILE).read_text())
+        queue = KernelQueue()
+        km = queue.take()
+        try:
+            assert isinstance(km.provisioner, ReviewProvisioner)
+            assert km.provisioner.forked is not None  # forked, not launched
+            done = execute_step(
+                Step("probe", source), tmp_path / "p.yaml", tmp_path / "run", km, progress=False
+            )
+        finally:
+            queue.stop(km)
+            queue.close()
+    printed = nbformat.read(done, as_version=4).cells[-1].outputs[0]["text"].split()
+    assert printed == [str(server_pid), "True"]

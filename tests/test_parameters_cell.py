@@ -68,7 +68,7 @@ def test_run_and_check_refuse_a_review_notebook_with_an_extra_parameter(
 
     from conftest import run_cli, write_params
     from reviewkit.base import paths
-    from reviewkit.run import runner
+    from reviewkit.run import steps
 
     folder = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", folder)
@@ -78,7 +78,7 @@ def test_run_and_check_refuse_a_review_notebook_with_an_extra_parameter(
         if "parameters" in cell["metadata"].get("tags", []):
             cell["source"] = "".join(cell["source"]) + "\nsignificance_level = 0.01\n"
     progress.write_text(json.dumps(nb), encoding="utf-8")
-    for module in (paths, runner):
+    for module in (paths, steps):
         monkeypatch.setattr(module, "notebooks_dir", lambda: folder)
     monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
     params = write_params(tmp_path / "p.yaml", demo_data)

@@ -16,10 +16,10 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import load_params
 from reviewkit.run.preflight import check_cycle
 from reviewkit.run.runner import run_cycle
-from reviewkit.store.identity import (
+from reviewkit.store.layout import (
     cycle_dir,
-    interactive_dir,
     same_name,
+    scratch_dir,
     shared_folders,
     slugify,
 )
@@ -110,8 +110,8 @@ def test_another_partnerships_folder_is_refused_naming_both(tmp_path, demo_data,
     _finished(group / "2025-26", BRACKWELL, "2025-26")
     other = "BRACKWELL community-safety partnership!"
     params = load_params(_named(tmp_path / "b.yaml", demo_data, other, cycle="2026-27"))
-    for where in (cycle_dir, interactive_dir):
-        if where is interactive_dir:
+    for where in (cycle_dir, scratch_dir):
+        if where is scratch_dir:
             _finished(outputs / "interactive" / slugify(BRACKWELL) / "x", BRACKWELL, "x")
         with pytest.raises(ReviewError) as err:
             where(params)
@@ -233,7 +233,7 @@ def test_a_batch_refuses_two_names_sharing_a_folder_even_with_different_cycle_id
 ):
     """Different cycle ids would only meet when the second cycle starts: the batch refuses
     them before anything runs, naming both partnerships and their params files."""
-    from reviewkit.run.runner import check_batch
+    from reviewkit.run.batch import check_batch
 
     a = _named(tmp_path / "a.yaml", demo_data, BRACKWELL, cycle="2025-26")
     b = _named(tmp_path / "b.yaml", demo_data, "BRACKWELL community-safety partnership!", cycle="x")

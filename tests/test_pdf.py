@@ -147,8 +147,8 @@ def test_the_header_text_cannot_break_out_of_the_stylesheet():
 
 
 def test_without_chromium_the_run_says_so_in_one_line(tmp_path, monkeypatch):
+    from reviewkit.run.exports import pdf_record, report_pdf_pairs
     from reviewkit.run.printing import LazyPrinter
-    from reviewkit.run.runner import pdf_record, report_pdf_pairs
 
     monkeypatch.setenv("REVIEWKIT_CHROMIUM", "off")
     said: list[str] = []

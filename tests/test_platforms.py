@@ -218,7 +218,7 @@ def test_a_folder_with_an_open_file_is_not_moved_and_says_why(monkeypatch, tmp_p
 
 
 def test_replacing_a_cycle_with_a_file_open_loses_nothing(monkeypatch, tmp_path):
-    from reviewkit.run.runner import replace_cycle
+    from reviewkit.run.folders import replace_cycle
 
     final = _folder(tmp_path / "out" / "p" / "2025-26", {"workbook.xlsx": "old", "r.html": "old"})
     new = _folder(tmp_path / "out" / "p" / ".2025-26.run-1", {"workbook.xlsx": "new"})
@@ -241,7 +241,7 @@ def test_replacing_a_cycle_with_a_file_open_loses_nothing(monkeypatch, tmp_path)
 
 
 def test_a_new_folder_that_cannot_be_moved_in_puts_the_old_back(monkeypatch, tmp_path):
-    from reviewkit.run.runner import replace_cycle
+    from reviewkit.run.folders import replace_cycle
 
     final = _folder(tmp_path / "c", {"a.html": "old"})
     new = _folder(tmp_path / ".c.run-1", {"a.html": "new", "open.pdf": "x"})

@@ -265,7 +265,7 @@ def test_a_rerun_never_keeps_a_page_or_pdf_of_the_earlier_run(tmp_path, start):
     """A rerun from a later step removes from its copy what it makes again, so a PDF it
     cannot print now (no browser) is never left from the earlier run beside new results."""
     from conftest import cycle_params
-    from reviewkit.run.runner import remade_by
+    from reviewkit.run.exports import remade_by
     from reviewkit.store.layout import CycleLayout
 
     layout = CycleLayout(tmp_path)

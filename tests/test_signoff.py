@@ -12,7 +12,8 @@ import yaml
 from conftest import NO_PDF, params_dict, reviewkit, run_cli, write_params
 from reviewkit.base.errors import ReviewError
 from reviewkit.inputs.params import load_params
-from reviewkit.run.runner import refuse_unready_final, running_header
+from reviewkit.report.export import running_header
+from reviewkit.run.runner import refuse_unready_final
 from reviewkit.run.signoff import final_problems, sign_off_record, unfilled_prompts
 
 FINAL = """report:

@@ -19,7 +19,8 @@ from reviewkit.intake.area import AreaMatcher
 from reviewkit.intake.policeuk import read_police
 from reviewkit.run.cli import main
 from reviewkit.run.preflight import check_cycle
-from reviewkit.store.identity import check_finished, cycle_dir
+from reviewkit.store.identity import check_finished
+from reviewkit.store.layout import cycle_dir
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"

@@ -180,7 +180,7 @@ subprocess.run([str(bin_dir / "jupyter-nbconvert"), "--to", "html", "--no-input"
 def stock_notebooks(params_file: str = DEMO_PARAMS) -> list[str]:
     """The notebooks `reviewkit run` executes for the params, in its order."""
     from reviewkit.inputs.params import load_params
-    from reviewkit.run.runner import sequence
+    from reviewkit.run.steps import sequence
 
     return [str(step.source) for step in sequence(load_params(params_file))]
 
@@ -205,7 +205,7 @@ def floor_project(work: Path, params_file: str = DEMO_PARAMS) -> Path:
     the analyst's own notebooks) only makes the real notebook's imports: the floor the same
     runner can reach with the same kernels, exports and PDFs, doing no work."""
     from reviewkit.inputs.params import load_params
-    from reviewkit.run.runner import sequence
+    from reviewkit.run.steps import sequence
 
     root = work / "floor"
     shutil.rmtree(root, ignore_errors=True)

@@ -13,6 +13,8 @@ import base64
 import functools
 import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -24,9 +26,77 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Set, Unicode
 
+from reviewkit.inputs.params import CycleParams
 from reviewkit.report.html import esc
 
-AUDIENCES = ("board", "community", "quality", "planning")
+
+def _board_status(params: CycleParams) -> str:
+    return params.report.status_line()
+
+
+def _community_status(params: CycleParams) -> str:
+    r = params.report
+    if r.status == "draft":
+        return "Draft: not for publication"
+    return f"Published {r.signed_off_on:%d %B %Y}"
+
+
+def _core_team(params: CycleParams) -> str:
+    return "For the core audit team"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One audience's page: the cell tag that selects its cells, the step whose notebook
+    carries them, its file and title, whether it is printed to PDF (the papers that are
+    circulated), and the right side of its printed pages' running header."""
+
+    name: str  # the cell tag
+    step: str  # intake or report: the notebook the page is exported from
+    file: str
+    title: str
+    status: Callable[[CycleParams], str]
+    pdf: bool = False
+
+    @property
+    def pdf_file(self) -> str:
+        """The printed paper's file name."""
+        return self.file.replace(".html", ".pdf")
+
+    def running_header(self, params: CycleParams) -> tuple[str, str]:
+        """(left, right) of the printed pages' header: who and when; draft or final."""
+        return f"{params.partnership} · review period {params.review.describe()}", self.status(
+            params
+        )
+
+
+# Every audience, once: a new audience is one entry here (and cells tagged with its name).
+AUDIENCES = {
+    a.name: a
+    for a in (
+        Audience("quality", "intake", "data_quality.html", "Data quality", _core_team),
+        Audience("board", "report", "review_report.html", "Strategy review", _board_status, True),
+        Audience(
+            "community",
+            "report",
+            "community_update.html",
+            "Community safety update",
+            _community_status,
+            True,
+        ),
+        Audience("planning", "report", "planning_pack.html", "Planning pack", _core_team),
+    )
+}
+
+
+def audiences_of(step: str) -> list[Audience]:
+    """The audiences whose pages are exported from `step`'s notebook, in order."""
+    return [a for a in AUDIENCES.values() if a.step == step]
+
+
+def running_header(params: CycleParams, audience: str) -> tuple[str, str]:
+    """(left, right) of `audience`'s printed pages' header."""
+    return AUDIENCES[audience].running_header(params)
 
 
 class KeepReportOutputs(Preprocessor):
@@ -41,6 +111,7 @@ class KeepReportOutputs(Preprocessor):
     keep_types = Set({"display_data", "execute_result"})
 
     def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+        """Keep the cells tagged for `audience`, each with only its HTML outputs."""
         cells = []
         for cell in nb.cells:
             if cell.cell_type != "code" or self.audience not in cell.get("metadata", {}).get(
@@ -90,6 +161,7 @@ class KeepAnalysisOutputs(Preprocessor):
     widgets); what is left is sanitised by `sanitise` when the page is written."""
 
     def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+        """Keep the code cells' outputs an own notebook's page may show (`_safe_output`)."""
         cells = []
         nb.metadata.pop("widgets", None)  # widget state: embedded as a script by the exporter
         for cell in nb.cells:
@@ -201,7 +273,7 @@ def export_html(
     and review period, and whether the paper is a draft or final.
     """
     if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {AUDIENCES}")
+        raise ValueError(f"audience must be one of {tuple(AUDIENCES)}")
     nb = nbformat.read(notebook, as_version=4)
     resources: dict = {}
     for keep in (

@@ -126,11 +126,13 @@ class Printer:
         self._thread.start()
 
     def submit(self, pairs: Sequence[tuple[Path, Path]]) -> Future[list[Path]]:
+        """Print each (html, pdf) pair; the PDFs written, when done."""
         done: Future[list[Path]] = Future()
         self._jobs.put((list(pairs), done))
         return done
 
     def close(self) -> None:
+        """Close the browser once what was submitted has printed."""
         self._jobs.put(None)
         self._thread.join()
 

@@ -14,13 +14,15 @@ from reviewkit.base.errors import ReviewError
 
 def _run(args: argparse.Namespace) -> int:
     from reviewkit.base.paths import outputs_dir
-    from reviewkit.run import kernels
+    from reviewkit.run import kernels, lean
 
+    lean.leave_unloaded()  # a run's process (already, at import; said here for the reader)
     t0 = time.perf_counter()
     # the kernel server imports the libraries while this process imports the runner
     kernels.start_early(outputs_dir() / ".kernels.log")
     try:
-        from reviewkit.run.runner import run_cycle, run_many
+        from reviewkit.run.batch import run_many
+        from reviewkit.run.runner import run_cycle
 
         if len(args.params) > 1:
             return run_many(args.params, start=args.start, force=args.force, jobs=args.jobs)
@@ -133,6 +135,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `reviewkit` command line: its commands and their options."""
     parser = argparse.ArgumentParser(
         prog="reviewkit",
         description="Partnership Strategy Review: run a community safety "
@@ -215,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the `reviewkit` command line with `argv`; its exit code (errors said in one line)."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":

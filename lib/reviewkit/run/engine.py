@@ -5,75 +5,53 @@ papermill writes the whole notebook to disk when each cell starts and when it en
 someone opening it mid-run sees how far it got. For a report notebook whose outputs reach a
 megabyte, those writes are a good part of the run (about 60 of them, up to 15 ms each), and
 the kernel waits for each. Saving at most once a second keeps the executed notebook on disk
-within a second of the run's progress; the notebook is still saved whole when it ends, however
-it ends (papermill writes it after a failing cell and at the end).
+within a second of the run's progress; the notebook is still saved whole at its start and when
+it ends, however it ends (papermill's `Engine.execute_notebook` saves it at the start, then
+around our hook, after the cells, saves it once more, a failing cell included).
+
+The engine is registered with papermill through its documented entry point group
+(`papermill.engine`, in `pyproject.toml`, as `reviewkit`: `reviewkit.run.steps.ENGINE`) and
+overrides only the hook papermill documents for engines, `execute_managed_notebook`. papermill
+loads it when papermill is imported, so nothing imports this module before papermill: imported
+first, it would import papermill, which would load it again half-made.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
-from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+from papermill.engines import NBClientEngine
 
-NAME = "reviewkit"
 SAVE_EVERY = 1.0  # seconds between saves while the notebook runs
 
 
-class ThrottledExecutionManager(NotebookExecutionManager):
-    """papermill's execution manager, saving at most once every SAVE_EVERY seconds while cells
-    run, and always when the notebook ends or a cell fails."""
+def throttled(save: Callable[..., Any], every: Callable[[], float]) -> Callable[..., None]:
+    """`save`, done at most once every `every()` seconds (the first call waits `every()` from
+    now: the notebook has just been saved when its cells start)."""
+    last = time.monotonic()
 
-    _force = False
+    def save_seldom(**kwargs: Any) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= every():
+            last = now
+            save(**kwargs)
 
-    def notebook_start(self, **kwargs: Any) -> None:
-        self._force = True  # the executed notebook is on disk from the start
-        super().notebook_start(**kwargs)
-        self._force = False
-
-    def save(self, **kwargs: Any) -> None:
-        if self._force or (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY:
-            super().save(**kwargs)
-
-    def cell_exception(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
-        self._force = True
-        super().cell_exception(cell, cell_index=cell_index, **kwargs)
-
-    def notebook_complete(self, **kwargs: Any) -> None:
-        self._force = True
-        super().notebook_complete(**kwargs)
+    return save_seldom
 
 
 class ReviewEngine(NBClientEngine):
-    """nbclient execution, as papermill's default engine, with the throttled manager."""
+    """nbclient execution, as papermill's default engine, saving at most once a second while
+    the cells run."""
 
     @classmethod
-    def execute_notebook(
-        cls,
-        nb: Any,
-        kernel_name: str,
-        output_path: str | None = None,
-        progress_bar: bool | dict = True,
-        log_output: bool = False,
-        autosave_cell_every: int = 30,
-        **kwargs: Any,
-    ) -> Any:
-        nb_man = ThrottledExecutionManager(
-            nb,
-            output_path=output_path,
-            progress_bar=progress_bar,
-            log_output=log_output,
-            autosave_cell_every=autosave_cell_every,
-        )
-        nb_man.notebook_start()
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+        """Run the cells as papermill's nbclient engine does, with the execution manager's
+        `save` throttled while they run; the manager saves as ever once they have run."""
+        nb_man.save = throttled(nb_man.save, lambda: SAVE_EVERY)
         try:
-            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
         finally:
-            nb_man.cleanup_pbar()
-            nb_man.notebook_complete()
-        return nb_man.nb
-
-
-def register() -> str:
-    """Register the engine with papermill (once is enough; again is harmless); its name."""
-    papermill_engines.register(NAME, ReviewEngine)
-    return NAME
+            del nb_man.save  # the manager's own `save` again, for the end of the notebook

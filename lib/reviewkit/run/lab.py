@@ -23,20 +23,10 @@ import sys
 from pathlib import Path
 
 from reviewkit.base import platforms
+from reviewkit.run.stripping import NBSTRIP_KEYS
 
 KERNEL_NAME = "python3"
 KERNEL_DISPLAY_NAME = "Python 3 (reviewkit)"
-# What nbstripout strips beyond its defaults (git's filter.nbstripout.extrakeys); the save
-# hook strips the same keys (a test checks).
-NBSTRIP_KEYS = (
-    "metadata.language_info",
-    "metadata.papermill",
-    "metadata.vscode",
-    "metadata.toc",
-    "cell.metadata.papermill",
-    "cell.metadata.jupyter",
-    "cell.metadata.trusted",
-)
 NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 LAB_SETTINGS = {NOTIFICATION: {"fetchNews": "false", "checkForUpdates": False}}
 LAB_FLAGS = (

@@ -19,20 +19,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-# Keep in step with NBSTRIP_KEYS in reviewkit.run.lab (a test checks): the same keys, plus the ones
-# nbstripout strips by default.
-NOTEBOOK_KEYS = ("language_info", "papermill", "vscode", "toc", "widgets", "signature")
-CELL_KEYS = (
-    "papermill",
-    "jupyter",
-    "trusted",
-    "execution",
-    "collapsed",
-    "scrolled",
-    "ExecuteTime",
-    "heading_collapsed",
-    "hidden",
-)
+from reviewkit.run.stripping import stripped
+
+# The keys git's nbstripout filter strips (reviewkit.run.stripping, the one list), plus the
+# ones nbstripout strips by default.
+NOTEBOOK_KEYS = stripped("metadata")
+CELL_KEYS = stripped("cell.metadata")
 
 
 def strip_notebook(nb: dict[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def shared_folder_lines(params_files: list[str]) -> list[str]:
     """For several params files checked together: partnerships whose different names would
     share one outputs folder (a batch of them would mix or replace each other's cycles)."""
     from reviewkit.inputs.params import load_params
-    from reviewkit.store.identity import shared_folders
+    from reviewkit.store.layout import shared_folders
 
     named = []
     for pf in params_files:

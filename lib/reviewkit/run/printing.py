@@ -28,8 +28,15 @@ Pairs = Sequence[tuple[Path, Path]]
 
 
 class Prints(Protocol):
-    def submit(self, pairs: Pairs) -> Future[list[Path]]: ...
-    def close(self) -> None: ...
+    """What prints the reports: a browser of this process's own, or the batch's service."""
+
+    def submit(self, pairs: Pairs) -> Future[list[Path]]:
+        """Print each (html, pdf) pair; the PDFs written, when done."""
+        ...
+
+    def close(self) -> None:
+        """Stop printing once what was submitted is done."""
+        ...
 
 
 class RemotePrinter:
@@ -39,6 +46,7 @@ class RemotePrinter:
         self.address = address
 
     def submit(self, pairs: Pairs) -> Future[list[Path]]:
+        """Print each (html, pdf) pair; the PDFs written, when done."""
         done: Future[list[Path]] = Future()
         threading.Thread(target=self._ask, args=(list(pairs), done), daemon=True).start()
         return done
@@ -61,7 +69,7 @@ class RemotePrinter:
             done.set_result([Path(p) for p in reply.get("written", [])])
 
     def close(self) -> None:
-        pass
+        """Nothing to stop here: the batch's service closes its browser."""
 
 
 class LazyPrinter:
@@ -72,15 +80,18 @@ class LazyPrinter:
         self._printer: Prints | None = None
 
     def start(self) -> Prints:
+        """Start the printer now (its browser starts while the report notebook runs)."""
         if self._printer is None:
             address = os.environ.get(PRINTER_ENV)
             self._printer = RemotePrinter(address) if address else Printer()
         return self._printer
 
     def submit(self, pairs: Pairs) -> Future[list[Path]]:
+        """Print each (html, pdf) pair with the printer (started now if it was not)."""
         return self.start().submit(pairs)
 
     def close(self) -> None:
+        """Close the printer, if it was started."""
         if self._printer is not None:
             self._printer.close()
             self._printer = None
@@ -139,6 +150,7 @@ class PrintService:
                 pass  # the cycle has gone
 
     def close(self) -> None:
+        """Stop the service and its browser."""
         self._closing.set()
         if self._thread.is_alive():
             # a connection wakes the thread waiting in accept(), on every system; made from a

@@ -18,8 +18,7 @@ from reviewkit.base.periods import add_months
 from reviewkit.inputs.params import CYCLE_ID, load_params
 from reviewkit.inputs.scores import carry_forward
 from reviewkit.inputs.team import move_on
-from reviewkit.store.identity import cycle_dir, same_name, slugify
-from reviewkit.store.layout import CycleLayout
+from reviewkit.store.layout import CycleLayout, cycle_dir, same_name, slugify
 from reviewkit.store.receipts import receipts_file, record_dates
 
 

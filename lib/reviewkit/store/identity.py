@@ -13,147 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.paths import outputs_dir, relative, resolve
+from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
-from reviewkit.store.layout import CycleLayout
+from reviewkit.store.layout import STEPS, CycleLayout, cycle_dir, same_name, scratch_dir
 
-STEPS = ("intake", "progress", "report")
 # Params keys that only the report step reads: changing them does not make the intake or
 # progress outputs stale, so `--from report` may follow an edit of the contact details.
 REPORT_ONLY = ("report.", "community.", "inputs.place_names")
-
-
-# Letters that Unicode does not decompose into a base letter and a mark, spelled as their
-# names are usually written in Latin letters (ŵ, ŷ, é and the like decompose and keep their base).
-SPELLED = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l",
-     "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i"}
-)  # fmt: skip
-
-
-def slugify(name: str) -> str:
-    """A partnership's name as a folder and file name: lower case, `_` between words.
-
-    Accented letters keep their base letter (Welsh `Tŵr Ŷd` -> `twr_yd`, `Pen-y-bont ar Ogwr`
-    -> `pen_y_bont_ar_ogwr`), so names stay readable and differ where their letters differ; a
-    letter with no Latin base (Greek, Cyrillic...) is kept as it is. Two names can still share a
-    slug (case, punctuation): `check_owner` refuses a folder another partnership holds.
-    """
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", name).translate(SPELLED))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    slug = re.sub(r"[\W_]+", "_", text).strip("_")
-    if not slug:
-        raise ReviewError(f"'{name}' has no letters or digits to name its files by.")
-    return slug
-
-
-def same_name(a: object, b: object) -> bool:
-    """Whether two partnership names are the same full name (Unicode forms and runs of spaces
-    aside; case and punctuation count: 'BRACKWELL' is not taken for 'Brackwell')."""
-
-    def norm(text: object) -> str:
-        return " ".join(unicodedata.normalize("NFC", str(text)).split())
-
-    return norm(a) == norm(b)
-
-
-def _holders(group: Path) -> dict[str, str]:
-    """Who holds the cycles in a partnership's folder: full name -> one cycle folder of it
-    (finished, failed, interrupted or being run), from each folder's cycle.json or manifest."""
-    found: dict[str, str] = {}
-    if not group.is_dir():
-        return found
-    folders = [p for p in group.iterdir() if p.is_dir() and p.name != "_failed"]
-    failed = group / "_failed"
-    if failed.is_dir():
-        folders += [p for p in failed.iterdir() if p.is_dir()]
-    for folder in sorted(folders):
-        made = read_record(folder) or _manifest(folder) or {}
-        who = made.get("partnership")
-        if isinstance(who, str) and who.strip():
-            found.setdefault(who, relative(folder))
-    return found
-
-
-def check_owner(group: Path, partnership: str) -> None:
-    """Refuse a partnership's outputs folder that holds another partnership's cycles: two
-    names that make one slug never share a folder, and no run (nor --force) ever writes over
-    another partnership's cycle."""
-    for other, example in _holders(group).items():
-        if not same_name(other, partnership):
-            raise ReviewError(
-                f"{relative(group)} holds the review cycles of '{other}' (e.g. {example}); "
-                f"this params file is for '{partnership}', whose outputs would go to the same "
-                "folder, as the two names differ only in case, accents, spaces or punctuation. "
-                "Nothing was run and nothing was replaced. If they are one partnership, write "
-                "its name (key 'partnership') exactly as before; if not, give this one a name "
-                "that differs in its letters or digits."
-            )
-
-
-def shared_folders(named: list[tuple[str, str]]) -> list[str]:
-    """For a batch, before anything runs: (params file, partnership) pairs whose different
-    names would share one outputs folder, each as a line naming both."""
-    by_slug: dict[str, list[tuple[str, str]]] = {}
-    for source, partnership in named:
-        by_slug.setdefault(slugify(partnership), []).append((source, partnership))
-    lines = []
-    for slug, group in by_slug.items():
-        names = {" ".join(unicodedata.normalize("NFC", p).split()) for _, p in group}
-        if len(names) > 1:
-            lines.append(
-                f"outputs/{slug}/: " + " and ".join(f"'{p}' ({source})" for source, p in group)
-            )
-    return lines
-
-
-# Folders of `outputs/` that are not a partnership's: a partnership whose name makes one of
-# these slugs would share it.
-RESERVED = ("interactive", "bench")
-
-
-def cycle_dir(params: CycleParams) -> Path:
-    """Where a cycle's finished outputs live: `outputs/<partnership>/<cycle>/`, refused when
-    that partnership folder holds another partnership's cycles (`check_owner`)."""
-    slug = slugify(params.partnership)
-    if slug in RESERVED:
-        raise ReviewError(
-            f"The partnership name '{params.partnership}' would put its outputs in "
-            f"outputs/{slug}/, which the tool keeps for "
-            f"{'notebooks run by hand' if slug == 'interactive' else 'speed measurements'}; "
-            "give the partnership its full name (key 'partnership')."
-        )
-    group = outputs_dir() / slug
-    check_owner(group, params.partnership)
-    check_case(group, params.cycle)
-    return group / params.cycle
-
-
-def check_case(group: Path, cycle: str) -> None:
-    """Refuse a cycle id that differs from an existing cycle's only in case (`Q1`, `q1`): on
-    Windows and macOS they are one folder, so one cycle would replace the other."""
-    if not group.is_dir():
-        return
-    for other in group.iterdir():
-        if other.is_dir() and other.name != cycle and other.name.casefold() == cycle.casefold():
-            raise ReviewError(
-                f"cycle '{cycle}' differs from the cycle in {relative(other)} only in case; on "
-                "Windows and macOS they are one folder, so one would replace the other. Write "
-                f"the id as '{other.name}' for that cycle, or give this one another id."
-            )
-
-
-def interactive_dir(params: CycleParams) -> Path:
-    """Where notebooks run by hand write: `outputs/interactive/<partnership>/<cycle>/`."""
-    group = outputs_dir() / "interactive" / slugify(params.partnership)
-    check_owner(group, params.partnership)
-    return group / params.cycle
 
 
 def params_record(params: CycleParams) -> dict[str, Any]:
@@ -179,14 +49,7 @@ def identity(params: CycleParams, params_file: str | Path) -> dict[str, Any]:
 
 def read_record(folder: Path) -> dict[str, Any] | None:
     """The folder's `cycle.json`, or None when there is none (or it cannot be read)."""
-    path = CycleLayout(folder).identity
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    return CycleLayout(folder).read_record()
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -352,12 +215,7 @@ def check_outputs_present(folder: Path, start: str) -> None:
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
-    path = CycleLayout(folder).manifest
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    return CycleLayout(folder).read_manifest()
 
 
 def record_step(folder: Path, params: CycleParams, params_file: str | Path, step: str) -> None:
@@ -433,7 +291,7 @@ def run_folder(
         raise ReviewError(f"step must be one of {', '.join(STEPS)}, not '{step}'.")
     params = load_params(params_file)
     check_previous(params)
-    folder = resolve(run_dir) if run_dir else interactive_dir(params)
+    folder = resolve(run_dir) if run_dir else scratch_dir(params)
     if CycleLayout(folder).finished:
         manifest = _manifest(folder) or {}
         raise ReviewError(

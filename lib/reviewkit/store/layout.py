@@ -3,38 +3,177 @@
 Every step, the runner, `open_cycle` and the tests ask a `CycleLayout` for a path instead of
 joining folder names themselves, so the folder can change in one place. Where a cycle's folder
 is (from its params) is decided here too: `cycle_dir` for the finished cycle that `reviewkit run`
-writes, `scratch_dir` for a notebook run by hand (both as reviewkit.store.identity derives them from
-the partnership and the cycle).
+writes, `scratch_dir` for a notebook run by hand, both named by the partnership (`slugify`) and
+the cycle, and refused when another partnership holds the folder (`check_owner`). So are the
+steps of a cycle and the notebook of each (`STEP_NOTEBOOKS`).
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from reviewkit.base.errors import ReviewError
+from reviewkit.base.paths import outputs_dir, relative
 
 if TYPE_CHECKING:
     from reviewkit.inputs.params import CycleParams
 
-__all__ = ["MANIFEST", "CycleLayout", "cycle_dir", "scratch_dir"]
+__all__ = [
+    "MANIFEST",
+    "STEPS",
+    "STEP_NOTEBOOKS",
+    "CycleLayout",
+    "check_owner",
+    "cycle_dir",
+    "same_name",
+    "scratch_dir",
+    "shared_folders",
+    "slugify",
+]
 
 MANIFEST = "manifest.json"  # a finished cycle's record; its presence makes a cycle finished
+# The steps of a review cycle, in order, and the notebook (in notebooks/) that runs each.
+STEP_NOTEBOOKS = {
+    "intake": "01_intake.ipynb",
+    "progress": "02_progress.ipynb",
+    "report": "03_report.ipynb",
+}
+STEPS = tuple(STEP_NOTEBOOKS)
+
+
+# Letters that Unicode does not decompose into a base letter and a mark, spelled as their
+# names are usually written in Latin letters (ŵ, ŷ, é and the like decompose and keep their base).
+SPELLED = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l",
+     "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i"}
+)  # fmt: skip
+
+
+def slugify(name: str) -> str:
+    """A partnership's name as a folder and file name: lower case, `_` between words.
+
+    Accented letters keep their base letter (Welsh `Tŵr Ŷd` -> `twr_yd`, `Pen-y-bont ar Ogwr`
+    -> `pen_y_bont_ar_ogwr`), so names stay readable and differ where their letters differ; a
+    letter with no Latin base (Greek, Cyrillic...) is kept as it is. Two names can still share a
+    slug (case, punctuation): `check_owner` refuses a folder another partnership holds.
+    """
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", name).translate(SPELLED))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    slug = re.sub(r"[\W_]+", "_", text).strip("_")
+    if not slug:
+        raise ReviewError(f"'{name}' has no letters or digits to name its files by.")
+    return slug
+
+
+def same_name(a: object, b: object) -> bool:
+    """Whether two partnership names are the same full name (Unicode forms and runs of spaces
+    aside; case and punctuation count: 'BRACKWELL' is not taken for 'Brackwell')."""
+
+    def norm(text: object) -> str:
+        return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+    return norm(a) == norm(b)
+
+
+def _holders(group: Path) -> dict[str, str]:
+    """Who holds the cycles in a partnership's folder: full name -> one cycle folder of it
+    (finished, failed, interrupted or being run), from each folder's cycle.json or manifest."""
+    found: dict[str, str] = {}
+    if not group.is_dir():
+        return found
+    folders = [p for p in group.iterdir() if p.is_dir() and p.name != "_failed"]
+    failed = group / "_failed"
+    if failed.is_dir():
+        folders += [p for p in failed.iterdir() if p.is_dir()]
+    for folder in sorted(folders):
+        layout = CycleLayout(folder)
+        made = layout.read_record() or layout.read_manifest() or {}
+        who = made.get("partnership")
+        if isinstance(who, str) and who.strip():
+            found.setdefault(who, relative(folder))
+    return found
+
+
+def check_owner(group: Path, partnership: str) -> None:
+    """Refuse a partnership's outputs folder that holds another partnership's cycles: two
+    names that make one slug never share a folder, and no run (nor --force) ever writes over
+    another partnership's cycle."""
+    for other, example in _holders(group).items():
+        if not same_name(other, partnership):
+            raise ReviewError(
+                f"{relative(group)} holds the review cycles of '{other}' (e.g. {example}); "
+                f"this params file is for '{partnership}', whose outputs would go to the same "
+                "folder, as the two names differ only in case, accents, spaces or punctuation. "
+                "Nothing was run and nothing was replaced. If they are one partnership, write "
+                "its name (key 'partnership') exactly as before; if not, give this one a name "
+                "that differs in its letters or digits."
+            )
+
+
+def shared_folders(named: list[tuple[str, str]]) -> list[str]:
+    """For a batch, before anything runs: (params file, partnership) pairs whose different
+    names would share one outputs folder, each as a line naming both."""
+    by_slug: dict[str, list[tuple[str, str]]] = {}
+    for source, partnership in named:
+        by_slug.setdefault(slugify(partnership), []).append((source, partnership))
+    lines = []
+    for slug, group in by_slug.items():
+        names = {" ".join(unicodedata.normalize("NFC", p).split()) for _, p in group}
+        if len(names) > 1:
+            lines.append(
+                f"outputs/{slug}/: " + " and ".join(f"'{p}' ({source})" for source, p in group)
+            )
+    return lines
+
+
+# Folders of `outputs/` that are not a partnership's: a partnership whose name makes one of
+# these slugs would share it.
+RESERVED = ("interactive", "bench")
 
 
 def cycle_dir(params: CycleParams) -> Path:
-    """The finished cycle's folder `reviewkit run` writes (from reviewkit.store.identity)."""
-    from reviewkit.store.identity import cycle_dir as finished_dir
+    """Where a cycle's finished outputs live: `outputs/<partnership>/<cycle>/`, refused when
+    that partnership folder holds another partnership's cycles (`check_owner`)."""
+    slug = slugify(params.partnership)
+    if slug in RESERVED:
+        raise ReviewError(
+            f"The partnership name '{params.partnership}' would put its outputs in "
+            f"outputs/{slug}/, which the tool keeps for "
+            f"{'notebooks run by hand' if slug == 'interactive' else 'speed measurements'}; "
+            "give the partnership its full name (key 'partnership')."
+        )
+    group = outputs_dir() / slug
+    check_owner(group, params.partnership)
+    check_case(group, params.cycle)
+    return group / params.cycle
 
-    return finished_dir(params)
+
+def check_case(group: Path, cycle: str) -> None:
+    """Refuse a cycle id that differs from an existing cycle's only in case (`Q1`, `q1`): on
+    Windows and macOS they are one folder, so one cycle would replace the other."""
+    if not group.is_dir():
+        return
+    for other in group.iterdir():
+        if other.is_dir() and other.name != cycle and other.name.casefold() == cycle.casefold():
+            raise ReviewError(
+                f"cycle '{cycle}' differs from the cycle in {relative(other)} only in case; on "
+                "Windows and macOS they are one folder, so one would replace the other. Write "
+                f"the id as '{other.name}' for that cycle, or give this one another id."
+            )
 
 
 def scratch_dir(params: CycleParams) -> Path:
     """Where a notebook run by hand writes: beside the finished cycles, never inside one
-    (`outputs/interactive/<partnership>/<cycle>/`, from reviewkit.store.identity)."""
-    from reviewkit.store.identity import interactive_dir
-
-    return interactive_dir(params)
+    (`outputs/interactive/<partnership>/<cycle>/`)."""
+    group = outputs_dir() / "interactive" / slugify(params.partnership)
+    check_owner(group, params.partnership)
+    return group / params.cycle
 
 
 @dataclass(frozen=True)
@@ -89,18 +228,23 @@ class CycleLayout:
 
     # Files ----------------------------------------------------------------------------------
     def tidy(self, name: str) -> Path:
+        """A tidy table as parquet."""
         return self.tidy_dir / f"{name}.parquet"
 
     def table(self, name: str) -> Path:
+        """A table's published CSV."""
         return self.tables_dir / f"{name}.csv"
 
     def typed_table(self, name: str) -> Path:
+        """A table's typed parquet copy (what the steps read)."""
         return self.typed_tables_dir / f"{name}.parquet"
 
     def quarantine(self, dataset: str) -> Path:
+        """The rows of `dataset` held back at intake."""
         return self.quarantine_dir / f"{dataset}.csv"
 
     def chart(self, indicator: str, suffix: str) -> Path:
+        """An indicator's chart for slides (`png`, `svg`, `txt`)."""
         return self.charts_dir / f"{indicator}.{suffix}"
 
     def report_chart(self, key: str) -> Path:
@@ -109,13 +253,16 @@ class CycleLayout:
         return self.chart_cache_dir / key
 
     def executed(self, notebook: str) -> Path:
+        """The executed copy of `notebook`."""
         return self.notebooks_dir / notebook
 
     def analysis_html(self, notebook: str) -> Path:
+        """An own notebook's page."""
         return self.analysis_dir / f"{Path(notebook).stem}.html"
 
     @property
     def manifest(self) -> Path:
+        """The finished cycle's record (MANIFEST)."""
         return self.root / MANIFEST
 
     @property
@@ -125,14 +272,17 @@ class CycleLayout:
 
     @property
     def intake_summary(self) -> Path:
+        """What the intake step found (notes, dropped columns, counts)."""
         return self.root / "intake.json"
 
     @property
     def progress_summary(self) -> Path:
+        """What the progress step found."""
         return self.root / "progress.json"
 
     @property
     def difficulties_log(self) -> Path:
+        """The difficulties met this cycle (a CSV people edit)."""
         return self.root / "difficulties_log.csv"
 
     @property
@@ -146,6 +296,7 @@ class CycleLayout:
         return self.root / "review_tables.xlsx"
 
     def report(self, file: str) -> Path:
+        """A page or paper made for people (`review_report.html`, its PDF...)."""
         return self.root / file
 
     # What has been done ---------------------------------------------------------------------
@@ -156,13 +307,25 @@ class CycleLayout:
 
     @property
     def has_intake(self) -> bool:
+        """Whether the intake step's results are here."""
         return self.intake_summary.is_file() and self.table("completeness").is_file()
 
     @property
     def has_progress(self) -> bool:
+        """Whether the progress step's results are here."""
         return self.progress_summary.is_file() and self.table("scorecard").is_file()
 
     # Copies ---------------------------------------------------------------------------------
+    # Records ---------------------------------------------------------------------------------
+    def read_record(self) -> dict[str, Any] | None:
+        """The folder's identity record (`cycle.json`; reviewkit.store.identity writes it), or
+        None when there is none or it cannot be read."""
+        return _read_json(self.identity)
+
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The finished cycle's manifest, or None when there is none or it cannot be read."""
+        return _read_json(self.manifest)
+
     def copy_unfinished(self, dest: Path) -> CycleLayout:
         """A copy of this cycle's folder at `dest` without its manifest: a copy to rerun later
         steps in, or to work on by hand, is never mistaken for a finished cycle."""
@@ -195,3 +358,12 @@ class CycleLayout:
 
         shutil.copytree(self.root, dest, ignore=leave_out)
         return CycleLayout(dest)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object from `path`; None when the file is missing, unreadable or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

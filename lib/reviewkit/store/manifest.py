@@ -49,6 +49,7 @@ def input_files(params: CycleParams) -> list[tuple[str, Path]]:
 
 
 def package_versions() -> dict[str, str]:
+    """The versions of the packages a run's results depend on (name -> version)."""
     out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -59,6 +60,7 @@ def package_versions() -> dict[str, str]:
 
 
 def git_commit() -> str | None:
+    """The repository's git commit, or None outside git."""
     try:
         res = subprocess.run(
             ["git", "rev-parse", "HEAD"],
@@ -80,6 +82,8 @@ def build_manifest(
     timings: dict[str, float],
     warnings: list[str],
 ) -> dict:
+    """A finished run's manifest: params, inputs with their hashes, packages, commit, timings
+    and warnings."""
     rows: dict[str, int] = {}
     store = CycleStore(run_dir)
     if store.has_table("reconciliation"):
@@ -113,6 +117,7 @@ def build_manifest(
 
 
 def write_manifest(manifest: dict, run_dir: Path) -> None:
+    """Write `manifest` into `run_dir`: its presence makes the cycle finished."""
     CycleLayout(run_dir).manifest.write_text(
         json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
     )

@@ -17,11 +17,10 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.store.identity import run_folder
-from reviewkit.store.layout import CycleLayout, cycle_dir, scratch_dir
+from reviewkit.store.layout import STEP_NOTEBOOKS, STEPS, CycleLayout, cycle_dir, scratch_dir
 
-# The step before each step, and the notebook that makes its results.
-NEEDS = {"intake": None, "progress": "intake", "report": "progress"}
-MAKER = {"intake": "notebooks/01_intake.ipynb", "progress": "notebooks/02_progress.ipynb"}
+# The step before each step (whose results it reads).
+NEEDS = dict(zip(STEPS, (None, *STEPS[:-1]), strict=True))
 
 
 def _has(layout: CycleLayout, step: str) -> bool:
@@ -48,7 +47,8 @@ def step_folder(
         finished = cycle_dir(params)
         if not _has(CycleLayout(finished), need):
             raise ReviewError(
-                f"No {need} results for cycle '{params.cycle}' yet: run {MAKER[need]} first "
+                f"No {need} results for cycle '{params.cycle}' yet: run "
+                f"notebooks/{STEP_NOTEBOOKS[need]} first "
                 f"(or `reviewkit run {relative(resolve(params_file))}`)."
             )
         _copy_results(finished, scratch_dir(params))
