@@ -52,6 +52,9 @@ ORDER = {"complete": 0, "not started": 0, "on track": 1, "at risk": 2, "off trac
 
 @dataclass
 class InitiativeResult:
+    """One initiative assessed: its status, milestones, indicators' movement and whether to
+    re-assess it, with the reasons."""
+
     id: str
     name: str
     priority: str
@@ -72,6 +75,7 @@ class InitiativeResult:
     reasons: list[str] = field(default_factory=list)
 
     def row(self) -> dict[str, object]:
+        """The result as a row of the `initiative_status` table, lists joined into text."""
         return {
             "id": self.id,
             "name": self.name,

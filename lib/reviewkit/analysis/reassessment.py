@@ -91,6 +91,7 @@ class Trend:
 
     @property
     def tested(self) -> bool:
+        """Whether the trend was tested (no reason is recorded why it could not be)."""
         return not self.why_not
 
     @property
@@ -340,6 +341,8 @@ def modifier(public_concern: int | None, capacity: int | None) -> float | None:
 
 
 def band(value: float | None) -> Band:
+    """The band of a risk or priority score: high from `HIGH`, medium from `MEDIUM`, else low;
+    '' when the score could not be worked out."""
     if value is None:
         return ""
     return "high" if value >= HIGH else "medium" if value >= MEDIUM else "low"

@@ -93,6 +93,9 @@ def schedule(register: Register, review: MonthRange, cycle_months: int) -> list[
 
 @dataclass(frozen=True)
 class MilestoneDue:
+    """A milestone not done that falls due by a date: its initiative, lead agency and due
+    date, for the planning pack's meetings."""
+
     initiative: str
     lead_agency: str
     milestone: str

@@ -90,6 +90,7 @@ CHARGE_OUTCOMES = ["Awaiting court outcome", "Court result unavailable"]
 
 
 def slug(name: str) -> str:
+    """A name as a folder or file name: lower case, spaces as underscores."""
     return name.lower().replace(" ", "_")
 
 
@@ -248,6 +249,8 @@ def generate_street_month(
 
 
 def write_police_month(rows: pd.DataFrame, rng: np.random.Generator, folder: Path) -> None:
+    """One month's data.police.uk files in the month's folder: the street file as given
+    (CRLF line ends), and an outcomes file for a random 60% of the crimes with an id."""
     month = rows["Month"].iloc[0]
     d = folder / month
     d.mkdir(parents=True, exist_ok=True)
@@ -387,6 +390,8 @@ def write_ae(rng: np.random.Generator, authorities: list[str], path: Path, scale
 
 
 def write_population(authorities: list[str], path: Path) -> None:
+    """Population and households for each authority and the neighbour, 2022 to 2026, rising
+    0.4% a year, so rates per 1,000 can be worked out."""
     rows = []
     for k, la in enumerate(authorities + [NEIGHBOUR]):
         base = 120_000 + 15_000 * (k % 4)
@@ -462,16 +467,20 @@ def _template(name: str) -> str:
 
 
 def strategy_yaml(partnership: str) -> str:
+    """The demo strategy for a partnership, from its template, with the outcomes counted as
+    a charge filled in."""
     return _template("strategy.yaml").format(
         partnership=partnership, charge=", ".join(f'"{o}"' for o in CHARGE_OUTCOMES)
     )
 
 
 def register_yaml(root: str, la: str) -> str:
+    """The demo data request register for a local authority, its paths under `root`."""
     return _template("data_requests.yaml").format(root=root, la_slug=slug(la), la=la)
 
 
 def difficulties_csv() -> str:
+    """The demo difficulties log, as its template gives it."""
     return _template("difficulties_log.csv")
 
 

@@ -76,6 +76,7 @@ class Period(Strict):
 
     @property
     def range(self) -> MonthRange:
+        """The period as a `MonthRange`, the form the analysis works with."""
         return MonthRange.of(self.start, self.end)
 
 
@@ -166,6 +167,9 @@ class RecordingDecision(Strict):
 
 
 class Analysis(Strict):
+    """The `analysis:` block of the params: how changes are tested, charted and flagged
+    (docs/params.md)."""
+
     significance_level: float = Field(0.05, gt=0, lt=0.5)
     spc: SpcOptions = SpcOptions()
     reassess_after_months: int = Field(
@@ -201,6 +205,9 @@ class Analysis(Strict):
 
 
 class Report(Strict):
+    """The `report:` block of the params: small-number suppression and how to report crime
+    in the community update, and whether the board paper is a draft or signed off."""
+
     suppression_threshold: int = Field(
         5,
         ge=1,
@@ -370,6 +377,7 @@ class OwnNotebook(Strict):
 
     @property
     def name(self) -> str:
+        """The notebook's file name without `.ipynb`: it names its `analysis/<name>.html`."""
         return Path(self.file).stem
 
 
@@ -521,10 +529,12 @@ class CycleParams(Strict):
 
     @property
     def review(self) -> MonthRange:
+        """The review period's months."""
         return self.review_period.range
 
     @property
     def baseline(self) -> MonthRange:
+        """The baseline period's months, which the review period is compared with."""
         return self.baseline_period.range
 
 

@@ -74,6 +74,9 @@ Source = Annotated[PoliceSource | TableSource, Field(discriminator="kind")]
 
 
 class DataRequest(Strict):
+    """One dataset asked of an agency: who provides, gathers and analyses it, when it is due,
+    and how it is read (`source`)."""
+
     dataset: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="short id used by indicators")
     description: str
     provider: str = Field(description="the agency that provides it")
@@ -100,16 +103,20 @@ class DataRequest(Strict):
 
     @property
     def period_type(self) -> str:
+        """The period each row covers: a partner extract's own, a month for police.uk files."""
         if isinstance(self.source, TableSource):
             return self.source.period_type
         return "month"
 
     @property
     def is_police(self) -> bool:
+        """Whether the dataset is data.police.uk files (read by the police reader, not mapped)."""
         return self.source.kind in POLICE_KINDS
 
 
 class Register(Strict):
+    """The data request register: every data request, each dataset id listed once."""
+
     data_requests: list[DataRequest]
 
     @model_validator(mode="after")
@@ -124,10 +131,12 @@ class Register(Strict):
         return self
 
     def get(self, dataset: str) -> DataRequest | None:
+        """The data request for a dataset id (None when the register has none)."""
         return next((r for r in self.data_requests if r.dataset == dataset), None)
 
     @property
     def datasets(self) -> list[str]:
+        """The dataset ids, in the register's order: the ids indicators may name."""
         return [r.dataset for r in self.data_requests]
 
 
@@ -140,6 +149,7 @@ def street_dataset(register: Register) -> str | None:
 
 
 def load_register(path: str | Path) -> Register:
+    """Read and validate the data request register; raise ReviewError naming file and key."""
     source = resolve(path)
     return validate(Register, load_yaml(source, "data request register"), source)
 

@@ -95,10 +95,13 @@ class Target(Strict):
 
     @property
     def by_month(self) -> str:
+        """The month (YYYY-MM) the target is to be reached by: a period's last month."""
         return self.by if isinstance(self.by, str) else self.by.end
 
 
 class Priority(Strict):
+    """A priority of the strategy, with what it means and a sentence for residents."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     description: str = ""
@@ -108,6 +111,9 @@ class Priority(Strict):
 
 
 class Indicator(Strict):
+    """How progress on a priority is measured: which rows of a dataset are counted, as a
+    count, rate or proportion, which way is better, and any baseline of its own and target."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     priority: str
     name: str
@@ -150,6 +156,8 @@ def public_words(cls: type, value: Any) -> Any:
 
 
 class Milestone(Strict):
+    """A step of an initiative, its due date, and the date it was done (None: not yet)."""
+
     name: str
     public_name: str = Field(
         "", description="the step in residents' words (the community update); else its name"
@@ -161,6 +169,8 @@ class Milestone(Strict):
 
 
 class StatusUpdate(Strict):
+    """The lead agency's update on an initiative in a review cycle: its status and a note."""
+
     cycle: str
     date: dt.date
     status: InitiativeStatus | None = None
@@ -180,6 +190,9 @@ class OutputMeasure(Strict):
 
 
 class Initiative(Strict):
+    """Work a lead agency does for a priority, from start to end: the indicators it is meant
+    to move, its milestones, status updates and output measures."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     public_name: str = Field(
@@ -214,6 +227,9 @@ class Initiative(Strict):
 
 
 class Strategy(Strict):
+    """The partnership's strategy: its priorities, indicators and initiatives, each id used
+    once and every reference between them checked."""
+
     partnership: str
     strategy_start: str | None = Field(
         None, description="YYYY-MM the strategy began; SPC charts can rebase here"
@@ -278,9 +294,11 @@ class Strategy(Strict):
         return self
 
     def indicator(self, ind_id: str) -> Indicator:
+        """The indicator with that id (which must be one of the strategy's)."""
         return next(i for i in self.indicators if i.id == ind_id)
 
     def priority(self, pid: str) -> Priority:
+        """The priority with that id (which must be one of the strategy's)."""
         return next(p for p in self.priorities if p.id == pid)
 
 

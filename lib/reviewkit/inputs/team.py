@@ -96,6 +96,8 @@ class ReviewTeam(_Strict):
         return self
 
     def member(self, name: str) -> Member | None:
+        """The member of that name, matched ignoring case and surrounding spaces (None when
+        the team has no such member)."""
         return next(
             (m for m in self.members if m.name.strip().lower() == name.strip().lower()), None
         )

@@ -35,6 +35,7 @@ class FileAccount:
 
     @property
     def balanced(self) -> bool:
+        """Whether the rows read equal the rows of all outcomes added up (none lost or extra)."""
         return self.rows_read == sum(getattr(self, k) for k in OUTCOMES)
 
 
@@ -68,6 +69,7 @@ class DatasetIntake:
     parsed_from_cache: int = 0  # files whose parse came from the cache
 
     def totals(self) -> dict[str, int]:
+        """Rows read and each outcome's rows, summed over the dataset's files."""
         return {k: sum(getattr(a, k) for a in self.accounts) for k in ("rows_read", *OUTCOMES)}
 
 

@@ -52,6 +52,8 @@ class AreaMatcher:
 
     @classmethod
     def from_params(cls, area, resolve_path) -> AreaMatcher:  # noqa: ANN001 - params.Area
+        """The matcher for the params' `area:`: its local authorities, and the codes of its
+        LSOA list when one is given (the file needs an `lsoa_code` column)."""
         codes: list[str] = []
         if area.lsoa_file:
             path: Path = resolve_path(area.lsoa_file)

@@ -70,6 +70,8 @@ def impossible_date(got: dt.date, periods: list[str], today: dt.date | None = No
 def completeness_row(
     request: DataRequest, intake: DatasetIntake, review: MonthRange, review_date: dt.date
 ) -> dict[str, object]:
+    """One data request's row of the completeness table: whether it arrived whole, when and
+    how that date is known, whether on time, the periods missing, and its rows' outcomes."""
     expected = expected_periods(review, request.period_type)
     present = set(intake.periods)
     missing = [p for p in expected if p not in present]

@@ -305,6 +305,8 @@ class GapAge:
     descriptions: tuple[str, ...]
 
     def age_words(self) -> str:
+        """How long the gap has been open, in words: 'new this review', or the review it was
+        first logged in and the review cycles it has stayed open since."""
         if self.cycles_open == 0:
             return "new this review"
         n = self.cycles_open

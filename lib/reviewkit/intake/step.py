@@ -47,6 +47,9 @@ _NOT_QUALITY = ("total row", "superseded by")
 
 @dataclass
 class IntakeResult:
+    """Everything intake found this cycle: each dataset read, the reconciliation, completeness
+    and difficulties tables, and why no review can be made, if none can."""
+
     register: Register
     datasets: dict[str, DatasetIntake]
     reconciliation: pd.DataFrame
@@ -63,6 +66,8 @@ class IntakeResult:
 
     @property
     def partner_measures(self) -> pd.DataFrame:
+        """Every partner dataset's tidy measures in one table (empty, with its columns, when
+        there are none)."""
         frames = [
             d.tidy
             for d in self.datasets.values()
@@ -74,11 +79,15 @@ class IntakeResult:
 
     @property
     def gaps_filled(self) -> pd.DataFrame:
+        """The difficulties resolved this cycle that were data gaps (unwilling to share, an
+        incompatible format, an IT problem, late)."""
         res = self.difficulties_resolved
         return res[res["category"].isin(dlog.GAP_CATEGORIES)]
 
 
 def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -> DatasetIntake:
+    """Read one data request's files: data.police.uk files by the police reader, a partner
+    extract through its mapping; other files in a police.uk folder are named in a note."""
     files = source_files(request)
     stray = stray_files(request)
     if not files:
@@ -239,6 +248,8 @@ def before_data(
 
 
 def run_intake(params: CycleParams) -> IntakeResult:
+    """Read every dataset in the register and account for every row: reconciliation (which
+    must balance), completeness, the difficulties log updated; nothing is written here."""
     register = load_register(params.path("data_requests"))
     area = AreaMatcher.from_params(params.area, resolve)
     datasets: dict[str, DatasetIntake] = {}

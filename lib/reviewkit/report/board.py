@@ -57,6 +57,8 @@ def _badge(mapping: dict[str, tuple[str, str, str]], key: object) -> Markup:
 
 
 def board_title(ctx: ReportContext) -> str:
+    """The paper's title: the partnership, the review period against the baseline, the date
+    of the review, and whether the paper is a draft or signed off."""
     p = ctx.params
     return (
         f'<header class="title">{html.h(1, f"{p.partnership}: strategy review")}'
@@ -67,6 +69,8 @@ def board_title(ctx: ReportContext) -> str:
 
 
 def board_summary(ctx: ReportContext) -> str:
+    """The executive summary: the analyst's words, then bullets drawn from the scorecard,
+    initiatives and completeness, and the strategy re-assessment's line when it has one."""
     bullets = executive_summary(
         ctx.scorecard,
         ctx.verdicts,
@@ -84,6 +88,8 @@ def board_summary(ctx: ReportContext) -> str:
 
 
 def scorecard_table(ctx: ReportContext) -> str:
+    """The scorecard: each indicator by priority, its review period against the baseline, the
+    verdict on the change, the latest SPC point, the target and a trend line, with an icon key."""
     groups = []
     for pr in ctx.strategy.priorities:
         rows = []
@@ -427,6 +433,8 @@ def _initiative_rows(df: pd.DataFrame, outputs: list[OutputResult]) -> list[list
 
 
 def priority_sections(ctx: ReportContext) -> str:
+    """A section per priority: each indicator's sentence, facts and XmR chart (when it has
+    one), and its initiatives' table, with why their indicators are not read as their effect."""
     out = []
     for pr in ctx.strategy.priorities:
         parts = [html.h(2, f"Priority: {pr.name}", f"priority-{pr.id}")]
@@ -475,6 +483,8 @@ def priority_sections(ctx: ReportContext) -> str:
 
 
 def reassessment_section(ctx: ReportContext) -> str:
+    """The rule for recommending an initiative for re-assessment, and the initiatives it
+    recommends this cycle with their lead agencies (or that none needs it)."""
     ini = ctx.initiatives
     flagged = ini[ini["reassess"]] if len(ini) else ini
     body = [html.h(2, "Recommendations for re-assessment", "reassessment")]
@@ -588,6 +598,8 @@ def _named(ctx: ReportContext, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def data_section(ctx: ReportContext) -> str:
+    """Annex C: possible recording changes, data completeness, the row reconciliation and the
+    difficulties log, so the board sees what the figures rest on."""
     return html.section(
         html.h(2, "Annex C: Data completeness and difficulties", "data")
         + recording_notes(ctx)

@@ -49,6 +49,8 @@ PLAIN_STATUS = {
 
 
 def community_title(ctx: ReportContext) -> str:
+    """The update's title, naming the area residents live in (the local authorities, else
+    the partnership), with the partnership and the review period."""
     area = ", ".join(ctx.params.area.local_authorities) or ctx.params.partnership
     return (
         f'<header class="title">{html.h(1, f"Keeping {area} safe: an update for residents")}'
@@ -340,6 +342,9 @@ def _narrows(
 
 
 def community_messages(ctx: ReportContext) -> str:
+    """Key messages: the one comparison made; at most seven lines (the figures that got better,
+    then worse, in plain words with small counts suppressed, then a sentence on them all); and
+    what cannot be told yet."""
     t = ctx.params.report.suppression_threshold
     allowed = community_numbers(ctx)
     rows = [(r, ctx.verdict(str(r["id"]))) for _, r in ctx.scorecard.iterrows()]
@@ -409,6 +414,8 @@ def _and(parts: list[str]) -> str:
 
 
 def community_priorities(ctx: ReportContext) -> str:
+    """A section per priority in plain words: its message to residents, what its figures show
+    or why they are not given, what is being done and what happens next."""
     t = ctx.params.report.suppression_threshold
     allowed = community_numbers(ctx)
     steps = community_next_steps(ctx)
