@@ -542,7 +542,7 @@ def test_due_dates_follow_each_datasets_frequency(pack):
     ae = _row(raw, "A&amp;E attendances for assault</th>")
     assert "quarterly: 45 days after each quarter ends" in ae
     assert "4 deliveries, first 14 Feb 2027 (Oct-Dec 2026), last 14 Nov 2027 (Jul-Sep 2027)" in ae
-    assert "Analyst time: 12 days in all." in text
+    assert "Analyst time: 13 days in all." in text
 
 
 def test_the_pack_proposes_stale_difficulties_escalates_and_ages_gaps(pack):

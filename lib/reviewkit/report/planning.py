@@ -16,6 +16,7 @@ from reviewkit.inputs.team import meeting_dates, next_review_date
 from reviewkit.intake import difficulties as dlog
 from reviewkit.report import html
 from reviewkit.report.context import ReportContext
+from reviewkit.report.narrative import plural
 
 
 def _day(d: dt.date) -> str:
@@ -209,8 +210,9 @@ def planning_requests(ctx: ReportContext) -> str:
         html.p(
             f"Analyst time: {sum(given):g} days in all"
             + (
-                f" for the {len(given)} data requests that give it; "
-                f"{len(days) - len(given)} do not say."
+                f" for the {plural(len(given), 'data request')} that give it; "
+                f"{plural(len(days) - len(given), 'data request')} "
+                f"{'does' if len(days) - len(given) == 1 else 'do'} not say."
                 if len(given) < len(days)
                 else "."
             )
