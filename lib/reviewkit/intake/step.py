@@ -10,6 +10,7 @@ import json
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from reviewkit.inputs.params import CycleParams, RecordingDecision
 from reviewkit.inputs.register import (
     DataRequest,
     Register,
+    TableSource,
     load_register,
     source_files,
     stray_files,
@@ -102,13 +104,16 @@ def read_dataset(request: DataRequest, params: CycleParams, area: AreaMatcher) -
             review_date=params.review_date,
         )
     else:
+        source = request.source
+        if not isinstance(source, TableSource):  # a police source is read above
+            raise TypeError(f"{request.dataset}: not a table source")
         return read_table_dataset(
             request.dataset,
-            request.source,
+            source,
             files,
             area,
             params.review_date,
-            area_values=request.source.area_values or params.area.local_authorities,
+            area_values=source.area_values or params.area.local_authorities,
             review_end=params.review.end,
         )
     if stray:
@@ -183,7 +188,7 @@ def _found_difficulties(
     q = intake.quarantine
     if len(q) and "quality" not in seen:
         real = q[~q["reason"].astype(str).str.startswith(_NOT_QUALITY)]
-        read = row["rows_read"] or 0
+        read = int(row["rows_read"]) if isinstance(row["rows_read"], Integral) else 0
         if read and len(real) / read > threshold:
             reasons = real["reason"].astype(str).value_counts().head(3)
             top = "; ".join(f"{r} ({n})" for r, n in reasons.items())

@@ -10,6 +10,8 @@ disagree. Every string from data or params is escaped.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 from markupsafe import Markup
@@ -90,16 +92,14 @@ def board_summary(ctx: ReportContext) -> str:
 def scorecard_table(ctx: ReportContext) -> str:
     """The scorecard: each indicator by priority, its review period against the baseline, the
     verdict on the change, the latest SPC point, the target and a trend line, with an icon key."""
-    groups = []
+    groups: list[tuple[str, list[Sequence[object]]]] = []
     for pr in ctx.strategy.priorities:
-        rows = []
+        rows: list[Sequence[object]] = []
         for _, r in ctx.scorecard[ctx.scorecard["priority"] == pr.id].iterrows():
             s = ctx.series.get(r["id"], pd.DataFrame())
             trend = ctx.chart(
                 f"{r['id']}-trend",
-                lambda r=r, s=s: trend_chart(
-                    r["name"], s, r["measure"], str(ctx.params.review.start)
-                ),
+                partial(trend_chart, r["name"], s, r["measure"], str(ctx.params.review.start)),
             )
             img = html.img(trend.data_uri, trend.alt, "spark")
             unit = unit_suffix(r["measure"]).replace(" a year", "").strip()

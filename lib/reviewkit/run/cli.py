@@ -84,9 +84,11 @@ def _sample(args: argparse.Namespace) -> int:
     if folder.exists() and any(folder.iterdir()) and not args.force:
         raise ReviewError(f"{folder} is not empty; choose an empty folder or use --force.")
     summary = generate(folder, rows=args.rows, partnerships=args.partnerships, seed=args.seed)
+    partnerships = summary["partnerships"]
+    count = len(partnerships) if isinstance(partnerships, list) else 0
     print(
         f"wrote {summary['street_rows']:,} street records over {summary['months']} months "
-        f"for {len(summary['partnerships'])} partnership(s) to {folder}"
+        f"for {count} partnership(s) to {folder}"
     )
     return 0
 
