@@ -1,0 +1,175 @@
+"""The community update's crime sections: where crime happens (a map, the busiest local
+areas and how unevenly reports are spread) and crime by type, small numbers suppressed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reviewkit.analysis import places
+from reviewkit.inputs.strategy import Filter
+from reviewkit.report import html
+from reviewkit.report.community_figures import (
+    comparison_period,
+    crime_table,
+    police_missing,
+)
+from reviewkit.report.community_messages import join_and
+from reviewkit.report.community_places import local_areas, place_names
+from reviewkit.report.context import ReportContext
+from reviewkit.report.suppression import (
+    suppress_count,
+)
+from reviewkit.report.where import area_map
+
+
+def community_where(ctx: ReportContext) -> str:
+    """Where crime and anti-social behaviour were reported, for residents: a map in classes
+    and the busiest neighbourhoods, small numbers hidden as in the tables."""
+    if ctx.police is None or ctx.police.empty:
+        return ""
+    t = ctx.params.report.suppression_threshold
+    review = ctx.params.review
+    missing = police_missing(ctx, review)
+    if missing:
+        return html.section(
+            html.h(2, "Where crime happens", "c-where")
+            + html.p(
+                f"We cannot show where crime happened this year: the police figures for "
+                f"{join_and(missing)} had not reached us when this update was written."
+            )
+        )
+    table = places.by_lsoa(ctx.police, Filter(), ctx.params.baseline, review)
+    body = [
+        html.h(2, "Where crime happens", "c-where"),
+        html.p(_spread_sentence(table)),
+        area_map(
+            ctx,
+            "community-map",
+            None,
+            "crimes and incidents",
+            "Crime and anti-social behaviour reported to the police",
+            community=True,
+        ),
+        _busiest_areas(ctx, table),
+        html.p(
+            f"Numbers from 1 to {t - 1} are not shown, to protect people's privacy; the "
+            "map shows them as the lightest shade."
+        ),
+    ]
+    return html.section("".join(body))
+
+
+def _busiest_areas(ctx: ReportContext, table: pd.DataFrame) -> str:
+    """The five local areas with the most records, by the names residents know them by; none
+    without a place names lookup (a statistical code is never a place's name)."""
+    names = place_names(ctx)
+    if names is None:
+        return ""
+    t = ctx.params.report.suppression_threshold
+    rows = []
+    for _, c in local_areas(table, ctx.lsoa_names, names).head(5).iterrows():
+        shown = suppress_count(float(c["review"]), t)
+        rows.append(
+            [
+                c["area"],
+                shown or f"fewer than {t}",
+                f"{c['share_pct']:.0f}%" if shown else "not shown",
+            ]
+        )
+    return html.table(
+        ["Local area", "Crimes and incidents", "Share of the area"],
+        rows,
+        "The five local areas (of about 7,000 residents each) with the most crime and "
+        f"anti-social behaviour reported, {ctx.params.review.describe()}",
+        numeric=(1, 2),
+    )
+
+
+def _spread_sentence(table: pd.DataFrame) -> str:
+    """How unevenly records are spread over the neighbourhoods, from the counts."""
+    counts = table["review"].sort_values(ascending=False).to_numpy()
+    total = counts.sum()
+    if not total:
+        return "No crime or anti-social behaviour with a location was reported this year."
+    half = int((counts.cumsum() < total / 2).sum()) + 1
+    return (
+        f"Half of all the crime and anti-social behaviour reported to the police came from "
+        f"{half} of the area's {int((counts > 0).sum())} neighbourhoods (small areas of "
+        "about 1,500 residents each) that had any. The map shows where reports were made."
+    )
+
+
+def crime_by_type(ctx: ReportContext) -> str:
+    """Police-recorded crime and ASB by type: this year, the year before the plan, change;
+    suppressed. When a month of either year is missing, no figure is shown (a missing month
+    is never a fall) and residents are told why."""
+    heading = html.h(2, "Crime and anti-social behaviour reported to the police", "crime-types")
+    prev = comparison_period(ctx)
+    if ctx.police is None or prev is None:
+        return ""
+    review = ctx.params.review
+    missing = police_missing(ctx, review, prev)
+    if missing:
+        return html.section(
+            heading
+            + html.p(
+                "We are not showing figures by type this time: the police figures for "
+                f"{join_and(missing)} had not reached us when this update was written, and totals "
+                "without them would look like a fall that did not happen."
+            )
+        )
+    built = crime_table(ctx)
+    if built is None:
+        return ""
+    t = ctx.params.report.suppression_threshold
+    _table, shown, _hidden = built
+    apart = {
+        c.crime_type: c
+        for c in ctx.recording.values()
+        if c.decision != "real" and str(prev.start) < c.month <= str(review.end)
+    }
+    shown["change"] = shown["change"].astype(object)
+    for name in shown.index:
+        if name in apart or (name == "All types" and apart):
+            shown.at[name, "change"] = "not comparable"
+    rows = []
+    for name, r in shown.iterrows():
+        rows.append(
+            [name]
+            + [
+                v if isinstance(v, str) else (f"{v:+,}" if col == "change" else f"{v:,}")
+                for col, v in r.items()
+            ]
+        )
+    said = [str(v) for r in rows for v in r[1:]]
+    notes = []
+    if any(v.startswith("fewer than") for v in said):
+        notes.append(
+            f"To protect people's privacy, numbers from 1 to {t - 1} are shown as “fewer than {t}”."
+        )
+    if any(v == "not shown" for v in said):
+        notes.append(
+            "Numbers marked “not shown” are hidden so that a small number cannot be "
+            "worked out from the total."
+        )
+    note = html.p(" ".join(notes)) if notes else ""
+    if apart:
+        types = sorted(c.crime_type.lower() for c in apart.values())
+        note += html.p(
+            "“Not comparable”: the way the police record "
+            + join_and(types)
+            + (" appears to have" if any(not c.decision for c in apart.values()) else " has")
+            + " changed between the two years, so the change would mislead"
+            + (" (and so would the change in the total)." if len(rows) > 1 else ".")
+        )
+    return html.section(
+        heading
+        + html.table(
+            ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"],
+            rows,
+            "Crimes and incidents reported to the police in the area, by type",
+            numeric=(1, 2, 3),
+        )
+        + note
+    )
