@@ -8,131 +8,35 @@ and when, and each score's own source.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from reviewkit.analysis import reassessment as ra
-from reviewkit.base.errors import ReviewError
-from reviewkit.base.periods import MonthRange, month_name
-from reviewkit.inputs.harm import NO_WEIGHTS, HarmWeights, load_harm_weights
-from reviewkit.inputs.scores import PriorityScores, load_scores, unknown_subjects
-from reviewkit.methods.exact_tests import interval_words
+from reviewkit.base.periods import month_name
 from reviewkit.report import html
-from reviewkit.report.benchmarking import peer_row, position_words
 from reviewkit.report.context import ReportContext
+from reviewkit.report.reassessment_build import Reassessment, build
+from reviewkit.report.reassessment_tables import evidence_table, matrix_table, scored
+
+# The matrix is built, and its tables drawn, in modules of their own; their names stay
+# importable from here.
+__all__ = [
+    "BOARD",
+    "Reassessment",
+    "band_basis",
+    "build",
+    "decision_items",
+    "evidence_table",
+    "matrix_table",
+    "reassessment_annex",
+    "reassessment_decisions",
+    "reassessment_for_planning",
+    "reassessment_section",
+    "render",
+    "render_annex",
+    "summary_bullet",
+]
+
 
 # candidates' bands the main paper shows (the rest are in Annex F's full matrix)
 BOARD = ("high", "medium")
-
-
-@dataclass(frozen=True)
-class Reassessment:
-    """The matrix of one cycle and what it rests on."""
-
-    rows: list[ra.MatrixRow]
-    weights: HarmWeights
-    weights_given: bool
-    scores: PriorityScores | None
-    left_out: tuple[str, ...]  # crime types out of the harm total for want of a weight
-    years: tuple[MonthRange, MonthRange, MonthRange]
-    problems: tuple[str, ...] = ()  # scores the matrix could not use (a draft names them)
-
-
-def _weights_label(weights: HarmWeights) -> str:
-    indexes = sorted({w.index for w in weights.weights.values() if w.index})
-    return ", ".join(indexes) or "the partnership's harm weights"
-
-
-def _scores_label(scores: PriorityScores | None) -> str:
-    if scores is None:
-        return ""
-    return f"the analyst's scores, {scores.scored_by}, {scores.scored_on:%d %B %Y}"
-
-
-def build(ctx: ReportContext) -> Reassessment:
-    """The re-assessment from the report context: subjects, evidence, matrix."""
-    p = ctx.params
-    weights_file = p.path("harm_weights")
-    weights = load_harm_weights(weights_file) if weights_file else NO_WEIGHTS
-    police = ctx.police_counted
-    types = set(police["crime_type"].astype(str)) if police is not None else set()
-    types.discard("")
-    partner = ctx.partner
-    measures = (
-        {(str(d), str(m)) for d, m in zip(partner["dataset"], partner["measure"], strict=True)}
-        if partner is not None and len(partner)
-        else set()
-    )
-    subjects = ra.subjects(ctx.strategy, ctx.street_dataset, types, measures, ctx.dataset_names)
-    scores_file = p.path("priority_scores")
-    problems: list[str] = []
-    scores = load_scores(scores_file) if scores_file else None
-    if scores is not None and scores_file is not None:
-        covered = {t for s in subjects if s.kind == "priority" for t in s.crime_types}
-        covered |= {
-            i.filter.measure for i in ctx.strategy.indicators if i.filter.measure is not None
-        }
-        problems = unknown_subjects(
-            scores, scores_file, {(s.kind, s.key) for s in subjects}, covered
-        )
-    if scores is not None and p.report.status == "final":
-        if scores.carried_forward_from:
-            problems.append(
-                f"{scores_file}: the scores were carried forward from "
-                f"{scores.carried_forward_from} and not re-checked: re-check each score and "
-                "its source, then remove carried_forward_from"
-            )
-        if problems:
-            raise ReviewError(
-                "A final paper cannot be made with these priority scores:\n" + "\n".join(problems)
-            )
-    recording: dict[str, list[str]] = {}
-    for c in ctx.recording.values():
-        if c.decision != "real":
-            recording.setdefault(c.crime_type, []).append(c.month)
-    peers = {}
-    for ind in ctx.strategy.indicators:
-        row = peer_row(ctx, ind.id)
-        if row is not None:
-            peers[ind.id] = f"{position_words(row)}, rank {int(row['rank'])} of {int(row['of'])}"
-    src = ra.Sources(
-        police,
-        ctx.police_months,
-        partner,
-        weights,
-        recording,
-        ctx.verdicts,
-        peers,
-        {i.id: i.name for i in ctx.strategy.indicators},
-    )
-    years = ra.three_years(p.review)
-    evidence = [ra.evidence(s, years, p.analysis.significance_level, src) for s in subjects]
-    total, left_out = ra.total_harm(police, ctx.police_months, years[2], weights)
-    rows = ra.matrix(evidence, total, scores, _scores_label(scores), _weights_label(weights))
-    return Reassessment(
-        rows, weights, weights_file is not None, scores, left_out, years, tuple(problems)
-    )
-
-
-def _count(x: float | None) -> str:
-    return "not complete" if x is None else f"{x:,.0f}"
-
-
-def _scored(x: int | float | None) -> str:
-    if x is None:
-        return "not scored"
-    return f"{x:g}" if isinstance(x, int) else f"{x:.1f}"
-
-
-def _trend_cell(t: ra.Trend) -> str:
-    if not t.tested:
-        return f"not tested: {t.why_not}"
-    pct = (t.ratio - 1) * 100
-    return f"{t.direction} ({pct:+.0f}%, {interval_words(t.low, t.high)}; p {t.p_value:.3g})"
-
-
-def _recommendation(r: ra.MatrixRow) -> str:
-    return f"{r.band}: {r.recommendation}" if r.band else f"not banded: {r.recommendation}"
 
 
 def _notes(re_: Reassessment) -> list[str]:
@@ -188,7 +92,7 @@ def band_basis(r: ra.MatrixRow) -> str:
     """A banded subject's band and what it rests on: 'high: priority score 12.1; trend
     rising, +89%'."""
     value = (
-        f"priority score {_scored(r.score)}"
+        f"priority score {scored(r.score)}"
         if r.score is not None
         else f"risk {r.risk} of 25, the analyst's scores not given"
     )
@@ -265,83 +169,6 @@ def render_annex(re_: Reassessment) -> str:
         ),
     ]
     return html.section("".join(body))
-
-
-def matrix_table(re_: Reassessment, rows_shown: list[ra.MatrixRow] | None = None) -> str:
-    """The matrix in brief: one short row per subject (`rows_shown`, default all)."""
-    rows = []
-    for r in re_.rows if rows_shown is None else rows_shown:
-        ev = r.evidence
-        name = ev.subject.name + ("" if ev.subject.kind == "priority" else " (not covered)")
-        share = (
-            "no weight"
-            if r.share is None or math.isnan(r.share)
-            else f"{r.share:.0%}"
-            if r.share >= 0.01
-            else f"{r.share:.1%}"
-        )
-        rows.append(
-            [
-                name,
-                ev.trend.short,
-                share,
-                _scored(r.impact),
-                _scored(r.likelihood),
-                _scored(r.risk),
-                _scored(r.public_concern),
-                _scored(r.capacity),
-                _scored(r.score),
-                _recommendation(r),
-            ]
-        )
-    return html.table(
-        [
-            "Priority or candidate",
-            "Trend: latest year against two years before",
-            "Share of harm",
-            "Impact",
-            "Likelihood",
-            "Risk",
-            "Public concern",
-            "Capacity",
-            "Score",
-            "Suggested, for the board to consider",
-        ],
-        rows,
-        "Priority-setting matrix (scores 1 to 5; risk to 25): recommendations for the board "
-        "to consider",
-    )
-
-
-def evidence_table(re_: Reassessment) -> str:
-    """Each subject's evidence in full: three years' counts, the test, harm, peers, caveats."""
-    rows = []
-    for r in re_.rows:
-        ev = r.evidence
-        rows.append(
-            [
-                ev.subject.name,
-                " → ".join(_count(c) for c in ev.trend.counts),
-                _trend_cell(ev.trend),
-                "not worked out: " + ev.harm_why if ev.harm is None else f"{ev.harm:,.0f}",
-                "; ".join(ev.peers) or "no peer figures",
-                "; ".join(ev.caveats) or "none found",
-                "; ".join(ev.subject.also),
-            ]
-        )
-    return html.h(3, "Evidence") + html.table(
-        [
-            "Priority or candidate",
-            "Three years' counts",
-            "Latest year against two years before",
-            "Harm in the latest year",
-            "Against similar partnerships",
-            "Recording caveats",
-            "Also followed (not added to the counts)",
-        ],
-        rows,
-        "Evidence behind the priority-setting matrix",
-    )
 
 
 def reassessment_for_planning(ctx: ReportContext) -> str:
