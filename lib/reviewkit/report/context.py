@@ -58,6 +58,9 @@ class ReportContext:
     dataset_names: dict[str, str] = field(default_factory=dict)
     # initiatives' output measures against their plan (none for a cycle written before them)
     outputs: list[OutputResult] = field(default_factory=list)
+    # what the report's modules derive from this context once and read several times (the
+    # strategy re-assessment: the section, its annex, page 1, the summary, the planning pack)
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def verdict(self, indicator: str) -> Verdict:
         """The indicator's one verdict, as the progress step computed it."""

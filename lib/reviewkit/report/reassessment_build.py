@@ -39,7 +39,17 @@ def _scores_label(scores: PriorityScores | None) -> str:
 
 
 def build(ctx: ReportContext) -> Reassessment:
-    """The re-assessment from the report context: subjects, evidence, matrix."""
+    """The re-assessment from the report context: subjects, evidence, matrix. Built once per
+    context: every surface that shows it reads the same one."""
+    found = ctx.derived.get("reassessment")
+    if isinstance(found, Reassessment):
+        return found
+    built = _build(ctx)
+    ctx.derived["reassessment"] = built
+    return built
+
+
+def _build(ctx: ReportContext) -> Reassessment:
     p = ctx.params
     weights_file = p.path("harm_weights")
     weights = load_harm_weights(weights_file) if weights_file else NO_WEIGHTS
