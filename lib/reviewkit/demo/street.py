@@ -23,6 +23,24 @@ from reviewkit.demo.force import (
     recording_factor,
 )
 
+# data.police.uk's columns: the street file's, and the outcomes file's (the same record
+# columns, then the outcome in place of crime type, last outcome and context)
+STREET_COLUMNS = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
+OUTCOME_COLUMNS = [*STREET_COLUMNS[:9], "Outcome type"]
+
 
 def make_lsoas(rng: np.random.Generator, n_partnerships: int) -> pd.DataFrame:
     """The LSOAs of the first `n_partnerships` authorities and of the neighbour, with each
@@ -148,21 +166,7 @@ def generate_street_month(
     df["Reported by"] = FORCE_NAME
     df["Falls within"] = FORCE_NAME
     df["Context"] = ""
-    cols = [
-        "Crime ID",
-        "Month",
-        "Reported by",
-        "Falls within",
-        "Longitude",
-        "Latitude",
-        "Location",
-        "LSOA code",
-        "LSOA name",
-        "Crime type",
-        "Last outcome category",
-        "Context",
-    ]
-    return df[cols]
+    return df[STREET_COLUMNS]
 
 
 def write_police_month(rows: pd.DataFrame, rng: np.random.Generator, folder: Path) -> None:
@@ -175,19 +179,6 @@ def write_police_month(rows: pd.DataFrame, rng: np.random.Generator, folder: Pat
     crimes = rows[rows["Crime ID"] != ""]
     out = crimes.sample(frac=0.6, random_state=int(rng.integers(1 << 30)))
     out = out.assign(**{"Outcome type": out["Last outcome category"]})
-    out[
-        [
-            "Crime ID",
-            "Month",
-            "Reported by",
-            "Falls within",
-            "Longitude",
-            "Latitude",
-            "Location",
-            "LSOA code",
-            "LSOA name",
-            "Outcome type",
-        ]
-    ].assign(Location=lambda f: f["Location"].str.replace("No Location", "No location")).to_csv(
-        d / f"{month}-{FORCE}-outcomes.csv", index=False
-    )
+    out[OUTCOME_COLUMNS].assign(
+        Location=lambda f: f["Location"].str.replace("No Location", "No location")
+    ).to_csv(d / f"{month}-{FORCE}-outcomes.csv", index=False)
