@@ -188,12 +188,7 @@ class Cycle:
     @property
     def data_dictionary(self) -> pd.DataFrame:
         """Label, type, meaning and source of every column of every table."""
-        path = self.layout.data_dictionary
-        if path.is_file():
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
-        frames = [dictionary.describe(n, self._table(n)) for n in self.tables]
-        frames += [dictionary.describe(n, self._tidy(n)) for n in self.tidy_tables]
-        return pd.concat(frames, ignore_index=True)
+        return self.store.read_dictionary()
 
     def for_people(self, name: str) -> pd.DataFrame:
         """A table with plain column labels and rounded numbers, as in the Excel workbook."""

@@ -25,8 +25,8 @@ from reviewkit.analysis.verdict import Verdict
 from reviewkit.report.verdict_words import workbook_words
 from reviewkit.store import dictionary
 from reviewkit.store.layout import CycleLayout
-from reviewkit.store.spreadsheet import text_cells_as_text, write_csv, xlsx_text
-from reviewkit.store.tables import CycleStore, read_parquet
+from reviewkit.store.spreadsheet import text_cells_as_text, xlsx_text
+from reviewkit.store.tables import CycleStore
 
 # (table, sheet title) in the order partners read them.
 SHEETS = (
@@ -103,34 +103,6 @@ def people_scorecard(scorecard: pd.DataFrame, names: dict[str, str]) -> pd.DataF
     at = list(figures.columns).index("change_pct") + 1 if "change_pct" in figures else 0
     words = pd.DataFrame(verdicts, index=scorecard.index).replace("", None)
     return pd.concat([figures.iloc[:, :at], words, figures.iloc[:, at:]], axis=1)
-
-
-def data_dictionary(layout: CycleLayout) -> pd.DataFrame:
-    """Every column of every table the cycle wrote (CSV, parquet, quarantine, difficulties)."""
-    frames = []
-    for path in sorted(layout.tables_dir.glob("*.csv")):
-        frames.append(_described(path.stem, pd.read_csv(path, nrows=50), layout, path))
-    for path in sorted(layout.tidy_dir.glob("*.parquet")):
-        frames.append(_described(path.stem, read_parquet(path), layout, path))
-    for path in sorted(layout.quarantine_dir.glob("*.csv")):
-        frames.append(_described("quarantine", pd.read_csv(path, nrows=50), layout, path))
-    if layout.difficulties_log.is_file():
-        frames.append(
-            _described(
-                "difficulties_log",
-                pd.read_csv(layout.difficulties_log, dtype=str, nrows=50),
-                layout,
-                layout.difficulties_log,
-            )
-        )
-    cols = ["file", "table", "column", "label", "type", "meaning", "source"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
-
-
-def _described(table: str, frame: pd.DataFrame, layout: CycleLayout, path: Path) -> pd.DataFrame:
-    rows = dictionary.describe(table, frame)
-    rows.insert(0, "file", path.relative_to(layout.root).as_posix())
-    return rows
 
 
 def _cell_value(value: object) -> object:
@@ -269,9 +241,7 @@ def _stable_xlsx(data: bytes) -> bytes:
 def write_for_people(run_dir: Path, title: str = "Review cycle tables") -> list[Path]:
     """Write the data dictionary and the Excel workbook into the cycle's folder."""
     layout = CycleLayout(run_dir)
-    rows = data_dictionary(layout)
-    layout.data_dictionary.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(rows, layout.data_dictionary)
+    rows = CycleStore(run_dir).write_dictionary()
     tables = cycle_tables(layout)
     layout.workbook.write_bytes(build_workbook(tables, rows, title))
     return [layout.data_dictionary, layout.workbook]

@@ -22,6 +22,16 @@ POLICE = "data.police.uk"
 # bool when every row has them, as float64 and object (NaN where missing) when not.
 TEXT, WHOLE, WHOLE32, NUMBER, FLAG = "str", "int64", "int32", "float64", "bool"
 WHOLE_OR_MISSING, FLAG_OR_MISSING = "whole or missing", "flag or missing"
+# Each type as the data dictionary file says it to people (an empty cell is a missing value).
+TYPE_WORDS = {
+    TEXT: "text",
+    WHOLE: "whole number",
+    WHOLE32: "whole number",
+    NUMBER: "number or empty",
+    FLAG: "yes/no",
+    WHOLE_OR_MISSING: "whole number or empty",
+    FLAG_OR_MISSING: "yes/no or empty",
+}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ described beside the step that writes them (`intake_columns`, `progress_columns`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from reviewkit.store.columns import (
@@ -16,6 +18,7 @@ from reviewkit.store.columns import (
     FLAG_OR_MISSING,
     NUMBER,
     TEXT,
+    TYPE_WORDS,
     WHOLE,
     WHOLE32,
     WHOLE_OR_MISSING,
@@ -32,6 +35,7 @@ __all__ = [
     "NUMBER",
     "TABLES",
     "TEXT",
+    "TYPE_WORDS",
     "WHOLE",
     "WHOLE32",
     "WHOLE_OR_MISSING",
@@ -105,19 +109,21 @@ def column(table: str, name: str) -> Column | None:
     return TABLES.get(kind(table), {}).get(name)
 
 
-def describe(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Dictionary rows for `frame`'s columns: table, column, label, type, meaning, source.
+def describe(table: str, columns: Iterable[str]) -> pd.DataFrame:
+    """Dictionary rows for a table's columns: table, column, label, type (the dictionary's, in
+    words: `TYPE_WORDS`), meaning, source.
 
-    A column the dictionary does not know gets an empty meaning, which the tests catch."""
+    A column the dictionary does not know gets an empty type and meaning, which the tests
+    catch."""
     rows = []
-    for name in frame.columns:
+    for name in columns:
         c = column(table, str(name))
         rows.append(
             {
                 "table": table,
                 "column": str(name),
                 "label": c.label if c else str(name),
-                "type": str(frame[name].dtype),
+                "type": TYPE_WORDS[c.dtype] if c else "",
                 "meaning": c.meaning if c else "",
                 "source": c.source if c else "",
             }

@@ -31,6 +31,7 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative
 from reviewkit.inputs.register import Register
 from reviewkit.store import dictionary, schemas
+from reviewkit.store.catalogue import cycle_dictionary
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.spreadsheet import read_csv, write_csv
 
@@ -195,6 +196,22 @@ class CycleStore:
     def has_difficulties(self) -> bool:
         """Whether the cycle holds a difficulties log."""
         return self.layout.difficulties_log.is_file()
+
+    # The data dictionary ----------------------------------------------------------------------
+    def write_dictionary(self) -> pd.DataFrame:
+        """Write the data dictionary of every column of every table file the cycle holds
+        (reviewkit.store.catalogue) and return its rows."""
+        rows = cycle_dictionary(self.layout)
+        write_csv(rows, self.layout.data_dictionary)
+        return rows
+
+    def read_dictionary(self) -> pd.DataFrame:
+        """The data dictionary as written (text), or made from the folder's files when the
+        cycle has no dictionary file yet (a step still running, a cycle written before it)."""
+        path = self.layout.data_dictionary
+        if path.is_file():
+            return read_csv(path, dtype=str, keep_default_na=False)
+        return cycle_dictionary(self.layout)
 
 
 def _typed_from_csv(name: str, path: Path) -> pd.DataFrame:
