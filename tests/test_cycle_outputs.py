@@ -3,6 +3,7 @@ folder, the data dictionary, the analyst's own notebooks in the sequence."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import shutil
@@ -171,9 +172,61 @@ def test_a_cycle_without_the_saved_image_draws_the_chart_for_the_notebook(cycle_
 
     folder = tmp_path / "cycle"
     shutil.copytree(cycle_run["cycle"], folder)
-    shutil.rmtree(CycleLayout(folder).chart_cache_dir)
+    shutil.rmtree(CycleLayout(folder).report_charts_dir)
     image = rk.open_cycle(folder).chart_image("asb_police")
     assert image.png.startswith(b"\x89PNG") and image.alt.startswith("XmR chart of ")
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_report_reads_the_progress_steps_images_and_writes_none(cycle_run, tmp_path):
+    """The progress step is the one owner of the report's chart images: the report shows
+    them as saved, draws its maps in memory and writes nothing in the cycle's folder."""
+    import reviewkit as rk
+    from reviewkit.report import benchmarking, board_priorities, board_scorecard, where
+    from reviewkit.report.community_crime import community_where
+
+    folder = tmp_path / "cycle"
+    shutil.copytree(cycle_run["cycle"], folder)
+    before = _files(folder)
+    ctx = rk.load_context(cycle_run["params"], folder)
+    page = board_scorecard.scorecard_table(ctx) + board_priorities.priority_sections(ctx)
+    page += benchmarking.benchmarking_section(ctx) + where.where_section(ctx)
+    page += community_where(ctx)
+    assert _files(folder) == before
+    layout = CycleLayout(folder)
+    saved = sorted(p.name for p in layout.report_charts_dir.glob("*.png"))
+    assert saved and not [
+        n for n in saved if not n.endswith(("-xmr.png", "-trend.png", "-funnel.png"))
+    ]
+    for name in saved:
+        if name.endswith("-xmr.png"):
+            png = (layout.report_charts_dir / name).read_bytes()
+            assert base64.b64encode(png).decode("ascii") in page, name
+    assert 'class="chart map"' in page  # the maps are drawn, not read from the folder
+
+
+def test_a_chart_the_analyst_marks_is_drawn_with_the_marks_not_read(cycle_run, tmp_path):
+    import reviewkit as rk
+    from reviewkit.report.board_indicators import indicator_block
+
+    folder = tmp_path / "cycle"
+    shutil.copytree(cycle_run["cycle"], folder)
+    ctx = rk.load_context(cycle_run["params"], folder)
+    row = ctx.scorecard.set_index("id").loc["asb_police"].copy()
+    row["id"] = "asb_police"
+    plain = indicator_block(ctx, row)
+    saved = CycleLayout(folder).report_chart("asb_police-xmr").with_suffix(".png").read_bytes()
+    assert base64.b64encode(saved).decode("ascii") in plain
+    month = str(ctx.series["asb_police"]["period_start"].iloc[-3])[:7]
+    ctx.markers["asb_police"] = [(month, "New CCTV in the town centre")]
+    marked = indicator_block(ctx, row)
+    assert base64.b64encode(saved).decode("ascii") not in marked
+    assert f"Marked at {month}: new cctv in the town centre." in marked
 
 
 # The Excel workbook -----------------------------------------------------------------------------
@@ -265,6 +318,14 @@ def test_data_dictionary_describes_every_column_of_every_table_written(cycle_run
         for column in frame.columns:
             assert (f.relative_to(out).as_posix(), column) in listed, (f, column)
     assert len(dd[dd["file"] == "tables/indicator_series.csv"]) >= 21
+    # each type in words from the dictionary, never a pandas dtype guessed from the values
+    words = {"text", "whole number", "number or empty", "yes/no"}
+    assert set(dd["type"]) <= words | {"whole number or empty", "yes/no or empty"}
+    types = {(r.file, r.column): r.type for r in dd.itertuples()}
+    assert types["tables/scorecard.csv", "p_value"] == "number or empty"
+    assert types["tables/scorecard.csv", "id"] == "text"
+    grid = dd[dd["file"].str.startswith("tidy/grid_") & (dd["column"] == "cell_row")]
+    assert len(grid) and set(grid["type"]) == {"whole number"}
     assert len(dd[dd["file"] == "tables/scorecard.csv"]) >= 40
 
 

@@ -281,4 +281,7 @@ def test_a_rerun_never_keeps_a_page_or_pdf_of_the_earlier_run(tmp_path, start):
     }
     assert report <= names
     assert ("notebooks/02_progress.ipynb" in names) == (start == "progress")
+    # the chart images are the progress step's: made again only when it runs
+    assert ({".report-charts", "charts"} <= names) == (start == "progress")
+    assert not {".report-charts", "charts"} & names or start == "progress"
     assert "data_quality.html" not in names and "notebooks/01_intake.ipynb" not in names

@@ -209,8 +209,8 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
     indicator series) and its summary into `run_dir`, through the store."""
     layout = CycleLayout(run_dir)
     store = CycleStore(run_dir)
-    # drawn again from the new series
-    shutil.rmtree(layout.chart_cache_dir, ignore_errors=True)
+    # drawn again from the new series (write_indicator_charts): this step owns the images
+    shutil.rmtree(layout.report_charts_dir, ignore_errors=True)
     shutil.rmtree(layout.charts_dir, ignore_errors=True)
     store.write_table("scorecard", result.scorecard)
     store.write_table("initiative_status", result.initiatives)

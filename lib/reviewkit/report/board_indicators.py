@@ -15,7 +15,7 @@ from reviewkit.methods import spc
 from reviewkit.report import html, icons, indicator_chart
 from reviewkit.report import verdict_words as words
 from reviewkit.report.benchmarking import peer_row, peer_sentence
-from reviewkit.report.charts import ChartContext, xmr_chart
+from reviewkit.report.charts import Chart, ChartContext, xmr_chart
 from reviewkit.report.context import ReportContext
 from reviewkit.report.narrative import indicator_sentence
 
@@ -32,16 +32,19 @@ def indicator_block(ctx: ReportContext, r: pd.Series) -> str:
     parts.append(html.ul(facts))
     s = ctx.series.get(r["id"])
     if s is not None and len(s) >= 2 and "point_type" in s:
-        chart = ctx.chart(
-            f"{r['id']}-xmr",
-            lambda: xmr_chart(
+
+        def draw() -> Chart:
+            return xmr_chart(
                 r["name"],
                 s,
                 r["measure"],
                 words.chart_conclusion(v),
                 context=chart_context(ctx, r, s),
-            ),
-        )
+            )
+
+        # the progress step's image, unless the analyst marked months it does not know of
+        key = f"{r['id']}-xmr"
+        chart = ctx.drawn(f"{key}-marked", draw) if _marks(ctx, r) else ctx.chart(key, draw)
         parts.append(html.figure(chart, _chart_caption(r, v, s), legend=_chart_legend(r, v)))
     return "".join(parts)
 
@@ -206,6 +209,11 @@ def what_is_counted(strategy: Strategy, indicator: str) -> str:
     return text
 
 
+def _marks(ctx: ReportContext, r: pd.Series) -> list[tuple[str, str]]:
+    """The months the analyst marked on this indicator's chart (`ReportContext.markers`)."""
+    return ctx.markers.get("*", []) + ctx.markers.get(r["id"], [])
+
+
 def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartContext:
     """The periods, target trajectory and markers around an indicator's XmR chart."""
     return indicator_chart.chart_context(
@@ -215,5 +223,5 @@ def chart_context(ctx: ReportContext, r: pd.Series, s: pd.DataFrame) -> ChartCon
         s,
         ctx.recording if ctx.police is not None else {},
         ctx.street_dataset,
-        ctx.markers.get("*", []) + ctx.markers.get(r["id"], []),
+        _marks(ctx, r),
     )

@@ -61,6 +61,8 @@ class ReportContext:
     # what the report's modules derive from this context once and read several times (the
     # strategy re-assessment: the section, its annex, page 1, the summary, the planning pack)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    # the charts drawn for this context (`drawn`), by key
+    charts: dict[str, Chart] = field(default_factory=dict, repr=False, compare=False)
 
     def verdict(self, indicator: str) -> Verdict:
         """The indicator's one verdict, as the progress step computed it."""
@@ -130,16 +132,20 @@ class ReportContext:
         return self.params.baseline.describe()
 
     def chart(self, key: str, make: Callable[[], Chart]) -> Chart:
-        """A chart drawn once per run: the image the step that computes it saved (the
-        progress step draws the XmR charts, trends and funnel plots), or drawn by `make`
-        and saved when it is not there (the maps; a rerun `--from report`)."""
-        base = CycleLayout(self.run_dir).report_chart(key)
-        saved = Chart.load(base)
-        if saved is not None:
-            return saved
-        chart = make()
-        chart.save(base)
-        return chart
+        """An image the progress step drew for the report (an XmR chart, trend line or funnel
+        plot: `CycleLayout.report_chart`), as it saved it; drawn here by `make` only when the
+        cycle has none (finished before the images were saved). The report never writes
+        the progress step's images: that step is their one owner."""
+        saved = Chart.load(CycleLayout(self.run_dir).report_chart(key))
+        return saved if saved is not None else self.drawn(key, make)
+
+    def drawn(self, key: str, make: Callable[[], Chart]) -> Chart:
+        """A chart the report draws itself (the maps, from the records it reads; an XmR chart
+        with the analyst's own markers), drawn by `make` once per context and kept in memory,
+        never saved in the cycle's folder."""
+        if key not in self.charts:
+            self.charts[key] = make()
+        return self.charts[key]
 
     def narrative_html(self, key: str) -> str:
         """The analyst's narrative for a section as HTML, its placeholders filled from the

@@ -29,7 +29,7 @@ def area_map(
         if crime_types is not None:
             rows = rows[rows["crime_type"].isin(crime_types)]
         counts = rows[rows["lsoa_code"] != ""].groupby("lsoa_code")["n"].sum()
-        chart = ctx.chart(
+        chart = ctx.drawn(
             key,
             lambda: maps.choropleth(
                 counts,
@@ -47,7 +47,7 @@ def area_map(
             g = g[g["crime_type"].isin(crime_types)]
         cells = g.groupby(["cell_row", "cell_col"], as_index=False)["n"].sum()
         places = [] if community else busiest_places(ctx, crime_types)
-        chart = ctx.chart(
+        chart = ctx.drawn(
             key,
             lambda: maps.density_map(
                 cells, title, what, review.describe(), t, community, places=places

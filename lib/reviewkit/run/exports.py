@@ -28,10 +28,13 @@ def report_pdf_pairs(run_dir: Path) -> list[tuple[Path, Path]]:
 
 def remade_by(layout: CycleLayout, params: CycleParams, start: str) -> list[Path]:
     """The files a run from `start` makes again in a copy of the finished cycle: the pages,
-    PDFs and executed notebooks of the steps it runs, the workbook, and the report's chart
-    images (drawn once per run, from the run's own data)."""
-    paths = [layout.workbook, layout.chart_cache_dir]
+    PDFs and executed notebooks of the steps it runs, the workbook, and, when it runs the
+    progress step, the report's chart images that step draws (a run from the report keeps
+    them: they are the progress step's, made from the data the report reads)."""
+    paths = [layout.workbook]
     for step in sequence(params, start):
+        if step.name == "progress":
+            paths += [layout.report_charts_dir, layout.charts_dir]
         paths.append(layout.executed(step.notebook))
         if step.own is not None:
             paths.append(layout.analysis_html(step.notebook))

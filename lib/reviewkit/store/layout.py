@@ -206,9 +206,11 @@ class CycleLayout:
         return self.root / "charts"
 
     @property
-    def chart_cache_dir(self) -> Path:
-        """The report's chart images (PNG, with `.txt` saying what each shows), drawn once per
-        run by the step that computes them and read by the report and the notebooks."""
+    def report_charts_dir(self) -> Path:
+        """The report's chart images (PNG, with `.txt` saying what each shows): XmR charts,
+        trend lines and funnel plots, drawn once per run by the progress step, their one
+        writer (it empties the folder first); the report and the notebooks only read them.
+        The report draws its maps itself, in memory."""
         return self.root / ".report-charts"
 
     @property
@@ -248,9 +250,9 @@ class CycleLayout:
         return self.charts_dir / f"{indicator}.{suffix}"
 
     def report_chart(self, key: str) -> Path:
-        """A report image without its suffix (`.png`, `.txt`): `<indicator>-xmr`, `-trend`,
-        `-funnel`, `-map`, `community-map`."""
-        return self.chart_cache_dir / key
+        """A report image the progress step draws, without its suffix (`.png`, `.txt`):
+        `<indicator>-xmr`, `-trend`, `-funnel`."""
+        return self.report_charts_dir / key
 
     def executed(self, notebook: str) -> Path:
         """The executed copy of `notebook`."""
