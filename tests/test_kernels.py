@@ -247,6 +247,62 @@ def test_kernels_stop_when_their_server_is_killed(monkeypatch, tmp_path):
 @linux
 @pytest.mark.e2e
 @pytest.mark.usefixtures("own_server")
+def test_a_forked_kernel_reports_how_it_ended(monkeypatch, tmp_path):
+    """The exit code jupyter_client sees is the forked kernel's own, as for an ordinary
+    kernel: a crash or a kill is never reported as a clean exit."""
+    monkeypatch.setenv("REVIEWKIT_OUTPUTS", str(tmp_path / "outputs"))
+    endings = {
+        "exits 3": "import os; os._exit(3)",
+        "exits 0": "import os; os._exit(0)",
+        "killed": "import os, signal; os.kill(os.getpid(), signal.SIGKILL)",
+    }
+
+    async def scenario() -> tuple[dict[str, int | None], list[str]]:
+        codes: dict[str, int | None] = {}
+        with kernel_server() as address:
+            assert address is not None
+            for how, code in endings.items():
+                km = kernel_manager()
+                await km.start_kernel(cwd=str(tmp_path))
+                assert km.provisioner.forked is not None  # a fork of the server
+                kc = km.client()
+                kc.start_channels()
+                await kc.wait_for_ready(timeout=60)
+                kc.execute(code)
+                deadline = time.monotonic() + 30
+                while await km.is_alive() and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                kc.stop_channels()
+                codes[how] = await km.provisioner.poll()
+                await km.shutdown_kernel(now=True)
+            left = sorted(os.listdir(os.path.dirname(address)))
+        return codes, left
+
+    codes, left = asyncio.run(scenario())
+    assert codes == {"exits 3": 3, "exits 0": 0, "killed": -9}
+    assert not [name for name in left if name.startswith("exit-")]  # each read once, removed
+
+
+def test_an_exit_code_is_the_one_the_server_recorded_or_a_failure(tmp_path):
+    import subprocess
+
+    address = str(tmp_path / "server")
+    for recorded, expected in ((7, 7), (-15, -15), (None, kernels.UNRECORDED_EXIT)):
+        child = subprocess.Popen([sys.executable, "-c", "pass"])
+        child.wait()
+        if recorded is not None:
+            kernels.record_exit(address, child.pid, recorded)
+        ended = kernels.ForkedProcess(child.pid, address)
+        assert ended.returncode(settle=0.1) == expected
+        assert not (tmp_path / f"exit-{child.pid}").exists()
+    # a server whose folder has gone records nothing, and says nothing
+    kernels.record_exit(str(tmp_path / "gone" / "server"), 1, 0)
+    assert not (tmp_path / "gone").exists()
+
+
+@linux
+@pytest.mark.e2e
+@pytest.mark.usefixtures("own_server")
 def test_a_server_that_cannot_fork_safely_gives_ordinary_kernels_at_once(monkeypatch, tmp_path):
     """Forking a process with threads is unsafe: a server that finds threads after its imports
     (here OpenBLAS's, asked for by the environment) refuses at once and says why in its log,

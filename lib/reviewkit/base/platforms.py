@@ -199,20 +199,25 @@ def reset_signals() -> None:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def reap_children() -> None:
-    """Wait for every child that has ended (installed as the SIGCHLD handler by `on_child_end`)."""
+def reap_children(record: Callable[[int, int], None] | None = None) -> None:
+    """Wait for every child that has ended (installed as the SIGCHLD handler by
+    `on_child_end`), giving `record` each one's process id and exit code (negative: the signal
+    that ended it, as `subprocess` says)."""
     while True:
         try:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        if record is not None:
+            record(pid, os.waitstatus_to_exitcode(status))
 
 
-def on_child_end() -> None:
-    """Reap each child as it ends: no zombies, and their resource use is added to ours."""
-    signal.signal(signal.SIGCHLD, lambda _signum, _frame: reap_children())
+def on_child_end(record: Callable[[int, int], None] | None = None) -> None:
+    """Reap each child as it ends: no zombies, their resource use is added to ours, and
+    `record` is told each one's exit code."""
+    signal.signal(signal.SIGCHLD, lambda _signum, _frame: reap_children(record))
 
 
 def thread_count() -> int:

@@ -13,6 +13,7 @@ threads of its own, since forking a process with threads is not safe.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import select
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewkit.base import platforms
-from reviewkit.run.kernels import SERVER_ENV, read_line
+from reviewkit.run.kernels import SERVER_ENV, read_line, record_exit
 from reviewkit.store.layout import STEP_NOTEBOOKS
 
 # Made once in the server, shared by every kernel forked from it: the libraries, ipykernel's
@@ -218,9 +219,10 @@ def serve(address: str) -> int:
     threads = platforms.thread_count()
     if threads != 1:
         return _refuse(address, f"{threads} threads after the imports")
-    # each kernel that ends is waited for: no zombies, and its resource use (peak memory) is
-    # added to the server's, as the runner's would be for ordinary kernels
-    platforms.on_child_end()
+    # each kernel that ends is waited for: no zombies, its resource use (peak memory) is
+    # added to the server's, as the runner's would be for ordinary kernels, and its exit code
+    # is recorded for its runner (`ForkedProcess.returncode`)
+    platforms.on_child_end(functools.partial(record_exit, address))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle
     listener = platforms.unix_listener(address)
     stdin = sys.stdin.fileno()

@@ -213,14 +213,65 @@ def server_alive(address: str) -> bool:
     return platforms.process_alive(pid)
 
 
+# A forked kernel that ended with no exit code recorded (its server died with it): reported
+# as a failure, never as a clean exit.
+UNRECORDED_EXIT = 1
+
+
+def exit_file(address: str, pid: int) -> str:
+    """Where the server at `address` records the exit code of its kernel `pid` (its folder)."""
+    return os.path.join(os.path.dirname(address), f"exit-{pid}")
+
+
+def record_exit(address: str, pid: int, code: int) -> None:
+    """In the server, as it reaps a kernel: write its exit code for the runner to read
+    (complete or not at all); nothing when the folder has gone with the runner."""
+    path = exit_file(address, pid)
+    try:
+        with open(f"{path}.tmp", "w", encoding="ascii") as f:
+            f.write(str(code))
+        os.replace(f"{path}.tmp", path)
+    except OSError:
+        pass
+
+
 class ForkedProcess:
     """A kernel forked by the server: not a child of this process (the server reaps it), so
-    it is watched through a process handle (Linux's pidfd) and signalled by its id."""
+    it is watched through a process handle (Linux's pidfd), signalled by its id, and its exit
+    code is the one the server recorded as it reaped it (`record_exit`)."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, address: str | None = None):
         self.pid = pid
         self.ended = False
+        self.address = address
+        self.code: int | None = None
         self._fd = platforms.process_handle(pid)
+
+    def returncode(self, settle: float = 1.0) -> int | None:
+        """None while the kernel runs; once it has ended, its exit code as its server recorded
+        it (negative: the signal that ended it), waiting up to `settle` seconds for the
+        server to reap it; `UNRECORDED_EXIT` when none was recorded (the server had gone)."""
+        if self.alive():
+            return None
+        if self.code is None:
+            self.code = self._recorded(settle)
+        return self.code
+
+    def _recorded(self, settle: float) -> int:
+        if self.address is None:
+            return UNRECORDED_EXIT
+        path = exit_file(self.address, self.pid)
+        deadline = time.monotonic() + settle
+        while True:
+            try:
+                with open(path, encoding="ascii") as f:
+                    code = int(f.read())
+                os.remove(path)
+                return code
+            except (OSError, ValueError):
+                if time.monotonic() > deadline or not os.path.isdir(os.path.dirname(path)):
+                    return UNRECORDED_EXIT
+                time.sleep(0.01)
 
     def alive(self) -> bool:
         """Whether the kernel is still running (an ended kernel stays ended)."""

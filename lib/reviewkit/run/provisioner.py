@@ -76,7 +76,7 @@ class ReviewProvisioner(LocalProvisioner):
             pid = fork_kernel(address, args, env, cwd, log if isinstance(log, str) else None)
         except OSError:  # no server after all: an ordinary kernel
             return await super().launch_kernel(cmd, **kwargs)
-        self.forked = ForkedProcess(pid)
+        self.forked = ForkedProcess(pid, address)
         self.pid = self.pgid = pid  # the kernel leads a session and process group of its own
         self.cwd = cwd
         return self.connection_info
@@ -87,19 +87,20 @@ class ReviewProvisioner(LocalProvisioner):
         return self.forked is not None or bool(super().has_process)
 
     async def poll(self) -> int | None:
-        """None while the kernel runs. A forked kernel's exit status is its server's to know
-        (the server reaps it), so an ended forked kernel is reported as 0."""
+        """None while the kernel runs, then its exit code (a forked kernel's as the server
+        that reaped it recorded it: `ForkedProcess.returncode`)."""
         if self.forked is not None:
-            return None if self.forked.alive() else 0
+            return self.forked.returncode()
         return await super().poll()
 
     async def wait(self) -> int | None:
-        """Wait for the kernel to end."""
+        """Wait for the kernel to end; its exit code."""
         if self.forked is not None:
             while self.forked.alive():
                 await asyncio.sleep(0.02)
-            self.forked = None
-            return 0
+            code = self.forked.returncode()
+            self.forked = None  # as LocalProvisioner: has_process is now False
+            return code
         return await super().wait()
 
     async def send_signal(self, signum: int) -> None:
