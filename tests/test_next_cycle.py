@@ -172,6 +172,10 @@ def test_two_cycles_end_to_end(demo_data, tmp_path, capsys, monkeypatch):
     # next year's due dates, by frequency: police.uk monthly, 30 days after September 2027
     assert "last 30 Oct 2027 (Sep 2027)" in planning
     assert "Cocooning visits around burgled homes" in planning  # a milestone falling due
+    # the reviews the gaps' ages count over: the previous_cycle links, whatever the log names
+    from reviewkit.store.identity import review_cycles
+
+    assert review_cycles(load_params(second)) == ["c1", "c2"]
 
 
 def test_new_cycle_quarterly_moves_three_months(tmp_path, demo_data):

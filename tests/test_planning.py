@@ -386,6 +386,55 @@ def test_gap_ages_count_the_review_cycles_each_gap_has_been_open():
     assert g.age_words() == "open since 2024-25: 1 review cycle"
 
 
+def test_a_review_that_logged_nothing_still_counts_in_a_gaps_age():
+    # raised in 2023-24; 2024-25 and 2025-26 logged nothing (no id names them in the log)
+    log = log_of({"id": "D1", "raised_cycle": "2023-24", "dataset": "youth", "category": "late"})
+    assert dlog.gap_ages(log, "2026-27")[0].cycles_open == 1  # the log alone sees one
+    history = ["2023-24", "2024-25", "2025-26", "2026-27"]
+    (g,) = dlog.gap_ages(log, "2026-27", history=history)
+    assert g.age_words() == "open since 2023-24: 3 review cycles"
+    # the linked order wins over the ids' order (these do not sort in time)
+    log = log_of({"id": "D1", "raised_cycle": "spring", "dataset": "youth", "category": "late"})
+    chain = ["spring", "autumn", "winter"]
+    assert dlog.cycle_order(log, "winter", chain) == chain
+    assert dlog.gap_ages(log, "winter", history=chain)[0].cycles_open == 2
+    # a cycle the log names that the links do not reach comes before them
+    old = log_of({"id": "D0", "raised_cycle": "2019", "dataset": "x", "category": "late"})
+    assert dlog.cycle_order(old, "winter", chain) == ["2019", *chain]
+
+
+def test_review_cycles_follow_the_previous_cycle_links(tmp_path):
+    import json
+
+    from conftest import cycle_params
+    from reviewkit.store.identity import review_cycles
+
+    def finished(name: str, cycle: str, previous: str | None) -> str:
+        folder = tmp_path / name
+        folder.mkdir()
+        record = {"cycle": cycle, "params": {"previous_cycle": previous}}
+        (folder / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+        return str(folder)
+
+    first = finished("a", "2023-24", None)
+    second = finished("b", "2024-25", first)
+    third = finished("c", "2025-26", second)
+    assert review_cycles(cycle_params(cycle="2026-27")) == ["2026-27"]
+    now = cycle_params(cycle="2026-27", previous_cycle=third)
+    assert review_cycles(now) == ["2023-24", "2024-25", "2025-26", "2026-27"]
+    # a link to a folder that is not a finished review ends the chain there
+    broken = finished("d", "2022-23", str(tmp_path / "nowhere"))
+    (tmp_path / "a" / "manifest.json").write_text(
+        json.dumps({"cycle": "2023-24", "params": {"previous_cycle": broken}})
+    )
+    assert review_cycles(now)[:2] == ["2022-23", "2023-24"]
+    # a loop (a folder linking back to a later one) stops, each cycle named once
+    (tmp_path / "d" / "manifest.json").write_text(
+        json.dumps({"cycle": "2022-23", "params": {"previous_cycle": third}})
+    )
+    assert review_cycles(now) == ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27"]
+
+
 def test_quality_difficulties_are_not_data_gaps():
     log = log_of({"id": "Q", "raised_cycle": "2024-25", "dataset": "x", "category": "quality"})
     assert dlog.gap_ages(log, "2025-26") == []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -285,12 +285,15 @@ def escalated_difficulties(
     return log[is_open & (log["board_note"] != "")]
 
 
-def cycle_order(log: pd.DataFrame, cycle: str) -> list[str]:
-    """The review cycles the log names, oldest first, ending with this one. Earlier cycles
-    are ordered by their ids, which sort in time when named as the guide suggests (2024-25,
-    2025-26; 2026-q1, 2026-q2)."""
+def cycle_order(log: pd.DataFrame, cycle: str, history: Sequence[str] = ()) -> list[str]:
+    """The review cycles, oldest first, ending with this one: `history` (the cycles the
+    `previous_cycle` links reach, oldest first: `store.identity.review_cycles`), which counts
+    a review that logged nothing; before them the cycles the log names that the links do not
+    reach, by id (ids sort in time when named as the guide suggests: 2024-25, 2025-26;
+    2026-q1, 2026-q2)."""
+    linked = [c for c in history if c != cycle]
     named = set(log["raised_cycle"]) | set(log["resolved_cycle"])
-    return [*sorted(c for c in named if c and c != cycle), cycle]
+    return [*sorted(c for c in named if c and c != cycle and c not in linked), *linked, cycle]
 
 
 @dataclass(frozen=True)
@@ -313,12 +316,18 @@ class GapAge:
         return f"open since {self.since}: {n} review cycle{'s' if n != 1 else ''}"
 
 
-def gap_ages(log: pd.DataFrame, cycle: str, complete: Collection[str] = ()) -> list[GapAge]:
+def gap_ages(
+    log: pd.DataFrame,
+    cycle: str,
+    complete: Collection[str] = (),
+    history: Sequence[str] = (),
+) -> list[GapAge]:
     """Data gaps still open: open difficulties of the gap categories (unwilling to share,
     incompatible format, IT problem, late) for datasets not `complete` this review, one per
     dataset, oldest first, each with the number of review cycles it has been open (0: raised
-    this review). A dataset complete this review has no gap, whatever its log still says."""
-    order = cycle_order(log, cycle)
+    this review), counted over `cycle_order(log, cycle, history)`. A dataset complete this
+    review has no gap, whatever its log still says."""
+    order = cycle_order(log, cycle, history)
     gaps = log[
         (log["status"] == "open")
         & log["category"].isin(GAP_CATEGORIES)

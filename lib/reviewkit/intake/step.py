@@ -40,6 +40,7 @@ from reviewkit.intake.policeuk import read_police
 from reviewkit.intake.population import load_population
 from reviewkit.intake.recording_notes import recording_changes
 from reviewkit.methods import recording
+from reviewkit.store.identity import review_cycles
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table, police_schema
 
@@ -65,6 +66,8 @@ class IntakeResult:
     recording_changes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["dataset", *recording.COLUMNS])
     )
+    # this partnership's review cycles up to this one, oldest first (`review_cycles`)
+    cycles: list[str] = field(default_factory=list)
 
     @property
     def partner_measures(self) -> pd.DataFrame:
@@ -306,6 +309,7 @@ def run_intake(params: CycleParams) -> IntakeResult:
         notes,
         refusal,
         changes,
+        review_cycles(params),
     )
 
 

@@ -73,5 +73,6 @@ def data_section(ctx: ReportContext) -> str:
             _named(ctx, ctx.difficulties),
             ctx.params.cycle,
             completeness=_named(ctx, ctx.completeness),
+            history=ctx.cycles,
         )
     )

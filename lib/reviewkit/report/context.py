@@ -21,6 +21,7 @@ from reviewkit.inputs.register import load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.report.charts import Chart
 from reviewkit.report.narrative import load_narrative, render_narrative
+from reviewkit.store.identity import review_cycles
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table, police_schema
 
@@ -58,6 +59,8 @@ class ReportContext:
     dataset_names: dict[str, str] = field(default_factory=dict)
     # initiatives' output measures against their plan (none for a cycle written before them)
     outputs: list[OutputResult] = field(default_factory=list)
+    # this partnership's review cycles up to this one, oldest first (`review_cycles`)
+    cycles: list[str] = field(default_factory=list)
     # what the report's modules derive from this context once and read several times (the
     # strategy re-assessment: the section, its annex, page 1, the summary, the planning pack)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
@@ -243,4 +246,5 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         ]
         if store.has_table("initiative_outputs")
         else [],
+        cycles=review_cycles(params),
     )

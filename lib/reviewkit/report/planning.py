@@ -351,7 +351,7 @@ def planning_gaps(ctx: ReportContext) -> str:
     """Data gaps still open, each with how long it has been open, then what is missing now."""
     status = {str(r["dataset"]): r for r in ctx.completeness.to_dict("records")}
     complete = {d for d, r in status.items() if r["status"] == "complete"}
-    ages = dlog.gap_ages(ctx.difficulties, ctx.params.cycle, complete)
+    ages = dlog.gap_ages(ctx.difficulties, ctx.params.cycle, complete, ctx.cycles)
     items = []
     for g in ages:
         now = status.get(g.dataset)

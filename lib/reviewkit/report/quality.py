@@ -3,6 +3,8 @@ report: what arrived, every row accounted for, what was quarantined, and the dif
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from reviewkit.intake.difficulties import GAP_CATEGORIES, gap_ages
@@ -151,12 +153,17 @@ def arrivals_table(per_period: pd.DataFrame, caption: str) -> str:
 
 
 def difficulties_tables(
-    log: pd.DataFrame, cycle: str, level: int = 3, completeness: pd.DataFrame | None = None
+    log: pd.DataFrame,
+    cycle: str,
+    level: int = 3,
+    completeness: pd.DataFrame | None = None,
+    history: Sequence[str] = (),
 ) -> str:
     """The log in three tables (new, resolved, still open), the data gaps from earlier
     reviews still open with how long each has been open, and those filled this review.
     `completeness`: this review's completeness table (a gap is then listed only for data
-    still missing); None lists every difficulty about data the log holds open."""
+    still missing); None lists every difficulty about data the log holds open. `history`:
+    the review cycles oldest first (`review_cycles`), by which a gap's age is counted."""
     groups = [
         ("New this review", log[log["raised_cycle"] == cycle]),
         ("Resolved this review", log[log["resolved_cycle"] == cycle]),
@@ -189,7 +196,7 @@ def difficulties_tables(
         if completeness is None
         else set(completeness.loc[completeness["status"] == "complete", "dataset"])
     )
-    still = [g for g in gap_ages(log, cycle, complete or ()) if g.cycles_open > 0]
+    still = [g for g in gap_ages(log, cycle, complete or (), history) if g.cycles_open > 0]
     # without this review's completeness, a difficulty of a dataset now complete may remain:
     # then they are named as difficulties, not as data still missing
     title = (

@@ -277,6 +277,25 @@ def check_previous(params: CycleParams) -> None:
         )
 
 
+def review_cycles(params: CycleParams) -> list[str]:
+    """This partnership's review cycles up to this one, oldest first: the earlier ones by
+    following `previous_cycle` from finished folder to finished folder (each manifest's params
+    name the one before), so a review that logged no difficulty still counts; only this
+    cycle when no earlier one is linked."""
+    cycles, link = [params.cycle], params.previous_cycle
+    seen: set[Path] = set()
+    while link and len(seen) < 100:
+        folder = resolve(link)
+        manifest = None if folder in seen else _manifest(folder)
+        seen.add(folder)
+        cycle = manifest.get("cycle") if manifest else None
+        if not isinstance(cycle, str) or cycle in cycles:
+            break
+        cycles.append(cycle)
+        link = (manifest.get("params") or {}).get("previous_cycle") if manifest else None
+    return cycles[::-1]
+
+
 def run_folder(
     params_file: str | Path, run_dir: str | Path | None = None, step: str = "intake"
 ) -> Path:
