@@ -178,6 +178,22 @@ def test_two_cycles_end_to_end(demo_data, tmp_path, capsys, monkeypatch):
     assert review_cycles(load_params(second)) == ["c1", "c2"]
 
 
+def test_new_cycle_moves_the_old_contact_key_to_its_new_name(tmp_path, demo_data):
+    old = write_params(tmp_path / "c1.yaml", demo_data, cycle="c1", report={"contact": "Call us"})
+    assert load_params(old, check_files=False).report.contact == "Call us"
+    target, notes = new_cycle("c2", old)
+    written = yaml.safe_load(target.read_text())
+    assert written["community"]["contact"] == "Call us"
+    assert "contact" not in (written.get("report") or {})
+    p = load_params(target, check_files=False)
+    assert p.community.contact == "Call us" and p.report.contact is None
+    assert "report.contact moved to community.contact, its name now" in notes
+    # a contact already under its new name is kept, and nothing is said
+    kept, notes = new_cycle("c3", target)
+    assert load_params(kept, check_files=False).community.contact == "Call us"
+    assert not [n for n in notes if "contact" in n]
+
+
 def test_new_cycle_quarterly_moves_three_months(tmp_path, demo_data):
     params = write_params(tmp_path / "q1.yaml", demo_data, cycle="q1", cycle_length="quarter")
     target, _notes = new_cycle("q2", params)

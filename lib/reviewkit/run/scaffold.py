@@ -169,6 +169,7 @@ def new_cycle(new_id: str, previous_file: str | Path) -> tuple[Path, list[str]]:
         if "received" in req:
             del req["received"]  # this cycle's data has not arrived yet
     notes += carry_forward(data, prev.cycle, new_id)  # the analyst's scores, for review
+    notes += _move_contact(data)
     new_register.write_text(_dump(y, register), encoding="utf-8")
     data["inputs"]["data_requests"] = relative(new_register)
     notes.append(
@@ -195,6 +196,24 @@ def _keep_received(register_path: Path) -> int:
             record_dates(files, r.received, f"register {relative(register_path)}")
             kept += len(files)
     return kept
+
+
+def _move_contact(data: dict) -> list[str]:
+    """`report.contact` (the old key) written as `community.contact` in the new params, so
+    the next cycle is not told again that it has moved."""
+    report = data.get("report")
+    if not isinstance(report, dict) or "contact" not in report:
+        return []
+    old = report.pop("contact")
+    if not report:
+        del data["report"]
+    if old is None:
+        return []
+    if not isinstance(data.get("community"), dict):
+        data["community"] = {}
+    if data["community"].get("contact") is None:
+        data["community"]["contact"] = old
+    return ["report.contact moved to community.contact, its name now"]
 
 
 def _dump(y: YAML, data: object) -> str:
