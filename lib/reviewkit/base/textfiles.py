@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,14 +76,34 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]],
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)], enc
 
 
+def read_csv_text(path: Path, what: str, **kwargs: Any) -> pd.DataFrame:
+    """A small CSV input (a reference table, the place names, the difficulties log, an LSOA
+    list) as pandas reads it, every cell text: its encoding detected, and a file with no
+    header or rows that do not parse refused with a ReviewError naming the file and `what`
+    it should hold, never a pandas traceback."""
+    text, _ = read_text(path)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, **kwargs)
+    except pd.errors.EmptyDataError:
+        raise ReviewError(
+            f"{path}: the file is empty (no header row); the {what} needs a header row "
+            "naming its columns, then a row per entry."
+        ) from None
+    except pd.errors.ParserError as exc:
+        detail = str(exc).strip().splitlines()[-1].removeprefix("Error tokenizing data. ")
+        raise ReviewError(
+            f"{path}: not a readable CSV file ({detail}); the {what} needs the same number "
+            "of columns on every row (a value with a comma in it goes in double quotes)."
+        ) from None
+
+
 def read_reference_table(
     path: Path, columns: list[str], numeric: dict[str, bool], what: str
 ) -> pd.DataFrame:
     """A small reference CSV (population, peers): required columns checked, numeric columns
     read as numbers; an error names the file, row and column. `numeric` maps each numeric
     column to whether zero is allowed."""
-    text, _ = read_text(path)
-    table = pd.read_csv(io.StringIO(text), dtype=str)
+    table = read_csv_text(path, what)
     table.columns = [c.strip().lower() for c in table.columns]
     missing = [c for c in columns if c not in table.columns]
     if missing:

@@ -10,7 +10,6 @@ name without another lookup. The 2011 edition (`msoa11...` columns) is read the 
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.textfiles import read_text
+from reviewkit.base.textfiles import read_csv_text
 
 MSOA_CODE = re.compile(r"^[EW]02\d{6}$")
 # an LSOA's ONS name: its MSOA's name ("<local authority> 008") and one capital letter
@@ -63,8 +62,7 @@ def load_place_names(path: Path) -> PlaceNames:
     """Read and check the lookup: the code, ONS name and local name columns of one edition,
     every code an MSOA code, each MSOA once. A row with no local name gives none (the update
     then says the area in words). Errors name the file, row and column, never a value."""
-    text, _ = read_text(path)
-    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    table = read_csv_text(path, "place names lookup", keep_default_na=False)
     table.columns = [str(c).strip().lower() for c in table.columns]
     cols = _columns(path, list(table.columns))
     code, ons, local = (table[c].str.strip() for c in cols)

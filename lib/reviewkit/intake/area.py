@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from reviewkit.base.errors import ReviewError
+from reviewkit.base.textfiles import read_csv_text
 
 _SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -57,7 +58,7 @@ class AreaMatcher:
         codes: list[str] = []
         if area.lsoa_file:
             path: Path = resolve_path(area.lsoa_file)
-            table = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+            table = read_csv_text(path, "LSOA list")
             col = next(
                 (c for c in table.columns if c.strip().lower().replace(" ", "_") == "lsoa_code"),
                 None,

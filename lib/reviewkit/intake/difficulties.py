@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.textfiles import read_text
+from reviewkit.base.textfiles import read_csv_text
 
 COLUMNS = [
     "id",
@@ -46,10 +46,7 @@ GAP_CATEGORIES = ("unwilling to share", "incompatible format", "IT problem", "la
 
 def load_difficulties(path: Path) -> pd.DataFrame:
     """Read the log as text columns, checking the columns it must have."""
-    import io
-
-    text, _enc = read_text(path)
-    log = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    log = read_csv_text(path, "difficulties log", keep_default_na=False)
     log.columns = [c.strip() for c in log.columns]
     missing = [c for c in COLUMNS if c not in log.columns]
     if missing:

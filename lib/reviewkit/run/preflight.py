@@ -87,6 +87,37 @@ def _notebooks(params: Any, folder: Callable[[], Path]) -> list[Path]:
     return review + [resolve(nb.file) for nb in params.own_notebooks]
 
 
+def later_input_problems(params: CycleParams) -> list[str]:
+    """Each input a later step reads (peers at progress; the narrative, place names, priority
+    scores, harm weights and LSOA boundaries at the report), read now with that step's own
+    reader: a file that cannot be read is found by `check`, before a run reaches the step."""
+    from reviewkit.analysis.peers import load_peers
+    from reviewkit.inputs.harm import load_harm_weights
+    from reviewkit.inputs.places import load_place_names
+    from reviewkit.inputs.scores import load_scores
+    from reviewkit.report.maps import load_boundaries
+    from reviewkit.report.narrative import load_narrative
+
+    readers: dict[str, Callable[[Path], object]] = {
+        "peers": load_peers,
+        "narrative": load_narrative,
+        "place_names": load_place_names,
+        "priority_scores": load_scores,
+        "harm_weights": load_harm_weights,
+        "lsoa_boundaries": load_boundaries,
+    }
+    problems = []
+    for key, read in readers.items():
+        path = params.path(key)
+        if path is None:
+            continue
+        try:
+            read(path)
+        except ReviewError as exc:
+            problems.append(f"inputs.{key}: {exc}")
+    return problems
+
+
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     """(all good, lines to print)."""
     from reviewkit.analysis.vocabulary import check_filters, outcomes_in
@@ -166,6 +197,9 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     ]
     if result.refusal:
         return False, [*lines, *(f"error: {line}" for line in result.refusal.splitlines())]
+    later = later_input_problems(params)
+    if later:
+        return False, [*lines, *(f"error: {line}" for p in later for line in p.splitlines())]
     lines.append(
         "all requested data present"
         if ok
