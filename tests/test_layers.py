@@ -104,20 +104,33 @@ def _defined_here(tree: ast.AST) -> set[str]:
     return out
 
 
+def _imported(tree: ast.AST) -> set[str]:
+    """The names a module binds by importing (a module, a class, a function)."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return out
+
+
 def private_attributes(source: str) -> list[tuple[int, str]]:
-    """(line, expression) of each `x._name` whose `_name` (one underscore, not a dunder) the
-    module does not define itself: another module's private helper or attribute reached
-    through an object or a module (`Period._month`, `policeuk._read_cached`). A module
-    defining a name of the same spelling is not caught: the rule reads names, not types."""
+    """(line, expression) of each `x._name` (one underscore, not a dunder) that reaches
+    another module's private helper or attribute: through a name the module imported
+    (`Period._month`, `policeuk._read_cached`), whatever the module defines itself, or
+    through an object, when the module does not define a name of that spelling (the rule
+    reads names, not types)."""
     tree = ast.parse(source)
-    here = _defined_here(tree)
+    here, imported = _defined_here(tree), _imported(tree)
     return [
         (node.lineno, ast.unparse(node))
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute)
         and node.attr.startswith("_")
         and not node.attr.startswith("__")
-        and node.attr not in here
+        and (
+            node.attr not in here
+            or (isinstance(node.value, ast.Name) and node.value.id in imported)
+        )
         and node.attr not in FOREIGN_INTERFACE
         and not (node.attr.startswith("_repr_") and node.attr.endswith("_"))
     ]
@@ -147,6 +160,15 @@ def use(period, cache):
     return period._month, policeuk._read_cached, cache._rows, obj._repr_png_()
 """
     assert private_attributes(source) == [(13, "period._month"), (13, "policeuk._read_cached")]
+    # a module defining a name of the same spelling still may not reach an import's
+    same_name = """
+from reviewkit.inputs.blocks import Period
+
+class Target:
+    def _month(self, value):
+        return Period._month(value)
+"""
+    assert private_attributes(same_name) == [(6, "Period._month")]
 
 
 def test_the_arrows_are_the_documented_ones():

@@ -14,6 +14,23 @@ from reviewkit.base.periods import MonthRange
 from reviewkit.inputs.strict import Strict
 
 
+def params_month(value: Any) -> str:
+    """A month as the params and input files write it (`YYYY-MM`; a date gives its month),
+    checked to be a real month; ValueError saying how to write it otherwise."""
+    if isinstance(value, dt.date):
+        value = f"{value.year}-{value.month:02d}"
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        raise ValueError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-03")
+    try:
+        pd.Period(text, "M")
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real month") from None
+    if not 1 <= int(text[5:]) <= 12:
+        raise ValueError(f"'{value}' is not a real month")
+    return text
+
+
 class Period(Strict):
     """An inclusive run of whole months, written `YYYY-MM`."""
 
@@ -23,18 +40,7 @@ class Period(Strict):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _month(cls, value: Any) -> str:
-        if isinstance(value, dt.date):
-            value = f"{value.year}-{value.month:02d}"
-        text = str(value).strip()
-        if not re.fullmatch(r"\d{4}-\d{2}", text):
-            raise ValueError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-03")
-        try:
-            pd.Period(text, "M")
-        except ValueError:
-            raise ValueError(f"'{value}' is not a real month") from None
-        if not 1 <= int(text[5:]) <= 12:
-            raise ValueError(f"'{value}' is not a real month")
-        return text
+        return params_month(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:

@@ -4,11 +4,11 @@ and how the reports suppress small numbers and are signed off."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from reviewkit.inputs.blocks import params_month
 from reviewkit.inputs.strict import Strict
 
 # how funnel limits allow for over-dispersion between peers (analysis.peers applies it)
@@ -29,13 +29,10 @@ class SpcOptions(Strict):
         "limits are recalculated, e.g. when the strategy started",
     )
 
-    @field_validator("rebase")
+    @field_validator("rebase", mode="before")
     @classmethod
-    def _months(cls, value: list[str]) -> list[str]:
-        for m in value:
-            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)):
-                raise ValueError(f"'{m}' is not a month; write it as YYYY-MM")
-        return [str(m) for m in value]
+    def _months(cls, value: Any) -> Any:
+        return [params_month(m) for m in value] if isinstance(value, list) else value
 
 
 class RecordingDecision(Strict):
@@ -49,12 +46,10 @@ class RecordingDecision(Strict):
     )
     reason: str = Field("", description="why, in a sentence, for the method annex")
 
-    @field_validator("month")
+    @field_validator("month", mode="before")
     @classmethod
-    def _month(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(value)):
-            raise ValueError(f"'{value}' is not a month; write it as YYYY-MM")
-        return str(value)
+    def _month(cls, value: Any) -> str:
+        return params_month(value)
 
 
 class Analysis(Strict):

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import resolve
 from reviewkit.base.periods import PeriodType
+from reviewkit.inputs.blocks import params_month
 from reviewkit.inputs.params import Period, Strict
 from reviewkit.inputs.yaml_files import load_yaml, validate
 
@@ -91,7 +92,7 @@ class Target(Strict):
     def _month(cls, value: Any) -> Any:
         if isinstance(value, dict):
             return value
-        return Period._month(value)
+        return params_month(value)
 
     @property
     def by_month(self) -> str:

@@ -12,16 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from reviewkit.base.periods import add_months
+from reviewkit.inputs.strict import Strict
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Member(_Strict):
+class Member(Strict):
     """One member of the core audit team."""
 
     name: str = Field(min_length=1)
@@ -29,7 +26,7 @@ class Member(_Strict):
     agency: str = Field(min_length=1, description="the agency the member speaks for")
 
 
-class NextReview(_Strict):
+class NextReview(Strict):
     """Who owns the next review, and when it is carried out."""
 
     owner: str = Field(min_length=1, description="a member's name")
@@ -38,7 +35,7 @@ class NextReview(_Strict):
     )
 
 
-class Meetings(_Strict):
+class Meetings(Strict):
     """The core audit team's meetings up to the next review: given date by date, or every
     `every_months` months from `first`."""
 
@@ -64,7 +61,7 @@ class Meetings(_Strict):
         return self
 
 
-class ReviewTeam(_Strict):
+class ReviewTeam(Strict):
     """The `review_team:` block of the params (docs/params.md#review_team)."""
 
     members: list[Member]
