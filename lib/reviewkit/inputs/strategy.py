@@ -241,55 +241,17 @@ class Strategy(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Strategy:
-        problems = []
         if not self.priorities or not self.indicators:
             raise ValueError(
                 "the strategy needs at least one priority and one indicator "
                 "(keys 'priorities' and 'indicators'); see docs/inputs.md"
             )
-        pids = [p.id for p in self.priorities]
-        iids = [i.id for i in self.indicators]
-        nids = [n.id for n in self.initiatives]
-        for kind, ids in (("priority", pids), ("indicator", iids), ("initiative", nids)):
-            dups = sorted({x for x in ids if ids.count(x) > 1})
-            if dups:
-                problems.append(
-                    f"{kind} id(s) {', '.join(dups)} used more than once: give each its own id"
-                )
-        for k, ind in enumerate(self.indicators):
-            if ind.priority not in pids:
-                problems.append(
-                    f"key 'indicators.{k}.priority': '{ind.priority}' is not a "
-                    f"priority id (known: {', '.join(pids)})"
-                )
-            if ind.target and ind.baseline and ind.target.by_month < ind.baseline.end:
-                problems.append(
-                    f"key 'indicators.{k}.target.by': {ind.target.by_month} is "
-                    f"before the baseline ends ({ind.baseline.end})"
-                )
-        for k, ini in enumerate(self.initiatives):
-            if ini.priority not in pids:
-                problems.append(
-                    f"key 'initiatives.{k}.priority': '{ini.priority}' is not a priority id"
-                )
-            for ref in ini.indicators:
-                if ref not in iids:
-                    problems.append(
-                        f"key 'initiatives.{k}.indicators': '{ref}' is not an "
-                        f"indicator id (known: {', '.join(iids)})"
-                    )
-            for ref in ini.depends_on:
-                if ref not in nids:
-                    problems.append(
-                        f"key 'initiatives.{k}.depends_on': '{ref}' is not an initiative id"
-                    )
-        cycle = _find_cycle({n.id: n.depends_on for n in self.initiatives})
-        if cycle:
-            problems.append(
-                "key 'initiatives': they depend on each other in a circle ("
-                + " -> ".join(cycle)
-                + "); remove one of the depends_on links"
-            )
+        problems = (
+            _duplicate_ids(self)
+            + _indicator_problems(self)
+            + _initiative_problems(self)
+            + _circle_problems(self)
+        )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -301,6 +263,77 @@ class Strategy(Strict):
     def priority(self, pid: str) -> Priority:
         """The priority with that id (which must be one of the strategy's)."""
         return next(p for p in self.priorities if p.id == pid)
+
+
+def _duplicate_ids(s: Strategy) -> list[str]:
+    """An id used twice among the priorities, the indicators or the initiatives."""
+    problems = []
+    for kind, items in (
+        ("priority", s.priorities),
+        ("indicator", s.indicators),
+        ("initiative", s.initiatives),
+    ):
+        ids = [x.id for x in items]
+        dups = sorted({x for x in ids if ids.count(x) > 1})
+        if dups:
+            problems.append(
+                f"{kind} id(s) {', '.join(dups)} used more than once: give each its own id"
+            )
+    return problems
+
+
+def _indicator_problems(s: Strategy) -> list[str]:
+    """An indicator under an unknown priority, or with a target due before its baseline ends."""
+    pids = [p.id for p in s.priorities]
+    problems = []
+    for k, ind in enumerate(s.indicators):
+        if ind.priority not in pids:
+            problems.append(
+                f"key 'indicators.{k}.priority': '{ind.priority}' is not a "
+                f"priority id (known: {', '.join(pids)})"
+            )
+        if ind.target and ind.baseline and ind.target.by_month < ind.baseline.end:
+            problems.append(
+                f"key 'indicators.{k}.target.by': {ind.target.by_month} is "
+                f"before the baseline ends ({ind.baseline.end})"
+            )
+    return problems
+
+
+def _initiative_problems(s: Strategy) -> list[str]:
+    """An initiative naming a priority, an indicator or an initiative the strategy lacks."""
+    pids, iids = [p.id for p in s.priorities], [i.id for i in s.indicators]
+    nids = [n.id for n in s.initiatives]
+    problems = []
+    for k, ini in enumerate(s.initiatives):
+        if ini.priority not in pids:
+            problems.append(
+                f"key 'initiatives.{k}.priority': '{ini.priority}' is not a priority id"
+            )
+        problems += [
+            f"key 'initiatives.{k}.indicators': '{ref}' is not an "
+            f"indicator id (known: {', '.join(iids)})"
+            for ref in ini.indicators
+            if ref not in iids
+        ]
+        problems += [
+            f"key 'initiatives.{k}.depends_on': '{ref}' is not an initiative id"
+            for ref in ini.depends_on
+            if ref not in nids
+        ]
+    return problems
+
+
+def _circle_problems(s: Strategy) -> list[str]:
+    """Initiatives that depend on each other in a circle."""
+    cycle = _find_cycle({n.id: n.depends_on for n in s.initiatives})
+    if not cycle:
+        return []
+    return [
+        "key 'initiatives': they depend on each other in a circle ("
+        + " -> ".join(cycle)
+        + "); remove one of the depends_on links"
+    ]
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str]:

@@ -128,51 +128,49 @@ def _write_sheet(ws, table: str, frame: pd.DataFrame) -> None:  # noqa: ANN001 -
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(label) for label in labels]
-    formats: list[str | None] = []
-    rounding: list[int | None] = []
-    for name in columns:
-        c = dictionary.column(table, name)
-        special = SPECIAL_FORMATS.get((dictionary.kind(table), name))
-        places = c.decimals if c else None
-        rounding.append(None if special else places)
-        if special:
-            formats.append(special)
-        elif places is not None:
-            formats.append("#,##0" if places == 0 else "#,##0." + "0" * places)
-        else:
-            formats.append(None)
+    shapes = [_number_shape(table, name) for name in columns]
     for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
         for i, raw in enumerate(row):
-            value = _cell_value(raw)
-            cell = ws.cell(row=r, column=i + 1)
-            if isinstance(value, str):
-                cell.value = xlsx_text(value)
-                cell.data_type = "s"  # text stays text: never a formula
-                shown = len(value)
-            elif isinstance(value, bool) or value is None:
-                cell.value = value
-                shown = 5
-            elif isinstance(value, int | float):
-                places = rounding[i]
-                if places is not None:
-                    value = round(value, places)
-                cell.value = value
-                if formats[i]:
-                    cell.number_format = formats[i]
-                shown = (
-                    len(f"{value:,.{4 if places is None else places}f}")
-                    if isinstance(value, float)
-                    else len(f"{value:,}")
-                )
-            else:
-                cell.value = xlsx_text(str(value))
-                cell.data_type = "s"
-                shown = len(str(value))
+            shown = _write_cell(ws.cell(row=r, column=i + 1), _cell_value(raw), *shapes[i])
             widths[i] = max(widths[i], shown)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, width + 2)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{max(1, len(frame) + 1)}"
+
+
+def _number_shape(table: str, name: str) -> tuple[int | None, str | None]:
+    """(decimals to round to, number format) of a column: a special format, or the
+    dictionary's decimals with thousands separators; (None, None) to write it as it is."""
+    special = SPECIAL_FORMATS.get((dictionary.kind(table), name))
+    if special:
+        return None, special
+    c = dictionary.column(table, name)
+    places = c.decimals if c else None
+    if places is None:
+        return None, None
+    return places, "#,##0" if places == 0 else "#,##0." + "0" * places
+
+
+def _write_cell(cell, value: object, places: int | None, fmt: str | None) -> int:  # noqa: ANN001
+    """Write one value into an openpyxl cell (text always as text, numbers rounded and
+    formatted); the width it shows at."""
+    if isinstance(value, bool) or value is None:
+        cell.value = value
+        return 5
+    if isinstance(value, int | float):
+        if places is not None:
+            value = round(value, places)
+        cell.value = value
+        if fmt:
+            cell.number_format = fmt
+        if isinstance(value, float):
+            return len(f"{value:,.{4 if places is None else places}f}")
+        return len(f"{value:,}")
+    text = value if isinstance(value, str) else str(value)
+    cell.value = xlsx_text(text)
+    cell.data_type = "s"  # text stays text: never a formula
+    return len(text)
 
 
 def build_workbook(
