@@ -3,7 +3,6 @@ and write the scorecard, the indicator series and the initiative status for the 
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,10 +137,10 @@ def police_months(
 
 def arrived_months(run_dir: Path) -> dict[str, list[str]]:
     """The months each police dataset's files brought, as the intake step recorded them."""
-    path = CycleLayout(run_dir).intake_summary
-    if not path.is_file():
+    store = CycleStore(run_dir)
+    if not store.has_intake_summary():
         return {}
-    months = json.loads(path.read_text(encoding="utf-8")).get("months", {})
+    months = store.read_intake_summary().get("months", {})
     return {str(k): [str(m) for m in v] for k, v in months.items()}
 
 
@@ -230,18 +229,13 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
         cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
         frame = frame[cols]
         store.write_table("indicator_series", frame, also_tidy=True)
-    layout.progress_summary.write_text(
-        json.dumps(
-            {
-                "indicators": len(result.scorecard),
-                "assessable": int(result.scorecard["assessable"].sum()),
-                "initiatives": len(result.initiatives),
-                "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
-                if len(result.initiatives)
-                else [],
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    store.write_progress_summary(
+        {
+            "indicators": len(result.scorecard),
+            "assessable": int(result.scorecard["assessable"].sum()),
+            "initiatives": len(result.initiatives),
+            "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
+            if len(result.initiatives)
+            else [],
+        }
     )

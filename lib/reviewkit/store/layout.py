@@ -93,7 +93,10 @@ def _holders(group: Path) -> dict[str, str]:
         folders += [p for p in failed.iterdir() if p.is_dir()]
     for folder in sorted(folders):
         layout = CycleLayout(folder)
-        made = layout.read_record() or layout.read_manifest() or {}
+        try:
+            made = layout.read_record() or layout.read_manifest() or {}
+        except ReviewError:  # an unreadable manifest names no holder
+            made = {}
         who = made.get("partnership")
         if isinstance(who, str) and who.strip():
             found.setdefault(who, relative(folder))
@@ -325,8 +328,18 @@ class CycleLayout:
         return _read_json(self.identity)
 
     def read_manifest(self) -> dict[str, Any] | None:
-        """The finished cycle's manifest, or None when there is none or it cannot be read."""
-        return _read_json(self.manifest)
+        """The finished cycle's manifest, or None when there is none (a run in progress, a
+        scratch folder). The one reader of a manifest: a manifest that is there but cannot be
+        read is refused (ReviewError naming it), never taken for an unfinished cycle."""
+        if not self.manifest.is_file():
+            return None
+        found = _read_json(self.manifest)
+        if found is None:
+            raise ReviewError(
+                f"{relative(self.manifest)} cannot be read as a cycle's manifest (it was "
+                "changed or cut short after the run wrote it); rerun the cycle with --force."
+            )
+        return found
 
     def copy_unfinished(self, dest: Path) -> CycleLayout:
         """A copy of this cycle's folder at `dest` without its manifest: a copy to rerun later
