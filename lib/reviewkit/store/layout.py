@@ -4,8 +4,9 @@ Every step, the runner, `open_cycle` and the tests ask a `CycleLayout` for a pat
 joining folder names themselves, so the folder can change in one place. Where a cycle's folder
 is (from its params) is decided here too: `cycle_dir` for the finished cycle that `reviewkit run`
 writes, `scratch_dir` for a notebook run by hand, both named by the partnership (`slugify`) and
-the cycle, and refused when another partnership holds the folder (`check_owner`). So are the
-steps of a cycle and the notebook of each (`STEP_NOTEBOOKS`).
+the cycle, and refused when another partnership holds the folder (`check_owner`). The steps
+of a cycle and the notebook of each (`STEP_NOTEBOOKS`) are written in reviewkit.base.steps and
+importable from here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import outputs_dir, relative
+from reviewkit.base.steps import STEP_NOTEBOOKS, STEPS
 
 if TYPE_CHECKING:
     from reviewkit.inputs.params import CycleParams
@@ -38,13 +40,6 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"  # a finished cycle's record; its presence makes a cycle finished
-# The steps of a review cycle, in order, and the notebook (in notebooks/) that runs each.
-STEP_NOTEBOOKS = {
-    "intake": "01_intake.ipynb",
-    "progress": "02_progress.ipynb",
-    "report": "03_report.ipynb",
-}
-STEPS = tuple(STEP_NOTEBOOKS)
 
 
 # Letters that Unicode does not decompose into a base letter and a mark, spelled as their
