@@ -130,3 +130,35 @@ def test_every_audience_is_exported_from_a_step():
     assert {a.step for a in AUDIENCES.values()} <= set(STEPS)
     with pytest.raises(ValueError, match="audience 'board': step must be one of"):
         Audience("board", "reprot", "review_report.html", "Strategy review", str)
+
+
+def test_only_the_progress_step_makes_folders_anew(tmp_path):
+    from reviewkit.store.layout import CycleLayout
+
+    layout = CycleLayout(tmp_path)
+    assert layout.made_anew("progress") == (tmp_path / ".report-charts", tmp_path / "charts")
+    assert layout.made_anew("intake") == layout.made_anew("report") == ()
+    with pytest.raises(ValueError):
+        layout.made_anew("own:hotspots")
+
+
+def test_the_chart_writer_empties_its_own_folders_first(tmp_path):
+    """The progress step's images have one writer, which empties the folders the layout says
+    the step makes anew: an image of an indicator since dropped never stays."""
+    import pandas as pd
+
+    from conftest import cycle_params
+    from reviewkit.analysis.step import ProgressResult
+    from reviewkit.report.indicator_chart import write_indicator_charts
+    from reviewkit.store.layout import CycleLayout
+
+    layout = CycleLayout(tmp_path)
+    stale = [layout.chart("dropped", "png"), layout.report_chart("dropped-xmr").with_suffix(".png")]
+    kept = layout.table("scorecard")
+    for path in [*stale, kept]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"earlier run")
+    empty = pd.DataFrame(columns=["id", "name", "measure"])
+    result = ProgressResult(None, empty, {}, {}, pd.DataFrame(), [], params=cycle_params())
+    assert write_indicator_charts(result, tmp_path) == []
+    assert not any(p.exists() for p in stale) and kept.read_bytes() == b"earlier run"

@@ -3,7 +3,6 @@ and write the scorecard, the indicator series and the initiative status for the 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import Register, load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.store import dictionary
-from reviewkit.store.layout import CycleLayout
 from reviewkit.store.tables import CycleStore
 
 SCORECARD_COLUMNS = [
@@ -205,12 +203,10 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
     """Write the progress step's tables (scorecard, initiative status, benchmarking, the
-    indicator series) and its summary into `run_dir`, through the store."""
-    layout = CycleLayout(run_dir)
+    indicator series) and its summary into `run_dir`, through the store. The chart images
+    are `write_indicator_charts`' (reviewkit.report.indicator_chart), which empties their
+    folders itself."""
     store = CycleStore(run_dir)
-    # drawn again from the new series (write_indicator_charts): this step owns the images
-    shutil.rmtree(layout.report_charts_dir, ignore_errors=True)
-    shutil.rmtree(layout.charts_dir, ignore_errors=True)
     store.write_table("scorecard", result.scorecard)
     store.write_table("initiative_status", result.initiatives)
     store.write_table("initiative_outputs", outputs_table(result.outputs or []))

@@ -6,7 +6,8 @@ is (from its params) is decided here too: `cycle_dir` for the finished cycle tha
 writes, `scratch_dir` for a notebook run by hand, both named by the partnership (`slugify`) and
 the cycle, and refused when another partnership holds the folder (`check_owner`). The steps
 of a cycle and the notebook of each (`STEP_NOTEBOOKS`) are written in reviewkit.base.steps and
-importable from here.
+importable from here; the folders each step makes anew every time it runs are declared here
+(`CycleLayout.made_anew`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import outputs_dir, relative
-from reviewkit.base.steps import STEP_NOTEBOOKS, STEPS
+from reviewkit.base.steps import STEP_NOTEBOOKS, STEPS, check_step
 
 if TYPE_CHECKING:
     from reviewkit.inputs.params import CycleParams
@@ -207,9 +208,16 @@ class CycleLayout:
     def report_charts_dir(self) -> Path:
         """The report's chart images (PNG, with `.txt` saying what each shows): XmR charts,
         trend lines and funnel plots, drawn once per run by the progress step, their one
-        writer (it empties the folder first); the report and the notebooks only read them.
-        The report draws its maps itself, in memory."""
+        writer (it empties the folder first: `made_anew`); the report and the notebooks only
+        read them. The report draws its maps itself, in memory."""
         return self.root / ".report-charts"
+
+    def made_anew(self, step: str) -> tuple[Path, ...]:
+        """The folders `step` makes anew each time it runs: its writer empties them before
+        writing, and a run that reruns the step starts them empty, while a run from a later
+        step keeps them (the progress step's chart images: `charts/` and `.report-charts/`)."""
+        made = {"progress": (self.report_charts_dir, self.charts_dir)}
+        return made.get(check_step(step), ())
 
     @property
     def quarantine_dir(self) -> Path:
