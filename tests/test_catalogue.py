@@ -278,3 +278,37 @@ def test_a_manifest_is_read_one_way(tmp_path):
     with pytest.raises(ReviewError, match="manifest.json cannot be read"):
         layout.read_manifest()
     check_owner(tmp_path / "p", "Q")  # an unreadable manifest names no holder
+
+
+RECORD_FILES = {"intake.json", "progress.json", "manifest.json", "cycle.json"}
+
+
+def _record_names(path) -> list[str]:
+    """Each string in a module that is the name of a cycle's record file (or a path ending
+    in one): the layout names them, everything else asks it."""
+    return [
+        f"line {n.lineno}: {n.value}"
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and n.value.rsplit("/", 1)[-1] in RECORD_FILES
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in sorted((ROOT / "lib" / "reviewkit").rglob("*.py"))
+        if p != ROOT / "lib" / "reviewkit" / "store" / "layout.py"
+    ],
+    ids=lambda p: p.relative_to(ROOT / "lib" / "reviewkit").as_posix(),
+)
+def test_only_the_layout_names_a_cycles_records(path):
+    assert _record_names(path) == [], f"{path.name} names a cycle's record; ask CycleLayout"
+
+
+def test_the_check_finds_a_record_named_past_the_layout(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("FILES = ('intake.json', 'tables/scorecard.csv', 'run/progress.json')\n")
+    assert _record_names(module) == ["line 1: intake.json", "line 1: run/progress.json"]
