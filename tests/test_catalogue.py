@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from reviewkit.base.errors import ReviewError
 from reviewkit.store.tables import CycleStore
 
 # The types of these columns, written out from the data dictionary's words (S text,
@@ -157,3 +158,157 @@ def test_the_check_finds_a_table_read_past_the_store(tmp_path):
         "    return pd.read_csv(p, nrows=50)\n"
     )
     assert _file_calls(module) == ["line 4: to_csv", "line 5: read_csv"]
+
+
+# Only the store reads and writes a cycle's records (the steps' summaries, the manifest) -------
+# The layers above the store, intake among them: none reads or writes a JSON file of a cycle.
+ABOVE_THE_STORE_RECORDS = ("intake", *ABOVE_THE_STORE)
+# Modules above the store that read or write JSON files that are not a cycle's: the LSOA
+# boundaries (a GeoJSON the analyst gives) and JupyterLab's settings.
+NOT_A_CYCLES_JSON = {"report/maps.py", "run/lab.py"}
+READS = {"read_text", "read_bytes", "open"}
+WRITES = {"write_text", "write_bytes"}
+
+
+def _json_file_calls(path) -> list[str]:
+    """`json.load(...)`, `json.loads(<a file read>)`, `json.dump(...)` and
+    `<path>.write_text(json.dumps(...))` in a module (a JSON message over a socket is not one)."""
+
+    def calls(node, names):
+        return [
+            n
+            for n in ast.walk(node)
+            if isinstance(n, ast.Call)
+            and (getattr(n.func, "attr", None) in names or getattr(n.func, "id", None) in names)
+        ]
+
+    def is_json(node, name):
+        func = node.func
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == name
+            and (isinstance(func.value, ast.Name) and func.value.id == "json")
+        )
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        if is_json(node, "load") or is_json(node, "dump"):
+            found.append(f"line {node.lineno}: json.{node.func.attr}")
+        elif is_json(node, "loads") and any(calls(a, READS) for a in node.args):
+            found.append(f"line {node.lineno}: json.loads of a file")
+        elif getattr(node.func, "attr", None) in WRITES and any(
+            is_json(c, "dumps") for c in calls(node, {"dumps"})
+        ):
+            found.append(f"line {node.lineno}: {node.func.attr}(json.dumps(...))")
+    return sorted(found, key=lambda f: int(f.split()[1].rstrip(":")))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for layer in ABOVE_THE_STORE_RECORDS
+        for p in sorted((ROOT / "lib" / "reviewkit" / layer).rglob("*.py"))
+        if p.relative_to(ROOT / "lib" / "reviewkit").as_posix() not in NOT_A_CYCLES_JSON
+    ],
+    ids=lambda p: p.relative_to(ROOT / "lib" / "reviewkit").as_posix(),
+)
+def test_only_the_store_reads_and_writes_a_cycles_records(path):
+    found = _json_file_calls(path)
+    assert found == [], f"{path.name} reads or writes a cycle's JSON records past the store"
+
+
+def test_the_check_finds_a_record_read_or_written_past_the_store(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import json\n"
+        "def f(layout, conn, store, summary):\n"
+        "    store.read_intake_summary()\n"
+        "    reply = json.loads(conn.recv_bytes() or b'{}')\n"
+        "    months = json.loads(layout.intake_summary.read_text(encoding='utf-8'))\n"
+        "    layout.progress_summary.write_text(json.dumps(summary, indent=2) + '\\n')\n"
+        "    with open(layout.manifest) as f:\n"
+        "        made = json.load(f)\n"
+        "    json.dump(summary, open(layout.intake_summary, 'w'))\n"
+        "    return reply, months, made\n"
+    )
+    assert _json_file_calls(module) == [
+        "line 5: json.loads of a file",
+        "line 6: write_text(json.dumps(...))",
+        "line 8: json.load",
+        "line 9: json.dump",
+    ]
+
+
+def test_the_steps_summaries_are_read_back_as_written(tmp_path):
+    store = CycleStore(tmp_path)
+    with pytest.raises(ReviewError, match="intake.json is missing"):
+        store.read_intake_summary()
+    assert not store.has_intake_summary()
+    intake = {"notes": {"street": ["a note"]}, "months": {"street": ["2026-01"]}}
+    store.write_intake_summary(intake)
+    assert store.has_intake_summary() and store.read_intake_summary() == intake
+    # written with its keys sorted; the progress summary keeps its keys' order
+    assert store.layout.intake_summary.read_text(encoding="utf-8").index('"months"') < (
+        store.layout.intake_summary.read_text(encoding="utf-8").index('"notes"')
+    )
+    progress = {"indicators": 3, "assessable": 2, "initiatives": 1, "reassess": ["I1"]}
+    store.write_progress_summary(progress)
+    assert store.read_progress_summary() == progress
+    assert store.layout.progress_summary.read_text(encoding="utf-8") == (
+        '{\n  "indicators": 3,\n  "assessable": 2,\n  "initiatives": 1,\n'
+        '  "reassess": [\n    "I1"\n  ]\n}\n'
+    )
+    store.layout.progress_summary.write_text('{"indicators": 3', encoding="utf-8")  # cut short
+    with pytest.raises(ReviewError, match="progress.json cannot be read"):
+        store.read_progress_summary()
+
+
+def test_a_manifest_is_read_one_way(tmp_path):
+    from reviewkit.store.layout import CycleLayout, check_owner
+
+    layout = CycleLayout(tmp_path / "p" / "c")
+    layout.root.mkdir(parents=True)
+    assert layout.read_manifest() is None  # no manifest: not a finished cycle
+    layout.manifest.write_text('{"partnership": "P", "cycle": "c"}', encoding="utf-8")
+    assert layout.read_manifest() == {"partnership": "P", "cycle": "c"}
+    layout.manifest.write_text('{"partnership": "P",', encoding="utf-8")  # cut short
+    with pytest.raises(ReviewError, match="manifest.json cannot be read"):
+        layout.read_manifest()
+    check_owner(tmp_path / "p", "Q")  # an unreadable manifest names no holder
+
+
+RECORD_FILES = {"intake.json", "progress.json", "manifest.json", "cycle.json"}
+
+
+def _record_names(path) -> list[str]:
+    """Each string in a module that is the name of a cycle's record file (or a path ending
+    in one): the layout names them, everything else asks it."""
+    return [
+        f"line {n.lineno}: {n.value}"
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and n.value.rsplit("/", 1)[-1] in RECORD_FILES
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in sorted((ROOT / "lib" / "reviewkit").rglob("*.py"))
+        if p != ROOT / "lib" / "reviewkit" / "store" / "layout.py"
+    ],
+    ids=lambda p: p.relative_to(ROOT / "lib" / "reviewkit").as_posix(),
+)
+def test_only_the_layout_names_a_cycles_records(path):
+    assert _record_names(path) == [], f"{path.name} names a cycle's record; ask CycleLayout"
+
+
+def test_the_check_finds_a_record_named_past_the_layout(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("FILES = ('intake.json', 'tables/scorecard.csv', 'run/progress.json')\n")
+    assert _record_names(module) == ["line 1: intake.json", "line 1: run/progress.json"]

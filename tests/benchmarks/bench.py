@@ -276,12 +276,12 @@ def parse_seconds(params_file: Path, runs: Path) -> float:
     """The police.uk parse time of the cycle `params_file` ran into `runs`, from its intake
     summary (the store says where the cycle's folder is)."""
     from reviewkit.inputs.params import load_params
-    from reviewkit.store.layout import CycleLayout, cycle_dir
+    from reviewkit.store.layout import cycle_dir
+    from reviewkit.store.tables import CycleStore
 
     with outputs_at(runs):
-        summary = CycleLayout(cycle_dir(load_params(params_file))).intake_summary
-    intake = json.loads(summary.read_text(encoding="utf-8"))
-    return float(sum(intake["parse_seconds"].values()))
+        intake = CycleStore(cycle_dir(load_params(params_file))).read_intake_summary()
+    return float(sum(intake.get("parse_seconds", {}).values()))
 
 
 def setup_once() -> dict[str, object]:

@@ -3,8 +3,6 @@ and write the scorecard, the indicator series and the initiative status for the 
 
 from __future__ import annotations
 
-import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +22,6 @@ from reviewkit.inputs.params import CycleParams
 from reviewkit.inputs.register import Register, load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
 from reviewkit.store import dictionary
-from reviewkit.store.layout import CycleLayout
 from reviewkit.store.tables import CycleStore
 
 SCORECARD_COLUMNS = [
@@ -138,10 +135,10 @@ def police_months(
 
 def arrived_months(run_dir: Path) -> dict[str, list[str]]:
     """The months each police dataset's files brought, as the intake step recorded them."""
-    path = CycleLayout(run_dir).intake_summary
-    if not path.is_file():
+    store = CycleStore(run_dir)
+    if not store.has_intake_summary():
         return {}
-    months = json.loads(path.read_text(encoding="utf-8")).get("months", {})
+    months = store.read_intake_summary().get("months", {})
     return {str(k): [str(m) for m in v] for k, v in months.items()}
 
 
@@ -206,12 +203,10 @@ def run_progress(params: CycleParams, run_dir: Path) -> ProgressResult:
 
 def write_progress(result: ProgressResult, run_dir: Path) -> None:
     """Write the progress step's tables (scorecard, initiative status, benchmarking, the
-    indicator series) and its summary into `run_dir`, through the store."""
-    layout = CycleLayout(run_dir)
+    indicator series) and its summary into `run_dir`, through the store. The chart images
+    are `write_indicator_charts`' (reviewkit.report.indicator_chart), which empties their
+    folders itself."""
     store = CycleStore(run_dir)
-    # drawn again from the new series (write_indicator_charts): this step owns the images
-    shutil.rmtree(layout.report_charts_dir, ignore_errors=True)
-    shutil.rmtree(layout.charts_dir, ignore_errors=True)
     store.write_table("scorecard", result.scorecard)
     store.write_table("initiative_status", result.initiatives)
     store.write_table("initiative_outputs", outputs_table(result.outputs or []))
@@ -230,18 +225,13 @@ def write_progress(result: ProgressResult, run_dir: Path) -> None:
         cols = ["indicator"] + [c for c in frame.columns if c != "indicator"]
         frame = frame[cols]
         store.write_table("indicator_series", frame, also_tidy=True)
-    layout.progress_summary.write_text(
-        json.dumps(
-            {
-                "indicators": len(result.scorecard),
-                "assessable": int(result.scorecard["assessable"].sum()),
-                "initiatives": len(result.initiatives),
-                "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
-                if len(result.initiatives)
-                else [],
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    store.write_progress_summary(
+        {
+            "indicators": len(result.scorecard),
+            "assessable": int(result.scorecard["assessable"].sum()),
+            "initiatives": len(result.initiatives),
+            "reassess": result.initiatives.loc[result.initiatives["reassess"], "id"].tolist()
+            if len(result.initiatives)
+            else [],
+        }
     )

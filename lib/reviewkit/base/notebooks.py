@@ -14,6 +14,8 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+from reviewkit.base.steps import STEP_NOTEBOOKS
+
 
 def notebook_cells(path: Path) -> list[dict[str, Any]]:
     """The cells of the notebook at `path`, each with `cell_type`, `source` (one string) and
@@ -47,7 +49,7 @@ def notebook_cells(path: Path) -> list[dict[str, Any]]:
 # What `reviewkit run` passes to every notebook it runs; the review's own steps read nothing
 # else from their parameters cell.
 PASSED = ("params_file", "run_dir")
-REVIEW_STEPS = ("01_intake.ipynb", "02_progress.ipynb", "03_report.ipynb")
+REVIEW_STEPS = tuple(STEP_NOTEBOOKS.values())  # the review's own step notebooks
 _watched: weakref.WeakSet[Any] = weakref.WeakSet()  # shells watching their parameters cell
 
 

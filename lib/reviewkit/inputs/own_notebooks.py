@@ -10,6 +10,11 @@ from pydantic import Field, field_validator
 
 from reviewkit.inputs.strict import Strict
 
+# The steps an own notebook may run after: every step but the last (the report, which links
+# to the own notebooks' pages). Spelled out for pydantic and mypy, which cannot read them
+# from reviewkit.base.steps; tests/test_steps.py holds it to `STEPS[:-1]`.
+AfterStep = Literal["intake", "progress"]
+
 
 class OwnNotebook(Strict):
     """An analyst's own notebook, run in the sequence with the cycle's parameters and exported
@@ -18,7 +23,7 @@ class OwnNotebook(Strict):
     file: str = Field(
         description="the notebook, from the repository root, e.g. notebooks/own/hotspots.ipynb"
     )
-    after: Literal["intake", "progress"] = Field(
+    after: AfterStep = Field(
         "progress",
         description="the step it runs after (the report step comes last and links to it)",
     )

@@ -17,6 +17,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import repo_root, resolve
 from reviewkit.base.periods import MonthRange
+from reviewkit.base.steps import step_stems
 from reviewkit.inputs.blocks import Area, Inputs, Period
 from reviewkit.inputs.community import CLOCK, WEB_LINK, Community, CommunityMeeting
 from reviewkit.inputs.own_notebooks import OwnNotebook, outside_problem, own_notebook_problem
@@ -38,7 +39,7 @@ __all__ = [
     "CYCLE_ID",
     "CYCLE_MONTHS",
     "INPUT_FILES",
-    "STEP_NOTEBOOKS",
+    "TAKEN_NOTEBOOK_NAMES",
     "WEB_LINK",
     "Analysis",
     "Area",
@@ -61,7 +62,9 @@ __all__ = [
     "own_notebook_roots",
 ]
 
-STEP_NOTEBOOKS = ("01_intake", "02_progress", "03_report", "explore")
+# The names an own notebook may not take: the review's steps' notebooks and `explore`, which
+# ship in notebooks/.
+TAKEN_NOTEBOOK_NAMES = (*step_stems(), "explore")
 CYCLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # a folder name, never ../
 
 
@@ -170,7 +173,7 @@ class CycleParams(Strict):
                     f"two notebooks are named '{name}'; their reports would share "
                     f"analysis/{name}.html. Rename one"
                 )
-            if name in STEP_NOTEBOOKS:
+            if name in TAKEN_NOTEBOOK_NAMES:
                 raise ValueError(
                     f"'{name}' is one of the review's own steps; give your notebook another name"
                 )

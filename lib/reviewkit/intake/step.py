@@ -6,7 +6,6 @@ quarantine and the updated difficulties log into the cycle's output folder.
 
 from __future__ import annotations
 
-import json
 import stat
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -41,7 +40,7 @@ from reviewkit.intake.population import load_population
 from reviewkit.intake.recording_notes import recording_changes
 from reviewkit.methods import recording
 from reviewkit.store.identity import review_cycles
-from reviewkit.store.layout import CycleLayout
+from reviewkit.store.summaries import IntakeSummary
 from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table, police_schema
 
 # Quarantine reasons that are not a sign of poor data quality.
@@ -318,7 +317,6 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
     of no data (`IntakeResult.refusal`) is refused before anything is written."""
     if result.refusal:
         raise ReviewError(result.refusal)
-    layout = CycleLayout(run_dir)
     store = CycleStore(run_dir)
     kinds = {r.dataset: r.source.kind for r in result.register.data_requests}
     for name, d in result.datasets.items():
@@ -338,7 +336,7 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
         if len(d.quarantine):
             store.write_quarantine(name, d.quarantine)
     store.write_difficulties(result.difficulties)
-    summary = {
+    summary: IntakeSummary = {
         "notes": result.notes,
         "dropped_columns": {
             n: d.dropped_columns for n, d in result.datasets.items() if d.dropped_columns
@@ -355,6 +353,4 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
             if d.tidy is not None and "crime_type" in d.tidy.columns
         },
     }
-    layout.intake_summary.write_text(
-        json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    store.write_intake_summary(summary)

@@ -3,7 +3,6 @@ folder, loaded once and handed to each section."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -188,14 +187,13 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
     params = load_params(params_file)
     run = resolve(run_dir)
     store = CycleStore(run)
-    layout = store.layout
     long = (
         store.read_tidy("indicator_series")
         if store.has_tidy("indicator_series")
         else (pd.DataFrame(columns=["indicator"]))
     )
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
-    intake = json.loads(layout.intake_summary.read_text(encoding="utf-8"))
+    intake = dict(store.read_intake_summary())
     strategy = load_strategy(params.path("strategy"))
     register = load_register(params.path("data_requests"))
     street = street_dataset(register)

@@ -26,7 +26,7 @@ from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.inputs.yaml_files import validate
 from reviewkit.report.cycle import Cycle
-from reviewkit.report.made_params import ParamsChanged, params_that_made, read_manifest
+from reviewkit.report.made_params import ParamsChanged, params_that_made
 from reviewkit.report.period_changes import GROUPS, MONTH_COLUMNS
 from reviewkit.store.layout import MANIFEST, CycleLayout, cycle_dir
 
@@ -47,7 +47,7 @@ def open_cycle(
     if source.suffix.lower() in (".yaml", ".yml"):
         params = load_params(source)
         where = resolve(folder) if folder else cycle_dir(params)
-        manifest = read_manifest(where)
+        manifest = CycleLayout(where).read_manifest()
         if not CycleLayout(where).has_intake:
             raise ReviewError(
                 f"No results for cycle '{params.cycle}' in {relative(where)} yet: run "
@@ -60,7 +60,7 @@ def open_cycle(
         raise ReviewError(
             f"{relative(source)} is neither a params file (.yaml) nor a cycle's folder."
         )
-    manifest = read_manifest(source)
+    manifest = CycleLayout(source).read_manifest()
     if manifest is None:
         raise ReviewError(
             f"{relative(source)} has no {MANIFEST}: it is not a finished "

@@ -26,6 +26,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Set, Unicode
 
+from reviewkit.base.steps import check_step
 from reviewkit.inputs.params import CycleParams
 from reviewkit.report.html import esc
 
@@ -52,11 +53,15 @@ class Audience:
     circulated), and the right side of its printed pages' running header."""
 
     name: str  # the cell tag
-    step: str  # intake or report: the notebook the page is exported from
+    step: str  # one of reviewkit.base.steps.STEPS: the notebook the page is exported from
     file: str
     title: str
     status: Callable[[CycleParams], str]
     pdf: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse a step that is not one of the cycle's steps: its page would never be made."""
+        check_step(self.step, f"audience '{self.name}': step")
 
     @property
     def pdf_file(self) -> str:

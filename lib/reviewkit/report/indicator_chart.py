@@ -9,6 +9,7 @@ and neither the notebook's display nor the report draws it again.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -124,8 +125,12 @@ def write_indicator_charts(result: ProgressResult, run_dir: Path) -> list[Path]:
     and the board report's image (110 dpi) made from the slides' pixels; the scorecard's
     trend lines (on one reused figure) and the benchmarking funnel plots. The report and the
     notebook's display read the images (`CycleLayout.report_chart`) instead of drawing them
-    again. The progress step calls it after `write_progress`."""
+    again. The progress step calls it after `write_progress`. It is the images' one writer:
+    it empties their folders first (`CycleLayout.made_anew`), so no image of an indicator
+    since dropped, or of an earlier run, stays beside the new ones."""
     layout = CycleLayout(run_dir)
+    for folder in layout.made_anew("progress"):
+        shutil.rmtree(folder, ignore_errors=True)
     written: list[Path] = []
     if result.params is None:
         return written

@@ -3,7 +3,6 @@ params file now says otherwise (`reviewkit.report.explore`)."""
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 
@@ -15,12 +14,6 @@ from reviewkit.store.layout import CycleLayout
 
 class ParamsChanged(UserWarning):
     """The params file no longer says what the params that made the cycle said."""
-
-
-def read_manifest(folder: Path) -> dict | None:
-    """A cycle folder's manifest, or None when it has none (a run in progress)."""
-    path = CycleLayout(folder).manifest
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def params_that_made(manifest: dict, folder: Path, now: CycleParams, source: Path) -> CycleParams:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reviewkit import __version__
 from reviewkit.base.errors import ReviewError
+from reviewkit.base.steps import STEPS
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -152,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--from",
         dest="start",
         default="intake",
-        choices=["intake", "progress", "report"],
+        choices=STEPS,
         help="rerun from this step",
     )
     run.add_argument("--force", action="store_true", help="replace the outputs of a finished cycle")

@@ -28,13 +28,13 @@ def report_pdf_pairs(run_dir: Path) -> list[tuple[Path, Path]]:
 
 def remade_by(layout: CycleLayout, params: CycleParams, start: str) -> list[Path]:
     """The files a run from `start` makes again in a copy of the finished cycle: the pages,
-    PDFs and executed notebooks of the steps it runs, the workbook, and, when it runs the
-    progress step, the report's chart images that step draws (a run from the report keeps
-    them: they are the progress step's, made from the data the report reads)."""
+    PDFs and executed notebooks of the steps it runs, the workbook, and the folders each of
+    those steps makes anew (`CycleLayout.made_anew`: the progress step's chart images; a run
+    from the report keeps them, made from the data the report reads)."""
     paths = [layout.workbook]
     for step in sequence(params, start):
-        if step.name == "progress":
-            paths += [layout.report_charts_dir, layout.charts_dir]
+        if step.own is None:
+            paths += layout.made_anew(step.name)
         paths.append(layout.executed(step.notebook))
         if step.own is not None:
             paths.append(layout.analysis_html(step.notebook))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.base.errors import ReviewError
+from reviewkit.base.steps import STEP_NOTEBOOKS
 
 if TYPE_CHECKING:
     from reviewkit.inputs.params import CycleParams
@@ -81,7 +82,7 @@ def _notebooks(params: Any, folder: Callable[[], Path]) -> list[Path]:
     from reviewkit.base.paths import resolve
 
     try:
-        review = [folder() / f"{n}.ipynb" for n in ("01_intake", "02_progress", "03_report")]
+        review = [folder() / n for n in STEP_NOTEBOOKS.values()]
     except ReviewError:
         review = []
     return review + [resolve(nb.file) for nb in params.own_notebooks]

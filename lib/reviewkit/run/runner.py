@@ -13,7 +13,6 @@ next one runs. Several cycles at once are a batch (`reviewkit.run.batch`).
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Callable
@@ -46,6 +45,7 @@ from reviewkit.run.steps import StepFailed, execute_step, sequence
 from reviewkit.store.identity import STEPS, check_finished, check_previous, cycle_dir
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.manifest import build_manifest, changed_inputs, write_manifest
+from reviewkit.store.tables import CycleStore
 
 
 def refuse_unready_final(params: CycleParams, params_file: Path) -> None:
@@ -81,15 +81,14 @@ def check_can_start(
     """The finished cycle's manifest (None when there is none) once a run from `start` may go:
     a finished cycle is replaced only with `force`, and `--from` needs a finished run of these
     params whose inputs have not changed since."""
-    layout = CycleLayout(final)
-    if not layout.finished:
+    old_manifest = CycleLayout(final).read_manifest()
+    if old_manifest is None:
         if start != "intake":
             raise ReviewError(
                 f"--from {start} needs a finished earlier run in "
                 f"{relative(final)}; run the whole cycle first."
             )
         return None
-    old_manifest: dict[str, Any] = json.loads(layout.manifest.read_text(encoding="utf-8"))
     if start == "intake" and not force:
         made = (
             f" (made from {old_manifest.get('params_file')})"
@@ -204,10 +203,10 @@ def _run_in(
 
 def _warnings(run_dir: Path) -> list[str]:
     """The intake's notes and dropped columns, for the manifest."""
-    path = CycleLayout(run_dir).intake_summary
-    if not path.exists():
+    store = CycleStore(run_dir)
+    if not store.has_intake_summary():
         return []
-    intake = json.loads(path.read_text(encoding="utf-8"))
+    intake = store.read_intake_summary()
     out = [f"{ds}: {n}" for ds, notes in intake.get("notes", {}).items() for n in notes]
     out += [
         f"{ds}: personal-looking column(s) dropped at intake: {', '.join(cols)}"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative
+from reviewkit.base.steps import STEPS
 from reviewkit.inputs.params import CycleParams
-from reviewkit.store.layout import STEPS
 
 # The inputs each step reads (by manifest role); data request datasets are intake's.
 STEP_INPUTS = {"progress": ("strategy", "peers"), "report": ("strategy", "narrative")}
@@ -33,8 +33,8 @@ def stale_step(old_manifest: dict, params: CycleParams, pfile: Path) -> tuple[st
     roles = {role for role, _ in changed}
     if roles - {r for rs in STEP_INPUTS.values() for r in rs}:
         return "intake", what
-    for step in ("progress", "report"):
-        if roles & set(STEP_INPUTS[step]):
+    for step in STEPS:
+        if roles & set(STEP_INPUTS.get(step, ())):
             return step, what
     return "", []
 

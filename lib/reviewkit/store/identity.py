@@ -160,12 +160,24 @@ def check_finished(folder: Path, params: CycleParams, params_file: str | Path, s
     check_outputs_present(folder, start)
 
 
-# What each step leaves for the later ones (and for readers): `--from` reruns only later steps,
-# so a file of an earlier step that is gone would be missing from the rerun cycle.
-STEP_FILES = {
-    "intake": ("intake.json", "tables/completeness.csv", "tables/reconciliation.csv"),
-    "progress": ("progress.json", "tables/scorecard.csv", "tables/initiative_status.csv"),
-}
+def step_files(layout: CycleLayout, step: str) -> tuple[Path, ...]:
+    """What `step` leaves for the later ones (and for readers), by the layout's names:
+    `--from` reruns only later steps, so a file of an earlier step that is gone would be
+    missing from the rerun cycle."""
+    return {
+        "intake": (
+            layout.intake_summary,
+            layout.table("completeness"),
+            layout.table("reconciliation"),
+        ),
+        "progress": (
+            layout.progress_summary,
+            layout.table("scorecard"),
+            layout.table("initiative_status"),
+        ),
+    }.get(step, ())
+
+
 # The tables the progress step writes (every other table is the intake step's).
 PROGRESS_TABLES = (
     "scorecard",
@@ -183,10 +195,10 @@ def check_outputs_present(folder: Path, start: str) -> None:
     layout = CycleLayout(folder)
     earlier = STEPS[: STEPS.index(start)]
     gone = [
-        (step, name)
+        (step, path.relative_to(folder).as_posix())
         for step in earlier
-        for name in STEP_FILES.get(step, ())
-        if not (folder / name).is_file()
+        for path in step_files(layout, step)
+        if not path.is_file()
     ]
     typed = (
         {p.stem for p in layout.typed_tables_dir.glob("*.parquet")}

@@ -4,8 +4,10 @@ Every step, the runner, `open_cycle` and the tests ask a `CycleLayout` for a pat
 joining folder names themselves, so the folder can change in one place. Where a cycle's folder
 is (from its params) is decided here too: `cycle_dir` for the finished cycle that `reviewkit run`
 writes, `scratch_dir` for a notebook run by hand, both named by the partnership (`slugify`) and
-the cycle, and refused when another partnership holds the folder (`check_owner`). So are the
-steps of a cycle and the notebook of each (`STEP_NOTEBOOKS`).
+the cycle, and refused when another partnership holds the folder (`check_owner`). The steps
+of a cycle and the notebook of each (`STEP_NOTEBOOKS`) are written in reviewkit.base.steps and
+importable from here; the folders each step makes anew every time it runs are declared here
+(`CycleLayout.made_anew`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import outputs_dir, relative
+from reviewkit.base.steps import STEP_NOTEBOOKS, STEPS, check_step
 
 if TYPE_CHECKING:
     from reviewkit.inputs.params import CycleParams
@@ -38,13 +41,6 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"  # a finished cycle's record; its presence makes a cycle finished
-# The steps of a review cycle, in order, and the notebook (in notebooks/) that runs each.
-STEP_NOTEBOOKS = {
-    "intake": "01_intake.ipynb",
-    "progress": "02_progress.ipynb",
-    "report": "03_report.ipynb",
-}
-STEPS = tuple(STEP_NOTEBOOKS)
 
 
 # Letters that Unicode does not decompose into a base letter and a mark, spelled as their
@@ -93,7 +89,10 @@ def _holders(group: Path) -> dict[str, str]:
         folders += [p for p in failed.iterdir() if p.is_dir()]
     for folder in sorted(folders):
         layout = CycleLayout(folder)
-        made = layout.read_record() or layout.read_manifest() or {}
+        try:
+            made = layout.read_record() or layout.read_manifest() or {}
+        except ReviewError:  # an unreadable manifest names no holder
+            made = {}
         who = made.get("partnership")
         if isinstance(who, str) and who.strip():
             found.setdefault(who, relative(folder))
@@ -209,9 +208,16 @@ class CycleLayout:
     def report_charts_dir(self) -> Path:
         """The report's chart images (PNG, with `.txt` saying what each shows): XmR charts,
         trend lines and funnel plots, drawn once per run by the progress step, their one
-        writer (it empties the folder first); the report and the notebooks only read them.
-        The report draws its maps itself, in memory."""
+        writer (it empties the folder first: `made_anew`); the report and the notebooks only
+        read them. The report draws its maps itself, in memory."""
         return self.root / ".report-charts"
+
+    def made_anew(self, step: str) -> tuple[Path, ...]:
+        """The folders `step` makes anew each time it runs: its writer empties them before
+        writing, and a run that reruns the step starts them empty, while a run from a later
+        step keeps them (the progress step's chart images: `charts/` and `.report-charts/`)."""
+        made = {"progress": (self.report_charts_dir, self.charts_dir)}
+        return made.get(check_step(step), ())
 
     @property
     def quarantine_dir(self) -> Path:
@@ -325,8 +331,18 @@ class CycleLayout:
         return _read_json(self.identity)
 
     def read_manifest(self) -> dict[str, Any] | None:
-        """The finished cycle's manifest, or None when there is none or it cannot be read."""
-        return _read_json(self.manifest)
+        """The finished cycle's manifest, or None when there is none (a run in progress, a
+        scratch folder). The one reader of a manifest: a manifest that is there but cannot be
+        read is refused (ReviewError naming it), never taken for an unfinished cycle."""
+        if not self.manifest.is_file():
+            return None
+        found = _read_json(self.manifest)
+        if found is None:
+            raise ReviewError(
+                f"{relative(self.manifest)} cannot be read as a cycle's manifest (it was "
+                "changed or cut short after the run wrote it); rerun the cycle with --force."
+            )
+        return found
 
     def copy_unfinished(self, dest: Path) -> CycleLayout:
         """A copy of this cycle's folder at `dest` without its manifest: a copy to rerun later

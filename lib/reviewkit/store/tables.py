@@ -15,13 +15,15 @@ Two kinds of table:
   copy existed is read from its CSV, brought to the schema's types.
 
 Parquet is written the same way every time (same table, same bytes). The quarantine and the
-difficulties log are CSV files people read and edit; they are written here too.
+difficulties log are CSV files people read and edit; they are written here too, and so are the
+intake and progress steps' summaries (reviewkit.store.summaries).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import pyarrow as pa
@@ -34,6 +36,7 @@ from reviewkit.store import dictionary, schemas
 from reviewkit.store.catalogue import cycle_dictionary
 from reviewkit.store.layout import CycleLayout
 from reviewkit.store.spreadsheet import read_csv, write_csv
+from reviewkit.store.summaries import IntakeSummary, ProgressSummary, read_summary, write_summary
 
 __all__ = [
     "CycleStore",
@@ -196,6 +199,27 @@ class CycleStore:
     def has_difficulties(self) -> bool:
         """Whether the cycle holds a difficulties log."""
         return self.layout.difficulties_log.is_file()
+
+    # The steps' records -----------------------------------------------------------------------
+    def write_intake_summary(self, summary: IntakeSummary) -> None:
+        """Write what the intake step found (`intake.json`, keys sorted)."""
+        write_summary(self.layout.intake_summary, summary, sort_keys=True)
+
+    def read_intake_summary(self) -> IntakeSummary:
+        """What the intake step found; ReviewError when it is missing or cannot be read."""
+        return cast("IntakeSummary", read_summary(self.layout.intake_summary))
+
+    def has_intake_summary(self) -> bool:
+        """Whether the intake step's summary is here."""
+        return self.layout.intake_summary.is_file()
+
+    def write_progress_summary(self, summary: ProgressSummary) -> None:
+        """Write what the progress step found (`progress.json`, keys in their order)."""
+        write_summary(self.layout.progress_summary, summary, sort_keys=False)
+
+    def read_progress_summary(self) -> ProgressSummary:
+        """What the progress step found; ReviewError when it is missing or cannot be read."""
+        return cast("ProgressSummary", read_summary(self.layout.progress_summary))
 
     # The data dictionary ----------------------------------------------------------------------
     def write_dictionary(self) -> pd.DataFrame:
