@@ -7,6 +7,7 @@ import importlib
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -458,3 +459,52 @@ def test_a_runs_notebook_takes_the_fast_route(monkeypatch, tmp_path):
             queue.close()
     printed = nbformat.read(done, as_version=4).cells[-1].outputs[0]["text"].split()
     assert printed == [str(server_pid), "True"]
+
+
+BRIEF = "from reviewkit.base.errors import ReviewError\nclass StepProblem(ReviewError):\n    pass\n"
+
+
+def test_a_review_error_is_one_line_in_an_ipython_shell():
+    """IPython itself (no kernel, no reviewkit import before the cell): a ReviewError, and an
+    error of a kind derived from it, is shown as its one-line message, and the cell still
+    fails with it."""
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        f"shell.run_cell({BRIEF!r})\n"
+        "for cell in ('raise ReviewError(\"check the params\")', 'raise StepProblem(\"see\")'):\n"
+        "    result = shell.run_cell(cell)\n"
+        "    print('stopped by', type(result.error_in_exec).__name__)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.stdout.splitlines() == [
+        "ReviewError: check the params",
+        "stopped by ReviewError",
+        "StepProblem: see",
+        "stopped by StepProblem",
+    ], res.stderr
+
+
+@pytest.mark.e2e
+def test_a_review_error_is_one_line_in_an_ordinary_kernel(monkeypatch, tmp_path):
+    """The kernel JupyterLab starts, or a run on the portable route: not forked from the
+    server, the same one-line message as a forked kernel gives."""
+    monkeypatch.setenv("REVIEWKIT_KERNELS", "plain")
+
+    async def scenario() -> tuple[list[dict], str]:
+        with kernel_server() as address:
+            assert address is None
+            km = kernel_manager()
+            await km.start_kernel(cwd=str(tmp_path))
+            try:
+                parent = _text(await _run(km, "import os\nprint(os.getppid())"))
+                return await _run(km, BRIEF + "raise StepProblem('check the params')"), parent
+            finally:
+                await km.shutdown_kernel(now=True)
+
+    outputs, parent = asyncio.run(scenario())
+    assert int(parent) == os.getpid()  # an ordinary kernel: this process's child
+    errors = [o for o in outputs if o["type"] == "error"]
+    assert [(e["ename"], e["traceback"]) for e in errors] == [
+        ("StepProblem", ["StepProblem: check the params"])
+    ]

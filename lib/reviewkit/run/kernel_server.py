@@ -86,11 +86,8 @@ def _child(request: dict[str, Any], server_pid: int) -> None:
         sys.modules["numpy"].random.seed()  # the legacy global generator, seeded at import
     from ipykernel.kernelapp import IPKernelApp
 
-    from reviewkit.base.errors import brief_in_notebooks
-
     app = IPKernelApp.instance()
     app.initialize(argv)
-    brief_in_notebooks()  # done at import in a plain kernel; the import was the server's
     app.start()
 
 
