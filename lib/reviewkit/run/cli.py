@@ -16,7 +16,7 @@ def _run(args: argparse.Namespace) -> int:
     from reviewkit.base.paths import outputs_dir
     from reviewkit.run import kernels, lean
 
-    lean.leave_unloaded()  # a run's process (already, at import; said here for the reader)
+    lean.leave_unloaded()  # a run's process, before it imports the runner
     t0 = time.perf_counter()
     # the kernel server imports the libraries while this process imports the runner
     kernels.start_early(outputs_dir() / ".kernels.log")
