@@ -205,9 +205,6 @@ def serve(address: str) -> int:
     the runner closes our stdin."""
     from reviewkit.base.paths import notebooks_dir
 
-    # the runner's process blocks an import it does not need (reviewkit.run); a notebook may
-    if sys.modules.get("rfc3987_syntax", False) is None:
-        del sys.modules["rfc3987_syntax"]
     _preload(PRELOAD)
     try:
         _preload(notebook_imports(notebooks_dir()))
