@@ -7,6 +7,7 @@ import importlib
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -387,6 +388,76 @@ def test_a_server_that_died_is_noticed_at_once_and_its_folder_removed(monkeypatc
             kernels.fork_kernel(server.address, ["-f", "x.json"], {}, str(tmp_path), None)
     finally:
         server.close()
+
+
+class _HungServer:
+    """A kernel server that takes a request and never answers (until the test ends: a runner
+    without a timeout would then read an empty reply instead of hanging the suite)."""
+
+    def __enter__(self) -> _HungServer:
+        import tempfile
+        import threading
+
+        self.folder = Path(tempfile.mkdtemp(prefix="rk-hung-"))  # a socket's path is short
+        self.address = str(self.folder / "server")
+        self.listener = platforms.unix_listener(self.address)
+        self.taken: list[bytes] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        return self
+
+    def _serve(self) -> None:
+        while not self.done.is_set():
+            conn, _ = self.listener.accept()
+            self.taken.append(conn.recv(65536))
+            self.done.wait(30)
+            conn.close()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.listener.close()
+        self.thread.join(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@linux
+def test_a_server_that_takes_a_request_and_never_answers_is_given_up(monkeypatch, tmp_path):
+    """A live server that accepts a request and hangs: the runner stops waiting after
+    REPLY_TIMEOUT, removes the server's folder as for a dead one, and every later request is
+    refused at once (the provisioner then starts ordinary kernels)."""
+    monkeypatch.setattr(kernels, "REPLY_TIMEOUT", 0.2)
+    with _HungServer() as server:
+        with pytest.raises(TimeoutError, match="did not answer in 0.2s"):
+            kernels.fork_kernel(server.address, ["-f", "x.json"], {}, str(tmp_path), None)
+        assert len(server.taken) == 1 and b'"argv"' in server.taken[0]
+        assert not server.folder.exists()
+        with pytest.raises(FileNotFoundError):
+            kernels.fork_kernel(server.address, ["-f", "x.json"], {}, str(tmp_path), None)
+
+
+@linux
+@pytest.mark.e2e
+def test_a_hung_server_gives_the_run_ordinary_kernels(monkeypatch, tmp_path):
+    """Through jupyter_client: the provisioner asks the hung server, gives up, and starts an
+    ordinary kernel, as for a server that refused."""
+    from reviewkit.run import provisioner
+
+    monkeypatch.setattr(kernels, "REPLY_TIMEOUT", 0.2)
+
+    async def scenario() -> str:
+        km = kernel_manager()
+        await km.start_kernel(cwd=str(tmp_path))
+        try:
+            return _text(await _run(km, "import os\nprint(os.getppid())"))
+        finally:
+            await km.shutdown_kernel(now=True)
+
+    with _HungServer() as server:
+        monkeypatch.setattr(provisioner, "server_address", lambda: server.address)
+        parent = asyncio.run(scenario())
+        assert len(server.taken) == 1
+    assert int(parent) == os.getpid()  # an ordinary kernel: this process's child
 
 
 def test_a_server_just_started_counts_as_alive(tmp_path):
