@@ -138,6 +138,29 @@ def test_a_batchs_workers_leave_rfc3987_syntax_unloaded(monkeypatch, route):
         assert pool.submit(eval, PROBE).result(timeout=300) is True
 
 
+def _texts(path) -> set[str]:
+    """Every string constant of a module (its code's, not the words of its docstrings)."""
+    return {
+        node.value
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+
+
+@pytest.mark.parametrize(
+    ("fact", "home"),
+    [
+        (".kernels.log", "base/paths.py"),  # kernels_log()
+        ("python3", "base/notebooks.py"),  # KERNEL: the kernel the notebooks name
+        ("rfc3987_syntax", "run/lean.py"),  # UNUSED: what a run's processes leave unloaded
+    ],
+)
+def test_one_place_for_each_fact(fact, home):
+    """A file name, a kernel name, a package name: written once, asked for everywhere else."""
+    places = [p.relative_to(LIB).as_posix() for p in sorted(LIB.rglob("*.py")) if fact in _texts(p)]
+    assert places == [home]
+
+
 def test_one_list_of_stripped_keys_for_git_pre_commit_and_the_save_hook(tmp_path):
     from reviewkit.run.labhooks import strip_notebook
     from reviewkit.run.stripping import NBSTRIP_KEYS, main

@@ -14,6 +14,10 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+# The kernel the review notebooks name (their `kernelspec`): the runner asks for it, and
+# `reviewkit setup` registers this environment's ipykernel under it.
+KERNEL = "python3"
+
 
 def notebook_cells(path: Path) -> list[dict[str, Any]]:
     """The cells of the notebook at `path`, each with `cell_type`, `source` (one string) and

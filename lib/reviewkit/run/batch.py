@@ -11,7 +11,7 @@ from typing import Any
 
 from reviewkit.base import platforms
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.paths import outputs_dir, relative
+from reviewkit.base.paths import kernels_log, relative
 from reviewkit.inputs.params import load_params
 from reviewkit.run import lean
 from reviewkit.run.kernels import ADDRESS_ENV, SERVER_ENV, forking_wanted, kernel_server
@@ -155,7 +155,7 @@ def run_many(
     # one kernel server for every cycle of the batch: each kernel is forked from it; and one
     # browser prints every cycle's PDFs
     with (
-        kernel_server(outputs_dir() / ".kernels.log") as server,
+        kernel_server(kernels_log()) as server,
         print_service(),
         worker_pool(workers, ctx) as pool,
     ):
