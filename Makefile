@@ -34,7 +34,9 @@ define install
 	else $(PY) -m pip install --quiet $(1); fi
 endef
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# stripping.py holds the keys `reviewkit setup` writes into git's nbstripout filter: a change to
+# it sets the filter again.
+$(VENV)/.installed: requirements.lock pyproject.toml lib/reviewkit/run/stripping.py
 	$(PYTHON) -m venv $(VENV)
 	@[ "$(INSTALLER)" != uv ] || $(PY) -m pip install --quiet uv >/dev/null 2>&1 \
 		|| echo "uv could not be installed: installing with pip (slower)"
