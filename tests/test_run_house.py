@@ -1,6 +1,7 @@
 """The house rules: rooms of one job (every module of the library), a docstring on everything
-public in the run package, one list of the notebook keys nbstripout strips, and nothing blocked
-outside a run's process."""
+public in the run package, one place for each fact (one list of the notebook keys nbstripout
+strips), nothing blocked outside a run's processes, and CI's checks made where the project is
+hosted too."""
 
 from __future__ import annotations
 
@@ -201,3 +202,36 @@ def test_one_list_of_stripped_keys_for_git_pre_commit_and_the_save_hook(tmp_path
         assert cell["outputs"] == [] and cell["execution_count"] is None
     assert by_hook["cells"][0]["id"] == by_save["cells"][0]["id"]
     assert {k.split(".")[-1] for k in NBSTRIP_KEYS} >= {"papermill", "language_info", "jupyter"}
+
+
+def test_the_hosted_workflow_checks_what_ci_checks():
+    """.ci/run and the GitHub workflow make the same checks: the lint, the suite (the
+    workflow runs pytest as the README's route without make does), the portable route and
+    the upgrade lane."""
+    import re
+
+    import yaml
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    made = re.findall(r"^make ([\w-]+)\s*$", ci, flags=re.MULTILINE)
+    assert made == ["lint", "test", "test-portable", "test-upgrade"]
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "tests.yml").read_text("utf-8"))
+    jobs = flow["jobs"].values()
+    commands = {
+        line.strip()
+        for job in jobs
+        for step in job["steps"]
+        for line in step.get("run", "").split("\n")
+    }
+    routes = {
+        entry.get("portable")
+        for job in jobs
+        for entry in job.get("strategy", {}).get("matrix", {}).get("include", [])
+    }
+    done = {
+        "lint": "make lint" in commands,
+        "test": any(c.startswith("python -m pytest") for c in commands),
+        "test-portable": routes >= {"0", "1"},
+        "test-upgrade": "make test-upgrade" in commands,
+    }
+    assert done == dict.fromkeys(made, True)
