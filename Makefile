@@ -34,7 +34,9 @@ define install
 	else $(PY) -m pip install --quiet $(1); fi
 endef
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# stripping.py holds the keys `reviewkit setup` writes into git's nbstripout filter: a change to
+# it sets the filter again.
+$(VENV)/.installed: requirements.lock pyproject.toml lib/reviewkit/run/stripping.py
 	$(PYTHON) -m venv $(VENV)
 	@[ "$(INSTALLER)" != uv ] || $(PY) -m pip install --quiet uv >/dev/null 2>&1 \
 		|| echo "uv could not be installed: installing with pip (slower)"
@@ -84,11 +86,11 @@ test-portable: setup-dev ## the end-to-end tests on the route Windows and macOS 
 # (tests/test_kernels.py) rather than slowing every run. Only the kernel spec is set up there:
 # git's nbstripout filter and JupyterLab's settings stay .venv's.
 UPGRADE_VENV ?= .venv-upgrade
-UPGRADE_PACKAGES = papermill nbclient jupyter_client ipykernel
+UPGRADE_PACKAGES = papermill nbclient jupyter_client ipykernel ipython
 UPY = $(UPGRADE_VENV)/bin/python
 UPGRADE_INSTALL = $(if $(wildcard $(BIN)/uv),$(BIN)/uv pip install --quiet --compile-bytecode --python $(UPY),$(UPY) -m pip install --quiet)
 
-test-upgrade: setup-dev ## the kernel and end-to-end tests with the newest papermill, nbclient, jupyter_client and ipykernel
+test-upgrade: setup-dev ## the kernel and end-to-end tests with the newest papermill, nbclient, jupyter_client, ipykernel and IPython
 	rm -rf $(UPGRADE_VENV)
 	$(PYTHON) -m venv $(UPGRADE_VENV)
 	$(UPGRADE_INSTALL) -r requirements-dev.lock

@@ -7,6 +7,8 @@ import importlib
 import importlib.util
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -388,6 +390,76 @@ def test_a_server_that_died_is_noticed_at_once_and_its_folder_removed(monkeypatc
         server.close()
 
 
+class _HungServer:
+    """A kernel server that takes a request and never answers (until the test ends: a runner
+    without a timeout would then read an empty reply instead of hanging the suite)."""
+
+    def __enter__(self) -> _HungServer:
+        import tempfile
+        import threading
+
+        self.folder = Path(tempfile.mkdtemp(prefix="rk-hung-"))  # a socket's path is short
+        self.address = str(self.folder / "server")
+        self.listener = platforms.unix_listener(self.address)
+        self.taken: list[bytes] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        return self
+
+    def _serve(self) -> None:
+        while not self.done.is_set():
+            conn, _ = self.listener.accept()
+            self.taken.append(conn.recv(65536))
+            self.done.wait(30)
+            conn.close()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.listener.close()
+        self.thread.join(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@linux
+def test_a_server_that_takes_a_request_and_never_answers_is_given_up(monkeypatch, tmp_path):
+    """A live server that accepts a request and hangs: the runner stops waiting after
+    REPLY_TIMEOUT, removes the server's folder as for a dead one, and every later request is
+    refused at once (the provisioner then starts ordinary kernels)."""
+    monkeypatch.setattr(kernels, "REPLY_TIMEOUT", 0.2)
+    with _HungServer() as server:
+        with pytest.raises(TimeoutError, match="did not answer in 0.2s"):
+            kernels.fork_kernel(server.address, ["-f", "x.json"], {}, str(tmp_path), None)
+        assert len(server.taken) == 1 and b'"argv"' in server.taken[0]
+        assert not server.folder.exists()
+        with pytest.raises(FileNotFoundError):
+            kernels.fork_kernel(server.address, ["-f", "x.json"], {}, str(tmp_path), None)
+
+
+@linux
+@pytest.mark.e2e
+def test_a_hung_server_gives_the_run_ordinary_kernels(monkeypatch, tmp_path):
+    """Through jupyter_client: the provisioner asks the hung server, gives up, and starts an
+    ordinary kernel, as for a server that refused."""
+    from reviewkit.run import provisioner
+
+    monkeypatch.setattr(kernels, "REPLY_TIMEOUT", 0.2)
+
+    async def scenario() -> str:
+        km = kernel_manager()
+        await km.start_kernel(cwd=str(tmp_path))
+        try:
+            return _text(await _run(km, "import os\nprint(os.getppid())"))
+        finally:
+            await km.shutdown_kernel(now=True)
+
+    with _HungServer() as server:
+        monkeypatch.setattr(provisioner, "server_address", lambda: server.address)
+        parent = asyncio.run(scenario())
+        assert len(server.taken) == 1
+    assert int(parent) == os.getpid()  # an ordinary kernel: this process's child
+
+
 def test_a_server_just_started_counts_as_alive(tmp_path):
     """Before its id is written the server has only just been started: not taken for dead."""
     assert kernels.server_alive(str(tmp_path / "server"))
@@ -458,3 +530,52 @@ def test_a_runs_notebook_takes_the_fast_route(monkeypatch, tmp_path):
             queue.close()
     printed = nbformat.read(done, as_version=4).cells[-1].outputs[0]["text"].split()
     assert printed == [str(server_pid), "True"]
+
+
+BRIEF = "from reviewkit.base.errors import ReviewError\nclass StepProblem(ReviewError):\n    pass\n"
+
+
+def test_a_review_error_is_one_line_in_an_ipython_shell():
+    """IPython itself (no kernel, no reviewkit import before the cell): a ReviewError, and an
+    error of a kind derived from it, is shown as its one-line message, and the cell still
+    fails with it."""
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        f"shell.run_cell({BRIEF!r})\n"
+        "for cell in ('raise ReviewError(\"check the params\")', 'raise StepProblem(\"see\")'):\n"
+        "    result = shell.run_cell(cell)\n"
+        "    print('stopped by', type(result.error_in_exec).__name__)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.stdout.splitlines() == [
+        "ReviewError: check the params",
+        "stopped by ReviewError",
+        "StepProblem: see",
+        "stopped by StepProblem",
+    ], res.stderr
+
+
+@pytest.mark.e2e
+def test_a_review_error_is_one_line_in_an_ordinary_kernel(monkeypatch, tmp_path):
+    """The kernel JupyterLab starts, or a run on the portable route: not forked from the
+    server, the same one-line message as a forked kernel gives."""
+    monkeypatch.setenv("REVIEWKIT_KERNELS", "plain")
+
+    async def scenario() -> tuple[list[dict], str]:
+        with kernel_server() as address:
+            assert address is None
+            km = kernel_manager()
+            await km.start_kernel(cwd=str(tmp_path))
+            try:
+                parent = _text(await _run(km, "import os\nprint(os.getppid())"))
+                return await _run(km, BRIEF + "raise StepProblem('check the params')"), parent
+            finally:
+                await km.shutdown_kernel(now=True)
+
+    outputs, parent = asyncio.run(scenario())
+    assert int(parent) == os.getpid()  # an ordinary kernel: this process's child
+    errors = [o for o in outputs if o["type"] == "error"]
+    assert [(e["ename"], e["traceback"]) for e in errors] == [
+        ("StepProblem", ["StepProblem: check the params"])
+    ]

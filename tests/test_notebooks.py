@@ -154,15 +154,120 @@ def test_an_analysts_own_notebook_keeps_its_outputs_on_save(tmp_path):
     assert saved("notebooks/my_hotspots.ipynb") == []  # committed now: stripped
 
 
-def test_the_git_filter_and_the_save_hook_strip_the_same_keys():
-    from reviewkit.run.lab import NBSTRIP_KEYS
-    from reviewkit.run.labhooks import CELL_KEYS, NOTEBOOK_KEYS
-
-    keys = set(NBSTRIP_KEYS)
-    assert keys <= {f"metadata.{k}" for k in NOTEBOOK_KEYS} | {
-        f"cell.metadata.{k}" for k in CELL_KEYS
+def dirty_metadata() -> dict:
+    """A notebook's metadata with what Jupyter, JupyterLab, papermill, VS Code, Colab and
+    other editors add (independent of the library's lists)."""
+    return {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python", "version": "3.11.2"},
+        "widgets": {"state": {}},
+        "signature": "sha256:0",
+        "toc": {"number_sections": True},
+        "vscode": {"interpreter": {}},
+        "papermill": {"duration": 1.0},
+        "celltoolbar": "Tags",
+        "colab": {"provenance": []},
+        "jupytext": {"formats": "ipynb"},
+        "varInspector": {"window_display": False},
+        "title": "A notebook",
+        "authors": [{"name": "An analyst"}],
     }
-    assert "metadata.language_info" in keys
+
+
+def dirty_cell_metadata() -> dict:
+    """A cell's metadata with what editors and runs add (independent of the library's lists)."""
+    return {
+        "collapsed": True,
+        "scrolled": True,
+        "ExecuteTime": {"end_time": "2026-01-01T00:00:00"},
+        "execution": {"iopub.status.idle": "2026-01-01T00:00:00Z"},
+        "heading_collapsed": True,
+        "hidden": True,
+        "jupyter": {"source_hidden": True},
+        "papermill": {"duration": 1.0},
+        "trusted": True,
+        "editable": True,
+        "deletable": True,
+        "slideshow": {"slide_type": "slide"},
+        "name": "cell",
+        "pycharm": {"name": "x"},
+        "vscode": {"languageId": "python"},
+    }
+
+
+def outside_git(folder) -> dict[str, str]:
+    """An environment where git finds no repository at or above `folder` and no user or
+    system settings: nbstripout there strips only its defaults and the keys it is given."""
+    import os
+
+    return {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CEILING_DIRECTORIES": str(folder),
+    }
+
+
+def _stripped_by_nbstripout(nb: nbformat.NotebookNode, folder, *args: str) -> dict:
+    path = folder / "n.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "nbstripout", *args, str(path)],
+        cwd=folder,
+        env=outside_git(folder),
+        check=True,
+    )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_copy_of_nbstripouts_defaults_is_what_it_strips(tmp_path):
+    """The save hook passes nbstripout's defaults to its `strip_output` from a copy (nbstripout
+    does not expose them): the installed nbstripout strips exactly those, so a release that
+    changes them fails here."""
+    from reviewkit.run.stripping import NBSTRIP_DEFAULTS
+
+    cell = nbformat.v4.new_code_cell("x = 1", metadata=dirty_cell_metadata())
+    nb = nbformat.v4.new_notebook(metadata=dirty_metadata(), cells=[cell])
+    probed = {f"metadata.{k}" for k in dirty_metadata()}
+    probed |= {f"cell.metadata.{k}" for k in dirty_cell_metadata()}
+    assert set(NBSTRIP_DEFAULTS) <= probed  # each listed default is tried
+    # what nbformat itself drops on writing (`signature`, a cell's `trusted`) is nbformat's,
+    # not nbstripout's: those keys tell nothing of nbstripout's defaults
+    written = json.loads(nbformat.writes(nb))
+    tried = {f"metadata.{k}" for k in written["metadata"]}
+    tried |= {f"cell.metadata.{k}" for k in written["cells"][0]["metadata"]}
+    after = _stripped_by_nbstripout(nb, tmp_path)
+    kept = {f"metadata.{k}" for k in after["metadata"]}
+    kept |= {f"cell.metadata.{k}" for k in after["cells"][0]["metadata"]}
+    assert tried - kept == set(NBSTRIP_DEFAULTS) & tried
+    assert set(NBSTRIP_DEFAULTS) - tried == {"metadata.signature"}
+
+
+def test_the_git_filter_and_the_save_hook_strip_alike(tmp_path):
+    """A notebook full of what editors and runs add: git's filter (nbstripout's command line
+    with the keys `reviewkit setup` gives it) and the save hook leave the same notebook,
+    a cell tagged `keep_output` included."""
+    from reviewkit.run.labhooks import strip_notebook
+    from reviewkit.run.stripping import NBSTRIP_DEFAULTS, NBSTRIP_KEYS
+
+    nb = nbformat.v4.new_notebook(metadata=dirty_metadata())
+    out = nbformat.v4.new_output("stream", text="x\n")
+    for i, tags in enumerate(([], ["keep_output"], ["board"])):
+        cell = nbformat.v4.new_code_cell("x = 1", outputs=[out], execution_count=i + 1)
+        cell.metadata.update({**dirty_cell_metadata(), "tags": tags})
+        nb.cells.append(cell)
+    nb.cells.append(nbformat.v4.new_markdown_cell("# Title", metadata=dirty_cell_metadata()))
+    by_filter = _stripped_by_nbstripout(nb, tmp_path, "--extra-keys", " ".join(NBSTRIP_KEYS))
+    saved = strip_notebook(json.loads(json.dumps(nb)))  # the JSON the save hook is given
+    by_hook = json.loads(nbformat.writes(nbformat.from_dict(saved)))
+    assert by_hook == by_filter
+    assert [c["outputs"] != [] for c in by_hook["cells"][:3]] == [False, True, False]
+    listed = {*NBSTRIP_KEYS, *NBSTRIP_DEFAULTS}
+    assert not {f"metadata.{k}" for k in by_hook["metadata"]} & listed
+    assert "kernelspec" in by_hook["metadata"]
+    for cell in by_hook["cells"]:
+        assert not {f"cell.metadata.{k}" for k in cell["metadata"]} & listed
+    assert by_hook["cells"][2]["metadata"]["tags"] == ["board"]
 
 
 def test_make_setup_and_make_lab_are_the_commands_of_the_package():
@@ -187,6 +292,32 @@ def test_make_setup_and_make_lab_are_the_commands_of_the_package():
     assert [ln for ln in res.stdout.splitlines() if "lab" in ln][-1].endswith(
         "-m reviewkit lab --port 8123"
     )
+
+
+def test_changing_the_stripped_keys_sets_gits_filter_again(tmp_path):
+    """git's nbstripout filter holds a copy of the keys of `run/stripping.py` (`reviewkit
+    setup` writes them into git's settings): `make setup` runs that again once the file
+    changes, and not otherwise."""
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed (`python -m reviewkit setup` is the route then)")
+    stamp = tmp_path / "venv" / ".installed"
+    stamp.parent.mkdir()
+    stamp.touch()  # an environment installed after every file it depends on changed
+
+    def planned(*args: str) -> str:
+        res = subprocess.run(
+            ["make", "--no-print-directory", "-n", f"VENV={stamp.parent}", *args, str(stamp)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return res.stdout
+
+    assert "-m reviewkit setup" not in planned()
+    assert "-m reviewkit setup" in planned("-W", "lib/reviewkit/run/stripping.py")
 
 
 def test_reviewkit_lab_listens_on_localhost_saves_as_git_keeps_without_news(monkeypatch):

@@ -14,7 +14,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from reviewkit.base.errors import brief_in_notebooks
 from reviewkit.base.notebooks import watch_parameters_cell
 
 __version__ = "0.1.0"
@@ -44,7 +43,6 @@ __all__ = [
     "write_progress",
 ]
 
-brief_in_notebooks()
 watch_parameters_cell()
 
 if TYPE_CHECKING:

@@ -16,6 +16,10 @@ from typing import Any
 
 from reviewkit.base.steps import STEP_NOTEBOOKS
 
+# The kernel the review notebooks name (their `kernelspec`): the runner asks for it, and
+# `reviewkit setup` registers this environment's ipykernel under it.
+KERNEL = "python3"
+
 
 def notebook_cells(path: Path) -> list[dict[str, Any]]:
     """The cells of the notebook at `path`, each with `cell_type`, `source` (one string) and

@@ -62,3 +62,9 @@ def outputs_dir() -> Path:
     """Where cycles' outputs go: `outputs/`, or `REVIEWKIT_OUTPUTS` when set."""
     env = os.environ.get("REVIEWKIT_OUTPUTS")
     return Path(env).resolve() if env else repo_root() / "outputs"
+
+
+def kernels_log() -> Path:
+    """The log of the runs' kernels and kernel server (their own lines, not the notebooks'
+    output, which the executed notebooks keep), beside the cycles' outputs."""
+    return outputs_dir() / ".kernels.log"

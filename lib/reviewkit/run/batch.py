@@ -11,9 +11,9 @@ from typing import Any
 
 from reviewkit.base import platforms
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.paths import outputs_dir, relative
+from reviewkit.base.paths import kernels_log, relative
 from reviewkit.inputs.params import load_params
-from reviewkit.run import lean  # noqa: F401 - before the runner's imports, in a spawned worker too
+from reviewkit.run import lean
 from reviewkit.run.kernels import ADDRESS_ENV, SERVER_ENV, forking_wanted, kernel_server
 from reviewkit.run.printing import print_service
 from reviewkit.run.runner import run_cycle
@@ -120,7 +120,17 @@ def worker_context() -> Any:
     if not forking_wanted():
         return platforms.worker_context(None, {})
     settings = {k: v for k, v in SERVER_ENV.items() if k != "MPLBACKEND"}
+    # the fork server runs no code of ours before its imports: lean blocks there at import
+    settings[lean.SERVER_FLAG] = "1"
     return platforms.worker_context(["reviewkit.run.lean", "reviewkit.run.batch"], settings)
+
+
+def worker_pool(workers: int, ctx: Any) -> Any:
+    """The batch's pool of `workers` processes, started from `ctx` (`worker_context`); each
+    worker leaves lean.UNUSED unloaded (its initialiser) before it imports the runner."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=lean.leave_unloaded)
 
 
 def run_many(
@@ -128,7 +138,7 @@ def run_many(
 ) -> int:
     """Run several cycles (e.g. every partnership in a force) with at most `jobs` at once,
     sharing the parsed force files. Returns the exit code: 1 if any cycle failed."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
     t0 = time.perf_counter()
     check_batch(params_files)
@@ -141,13 +151,13 @@ def run_many(
     # Kernels spend part of their start waiting, so one more cycle than cores keeps them busy.
     workers = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(params_files)))
     failures = 0
-    ctx = worker_context()
+    ctx = worker_context()  # the fork server imports while the kernel server starts
     # one kernel server for every cycle of the batch: each kernel is forked from it; and one
     # browser prints every cycle's PDFs
     with (
-        kernel_server(outputs_dir() / ".kernels.log") as server,
+        kernel_server(kernels_log()) as server,
         print_service(),
-        ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
+        worker_pool(workers, ctx) as pool,
     ):
         env, cwd = dict(os.environ), os.getcwd()
         futures = [

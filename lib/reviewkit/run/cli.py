@@ -14,13 +14,13 @@ from reviewkit.base.steps import STEPS
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reviewkit.base.paths import outputs_dir
+    from reviewkit.base.paths import kernels_log
     from reviewkit.run import kernels, lean
 
-    lean.leave_unloaded()  # a run's process (already, at import; said here for the reader)
+    lean.leave_unloaded()  # a run's process, before it imports the runner
     t0 = time.perf_counter()
     # the kernel server imports the libraries while this process imports the runner
-    kernels.start_early(outputs_dir() / ".kernels.log")
+    kernels.start_early(kernels_log())
     try:
         from reviewkit.run.batch import run_many
         from reviewkit.run.runner import run_cycle

@@ -86,11 +86,8 @@ def _child(request: dict[str, Any], server_pid: int) -> None:
         sys.modules["numpy"].random.seed()  # the legacy global generator, seeded at import
     from ipykernel.kernelapp import IPKernelApp
 
-    from reviewkit.base.errors import brief_in_notebooks
-
     app = IPKernelApp.instance()
     app.initialize(argv)
-    brief_in_notebooks()  # done at import in a plain kernel; the import was the server's
     app.start()
 
 
@@ -208,9 +205,6 @@ def serve(address: str) -> int:
     the runner closes our stdin."""
     from reviewkit.base.paths import notebooks_dir
 
-    # the runner's process blocks an import it does not need (reviewkit.run); a notebook may
-    if sys.modules.get("rfc3987_syntax", False) is None:
-        del sys.modules["rfc3987_syntax"]
     _preload(PRELOAD)
     try:
         _preload(notebook_imports(notebooks_dir()))

@@ -53,6 +53,11 @@ SERVER_ENV = {
     "MPLBACKEND": INLINE,
 }
 START_TIMEOUT = 120.0
+# Seconds a runner waits for the server's answer to a request it has taken. The server answers
+# at once (it forks, then replies), or after a warm-up of a few seconds once its first kernel
+# is away; one that takes a request and says nothing in this time is taken for hung: its folder
+# goes, as a refusing server's does, and the run's notebooks get ordinary kernels.
+REPLY_TIMEOUT = 60.0
 
 _address: str | None = None  # the server of the run in this process, if any
 
@@ -163,7 +168,8 @@ def kernel_server(log: Path | None = None) -> Iterator[str | None]:
 
 def read_line(conn: socket.socket) -> bytes:
     """One newline-ended message from `conn` (what came, if it closes first): requests and
-    replies between the runner and the server are one JSON line each."""
+    replies between the runner and the server are one JSON line each. TimeoutError when `conn`
+    has a timeout and nothing comes in that time."""
     data = b""
     while not data.endswith(b"\n"):
         chunk = conn.recv(65536)
@@ -178,16 +184,22 @@ def fork_kernel(
 ) -> int:
     """Ask the server at `address` for a kernel (ipykernel with `argv`); its process id.
     Waits while the server is still importing. Raises OSError when it is not there: refused
-    (its folder gone), or dead however it died (its folder is removed then, so later requests
-    get ordinary kernels at once too)."""
+    (its folder gone), dead however it died, or hung (no answer in REPLY_TIMEOUT seconds); its
+    folder is removed then, so later requests get ordinary kernels at once too."""
     request = json.dumps({"argv": argv, "env": env, "cwd": cwd, "log": log}).encode() + b"\n"
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         try:
             with platforms.unix_client(address) as conn:
+                conn.settimeout(REPLY_TIMEOUT)
                 conn.sendall(request)
                 reply = read_line(conn)
             break
+        except TimeoutError:
+            shutil.rmtree(os.path.dirname(address), ignore_errors=True)
+            raise TimeoutError(
+                f"the kernel server of {address} did not answer in {REPLY_TIMEOUT:g}s"
+            ) from None
         except (FileNotFoundError, ConnectionRefusedError):
             if time.monotonic() > deadline or not os.path.isdir(os.path.dirname(address)):
                 raise

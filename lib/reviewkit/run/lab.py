@@ -23,9 +23,9 @@ import sys
 from pathlib import Path
 
 from reviewkit.base import platforms
+from reviewkit.base.notebooks import KERNEL
 from reviewkit.run.stripping import NBSTRIP_KEYS
 
-KERNEL_NAME = "python3"
 KERNEL_DISPLAY_NAME = "Python 3 (reviewkit)"
 NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 LAB_SETTINGS = {NOTIFICATION: {"fetchNews": "false", "checkForUpdates": False}}
@@ -44,7 +44,7 @@ def install_kernel(prefix: str | None = None) -> Path:
 
     return Path(
         install(
-            kernel_name=KERNEL_NAME,
+            kernel_name=KERNEL,
             display_name=KERNEL_DISPLAY_NAME,
             prefix=prefix or sys.prefix,
         )
@@ -106,7 +106,7 @@ def setup(root: Path) -> list[str]:
     """What `make setup` does once the packages are installed; a line for each step."""
     spec = install_kernel()
     return [
-        f"kernel '{KERNEL_NAME}' ({KERNEL_DISPLAY_NAME}) registered in {spec}",
+        f"kernel '{KERNEL}' ({KERNEL_DISPLAY_NAME}) registered in {spec}",
         configure_git(root),
         f"JupyterLab settings (no news pop-up, no update check): {write_lab_settings()}",
     ]

@@ -5,8 +5,9 @@
 repository commits (git tracks it) is written without outputs, execution counts and the
 metadata JupyterLab adds, cell ids numbered as the nbstripout filter numbers them, tags and the
 kernel name kept. Opening, running and saving a committed notebook without editing its code
-then leaves `git status` clean. (The nbstripout git filter strips the same keys on commit, but
-a clean filter alone leaves `git status` reporting a notebook whose size changed as modified.)
+then leaves `git status` clean. (The hook strips with nbstripout's own function, as the git
+filter does on commit, but a clean filter alone leaves `git status` reporting a notebook whose
+size changed as modified.)
 An analyst's own notebook, one git does not track, keeps its outputs on disk: reopened the
 next day, the analysis is still there. The open notebook keeps its outputs on screen either
 way; the executed copies of a run are in `outputs/<partnership>/<cycle>/notebooks/`.
@@ -19,29 +20,24 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from reviewkit.run.stripping import stripped
-
-# The keys git's nbstripout filter strips (reviewkit.run.stripping, the one list), plus the
-# ones nbstripout strips by default.
-NOTEBOOK_KEYS = stripped("metadata")
-CELL_KEYS = stripped("cell.metadata")
+from reviewkit.run.stripping import NBSTRIP_DEFAULTS, NBSTRIP_KEYS
 
 
 def strip_notebook(nb: dict[str, Any]) -> dict[str, Any]:
-    """`nb` (notebook JSON) without outputs, execution counts and editor metadata."""
-    meta = nb.get("metadata", {})
-    for key in NOTEBOOK_KEYS:
-        meta.pop(key, None)
-    for number, cell in enumerate(nb.get("cells", [])):
-        if "id" in cell:
-            cell["id"] = str(number)  # as nbstripout numbers them
-        cell_meta = cell.get("metadata", {})
-        for key in CELL_KEYS:
-            cell_meta.pop(key, None)
-        if cell.get("cell_type") == "code":
-            cell["outputs"] = []
-            cell["execution_count"] = None
-    return nb
+    """`nb` (notebook JSON) as git's nbstripout filter leaves it, stripped by nbstripout's own
+    public `strip_output` with the filter's settings and keys (its defaults and NBSTRIP_KEYS):
+    outputs (but a cell's tagged `keep_output`), execution counts and editor metadata go, cell
+    ids are numbered, tags and the kernel name stay. A new notebook is returned."""
+    import nbformat
+    from nbstripout import strip_output
+
+    return strip_output(
+        nbformat.from_dict(nb),
+        keep_output=None,  # as the command line's default: the notebook's own setting decides
+        keep_count=False,
+        keep_id=False,
+        extra_keys=[*NBSTRIP_DEFAULTS, *NBSTRIP_KEYS],
+    )
 
 
 def tracked(root: Path, path: str) -> bool:
@@ -76,4 +72,4 @@ def strip_on_save(
 
         root = repo_root()
     if tracked(root, path):
-        strip_notebook(model["content"])
+        model["content"] = strip_notebook(model["content"])

@@ -7,9 +7,9 @@ under the entry point group `jupyter_client.kernel_provisioners` as `reviewkit-p
 kernel spec it is given (`ReviewKernelSpecs`) names it in `metadata.kernel_provisioner`. It
 launches each kernel as a fork of the run's kernel server while one is up
 (`reviewkit.run.kernels`), else as an ordinary process (`LocalProvisioner`'s own launch), and
-keeps the kernel's own log lines in `outputs/.kernels.log` and its local sockets in a private
-folder it removes when the kernel is cleaned up. JupyterLab's kernels are not the runner's:
-their specs name no provisioner, so they are jupyter_client's ordinary ones.
+keeps the kernel's own log lines in `outputs/.kernels.log` (`paths.kernels_log`) and its local
+sockets in a private folder it removes when the kernel is cleaned up. JupyterLab's kernels are
+not the runner's: their specs name no provisioner, so they are jupyter_client's ordinary ones.
 
 `KernelQueue` gives each notebook of a run its fresh kernel, the next one started while the
 current notebook runs.
@@ -31,11 +31,11 @@ from jupyter_core.utils import run_sync
 
 from reviewkit.base import platforms
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.paths import outputs_dir, repo_root
+from reviewkit.base.notebooks import KERNEL
+from reviewkit.base.paths import kernels_log, repo_root
 from reviewkit.run.kernels import ForkedProcess, fork_kernel, kernel_args, server_address
 
 NAME = "reviewkit-provisioner"  # its entry point's name (pyproject.toml)
-KERNEL = "python3"  # the kernel the notebooks name
 
 
 class ReviewProvisioner(LocalProvisioner):
@@ -51,7 +51,7 @@ class ReviewProvisioner(LocalProvisioner):
         notebook keeps) go to outputs/.kernels.log, not to the analyst's terminal; on the IPC
         transport its sockets go in a private folder, so nothing listens on the network."""
         if "stderr" not in kwargs:
-            path = outputs_dir() / ".kernels.log"
+            path = kernels_log()
             path.parent.mkdir(parents=True, exist_ok=True)
             self.log = path.open("ab")
             kwargs["stderr"] = self.log

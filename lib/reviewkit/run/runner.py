@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewkit.base.errors import ReviewError
-from reviewkit.base.paths import outputs_dir, relative, resolve
+from reviewkit.base.paths import kernels_log, relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.report.publish import write_for_people
 from reviewkit.run.exports import export_step, pdf_record, remade_by, report_pdf_pairs
@@ -167,7 +167,7 @@ def _run_in(
     as `_failed/<cycle>` and the error says where; an interrupted one's is removed."""
     printer = LazyPrinter()
     try:
-        with kernel_server(outputs_dir() / ".kernels.log"):
+        with kernel_server(kernels_log()):
             done, printed = run_steps(params, pfile, tmp, start, progress, printer)
         timings.update(done)
         t0 = time.perf_counter()
