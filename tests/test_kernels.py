@@ -579,3 +579,28 @@ def test_a_review_error_is_one_line_in_an_ordinary_kernel(monkeypatch, tmp_path)
     assert [(e["ename"], e["traceback"]) for e in errors] == [
         ("StepProblem", ["StepProblem: check the params"])
     ]
+
+
+def test_the_server_drops_a_client_that_sends_nothing_or_nonsense():
+    """A client that connects and never sends (or sends nonsense) cannot hold up the
+    kernels of everyone else the server serves."""
+    import socket
+
+    from reviewkit.run.kernel_server import read_request
+
+    a, b = socket.socketpair()
+    with a, b:
+        assert read_request(a, timeout=0.1) is None  # nothing sent: given up, not waited for
+    a, b = socket.socketpair()
+    with a, b:
+        b.sendall(b"not json\n")
+        assert read_request(a, timeout=5) is None
+        assert b.recv(100) == b'{"error": "unreadable request"}\n'
+    a, b = socket.socketpair()
+    with a, b:
+        b.close()  # gone before sending
+        assert read_request(a, timeout=5) is None
+    a, b = socket.socketpair()
+    with a, b:
+        b.sendall(b'{"argv": ["-f", "c.json"]}\n')
+        assert read_request(a, timeout=5) == {"argv": ["-f", "c.json"]}

@@ -19,6 +19,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -200,6 +201,28 @@ def _refuse(address: str, why: str) -> int:
     return 3
 
 
+# Seconds a client that has connected is given to send its request: one that never does is
+# dropped, so it cannot hold up the kernels of everyone else the server serves.
+REQUEST_TIMEOUT = 10.0
+
+
+def read_request(conn: socket.socket, timeout: float = REQUEST_TIMEOUT) -> dict[str, Any] | None:
+    """A client's request (one JSON line), or None when it sends none in `timeout` seconds,
+    goes away, or sends something unreadable (it is told so when it is still there)."""
+    conn.settimeout(timeout)
+    try:
+        request = json.loads(read_line(conn))
+    except (TimeoutError, OSError):
+        return None
+    except ValueError:
+        try:
+            conn.sendall(b'{"error": "unreadable request"}\n')
+        except OSError:
+            pass
+        return None
+    return request if isinstance(request, dict) else None
+
+
 def serve(address: str) -> int:
     """The server's loop: import, check it is alone, then fork a kernel per request until
     the runner closes our stdin."""
@@ -229,11 +252,8 @@ def serve(address: str) -> int:
             continue
         conn, _ = listener.accept()
         with conn:
-            data = read_line(conn)
-            try:
-                request = json.loads(data)
-            except ValueError:
-                conn.sendall(b'{"error": "unreadable request"}\n')
+            request = read_request(conn)
+            if request is None:
                 continue
             server_pid = os.getpid()
             pid = platforms.fork()
