@@ -312,3 +312,24 @@ def test_the_check_finds_a_record_named_past_the_layout(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("FILES = ('intake.json', 'tables/scorecard.csv', 'run/progress.json')\n")
     assert _record_names(module) == ["line 1: intake.json", "line 1: run/progress.json"]
+
+
+def test_the_dictionary_says_which_step_writes_each_table():
+    """`dictionary.STEP_OF` (what `--from` checks a finished cycle against) is the step whose
+    module writes the table: read from the calls `store.write_table("name", ...)`."""
+    from reviewkit.store import dictionary
+
+    written = {}
+    for step, module in (("intake", "intake/step.py"), ("progress", "analysis/step.py")):
+        tree = ast.parse((ROOT / "lib" / "reviewkit" / module).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"write_table", "write_tidy"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                written[node.args[0].value] = step
+    assert len(written) >= 9
+    assert {name: dictionary.STEP_OF[name] for name in written} == written

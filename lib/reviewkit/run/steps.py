@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from reviewkit.base.errors import ReviewError
+from reviewkit.base.notebooks import KERNEL
 from reviewkit.base.paths import notebooks_dir, relative, repo_root, resolve
 from reviewkit.inputs.params import CycleParams, OwnNotebook
-from reviewkit.run.provisioner import KERNEL
 from reviewkit.store.layout import STEP_NOTEBOOKS, STEPS, CycleLayout
 
 # papermill's name for the runner's engine (reviewkit.run.engine.ReviewEngine): its entry

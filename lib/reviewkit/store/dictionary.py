@@ -33,6 +33,7 @@ __all__ = [
     "FLAG",
     "FLAG_OR_MISSING",
     "NUMBER",
+    "STEP_OF",
     "TABLES",
     "TEXT",
     "TYPE_WORDS",
@@ -48,6 +49,11 @@ __all__ = [
 ]
 
 _ALL = {**INTAKE_TABLES, **PROGRESS_TABLES, **SCORECARD_TABLES}
+# The step that writes each table: its columns are described beside that step.
+STEP_OF: dict[str, str] = {
+    **dict.fromkeys(INTAKE_TABLES, "intake"),
+    **dict.fromkeys([*PROGRESS_TABLES, *SCORECARD_TABLES], "progress"),
+}
 # Every table, in the order the data dictionary file and the workbook list them.
 ORDER = (
     "police_street",

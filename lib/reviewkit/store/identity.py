@@ -19,6 +19,7 @@ from typing import Any
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
+from reviewkit.store import dictionary
 from reviewkit.store.layout import STEPS, CycleLayout, cycle_dir, same_name, scratch_dir
 
 # Params keys that only the report step reads: changing them does not make the intake or
@@ -178,16 +179,6 @@ def step_files(layout: CycleLayout, step: str) -> tuple[Path, ...]:
     }.get(step, ())
 
 
-# The tables the progress step writes (every other table is the intake step's).
-PROGRESS_TABLES = (
-    "scorecard",
-    "initiative_status",
-    "initiative_outputs",
-    "benchmarking",
-    "indicator_series",
-)
-
-
 def check_outputs_present(folder: Path, start: str) -> None:
     """Before `--from <start>`: every file the earlier steps wrote is still there, and every
     table has both its published CSV and its typed copy; else the rerun would publish a cycle
@@ -211,7 +202,7 @@ def check_outputs_present(folder: Path, start: str) -> None:
     # a cycle written before the typed copies existed has none, and is read from its CSVs
     half = sorted(typed ^ published) if typed else sorted(typed - published)
     for n in half:
-        step = "progress" if n in PROGRESS_TABLES else "intake"
+        step = dictionary.STEP_OF.get(dictionary.kind(n), "intake")
         if step in earlier:  # a later step's table is written again by the rerun
             gone.append((step, f"tables/{n}.csv" if n in typed else f".tables/{n}.parquet"))
     if not gone:
