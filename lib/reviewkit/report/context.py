@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis import horizon
 from reviewkit.analysis.indicators import Change, recording_changes
@@ -19,6 +20,7 @@ from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.inputs.register import load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
+from reviewkit.report import html
 from reviewkit.report.charts import Chart
 from reviewkit.report.narrative import load_narrative, render_narrative
 from reviewkit.store.identity import review_cycles
@@ -150,17 +152,15 @@ class ReportContext:
             self.charts[key] = make()
         return self.charts[key]
 
-    def narrative_html(self, key: str) -> str:
+    def narrative_html(self, key: str) -> Markup:
         """The analyst's narrative for a section as HTML, its placeholders filled from the
         scorecard, or '' when the analyst wrote none."""
         text = self.narrative.get(key)
         if not text:
-            return ""
+            return html.EMPTY
         path = self.params.path("narrative")
         source = relative(path) if path else ""
-        return (
-            '<div class="analyst-note">' + render_narrative(text, self.scorecard, source) + "</div>"
-        )
+        return html.block("div", render_narrative(text, self.scorecard, source), "analyst-note")
 
 
 def _outputs(store: CycleStore) -> list[OutputResult]:
