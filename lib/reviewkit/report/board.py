@@ -134,7 +134,7 @@ def for_analyst(ctx: ReportContext) -> Markup:
         f"{c.crime_type} from {c.month}: record the board's decision (exclude, rebase or real) "
         "in the params under analysis.recording_changes."
         for c in ctx.recording.values()
-        if not c.decision
+        if c.awaiting_decision
     ]
     items += [
         f"{r['name']}: {r['reason'].removeprefix('not assessable: ')}."

@@ -8,6 +8,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from reviewkit.analysis import places
+from reviewkit.analysis.recording import straddles
 from reviewkit.inputs.strategy import Filter
 from reviewkit.report import html
 from reviewkit.report.community_figures import (
@@ -128,7 +129,7 @@ def crime_by_type(ctx: ReportContext) -> Markup:
     apart = {
         c.crime_type: c
         for c in ctx.recording.values()
-        if c.decision != "real" and str(prev.start) < c.month <= str(review.end)
+        if not c.confirmed_real and straddles(prev.start, review.end, c)
     }
     shown["change"] = shown["change"].astype(object)
     for name in shown.index:
@@ -160,7 +161,7 @@ def crime_by_type(ctx: ReportContext) -> Markup:
         note += html.p(
             "“Not comparable”: the way the police record "
             + join_and(types)
-            + (" appears to have" if any(not c.decision for c in apart.values()) else " has")
+            + (" appears to have" if any(c.awaiting_decision for c in apart.values()) else " has")
             + " changed between the two years, so the change would mislead"
             + (" (and so would the change in the total)." if len(rows) > 1 else ".")
         )

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from reviewkit.analysis import horizon
 from reviewkit.analysis.indicators import Change, recording_changes
 from reviewkit.analysis.outputs import OutputResult
+from reviewkit.analysis.recording import straddles
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
@@ -108,11 +109,9 @@ class ReportContext:
             {self.street_dataset: counted} if self.street_dataset and counted is not None else {}
         )
         # a type is left untested when any of its steps falls between the periods
+        start, end = self.params.baseline.start, self.params.review.end
         between = [
-            c
-            for c in self.recording.values()
-            if c.decision != "real"
-            and str(self.params.baseline.start) < c.month <= str(self.params.review.end)
+            c for c in self.recording.values() if not c.confirmed_real and straddles(start, end, c)
         ]
         changes = {c.crime_type: c.month for c in between}
         return horizon.scan(

@@ -81,7 +81,7 @@ def _recording(ctx: ReportContext) -> list[Decision]:
     names = dict(zip(ctx.scorecard["id"], ctx.scorecard["name"], strict=True))
     waiting: dict[str, list[Change]] = defaultdict(list)
     for c in sorted(ctx.recording.values(), key=lambda c: (c.month, c.crime_type)):
-        if not c.decision:
+        if c.awaiting_decision:
             waiting[c.crime_type].append(c)
     out = []
     for crime_type, steps in waiting.items():

@@ -15,7 +15,7 @@ from reviewkit.report.context import ReportContext
 def _not_compared(ctx: ReportContext, what: str) -> str:
     """Why an uncovered type was not compared: each of its recording changes and where it
     stands."""
-    steps = [c for c in ctx.recording.values() if c.crime_type == what and c.decision != "real"]
+    steps = [c for c in ctx.recording.values() if c.crime_type == what and not c.confirmed_real]
     if not steps:
         return what
     stands = {
