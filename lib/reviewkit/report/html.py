@@ -4,6 +4,11 @@ Escaping goes by type, never by position: a value is written as it is only when 
 safe (`safe`, a `markupsafe.Markup`, or anything else with `__html__`), which only the builders
 here and in `report.icons` do for what they built from escaped parts. Everything else (a cell,
 a list item, a heading) is escaped, so moving a column or an item cannot un-escape data.
+
+HTML is a type: every builder returns `Markup`, and a parameter that takes HTML (`section`'s
+`inner`, `block`'s, `figure`'s `legend`, `join`'s `parts`) is typed `Markup`, so mypy flags a
+plain string there; one given anyway is escaped. Join HTML with `join` (`"".join` gives a
+plain string), and never add a plain string of tags to `Markup` (that escapes the string).
 """
 
 from __future__ import annotations
