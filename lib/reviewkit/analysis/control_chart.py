@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from reviewkit.analysis.indicator_result import ForAnalyst
-from reviewkit.analysis.recording import Change
+from reviewkit.analysis.recording import Change, straddles
 from reviewkit.analysis.series import month_of, series_gaps
 from reviewkit.analysis.targets import per_period
 from reviewkit.inputs.params import SpcOptions
@@ -39,9 +39,9 @@ def with_spc(
     rebase = _rebase_points(starts, [*opts.rebase, *(c.month for c in pending)])
     notes += [
         f"SPC limits recalculated from {c.label}, where a "
-        f"{'' if c.decision else 'possible '}recording change in {c.crime_type} starts"
+        f"{'possible ' if c.awaiting_decision else ''}recording change in {c.crime_type} starts"
         for c in pending
-        if starts[0] < c.month <= starts[-1]
+        if straddles(starts[0], starts[-1], c)
     ]
     spc_values, seasonal, seasonal_notes = seasonally_adjusted(
         series["value"].to_numpy(dtype=float), starts, ind.period

@@ -26,6 +26,19 @@ class Change:
     decision: str = ""  # "", exclude, rebase or real
 
     @property
+    def confirmed_real(self) -> bool:
+        """Whether the analyst judged the step a real change in crime, not in recording: the
+        periods on either side of it are then compared as usual. Any other decision, or
+        none yet, keeps them apart (withdrawn, rebased or excluded)."""
+        return self.decision == "real"
+
+    @property
+    def awaiting_decision(self) -> bool:
+        """Whether the analyst has not yet decided what the step is (exclude, rebase or
+        real): until then comparisons across it are withdrawn."""
+        return not self.decision
+
+    @property
     def label(self) -> str:
         """The first month at the new level in words ('April 2023'), as reports name it."""
         return pd.Period(self.month, "M").strftime("%B %Y")
@@ -74,9 +87,9 @@ def changes_affecting(
     return [c for c in changes.values() if c.crime_type in wanted]
 
 
-def straddles(rng_start: pd.Period, rng_end: pd.Period, change: Change) -> bool:
-    """Whether a change's first month falls after `rng_start` and by `rng_end`: the two ends
-    of a comparison then sit on either side of it."""
+def straddles(rng_start: pd.Period | str, rng_end: pd.Period | str, change: Change) -> bool:
+    """Whether a change's first month falls after `rng_start` and by `rng_end` (months, or
+    'YYYY-MM'): the two ends of a comparison then sit on either side of it."""
     return str(rng_start) < change.month <= str(rng_end)
 
 
@@ -105,7 +118,7 @@ def decision_notes(excluded: list[Change], affecting: list[Change]) -> list[str]
         f"the change in {c.crime_type} from {c.label} was confirmed as real by the "
         "analyst, not a change in recording"
         for c in affecting
-        if c.decision == "real"
+        if c.confirmed_real
     ]
     return notes
 
@@ -123,7 +136,7 @@ def not_comparable(
     fields: dict[str, Any] = {
         "not_comparable": (
             f"possible recording change in {c.crime_type} from {c.label}"
-            if not c.decision
+            if c.awaiting_decision
             else f"recording change in {c.crime_type} from {c.label} (rebased)"
         ),
         "direction": "not comparable",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.report import html
 from reviewkit.report.charts import funnel_chart, funnel_label
@@ -59,11 +60,11 @@ def position_words(peer: pd.Series) -> str:
     return text + " (depends on the estimate of spread)" if _depends(peer) else text
 
 
-def benchmarking_section(ctx: ReportContext) -> str:
+def benchmarking_section(ctx: ReportContext) -> Markup:
     """Funnel plots against the most-similar group, when a peer table is given."""
     b = ctx.benchmarking
     if b is None or b.empty:
-        return ""
+        return html.EMPTY
     parts = [
         html.h(2, "Annex A: Benchmarking against similar partnerships", "benchmarking"),
         html.p(
@@ -97,7 +98,7 @@ def benchmarking_section(ctx: ReportContext) -> str:
                 numeric=(1, 2),
             )
         )
-    return html.section("".join(parts))
+    return html.section(html.join(parts))
 
 
 def dispersion_sentence(peers: pd.DataFrame) -> str:

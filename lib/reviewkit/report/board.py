@@ -11,6 +11,8 @@ sections and Annex C are built in modules of their own (`board_scorecard`, `boar
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from reviewkit.inputs.own import own_title
 from reviewkit.report import html, reassessment
 from reviewkit.report.board_annex import DECIDED, data_section, recording_notes
@@ -52,19 +54,24 @@ __all__ = [
 ]
 
 
-def board_title(ctx: ReportContext) -> str:
+def board_title(ctx: ReportContext) -> Markup:
     """The paper's title: the partnership, the review period against the baseline, the date
     of the review, and whether the paper is a draft or signed off."""
     p = ctx.params
-    return (
-        f'<header class="title">{html.h(1, f"{p.partnership}: strategy review")}'
-        f'<p class="subtitle">Review period {html.esc(ctx.review_desc)} · compared with '
-        f"{html.esc(ctx.baseline_desc)} · review carried out {p.review_date:%d %B %Y}</p>"
-        f'<p class="status">{html.esc(p.report.status_line())}</p></header>'
+    return html.block(
+        "header",
+        html.h(1, f"{p.partnership}: strategy review")
+        + html.p(
+            f"Review period {ctx.review_desc} · compared with {ctx.baseline_desc} · review "
+            f"carried out {p.review_date:%d %B %Y}",
+            "subtitle",
+        )
+        + html.p(p.report.status_line(), "status"),
+        "title",
     )
 
 
-def board_summary(ctx: ReportContext) -> str:
+def board_summary(ctx: ReportContext) -> Markup:
     """The executive summary: the analyst's words, then bullets drawn from the scorecard,
     initiatives and completeness, and the strategy re-assessment's line when it has one."""
     bullets = executive_summary(
@@ -79,11 +86,11 @@ def board_summary(ctx: ReportContext) -> str:
     return html.section(
         html.h(2, "Executive summary", "summary")
         + ctx.narrative_html("executive_summary")
-        + html.ul([*bullets, *([html.safe(strategy)] if strategy else [])])
+        + html.ul([*bullets, *([strategy] if strategy else [])])
     )
 
 
-def reassessment_section(ctx: ReportContext) -> str:
+def reassessment_section(ctx: ReportContext) -> Markup:
     """The rule for recommending an initiative for re-assessment, and the initiatives it
     recommends this cycle with their lead agencies (or that none needs it)."""
     ini = ctx.initiatives
@@ -110,14 +117,14 @@ def reassessment_section(ctx: ReportContext) -> str:
         )
     else:
         body.append(html.p("No initiative needs re-assessment this cycle."))
-    return html.section("".join(body))
+    return html.section(html.join(body))
 
 
-def for_analyst(ctx: ReportContext) -> str:
+def for_analyst(ctx: ReportContext) -> Markup:
     """A draft's box of what only the analyst acts on (params keys to set, data requests by
     id); a final paper has none."""
     if ctx.params.report.status == "final":
-        return ""
+        return html.EMPTY
     items = [
         f"{r['name']}: {r['analyst_notes']}."
         for _, r in ctx.scorecard.iterrows()
@@ -127,7 +134,7 @@ def for_analyst(ctx: ReportContext) -> str:
         f"{c.crime_type} from {c.month}: record the board's decision (exclude, rebase or real) "
         "in the params under analysis.recording_changes."
         for c in ctx.recording.values()
-        if not c.decision
+        if c.awaiting_decision
     ]
     items += [
         f"{r['name']}: {r['reason'].removeprefix('not assessable: ')}."
@@ -137,25 +144,28 @@ def for_analyst(ctx: ReportContext) -> str:
     if not ctx.params.previous_cycle:
         items.append("Set previous_cycle in the params next time, for 'since the last review'.")
     if not items:
-        return ""
-    return (
-        '<aside class="for-analyst" aria-label="For the analyst">'
-        + html.h(2, "For the analyst (left out of the final paper)", "for-analyst")
-        + html.ul(items)
-        + "</aside>"
+        return html.EMPTY
+    return html.block(
+        "aside",
+        html.h(2, "For the analyst (left out of the final paper)", "for-analyst") + html.ul(items),
+        "for-analyst",
+        "For the analyst",
     )
 
 
-def own_analyses(ctx: ReportContext) -> str:
+def own_analyses(ctx: ReportContext) -> Markup:
     """Links to the analyst's own notebooks run in this cycle (empty when there are none)."""
     items = []
     for own in ctx.params.own_notebooks:
         href = CycleLayout(ctx.run_dir).analysis_html(own.file).relative_to(ctx.run_dir)
         items.append(html.link(href.as_posix(), own_title(own)))
     if not items:
-        return ""
+        return html.EMPTY
     return html.section(
         html.h(2, "Further analysis", "further-analysis")
-        + "<p>The analyst's own analyses for this review cycle, run with the same "
-        "data and parameters (files beside this report):</p>" + html.ul(items)
+        + html.safe(
+            "<p>The analyst's own analyses for this review cycle, run with the same "
+            "data and parameters (files beside this report):</p>"
+        )
+        + html.ul(items)
     )

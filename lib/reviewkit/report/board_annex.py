@@ -5,6 +5,7 @@ reconciliation and the difficulties log, with data requests named as the board r
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.report import html, quality
 from reviewkit.report.context import ReportContext
@@ -16,7 +17,7 @@ DECIDED = {
 }
 
 
-def recording_notes(ctx: ReportContext) -> str:
+def recording_notes(ctx: ReportContext) -> Markup:
     """Possible changes in how the police record a crime type, each with where it stands:
     awaiting the board's decision, or what was agreed."""
     found = (
@@ -47,7 +48,7 @@ def recording_notes(ctx: ReportContext) -> str:
         )
         items.append(text)
     if not items:
-        return ""
+        return html.EMPTY
     return html.h(3, "Possible changes in how crimes are recorded") + html.ul(items)
 
 
@@ -61,7 +62,7 @@ def _named(ctx: ReportContext, table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def data_section(ctx: ReportContext) -> str:
+def data_section(ctx: ReportContext) -> Markup:
     """Annex C: possible recording changes, data completeness, the row reconciliation and the
     difficulties log, so the board sees what the figures rest on."""
     return html.section(

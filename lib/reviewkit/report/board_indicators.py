@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_change_for, fmt_value, series_unit
@@ -20,13 +21,13 @@ from reviewkit.report.context import ReportContext
 from reviewkit.report.narrative import indicator_sentence
 
 
-def indicator_block(ctx: ReportContext, r: pd.Series) -> str:
+def indicator_block(ctx: ReportContext, r: pd.Series) -> Markup:
     """One indicator under its priority: its sentence, its facts and its XmR chart (when its
     series has two points or more)."""
     v = ctx.verdict(str(r["id"]))
     parts = [
         html.h(3, r["name"]),
-        f"<p>{indicator_sentence(r, v, ctx.review_desc, ctx.baseline_desc, ctx.dataset_names)}</p>",
+        html.p(indicator_sentence(r, v, ctx.review_desc, ctx.baseline_desc, ctx.dataset_names)),
     ]
     facts = _indicator_facts(ctx, r, v)
     parts.append(html.ul(facts))
@@ -46,7 +47,7 @@ def indicator_block(ctx: ReportContext, r: pd.Series) -> str:
         key = f"{r['id']}-xmr"
         chart = ctx.drawn(f"{key}-marked", draw) if _marks(ctx, r) else ctx.chart(key, draw)
         parts.append(html.figure(chart, _chart_caption(r, v, s), legend=_chart_legend(r, v)))
-    return "".join(parts)
+    return html.join(parts)
 
 
 def _indicator_facts(ctx: ReportContext, r: pd.Series, v: Verdict) -> list[str]:
@@ -161,11 +162,11 @@ def _chart_caption(r: pd.Series, v: Verdict, s: pd.DataFrame) -> str:
     return caption
 
 
-def _chart_legend(r: pd.Series, v: Verdict) -> str:
+def _chart_legend(r: pd.Series, v: Verdict) -> Markup:
     legend = [icons.with_words(r["variation"], words.spc_label(v))] if v.spc else []
     if r["assurance"] and v.target in ("met", "on track"):
         legend.append(icons.with_words(r["assurance"]))
-    return " ".join(legend)
+    return html.join(legend, " ")
 
 
 def _test_and_chart(v: Verdict) -> list[str]:

@@ -87,7 +87,7 @@ def _initiative_rows(df: pd.DataFrame, outputs: list[OutputResult]) -> list[list
     ]
 
 
-def priority_sections(ctx: ReportContext) -> str:
+def priority_sections(ctx: ReportContext) -> Markup:
     """A section per priority: each indicator's sentence, facts and XmR chart (when it has
     one), and its initiatives' table, with why their indicators are not read as their effect."""
     out = []
@@ -133,5 +133,5 @@ def priority_sections(ctx: ReportContext) -> str:
                     )
                 )
             )
-        out.append(html.section("".join(parts)))
-    return "".join(out)
+        out.append(html.section(html.join(parts)))
+    return html.join(out)

@@ -32,7 +32,7 @@ def _target_cell(v: Verdict, assurance: str) -> Markup:
     return cell
 
 
-def scorecard_table(ctx: ReportContext) -> str:
+def scorecard_table(ctx: ReportContext) -> Markup:
     """The scorecard: each indicator by priority, its review period against the baseline, the
     verdict on the change, the latest SPC point, the target and a trend line, with an icon key."""
     groups: list[tuple[str, list[Sequence[object]]]] = []
@@ -92,7 +92,7 @@ def scorecard_table(ctx: ReportContext) -> str:
     )
 
 
-def _icon_key() -> str:
+def _icon_key() -> Markup:
     """What the Making Data Count icons mean, under the scorecard."""
     items = [
         icons.with_words(k)
@@ -106,13 +106,16 @@ def _icon_key() -> str:
         )
     ]
     items += [icons.with_words(k) for k in ("consistent_pass", "consistent_fail", "inconsistent")]
-    return (
-        '<div class="icon-key"><p><strong>Verdict on the change</strong>: the review period '
-        "against the baseline by a test that allows for month-to-month variation. "
-        "<strong>Latest point</strong>: is the latest point unusual for the series (SPC, "
-        "H or L: high or low)? <strong>Target</strong>: met or on track is <em>assured</em> "
-        "only when the change is beyond normal variation and the process limits do not "
-        "straddle the target; the assurance icon beside it is Making Data Count's:</p>"
-        + html.ul(items)
-        + "</div>"
+    return html.block(
+        "div",
+        html.safe(
+            "<p><strong>Verdict on the change</strong>: the review period "
+            "against the baseline by a test that allows for month-to-month variation. "
+            "<strong>Latest point</strong>: is the latest point unusual for the series (SPC, "
+            "H or L: high or low)? <strong>Target</strong>: met or on track is <em>assured</em> "
+            "only when the change is beyond normal variation and the process limits do not "
+            "straddle the target; the assurance icon beside it is Making Data Count's:</p>"
+        )
+        + html.ul(items),
+        "icon-key",
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from markupsafe import Markup
+
 from reviewkit.analysis.verdict import change_call, spc_call
 from reviewkit.base.formatting import fmt_change, fmt_value
 from reviewkit.report import html
@@ -12,7 +14,7 @@ from reviewkit.report import verdict_words as words
 from reviewkit.report.context import ReportContext
 
 
-def since_last_review(ctx: ReportContext) -> str:
+def since_last_review(ctx: ReportContext) -> Markup:
     """The board report's 'since the last review' section: what changed in each
     indicator against the previous cycle's scorecard, or why there is nothing to compare."""
     body = [html.h(2, "Since the last review", "since")]
@@ -23,7 +25,7 @@ def since_last_review(ctx: ReportContext) -> str:
                 "to compare with."
             )
         )
-        return html.section("".join(body))
+        return html.section(html.join(body))
     prev = ctx.previous.get("scorecard")
     items = []
     if prev is not None:
@@ -55,7 +57,7 @@ def since_last_review(ctx: ReportContext) -> str:
         items.append(f"Difficulty {r['id']} raised: {r['description']}.")
     items += restatements(ctx)
     body.append(html.ul(items) if items else html.p("Nothing has changed since the last review."))
-    return html.section("".join(body))
+    return html.section(html.join(body))
 
 
 def plain_code(column: str, value: object) -> str:

@@ -6,6 +6,8 @@ modules of their own and named here too."""
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from reviewkit.analysis import places
 from reviewkit.inputs.strategy import Filter
 from reviewkit.report import html
@@ -45,18 +47,19 @@ __all__ = [
 ]
 
 
-def community_title(ctx: ReportContext) -> str:
+def community_title(ctx: ReportContext) -> Markup:
     """The update's title, naming the area residents live in (the local authorities, else
     the partnership), with the partnership and the review period."""
     area = ", ".join(ctx.params.area.local_authorities) or ctx.params.partnership
-    return (
-        f'<header class="title">{html.h(1, f"Keeping {area} safe: an update for residents")}'
-        f'<p class="subtitle">{html.esc(ctx.params.partnership)} · '
-        f"{html.esc(ctx.review_desc)}</p></header>"
+    return html.block(
+        "header",
+        html.h(1, f"Keeping {area} safe: an update for residents")
+        + html.p(f"{ctx.params.partnership} · {ctx.review_desc}", "subtitle"),
+        "title",
     )
 
 
-def community_help(ctx: ReportContext) -> str:
+def community_help(ctx: ReportContext) -> Markup:
     """How to get involved: meetings still to come (date, time, place, page), how to contact
     the partnership, other ways to take part, and how to report crime."""
     params = ctx.params
@@ -76,14 +79,14 @@ def community_help(ctx: ReportContext) -> str:
         parts.append(html.ul(items))
     parts.append(html.h(3, "Other ways to help"))
     parts.append(html.ul([*c.get_involved, params.report.report_crime]))
-    return html.section("".join(parts))
+    return html.section(html.join(parts))
 
 
-def community_for_analyst(ctx: ReportContext) -> str:
+def community_for_analyst(ctx: ReportContext) -> Markup:
     """A draft update's box of what the analyst still has to give before it can be published
     (public names, dated steps, meetings, contact, place names); a final update has none."""
     if ctx.params.report.status == "final":
-        return ""
+        return html.EMPTY
     items = involvement_gaps(ctx.params, ctx.strategy, community_next_steps(ctx))
     names = place_names(ctx)
     if names is None:
@@ -101,16 +104,17 @@ def community_for_analyst(ctx: ReportContext) -> str:
                 "residents read it as part of its local authority."
             )
     if not items:
-        return ""
-    return (
-        '<aside class="for-analyst" aria-label="For the analyst">'
-        + html.h(2, "For the analyst (left out of the published update)", "for-analyst")
-        + html.ul(items)
-        + "</aside>"
+        return html.EMPTY
+    return html.block(
+        "aside",
+        html.h(2, "For the analyst (left out of the published update)", "for-analyst")
+        + html.ul(items),
+        "for-analyst",
+        "For the analyst",
     )
 
 
-def community_about(ctx: ReportContext) -> str:
+def community_about(ctx: ReportContext) -> Markup:
     """About the figures: explains only the terms the update uses; a draft's box for the
     analyst follows it."""
     judged = [v for v in ctx.verdicts.values() if v.judged]

@@ -5,8 +5,10 @@ areas and how unevenly reports are spread) and crime by type, small numbers supp
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis import places
+from reviewkit.analysis.recording import straddles
 from reviewkit.inputs.strategy import Filter
 from reviewkit.report import html
 from reviewkit.report.community_figures import (
@@ -23,11 +25,11 @@ from reviewkit.report.suppression import (
 from reviewkit.report.where import area_map
 
 
-def community_where(ctx: ReportContext) -> str:
+def community_where(ctx: ReportContext) -> Markup:
     """Where crime and anti-social behaviour were reported, for residents: a map in classes
     and the busiest neighbourhoods, small numbers hidden as in the tables."""
     if ctx.police is None or ctx.police.empty:
-        return ""
+        return html.EMPTY
     t = ctx.params.report.suppression_threshold
     review = ctx.params.review
     missing = police_missing(ctx, review)
@@ -57,15 +59,15 @@ def community_where(ctx: ReportContext) -> str:
             "map shows them as the lightest shade."
         ),
     ]
-    return html.section("".join(body))
+    return html.section(html.join(body))
 
 
-def _busiest_areas(ctx: ReportContext, table: pd.DataFrame) -> str:
+def _busiest_areas(ctx: ReportContext, table: pd.DataFrame) -> Markup:
     """The five local areas with the most records, by the names residents know them by; none
     without a place names lookup (a statistical code is never a place's name)."""
     names = place_names(ctx)
     if names is None:
-        return ""
+        return html.EMPTY
     t = ctx.params.report.suppression_threshold
     rows = []
     for _, c in local_areas(table, ctx.lsoa_names, names).head(5).iterrows():
@@ -100,14 +102,14 @@ def _spread_sentence(table: pd.DataFrame) -> str:
     )
 
 
-def crime_by_type(ctx: ReportContext) -> str:
+def crime_by_type(ctx: ReportContext) -> Markup:
     """Police-recorded crime and ASB by type: this year, the year before the plan, change;
     suppressed. When a month of either year is missing, no figure is shown (a missing month
     is never a fall) and residents are told why."""
     heading = html.h(2, "Crime and anti-social behaviour reported to the police", "crime-types")
     prev = comparison_period(ctx)
     if ctx.police is None or prev is None:
-        return ""
+        return html.EMPTY
     review = ctx.params.review
     missing = police_missing(ctx, review, prev)
     if missing:
@@ -121,13 +123,13 @@ def crime_by_type(ctx: ReportContext) -> str:
         )
     built = crime_table(ctx)
     if built is None:
-        return ""
+        return html.EMPTY
     t = ctx.params.report.suppression_threshold
     _table, shown, _hidden = built
     apart = {
         c.crime_type: c
         for c in ctx.recording.values()
-        if c.decision != "real" and str(prev.start) < c.month <= str(review.end)
+        if not c.confirmed_real and straddles(prev.start, review.end, c)
     }
     shown["change"] = shown["change"].astype(object)
     for name in shown.index:
@@ -159,7 +161,7 @@ def crime_by_type(ctx: ReportContext) -> str:
         note += html.p(
             "“Not comparable”: the way the police record "
             + join_and(types)
-            + (" appears to have" if any(not c.decision for c in apart.values()) else " has")
+            + (" appears to have" if any(c.awaiting_decision for c in apart.values()) else " has")
             + " changed between the two years, so the change would mislead"
             + (" (and so would the change in the total)." if len(rows) > 1 else ".")
         )

@@ -5,6 +5,7 @@ given), a sentence on the figures as a whole, and the one comparison the update 
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.formatting import fmt_value
@@ -83,7 +84,7 @@ def not_said(r: pd.Series, v: Verdict, names: dict[str, str]) -> str | None:
     return None
 
 
-def community_messages(ctx: ReportContext) -> str:
+def community_messages(ctx: ReportContext) -> Markup:
     """Key messages: the one comparison made; at most seven lines (the figures that got better,
     then worse, in plain words with small counts suppressed, then a sentence on them all); and
     what cannot be told yet."""

@@ -4,6 +4,8 @@ show, what is being done (each initiative's own progress) and what happens next.
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from reviewkit.report import html
 from reviewkit.report.community_figures import (
     community_numbers,
@@ -22,7 +24,7 @@ PLAIN_STATUS = {
 }
 
 
-def community_priorities(ctx: ReportContext) -> str:
+def community_priorities(ctx: ReportContext) -> Markup:
     """A section per priority in plain words: its message to residents, what its figures show
     or why they are not given, what is being done and what happens next."""
     t = ctx.params.report.suppression_threshold
@@ -45,8 +47,8 @@ def community_priorities(ctx: ReportContext) -> str:
             parts.append(html.ul(facts))
         parts.append(_doing(ctx, pr.id))
         parts.append(_next(ctx, [s for s in steps if s.priority == pr.id]))
-        out.append(html.section("".join(parts)))
-    return "".join(out)
+        out.append(html.section(html.join(parts)))
+    return html.join(out)
 
 
 def community_next_steps(ctx: ReportContext) -> list[NextStep]:
@@ -57,7 +59,7 @@ def community_next_steps(ctx: ReportContext) -> list[NextStep]:
     return next_steps(ctx.strategy, ctx.params.review_date, finished)
 
 
-def _doing(ctx: ReportContext, priority: str) -> str:
+def _doing(ctx: ReportContext, priority: str) -> Markup:
     """The priority's initiatives by their public names, each with its lead, how long it runs
     and its own progress in plain words."""
     initiatives = [i for i in ctx.strategy.initiatives if i.priority == priority]
@@ -67,7 +69,7 @@ def _doing(ctx: ReportContext, priority: str) -> str:
         else {}
     )
     if not initiatives:
-        return ""
+        return html.EMPTY
     items = []
     for ini in initiatives:
         state = str(status.get(ini.id, ""))
@@ -92,7 +94,7 @@ def _doing(ctx: ReportContext, priority: str) -> str:
     )
 
 
-def _next(ctx: ReportContext, steps: list[NextStep]) -> str:
+def _next(ctx: ReportContext, steps: list[NextStep]) -> Markup:
     """What happens next under one priority: its dated steps, or that none is planned yet."""
     as_of = f"{ctx.params.review_date.day} {ctx.params.review_date:%B %Y}"
     if not steps:

@@ -9,15 +9,18 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis import horizon
 from reviewkit.analysis.indicators import Change, recording_changes
 from reviewkit.analysis.outputs import OutputResult
+from reviewkit.analysis.recording import straddles
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.paths import relative, resolve
 from reviewkit.inputs.params import CycleParams, load_params
 from reviewkit.inputs.register import load_register, street_dataset
 from reviewkit.inputs.strategy import Strategy, load_strategy
+from reviewkit.report import html
 from reviewkit.report.charts import Chart
 from reviewkit.report.narrative import load_narrative, render_narrative
 from reviewkit.store.identity import review_cycles
@@ -105,11 +108,9 @@ class ReportContext:
             {self.street_dataset: counted} if self.street_dataset and counted is not None else {}
         )
         # a type is left untested when any of its steps falls between the periods
+        start, end = self.params.baseline.start, self.params.review.end
         between = [
-            c
-            for c in self.recording.values()
-            if c.decision != "real"
-            and str(self.params.baseline.start) < c.month <= str(self.params.review.end)
+            c for c in self.recording.values() if not c.confirmed_real and straddles(start, end, c)
         ]
         changes = {c.crime_type: c.month for c in between}
         return horizon.scan(
@@ -149,17 +150,15 @@ class ReportContext:
             self.charts[key] = make()
         return self.charts[key]
 
-    def narrative_html(self, key: str) -> str:
+    def narrative_html(self, key: str) -> Markup:
         """The analyst's narrative for a section as HTML, its placeholders filled from the
         scorecard, or '' when the analyst wrote none."""
         text = self.narrative.get(key)
         if not text:
-            return ""
+            return html.EMPTY
         path = self.params.path("narrative")
         source = relative(path) if path else ""
-        return (
-            '<div class="analyst-note">' + render_narrative(text, self.scorecard, source) + "</div>"
-        )
+        return html.block("div", render_narrative(text, self.scorecard, source), "analyst-note")
 
 
 def _outputs(store: CycleStore) -> list[OutputResult]:

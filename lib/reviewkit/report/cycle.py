@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.base.errors import ReviewError
@@ -70,8 +71,8 @@ class Cycle:
             f"{self.params.review.describe()}, {state}, in {relative(self.folder)}>"
         )
 
-    def _repr_html_(self) -> str:
-        from reviewkit.report.html import esc
+    def _repr_html_(self) -> Markup:
+        from reviewkit.report.html import esc, safe
 
         rows = "".join(
             f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
@@ -86,7 +87,7 @@ class Cycle:
                 ("Indicators", ", ".join(self.indicators)),
             )
         )
-        return f"<table>{rows}</table>"
+        return safe(f"<table>{rows}</table>")
 
     # Tables ---------------------------------------------------------------------------------
     @property

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis.indicators import Change
 from reviewkit.base.formatting import fmt_p, fmt_pct
@@ -80,7 +81,7 @@ def _recording(ctx: ReportContext) -> list[Decision]:
     names = dict(zip(ctx.scorecard["id"], ctx.scorecard["name"], strict=True))
     waiting: dict[str, list[Change]] = defaultdict(list)
     for c in sorted(ctx.recording.values(), key=lambda c: (c.month, c.crime_type)):
-        if not c.decision:
+        if c.awaiting_decision:
             waiting[c.crime_type].append(c)
     out = []
     for crime_type, steps in waiting.items():
@@ -248,7 +249,7 @@ def _section(ctx: ReportContext, d: Decision) -> str:
     }.get(d.evidence, "the evidence")
 
 
-def decisions_section(ctx: ReportContext) -> str:
+def decisions_section(ctx: ReportContext) -> Markup:
     """'Decisions for the board': the first section of the board report."""
     items = drafted(ctx)
     body = [html.h(2, "Decisions for the board", "decisions")]
@@ -271,4 +272,4 @@ def decisions_section(ctx: ReportContext) -> str:
     else:
         body.append(html.p("The data ask the board for no decision this review."))
     body.append(ctx.narrative_html("decisions"))
-    return html.section("".join(body), cls="decisions")
+    return html.section(html.join(body), cls="decisions")

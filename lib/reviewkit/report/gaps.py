@@ -4,6 +4,7 @@ partner measures that no indicator follows."""
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis import horizon
 from reviewkit.base.formatting import fmt_p, fmt_pct
@@ -14,7 +15,7 @@ from reviewkit.report.context import ReportContext
 def _not_compared(ctx: ReportContext, what: str) -> str:
     """Why an uncovered type was not compared: each of its recording changes and where it
     stands."""
-    steps = [c for c in ctx.recording.values() if c.crime_type == what and c.decision != "real"]
+    steps = [c for c in ctx.recording.values() if c.crime_type == what and not c.confirmed_real]
     if not steps:
         return what
     stands = {
@@ -28,7 +29,7 @@ def _not_compared(ctx: ReportContext, what: str) -> str:
     )
 
 
-def strategy_gaps_section(ctx: ReportContext) -> str:
+def strategy_gaps_section(ctx: ReportContext) -> Markup:
     """Real rises in crime types and partner measures no indicator covers: for the next
     strategic assessment to consider."""
     alpha = ctx.params.analysis.significance_level
@@ -115,7 +116,7 @@ def strategy_gaps_section(ctx: ReportContext) -> str:
             cls="method-note",
         )
     )
-    return html.section("".join(body))
+    return html.section(html.join(body))
 
 
 def scan_method(alpha: float) -> str:
@@ -132,7 +133,7 @@ def scan_method(alpha: float) -> str:
     )
 
 
-def not_tested_block(ctx: ReportContext, untested: list[horizon.NotTested]) -> str:
+def not_tested_block(ctx: ReportContext, untested: list[horizon.NotTested]) -> Markup:
     """Which crime types and measures could not be tested, and why (never as if a missing
     month were zero): one line per dataset, in the board's words."""
     names = dict(zip(ctx.completeness["dataset"], ctx.completeness["description"], strict=True))

@@ -4,6 +4,11 @@ Escaping goes by type, never by position: a value is written as it is only when 
 safe (`safe`, a `markupsafe.Markup`, or anything else with `__html__`), which only the builders
 here and in `report.icons` do for what they built from escaped parts. Everything else (a cell,
 a list item, a heading) is escaped, so moving a column or an item cannot un-escape data.
+
+HTML is a type: every builder returns `Markup`, and a parameter that takes HTML (`section`'s
+`inner`, `block`'s, `figure`'s `legend`, `join`'s `parts`) is typed `Markup`, so mypy flags a
+plain string there; one given anyway is escaped. Join HTML with `join` (`"".join` gives a
+plain string), and never add a plain string of tags to `Markup` (that escapes the string).
 """
 
 from __future__ import annotations
@@ -30,22 +35,25 @@ def safe(fragment: str) -> Markup:
     return Markup(fragment)
 
 
-def h(level: int, text: str, id: str | None = None) -> str:
+EMPTY = Markup("")  # no HTML: the default of a parameter that takes HTML
+
+
+def h(level: int, text: str, id: str | None = None) -> Markup:
     """A heading of `level`, its text escaped, with an id to link to if given."""
     ident = f' id="{esc(id)}"' if id else ""
-    return f"<h{level}{ident}>{esc(text)}</h{level}>"
+    return safe(f"<h{int(level)}{ident}>{esc(text)}</h{int(level)}>")
 
 
-def p(text: str, cls: str | None = None) -> str:
+def p(text: str, cls: str | None = None) -> Markup:
     """A paragraph of escaped text, with a class if given."""
     c = f' class="{esc(cls)}"' if cls else ""
-    return f"<p{c}>{esc(text)}</p>"
+    return safe(f"<p{c}>{esc(text)}</p>")
 
 
-def ul(items: Iterable[object]) -> str:
-    """A bulleted list; each item escaped unless marked safe."""
+def ul(items: Iterable[object]) -> Markup:
+    """A bulleted list; each item escaped unless marked safe ('' when there is none)."""
     lis = "".join(f"<li>{esc(i)}</li>" for i in items)
-    return f"<ul>{lis}</ul>" if lis else ""
+    return safe(f"<ul>{lis}</ul>" if lis else "")
 
 
 def badge(kind: str, text: str, symbol: str = "") -> Markup:
@@ -72,11 +80,12 @@ def link(href: str, text: object) -> Markup:
     return safe(f'<a href="{esc(href)}">{esc(text)}</a>')
 
 
-def figure(chart: Chart, caption: str, cls: str = "chart", legend: str = "") -> str:
-    """A chart with its caption; `legend` is already-built HTML (e.g. icons with words)."""
-    key = f'<span class="legend">{legend}</span> ' if legend else ""
-    return (
-        f'<figure class="{esc(cls)}"><img src="{chart.data_uri}" alt="{esc(chart.alt)}">'
+def figure(chart: Chart, caption: str, cls: str = "chart", legend: Markup = EMPTY) -> Markup:
+    """A chart with its caption; `legend` is HTML already built (e.g. icons with words: a
+    plain string is escaped)."""
+    key = f'<span class="legend">{esc(legend)}</span> ' if legend else ""
+    return safe(
+        f'<figure class="{esc(cls)}"><img src="{esc(chart.data_uri)}" alt="{esc(chart.alt)}">'
         f"<figcaption>{key}{esc(caption)}</figcaption></figure>"
     )
 
@@ -94,13 +103,13 @@ def _row(row: Sequence[object], numeric: Sequence[int], row_header: bool = True)
 
 def _table(
     headers: Sequence[str], bodies: str, caption: str, numeric: Sequence[int], cls: str
-) -> str:
+) -> Markup:
     head = "".join(
         f'<th scope="col"{_num(i, numeric)}>{esc(t)}</th>' for i, t in enumerate(headers)
     )
     c = f' class="{esc(cls)}"' if cls else ""
     # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
-    return (
+    return safe(
         f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
         f"<table{c}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"{bodies}</table></div>"
@@ -114,7 +123,7 @@ def table(
     numeric: Sequence[int] = (),
     row_header: bool = True,
     cls: str = "",
-) -> str:
+) -> Markup:
     """A data table with a caption, column headers and (by default) row headers.
 
     Each cell is escaped unless it is marked safe (`safe`, or a builder's `Markup`).
@@ -131,7 +140,7 @@ def grouped_table(
     caption: str,
     numeric: Sequence[int] = (),
     cls: str = "",
-) -> str:
+) -> Markup:
     """A data table whose rows come in labelled groups (one `tbody` each); cells as `table`."""
     bodies = []
     for label, rows in groups:
@@ -148,7 +157,24 @@ def _num(i: int, numeric: Sequence[int]) -> str:
     return ' class="num"' if i in numeric else ""
 
 
-def section(inner: str, cls: str = "") -> str:
-    """A section around HTML already built, with a class if given."""
+def section(inner: Markup, cls: str = "") -> Markup:
+    """A section around HTML already built (a plain string is escaped), with a class if
+    given."""
     c = f' class="{esc(cls)}"' if cls else ""
-    return f"<section{c}>{inner}</section>"
+    return safe(f"<section{c}>{esc(inner)}</section>")
+
+
+def block(tag: str, inner: Markup, cls: str = "", label: str = "") -> Markup:
+    """An element around HTML already built (a plain string is escaped): `tag` one of
+    div, aside or header, with a class and an accessible name if given."""
+    if tag not in ("div", "aside", "header"):
+        raise ValueError(f"not a block element: {tag!r}")
+    c = f' class="{esc(cls)}"' if cls else ""
+    name = f' aria-label="{esc(label)}"' if label else ""
+    return safe(f"<{tag}{c}{name}>{esc(inner)}</{tag}>")
+
+
+def join(parts: Iterable[Markup], sep: str = "") -> Markup:
+    """HTML parts one after another (`sep` between them, escaped); a plain string among
+    them is escaped, never written as it is."""
+    return safe(esc(sep).join(esc(part) for part in parts))

@@ -48,9 +48,10 @@ ASSURANCE = {
 }
 
 
-def _svg(colour: str, inner: str, label: str, size: int, named: bool) -> Markup:
-    """An icon; `named`: screen readers get `label` as its name, else it is hidden from them
-    (words beside it say the same)."""
+def _svg(colour: str, inner: Markup, label: str, size: int, named: bool) -> Markup:
+    """An icon drawn by `inner` (SVG built here; a plain string is escaped); `named`: screen
+    readers get `label` as its name, else it is hidden from them (words beside it say the
+    same)."""
     who = (
         f'role="img" aria-label="{escape(label)}"'
         if named
@@ -61,7 +62,7 @@ def _svg(colour: str, inner: str, label: str, size: int, named: bool) -> Markup:
         f'<svg class="mdc-icon" {who} width="{size}" height="{size}" viewBox="0 0 32 32" '
         f'xmlns="http://www.w3.org/2000/svg">{title}'
         f'<circle cx="16" cy="16" r="14" fill="#fff" stroke="{colour}" stroke-width="3"/>'
-        f"{inner}</svg>"
+        f"{Markup.escape(inner)}</svg>"
     )
 
 
@@ -88,8 +89,10 @@ def variation_icon(key: str, size: int = 28, named: bool = True) -> Markup:
     )
     return _svg(
         colour,
-        f'<polyline points="{line}" fill="none" stroke="{colour}" '
-        f'stroke-width="1" stroke-opacity="0.6"/>{dots}{text}',
+        Markup(
+            f'<polyline points="{line}" fill="none" stroke="{colour}" '
+            f'stroke-width="1" stroke-opacity="0.6"/>{dots}{text}'
+        ),
         label,
         size,
         named,
@@ -103,8 +106,10 @@ def assurance_icon(key: str, size: int = 28, named: bool = True) -> Markup:
     colour, letter, label = ASSURANCE[key]
     return _svg(
         colour,
-        f'<text x="16" y="21.5" font-family="Arial,sans-serif" font-size="15" '
-        f'font-weight="bold" text-anchor="middle" fill="{colour}">{letter}</text>',
+        Markup(
+            f'<text x="16" y="21.5" font-family="Arial,sans-serif" font-size="15" '
+            f'font-weight="bold" text-anchor="middle" fill="{colour}">{letter}</text>'
+        ),
         label,
         size,
         named,

@@ -3,6 +3,8 @@ caveats, and the statistical words in plain terms."""
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from reviewkit.report import html
 from reviewkit.report.context import ReportContext
 from reviewkit.report.gaps import scan_method
@@ -10,7 +12,7 @@ from reviewkit.report.narrative import multiple_testing_note
 from reviewkit.report.sources import OGL, sources_sentence, sources_used
 
 
-def method_annex(ctx: ReportContext) -> str:
+def method_annex(ctx: ReportContext) -> Markup:
     """The board report's method annex: the statistics used, with the settings of this
     cycle and their caveats."""
     o = ctx.params.analysis
@@ -124,7 +126,7 @@ GLOSSARY = [
 ]
 
 
-def glossary() -> str:
+def glossary() -> Markup:
     """Plain meanings of the statistical words the board report uses."""
     items = [html.safe(f"<strong>{html.esc(t)}</strong>: {html.esc(d)}") for t, d in GLOSSARY]
     return html.section(html.h(2, "Annex E: Glossary", "glossary") + html.ul(items))

@@ -23,7 +23,7 @@ from reviewkit.base.errors import ReviewError
 from reviewkit.base.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, is_missing, unit_suffix
 from reviewkit.methods.exact_tests import interval_words
 from reviewkit.report import verdict_words as words
-from reviewkit.report.html import esc
+from reviewkit.report.html import EMPTY, esc, safe
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
 FIELDS = {
@@ -44,9 +44,9 @@ FIELDS = {
 }
 
 
-def num(row: pd.Series | dict, field: str, text: str) -> str:
+def num(row: pd.Series | dict, field: str, text: str) -> Markup:
     """A number in running text, tagged with where it came from."""
-    return (
+    return safe(
         f'<span class="n" data-indicator="{esc(row["id"])}" data-field="{esc(field)}">'
         f"{esc(text)}</span>"
     )
@@ -77,45 +77,46 @@ def field_text(row: pd.Series | dict, field: str) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
-def _p_phrase(row: pd.Series | dict) -> str:
+def _p_phrase(row: pd.Series | dict) -> Markup:
     text = field_text(row, "p_value")
-    return (
+    return safe(
         f"p {num(row, 'p_value', text)}"
         if text.startswith("<")
-        else (f"p = {num(row, 'p_value', text)}")
+        else f"p = {num(row, 'p_value', text)}"
     )
 
 
-def _interval(row: pd.Series | dict) -> str:
+def _interval(row: pd.Series | dict) -> Markup:
     """'95% interval: between 27% fewer and 6% more' for counts and rates; '' otherwise."""
     if row["measure"] == "proportion" or is_missing(row.get("ratio_low")):
-        return ""
+        return EMPTY
     kind = "count" if row["measure"] == "count" else "rate"
-    return "95% interval: " + esc(
-        interval_words(float(row["ratio_low"]), float(row["ratio_high"]), kind)
+    return safe(
+        "95% interval: "
+        + esc(interval_words(float(row["ratio_low"]), float(row["ratio_high"]), kind))
     )
 
 
-def _realness(row: pd.Series | dict, v: Verdict) -> str:
+def _realness(row: pd.Series | dict, v: Verdict) -> Markup:
     """What the test allows us to say, with its interval, and no more."""
     detail = (
-        "; ".join(x for x in (_interval(row), _p_phrase(row)) if x)
+        safe("; ").join(x for x in (_interval(row), _p_phrase(row)) if x)
         if not is_missing(row.get("p_value"))
         else "no test can be made on so few events"
     )
     d = v.change
     if d in ("improved", "worsened"):
         word = "better" if d == "improved" else "worse"
-        return (
-            f"{word} by more than the month-to-month variation would explain ({detail}); "
+        return safe(
+            f"{word} by more than the month-to-month variation would explain ({esc(detail)}); "
             "this does not say what caused it"
         )
     if d == "cannot tell":
-        return f"the figures cannot tell yet whether it rose or fell ({detail})"
-    return f"about the same: the interval rules out a meaningful rise or fall ({detail})"
+        return safe(f"the figures cannot tell yet whether it rose or fell ({esc(detail)})")
+    return safe(f"about the same: the interval rules out a meaningful rise or fall ({esc(detail)})")
 
 
-def change_text(row: pd.Series | dict) -> str:
+def change_text(row: pd.Series | dict) -> Markup:
     """The change as the reader should read it: percentage points for proportions."""
     if row["measure"] == "proportion":
         return num(row, "change", field_text(row, "change"))
@@ -128,22 +129,22 @@ def indicator_sentence(
     review_desc: str,
     baseline_desc: str,
     names: dict[str, str] | None = None,
-) -> str:
+) -> Markup:
     """One plain sentence for the board: value, baseline, change and what the test allows,
     all from the indicator's verdict."""
     name = esc(row["name"])
     if not v.assessable:
         why = words.why_not_words(v, names or {})
-        return f"{name}: cannot be assessed this review: {esc(why)}."
+        return safe(f"{name}: cannot be assessed this review: {esc(why)}.")
     unit = esc(unit_suffix(row["measure"]))
     if v.change == "not comparable":
-        return (
+        return safe(
             f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
             f"{esc(review_desc)}, against "
             f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))} in "
             f"{esc(baseline_desc)}: {esc(words.comparability_words(v))}."
         )
-    return (
+    return safe(
         f"{name}: {num(row, 'review_value', field_text(row, 'review_value'))}{unit} in "
         f"{esc(review_desc)}, against "
         f"{num(row, 'baseline_value', field_text(row, 'baseline_value'))}"
@@ -201,7 +202,7 @@ def executive_summary(
 ) -> list[Markup]:
     """Bullet points (HTML, marked safe: every value in them is escaped here) drafted from the
     verdicts: each indicator is listed once, under what its verdict says."""
-    out = []
+    out: list[str] = []
     rows = [(r, verdicts[str(r["id"])]) for _, r in scorecard.iterrows()]
 
     def listed(call: str) -> list[pd.Series]:
@@ -262,7 +263,7 @@ def executive_summary(
     return [Markup(b) for b in out]
 
 
-def _targets_bullet(rows: list[tuple[pd.Series, Verdict]]) -> list[str]:
+def _targets_bullet(rows: list[tuple[pd.Series, Verdict]]) -> list[Markup]:
     """Targets by the verdict's one rule: met and on track each say whether assured."""
     with_target = [(r, v) for r, v in rows if v.target != "no target"]
     if not with_target:
@@ -290,10 +291,10 @@ def _targets_bullet(rows: list[tuple[pd.Series, Verdict]]) -> list[str]:
             )
             + "."
         )
-    return [part]
+    return [safe(part)]
 
 
-def _initiatives_bullet(initiatives: pd.DataFrame) -> list[str]:
+def _initiatives_bullet(initiatives: pd.DataFrame) -> list[Markup]:
     if not len(initiatives):
         return []
     good = int(initiatives["status"].isin(["on track", "complete"]).sum())
@@ -305,10 +306,10 @@ def _initiatives_bullet(initiatives: pd.DataFrame) -> list[str]:
             + "; ".join(esc(n) for n in flagged["name"])
             + "."
         )
-    return [part]
+    return [safe(part)]
 
 
-def _data_bullet(completeness: pd.DataFrame) -> list[str]:
+def _data_bullet(completeness: pd.DataFrame) -> list[Markup]:
     if not len(completeness):
         return []
     complete = int((completeness["status"] == "complete").sum())
@@ -324,7 +325,7 @@ def _data_bullet(completeness: pd.DataFrame) -> list[str]:
             )
             + "."
         )
-    return [part]
+    return [safe(part)]
 
 
 # The analyst's narrative ----------------------------------------------------------------------
@@ -349,7 +350,7 @@ def load_narrative(path: Path | None) -> dict[str, str]:
     return sections
 
 
-def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
+def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> Markup:
     """Markdown-lite (paragraphs, '- ' bullets, **bold**) to HTML, placeholders filled."""
     rows = {r["id"]: r for _, r in scorecard.iterrows()}
 
@@ -368,7 +369,7 @@ def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
         return num(rows[ind], field, field_text(rows[ind], field))
 
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
-    html = []
+    out = []
     for block in blocks:
         # The analyst's text is escaped piece by piece around each placeholder, so nothing
         # the text holds (any character at all) can turn into markup.
@@ -376,13 +377,13 @@ def render_narrative(text: str, scorecard: pd.DataFrame, source: str) -> str:
         for m in PLACEHOLDER.finditer(block):
             pieces += [esc(block[at : m.start()]), fill(m)]
             at = m.end()
-        safe = "".join([*pieces, esc(block[at:])])
-        safe = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", safe)
+        marked = "".join([*pieces, esc(block[at:])])
+        marked = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", marked)
         # Prompts the analyst has still to write stand out in a draft (a final run refuses).
-        safe = re.sub(r"\[\[(.*?)\]\]", r'<mark class="to-write">To write: \1</mark>', safe)
-        lines = safe.splitlines()
+        marked = re.sub(r"\[\[(.*?)\]\]", r'<mark class="to-write">To write: \1</mark>', marked)
+        lines = marked.splitlines()
         if all(ln.lstrip().startswith("- ") for ln in lines):
-            html.append("<ul>" + "".join(f"<li>{ln.lstrip()[2:]}</li>" for ln in lines) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{ln.lstrip()[2:]}</li>" for ln in lines) + "</ul>")
         else:
-            html.append(f"<p>{' '.join(lines)}</p>")
-    return "".join(html)
+            out.append(f"<p>{' '.join(lines)}</p>")
+    return safe("".join(out))

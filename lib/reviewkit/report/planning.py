@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis import schedule as sch
 from reviewkit.inputs.register import Register, load_register
@@ -37,7 +38,7 @@ def _name(ctx: ReportContext, dataset: str) -> str:
     return ctx.dataset_names.get(dataset, dataset)
 
 
-def planning_title(ctx: ReportContext) -> str:
+def planning_title(ctx: ReportContext) -> Markup:
     """The pack's opening: what it is for, the core audit team, the next review's owner."""
     p = ctx.params
     nxt = p.review.shift(p.cycle_months)
@@ -69,14 +70,13 @@ def planning_title(ctx: ReportContext) -> str:
             "No core audit team is named in this review's parameters: name its members, "
             "the next review's owner and the meetings, so that this pack can plan the year."
         )
-    return (
-        f'<header class="title">'
-        f"{html.h(1, f'{p.partnership}: planning pack for the next review')}"
-        f'<p class="subtitle">For the core audit team · next review period '
-        f"{html.esc(nxt.describe())} · prepared after the review of "
-        f"{html.esc(ctx.review_desc)}</p></header>"
-        + html.section(purpose + review + html.h(2, "The core audit team", "team") + members)
-    )
+    sub = f"For the core audit team · next review period {nxt.describe()} · prepared after "
+    return html.block(
+        "header",
+        html.h(1, f"{p.partnership}: planning pack for the next review")
+        + html.p(f"{sub}the review of {ctx.review_desc}", "subtitle"),
+        "title",
+    ) + html.section(purpose + review + html.h(2, "The core audit team", "team") + members)
 
 
 def _deliveries(ctx: ReportContext) -> list[sch.Delivery]:
@@ -84,7 +84,7 @@ def _deliveries(ctx: ReportContext) -> list[sch.Delivery]:
     return sch.schedule(register, ctx.params.review, ctx.params.cycle_months)
 
 
-def _data_cell(ctx: ReportContext, items: list[sch.Delivery]) -> str:
+def _data_cell(ctx: ReportContext, items: list[sch.Delivery]) -> Markup:
     by: dict[str, list[sch.Delivery]] = {}
     for d in items:
         by.setdefault(d.dataset, []).append(d)
@@ -96,7 +96,7 @@ def _data_cell(ctx: ReportContext, items: list[sch.Delivery]) -> str:
     return html.ul(lines) or html.p("None.")
 
 
-def _milestone_cell(items: list[sch.MilestoneDue], since: dt.date) -> str:
+def _milestone_cell(items: list[sch.MilestoneDue], since: dt.date) -> Markup:
     return html.ul(
         f"{m.initiative}: {m.milestone} ({m.lead_agency}, due {_day(m.due)}"
         + (", overdue)" if m.due < since else ")")
@@ -104,7 +104,7 @@ def _milestone_cell(items: list[sch.MilestoneDue], since: dt.date) -> str:
     ) or html.p("None.")
 
 
-def _difficulty_cell(items: list[dict[str, str]], since: dt.date, stale: set[str]) -> str:
+def _difficulty_cell(items: list[dict[str, str]], since: dt.date, stale: set[str]) -> Markup:
     out = []
     for r in items:
         due = dlog.due_date(r.get("due", ""))
@@ -121,7 +121,7 @@ def _difficulty_cell(items: list[dict[str, str]], since: dt.date, stale: set[str
     return html.ul(out) or html.p("None.")
 
 
-def planning_meetings(ctx: ReportContext) -> str:
+def planning_meetings(ctx: ReportContext) -> Markup:
     """The team's meetings up to the next review, each with the data due by then, the
     milestones due by then and the open difficulties whose actions are due by then."""
     p = ctx.params
@@ -143,11 +143,11 @@ def planning_meetings(ctx: ReportContext) -> str:
         )
         blocks.append(
             html.h(3, label, f"meeting-{i + 1}")
-            + "<p><strong>Data due by then</strong></p>"
+            + html.safe("<p><strong>Data due by then</strong></p>")
             + _data_cell(ctx, m.data)
-            + "<p><strong>Milestones due by then</strong></p>"
+            + html.safe("<p><strong>Milestones due by then</strong></p>")
             + _milestone_cell(m.milestones, p.review_date)
-            + "<p><strong>Difficulties: actions due by then</strong></p>"
+            + html.safe("<p><strong>Difficulties: actions due by then</strong></p>")
             + _difficulty_cell(m.difficulties, p.review_date, stale)
         )
     intro = (
@@ -165,11 +165,11 @@ def planning_meetings(ctx: ReportContext) -> str:
         )
     )
     return html.section(
-        html.h(2, "Meetings up to the next review", "meetings") + intro + "".join(blocks)
+        html.h(2, "Meetings up to the next review", "meetings") + intro + html.join(blocks)
     )
 
 
-def planning_requests(ctx: ReportContext) -> str:
+def planning_requests(ctx: ReportContext) -> Markup:
     """What information is needed next time, who provides, gathers and analyses it, the
     analyst days it takes, and when each delivery is due by its frequency."""
     register = _register(ctx)
@@ -268,7 +268,7 @@ def board_escalations(ctx: ReportContext) -> pd.DataFrame:
     )
 
 
-def planning_difficulties(ctx: ReportContext) -> str:
+def planning_difficulties(ctx: ReportContext) -> Markup:
     """Open difficulties with owner, action and due date; those whose problem has gone,
     proposed for closing; overdue actions escalated to the board; data gaps and their age."""
     log = ctx.difficulties
@@ -347,7 +347,7 @@ def planning_difficulties(ctx: ReportContext) -> str:
     )
 
 
-def planning_gaps(ctx: ReportContext) -> str:
+def planning_gaps(ctx: ReportContext) -> Markup:
     """Data gaps still open, each with how long it has been open, then what is missing now."""
     status = {str(r["dataset"]): r for r in ctx.completeness.to_dict("records")}
     complete = {d for d, r in status.items() if r["status"] == "complete"}
@@ -376,7 +376,7 @@ def planning_gaps(ctx: ReportContext) -> str:
     )
 
 
-def planning_milestones(ctx: ReportContext) -> str:
+def planning_milestones(ctx: ReportContext) -> Markup:
     """Milestones overdue or falling due before the next review."""
     start = ctx.params.review_date
     end = _next_review(ctx)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.intake.difficulties import GAP_CATEGORIES, gap_ages
 from reviewkit.report import html
@@ -32,7 +33,7 @@ UNASSIGNED_NOTE = (
 )
 
 
-def completeness_table(completeness: pd.DataFrame) -> str:
+def completeness_table(completeness: pd.DataFrame) -> Markup:
     """The data requests as a table: who provides, gathers and analyses each,
     when it was due and received, and what is missing."""
     rows = [
@@ -77,7 +78,7 @@ def _received(r: pd.Series) -> str:
     return text
 
 
-def reconciliation_summary(reconciliation: pd.DataFrame) -> str:
+def reconciliation_summary(reconciliation: pd.DataFrame) -> Markup:
     """Rows accounted for by dataset: read = accepted + quarantined + out of
     area + unassigned + after the review period."""
     agg = reconciliation.groupby("dataset", as_index=False, sort=False)[OUTCOME_COLS].sum()
@@ -91,7 +92,7 @@ def reconciliation_summary(reconciliation: pd.DataFrame) -> str:
     ) + html.p(UNASSIGNED_NOTE)
 
 
-def reconciliation_by_file(reconciliation: pd.DataFrame) -> str:
+def reconciliation_by_file(reconciliation: pd.DataFrame) -> Markup:
     """Rows accounted for by input file, and whether each file adds up."""
     rows = [
         [
@@ -112,7 +113,7 @@ def reconciliation_by_file(reconciliation: pd.DataFrame) -> str:
     )
 
 
-def quarantine_summary(quarantine: dict[str, pd.DataFrame]) -> str:
+def quarantine_summary(quarantine: dict[str, pd.DataFrame]) -> Markup:
     """Quarantined rows counted by dataset and reason (values in the reasons
     hidden), or a sentence that none were."""
     rows = []
@@ -132,7 +133,7 @@ def quarantine_summary(quarantine: dict[str, pd.DataFrame]) -> str:
     )
 
 
-def arrivals_table(per_period: pd.DataFrame, caption: str) -> str:
+def arrivals_table(per_period: pd.DataFrame, caption: str) -> Markup:
     """Accepted rows per dataset and period (a wide table, periods as rows)."""
     if per_period.empty:
         return html.p("No data arrived.")
@@ -158,7 +159,7 @@ def difficulties_tables(
     level: int = 3,
     completeness: pd.DataFrame | None = None,
     history: Sequence[str] = (),
-) -> str:
+) -> Markup:
     """The log in three tables (new, resolved, still open), the data gaps from earlier
     reviews still open with how long each has been open, and those filled this review.
     `completeness`: this review's completeness table (a gap is then listed only for data
@@ -218,7 +219,7 @@ def difficulties_tables(
         )
         or html.p("None this review.")
     )
-    return "".join(out)
+    return html.join(out)
 
 
 def arrivals(datasets: dict, period_type_of: dict[str, str]) -> pd.DataFrame:
@@ -246,16 +247,17 @@ def arrivals(datasets: dict, period_type_of: dict[str, str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def intake_title(partnership: str, cycle: str, review_desc: str) -> str:
+def intake_title(partnership: str, cycle: str, review_desc: str) -> Markup:
     """The data quality report's title block: partnership, cycle and review period."""
-    return (
-        f'<header class="title">{html.h(1, f"{partnership}: data quality report")}'
-        f'<p class="subtitle">Review cycle {html.esc(cycle)} · review period '
-        f"{html.esc(review_desc)}</p></header>"
+    return html.block(
+        "header",
+        html.h(1, f"{partnership}: data quality report")
+        + html.p(f"Review cycle {cycle} · review period {review_desc}", "subtitle"),
+        "title",
     )
 
 
-def notes_section(notes: dict[str, list[str]], dropped: dict[str, list[str]]) -> str:
+def notes_section(notes: dict[str, list[str]], dropped: dict[str, list[str]]) -> Markup:
     """Intake's notes per dataset, and the columns not read because they looked like
     personal data."""
     items = [f"{ds}: {n}" for ds, ns in notes.items() for n in ns]

@@ -8,6 +8,8 @@ and when, and each score's own source.
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from reviewkit.analysis import reassessment as ra
 from reviewkit.base.periods import month_name
 from reviewkit.report import html
@@ -70,7 +72,7 @@ def _notes(re_: Reassessment) -> list[str]:
     return notes
 
 
-def reassessment_section(ctx: ReportContext) -> str:
+def reassessment_section(ctx: ReportContext) -> Markup:
     """The board report's strategy re-assessment: the matrix, the evidence beside it, the
     audit trail of every score. Recommendations for the board to consider."""
     return render(build(ctx))
@@ -99,7 +101,7 @@ def band_basis(r: ra.MatrixRow) -> str:
     return f"{r.band}: {value}; trend {r.evidence.trend.short}"
 
 
-def render(re_: Reassessment) -> str:
+def render(re_: Reassessment) -> Markup:
     """The board's section (main paper) for a re-assessment already built: each priority and
     each candidate banded high or medium, in a line; the full matrix, its evidence and audit
     trail are in the annex (`render_annex`)."""
@@ -120,10 +122,13 @@ def render(re_: Reassessment) -> str:
         body.append(html.p(" ".join(notes)))
     if re_.problems:
         body.append(
-            '<aside class="for-analyst" aria-label="For the analyst">'
-            + html.p("For the analyst (left out of the final paper): scores not used.")
-            + html.ul(re_.problems)
-            + "</aside>"
+            html.block(
+                "aside",
+                html.p("For the analyst (left out of the final paper): scores not used.")
+                + html.ul(re_.problems),
+                "for-analyst",
+                "For the analyst",
+            )
         )
     shown = [r for r in re_.rows if r.evidence.subject.kind == "priority" or r.band in BOARD]
     rest = len(re_.rows) - len(shown)
@@ -134,15 +139,15 @@ def render(re_: Reassessment) -> str:
             "low or could not be banded (Annex F)."
         )
     body.append(html.ul(items))
-    return html.section("".join(body))
+    return html.section(html.join(body))
 
 
-def reassessment_annex(ctx: ReportContext) -> str:
+def reassessment_annex(ctx: ReportContext) -> Markup:
     """Annex F of the board report: the re-assessment's evidence, audit trail and method."""
     return render_annex(build(ctx))
 
 
-def render_annex(re_: Reassessment) -> str:
+def render_annex(re_: Reassessment) -> Markup:
     """Annex F for a re-assessment already built."""
     body = [
         html.h(
@@ -168,10 +173,10 @@ def render_annex(re_: Reassessment) -> str:
             "weights of broad police.uk categories are averages over very different offences."
         ),
     ]
-    return html.section("".join(body))
+    return html.section(html.join(body))
 
 
-def reassessment_for_planning(ctx: ReportContext) -> str:
+def reassessment_for_planning(ctx: ReportContext) -> Markup:
     """For the planning pack (the core audit team): what the re-assessment suggests taking
     into the next strategic assessment, and what evidence is missing to score the rest.
     Recommendations for the board to consider, not decisions."""
@@ -203,7 +208,7 @@ def reassessment_for_planning(ctx: ReportContext) -> str:
     if missing:
         body.append(html.h(3, "Scores and evidence to gather before the next review"))
         body.append(html.ul(missing))
-    return html.section("".join(body))
+    return html.section(html.join(body))
 
 
 def decision_items(re_: Reassessment) -> list[str]:
@@ -231,7 +236,7 @@ def reassessment_decisions(ctx: ReportContext) -> list[str]:
     return decision_items(build(ctx))
 
 
-def summary_bullet(ctx: ReportContext) -> str:
+def summary_bullet(ctx: ReportContext) -> Markup:
     """The executive summary's line on the strategy re-assessment (HTML, escaped here; ''
     when nothing is banded): the priorities and the subjects not covered banded high, and
     the priorities banded low. Recommendations for the board to consider."""
@@ -249,8 +254,8 @@ def summary_bullet(ctx: ReportContext) -> str:
     if named["low"]:
         parts.append("priorities banded low: " + _names(named["low"]))
     if not parts:
-        return ""
-    return (
+        return html.EMPTY
+    return html.safe(
         "<strong>Strategy re-assessment</strong> (for the board to consider; it recommends, "
         f"the board decides): {html.esc('; '.join(parts))}."
     )

@@ -87,7 +87,7 @@ def _build(ctx: ReportContext) -> Reassessment:
             )
     recording: dict[str, list[str]] = {}
     for c in ctx.recording.values():
-        if c.decision != "real":
+        if not c.confirmed_real:
             recording.setdefault(c.crime_type, []).append(c.month)
     peers = {}
     for ind in ctx.strategy.indicators:

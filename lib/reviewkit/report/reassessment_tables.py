@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from markupsafe import Markup
+
 from reviewkit.analysis import reassessment as ra
 from reviewkit.methods.exact_tests import interval_words
 from reviewkit.report import html
@@ -34,7 +36,7 @@ def _recommendation(r: ra.MatrixRow) -> str:
     return f"{r.band}: {r.recommendation}" if r.band else f"not banded: {r.recommendation}"
 
 
-def matrix_table(re_: Reassessment, rows_shown: list[ra.MatrixRow] | None = None) -> str:
+def matrix_table(re_: Reassessment, rows_shown: list[ra.MatrixRow] | None = None) -> Markup:
     """The matrix in brief: one short row per subject (`rows_shown`, default all)."""
     rows = []
     for r in re_.rows if rows_shown is None else rows_shown:
@@ -80,7 +82,7 @@ def matrix_table(re_: Reassessment, rows_shown: list[ra.MatrixRow] | None = None
     )
 
 
-def evidence_table(re_: Reassessment) -> str:
+def evidence_table(re_: Reassessment) -> Markup:
     """Each subject's evidence in full: three years' counts, the test, harm, peers, caveats."""
     rows = []
     for r in re_.rows:

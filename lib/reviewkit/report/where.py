@@ -4,6 +4,7 @@ concentrated and where it changed most, and the maps both reports draw."""
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from reviewkit.analysis import places
 from reviewkit.report import html, maps
@@ -18,7 +19,7 @@ def area_map(
     what: str,
     title: str,
     community: bool,
-) -> str:
+) -> Markup:
     """A map of the review period's records: LSOAs when boundaries are given, else grid
     cells. '' when there is nothing to draw."""
     review = ctx.params.review
@@ -54,7 +55,7 @@ def area_map(
             ),
         )
     else:
-        return ""
+        return html.EMPTY
     if not chart.png:
         return html.p(chart.alt)
     how = (
@@ -65,7 +66,7 @@ def area_map(
     return html.figure(chart, f"{title}: {review.describe()}, {how}.", cls="chart map")
 
 
-def _changed_most(ctx: ReportContext, ind_id: str, name: str, moved: pd.DataFrame) -> str:
+def _changed_most(ctx: ReportContext, ind_id: str, name: str, moved: pd.DataFrame) -> Markup:
     """The LSOAs whose change is beyond chance (or a sentence saying none is, or that the
     periods are not compared across a recording change)."""
     v = ctx.verdict(ind_id)
@@ -110,11 +111,11 @@ def busiest_places(
     return [(*ctx.lsoa_cells[code], ctx.lsoa_names.get(code, code)) for code in busiest.index]
 
 
-def where_section(ctx: ReportContext) -> str:
+def where_section(ctx: ReportContext) -> Markup:
     """For each police indicator: the LSOAs where it is concentrated and where it changed
     most, and a map of the review period."""
     if ctx.police is None or ctx.police.empty:
-        return ""
+        return html.EMPTY
     alpha = ctx.params.analysis.significance_level
     base, review = ctx.params.baseline, ctx.params.review
     body = [
@@ -178,4 +179,4 @@ def where_section(ctx: ReportContext) -> str:
             cls="method-note",
         )
     )
-    return html.section("".join(body))
+    return html.section(html.join(body))
