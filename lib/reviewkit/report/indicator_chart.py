@@ -53,7 +53,7 @@ def recording_markers(
     return [
         (c.month, f"Possible recording change in {c.crime_type}")
         for c in recording.values()
-        if c.decision != "real" and (types is None or c.crime_type in types)
+        if not c.confirmed_real and (types is None or c.crime_type in types)
     ]
 
 
