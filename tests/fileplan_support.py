@@ -3,6 +3,9 @@ reader parses them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from reviewkit.intake.policeuk.discovery import NO_MEMBER_TIME, RawFile
 from reviewkit.intake.policeuk.fileplan.aside import file_months
 from reviewkit.intake.policeuk.parsing import Parsed, read_arrow
@@ -37,7 +40,7 @@ def planned(raws: list[RawFile]) -> tuple[list[Parsed], list[list[str]], list[in
     return parsed, months, [i for i, (t, *_rest) in enumerate(parsed) if t is not None]
 
 
-def set_aside(rule, raws: list[RawFile]) -> dict[int, str]:  # noqa: ANN001 - a file-plan rule
+def set_aside(rule: Callable[..., list[Any]], raws: list[RawFile]) -> dict[int, str]:
     """The files `rule` sets aside (by index), with their reasons."""
     parsed, months, live = planned(raws)
     return {a.file: a.reason for a in rule(raws, parsed, months, live)}

@@ -8,6 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -54,7 +55,7 @@ def _context() -> ChartContext:
     )
 
 
-def _savefig_png(fig, dpi: float, box: Bbox) -> bytes:  # noqa: ANN001 - a matplotlib Figure
+def _savefig_png(fig: Figure, dpi: float, box: Bbox) -> bytes:
     """The PNG matplotlib itself writes for the figure (the reference)."""
     buf = io.BytesIO()
     fig.savefig(

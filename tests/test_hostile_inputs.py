@@ -7,7 +7,9 @@ import errno
 import math
 import os
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -31,7 +33,7 @@ def _check(params: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return code, out.out + out.err
 
 
-def _edit(path: Path, change) -> None:  # noqa: ANN001 - a function of the loaded YAML
+def _edit(path: Path, change: Callable[[Any], None]) -> None:
     data = yaml.safe_load(path.read_text())
     change(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False))

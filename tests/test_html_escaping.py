@@ -227,6 +227,8 @@ def _arguments(ctx, f: Callable[..., object]) -> dict[str, object]:
         "partnership": lambda: HOSTILE,
         "notes": lambda: {"x": [HOSTILE]},
         "dropped": lambda: {"x": [HOSTILE]},
+        # an analyst's own page as nbconvert made it, for the sanitiser to clean
+        "fragment": lambda: f"<p>{HOSTILE}</p><img src=x onerror=alert(2)><script>x()</script>",
     }
     builders = {  # the builders take what each needs; escaping is tested above
         "fragment": "<b>built</b>",
@@ -248,9 +250,12 @@ def _arguments(ctx, f: Callable[..., object]) -> dict[str, object]:
     for name, param in inspect.signature(f).parameters.items():
         if name == "self" and not f.__qualname__.startswith("ReportContext."):
             pytest.fail(f"{f.__qualname__}: no instance of its class here")
-        if name in known:
+        builder = f.__module__ in ("reviewkit.report.html", "reviewkit.report.icons")
+        if builder and name in builders:
+            args[name] = builders[name]
+        elif name in known:
             args[name] = known[name]()
-        elif f.__module__ in ("reviewkit.report.html", "reviewkit.report.icons"):
+        elif builder:
             args[name] = builders.get(name, HOSTILE if param.default is param.empty else None)
             if args[name] is None:
                 del args[name]

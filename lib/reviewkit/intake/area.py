@@ -9,7 +9,7 @@ LSOA code from every name seen for it, never by matching names row by row.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pandas as pd
 
 from reviewkit.base.errors import ReviewError
 from reviewkit.base.textfiles import read_csv_text
+from reviewkit.inputs.blocks import Area
 
 _SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -52,7 +53,7 @@ class AreaMatcher:
             )
 
     @classmethod
-    def from_params(cls, area, resolve_path) -> AreaMatcher:  # noqa: ANN001 - params.Area
+    def from_params(cls, area: Area, resolve_path: Callable[[str], Path]) -> AreaMatcher:
         """The matcher for the params' `area:`: its local authorities, and the codes of its
         LSOA list when one is given (the file needs an `lsoa_code` column)."""
         codes: list[str] = []

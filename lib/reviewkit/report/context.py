@@ -25,6 +25,7 @@ from reviewkit.report.charts import Chart
 from reviewkit.report.narrative import load_narrative, render_narrative
 from reviewkit.store.identity import review_cycles
 from reviewkit.store.layout import CycleLayout
+from reviewkit.store.summaries import IntakeSummary
 from reviewkit.store.tables import CycleStore, grid_table, lsoa_names_table, police_schema
 
 
@@ -41,7 +42,7 @@ class ReportContext:
     reconciliation: pd.DataFrame
     difficulties: pd.DataFrame
     series: dict[str, pd.DataFrame]
-    intake: dict
+    intake: IntakeSummary  # what the intake step found (`intake.json`)
     narrative: dict[str, str]
     police: pd.DataFrame | None
     previous: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -192,7 +193,7 @@ def load_context(params_file: str | Path, run_dir: str | Path) -> ReportContext:
         else (pd.DataFrame(columns=["indicator"]))
     )
     series = {k: g.reset_index(drop=True) for k, g in long.groupby("indicator")}
-    intake = dict(store.read_intake_summary())
+    intake = store.read_intake_summary()
     strategy = load_strategy(params.path("strategy"))
     register = load_register(params.path("data_requests"))
     street = street_dataset(register)

@@ -22,8 +22,10 @@ from typing import Any
 
 import nbformat
 import nh3
+from markupsafe import Markup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from nbformat import NotebookNode
 from traitlets import Set, Unicode
 
 from reviewkit.base.steps import check_step
@@ -115,7 +117,9 @@ class KeepReportOutputs(Preprocessor):
     audience = Unicode("")
     keep_types = Set({"display_data", "execute_result"})
 
-    def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Keep the cells tagged for `audience`, each with only its HTML outputs."""
         cells = []
         for cell in nb.cells:
@@ -165,7 +169,9 @@ class KeepAnalysisOutputs(Preprocessor):
     without code, errors, stderr, cells tagged `remove`, or outputs that run code (JavaScript,
     widgets); what is left is sanitised by `sanitise` when the page is written."""
 
-    def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Keep the code cells' outputs an own notebook's page may show (`_safe_output`)."""
         cells = []
         nb.metadata.pop("widgets", None)  # widget state: embedded as a script by the exporter
@@ -218,11 +224,12 @@ def _url_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitise(fragment: str) -> str:
+def sanitise(fragment: str) -> Markup:
     """An HTML fragment with everything that can run removed: `<script>` and `<style>` with
     their content, event handlers (`onerror`, `onload`...), `javascript:` and other URLs,
-    SVG, forms and frames; an allow-list, not a list of known attacks."""
-    return nh3.clean(
+    SVG, forms and frames; an allow-list, not a list of known attacks. What is left is HTML
+    to write as it is."""
+    cleaned = nh3.clean(
         fragment,
         tags=SAFE_TAGS,
         clean_content_tags={"script", "style", "template", "noscript", "textarea", "title"},
@@ -232,6 +239,7 @@ def sanitise(fragment: str) -> str:
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
+    return Markup(cleaned)
 
 
 def _template(name: str) -> str:

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reviewkit.analysis.verdict import Verdict
 from reviewkit.report.verdict_words import workbook_words
@@ -115,7 +117,7 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def _write_sheet(ws, table: str, frame: pd.DataFrame) -> None:  # noqa: ANN001 - openpyxl sheet
+def _write_sheet(ws: Worksheet, table: str, frame: pd.DataFrame) -> None:
     columns = [str(c) for c in frame.columns]
     labels = []
     for name in columns:
@@ -152,7 +154,7 @@ def _number_shape(table: str, name: str) -> tuple[int | None, str | None]:
     return places, "#,##0" if places == 0 else "#,##0." + "0" * places
 
 
-def _write_cell(cell, value: object, places: int | None, fmt: str | None) -> int:  # noqa: ANN001
+def _write_cell(cell: Cell, value: object, places: int | None, fmt: str | None) -> int:
     """Write one value into an openpyxl cell (text always as text, numbers rounded and
     formatted); the width it shows at."""
     if isinstance(value, bool) or value is None:
