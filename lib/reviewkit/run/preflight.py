@@ -119,6 +119,53 @@ def later_input_problems(params: CycleParams) -> list[str]:
     return problems
 
 
+def dataset_line(row: dict[str, Any], params: CycleParams) -> tuple[bool, str]:
+    """(complete, on time and received by the review date; the line `check` prints) for one
+    data request's completeness row."""
+    state, unknown = row["status"], row["timeliness"] == "date unknown"
+    extra = f"; missing {row['missing_periods']}" if row["missing_periods"] else ""
+    late = (
+        f" ({row['timeliness']}, due {row['due']})"
+        if row["timeliness"] in ("late", "overdue", "date unknown")
+        else ""
+    )
+    mark = "ok  " if state == "complete" else "MISSING" if state == "not received" else "WARN"
+    if row["received_after_review_date"] or (unknown and mark == "ok  "):
+        mark = "WARN"
+    line = (
+        f"{mark:<7} {row['dataset']}: {state}{late}{extra}{_received(row, params)}; "
+        f"{row['files']} file(s), {row['accepted']:,} rows accepted, "
+        f"{row['quarantined']:,} quarantined, {row['after_review_period']:,} after "
+        "the review period"
+    )
+    good = state == "complete" and not row["received_after_review_date"] and not unknown
+    return good, line
+
+
+def _received(row: dict[str, Any], params: CycleParams) -> str:
+    """When the data arrived, and a warning when that is after the review date."""
+    if row["received_after_review_date"]:
+        return (
+            f"; received {row['received']} (from the {row['received_from']}) is AFTER the "
+            f"review date {params.review_date}: data used in a review cannot arrive after "
+            "it; if the files were copied later than they arrived, set 'received' in the "
+            "register"
+        )
+    if row["received"]:
+        return f"; received {row['received']} (from the {row['received_from']})"
+    return ""
+
+
+def note_lines(notes: dict[str, list[str]], receipts: list[str]) -> list[str]:
+    """What intake noticed of each dataset, then the receipt record's problems it did not
+    already say."""
+    lines = [f"note    {ds}: {n}" for ds, said in notes.items() for n in said]
+    told = {n for said in notes.values() for n in said}
+    return lines + [
+        f"note    receipt record: {p}" for p in receipts if not any(n.startswith(p) for n in told)
+    ]
+
+
 def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     """(all good, lines to print)."""
     from reviewkit.analysis.vocabulary import check_filters, outcomes_in
@@ -153,49 +200,10 @@ def check_cycle(params_file: str | Path) -> tuple[bool, list[str]]:
     ]
     lines += own_notebook_lines(params)
     lines += baseline_lines(params, strategy.strategy_start)
-    ok = True
-    for row in result.completeness.to_dict("records"):
-        state = row["status"]
-        extra = f"; missing {row['missing_periods']}" if row["missing_periods"] else ""
-        late = (
-            f" ({row['timeliness']}, due {row['due']})"
-            if row["timeliness"] in ("late", "overdue", "date unknown")
-            else ""
-        )
-        mark = "ok  " if state == "complete" else "MISSING" if state == "not received" else "WARN"
-        unknown = row["timeliness"] == "date unknown"
-        if state != "complete" or row["received_after_review_date"] or unknown:
-            ok = False
-        if row["received_after_review_date"] or (unknown and mark == "ok  "):
-            mark = "WARN"
-        after = (
-            (
-                f"; received {row['received']} (from the {row['received_from']}) is AFTER the "
-                f"review date {params.review_date}: data used in a review cannot arrive after "
-                "it; if the files were copied later than they arrived, set 'received' in the "
-                "register"
-            )
-            if row["received_after_review_date"]
-            else (
-                f"; received {row['received']} (from the {row['received_from']})"
-                if row["received"]
-                else ""
-            )
-        )
-        lines.append(
-            f"{mark:<7} {row['dataset']}: {state}{late}{extra}{after}; "
-            f"{row['files']} file(s), {row['accepted']:,} rows accepted, "
-            f"{row['quarantined']:,} quarantined, {row['after_review_period']:,} after "
-            "the review period"
-        )
-    for ds, notes in result.notes.items():
-        lines += [f"note    {ds}: {n}" for n in notes]
-    said = {n for notes in result.notes.values() for n in notes}
-    lines += [
-        f"note    receipt record: {p}"
-        for p in receipt_problems()
-        if not any(n.startswith(p) for n in said)
-    ]
+    rows = [dataset_line(row, params) for row in result.completeness.to_dict("records")]
+    ok = all(good for good, _ in rows)
+    lines += [line for _, line in rows]
+    lines += note_lines(result.notes, receipt_problems())
     if result.refusal:
         return False, [*lines, *(f"error: {line}" for line in result.refusal.splitlines())]
     later = later_input_problems(params)
