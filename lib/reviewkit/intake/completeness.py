@@ -67,6 +67,40 @@ def impossible_date(got: dt.date, periods: list[str], today: dt.date | None = No
     return None
 
 
+def arrival_status(has_files: bool, accepted: int, missing: bool) -> str:
+    """Whether a data request arrived whole: not received, unusable (no row accepted),
+    partial (periods missing) or complete."""
+    if not has_files:
+        return "not received"
+    if accepted == 0:
+        return "unusable"
+    return "partial" if missing else "complete"
+
+
+def received_on(request: DataRequest, intake: DatasetIntake) -> tuple[dt.date | None, str]:
+    """When the data arrived and how that is known; (None, "") when unknown, or when the date
+    given cannot be true (after `date_notes` flags it, it is never used as if it were)."""
+    if request.received is not None and impossible_date(request.received, intake.periods):
+        return None, ""  # never used, nor recorded for next time
+    if intake.files:
+        got, source = received_date(request, intake.files)
+    else:  # the register's date is kept even when no file is found: it says when data came
+        got, source = request.received, FROM_REGISTER if request.received else ""
+    if got is not None and impossible_date(got, intake.periods):
+        return None, ""
+    return got, source
+
+
+def timeliness_of(got: dt.date | None, has_files: bool, due: dt.date, review_date: dt.date) -> str:
+    """On time or late against the due date; for data not received, overdue or not yet due by
+    the review date; 'date unknown' for files whose arrival cannot be dated."""
+    if got is None and has_files:
+        return "date unknown"
+    if got is None:
+        return "overdue" if review_date > due else "not yet due"
+    return "late" if got > due else "on time"
+
+
 def completeness_row(
     request: DataRequest, intake: DatasetIntake, review: MonthRange, review_date: dt.date
 ) -> dict[str, object]:
@@ -76,28 +110,9 @@ def completeness_row(
     present = set(intake.periods)
     missing = [p for p in expected if p not in present]
     totals = intake.totals()
-    if not intake.files:
-        status = "not received"
-    elif totals["accepted"] == 0:
-        status = "unusable"
-    elif missing:
-        status = "partial"
-    else:
-        status = "complete"
-    if request.received is not None and impossible_date(request.received, intake.periods):
-        got, source = None, ""  # flagged by `date_notes`; never used, nor recorded for next time
-    elif intake.files:
-        got, source = received_date(request, intake.files)
-    else:  # the register's date is kept even when no file is found: it says when data came
-        got, source = request.received, FROM_REGISTER if request.received else ""
-    if got is not None and impossible_date(got, intake.periods):
-        got, source = None, ""  # flagged by `date_notes`; never used as if true
-    if got is None and intake.files:
-        timeliness = "date unknown"
-    elif got is None:
-        timeliness = "overdue" if review_date > request.due else "not yet due"
-    else:
-        timeliness = "late" if got > request.due else "on time"
+    status = arrival_status(bool(intake.files), totals["accepted"], bool(missing))
+    got, source = received_on(request, intake)
+    timeliness = timeliness_of(got, bool(intake.files), request.due, review_date)
     after_review = got is not None and got > review_date
     labels = [period_label(pd.Period(p, "M"), request.period_type) for p in missing]
     return {

@@ -104,22 +104,11 @@ def _row_problem(row: dict[str | None, object], today: dt.date) -> tuple[str, dt
 def read_receipts(path: Path | None = None, today: dt.date | None = None) -> Receipts:
     """The receipt record, each row checked: a bad row is set aside and named (file, line)."""
     path = path or receipts_file()
-    today = today or dt.date.today()
     where = relative(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return Receipts()
-    except OSError as exc:
-        return Receipts(problems=(f"{where}: cannot be read ({exc.strerror})",), usable=False)
-    try:
-        text = data.decode(detect_encoding(data))
-    except (ValueError, UnicodeDecodeError):
-        return Receipts(
-            problems=(f"{where}: not a text file; no received date is taken from it",),
-            usable=False,
-        )
-    reader = csv.DictReader(io.StringIO(text))
+    opened = _record_text(path, where)
+    if isinstance(opened, Receipts):
+        return opened
+    reader = csv.DictReader(io.StringIO(opened))
     missing = [c for c in ("sha256", "first_seen") if c not in (reader.fieldnames or [])]
     if missing:
         return Receipts(
@@ -129,6 +118,29 @@ def read_receipts(path: Path | None = None, today: dt.date | None = None) -> Rec
             ),
             usable=False,
         )
+    return _rows(reader, where, today or dt.date.today())
+
+
+def _record_text(path: Path, where: str) -> str | Receipts:
+    """The record's text; or the Receipts to return instead (none yet, unreadable, not text)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Receipts()
+    except OSError as exc:
+        return Receipts(problems=(f"{where}: cannot be read ({exc.strerror})",), usable=False)
+    try:
+        return data.decode(detect_encoding(data))
+    except (ValueError, UnicodeDecodeError):
+        return Receipts(
+            problems=(f"{where}: not a text file; no received date is taken from it",),
+            usable=False,
+        )
+
+
+def _rows(reader: csv.DictReader, where: str, today: dt.date) -> Receipts:
+    """Each row's file and date (the earliest for a file recorded twice), the rows set aside
+    with why, and the files known only from rows set aside."""
     dates: dict[str, dt.date] = {}
     unreadable: dict[str, str] = {}
     problems: list[str] = []
