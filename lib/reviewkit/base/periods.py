@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -155,20 +156,36 @@ def parse_month(value: object) -> pd.Period:
     text = str(value).strip()
     if not text:
         raise ValueError("the period is empty")
+    return _text_month(text)
+
+
+# The ways partners write a month as numbers, tried in order: a pattern, and how its groups
+# give (year, month, day): 2026-01 or 2026/01; 01/2026; 2026-01-31 (with a time or not);
+# 31/01/2026 (day first, as in the UK).
+_NUMERIC_MONTHS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int, ...]]], ...] = (
+    (re.compile(r"(\d{4})[-/](\d{1,2})"), lambda m: (int(m[1]), int(m[2]), 1)),
+    (re.compile(r"(\d{1,2})[-/](\d{4})"), lambda m: (int(m[2]), int(m[1]), 1)),
+    (
+        re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?"),
+        lambda m: (int(m[1]), int(m[2]), int(m[3])),
+    ),
+    (
+        re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: [\d:]+)?"),
+        lambda m: (int(m[3]), int(m[2]), int(m[1])),
+    ),
+)
+
+
+def _text_month(text: str) -> pd.Period:
+    """A month written as text: an Excel serial day, numbers (`_NUMERIC_MONTHS`), or a month's
+    name and a year (`Jan-26`, `January 2026`)."""
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return _excel_serial(float(text))
-    m = re.fullmatch(r"(\d{4})[-/](\d{1,2})", text)
-    if m:
-        return _ym(int(m.group(1)), int(m.group(2)), text)
-    m = re.fullmatch(r"(\d{1,2})[-/](\d{4})", text)
-    if m:
-        return _ym(int(m.group(2)), int(m.group(1)), text)
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?", text)
-    if m:
-        return _ym(int(m.group(1)), int(m.group(2)), text, day=int(m.group(3)))
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: [\d:]+)?", text)
-    if m:
-        return _ym(int(m.group(3)), int(m.group(2)), text, day=int(m.group(1)))
+    for pattern, parts in _NUMERIC_MONTHS:
+        m = pattern.fullmatch(text)
+        if m:
+            year, month, day = parts(m)
+            return _ym(year, month, text, day=day)
     m = re.fullmatch(r"([A-Za-z]+)[-\s/']*(\d{2}|\d{4})", text)
     if m and m.group(1).lower() in _MONTHS:
         year = int(m.group(2))

@@ -312,6 +312,26 @@ def run_intake(params: CycleParams) -> IntakeResult:
     )
 
 
+def intake_summary(result: IntakeResult) -> IntakeSummary:
+    """What the intake step found, as its record beside the tables (`intake.json`)."""
+    ds = result.datasets
+    return {
+        "notes": result.notes,
+        "dropped_columns": {n: d.dropped_columns for n, d in ds.items() if d.dropped_columns},
+        "difficulties_added": result.difficulties_added["id"].tolist(),
+        "difficulties_resolved": result.difficulties_resolved["id"].tolist(),
+        "parse_seconds": {n: round(d.parse_seconds, 3) for n, d in ds.items()},
+        "parsed_from_cache": {n: d.parsed_from_cache for n, d in ds.items()},
+        # the months each police dataset's files brought (a month with no record in the area
+        # is a zero; one that never arrived is missing)
+        "months": {
+            n: list(d.periods)
+            for n, d in ds.items()
+            if d.tidy is not None and "crime_type" in d.tidy.columns
+        },
+    }
+
+
 def write_intake(result: IntakeResult, run_dir: Path) -> None:
     """Write everything later steps and readers need; raw files are never touched. A review
     of no data (`IntakeResult.refusal`) is refused before anything is written."""
@@ -336,21 +356,5 @@ def write_intake(result: IntakeResult, run_dir: Path) -> None:
         if len(d.quarantine):
             store.write_quarantine(name, d.quarantine)
     store.write_difficulties(result.difficulties)
-    summary: IntakeSummary = {
-        "notes": result.notes,
-        "dropped_columns": {
-            n: d.dropped_columns for n, d in result.datasets.items() if d.dropped_columns
-        },
-        "difficulties_added": result.difficulties_added["id"].tolist(),
-        "difficulties_resolved": result.difficulties_resolved["id"].tolist(),
-        "parse_seconds": {n: round(d.parse_seconds, 3) for n, d in result.datasets.items()},
-        "parsed_from_cache": {n: d.parsed_from_cache for n, d in result.datasets.items()},
-        # the months each police dataset's files brought (a month with no record in the area
-        # is a zero; one that never arrived is missing)
-        "months": {
-            n: list(d.periods)
-            for n, d in result.datasets.items()
-            if d.tidy is not None and "crime_type" in d.tidy.columns
-        },
-    }
+    summary = intake_summary(result)
     store.write_intake_summary(summary)
