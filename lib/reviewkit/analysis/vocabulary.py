@@ -77,60 +77,78 @@ def _unknown(values: list[str], known: Iterable[str], key: str, what: str) -> li
 def _filter_problems(
     flt: Filter, key: str, kind: str, measures: list[str], first: bool, seen_outcomes: Iterable[str]
 ) -> list[str]:
+    """A filter's values that cannot match its dataset: by the kind of data it reads."""
+    if kind == "police_uk_street":
+        return _street_problems(flt, key, first, seen_outcomes)
+    if kind.startswith("police_uk"):
+        return [
+            *_absent_keys(
+                flt, key, f"{kind} files have no {{}}; count them from a police_uk_street dataset"
+            ),
+            *_measure_on_police(flt, key),
+        ]
+    return _absent_keys(flt, key, "a partner dataset has no {}; use 'measure'") + (
+        _measure_problems(flt, key, measures, first)
+    )
+
+
+def _street_problems(flt: Filter, key: str, first: bool, seen_outcomes: Iterable[str]) -> list[str]:
+    """A police.uk street filter: its crime types stated (on the indicator's own filter),
+    known crime types and outcome categories, and no measure."""
     out: list[str] = []
     names = flt.crime_type_names()
-    if kind == "police_uk_street":
-        if first and names is None:
-            out.append(
-                f"key '{key}.crime_types': an indicator over police data states its "
-                "crime types: a list, 'all', or {all_except: [Anti-social behaviour]} "
-                "for all crime excluding anti-social behaviour (docs/inputs.md)"
-            )
-        if names:
-            out += _unknown(
-                names, CRIME_TYPE_NAMES, f"{key}.crime_types", "data.police.uk crime type"
-            )
-        if flt.outcome_categories:
-            out += _unknown(
-                flt.outcome_categories,
-                [*OUTCOME_CATEGORIES, *seen_outcomes],
-                f"{key}.outcome_categories",
-                "data.police.uk outcome category",
-            )
-    elif kind.startswith("police_uk"):
+    if first and names is None:
+        out.append(
+            f"key '{key}.crime_types': an indicator over police data states its "
+            "crime types: a list, 'all', or {all_except: [Anti-social behaviour]} "
+            "for all crime excluding anti-social behaviour (docs/inputs.md)"
+        )
+    if names:
+        out += _unknown(names, CRIME_TYPE_NAMES, f"{key}.crime_types", "data.police.uk crime type")
+    if flt.outcome_categories:
+        out += _unknown(
+            flt.outcome_categories,
+            [*OUTCOME_CATEGORIES, *seen_outcomes],
+            f"{key}.outcome_categories",
+            "data.police.uk outcome category",
+        )
+    return out + _measure_on_police(flt, key)
+
+
+def _absent_keys(flt: Filter, key: str, words: str) -> list[str]:
+    """Crime types or outcome categories given for data that has none (`words` says so, with
+    `{}` for the key's name in words)."""
+    return [
+        f"key '{key}.{name}': " + words.format(name.replace("_", " "))
         for name, given in (
             ("crime_types", flt.crime_types),
             ("outcome_categories", flt.outcome_categories),
-        ):
-            if given is not None:
-                out.append(
-                    f"key '{key}.{name}': {kind} files have no {name.replace('_', ' ')};"
-                    " count them from a police_uk_street dataset"
-                )
-    else:
-        for name, given in (
-            ("crime_types", flt.crime_types),
-            ("outcome_categories", flt.outcome_categories),
-        ):
-            if given is not None:
-                out.append(
-                    f"key '{key}.{name}': a partner dataset has no "
-                    f"{name.replace('_', ' ')}; use 'measure'"
-                )
-        if first and flt.measure is None:
-            out.append(
-                f"key '{key}.measure': name the measure to count (one of "
-                f"{', '.join(measures)}); measures are never added together"
-            )
-        elif flt.measure is not None and flt.measure not in measures:
-            hint = did_you_mean(flt.measure, measures)
-            out.append(
-                f"key '{key}.measure': '{flt.measure}' is not a measure of this "
-                f"dataset (known: {', '.join(measures)}).{hint}"
-            )
-    if kind.startswith("police_uk") and flt.measure is not None:
-        out.append(f"key '{key}.measure': police data has no measures; use crime_types")
-    return out
+        )
+        if given is not None
+    ]
+
+
+def _measure_on_police(flt: Filter, key: str) -> list[str]:
+    """A measure named on police data, which has none."""
+    if flt.measure is None:
+        return []
+    return [f"key '{key}.measure': police data has no measures; use crime_types"]
+
+
+def _measure_problems(flt: Filter, key: str, measures: list[str], first: bool) -> list[str]:
+    """A partner dataset's measure: named (on the indicator's own filter), and one it has."""
+    if first and flt.measure is None:
+        return [
+            f"key '{key}.measure': name the measure to count (one of "
+            f"{', '.join(measures)}); measures are never added together"
+        ]
+    if flt.measure is not None and flt.measure not in measures:
+        hint = did_you_mean(flt.measure, measures)
+        return [
+            f"key '{key}.measure': '{flt.measure}' is not a measure of this "
+            f"dataset (known: {', '.join(measures)}).{hint}"
+        ]
+    return []
 
 
 def filter_problems(
