@@ -26,38 +26,59 @@ def since_last_review(ctx: ReportContext) -> Markup:
             )
         )
         return html.section(html.join(body))
-    prev = ctx.previous.get("scorecard")
-    items = []
-    if prev is not None:
-        old = {r["id"]: r for _, r in prev.iterrows()}
-        for _, r in ctx.scorecard.iterrows():
-            o = old.get(r["id"])
-            if o is None:
-                items.append(f"{r['name']}: new indicator.")
-                continue
-            for col, label in (
-                ("target_status", "target status"),
-                ("variation", "SPC signal at the latest point"),
-                ("direction", "change against the baseline"),
-            ):
-                before, now = plain_code(col, o.get(col)), plain_code(col, r[col])
-                if before != now:
-                    items.append(f"{r['name']}: {label} was {before}, now {now}.")
-    pc = ctx.previous.get("completeness")
-    if pc is not None:
-        was = dict(zip(pc["dataset"], pc["status"], strict=True))
-        for _, r in ctx.completeness.iterrows():
-            if r["status"] == "complete" and was.get(r["dataset"]) not in (None, "complete"):
-                items.append(
-                    f"{r['description']}: now received complete (was {was[r['dataset']]})."
-                )
-    for _, r in ctx.difficulties[ctx.difficulties["resolved_cycle"] == ctx.params.cycle].iterrows():
-        items.append(f"Difficulty {r['id']} resolved: {r['description']}.")
-    for _, r in ctx.difficulties[ctx.difficulties["raised_cycle"] == ctx.params.cycle].iterrows():
-        items.append(f"Difficulty {r['id']} raised: {r['description']}.")
+    items = status_changes(ctx) + data_now_complete(ctx) + difficulty_changes(ctx)
     items += restatements(ctx)
     body.append(html.ul(items) if items else html.p("Nothing has changed since the last review."))
     return html.section(html.join(body))
+
+
+def status_changes(ctx: ReportContext) -> list[str]:
+    """Each indicator new since the last review, or whose target status, SPC signal or
+    change against the baseline moved, in the verdict's words."""
+    prev = ctx.previous.get("scorecard")
+    if prev is None:
+        return []
+    old = {r["id"]: r for _, r in prev.iterrows()}
+    items = []
+    for _, r in ctx.scorecard.iterrows():
+        o = old.get(r["id"])
+        if o is None:
+            items.append(f"{r['name']}: new indicator.")
+            continue
+        for col, label in (
+            ("target_status", "target status"),
+            ("variation", "SPC signal at the latest point"),
+            ("direction", "change against the baseline"),
+        ):
+            before, now = plain_code(col, o.get(col)), plain_code(col, r[col])
+            if before != now:
+                items.append(f"{r['name']}: {label} was {before}, now {now}.")
+    return items
+
+
+def data_now_complete(ctx: ReportContext) -> list[str]:
+    """Data requests received complete this review that were not last time."""
+    pc = ctx.previous.get("completeness")
+    if pc is None:
+        return []
+    was = dict(zip(pc["dataset"], pc["status"], strict=True))
+    return [
+        f"{r['description']}: now received complete (was {was[r['dataset']]})."
+        for _, r in ctx.completeness.iterrows()
+        if r["status"] == "complete" and was.get(r["dataset"]) not in (None, "complete")
+    ]
+
+
+def difficulty_changes(ctx: ReportContext) -> list[str]:
+    """The difficulties resolved, then those raised, this review."""
+    log, cycle = ctx.difficulties, ctx.params.cycle
+    return [
+        f"Difficulty {r['id']} resolved: {r['description']}."
+        for _, r in log[log["resolved_cycle"] == cycle].iterrows()
+    ] + [
+        f"Difficulty {r['id']} raised: {r['description']}."
+        for _, r in log[log["raised_cycle"] == cycle].iterrows()
+    ]
 
 
 def plain_code(column: str, value: object) -> str:
