@@ -219,37 +219,47 @@ def parse_period(value: object, period_type: str) -> pd.Period:
         return parse_month(value)
     text = "" if value is None else str(value).strip()
     if period_type == "quarter":
-        m = re.fullmatch(r"(?:FY\s*)?(\d{4})[/-](\d{2}|\d{4})\s*Q([1-4])", text, re.I)
-        if m:
-            _check_fy(int(m.group(1)), m.group(2), text)
-            q = int(m.group(3))
-            start = pd.Period(f"{m.group(1)}-04", "M") + 3 * (q - 1)
-            return start
-        m = re.fullmatch(r"(\d{4})\s*Q([1-4])|Q([1-4])\s*(\d{4})", text, re.I)
-        if m:
-            year = int(m.group(1) or m.group(4))
-            q = int(m.group(2) or m.group(3))
-            return pd.Period(f"{year}-{3 * (q - 1) + 1:02d}", "M")
-        m = re.fullmatch(r"([A-Za-z]{3})[a-z]*\s*[-–]\s*[A-Za-z]{3}[a-z]*\s+(\d{4})", text)
-        if m and m.group(1).lower() in _MONTHS:
-            start = pd.Period(f"{m.group(2)}-{_MONTHS[m.group(1).lower()]:02d}", "M")
-            if start != quarter_start(start):
-                raise ValueError(f"'{text}' does not start a calendar quarter")
-            return start
-        return quarter_start(parse_month(value))
+        return _quarter(value, text)
     if period_type == "financial_year":
-        m = re.fullmatch(r"(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})", text, re.I)
-        if m and int(m.group(2)) % 100 == (int(m.group(1)) + 1) % 100:
-            return pd.Period(f"{m.group(1)}-04", "M")
-        if m and text.upper().startswith("FY"):
-            _check_fy(int(m.group(1)), m.group(2), text)
-        try:
-            return financial_year_start(parse_month(value))
-        except ValueError:
-            raise ValueError(
-                f"'{text}' is neither a financial year (e.g. 2025/26) nor a month"
-            ) from None
+        return _financial_year(value, text)
     raise ValueError(f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}")
+
+
+def _quarter(value: object, text: str) -> pd.Period:
+    """A quarter's first month: `2025/26 Q1` (financial), `2025 Q1` or `Q1 2025`
+    (calendar), `Jan-Mar 2025`, or the quarter of any month inside it."""
+    m = re.fullmatch(r"(?:FY\s*)?(\d{4})[/-](\d{2}|\d{4})\s*Q([1-4])", text, re.I)
+    if m:
+        _check_fy(int(m.group(1)), m.group(2), text)
+        return pd.Period(f"{m.group(1)}-04", "M") + 3 * (int(m.group(3)) - 1)
+    m = re.fullmatch(r"(\d{4})\s*Q([1-4])|Q([1-4])\s*(\d{4})", text, re.I)
+    if m:
+        year = int(m.group(1) or m.group(4))
+        q = int(m.group(2) or m.group(3))
+        return pd.Period(f"{year}-{3 * (q - 1) + 1:02d}", "M")
+    m = re.fullmatch(r"([A-Za-z]{3})[a-z]*\s*[-–]\s*[A-Za-z]{3}[a-z]*\s+(\d{4})", text)
+    if m and m.group(1).lower() in _MONTHS:
+        start = pd.Period(f"{m.group(2)}-{_MONTHS[m.group(1).lower()]:02d}", "M")
+        if start != quarter_start(start):
+            raise ValueError(f"'{text}' does not start a calendar quarter")
+        return start
+    return quarter_start(parse_month(value))
+
+
+def _financial_year(value: object, text: str) -> pd.Period:
+    """A financial year's first month (April): `2025/26`, `2025-26`, `FY2025/26`, or the
+    year of any month inside it."""
+    m = re.fullmatch(r"(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})", text, re.I)
+    if m and int(m.group(2)) % 100 == (int(m.group(1)) + 1) % 100:
+        return pd.Period(f"{m.group(1)}-04", "M")
+    if m and text.upper().startswith("FY"):
+        _check_fy(int(m.group(1)), m.group(2), text)
+    try:
+        return financial_year_start(parse_month(value))
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is neither a financial year (e.g. 2025/26) nor a month"
+        ) from None
 
 
 def _check_fy(first: int, second: str, text: str) -> None:
