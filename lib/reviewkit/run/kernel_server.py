@@ -23,7 +23,7 @@ import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from reviewkit.base import platforms
 from reviewkit.run.kernels import SERVER_ENV, read_line, record_exit
@@ -258,29 +258,46 @@ def serve(address: str) -> int:
             server_pid = os.getpid()
             pid = platforms.fork()
             if pid == 0:
-                code = 1
-                try:
-                    listener.close()
-                    conn.close()
-                    _child(request, server_pid)
-                    code = 0
-                except SystemExit as exc:
-                    code = exc.code if isinstance(exc.code, int) else 1
-                except BaseException:  # noqa: BLE001 - the kernel's log says why
-                    import traceback
-
-                    traceback.print_exc()
-                finally:
-                    os._exit(code)
+                _be_the_kernel((listener, conn), request, server_pid)
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
         # once the first kernel is away (its notebook is running), before the next request
-        while warm:
-            item = warm.pop(0)
-            _warm(item)
-            threads = platforms.thread_count()
-            if threads != 1:
-                name = getattr(item, "__name__", item)
-                return _refuse(address, f"{threads} threads after warming up {name}")
+        refused = _warm_up(warm, address)
+        if refused is not None:
+            return refused
+
+
+def _be_the_kernel(
+    sockets: tuple[socket.socket, socket.socket], request: dict[str, Any], server_pid: int
+) -> NoReturn:
+    """In the forked child: let go of the server's sockets, run the kernel, and exit with
+    its exit code (what the server records for its runner)."""
+    code = 1
+    try:
+        for sock in sockets:
+            sock.close()
+        _child(request, server_pid)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 - the kernel's log says why
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _warm_up(warm: list[str | Callable[[], None]], address: str) -> int | None:
+    """Warm up what is left to warm (emptying `warm`); the refusal's exit code when that
+    left the server with a thread, which makes forking unsafe."""
+    while warm:
+        item = warm.pop(0)
+        _warm(item)
+        threads = platforms.thread_count()
+        if threads != 1:
+            name = getattr(item, "__name__", item)
+            return _refuse(address, f"{threads} threads after warming up {name}")
+    return None
 
 
 if __name__ == "__main__":
