@@ -8,7 +8,21 @@ from __future__ import annotations
 import pandas as pd
 
 from reviewkit.base.periods import PERIOD_MONTHS, MonthRange
-from reviewkit.inputs.strategy import Strategy
+from reviewkit.inputs.strategy import Indicator, Strategy
+
+
+def counts_or_rates(ind: Indicator) -> bool:
+    """Whether an indicator counts something (a count or a rate): only these say how many
+    crimes or events there were; a proportion (e.g. a charge rate) does not. The coverage of
+    the strategy and the re-assessment's subjects both follow this rule."""
+    return ind.measure != "proportion"
+
+
+def measure_covered(cover_partner: dict[str, set[str] | None], dataset: str, measure: str) -> bool:
+    """Whether a partner measure is covered by an indicator (`covered`'s partner half; None
+    there: every measure of the dataset is)."""
+    cov = cover_partner.get(dataset, set())
+    return cov is None or measure in cov
 
 
 def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str] | None]]:
@@ -20,7 +34,7 @@ def covered(strategy: Strategy) -> tuple[dict[str, set[str]], dict[str, set[str]
     police: dict[str, set[str]] = {}
     partner: dict[str, set[str] | None] = {}
     for ind in strategy.indicators:
-        if ind.measure == "proportion":
+        if not counts_or_rates(ind):
             continue
         if isinstance(ind.filter.crime_types, list):
             police.setdefault(ind.dataset, set()).update(ind.filter.crime_type_set() or [])
@@ -79,8 +93,7 @@ def uncovered_measures(
         return []
     out = []
     for (dataset, measure), g in partner.groupby(["dataset", "measure"], sort=True):
-        cov = cover_partner.get(dataset, set())
-        if cov is None or measure in cov:
+        if measure_covered(cover_partner, str(dataset), str(measure)):
             continue
         out.append((str(dataset), str(measure), g))
     return out

@@ -9,11 +9,12 @@ from reviewkit.analysis.reassess_records import (
     AuditEntry,
     Band,
     Evidence,
+    Kind,
     MatrixRow,
 )
 from reviewkit.analysis.reassess_trend import likelihood
 from reviewkit.inputs.harm import STATUS_WORDS
-from reviewkit.inputs.scores import PriorityScores
+from reviewkit.inputs.scores import PriorityScores, Score
 
 # (smallest share of all weighted harm, impact score), highest first
 IMPACT_BANDS: tuple[tuple[float, int], ...] = ((0.25, 5), (0.10, 4), (0.05, 3), (0.01, 2), (0, 1))
@@ -58,6 +59,48 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
+def share_of_harm(harm: float | None, total: float | None) -> float | None:
+    """The subject's share of all weighted harm of the latest year, the impact's basis; None
+    when its harm or the total could not be worked out (or the total is nothing)."""
+    return harm / total if harm is not None and total else None
+
+
+def risk(imp: int | None, lik: int | None) -> int | None:
+    """Risk, impact x likelihood (1-25); None when either could not be worked out."""
+    return imp * lik if imp is not None and lik is not None else None
+
+
+def priority_score(risk_score: int | None, mod: float | None) -> float | None:
+    """The priority score, risk x the analyst's modifier, to two decimals; None when either is
+    missing (never 0)."""
+    return round(risk_score * mod, 2) if risk_score is not None and mod is not None else None
+
+
+def banded_on(score: float | None, risk_score: int | None) -> float | None:
+    """What a subject is banded and ordered on: the priority score, or the risk alone where
+    the analyst's scores are missing; None when neither could be worked out."""
+    return score if score is not None else risk_score
+
+
+def basis_and_recommendation(
+    kind: Kind, imp: int | None, lik: int | None, score: float | None, b: Band
+) -> tuple[str, str]:
+    """(what the band rests on, the recommendation) in the board's words: the recommendation
+    by kind and band (`RECOMMEND`), or, for a subject not banded, which evidence is missing."""
+    if b == "":
+        missing = [x for x, v in (("impact", imp), ("likelihood", lik)) if v is None]
+        return (
+            f"not scored: {' and '.join(missing)} could not be worked out",
+            "evidence incomplete: the board may wish to ask for what is missing",
+        )
+    basis = (
+        "risk and the analyst's scores"
+        if score is not None
+        else "harm and trend only (the analyst's scores are not given)"
+    )
+    return basis, RECOMMEND[(kind == "priority", b)]
+
+
 def score_row(
     ev: Evidence,
     total: float | None,
@@ -68,62 +111,52 @@ def score_row(
     """One subject's matrix row: impact, likelihood, risk, the analyst's scores, the priority
     score, its band and the recommendation, with the audit trail of each score."""
     s = ev.subject
-    share = ev.harm / total if ev.harm is not None and total else None
+    share = share_of_harm(ev.harm, total)
     imp, lik = impact(share), likelihood(ev.trend)
-    risk = imp * lik if imp is not None and lik is not None else None
+    risk_score = risk(imp, lik)
     entry = scores.for_subject(s.kind, s.key) if scores is not None else None
     concern = entry.public_concern if entry else None
     capacity = entry.capacity if entry else None
     mod = modifier(concern, capacity)
-    score = round(risk * mod, 2) if risk is not None and mod is not None else None
-    value = score if score is not None else risk
-    b = band(value)
-    if value is None:
-        missing = [x for x, v in (("impact", imp), ("likelihood", lik)) if v is None]
-        basis = f"not scored: {' and '.join(missing)} could not be worked out"
-        rec = "evidence incomplete: the board may wish to ask for what is missing"
-    else:
-        basis = (
-            "risk and the analyst's scores"
-            if score is not None
-            else "harm and trend only (the analyst's scores are not given)"
-        )
-        rec = RECOMMEND[(s.kind == "priority", b)]
-    audit = list(_audit(ev, share, imp, lik, risk, weights_label))
-    for kind, val in (("public_concern", concern), ("capacity", capacity)):
-        name = "Public concern" if kind == "public_concern" else "Partnership capacity"
-        if val is None:
-            audit.append(
-                AuditEntry(
-                    s.name,
-                    name,
-                    "not scored",
-                    scores_label and f"not in {scores_label}" or "no scores file",
-                )
-            )
-        else:
-            assert entry is not None
-            audit.append(
-                AuditEntry(
-                    s.name,
-                    name,
-                    f"{val} of 5",
-                    f"{getattr(entry, kind + '_source')} ({scores_label})",
-                )
-            )
-    if score is not None:
-        assert mod is not None and risk is not None
-        audit.append(
-            AuditEntry(
-                s.name,
-                "Priority score",
-                _fmt(score),
-                f"risk {risk} x {mod:.2f} (public concern and capacity)",
-            )
-        )
+    score = priority_score(risk_score, mod)
+    b = band(banded_on(score, risk_score))
+    basis, rec = basis_and_recommendation(s.kind, imp, lik, score, b)
+    audit = [
+        *_audit(ev, share, imp, lik, risk_score, weights_label),
+        *_analyst_audit(s.name, entry, scores_label),
+        *_score_audit(s.name, score, risk_score, mod),
+    ]
     return MatrixRow(
-        ev, share, imp, lik, risk, concern, capacity, score, b, rec, basis, tuple(audit)
+        ev, share, imp, lik, risk_score, concern, capacity, score, b, rec, basis, tuple(audit)
     )
+
+
+ANALYST_SCORES = (("public_concern", "Public concern"), ("capacity", "Partnership capacity"))
+
+
+def _analyst_audit(name: str, entry: Score | None, scores_label: str) -> list[AuditEntry]:
+    """The audit trail of the analyst's two scores: each with its value and source, or 'not
+    scored' and why (not in the scores file, or no scores file)."""
+    out = []
+    for kind, label in ANALYST_SCORES:
+        val = getattr(entry, kind) if entry is not None else None
+        if val is None:
+            why = scores_label and f"not in {scores_label}" or "no scores file"
+            out.append(AuditEntry(name, label, "not scored", why))
+        else:
+            source = f"{getattr(entry, kind + '_source')} ({scores_label})"
+            out.append(AuditEntry(name, label, f"{val} of 5", source))
+    return out
+
+
+def _score_audit(
+    name: str, score: float | None, risk_score: int | None, mod: float | None
+) -> list[AuditEntry]:
+    """The priority score's audit entry (none when it is not scored)."""
+    if score is None or risk_score is None or mod is None:
+        return []
+    how = f"risk {risk_score} x {mod:.2f} (public concern and capacity)"
+    return [AuditEntry(name, "Priority score", _fmt(score), how)]
 
 
 def _audit(
@@ -182,7 +215,7 @@ def matrix(
     order = {"high": 0, "medium": 1, "low": 2, "": 3}
 
     def key(r: MatrixRow) -> tuple[int, int, float]:
-        value = r.score if r.score is not None else r.risk
+        value = banded_on(r.score, r.risk)
         return (
             r.evidence.subject.kind != "priority",
             order[r.band],
