@@ -7,6 +7,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from reviewkit.analysis import places
+from reviewkit.analysis.coverage import counts_or_rates
 from reviewkit.report import html, maps
 from reviewkit.report import verdict_words as words
 from reviewkit.report.context import ReportContext
@@ -132,7 +133,7 @@ def where_section(ctx: ReportContext) -> Markup:
     ]
     for _, r in ctx.scorecard.iterrows():
         ind = ctx.strategy.indicator(r["id"])
-        if ind.dataset != ctx.street_dataset or ind.measure == "proportion":
+        if ind.dataset != ctx.street_dataset or not counts_or_rates(ind):
             continue
         table = places.by_lsoa(ctx.police, ind.filter, base, review)
         if table.empty or not table["review"].sum():
