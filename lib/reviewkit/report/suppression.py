@@ -204,12 +204,14 @@ def page_hidden(
     total_row: object | None,
     differences: dict[str, tuple[str, str]],
     hidden: pd.DataFrame,
-) -> set[Hashable]:
+) -> set[tuple[Hashable, str]]:
     """The (row, column) cells of counts and differences to hide so that no small count can be
     recovered from the table's numbers: by its additive relations (`protect`), then by the
     bounds a reader has (`protect_bounds`), then by the relations again for the cells the
     bounds added. Starts from `hidden`, the column rules' cells."""
-    cells = [(i, c) for i in table.index for c in [*counts, *differences]]
+    cells: list[tuple[Hashable, str]] = [
+        (i, c) for i in table.index for c in [*counts, *differences]
+    ]
     values: dict[Hashable, float] = {(i, c): float(table.at[i, c]) for i, c in cells}
     primary = small_cells(table, counts, threshold)
     relations = table_relations(table, counts, total_row, differences)
