@@ -195,3 +195,69 @@ def test_since_the_last_review_says_codes_in_words(column, code, words):
     from reviewkit.report.changes import plain_code
 
     assert plain_code(column, code) == words
+
+
+def test_each_indicator_is_listed_once_under_its_change_in_a_fixed_order():
+    rows = [
+        _row(id="w", name="Worse one", direction="worsened"),
+        _row(id="c", name="Unclear one", direction="cannot tell"),
+        _row(id="i", name="Better one", direction="improved"),
+        _row(id="s", name="Same one", direction="no real change"),
+        _row(id="s2", name="Same two", direction="no real change"),
+        _row(id="n", name="Missing one", direction="", assessable=False),
+    ]
+    sc = pd.DataFrame(rows)
+    bullets = executive_summary(sc, verdicts(sc), pd.DataFrame(), pd.DataFrame())
+    leads = [str(b).split("</strong>")[0] for b in bullets if b.startswith("<strong>")]
+    assert leads == [
+        "<strong>Improved",
+        "<strong>Got worse",
+        "<strong>About the same",
+        "<strong>Cannot tell yet",
+        "<strong>Targets",  # every row has a target met
+        "<strong>Cannot be assessed",
+    ]
+    # the targets bullet names indicators again, by their target: leave it out here
+    text = " ".join(b for b in bullets if not b.startswith("<strong>Targets"))
+    for name in ("Worse one", "Unclear one", "Better one", "Same one", "Same two", "Missing one"):
+        assert text.count(name) == 1, name
+    assert "About the same</strong> in 2 indicators: Same one (" in text
+    assert "Cannot tell yet</strong> in 1 indicator: the figures allow" in text
+    assert "not evaluations" in text  # something improved or got worse
+
+
+def test_no_evaluation_caveat_when_nothing_moved_beyond_variation():
+    sc = pd.DataFrame([_row(id="s", direction="no real change"), _row(id="c")])
+    text = " ".join(executive_summary(sc, verdicts(sc), pd.DataFrame(), pd.DataFrame()))
+    assert "About the same" in text and "Cannot tell yet" in text
+    assert "not evaluations" not in text and "Improved" not in text
+
+
+def test_targets_initiatives_and_data_are_counted_and_the_gaps_named():
+    sc = pd.DataFrame(
+        [
+            _row(id="a", name="On one", target_status="met", direction="improved"),
+            _row(id="b", name="Off <one>", target_status="off track", direction="worsened"),
+        ]
+    )
+    initiatives = pd.DataFrame(
+        {
+            "name": ["Patrols", "Lighting", "Cafés"],
+            "status": ["on track", "complete", "delayed"],
+            "reassess": [False, False, True],
+        }
+    )
+    completeness = pd.DataFrame(
+        {
+            "description": ["Police crime", "Fire incidents"],
+            "status": ["complete", "partial"],
+            "missing_periods": ["", "2026-08"],
+        }
+    )
+    text = " ".join(executive_summary(sc, verdicts(sc), initiatives, completeness))
+    assert (
+        "<strong>Targets</strong>: 1 met, 0 on track, 1 off track, 0 cannot be assessed, of 2."
+        " Off track: Off &lt;one&gt;." in text
+    )
+    assert "2 of 3 on track or complete. 1 recommended for re-assessment: Cafés." in text
+    assert "1 of 2 requested datasets complete. Fire incidents: partial (2026-08 missing)." in text

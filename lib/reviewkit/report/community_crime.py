@@ -8,7 +8,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from reviewkit.analysis import places
-from reviewkit.analysis.recording import straddles
+from reviewkit.analysis.recording import Change, straddles
+from reviewkit.base.periods import MonthRange
 from reviewkit.inputs.strategy import Filter
 from reviewkit.report import html
 from reviewkit.report.community_figures import (
@@ -19,9 +20,7 @@ from reviewkit.report.community_figures import (
 from reviewkit.report.community_messages import join_and
 from reviewkit.report.community_places import local_areas, place_names
 from reviewkit.report.context import ReportContext
-from reviewkit.report.suppression import (
-    suppress_count,
-)
+from reviewkit.report.suppression import SECONDARY, label, suppress_count
 from reviewkit.report.where import area_map
 
 
@@ -75,8 +74,8 @@ def _busiest_areas(ctx: ReportContext, table: pd.DataFrame) -> Markup:
         rows.append(
             [
                 c["area"],
-                shown or f"fewer than {t}",
-                f"{c['share_pct']:.0f}%" if shown else "not shown",
+                shown or label(t),
+                f"{c['share_pct']:.0f}%" if shown else SECONDARY,
             ]
         )
     return html.table(
@@ -113,65 +112,103 @@ def crime_by_type(ctx: ReportContext) -> Markup:
     review = ctx.params.review
     missing = police_missing(ctx, review, prev)
     if missing:
-        return html.section(
-            heading
-            + html.p(
-                "We are not showing figures by type this time: the police figures for "
-                f"{join_and(missing)} had not reached us when this update was written, and totals "
-                "without them would look like a fall that did not happen."
-            )
-        )
+        return html.section(html.join([heading, _missing_note(missing)]))
     built = crime_table(ctx)
     if built is None:
         return html.EMPTY
-    t = ctx.params.report.suppression_threshold
-    _table, shown, _hidden = built
-    apart = {
+    apart = not_comparable_types(ctx, prev)
+    rows = crime_rows(mark_not_comparable(built[1], apart))
+    said = [str(v) for r in rows for v in r[1:]]
+    return html.section(
+        html.join(
+            [
+                heading,
+                html.table(
+                    ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"],
+                    rows,
+                    "Crimes and incidents reported to the police in the area, by type",
+                    numeric=(1, 2, 3),
+                ),
+                suppression_note(said, ctx.params.report.suppression_threshold),
+                _not_comparable_note(apart, several_rows=len(rows) > 1),
+            ]
+        )
+    )
+
+
+def _missing_note(missing: list[str]) -> Markup:
+    """Why no figures by type are shown: a missing month would look like a fall."""
+    return html.p(
+        "We are not showing figures by type this time: the police figures for "
+        f"{join_and(missing)} had not reached us when this update was written, and totals "
+        "without them would look like a fall that did not happen."
+    )
+
+
+def not_comparable_types(ctx: ReportContext, prev: MonthRange) -> dict[str, Change]:
+    """The crime types whose recording changed between the comparison year and the end of the
+    review period, and is not confirmed as a real change: their change would mislead."""
+    return {
         c.crime_type: c
         for c in ctx.recording.values()
-        if not c.confirmed_real and straddles(prev.start, review.end, c)
+        if not c.confirmed_real and straddles(prev.start, ctx.params.review.end, c)
     }
+
+
+def mark_not_comparable(shown: pd.DataFrame, apart: dict[str, Change]) -> pd.DataFrame:
+    """The shown table with "not comparable" as the change of each type in `apart`, and of
+    "All types" when any is (the total's change then mixes in the recording change)."""
+    shown = shown.copy()
     shown["change"] = shown["change"].astype(object)
     for name in shown.index:
         if name in apart or (name == "All types" and apart):
             shown.at[name, "change"] = "not comparable"
-    rows = []
-    for name, r in shown.iterrows():
-        rows.append(
-            [name]
-            + [
-                v if isinstance(v, str) else (f"{v:+,}" if col == "change" else f"{v:,}")
-                for col, v in r.items()
-            ]
-        )
-    said = [str(v) for r in rows for v in r[1:]]
+    return shown
+
+
+def crime_rows(shown: pd.DataFrame) -> list[list[object]]:
+    """The table's rows as residents read them: the type, then each figure with thousands
+    separators, a change signed; words (a hidden cell, "not comparable") as they are."""
+    return [
+        [name, *(_figure(v, signed=col == "change") for col, v in r.items())]
+        for name, r in shown.iterrows()
+    ]
+
+
+def _figure(value: object, signed: bool) -> object:
+    """One figure of the crime table: a number formatted, or the words shown instead."""
+    if isinstance(value, str):
+        return value
+    return f"{value:+,}" if signed else f"{value:,}"
+
+
+def suppression_note(said: list[str], threshold: int) -> Markup:
+    """What the hidden cells' words mean, for each kind the table shows: none when nothing
+    is hidden."""
     notes = []
-    if any(v.startswith("fewer than") for v in said):
+    if label(threshold) in said:
         notes.append(
-            f"To protect people's privacy, numbers from 1 to {t - 1} are shown as “fewer than {t}”."
+            f"To protect people's privacy, numbers from 1 to {threshold - 1} are shown as "
+            f"“{label(threshold)}”."
         )
-    if any(v == "not shown" for v in said):
+    if SECONDARY in said:
         notes.append(
-            "Numbers marked “not shown” are hidden so that a small number cannot be "
+            f"Numbers marked “{SECONDARY}” are hidden so that a small number cannot be "
             "worked out from the total."
         )
-    note = html.p(" ".join(notes)) if notes else ""
-    if apart:
-        types = sorted(c.crime_type.lower() for c in apart.values())
-        note += html.p(
-            "“Not comparable”: the way the police record "
-            + join_and(types)
-            + (" appears to have" if any(c.awaiting_decision for c in apart.values()) else " has")
-            + " changed between the two years, so the change would mislead"
-            + (" (and so would the change in the total)." if len(rows) > 1 else ".")
-        )
-    return html.section(
-        heading
-        + html.table(
-            ["Type", f"{review.describe()}", f"{prev.describe()}", "Change"],
-            rows,
-            "Crimes and incidents reported to the police in the area, by type",
-            numeric=(1, 2, 3),
-        )
-        + note
+    return html.p(" ".join(notes)) if notes else html.EMPTY
+
+
+def _not_comparable_note(apart: dict[str, Change], several_rows: bool) -> Markup:
+    """Why a change says "not comparable": which types' recording changed (or appears to,
+    while a decision is awaited); with several rows, the total's change misleads too."""
+    if not apart:
+        return html.EMPTY
+    types = sorted(c.crime_type.lower() for c in apart.values())
+    return html.p(
+        "“Not comparable”: the way the police record "
+        + join_and(types)
+        + (" appears to have" if any(c.awaiting_decision for c in apart.values()) else " has")
+        + " changed between the two years, so the change would mislead"
+        + (" (and so would the change in the total)." if several_rows else ".")
     )

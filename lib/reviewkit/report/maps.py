@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 from reviewkit.base.errors import ReviewError
 from reviewkit.methods.grid import CELL_LAT
 from reviewkit.report.charts import Chart, new_figure, plain_text, png_bytes
+from reviewkit.report.suppression import label
 
 # light to dark: each class is also lighter or darker, so it reads in greyscale
 COLOURS = ["#deebf7", "#9ecae1", "#4292c6", "#08519c", "#08306b"]
@@ -52,7 +53,7 @@ def class_labels(edges: list[int], threshold: int, community: bool) -> list[str]
     out = []
     for lo, hi in zip(edges, edges[1:], strict=False):
         if lo == 1 and hi == threshold:
-            out.append(f"fewer than {threshold}" if community else f"1 to {threshold - 1}")
+            out.append(label(threshold) if community else f"1 to {threshold - 1}")
         elif hi - 1 == lo:
             out.append(f"{lo:,}")
         else:

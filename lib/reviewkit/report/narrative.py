@@ -24,6 +24,7 @@ from reviewkit.base.formatting import fmt_change, fmt_p, fmt_pct, fmt_value, is_
 from reviewkit.methods.exact_tests import interval_words
 from reviewkit.report import verdict_words as words
 from reviewkit.report.html import EMPTY, esc, safe
+from reviewkit.report.summary_bullets import data_bullet, initiatives_bullet, targets_bullet
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
 FIELDS = {
@@ -202,133 +203,85 @@ def executive_summary(
 ) -> list[Markup]:
     """Bullet points (HTML, marked safe: every value in them is escaped here) drafted from the
     verdicts: each indicator is listed once, under what its verdict says."""
-    out: list[str] = []
     rows = [(r, verdicts[str(r["id"])]) for _, r in scorecard.iterrows()]
+    caveat = multiple_testing_note(scorecard, verdicts, alpha)
+    return [
+        *change_bullets(rows),
+        *targets_bullet(rows),
+        *_not_assessed_bullet(rows, names or {}),
+        *initiatives_bullet(initiatives),
+        *data_bullet(completeness),
+        *([safe(esc(caveat))] if caveat else []),
+    ]
 
-    def listed(call: str) -> list[pd.Series]:
-        return [r for r, v in rows if v.assessable and v.change == call]
 
-    def names_with_change(picked: list[pd.Series]) -> str:
-        return "; ".join(f"{esc(r['name'])} ({change_text(r)})" for r in picked)
+LISTED_CALLS = ("improved", "worsened", "about the same", "cannot tell")  # in this order
+BEYOND = "by more than month-to-month variation would explain"
 
-    imp, wor = listed("improved"), listed("worsened")
-    same, unclear = listed("about the same"), listed("cannot tell")
-    if imp:
-        out.append(
-            "<strong>Improved</strong> by more than month-to-month variation would "
-            f"explain: {names_with_change(imp)}."
-        )
-    if wor:
-        out.append(
-            "<strong>Got worse</strong> by more than month-to-month variation would "
-            f"explain: {names_with_change(wor)}."
-        )
-    if same:
-        out.append(
-            f"<strong>About the same</strong> in {plural(len(same), 'indicator')}: "
-            f"{names_with_change(same)}."
-        )
-    if unclear:
-        out.append(
-            f"<strong>Cannot tell yet</strong> in {plural(len(unclear), 'indicator')}: the "
-            f"figures allow a meaningful rise or fall: {names_with_change(unclear)}."
-        )
-    apart = [(r, v) for r, v in rows if v.assessable and v.change == "not comparable"]
+
+def _called(rows: list[tuple[pd.Series, Verdict]], call: str) -> list[tuple[pd.Series, Verdict]]:
+    """The assessable indicators whose verdict's change is `call`: the one test that puts an
+    indicator under a change bullet, so each is listed once."""
+    return [(r, v) for r, v in rows if v.assessable and v.change == call]
+
+
+def change_bullet(call: str, picked: list[pd.Series]) -> Markup:
+    """One bullet of indicators with the same change call, each with its change; the calls
+    that are beyond variation say so, the others say how many."""
+    many = plural(len(picked), "indicator")
+    lead = {
+        "improved": f"<strong>Improved</strong> {BEYOND}",
+        "worsened": f"<strong>Got worse</strong> {BEYOND}",
+        "about the same": f"<strong>About the same</strong> in {many}",
+        "cannot tell": f"<strong>Cannot tell yet</strong> in {many}: the figures allow a "
+        "meaningful rise or fall",
+    }[call]
+    return safe(
+        f"{lead}: " + "; ".join(f"{esc(r['name'])} ({change_text(r)})" for r in picked) + "."
+    )
+
+
+def change_bullets(rows: list[tuple[pd.Series, Verdict]]) -> list[Markup]:
+    """The bullets on change, in the order of `LISTED_CALLS`, then the indicators not
+    comparable with their baseline and why; when anything improved or got worse, that a
+    comparison of two periods is not an evaluation."""
+    out = [
+        change_bullet(call, [r for r, _ in picked])
+        for call in LISTED_CALLS
+        if (picked := _called(rows, call))
+    ]
+    apart = _called(rows, "not comparable")
     if apart:
         out.append(
-            "<strong>Not comparable</strong> with the baseline: "
-            + "; ".join(f"{esc(r['name'])} ({esc(words.comparability_words(v))})" for r, v in apart)
-            + "."
+            safe(
+                "<strong>Not comparable</strong> with the baseline: "
+                + "; ".join(
+                    f"{esc(r['name'])} ({esc(words.comparability_words(v))})" for r, v in apart
+                )
+                + "."
+            )
         )
-    if imp or wor:
+    if _called(rows, "improved") or _called(rows, "worsened"):
         out.append(
-            "These are comparisons of two periods, not evaluations: they do not show "
-            "that any initiative caused a change."
+            safe(
+                "These are comparisons of two periods, not evaluations: they do not show "
+                "that any initiative caused a change."
+            )
         )
-    out += _targets_bullet(rows)
+    return out
+
+
+def _not_assessed_bullet(
+    rows: list[tuple[pd.Series, Verdict]], names: dict[str, str]
+) -> list[Markup]:
+    """The indicators that cannot be assessed, each with why not; none when all can."""
     na = [(r, v) for r, v in rows if not v.assessable]
-    if na:
-        out.append(
-            "<strong>Cannot be assessed</strong>: "
-            + "; ".join(
-                f"{esc(r['name'])} ({esc(words.why_not_words(v, names or {}))})" for r, v in na
-            )
-            + "."
-        )
-    out += _initiatives_bullet(initiatives)
-    out += _data_bullet(completeness)
-    caveat = multiple_testing_note(scorecard, verdicts, alpha)
-    if caveat:
-        out.append(esc(caveat))
-    return [Markup(b) for b in out]
-
-
-def _targets_bullet(rows: list[tuple[pd.Series, Verdict]]) -> list[Markup]:
-    """Targets by the verdict's one rule: met and on track each say whether assured."""
-    with_target = [(r, v) for r, v in rows if v.target != "no target"]
-    if not with_target:
+    if not na:
         return []
-
-    def count(call: str) -> int:
-        return sum(1 for _, v in with_target if v.target == call)
-
-    part = (
-        f"<strong>Targets</strong>: {count('met')} met, {count('on track')} on track, "
-        f"{count('off track')} off track, {count('not assessable')} cannot be assessed, of "
-        f"{len(with_target)}."
-    )
-    off = [r for r, v in with_target if v.target == "off track"]
-    if off:
-        part += " Off track: " + "; ".join(esc(r["name"]) for r in off) + "."
-    soft = [(r, v) for r, v in with_target if v.assured == "not assured"]
-    if soft:
-        part += (
-            " Met or on track but not assured: "
-            + "; ".join(
-                f"{esc(r['name'])} ({words.TARGET_WORDS[v.target].lower()}: "
-                f"{esc(words.not_assured_words(v))})"
-                for r, v in soft
-            )
-            + "."
-        )
-    return [safe(part)]
+    why = "; ".join(f"{esc(r['name'])} ({esc(words.why_not_words(v, names))})" for r, v in na)
+    return [safe(f"<strong>Cannot be assessed</strong>: {why}.")]
 
 
-def _initiatives_bullet(initiatives: pd.DataFrame) -> list[Markup]:
-    if not len(initiatives):
-        return []
-    good = int(initiatives["status"].isin(["on track", "complete"]).sum())
-    flagged = initiatives[initiatives["reassess"].astype(bool)]
-    part = f"<strong>Initiatives</strong>: {good} of {len(initiatives)} on track or complete."
-    if len(flagged):
-        part += (
-            f" {len(flagged)} recommended for re-assessment: "
-            + "; ".join(esc(n) for n in flagged["name"])
-            + "."
-        )
-    return [safe(part)]
-
-
-def _data_bullet(completeness: pd.DataFrame) -> list[Markup]:
-    if not len(completeness):
-        return []
-    complete = int((completeness["status"] == "complete").sum())
-    missing = completeness[completeness["status"] != "complete"]
-    part = f"<strong>Data</strong>: {complete} of {len(completeness)} requested datasets complete."
-    if len(missing):
-        part += (
-            " "
-            + "; ".join(
-                f"{esc(r['description'])}: {esc(r['status'])}"
-                + (f" ({esc(r['missing_periods'])} missing)" if r.get("missing_periods") else "")
-                for _, r in missing.iterrows()
-            )
-            + "."
-        )
-    return [safe(part)]
-
-
-# The analyst's narrative ----------------------------------------------------------------------
 def load_narrative(path: Path | None) -> dict[str, str]:
     """Sections of the narrative file by key; empty when there is no file."""
     if path is None:

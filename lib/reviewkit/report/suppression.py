@@ -54,17 +54,25 @@ __all__ = [
     "Page",
     "Ratio",
     "Relation",
+    "cell_text",
+    "column_hidden",
     "disclosed",
+    "first_hidden",
     "is_small",
     "label",
     "narrowed",
+    "page_hidden",
     "possible",
     "protect",
     "protect_bounds",
     "ranges",
     "reader_range",
+    "shown_table",
+    "small_cells",
+    "small_counts",
     "suppress_count",
     "suppress_table",
+    "table_page",
     "table_relations",
 ]
 
@@ -110,6 +118,135 @@ def table_relations(
     return rels
 
 
+def small_counts(table: pd.DataFrame, counts: list[str], threshold: int) -> pd.DataFrame:
+    """Which cells of the count columns are small (1 to `threshold - 1`), by the one primary
+    rule, so the column rules, the page-wide check and the labels all agree on it."""
+    return pd.DataFrame(
+        {col: table[col].map(lambda v: is_small(float(v), threshold)) for col in counts},
+        index=table.index,
+        columns=counts,
+        dtype=bool,
+    )
+
+
+def small_cells(table: pd.DataFrame, counts: list[str], threshold: int) -> set[Hashable]:
+    """The (row, column) cells holding a small count: the ones no reader may learn."""
+    small = small_counts(table, counts, threshold)
+    return {(i, c) for i in table.index for c in counts if small.at[i, c]}
+
+
+def column_hidden(
+    values: pd.Series, hidden: pd.Series, body: pd.Series, threshold: int, has_total: bool
+) -> pd.Series:
+    """One column's hidden body cells: those given, and, when the column has a total, the
+    cells the secondary rule adds so none of them can be recovered by subtraction from it.
+    The total row (`body` False) is never hidden here: its own rule is `first_hidden`'s."""
+    hidden = hidden & body
+    if not has_total:
+        return hidden
+    return _secondary(values.where(body, 0), hidden, threshold) & body
+
+
+def first_hidden(
+    table: pd.DataFrame,
+    counts: list[str],
+    threshold: int,
+    total_row: object | None,
+    differences: dict[str, tuple[str, str]],
+) -> pd.DataFrame:
+    """The cells the column rules hide, before the page-wide checks: small counts with their
+    secondary cells, each difference wherever either of its counts is hidden (with its own
+    secondary cells), and a total that is itself small. Other columns are all False."""
+    has_total = total_row is not None
+    body = pd.Series(table.index != total_row if has_total else True, index=table.index)
+    small = small_counts(table, counts, threshold)
+    hidden = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for col in counts:
+        hidden[col] = column_hidden(table[col], small[col], body, threshold, has_total)
+    for col, (a, b) in differences.items():
+        changed = table[col].fillna(0)
+        hidden[col] = column_hidden(changed, hidden[a] | hidden[b], body, threshold, has_total)
+    if has_total:
+        for col in counts:  # a small total is hidden like any small count
+            if small.at[total_row, col]:
+                hidden.at[total_row, col] = True
+    return hidden
+
+
+def table_page(
+    table: pd.DataFrame,
+    counts: list[str],
+    threshold: int,
+    differences: dict[str, tuple[str, str]],
+    values: dict[Hashable, float],
+    relations: list[Relation],
+) -> Page:
+    """The table as a reader sees it, for the check by bounds: its numbers and relations,
+    which cells are counts (a hidden one is 1 to N - 1 or "not shown"), and for each count
+    the differences that are hidden with it."""
+    return Page(
+        values,
+        relations,
+        threshold,
+        frozenset((i, c) for i in table.index for c in counts),
+        follows={
+            (i, c): {(i, d) for d, pair in differences.items() if c in pair}
+            for i in table.index
+            for c in counts
+        },
+    )
+
+
+def page_hidden(
+    table: pd.DataFrame,
+    counts: list[str],
+    threshold: int,
+    total_row: object | None,
+    differences: dict[str, tuple[str, str]],
+    hidden: pd.DataFrame,
+) -> set[tuple[Hashable, str]]:
+    """The (row, column) cells of counts and differences to hide so that no small count can be
+    recovered from the table's numbers: by its additive relations (`protect`), then by the
+    bounds a reader has (`protect_bounds`), then by the relations again for the cells the
+    bounds added. Starts from `hidden`, the column rules' cells."""
+    cells: list[tuple[Hashable, str]] = [
+        (i, c) for i in table.index for c in [*counts, *differences]
+    ]
+    values: dict[Hashable, float] = {(i, c): float(table.at[i, c]) for i, c in cells}
+    primary = small_cells(table, counts, threshold)
+    relations = table_relations(table, counts, total_row, differences)
+    keep = protect(values, {(i, c) for i, c in cells if hidden.at[i, c]}, primary, relations)
+    page = table_page(table, counts, threshold, differences, values, relations)
+    keep = protect_bounds(page, keep, primary)
+    keep = protect(values, keep, primary, relations)
+    return {cell for cell in cells if cell in keep}
+
+
+def cell_text(value: object, hidden: bool, small: bool, threshold: int) -> object:
+    """What one cell shows: its value, or for a hidden small count "fewer than N", or for
+    any other hidden cell "not shown" (it may be zero or large: saying which would tell)."""
+    if not hidden:
+        return value
+    return label(threshold) if small else SECONDARY
+
+
+def shown_table(
+    table: pd.DataFrame, hidden: pd.DataFrame, counts: list[str], threshold: int
+) -> pd.DataFrame:
+    """The display table: every cell by `cell_text`, a count column's small cells being the
+    only ones that can say "fewer than N"."""
+    small = small_counts(table, counts, threshold)
+    shown = table.astype(object).copy()
+    for col in table.columns:
+        shown[col] = [
+            cell_text(
+                v, bool(hidden.at[i, col]), col in counts and bool(small.at[i, col]), threshold
+            )
+            for i, v in zip(table.index, table[col], strict=True)
+        ]
+    return shown
+
+
 def suppress_table(
     table: pd.DataFrame,
     counts: list[str],
@@ -128,60 +265,12 @@ def suppress_table(
         rates: column -> the count column it is a rate of.
     """
     differences = differences or {}
-    rates = rates or {}
-    body = table.index != total_row if total_row is not None else pd.Series(True, table.index)
-    body = pd.Series(body, index=table.index)
-    hidden = pd.DataFrame(False, index=table.index, columns=table.columns)
-    for col in counts:
-        h = table[col].map(lambda v: is_small(float(v), threshold)) & body
-        if total_row is not None:
-            h = _secondary(table[col].where(body, 0), h, threshold) & body
-        hidden[col] = h
-    for col, (a, b) in differences.items():
-        h = (hidden[a] | hidden[b]) & body
-        if total_row is not None:
-            h = _secondary(table[col].where(body, 0).fillna(0), h, threshold) & body
-        hidden[col] = h
-    if total_row is not None:
-        for col in counts:  # a small total is hidden like any small count
-            if is_small(float(table.at[total_row, col]), threshold):
-                hidden.at[total_row, col] = True
-    cells = [(i, c) for i in table.index for c in [*counts, *differences]]
-    values: dict[Hashable, float] = {(i, c): float(table.at[i, c]) for i, c in cells}
-    primary: set[Hashable] = {
-        (i, c) for i in table.index for c in counts if is_small(float(table.at[i, c]), threshold)
-    }
-    relations = table_relations(table, counts, total_row, differences)
-    keep = protect(values, {(i, c) for i, c in cells if hidden.at[i, c]}, primary, relations)
-    page = Page(
-        values,
-        relations,
-        threshold,
-        frozenset((i, c) for i in table.index for c in counts),
-        follows={
-            (i, c): {(i, d) for d, pair in differences.items() if c in pair}
-            for i in table.index
-            for c in counts
-        },
-    )
-    keep = protect_bounds(page, keep, primary)
-    keep = protect(values, keep, primary, relations)
-    for i, c in cells:
-        if (i, c) in keep:
-            hidden.at[i, c] = True
-    for col, base in rates.items():
+    hidden = first_hidden(table, counts, threshold, total_row, differences)
+    for i, c in page_hidden(table, counts, threshold, total_row, differences, hidden):
+        hidden.at[i, c] = True
+    for col, base in (rates or {}).items():
         hidden[col] = hidden[base]
-    shown = table.astype(object).copy()
-    for col in table.columns:
-        shown[col] = [
-            v
-            if not hidden.at[i, col]
-            else label(threshold)
-            if col in counts and is_small(float(v), threshold)
-            else SECONDARY
-            for i, v in zip(table.index, table[col], strict=True)
-        ]
-    return shown, hidden
+    return shown_table(table, hidden, counts, threshold), hidden
 
 
 def suppress_count(count: float, threshold: int) -> str | None:
