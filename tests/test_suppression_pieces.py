@@ -144,8 +144,19 @@ def test_a_whole_table_with_changes_and_rates_never_displays_a_small_count(rows,
             else:
                 assert out in (v, "not shown")
     assert hidden["rate"].tolist() == hidden["this"].tolist()
-    # in the body a change is shown only where both its counts are (the total row's change
-    # is left to the page-wide check, which hides it when it would give a small count away)
-    body = t.index != "Total"
-    both = ~hidden.loc[body, "this"] & ~hidden.loc[body, "last"]
-    assert (both | hidden.loc[body, "change"]).all()
+    # a change is shown only where both its counts are, in every row, the total's too: a
+    # change beside a hidden count gives it away to whoever knows the other (last year's
+    # total was published last year)
+    both = ~hidden["this"] & ~hidden["last"]
+    assert (both | hidden["change"]).all()
+
+
+def test_the_total_rows_change_follows_its_hidden_totals():
+    # this year's total is 1 (hidden, small); last year's 0 is hidden to protect it: a change
+    # of +1 beside them would give this year's total away to whoever knows last year's
+    t = _pairs([(0, 0), (1, 0)])
+    shown, hidden = suppress_table(
+        t, ["this", "last"], 2, total_row="Total", differences={"change": ("this", "last")}
+    )
+    assert shown.at["Total", "this"] == "fewer than 2"
+    assert hidden.at["Total", "change"] and shown.at["Total", "change"] == SECONDARY

@@ -268,6 +268,8 @@ def suppress_table(
     hidden = first_hidden(table, counts, threshold, total_row, differences)
     for i, c in page_hidden(table, counts, threshold, total_row, differences, hidden):
         hidden.at[i, c] = True
+    for col, (a, b) in differences.items():  # in every row, the total's too
+        hidden[col] = hidden[col] | hidden[a] | hidden[b]
     for col, base in (rates or {}).items():
         hidden[col] = hidden[base]
     return shown_table(table, hidden, counts, threshold), hidden
