@@ -50,37 +50,67 @@ def _programme(
     """(A, lower, upper): lower <= A x <= upper over the hidden values x, from the equations
     and the ratios, with every shown value put in."""
     pos = {k: j for j, k in enumerate(hidden)}
+    rows, lo, hi = _relation_rows(values, pos, relations)
+    for row, low, high in _ratio_rows(values, pos, ratios):
+        rows.append(row)
+        lo.append(low)
+        hi.append(high)
+    if not rows:
+        return np.zeros((0, len(hidden))), np.zeros(0), np.zeros(0)
+    return np.array(rows), np.array(lo), np.array(hi)
+
+
+def _split(
+    cells: Iterable[tuple[Hashable, float]],
+    values: dict[Hashable, float],
+    pos: dict[Hashable, int],
+    const: float = 0.0,
+) -> tuple[np.ndarray, float]:
+    """(coefficients over the hidden values, `const` plus the shown ones) of a weighted sum
+    of cells, added in the order given."""
+    row = np.zeros(len(pos))
+    for k, weight in cells:
+        if k in pos:
+            row[pos[k]] += weight
+        else:
+            const += weight * float(values.get(k, 0.0))
+    return row, const
+
+
+def _relation_rows(
+    values: dict[Hashable, float], pos: dict[Hashable, int], relations: list[Relation]
+) -> tuple[list[np.ndarray], list[float], list[float]]:
+    """Each equation (total = plus - minus) that involves a hidden value, as a row with its
+    bounds (both the same: an equation)."""
     rows, lo, hi = [], [], []
     for total, plus, minus in relations:
-        row, const = np.zeros(len(hidden)), 0.0
-        for keys, sign in (([total], -1.0), (plus, 1.0), (minus, -1.0)):
-            for k in keys:
-                if k in pos:
-                    row[pos[k]] += sign
-                else:
-                    const += sign * float(values.get(k, 0.0))
+        terms = [(total, -1.0), *((k, 1.0) for k in plus), *((k, -1.0) for k in minus)]
+        row, const = _split(terms, values, pos)
         if row.any():
             rows.append(row)
             lo.append(-const)
             hi.append(-const)
+    return rows, lo, hi
+
+
+def _ratio_rows(
+    values: dict[Hashable, float], pos: dict[Hashable, int], ratios: Iterable[Ratio]
+) -> list[tuple[np.ndarray, float, float]]:
+    """Each shown, rounded ratio as two inequalities over the hidden values: the count lies
+    between the ratio less and more half its last decimal (sign x (scale x num - bound x den)
+    >= 0)."""
+    out = []
     for r in ratios:
         half = 0.5 * 10.0 ** (-r.decimals)
         for bound, sign in ((max(r.shown - half, 0.0), 1.0), (r.shown + half, -1.0)):
-            # sign x (scale x num - bound x den) >= 0
-            row, const = np.zeros(len(hidden)), -bound * r.population
-            for cells, weight in ((r.numerator, r.scale), (r.denominator, -bound)):
-                for k in cells:
-                    if k in pos:
-                        row[pos[k]] += weight
-                    else:
-                        const += weight * float(values.get(k, 0.0))
+            terms = [
+                *((k, r.scale) for k in r.numerator),
+                *((k, -bound) for k in r.denominator),
+            ]
+            row, const = _split(terms, values, pos, -bound * r.population)
             if row.any():
-                rows.append(sign * row)
-                lo.append(-sign * const)
-                hi.append(np.inf)
-    if not rows:
-        return np.zeros((0, len(hidden))), np.zeros(0), np.zeros(0)
-    return np.array(rows), np.array(lo), np.array(hi)
+                out.append((sign * row, -sign * const, np.inf))
+    return out
 
 
 @dataclass(frozen=True)
