@@ -50,13 +50,10 @@ def _programme(
     """(A, lower, upper): lower <= A x <= upper over the hidden values x, from the equations
     and the ratios, with every shown value put in."""
     pos = {k: j for j, k in enumerate(hidden)}
-    rows, lo, hi = _relation_rows(values, pos, relations)
-    for row, low, high in _ratio_rows(values, pos, ratios):
-        rows.append(row)
-        lo.append(low)
-        hi.append(high)
-    if not rows:
+    found = _relation_rows(values, pos, relations) + _ratio_rows(values, pos, ratios)
+    if not found:
         return np.zeros((0, len(hidden))), np.zeros(0), np.zeros(0)
+    rows, lo, hi = zip(*found, strict=True)
     return np.array(rows), np.array(lo), np.array(hi)
 
 
@@ -79,24 +76,23 @@ def _split(
 
 def _relation_rows(
     values: dict[Hashable, float], pos: dict[Hashable, int], relations: list[Relation]
-) -> tuple[list[np.ndarray], list[float], list[float]]:
-    """Each equation (total = plus - minus) that involves a hidden value, as a row with its
-    bounds (both the same: an equation)."""
-    rows, lo, hi = [], [], []
+) -> list[tuple[np.ndarray, float, float]]:
+    """Each equation (total = plus - minus) that involves a hidden value, as (row, lower,
+    upper), the two bounds the same: an equation."""
+    out = []
     for total, plus, minus in relations:
         terms = [(total, -1.0), *((k, 1.0) for k in plus), *((k, -1.0) for k in minus)]
         row, const = _split(terms, values, pos)
         if row.any():
-            rows.append(row)
-            lo.append(-const)
-            hi.append(-const)
-    return rows, lo, hi
+            out.append((row, -const, -const))
+    return out
 
 
 def _ratio_rows(
     values: dict[Hashable, float], pos: dict[Hashable, int], ratios: Iterable[Ratio]
 ) -> list[tuple[np.ndarray, float, float]]:
-    """Each shown, rounded ratio as two inequalities over the hidden values: the count lies
+    """Each shown, rounded ratio as two inequalities over the hidden values, as (row, lower,
+    upper): the count lies
     between the ratio less and more half its last decimal (sign x (scale x num - bound x den)
     >= 0)."""
     out = []

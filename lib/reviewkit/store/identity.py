@@ -286,16 +286,13 @@ def review_cycles(params: CycleParams) -> list[str]:
     name the one before), so a review that logged no difficulty still counts; only this
     cycle when no earlier one is linked."""
     cycles, link = [params.cycle], params.previous_cycle
-    seen: set[Path] = set()
-    while link and len(seen) < 100:
-        folder = resolve(link)
-        manifest = None if folder in seen else _manifest(folder)
-        seen.add(folder)
-        cycle = manifest.get("cycle") if manifest else None
-        if not isinstance(cycle, str) or cycle in cycles:
+    while link:
+        manifest = _manifest(resolve(link)) or {}
+        cycle = manifest.get("cycle")
+        if not isinstance(cycle, str) or cycle in cycles:  # the end, or a loop
             break
         cycles.append(cycle)
-        link = (manifest.get("params") or {}).get("previous_cycle") if manifest else None
+        link = (manifest.get("params") or {}).get("previous_cycle")
     return cycles[::-1]
 
 
